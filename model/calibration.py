@@ -1,0 +1,168 @@
+"""Calibration (raw logit -> probability) and decision thresholds, fitted on validation data.
+
+Calibration is Platt scaling per label: p = sigmoid(a * logit + b). With b = 0 it is temperature scaling
+(a = 1/T); the extra bias corrects the shift that positive-class weighting and sampling put into the logits.
+It is fitted by minimising the log-loss on the validation split, so a score of 0.7 means that about 70%
+of validation texts with that score were positive.
+
+Thresholds: each risk has two, `flag` and `block`. score < flag -> allow; flag <= score < block -> review;
+score >= block -> block. `flag` is chosen by an objective (default: best F1 on validation); `block` is the
+lowest threshold that reaches a high precision target (default 0.9) on validation, and never below flag.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+import numpy as np
+
+Objective = Literal["best_f1", "recall_at_precision"]
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(x, -40.0, 40.0)))
+
+
+def logit(p: np.ndarray, eps: float = 1e-6) -> np.ndarray:
+    p = np.clip(p, eps, 1 - eps)
+    return np.log(p / (1 - p))
+
+
+@dataclass
+class Platt:
+    a: float = 1.0
+    b: float = 0.0
+    n: int = 0  # validation examples it was fitted on (0: identity, not fitted)
+
+    def apply(self, logits: np.ndarray) -> np.ndarray:
+        return sigmoid(self.a * np.asarray(logits, dtype=np.float64) + self.b)
+
+
+def fit_platt(logits: np.ndarray, labels: np.ndarray, max_iter: int = 100) -> Platt:
+    """Fit a, b by Newton's method on the log-loss, with Platt's smoothed targets (avoids infinite
+    slopes on separable data). Needs both classes; otherwise returns the identity."""
+    x = np.asarray(logits, dtype=np.float64)
+    y = np.asarray(labels, dtype=np.float64)
+    n_pos, n = float(y.sum()), len(y)
+    if n == 0 or n_pos == 0 or n_pos == n:
+        return Platt(1.0, 0.0, 0)
+    t = np.where(y > 0.5, (n_pos + 1) / (n_pos + 2), 1 / (n - n_pos + 2))
+    a, b = 1.0, 0.0
+    for _ in range(max_iter):
+        p = sigmoid(a * x + b)
+        g = np.array([np.sum((p - t) * x), np.sum(p - t)])
+        w = p * (1 - p) + 1e-12
+        h = np.array([[np.sum(w * x * x), np.sum(w * x)], [np.sum(w * x), np.sum(w)]]) + 1e-9 * np.eye(2)
+        step = np.linalg.solve(h, g)
+        a, b = a - step[0], b - step[1]
+        if np.max(np.abs(step)) < 1e-10:
+            break
+    if not (math.isfinite(a) and math.isfinite(b)) or a <= 0:
+        # A negative slope would invert the ranking; keep the model's order and fall back to identity.
+        return Platt(1.0, 0.0, 0)
+    return Platt(float(a), float(b), n)
+
+
+@dataclass
+class Threshold:
+    flag: float = 0.5
+    block: float = 0.9
+    objective: str = "best_f1"
+    # validation figures at the chosen thresholds, for the model card
+    precision: float | None = None
+    recall: float | None = None
+    f1: float | None = None
+    block_precision: float | None = None
+
+    def decide(self, score: float) -> str:
+        if score >= self.block:
+            return "block"
+        if score >= self.flag:
+            return "review"
+        return "allow"
+
+
+def pr_points(scores: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Precision and recall for 'score >= t' at every distinct score t (descending thresholds)."""
+    s = np.asarray(scores, dtype=np.float64)
+    y = np.asarray(labels, dtype=np.int64)
+    order = np.argsort(-s, kind="mergesort")
+    s, y = s[order], y[order]
+    tp = np.cumsum(y)
+    fp = np.cumsum(1 - y)
+    last = np.r_[np.where(np.diff(s) != 0)[0], len(s) - 1]  # last index of each distinct score
+    thr = s[last]
+    tp, fp = tp[last], fp[last]
+    precision = tp / np.maximum(tp + fp, 1)
+    recall = tp / max(int(y.sum()), 1)
+    return thr, precision, recall
+
+
+def choose_threshold(
+    scores: np.ndarray,
+    labels: np.ndarray,
+    objective: Objective = "best_f1",
+    min_precision: float = 0.8,
+    block_precision: float = 0.9,
+) -> Threshold:
+    """Choose the flag threshold by `objective` and the block threshold by `block_precision`.
+
+    best_f1: the threshold with the highest F1 (ties: the higher threshold).
+    recall_at_precision: the lowest threshold whose precision >= min_precision (highest recall there);
+    falls back to best F1 when no threshold reaches it.
+    Thresholds sit halfway between adjacent distinct scores, so they generalise slightly better than the
+    exact validation score.
+    """
+    y = np.asarray(labels)
+    if len(y) == 0 or y.sum() == 0 or y.sum() == len(y):
+        return Threshold(0.5, 0.9, objective)
+    thr, prec, rec = pr_points(scores, labels)
+    f1 = np.where(prec + rec > 0, 2 * prec * rec / np.maximum(prec + rec, 1e-12), 0.0)
+    # Candidate cut between this distinct score and the next lower one.
+    lower = np.r_[thr[1:], thr[-1] - 1e-6]
+    cut = (thr + np.maximum(lower, 0.0)) / 2
+    cut = np.where(cut <= 0, thr, cut)
+    idx: int
+    if objective == "recall_at_precision":
+        ok = np.where(prec >= min_precision)[0]
+        idx = int(ok[-1]) if len(ok) else int(np.argmax(f1))
+    elif objective == "best_f1":
+        best = f1.max()
+        idx = int(np.where(f1 == best)[0][0])
+    else:
+        raise ValueError(f"unknown threshold objective {objective!r}; expected 'best_f1' or 'recall_at_precision'")
+    flag = float(cut[idx])
+    ok = np.where(prec >= block_precision)[0]
+    if len(ok):
+        bidx = int(ok[-1])
+        block = max(float(cut[bidx]), flag)
+        bprec = float(prec[bidx]) if cut[bidx] >= flag else float(prec[idx])
+    else:
+        block = max(flag, float(thr[0]) + 1e-6, 0.99)
+        bprec = None
+    return Threshold(
+        flag=flag, block=min(block, 1.0), objective=objective,
+        precision=float(prec[idx]), recall=float(rec[idx]), f1=float(f1[idx]), block_precision=bprec,
+    )
+
+
+def calibration_to_json(platts: dict[str, Platt]) -> dict[str, Any]:
+    return {"method": "platt", "formula": "p = sigmoid(a * logit + b)",
+            "labels": {k: asdict(v) for k, v in platts.items()}}
+
+
+def calibration_from_json(data: dict[str, Any]) -> dict[str, Platt]:
+    if data.get("method") != "platt":
+        raise ValueError(f"calibration method {data.get('method')!r} found, expected 'platt'")
+    return {k: Platt(**v) for k, v in data["labels"].items()}
+
+
+def thresholds_to_json(th: dict[str, Threshold]) -> dict[str, Any]:
+    return {"rule": "score < flag: allow; flag <= score < block: review; score >= block: block",
+            "risks": {k: asdict(v) for k, v in th.items()}}
+
+
+def thresholds_from_json(data: dict[str, Any]) -> dict[str, Threshold]:
+    return {k: Threshold(**v) for k, v in data["risks"].items()}

@@ -1,0 +1,337 @@
+"""Labelled examples: one schema for every source, and readers for analysts' own files.
+
+A label is 1, 0 or missing (None). A source that did not annotate a risk says nothing about it: the label
+stays None and the loss and the metrics skip it; it is never read as 0.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from model.labels import ALL_LABELS, RISKS
+
+logger = logging.getLogger(__name__)
+
+LabelValue = int | None
+
+TRUE_VALUES = {"1", "true", "yes", "y", "ya", "1.0"}
+FALSE_VALUES = {"0", "false", "no", "n", "tidak", "0.0"}
+MISSING_VALUES = {"", "nan", "none", "null", "na", "n/a"}
+
+
+@dataclass
+class Example:
+    """One labelled text. `labels` maps a name from model.labels.ALL_LABELS to 1, 0 or None."""
+
+    text: str
+    labels: dict[str, LabelValue]
+    source: str
+    id: str = ""
+    parent_text: str | None = None
+    platform: str | None = None
+    # Examples sharing a group never cross splits (e.g. a Pratiwi hoax topic, a post-form genre).
+    group: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def label(self, name: str) -> LabelValue:
+        return self.labels.get(name)
+
+    def to_record(self) -> dict[str, Any]:
+        rec: dict[str, Any] = {
+            "id": self.id,
+            "text": self.text,
+            "parent_text": self.parent_text,
+            "source": self.source,
+            "platform": self.platform,
+            "group": self.group,
+        }
+        for name in ALL_LABELS:
+            rec[name] = self.labels.get(name)
+        return rec
+
+
+class DataError(ValueError):
+    """A problem with an input file, phrased as: where, what was expected, what was found, how to fix."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | Path | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        fix: str | None = None,
+    ) -> None:
+        self.file = str(file) if file is not None else None
+        self.row = row
+        self.column = column
+        self.fix = fix
+        where = []
+        if file is not None:
+            where.append(f"{file}")
+        if row is not None:
+            where.append(f"row {row}")
+        if column is not None:
+            where.append(f"column '{column}'")
+        text = (": ".join([", ".join(where), message]) if where else message)
+        if fix:
+            text += f". Fix: {fix}"
+        super().__init__(text)
+
+
+@dataclass
+class BadRow:
+    """A row that could not become an Example, with the reason. Reported, never silently dropped."""
+
+    file: str
+    row: int
+    reason: str
+    column: str | None = None
+
+    def __str__(self) -> str:
+        col = f" column '{self.column}'" if self.column else ""
+        return f"{self.file} row {self.row}{col}: {self.reason}"
+
+
+@dataclass
+class ReadResult:
+    examples: list[Example]
+    bad_rows: list[BadRow]
+
+
+def parse_label(value: Any) -> LabelValue:
+    """Map a cell to 1, 0 or None. Raise ValueError for anything else."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int | float):
+        if value != value:  # NaN
+            return None
+        if value in (0, 1):
+            return int(value)
+        raise ValueError(f"found {value!r}")
+    s = str(value).strip().lower()
+    if s in MISSING_VALUES:
+        return None
+    if s in TRUE_VALUES:
+        return 1
+    if s in FALSE_VALUES:
+        return 0
+    raise ValueError(f"found {value!r}")
+
+
+LABEL_HELP = "labels must be one of 1, 0, true, false, yes, no, or empty for 'not annotated'"
+
+
+@dataclass
+class ColumnMap:
+    """Which columns of an analyst's file hold the text, parent text, id, platform, group and labels.
+
+    `labels` maps a label name (a risk or an auxiliary label) to a column. By default a column named like
+    a label is taken as that label.
+    """
+
+    text: str = "text"
+    parent_text: str | None = "parent_text"
+    id: str | None = "id"
+    platform: str | None = "platform"
+    group: str | None = "group"
+    labels: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def parse(cls, specs: Iterable[str]) -> ColumnMap:
+        """Build from 'field=column' strings, e.g. ['text=isi', 'slander=fitnah']."""
+        cm = cls()
+        for spec in specs:
+            if "=" not in spec:
+                raise ValueError(f"column mapping {spec!r} is not of the form field=column, e.g. text=isi")
+            key, col = (s.strip() for s in spec.split("=", 1))
+            if key in ("text", "parent_text", "id", "platform", "group"):
+                setattr(cm, key, col)
+            elif key in ALL_LABELS:
+                cm.labels[key] = col
+            else:
+                raise ValueError(
+                    f"column mapping {spec!r}: unknown field {key!r}; expected text, parent_text, id, "
+                    f"platform, group or a label name {list(ALL_LABELS)}"
+                )
+        return cm
+
+
+def _iter_rows(path: Path, encoding: str) -> tuple[list[str], Iterator[dict[str, Any]]]:
+    """Return the columns and an iterator over rows (dicts) of a CSV, JSONL or Parquet file."""
+    suffix = "".join(path.suffixes[-2:]).lower() if path.suffix == ".gz" else path.suffix.lower()
+    if suffix in (".csv", ".tsv", ".csv.gz"):
+        import pandas as pd
+
+        sep = "\t" if suffix == ".tsv" else ","
+        try:
+            df = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, encoding=encoding)
+        except UnicodeDecodeError as e:
+            raise DataError(
+                f"bytes at position {e.start} are not valid {encoding}",
+                file=path,
+                fix="pass the file's encoding, e.g. --encoding cp1252 (common for files saved by Excel)",
+            ) from e
+        except pd.errors.EmptyDataError as e:
+            raise DataError("the file is empty; expected a header row and at least one row", file=path) from e
+        return list(df.columns), (r for r in df.to_dict("records"))
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        try:
+            raw = path.read_bytes().decode(encoding)
+        except UnicodeDecodeError as e:
+            raise DataError(
+                f"bytes at position {e.start} are not valid {encoding}",
+                file=path,
+                fix="JSON lines must be UTF-8; re-save the file as UTF-8 or pass --encoding",
+            ) from e
+        rows: list[dict[str, Any]] = []
+        columns: dict[str, None] = {}
+        for i, line in enumerate(raw.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as e:
+                raise DataError(
+                    f"not valid JSON ({e.msg} at column {e.colno})", file=path, row=i,
+                    fix="each line must hold one JSON object",
+                ) from e
+            if not isinstance(obj, dict):
+                raise DataError(
+                    f"expected a JSON object, found {type(obj).__name__}", file=path, row=i,
+                    fix="each line must hold one JSON object such as {\"text\": \"...\", \"slander\": 1}",
+                )
+            obj["__line__"] = i
+            rows.append(obj)
+            columns.update(dict.fromkeys(k for k in obj if k != "__line__"))
+        return list(columns), iter(rows)
+    if suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        table = pq.read_table(path)
+        return list(table.column_names), iter(table.to_pylist())
+    raise DataError(
+        f"unsupported file type '{path.suffix}'", file=path,
+        fix="use .csv, .tsv, .jsonl or .parquet",
+    )
+
+
+def read_labelled_file(
+    path: str | Path,
+    columns: ColumnMap | None = None,
+    *,
+    source: str | None = None,
+    encoding: str = "utf-8",
+) -> ReadResult:
+    """Read an analyst's labelled file into Examples.
+
+    File-level problems (missing file, missing text column, no label column, undecodable bytes, empty
+    file) raise DataError. Row-level problems (empty text, bad label value) become BadRow entries.
+    """
+    path = Path(path)
+    cm = columns or ColumnMap()
+    if not path.exists():
+        raise DataError("file not found", file=path, fix="check the path")
+    if path.stat().st_size == 0:
+        raise DataError("the file is empty; expected a header row and labelled rows", file=path)
+    found, rows = _iter_rows(path, encoding)
+    if cm.text not in found:
+        raise DataError(
+            f"expected a text column '{cm.text}', found columns {found}",
+            file=path,
+            fix="rename the column or map it, e.g. --column text=<your column>",
+        )
+    label_cols = dict(cm.labels)
+    for name in ALL_LABELS:
+        if name not in label_cols and name in found:
+            label_cols[name] = name
+    missing_mapped = {k: v for k, v in label_cols.items() if v not in found}
+    if missing_mapped:
+        raise DataError(
+            f"mapped label columns {missing_mapped} are not in the file; found columns {found}",
+            file=path,
+            fix="correct the --column mapping",
+        )
+    if not label_cols:
+        raise DataError(
+            f"no label column found; expected at least one of the risks {list(RISKS)} (or an auxiliary "
+            f"label), found columns {found}",
+            file=path,
+            fix="add a column named after a risk, e.g. 'slander', or map one: --column slander=<column>",
+        )
+    src = source or f"file:{path.name}"
+    examples: list[Example] = []
+    bad: list[BadRow] = []
+    n = 0
+    for i, row in enumerate(rows, start=1):
+        n += 1
+        rownum = int(row.pop("__line__", i))
+        text = row.get(cm.text)
+        if text is None or (isinstance(text, float) and text != text):
+            bad.append(BadRow(str(path), rownum, "text is missing", cm.text))
+            continue
+        if not isinstance(text, str):
+            bad.append(BadRow(str(path), rownum, f"text must be a string, found {type(text).__name__}", cm.text))
+            continue
+        if not text.strip():
+            bad.append(BadRow(str(path), rownum, "text is empty", cm.text))
+            continue
+        labels: dict[str, LabelValue] = {}
+        row_ok = True
+        for name, col in label_cols.items():
+            try:
+                labels[name] = parse_label(row.get(col))
+            except ValueError as e:
+                bad.append(BadRow(str(path), rownum, f"{LABEL_HELP}; {e}", col))
+                row_ok = False
+                break
+        if not row_ok:
+            continue
+        if all(v is None for v in labels.values()):
+            bad.append(BadRow(str(path), rownum, "every label is empty: the row says nothing to learn from"))
+            continue
+
+        def opt(col: str | None, row: Mapping[str, Any] = row) -> str | None:
+            if col is None or col not in row:
+                return None
+            v = row.get(col)
+            if v is None or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v.strip()):
+                return None
+            return str(v)
+
+        examples.append(
+            Example(
+                text=text,
+                labels=labels,
+                source=src,
+                id=opt(cm.id) or f"{path.name}:{rownum}",
+                parent_text=opt(cm.parent_text),
+                platform=opt(cm.platform),
+                group=opt(cm.group),
+            )
+        )
+    if n == 0:
+        raise DataError("the file has a header but no rows", file=path, fix="add labelled rows")
+    if bad:
+        logger.warning("%s: %d bad row(s) reported, %d examples read", path, len(bad), len(examples))
+    return ReadResult(examples, bad)
+
+
+def label_matrix(examples: list[Example], labels: list[str] | tuple[str, ...]):
+    """A float32 array (n, len(labels)) with 1.0, 0.0 or NaN where the label is missing."""
+    import numpy as np
+
+    y = np.full((len(examples), len(labels)), np.nan, dtype=np.float32)
+    for i, ex in enumerate(examples):
+        for j, name in enumerate(labels):
+            v = ex.labels.get(name)
+            if v is not None:
+                y[i, j] = float(v)
+    return y

@@ -1,0 +1,201 @@
+"""The on-disk model directory: the one format that training writes and serving, eval and audits read.
+
+This module is the only place that knows the file names. A model directory holds JSON and safetensors only
+(no pickle). Layout:
+
+    saring_model.json       kind (transformer|baseline), name, version id, label order, max length,
+                            normaliser version, text prefix, created, git commit, library versions
+    calibration.json        per-label Platt parameters (probability = sigmoid(a * logit + b))
+    thresholds.json         per-risk decision thresholds: flag (review) and block, with the objective
+    metrics.json            validation and test metrics
+    data_manifest.json      the cards, file hashes and split counts the model was trained on
+    training_config.json    the full training configuration
+    normalizer.json         the normaliser's resources (slang table), so serving needs no data mirror
+    model.safetensors       weights (transformer: encoder + heads; baseline: coefficient matrices)
+    encoder_config.json     the encoder's Hugging Face config (transformer)
+    tokenizer/              the tokenizer files (transformer)
+    baseline_vocab.json     the TF-IDF vocabularies and settings (baseline)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+MODEL_JSON = "saring_model.json"
+CALIBRATION_JSON = "calibration.json"
+THRESHOLDS_JSON = "thresholds.json"
+METRICS_JSON = "metrics.json"
+MANIFEST_JSON = "data_manifest.json"
+TRAINING_CONFIG_JSON = "training_config.json"
+NORMALIZER_JSON = "normalizer.json"
+WEIGHTS = "model.safetensors"
+ENCODER_CONFIG_JSON = "encoder_config.json"
+TOKENIZER_DIR = "tokenizer"
+BASELINE_VOCAB_JSON = "baseline_vocab.json"
+
+FORMAT_VERSION = 1
+KINDS = ("transformer", "baseline")
+
+
+class ModelDirError(ValueError):
+    """A model directory that cannot be used, with what is wrong and how to fix it."""
+
+
+class ModelDir:
+    """Paths and JSON helpers for one model directory."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+
+    def __repr__(self) -> str:
+        return f"ModelDir({str(self.path)!r})"
+
+    # file paths -----------------------------------------------------------------------------------
+    @property
+    def model_json(self) -> Path:
+        return self.path / MODEL_JSON
+
+    @property
+    def weights(self) -> Path:
+        return self.path / WEIGHTS
+
+    @property
+    def tokenizer_dir(self) -> Path:
+        return self.path / TOKENIZER_DIR
+
+    @property
+    def encoder_config(self) -> Path:
+        return self.path / ENCODER_CONFIG_JSON
+
+    @property
+    def normalizer(self) -> Path:
+        return self.path / NORMALIZER_JSON
+
+    @property
+    def baseline_vocab(self) -> Path:
+        return self.path / BASELINE_VOCAB_JSON
+
+    # json -------------------------------------------------------------------------------------------
+    def read_json(self, name: str, default: Any = None) -> Any:
+        p = self.path / name
+        if not p.exists():
+            if default is not None:
+                return default
+            raise ModelDirError(f"{self.path}: {name} is missing; expected a complete saring model directory. "
+                                f"Fix: point --model at a directory written by `saring train`, or retrain.")
+        return json.loads(p.read_text(encoding="utf-8"))
+
+    def write_json(self, name: str, data: Any) -> None:
+        write_json_atomic(self.path / name, data)
+
+    def info(self) -> dict[str, Any]:
+        return self.read_json(MODEL_JSON)
+
+    def check(self) -> dict[str, Any]:
+        """Validate that this is a loadable saring model directory; return its info."""
+        if not self.path.is_dir():
+            raise ModelDirError(
+                f"model directory {self.path} does not exist. Fix: train one with "
+                f"`saring train --recipe default --out {self.path}` or pass --model / SARING_MODEL_DIR."
+            )
+        info = self.info()
+        kind = info.get("kind")
+        if kind not in KINDS:
+            raise ModelDirError(f"{self.model_json}: kind {kind!r} found, expected one of {KINDS}")
+        if info.get("format_version") != FORMAT_VERSION:
+            raise ModelDirError(
+                f"{self.model_json}: format_version {info.get('format_version')!r} found, this saring reads "
+                f"{FORMAT_VERSION}; retrain the model with this version of saring"
+            )
+        for p in self.path.rglob("*"):
+            if p.is_file() and p.suffix.lower() in {".pkl", ".pickle", ".bin", ".pt", ".pth", ".joblib", ".ckpt"}:
+                raise ModelDirError(
+                    f"{p}: model directories hold only safetensors and JSON; refusing a file that may be a "
+                    "pickle. Fix: remove it, or retrain with saring."
+                )
+        required = [MODEL_JSON, CALIBRATION_JSON, THRESHOLDS_JSON, WEIGHTS, NORMALIZER_JSON]
+        required += [ENCODER_CONFIG_JSON] if kind == "transformer" else [BASELINE_VOCAB_JSON]
+        missing = [n for n in required if not (self.path / n).exists()]
+        if missing:
+            raise ModelDirError(f"{self.path}: missing {missing}; the directory is incomplete. Fix: retrain.")
+        return info
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(data, f, ensure_ascii=False, indent=2, sort_keys=False)
+            f.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def staging_dir(final: str | Path) -> Iterator[Path]:
+    """Build a directory beside `final` and move it into place only when the block succeeds, so a crash
+    never leaves a half-written model where serving would look for one. An existing `final` is replaced."""
+    final = Path(final)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.staging.", dir=final.parent))
+    try:
+        yield tmp
+        if final.exists():
+            old = final.with_name(f".{final.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            os.replace(final, old)
+            os.replace(tmp, final)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def file_sha256(path: str | Path, chunk: int = 1 << 20) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(chunk):
+            h.update(block)
+    return h.hexdigest()
+
+
+def library_versions() -> dict[str, str]:
+    """Versions of the libraries that write a model, recorded in it (like sentence-transformers does)."""
+    import platform
+    from importlib import metadata
+
+    out = {"python": platform.python_version()}
+    for pkg in ("saring", "torch", "transformers", "tokenizers", "safetensors", "scikit-learn", "numpy"):
+        try:
+            out[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            continue
+    return out
+
+
+def git_commit() -> str | None:
+    import subprocess
+
+    root = Path(__file__).resolve().parent.parent
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if out.returncode != 0:
+        return None
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
+                           capture_output=True, text=True, timeout=5).stdout.strip()
+    return out.stdout.strip() + ("-dirty" if dirty else "")

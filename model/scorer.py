@@ -1,0 +1,206 @@
+"""The scorer: loads a model directory once and turns lists of texts into calibrated risk scores.
+
+Used identically by the API, the evaluation harness and batch audits. The core takes lists and returns
+lists in input order. Backends (the fine-tuned transformer, the TF-IDF baseline) only produce raw logits
+for every label; calibration, thresholds, decisions and warnings are applied here, once.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from model.calibration import (
+    Platt,
+    Threshold,
+    calibration_from_json,
+    thresholds_from_json,
+)
+from model.labels import DECISIONS, RISKS
+from model.modeldir import CALIBRATION_JSON, METRICS_JSON, THRESHOLDS_JSON, ModelDir
+from model.normalize import Normalizer
+
+logger = logging.getLogger(__name__)
+
+MIN_WORDS = 3  # below this a text carries too little signal to score with confidence
+
+
+class Backend(Protocol):
+    """What a model kind must provide: raw logits for every label, for already-normalised texts."""
+
+    labels: list[str]
+    max_length: int
+
+    def logits(self, texts: list[str]) -> tuple[np.ndarray, list[int]]:
+        """Return (logits of shape (n, len(labels)), number of windows each text was scored in)."""
+        ...
+
+
+@dataclass
+class Warning:
+    code: str
+    message: str
+    risk: str | None = None
+    words: list[str] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.risk is not None:
+            d["risk"] = self.risk
+        if self.words is not None:
+            d["words"] = self.words
+        return d
+
+
+@dataclass
+class ScoredText:
+    scores: dict[str, float]
+    flags: dict[str, bool]
+    decisions: dict[str, str]
+    decision: str
+    aux_scores: dict[str, float] = field(default_factory=dict)
+    warnings: list[Warning] = field(default_factory=list)
+    windows: int = 1
+
+
+def decide(scores: dict[str, float], thresholds: dict[str, Threshold]) -> tuple[dict[str, bool], dict[str, str], str]:
+    """Per-risk flags and decisions, and the overall decision (the most severe one)."""
+    decisions = {r: thresholds[r].decide(s) for r, s in scores.items()}
+    flags = {r: d != "allow" for r, d in decisions.items()}
+    overall = max(decisions.values(), key=DECISIONS.index) if decisions else "allow"
+    return flags, decisions, overall
+
+
+def _load_backend(md: ModelDir, kind: str, device: str | None) -> Backend:
+    if kind == "transformer":
+        from model.network import TransformerBackend
+
+        return TransformerBackend.load(md, device=device)
+    from model.baseline import BaselineBackend
+
+    return BaselineBackend.load(md)
+
+
+class Scorer:
+    """A loaded model directory. Thread-compatible for reads; load once, score many times."""
+
+    def __init__(self, path: str | Path, device: str | None = None) -> None:
+        self.dir = ModelDir(path)
+        self.info: dict[str, Any] = self.dir.check()
+        self.kind: str = self.info["kind"]
+        self.name: str = self.info.get("name", self.dir.path.name)
+        self.version: str = self.info["version"]
+        self.normalizer = Normalizer.from_json(self.dir.normalizer)
+        self.backend: Backend = _load_backend(self.dir, self.kind, device)
+        self.labels: list[str] = list(self.backend.labels)
+        missing = [r for r in RISKS if r not in self.labels]
+        if missing:
+            raise ValueError(f"{self.dir.path}: the model has no output for risks {missing}; retrain it")
+        self.calibration: dict[str, Platt] = calibration_from_json(self.dir.read_json(CALIBRATION_JSON))
+        self.thresholds: dict[str, Threshold] = thresholds_from_json(self.dir.read_json(THRESHOLDS_JSON))
+        self.metrics: dict[str, Any] = self.dir.read_json(METRICS_JSON, default={})
+        self.max_length = self.backend.max_length
+        logger.info("loaded %s model %s (%s) from %s", self.kind, self.name, self.version, self.dir.path)
+
+    # ---------------------------------------------------------------------------------------------
+    def normalize(self, texts: list[str]) -> list[str]:
+        return [self.normalizer.normalize(t) for t in texts]
+
+    def predict_logits(self, texts: list[str]) -> tuple[np.ndarray, list[int]]:
+        """Raw logits (n, labels) for raw texts, and the windows each was scored in."""
+        if not texts:
+            return np.zeros((0, len(self.labels)), dtype=np.float32), []
+        return self.backend.logits(self.normalize(texts))
+
+    def calibrate(self, logits: np.ndarray) -> np.ndarray:
+        out = np.empty_like(logits, dtype=np.float64)
+        for j, name in enumerate(self.labels):
+            out[:, j] = self.calibration.get(name, Platt()).apply(logits[:, j])
+        return out
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        """Calibrated probabilities (n, labels) in the order of `self.labels`."""
+        logits, _ = self.predict_logits(texts)
+        return self.calibrate(logits)
+
+    def risk_proba(self, texts: list[str]) -> np.ndarray:
+        """Calibrated probabilities (n, 3) for RISKS only."""
+        p = self.predict_proba(texts)
+        return p[:, [self.labels.index(r) for r in RISKS]]
+
+    def score(
+        self,
+        texts: list[str],
+        parents: list[str | None] | None = None,
+        thresholds: dict[str, Threshold] | None = None,
+    ) -> list[ScoredText]:
+        """Score texts (and draft replies with the posts they answer), in input order.
+
+        A reply is scored on its own text; when its parent is risky, the reply is checked for repeating
+        the parent's content (see model.replies) and a warning names the repeated words.
+        """
+        th = {**self.thresholds, **(thresholds or {})}
+        if parents is not None and len(parents) != len(texts):
+            raise ValueError(f"parents has {len(parents)} entries, texts has {len(texts)}; pass one per text")
+        parent_idx = [i for i, p in enumerate(parents or []) if p and p.strip()]
+        # One forward pass over the texts and the parents together.
+        all_texts = list(texts) + [parents[i] for i in parent_idx]  # type: ignore[index]
+        logits, windows = self.predict_logits(all_texts)
+        probs = self.calibrate(logits)
+        results: list[ScoredText] = []
+        for i, text in enumerate(texts):
+            row = probs[i]
+            scores = {r: float(row[self.labels.index(r)]) for r in RISKS}
+            aux = {n: float(row[j]) for j, n in enumerate(self.labels) if n not in RISKS}
+            flags, decisions, overall = decide(scores, th)
+            warns: list[Warning] = []
+            n_words = len(self.normalizer.normalize_tokens(text))
+            if n_words < MIN_WORDS:
+                warns.append(Warning("TEXT_TOO_SHORT", f"only {n_words} word(s): too little to judge; scores "
+                                     "are unreliable and should not drive a decision on their own"))
+            if windows[i] > 1:
+                warns.append(Warning("LONG_TEXT_WINDOWED", f"longer than {self.max_length} tokens: scored in "
+                                     f"{windows[i]} overlapping windows, each risk taking the highest window"))
+            results.append(ScoredText(scores, flags, decisions, overall, aux, warns, windows[i]))
+        if parent_idx:
+            from model.replies import reply_warnings
+
+            for k, i in enumerate(parent_idx):
+                prow = probs[len(texts) + k]
+                pscores = {r: float(prow[self.labels.index(r)]) for r in RISKS}
+                pflags, _, _ = decide(pscores, th)
+                results[i].warnings.extend(
+                    reply_warnings(texts[i], parents[i] or "", pflags, self.normalizer)  # type: ignore[index]
+                )
+        return results
+
+    def card(self) -> dict[str, Any]:
+        """The model card served by the API: identity, labels, thresholds, metrics, data and licences."""
+        manifest = self.dir.read_json("data_manifest.json", default={})
+        return {
+            "name": self.name,
+            "version": self.version,
+            "kind": self.kind,
+            "created": self.info.get("created"),
+            "risks": list(RISKS),
+            "labels": self.labels,
+            "max_length": self.max_length,
+            "normalizer_version": self.normalizer.version,
+            "thresholds": {r: vars(t) for r, t in self.thresholds.items() if r in RISKS},
+            "metrics": self.metrics,
+            "data": manifest.get("sources", manifest),
+            "hoax_evidence": self.info.get("hoax_evidence"),
+            "library_versions": self.info.get("library_versions"),
+            "git_commit": self.info.get("git_commit"),
+        }
+
+
+def load_scorer(path: str | Path | None = None, device: str | None = None) -> Scorer:
+    """Load a model directory: `path`, else $SARING_MODEL_DIR, else models/default."""
+    from model.paths import default_model_dir
+
+    return Scorer(path or default_model_dir(), device=device)

@@ -1,0 +1,1 @@
+"""saring serving."""

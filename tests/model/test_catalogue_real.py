@@ -1,0 +1,74 @@
+"""Checks on the real mirrored data; skipped when no mirror is present (the files are never copied here)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from model.catalogue import fetch_file, load_cards, load_catalogue, load_dataset, load_slang, sha256_of
+from model.labels import RISKS
+from model.paths import data_mirror
+
+mirror = data_mirror()
+pytestmark = pytest.mark.skipif(
+    mirror is None or not (mirror / "netifier").is_dir(), reason="no local data mirror (SARING_DATA_MIRROR)"
+)
+
+
+@pytest.fixture(scope="module")
+def cards():
+    return load_cards()
+
+
+def test_cards_validate_and_every_mirrored_file_matches(cards) -> None:
+    assert set(cards) == {"ibrohim2019_multilabel_hs", "netifier", "pratiwi_hoax_news", "id_abusive_news_comments"}
+    for card in cards.values():
+        for f in card.files:
+            path = fetch_file(card, f)
+            assert sha256_of(path) == f.sha256
+        for rule in card.mapping:
+            assert rule.reason.strip(), (card.name, rule.target)
+
+
+def test_real_datasets_load_with_expected_counts(cards) -> None:
+    expected = {"ibrohim2019_multilabel_hs": 13169, "netifier": 7773, "pratiwi_hoax_news": 600,
+                "id_abusive_news_comments": 3184}
+    for name, n in expected.items():
+        res = load_dataset(name, cards)
+        assert len(res.examples) == n and not res.bad_rows, name
+        annotated = set(cards[name].labels)
+        for e in res.examples[:50]:
+            for risk in RISKS:
+                if risk not in annotated:
+                    assert e.labels.get(risk) is None
+    net = load_dataset("netifier", cards).examples
+    assert Counter(e.meta["original_split"] for e in net) == {"train": 6995, "test": 778}
+    assert Counter(e.platform for e in net) == {"twitter": 3374, "instagram": 2653, "kaskus": 1746}
+    pratiwi = load_dataset("pratiwi_hoax_news", cards).examples
+    assert Counter(e.group for e in pratiwi).most_common()[0][1] == 50
+    assert len({e.group for e in pratiwi}) == 12 and all(e.meta["topic_method"] == "keywords" for e in pratiwi)
+    assert Counter(e.labels["hoax"] for e in pratiwi) == {0: 372, 1: 228}
+
+
+def test_slang_resource(cards) -> None:
+    norm = load_slang(cards)
+    assert len(norm.slang) > 15000
+    assert norm.normalize("jgn gitu").startswith("jangan")
+
+
+@pytest.mark.slow
+def test_real_catalogue_splits_leak_nothing(cards) -> None:
+    from model.splits import prepare
+
+    data = prepare(load_catalogue(cards=cards).examples, load_slang(cards))
+    seen: dict[str, str] = {}
+    groups: dict[str, str] = {}
+    for split, exs in data.items():
+        for e in exs:
+            assert seen.setdefault(e.meta["normalized_text"], split) == split
+            if e.group:
+                assert groups.setdefault(e.group, split) == split
+    net_test = {e.id for e in data.test if e.source == "netifier"}
+    assert all(e.meta.get("original_split") != "train" for e in data.test)
+    assert len(net_test) > 700

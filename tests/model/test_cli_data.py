@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from model.cli_data import app
+from model.paths import PROJECT_ROOT
+from tests.model.catalogue_fixtures import make_catalogue
+
+runner = CliRunner()
+
+
+def test_cli_table_from_catalogue_and_extra_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    make_catalogue(tmp_path, monkeypatch)
+    extra = tmp_path / "mine.csv"
+    extra.write_text("isi,fitnah\nbupati itu maling,1\nDASAR BUPATI MALING UANG RAKYAT,1\n,0\n", encoding="utf-8")
+    result = runner.invoke(app, ["--data", "catalogue", "--data", str(extra), "--column", "text=isi",
+                                 "--column", "slander=fitnah"])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "tweets" in out and "file:mine.csv" in out and "slander" in out
+    assert "bad rows: 3" in out  # two from the card's file, one from mine.csv
+    assert "texts shared across sources" in out
+
+
+def test_cli_json_manifest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    make_catalogue(tmp_path, monkeypatch)
+    result = runner.invoke(app, ["--json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert sum(sum(v.values()) for v in payload["examples"].values()) == 4
+    assert len(payload["bad_rows"]) == 2
+    assert payload["inputs"][0]["source"] == "tweets"
+
+
+def test_cli_reports_data_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    make_catalogue(tmp_path, monkeypatch)
+    result = runner.invoke(app, ["--data", str(tmp_path / "absent.csv")])
+    assert result.exit_code == 2
+    assert "file not found" in result.output
+
+
+def test_import_datasets_is_hugging_face_from_the_project_root() -> None:
+    # datasets/ holds the cards and no Python: it must not shadow Hugging Face's package.
+    assert not (PROJECT_ROOT / "datasets" / "__init__.py").exists()
+    code = "import datasets; assert hasattr(datasets, 'Dataset'), datasets.__path__; print(datasets.__file__)"
+    proc = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "site-packages" in proc.stdout

@@ -1,0 +1,93 @@
+"""read_labelled_file on small files written here: good and bad CSV, JSONL and Parquet."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from model.examples import ColumnMap, DataError, read_labelled_file
+
+
+def write_csv(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_good_csv_with_column_mapping(tmp_path: Path) -> None:
+    f = write_csv(tmp_path / "a.csv", "isi,fitnah,sumber\nbupati itu maling,1,twitter\nselamat pagi,0,\n")
+    res = read_labelled_file(f, ColumnMap.parse(["text=isi", "slander=fitnah", "platform=sumber"]))
+    assert not res.bad_rows
+    first, second = res.examples
+    assert first.labels == {"slander": 1} and first.platform == "twitter" and second.platform is None
+    assert first.source == "file:a.csv" and first.id == "a.csv:1"
+    assert first.label("hoax") is None and first.label("incitement") is None  # missing, never 0
+
+
+def test_bad_rows_are_reported_not_dropped(tmp_path: Path) -> None:
+    f = write_csv(tmp_path / "b.csv", "text,slander,hoax\n,1,0\nteks baik,2,0\nteks ok,ya,\nteks kosong,,\n")
+    res = read_labelled_file(f)
+    assert [e.text for e in res.examples] == ["teks ok"]
+    assert res.examples[0].labels == {"slander": 1, "hoax": None}
+    reasons = {b.row: b.reason for b in res.bad_rows}
+    assert "text is empty" in reasons[1]
+    assert "'2'" in reasons[2] and res.bad_rows[1].column == "slander"
+    assert "every label is empty" in reasons[4]
+
+
+def test_missing_columns(tmp_path: Path) -> None:
+    f = write_csv(tmp_path / "c.csv", "isi,slander\nhalo,0\n")
+    with pytest.raises(DataError, match="expected a text column 'text'"):
+        read_labelled_file(f)
+    g = write_csv(tmp_path / "d.csv", "text,label\nhalo,0\n")
+    with pytest.raises(DataError, match="no label column found"):
+        read_labelled_file(g)
+    with pytest.raises(DataError, match="not in the file"):
+        read_labelled_file(g, ColumnMap.parse(["slander=fitnah"]))
+
+
+def test_cp1252_bytes_read_as_utf8_name_the_encoding(tmp_path: Path) -> None:
+    f = write_csv(tmp_path / "e.csv", "text,slander\nkafe \u201cbejat\u201d itu,1\n", encoding="cp1252")
+    with pytest.raises(DataError) as err:
+        read_labelled_file(f)
+    assert "utf-8" in str(err.value) and "--encoding cp1252" in str(err.value)
+    res = read_labelled_file(f, encoding="cp1252")
+    assert res.examples[0].text == "kafe \u201cbejat\u201d itu"
+
+
+def test_empty_and_header_only_files(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    with pytest.raises(DataError, match="empty"):
+        read_labelled_file(empty)
+    header = write_csv(tmp_path / "h.csv", "text,slander\n")
+    with pytest.raises(DataError, match="no rows"):
+        read_labelled_file(header)
+
+
+def test_jsonl_good_and_bad(tmp_path: Path) -> None:
+    f = tmp_path / "a.jsonl"
+    rows = [{"text": "hoaks vaksin chip", "hoax": 1}, {"text": "  ", "hoax": 0}, {"text": "x", "hoax": "mungkin"}]
+    f.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    res = read_labelled_file(f)
+    assert [e.labels for e in res.examples] == [{"hoax": 1}]
+    assert [b.row for b in res.bad_rows] == [2, 3]
+    broken = tmp_path / "b.jsonl"
+    broken.write_text('{"text": "a", "hoax": 1}\n{not json\n', encoding="utf-8")
+    with pytest.raises(DataError, match="row 2"):
+        read_labelled_file(broken)
+
+
+def test_parquet(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    table = pa.table({"text": ["usir mereka", None, "damai"], "incitement": [1, 0, None], "slander": [0, 0, 0]})
+    f = tmp_path / "a.parquet"
+    pq.write_table(table, f)
+    res = read_labelled_file(f)
+    assert [(e.text, e.labels) for e in res.examples] == [
+        ("usir mereka", {"incitement": 1, "slander": 0}),
+        ("damai", {"incitement": None, "slander": 0}),
+    ]
+    assert [b.row for b in res.bad_rows] == [2]

@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from model.labels import RISKS
+from model.modeldir import ModelDir, ModelDirError
+from model.scorer import Scorer
+
+
+def test_baseline_dir_loads_and_scores_in_order(tiny_baseline_dir):
+    scorer = Scorer(tiny_baseline_dir)
+    texts = [
+        "dasar walikota goblok dan maling uang rakyat",
+        "jadwal vaksinasi besok pagi di kelurahan",
+        "usir semua orang suku itu dari kampung kita",
+    ]
+    out = scorer.score(texts)
+    assert len(out) == 3
+    for r in out:
+        assert set(r.scores) == set(RISKS)
+        assert all(0.0 <= s <= 1.0 for s in r.scores.values())
+        assert r.decision in ("allow", "review", "block")
+        assert r.flags == {k: v != "allow" for k, v in r.decisions.items()}
+    # the toy model learned something: the insult scores higher on slander than the schedule does
+    assert out[0].scores["slander"] > out[1].scores["slander"]
+    assert out[2].scores["incitement"] > out[1].scores["incitement"]
+    # order is preserved: scoring one by one gives the same numbers
+    single = [scorer.score([t])[0].scores for t in texts]
+    for a, b in zip(single, out, strict=True):
+        assert a == pytest.approx(b.scores)
+
+
+def test_short_text_warns(tiny_baseline_dir):
+    r = Scorer(tiny_baseline_dir).score(["ok"])[0]
+    assert [w.code for w in r.warnings] == ["TEXT_TOO_SHORT"]
+
+
+def test_reply_repeating_risky_parent_warns(tiny_baseline_dir):
+    scorer = Scorer(tiny_baseline_dir)
+    parent = "dasar walikota goblok dan maling uang rakyat, mundur saja kau"
+    reply = "Tidak benar bahwa walikota goblok dan maling uang rakyat; laporan keuangan diaudit BPK."
+    res = scorer.score([reply], parents=[parent])[0]
+    codes = [w.code for w in res.warnings]
+    if scorer.score([parent])[0].flags["slander"]:
+        assert "REPEATS_RISKY_PARENT" in codes
+        w = next(w for w in res.warnings if w.code == "REPEATS_RISKY_PARENT")
+        assert any("maling uang rakyat" in s for s in w.words)
+    clean = scorer.score(["Laporan keuangan kota diaudit BPK setiap tahun."], parents=[parent])[0]
+    assert "REPEATS_RISKY_PARENT" not in [w.code for w in clean.warnings]
+
+
+def test_model_dir_has_no_pickle_and_records_identity(tiny_baseline_dir):
+    md = ModelDir(tiny_baseline_dir)
+    info = md.check()
+    assert info["kind"] == "baseline" and info["version"].startswith("saring-baseline-")
+    assert "numpy" in info["library_versions"]
+    suffixes = {p.suffix for p in tiny_baseline_dir.rglob("*") if p.is_file()}
+    assert suffixes <= {".json", ".safetensors"}
+    th = json.loads((tiny_baseline_dir / "thresholds.json").read_text())
+    for r in RISKS:
+        assert 0 < th["risks"][r]["flag"] <= th["risks"][r]["block"] <= 1
+
+
+def test_refuses_pickle_in_model_dir(tiny_baseline_dir, tmp_path):
+    import shutil
+
+    bad = tmp_path / "m"
+    shutil.copytree(tiny_baseline_dir, bad)
+    (bad / "evil.pkl").write_bytes(b"\x80\x04")
+    with pytest.raises(ModelDirError, match="pickle"):
+        ModelDir(bad).check()
+
+
+def test_missing_dir_error_says_how_to_fix(tmp_path):
+    with pytest.raises(ModelDirError, match="saring train"):
+        Scorer(tmp_path / "nope")
+
+
+def test_predict_proba_is_calibrated_shape(tiny_baseline_dir):
+    s = Scorer(tiny_baseline_dir)
+    p = s.risk_proba(["a b c", "jalan rusak mohon diperbaiki"])
+    assert p.shape == (2, 3) and np.all((p >= 0) & (p <= 1))
+    assert s.risk_proba([]).shape == (0, 3)

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from model.labels import RISKS
+from model.modeldir import ModelDir
+from model.normalize import Normalizer
+from model.scorer import Scorer
+from tests.fixture_texts import fixture_splits
+from training.config import TrainConfig
+from training.trainer import TrainingInterrupted, length_grouped_batches, masked_bce, train_transformer
+
+
+def test_masked_bce_ignores_missing_labels():
+    logits = torch.tensor([[2.0, -1.0], [0.5, 3.0]])
+    y = torch.tensor([[1.0, float("nan")], [float("nan"), 0.0]])
+    ones = torch.ones(2)
+    got = masked_bce(logits, y, ones, ones)
+    bce = torch.nn.functional.binary_cross_entropy_with_logits
+    want = (bce(torch.tensor(2.0), torch.tensor(1.0)) + bce(torch.tensor(3.0), torch.tensor(0.0))) / 2
+    assert got.item() == pytest.approx(want.item(), rel=1e-6)
+    # changing the logit of a missing label changes nothing, and its gradient is zero
+    logits2 = logits.clone().requires_grad_(True)
+    masked_bce(logits2, y, ones, ones).backward()
+    assert logits2.grad[0, 1] == 0 and logits2.grad[1, 0] == 0
+
+
+def test_length_grouped_batches_cover_everything_once_and_are_deterministic():
+    lengths = [int(x) for x in np.random.default_rng(0).integers(3, 60, size=500)]
+    a = length_grouped_batches(lengths, 16, seed=1)
+    assert sorted(i for b in a for i in b) == list(range(500))
+    assert a == length_grouped_batches(lengths, 16, seed=1)
+    assert a != length_grouped_batches(lengths, 16, seed=2)
+
+
+def test_config_overrides_are_validated():
+    cfg = TrainConfig.from_recipe("default").with_overrides(["epochs=2", "lr=3e-5", "num_layers=none"])
+    assert cfg.epochs == 2 and cfg.lr == 3e-5 and cfg.num_layers is None
+    with pytest.raises(ValueError, match="unknown config field"):
+        cfg.with_overrides(["nope=1"])
+    with pytest.raises(ValueError, match="invalid override"):
+        cfg.with_overrides(["epochs=0"])
+    with pytest.raises(ValueError, match="unknown recipe"):
+        TrainConfig.from_recipe("fast")
+
+
+def test_tiny_transformer_round_trips(tiny_transformer_dir):
+    md = ModelDir(tiny_transformer_dir)
+    info = md.check()
+    assert info["kind"] == "transformer"
+    assert {p.suffix for p in tiny_transformer_dir.rglob("*") if p.is_file()} <= {".json", ".safetensors"}
+    scorer = Scorer(tiny_transformer_dir)
+    texts = ["dasar walikota goblok maling uang rakyat", "jadwal vaksinasi besok pagi", "usir orang suku itu"]
+    out = scorer.score(texts)
+    assert [set(r.scores) for r in out] == [set(RISKS)] * 3
+    # Loading twice gives identical scores: the directory is the whole model.
+    again = Scorer(tiny_transformer_dir).score(texts)
+    for a, b in zip(out, again, strict=True):
+        assert a.scores == pytest.approx(b.scores, abs=1e-6)
+    metrics = json.loads((tiny_transformer_dir / "metrics.json").read_text())
+    assert set(metrics["test"]["risks"]) == set(RISKS)
+
+
+def test_long_text_is_windowed_not_truncated(tiny_transformer_dir):
+    scorer = Scorer(tiny_transformer_dir)
+    insult = "dasar walikota goblok maling uang rakyat"
+    filler = " ".join(["jalan di depan rumah kami rusak mohon diperbaiki"] * 20)
+    res = scorer.score([filler + " " + insult, filler])
+    assert res[0].windows > 1
+    assert "LONG_TEXT_WINDOWED" in [w.code for w in res[0].warnings]
+    # the insult at the very end is seen: it can only raise the score (max over windows)
+    assert res[0].scores["slander"] >= res[1].scores["slander"] - 1e-9
+
+
+def test_interrupted_run_resumes(tmp_path, tiny_encoder_dir):
+    splits = fixture_splits()
+    cfg = TrainConfig.from_recipe("tiny", base_model=str(tiny_encoder_dir), epochs=2, checkpoint_every_steps=3)
+    out = tmp_path / "m"
+
+    def crash(step: int) -> None:
+        if step == 7:
+            raise TrainingInterrupted("simulated crash")
+
+    with pytest.raises(TrainingInterrupted):
+        train_transformer(cfg, splits, Normalizer(), {}, out, step_hook=crash)
+    ckpt = tmp_path / "m.checkpoint"
+    progress = json.loads((ckpt / "progress.json").read_text())
+    assert progress["global_step"] == 6 and not out.exists()
+    seen: list[int] = []
+    train_transformer(cfg, splits, Normalizer(), {}, out, step_hook=seen.append)
+    assert seen[0] == 7  # continued after the last checkpoint, not from the start
+    assert Scorer(out).score(["tes satu dua tiga"])[0].decision in ("allow", "review", "block")
+    assert not ckpt.exists()

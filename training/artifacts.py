@@ -1,0 +1,149 @@
+"""Writing a trained model directory: calibration and thresholds fitted on validation, metrics, identity.
+
+Shared by the transformer trainer and the baseline, so both kinds produce the same files (model/modeldir.py
+names them) and the same scorer reads both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from eval.metrics import nanmean, risk_metrics
+from model.calibration import (
+    Platt,
+    Threshold,
+    calibration_to_json,
+    choose_threshold,
+    fit_platt,
+    thresholds_to_json,
+)
+from model.labels import RISKS
+from model.modeldir import (
+    CALIBRATION_JSON,
+    FORMAT_VERSION,
+    MANIFEST_JSON,
+    METRICS_JSON,
+    MODEL_JSON,
+    THRESHOLDS_JSON,
+    TRAINING_CONFIG_JSON,
+    ModelDir,
+    file_sha256,
+    git_commit,
+    library_versions,
+)
+from model.normalize import Normalizer
+
+logger = logging.getLogger(__name__)
+
+
+def fit_calibration(labels: list[str], logits: np.ndarray, y: np.ndarray) -> dict[str, Platt]:
+    out = {}
+    for j, name in enumerate(labels):
+        keep = ~np.isnan(y[:, j])
+        out[name] = fit_platt(logits[keep, j], y[keep, j])
+    return out
+
+
+def apply_calibration(labels: list[str], platts: dict[str, Platt], logits: np.ndarray) -> np.ndarray:
+    return np.stack([platts[n].apply(logits[:, j]) for j, n in enumerate(labels)], axis=1) if len(labels) else logits
+
+
+def fit_thresholds(
+    labels: list[str],
+    probs: np.ndarray,
+    y: np.ndarray,
+    objective: str,
+    min_precision: float,
+    block_precision: float,
+) -> dict[str, Threshold]:
+    out = {}
+    for r in RISKS:
+        j = labels.index(r)
+        keep = ~np.isnan(y[:, j])
+        if keep.sum() == 0 or np.nansum(y[keep, j]) == 0:
+            logger.warning("no positive validation labels for %s: thresholds left at 0.5 / 0.9", r)
+            out[r] = Threshold(0.5, 0.9, "default (no validation labels)")
+            continue
+        out[r] = choose_threshold(
+            probs[keep, j],
+            y[keep, j],
+            objective=objective,  # type: ignore[arg-type]
+            min_precision=min_precision,
+            block_precision=block_precision,
+        )
+    return out
+
+
+def split_metrics(labels: list[str], probs: np.ndarray, y: np.ndarray, th: dict[str, Threshold]) -> dict[str, Any]:
+    per_risk = {r: risk_metrics(probs[:, labels.index(r)], y[:, labels.index(r)], th[r].flag) for r in RISKS}
+    aux = {}
+    for j, n in enumerate(labels):
+        if n in RISKS or np.isnan(y[:, j]).all():
+            continue
+        aux[n] = risk_metrics(probs[:, j], y[:, j], 0.5)
+    return {
+        "macro_f1": nanmean([per_risk[r]["f1"] for r in RISKS if per_risk[r]["n"]]),
+        "risks": per_risk,
+        "aux_at_0.5": aux,
+    }
+
+
+def finalize_model_dir(
+    stage: Path,
+    *,
+    kind: str,
+    name: str,
+    labels: list[str],
+    normalizer: Normalizer,
+    max_length: int,
+    val: tuple[np.ndarray, np.ndarray],
+    test: tuple[np.ndarray, np.ndarray] | None,
+    training_config: dict[str, Any],
+    manifest: dict[str, Any],
+    objective: str = "best_f1",
+    min_precision: float = 0.8,
+    block_precision: float = 0.9,
+    extra_info: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Fit calibration and thresholds on (validation logits, labels), measure validation and test, and
+    write every JSON file of the model directory into `stage` (weights must already be there).
+    Returns the metrics dict."""
+    md = ModelDir(stage)
+    val_logits, val_y = val
+    platts = fit_calibration(labels, val_logits, val_y)
+    val_probs = apply_calibration(labels, platts, val_logits)
+    th = fit_thresholds(labels, val_probs, val_y, objective, min_precision, block_precision)
+    metrics: dict[str, Any] = {"validation": split_metrics(labels, val_probs, val_y, th)}
+    if test is not None and len(test[0]):
+        test_probs = apply_calibration(labels, platts, test[0])
+        metrics["test"] = split_metrics(labels, test_probs, test[1], th)
+    normalizer.to_json(md.normalizer)
+    md.write_json(CALIBRATION_JSON, calibration_to_json(platts))
+    md.write_json(THRESHOLDS_JSON, thresholds_to_json(th))
+    md.write_json(METRICS_JSON, metrics)
+    md.write_json(MANIFEST_JSON, manifest)
+    md.write_json(TRAINING_CONFIG_JSON, training_config)
+    now = dt.datetime.now(dt.UTC)
+    digest = file_sha256(md.weights)[:8]
+    info = {
+        "format_version": FORMAT_VERSION,
+        "kind": kind,
+        "name": name,
+        "version": f"{name}-{now:%Y%m%d-%H%M%S}-{digest}",
+        "created": now.isoformat(timespec="seconds"),
+        "labels": labels,
+        "risks": list(RISKS),
+        "max_length": max_length,
+        "normalizer_version": normalizer.version,
+        "weights_sha256": file_sha256(md.weights),
+        "library_versions": library_versions(),
+        "git_commit": git_commit(),
+        **(extra_info or {}),
+    }
+    md.write_json(MODEL_JSON, info)  # written last: its presence marks a complete directory
+    return metrics
