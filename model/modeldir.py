@@ -15,6 +15,8 @@ This module is the only place that knows the file names. A model directory holds
     encoder_config.json     the encoder's Hugging Face config (transformer)
     tokenizer/              the tokenizer files (transformer)
     baseline_vocab.json     the TF-IDF vocabularies and settings (baseline)
+    ensemble.json           members and per-label weights (ensemble); each member is a complete model
+                            directory in a subfolder (transformer/, lexical/), calibrated on its own
 """
 
 from __future__ import annotations
@@ -40,9 +42,15 @@ WEIGHTS = "model.safetensors"
 ENCODER_CONFIG_JSON = "encoder_config.json"
 TOKENIZER_DIR = "tokenizer"
 BASELINE_VOCAB_JSON = "baseline_vocab.json"
+ENSEMBLE_JSON = "ensemble.json"
 
 FORMAT_VERSION = 1
-KINDS = ("transformer", "baseline")
+KINDS = ("transformer", "baseline", "ensemble")
+REQUIRED_BY_KIND = {
+    "transformer": [WEIGHTS, ENCODER_CONFIG_JSON],
+    "baseline": [WEIGHTS, BASELINE_VOCAB_JSON],
+    "ensemble": [ENSEMBLE_JSON],
+}
 
 
 class ModelDirError(ValueError):
@@ -83,6 +91,14 @@ class ModelDir:
     def baseline_vocab(self) -> Path:
         return self.path / BASELINE_VOCAB_JSON
 
+    @property
+    def ensemble(self) -> Path:
+        return self.path / ENSEMBLE_JSON
+
+    def weight_files(self) -> list[Path]:
+        """Every weights file of the model, members included (for the version digest)."""
+        return sorted(self.path.rglob(WEIGHTS))
+
     # json -------------------------------------------------------------------------------------------
     def read_json(self, name: str, default: Any = None) -> Any:
         p = self.path / name
@@ -121,25 +137,57 @@ class ModelDir:
                     f"{p}: model directories hold only safetensors and JSON; refusing a file that may be a "
                     "pickle. Fix: remove it, or retrain with saring."
                 )
-        required = [MODEL_JSON, CALIBRATION_JSON, THRESHOLDS_JSON, WEIGHTS, NORMALIZER_JSON]
-        required += [ENCODER_CONFIG_JSON] if kind == "transformer" else [BASELINE_VOCAB_JSON]
+        required = [MODEL_JSON, CALIBRATION_JSON, THRESHOLDS_JSON, NORMALIZER_JSON, *REQUIRED_BY_KIND[kind]]
         missing = [n for n in required if not (self.path / n).exists()]
         if missing:
             raise ModelDirError(f"{self.path}: missing {missing}; the directory is incomplete. Fix: retrain.")
         return info
 
 
-def write_json_atomic(path: Path, data: Any) -> None:
+def write_text_atomic(path: str | Path, text: str) -> Path:
+    """Write a file through a temp file beside it and a rename, so readers never see half a file. The
+    result is readable by others (mkstemp creates 0600; a server may run as another user)."""
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, ensure_ascii=False, indent=2, sort_keys=False)
-            f.write("\n")
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return path
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def strict_json(obj: Any) -> Any:
+    """NaN and infinity -> None and numpy scalars -> Python numbers, so the output is strict JSON."""
+    import math
+
+    import numpy as np
+
+    if isinstance(obj, float | np.floating):
+        v = float(obj)
+        return v if math.isfinite(v) else None
+    if isinstance(obj, np.integer | np.bool_):
+        return obj.item()
+    if isinstance(obj, dict):
+        return {str(k): strict_json(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [strict_json(v) for v in obj]
+    return obj
+
+
+def write_json_atomic(path: str | Path, data: Any) -> Path:
+    text = json.dumps(strict_json(data), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    return write_text_atomic(path, text)
 
 
 @contextmanager
@@ -151,6 +199,7 @@ def staging_dir(final: str | Path) -> Iterator[Path]:
     tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.staging.", dir=final.parent))
     try:
         yield tmp
+        os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp creates 0700; the model must be readable by a server user
         if final.exists():
             old = final.with_name(f".{final.name}.old")
             shutil.rmtree(old, ignore_errors=True)

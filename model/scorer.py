@@ -80,6 +80,10 @@ def _load_backend(md: ModelDir, kind: str, device: str | None) -> Backend:
         from model.network import TransformerBackend
 
         return TransformerBackend.load(md, device=device)
+    if kind == "ensemble":
+        from model.ensemble import EnsembleBackend
+
+        return EnsembleBackend.load(md, device=device)
     from model.baseline import BaselineBackend
 
     return BaselineBackend.load(md)
@@ -149,16 +153,17 @@ class Scorer:
         parent_idx = [i for i, p in enumerate(parents or []) if p and p.strip()]
         # One forward pass over the texts and the parents together.
         all_texts = list(texts) + [parents[i] for i in parent_idx]  # type: ignore[index]
-        logits, windows = self.predict_logits(all_texts)
+        normed = self.normalize(all_texts)  # once: the model and the short-text check share it
+        logits, windows = self.backend.logits(normed) if normed else (np.zeros((0, len(self.labels))), [])
         probs = self.calibrate(logits)
         results: list[ScoredText] = []
-        for i, text in enumerate(texts):
+        for i in range(len(texts)):
             row = probs[i]
             scores = {r: float(row[self.labels.index(r)]) for r in RISKS}
             aux = {n: float(row[j]) for j, n in enumerate(self.labels) if n not in RISKS}
             flags, decisions, overall = decide(scores, th)
             warns: list[Warning] = []
-            n_words = len(self.normalizer.normalize_tokens(text))
+            n_words = len(normed[i].split())
             if n_words < MIN_WORDS:
                 warns.append(Warning("TEXT_TOO_SHORT", f"only {n_words} word(s): too little to judge; scores "
                                      "are unreliable and should not drive a decision on their own"))

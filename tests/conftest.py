@@ -46,3 +46,18 @@ def tiny_transformer_dir(tmp_path_factory: pytest.TempPathFactory, tiny_encoder_
     config = TrainConfig.from_recipe("tiny", base_model=str(tiny_encoder_dir), epochs=4)
     train_transformer(config, fixture_splits(), Normalizer({"gk": "tidak"}), {"sources": {}}, out)
     return out
+
+
+@pytest.fixture(scope="session")
+def tiny_ensemble_dir(
+    tmp_path_factory: pytest.TempPathFactory, tiny_transformer_dir: Path, tiny_baseline_dir: Path
+) -> Path:
+    """The tiny transformer and the tiny baseline combined into an ensemble model directory."""
+    from model.normalize import Normalizer
+    from tests.fixture_texts import fixture_splits
+    from training.ensemble import build_ensemble
+
+    out = tmp_path_factory.mktemp("models") / "tiny-ensemble"
+    build_ensemble(out, tiny_transformer_dir, tiny_baseline_dir, fixture_splits(), Normalizer({"gk": "tidak"}), {},
+                   {"recipe": "tiny"}, name="saring-tiny-ensemble", move_transformer=False)
+    return out

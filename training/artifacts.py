@@ -7,6 +7,7 @@ names them) and the same scorer reads both.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from pathlib import Path
 from typing import Any
@@ -129,7 +130,10 @@ def finalize_model_dir(
     md.write_json(MANIFEST_JSON, manifest)
     md.write_json(TRAINING_CONFIG_JSON, training_config)
     now = dt.datetime.now(dt.UTC)
-    digest = file_sha256(md.weights)[:8]
+    import hashlib
+
+    weights_sha = {str(p.relative_to(md.path)): file_sha256(p) for p in md.weight_files()}
+    digest = hashlib.sha256(json.dumps(weights_sha, sort_keys=True).encode()).hexdigest()[:8]
     info = {
         "format_version": FORMAT_VERSION,
         "kind": kind,
@@ -140,7 +144,7 @@ def finalize_model_dir(
         "risks": list(RISKS),
         "max_length": max_length,
         "normalizer_version": normalizer.version,
-        "weights_sha256": file_sha256(md.weights),
+        "weights_sha256": weights_sha,
         "library_versions": library_versions(),
         "git_commit": git_commit(),
         **(extra_info or {}),

@@ -162,8 +162,8 @@ def train(
     prepared.manifest["hoax_evidence"] = hoax_evidence(splits)
 
     results: dict[str, dict[str, Any]] = {}
+    b_out = baseline_out or out.parent / "baseline"
     if baseline:
-        b_out = baseline_out or out.parent / "baseline"
         t0 = time.perf_counter()
         console.print(f"training the TF-IDF baseline -> {b_out}")
         results["baseline"] = train_baseline(
@@ -176,11 +176,25 @@ def train(
         )
         console.print(f"baseline done in {time.perf_counter() - t0:.0f} s")
     t0 = time.perf_counter()
-    console.print(f"training the transformer, recipe [bold]{config.recipe}[/] -> {out}")
+    ensemble = baseline and config.ensemble
+    # With an ensemble the transformer is trained beside `out` and then moved inside it, so `out` only ever
+    # holds a complete model.
+    t_out = out.with_name(f".{out.name}.transformer") if ensemble else out
+    console.print(f"training the transformer, recipe [bold]{config.recipe}[/] -> {t_out}")
     try:
-        results[config.name] = train_transformer(config, splits, normalizer, prepared.manifest, out)
+        results["transformer"] = train_transformer(config, splits, normalizer, prepared.manifest, t_out)
+        console.print(f"transformer done in {time.perf_counter() - t0:.0f} s")
+        if ensemble:
+            from training.ensemble import build_ensemble
+
+            console.print(f"combining transformer and baseline -> {out}")
+            results["ensemble"] = build_ensemble(
+                out, t_out, b_out, splits, normalizer, prepared.manifest, config.model_dump(), name=config.name,
+                objective=config.threshold_objective, min_precision=config.min_precision,
+                block_precision=config.block_precision,
+            )
     except (ValueError, ModelDirError) as e:
         console.print(f"[red]training failed:[/] {e}")
         raise typer.Exit(1) from e
-    console.print(f"transformer done in {time.perf_counter() - t0:.0f} s")
+    console.print(f"done in {time.perf_counter() - t0:.0f} s; model at {out}")
     console.print(metrics_table(results))

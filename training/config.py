@@ -45,6 +45,9 @@ class TrainConfig(BaseModel):
     device: str | None = None
     eval_batch_size: int = Field(64, ge=1)
 
+    ensemble: bool = Field(
+        True, description="serve transformer + TF-IDF baseline mixed per label (weights chosen on validation)"
+    )
     threshold_objective: Literal["best_f1", "recall_at_precision"] = "best_f1"
     min_precision: float = Field(0.8, gt=0, le=1)
     block_precision: float = Field(0.9, gt=0, le=1)

@@ -37,6 +37,7 @@ from training.config import TrainConfig
 logger = logging.getLogger(__name__)
 
 MIN_AUX_EXAMPLES = 20  # an auxiliary label needs this many positives and negatives in train to get an output
+PLAN_AFTER_STEPS = 30  # steps timed before a time-budgeted run re-plans its learning-rate schedule
 
 
 class TrainingInterrupted(RuntimeError):
@@ -240,10 +241,14 @@ def train_transformer(
     total_steps = steps_per_epoch * config.epochs
     warmup = int(total_steps * config.warmup_ratio)
 
+    # With a time budget the schedule is re-planned once the speed is known (after PLAN_AFTER_STEPS steps), so the
+    # learning rate decays to zero exactly when the budget runs out instead of being cut off at its peak.
+    plan = {"total": total_steps, "warmup": warmup}
+
     def lr_factor(step: int) -> float:  # linear warm-up, then linear decay to zero
-        if step < warmup:
-            return (step + 1) / max(1, warmup)
-        return max(0.0, (total_steps - step) / max(1, total_steps - warmup))
+        if step < plan["warmup"]:
+            return (step + 1) / max(1, plan["warmup"])
+        return max(0.0, (plan["total"] - step) / max(1, plan["total"] - plan["warmup"]))
 
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_factor)
     eval_points = {round(steps_per_epoch * k / config.evals_per_epoch) for k in range(1, config.evals_per_epoch + 1)}
@@ -265,6 +270,7 @@ def train_transformer(
     if resumed:
         progress, best_state = resumed
         progress["key"] = key
+        plan.update(progress.get("plan", {}))
         with warnings.catch_warnings():  # fast-forwarding the schedule, no optimiser step is due
             warnings.simplefilter("ignore", UserWarning)
             for _ in range(progress["global_step"]):
@@ -277,7 +283,11 @@ def train_transformer(
     )
     y_val = label_matrix(val, labels)
 
-    def evaluate_now() -> float:
+    best_val_logits: np.ndarray | None = None
+
+    def evaluate_and_keep(epoch: int, step: int) -> float:
+        """Validation macro F1 of the current weights; keep them (and their validation logits) if best."""
+        nonlocal best_state, best_val_logits
         net.eval()
         logits, _ = backend.logits(norm["val"])
         net.train()
@@ -286,7 +296,16 @@ def train_transformer(
         th = fit_thresholds(
             labels, probs, y_val, config.threshold_objective, config.min_precision, config.block_precision
         )
-        return float(split_metrics(labels, probs, y_val, th)["macro_f1"])
+        metric = float(split_metrics(labels, probs, y_val, th)["macro_f1"])
+        progress["history"].append({"epoch": epoch, "step": step, "val_macro_f1": metric})
+        logger.info("epoch %d step %d: validation macro F1 %.4f", epoch + 1, step, metric)
+        if metric > progress["best_metric"]:
+            progress["best_metric"], progress["bad_evals"] = metric, 0
+            best_state = {k: v.detach().cpu().clone() for k, v in net.state_dict().items()}
+            best_val_logits = logits
+        else:
+            progress["bad_evals"] += 1
+        return metric
 
     def over_budget() -> bool:
         if config.time_budget_minutes is None:
@@ -324,27 +343,29 @@ def train_transformer(
             bar.update(len(idx))
             bar.set_postfix(loss=f"{loss.item():.4f}", lr=f"{sched.get_last_lr()[0]:.1e}")
 
-            if step + 1 in eval_points or step + 1 == len(batches):
-                metric = evaluate_now()
-                progress["history"].append({"epoch": epoch, "step": step + 1, "val_macro_f1": metric})
-                logger.info("epoch %d step %d: validation macro F1 %.4f", epoch + 1, step + 1, metric)
-                if metric > progress["best_metric"]:
-                    progress["best_metric"], progress["bad_evals"] = metric, 0
-                    best_state = {k: v.detach().cpu().clone() for k, v in net.state_dict().items()}
-                else:
-                    progress["bad_evals"] += 1
-                    if progress["bad_evals"] >= config.early_stopping_patience:
-                        logger.info("early stopping: %d evaluations without improvement", progress["bad_evals"])
-                        stop = True
-            if over_budget() and not stop:
-                logger.info(
-                    "time budget of %.1f min reached; keeping the best model so far", config.time_budget_minutes
-                )
-                if best_state is None:
-                    metric = evaluate_now()
-                    progress["history"].append({"epoch": epoch, "step": step + 1, "val_macro_f1": metric})
-                    progress["best_metric"] = metric
-                    best_state = {k: v.detach().cpu().clone() for k, v in net.state_dict().items()}
+            if (
+                config.time_budget_minutes is not None
+                and progress["global_step"] == PLAN_AFTER_STEPS
+                and "plan" not in progress
+            ):
+                rate = PLAN_AFTER_STEPS / max(1e-6, time.perf_counter() - t_loop)
+                remaining = config.time_budget_minutes * 60 - (elapsed_before + time.perf_counter() - t_loop)
+                feasible = progress["global_step"] + int(remaining * rate * 0.95)
+                if feasible < plan["total"]:
+                    plan["total"] = feasible
+                    plan["warmup"] = min(plan["warmup"], int(feasible * config.warmup_ratio))
+                    logger.info("time budget: about %d of %d planned steps fit; schedule re-planned", feasible,
+                                total_steps)
+                progress["plan"] = dict(plan)
+
+            budget_spent = progress["global_step"] >= plan["total"] or over_budget()
+            if step + 1 in eval_points or step + 1 == len(batches) or budget_spent:
+                evaluate_and_keep(epoch, step + 1)
+                if progress["bad_evals"] >= config.early_stopping_patience:
+                    logger.info("early stopping: %d evaluations without improvement", progress["bad_evals"])
+                    stop = True
+            if budget_spent and not stop:
+                logger.info("training budget reached (steps or time); keeping the best evaluated weights")
                 stop = True
             if progress["global_step"] % config.checkpoint_every_steps == 0 or stop:
                 progress["elapsed_s"] = elapsed_before + time.perf_counter() - t_loop
@@ -363,7 +384,7 @@ def train_transformer(
     if best_state is not None:
         net.load_state_dict(best_state)
     net.eval()
-    val_logits, _ = backend.logits(norm["val"])
+    val_logits = best_val_logits if best_val_logits is not None else backend.logits(norm["val"])[0]
     test_pair = None
     if test:
         test_logits, _ = backend.logits(norm["test"])

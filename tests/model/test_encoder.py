@@ -377,7 +377,7 @@ def test_prepare_redoes_a_directory_without_marker(monkeypatch, tmp_path):
 
     monkeypatch.setattr(encoder, "_write_encoder_dir", fake_write)
     monkeypatch.setattr(encoder, "verify_encoder", lambda *a, **k: {"ok": True})
-    monkeypatch.setattr(encoder, "_sha256", lambda p: "0" * 64)
+    monkeypatch.setattr(encoder, "file_sha256", lambda p: "0" * 64)
     assert encoder.prepare_base_encoder(tmp_path) == target
     assert len(calls) == 1 and json.loads((target / "config.json").read_text()) == {"fake": True}
     marker = encoder.read_marker(target)

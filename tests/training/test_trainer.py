@@ -95,3 +95,28 @@ def test_interrupted_run_resumes(tmp_path, tiny_encoder_dir):
     assert seen[0] == 7  # continued after the last checkpoint, not from the start
     assert Scorer(out).score(["tes satu dua tiga"])[0].decision in ("allow", "review", "block")
     assert not ckpt.exists()
+
+
+def test_time_budget_stops_early_and_keeps_an_evaluated_model(tmp_path, tiny_encoder_dir):
+    cfg = TrainConfig.from_recipe("tiny", base_model=str(tiny_encoder_dir), epochs=50, time_budget_minutes=0.001)
+    out = tmp_path / "budget"
+    metrics = train_transformer(cfg, fixture_splits(), Normalizer(), {}, out)
+    info = ModelDir(out).check()
+    assert len(info["history"]) == 1  # stopped at the budget, evaluated once
+    assert info["history"][0]["step"] < 50 * 9
+    assert 0.0 <= metrics["validation"]["macro_f1"] <= 1.0
+
+
+def test_ensemble_combines_members_and_round_trips(tiny_ensemble_dir):
+    info = ModelDir(tiny_ensemble_dir).check()
+    assert info["kind"] == "ensemble" and set(info["members"]) == {"transformer", "lexical"}
+    spec = json.loads((tiny_ensemble_dir / "ensemble.json").read_text())
+    for w in spec["weights"].values():
+        assert sum(w) == pytest.approx(1.0) and all(0.0 <= x <= 1.0 for x in w)
+    scorer = Scorer(tiny_ensemble_dir)
+    texts = ["dasar walikota goblok maling uang rakyat", "jadwal vaksinasi besok pagi"]
+    res = scorer.score(texts)
+    assert res[0].scores["slander"] > res[1].scores["slander"]
+    # every member is itself a complete model directory
+    for member in ("transformer", "lexical"):
+        assert Scorer(tiny_ensemble_dir / member).score(texts)[0].decision in ("allow", "review", "block")

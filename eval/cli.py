@@ -1,0 +1,186 @@
+"""`saring eval`: evaluation reports, and the comparison that gates a deployment.
+
+    saring eval --model DIR [--baseline DIR] [--data catalogue|FILE ...] [--column field=col ...] --out REPORT_DIR
+    saring eval --compare OLD_DIR NEW_DIR [--data ...] --out DIR
+
+Exit codes: 0 done; 1 (--compare) NEW is significantly worse than OLD on the primary metric; 2 bad input.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from model.labels import RISKS
+
+logger = logging.getLogger(__name__)
+
+app = typer.Typer(
+    name="eval",
+    help="Evaluate a model (metrics, calibration, slices, errors, functional tests) or compare two models.",
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+EXIT_BAD_INPUT = 2
+
+
+def default_baseline(model_dir: Path) -> Path | None:
+    """`<model dir parent>/baseline` when it exists and is not the model itself."""
+    cand = model_dir.parent / "baseline"
+    if cand.is_dir() and cand.resolve() != model_dir.resolve():
+        return cand
+    return None
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    return typer.Exit(EXIT_BAD_INPUT)
+
+
+def _load(path: Path) -> Any:
+    from model.scorer import Scorer
+
+    return Scorer(path)
+
+
+@app.callback(invoke_without_command=True)
+def eval_command(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Directory for the report (created if missing).")],
+    model: Annotated[Path | None, typer.Option(
+        "--model", "-m", help="Model directory to evaluate. Default: $SARING_MODEL_DIR, else models/default.")] = None,
+    baseline: Annotated[Path | None, typer.Option(
+        help="Baseline model directory evaluated alongside. Default: <model dir parent>/baseline if it exists.")
+    ] = None,
+    no_baseline: Annotated[bool, typer.Option("--no-baseline", help="Evaluate the model alone.")] = False,
+    data: Annotated[list[str] | None, typer.Option(
+        "--data", "-d", help="'catalogue' (its test split, the default) or a labelled CSV/TSV/JSONL/Parquet file; "
+                             "repeat for several.")] = None,
+    column: Annotated[list[str] | None, typer.Option(
+        "--column", "-c", help="Map a field to a column of your files, e.g. text=isi or slander=fitnah; repeatable.")
+    ] = None,
+    encoding: Annotated[str, typer.Option(help="Encoding of CSV files (e.g. cp1252 for Excel exports).")] = "utf-8",
+    compare: Annotated[tuple[Path, Path] | None, typer.Option(
+        "--compare", help="OLD_DIR NEW_DIR: compare two models on the same data; exits 1 when NEW is "
+                          "significantly worse on macro F1.", metavar="OLD_DIR NEW_DIR")] = None,
+    bootstrap: Annotated[int, typer.Option(help="Bootstrap replicates for the 95% intervals.", min=0)] = 1000,
+    seed: Annotated[int, typer.Option(help="Seed of the bootstrap.")] = 0,
+    errors: Annotated[int, typer.Option(help="Worst false positives / negatives listed per risk.", min=0)] = 20,
+    functional: Annotated[bool, typer.Option(help="Run the functional test cases.")] = True,
+) -> None:
+    """Evaluate a model on the catalogue's test split or on labelled files and write report.json, report.md,
+    report.html, errors.md and errors.csv. The baseline (default: <model dir parent>/baseline, if it exists)
+    is evaluated alongside."""
+    from model.examples import DataError
+    from model.modeldir import ModelDirError
+
+    try:
+        if compare is not None:
+            code = _run_compare(compare[0], compare[1], data or [], column or [], encoding, out, bootstrap, seed)
+            raise typer.Exit(code)
+        _run_report(model, baseline, no_baseline, data or [], column or [], encoding, out, bootstrap, seed, errors,
+                    functional)
+    except (DataError, ModelDirError, ValueError, FileNotFoundError) as e:
+        raise _fail(str(e)) from e
+
+
+def _run_report(model: Path | None, baseline: Path | None, no_baseline: bool, data: list[str], column: list[str],
+                encoding: str, out: Path, bootstrap: int, seed: int, errors: int, functional: bool) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from eval.data import load_eval_data
+    from eval.report import build_report, write_report
+    from model.paths import default_model_dir
+
+    model_dir = model or default_model_dir()
+    main = _load(model_dir)
+    models: list[tuple[str, Any]] = [("model", main)]
+    if not no_baseline:
+        bdir = baseline or default_baseline(model_dir)
+        if baseline is not None and not baseline.is_dir():
+            raise FileNotFoundError(f"baseline directory {baseline} does not exist; pass a model directory "
+                                    "written by `saring train --recipe baseline`, or --no-baseline")
+        if bdir is not None:
+            models.append(("baseline", _load(bdir)))
+        elif main.kind != "baseline":
+            logger.warning("no baseline directory at %s; evaluating the model alone (pass --baseline DIR)",
+                           model_dir.parent / "baseline")
+    ed = load_eval_data(data, main.normalizer, column, encoding)
+    report = build_report(models, ed, bootstrap=bootstrap, seed=seed, errors_k=errors, functional=functional)
+    paths = write_report(report, out)
+
+    console = Console()
+    table = Table(title=f"{ed.description}: {len(ed.examples)} texts")
+    for col in ("risk", "model", "n", "F1", "95% CI", "PR-AUC", "ECE"):
+        table.add_column(col, justify="left" if col in ("risk", "model") else "right")
+    for r in RISKS:
+        for e in report["models"]:
+            x = e["evaluation"]["risks"][r]
+            if not x["n"]:
+                continue
+            ci = x.get("ci", {}).get("f1")
+            table.add_row(r, e["role"], str(x["n"]), f"{x['f1']:.3f}",
+                          f"[{ci[0]:.3f}, {ci[1]:.3f}]" if ci else "", f"{x['pr_auc']:.3f}", f"{x['ece']:.3f}")
+    console.print(table)
+    for e in report["models"]:
+        line = f"{e['role']}: macro F1 {e['evaluation']['macro_f1']:.3f}"
+        fu = e.get("functional", {})
+        if "n" in fu:
+            line += f"; functional tests {fu['passed']}/{fu['n']} passed"
+        console.print(line)
+    console.print(f"report: {paths['html']}")
+
+
+def _run_compare(old_dir: Path, new_dir: Path, data: list[str], column: list[str], encoding: str, out: Path,
+                 bootstrap: int, seed: int) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from eval import html as H
+    from eval.compare import compare_models, comparison_markdown
+    from eval.data import load_eval_data
+    from model.modeldir import write_json_atomic as write_json
+    from model.modeldir import write_text_atomic
+
+    old, new = _load(old_dir), _load(new_dir)
+    ed = load_eval_data(data, new.normalizer, column, encoding)
+    result = compare_models(old, new, ed.examples, replicates=bootstrap, seed=seed)
+    result["data"] = ed.summary()
+    out.mkdir(parents=True, exist_ok=True)
+    write_json(out / "comparison.json", result)
+    md = comparison_markdown(result)
+    write_text_atomic(out / "comparison.md", md)
+    p = result["primary"]
+    rows = []
+    for r, e in result["risks"].items():
+        for k, m in e["metrics"].items():
+            rows.append([r, k, m["old"], m["new"], m["diff"], f"[{m['ci'][0]:+.3f}, {m['ci'][1]:+.3f}]", m["verdict"]])
+    cls = "bad" if p["verdict"] == "worse" else "good" if p["verdict"] == "better" else "note"
+    body = (f"<p>OLD: {H.fmt(result['old']['name'])} ({H.fmt(result['old'].get('version'))})<br>NEW: "
+            f"{H.fmt(result['new']['name'])} ({H.fmt(result['new'].get('version'))})<br>data: "
+            f"{H.fmt(ed.description)}, {len(ed.examples)} texts</p><p class='{cls}'>macro F1: OLD {p['old']:.3f}, "
+            f"NEW {p['new']:.3f}, difference {p['diff']:+.3f} [{p['ci'][0]:+.3f}, {p['ci'][1]:+.3f}]: "
+            f"{H.fmt(p['verdict'])}</p>"
+            + H.table(["risk", "metric", "OLD", "NEW", "NEW - OLD", "95% interval", "verdict"], rows))
+    write_text_atomic(out / "comparison.html", H.page("saring model comparison", [("Result", body)]))
+    console = Console()
+    table = Table(title=f"NEW - OLD on {ed.description} ({len(ed.examples)} texts)")
+    for col in ("risk", "metric", "OLD", "NEW", "NEW - OLD", "95% interval", "verdict"):
+        table.add_column(col, justify="left" if col in ("risk", "metric", "verdict") else "right")
+    for r, e in result["risks"].items():
+        for k in ("f1", "pr_auc", "ece"):
+            m = e["metrics"][k]
+            table.add_row(r, k, f"{m['old']:.3f}", f"{m['new']:.3f}", f"{m['diff']:+.3f}",
+                          f"[{m['ci'][0]:+.3f}, {m['ci'][1]:+.3f}]", m["verdict"])
+    table.add_row("all", "macro_f1", f"{p['old']:.3f}", f"{p['new']:.3f}", f"{p['diff']:+.3f}",
+                  f"[{p['ci'][0]:+.3f}, {p['ci'][1]:+.3f}]", p["verdict"])
+    console.print(table)
+    console.print(f"comparison: {out / 'comparison.md'} and {out / 'comparison.html'}")
+    if result["exit_code"]:
+        typer.secho("NEW is significantly worse than OLD on macro F1: failing the gate (exit code 1)",
+                    fg=typer.colors.RED, err=True)
+    return int(result["exit_code"])

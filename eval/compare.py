@@ -1,0 +1,144 @@
+"""Comparing two models on the same data: paired bootstrap intervals of the differences and a verdict.
+
+The difference is NEW - OLD. Both models are scored on the same examples and every bootstrap replicate
+resamples the same examples for both (a paired bootstrap), so the interval reflects the difference between
+the models, not the noise of the test set twice. Each model is judged at its own flag thresholds.
+
+Verdict per metric: 'better' when the 95% interval of the difference lies entirely on the improving side,
+'worse' when it lies entirely on the other side, else 'no significant difference'. For Brier and ECE a
+lower value is better. The gate: NEW significantly worse on the primary metric (macro F1) -> exit code 1.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from eval.bootstrap import LOWER_IS_BETTER, METRICS, bootstrap_models, interval
+from eval.evaluator import flag_block, flatten, model_identity, point_metrics, predict
+from model.examples import Example, label_matrix
+from model.labels import RISKS
+
+logger = logging.getLogger(__name__)
+
+BETTER, WORSE, SAME = "better", "worse", "no significant difference"
+PRIMARY = "macro_f1"
+EXIT_WORSE = 1
+
+
+def verdict(ci: Sequence[float], lower_is_better: bool = False) -> str:
+    lo, hi = ci
+    if math.isnan(lo) or math.isnan(hi):
+        return SAME
+    if lo > 0:
+        return WORSE if lower_is_better else BETTER
+    if hi < 0:
+        return BETTER if lower_is_better else WORSE
+    return SAME
+
+
+def compare_scores(
+    probs_old: np.ndarray,
+    probs_new: np.ndarray,
+    labels: np.ndarray,
+    flags_old: Sequence[float],
+    flags_new: Sequence[float],
+    replicates: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
+) -> dict[str, Any]:
+    """The comparison from scores: per risk and metric, OLD, NEW, the difference, its interval and verdict."""
+    labels = np.asarray(labels, dtype=np.float64)
+    old_pt = point_metrics(probs_old, labels, flags_old)
+    new_pt = point_metrics(probs_new, labels, flags_new)
+    old_flat, new_flat = flatten(old_pt), flatten(new_pt)
+    b_old, b_new = bootstrap_models([probs_old, probs_new], labels, [flags_old, flags_new], replicates, seed)
+    risks: dict[str, Any] = {}
+    for r in RISKS:
+        if not old_pt[r]["n"]:
+            continue
+        per = {}
+        for k in METRICS:
+            diff = b_new[r][k] - b_old[r][k]
+            ci = interval(diff, level)
+            per[k] = {"old": old_pt[r][k], "new": new_pt[r][k], "diff": new_pt[r][k] - old_pt[r][k], "ci": ci,
+                      "verdict": verdict(ci, k in LOWER_IS_BETTER)}
+        risks[r] = {"n": old_pt[r]["n"], "positives": old_pt[r]["positives"], "metrics": per,
+                    "verdict": per["f1"]["verdict"]}
+    diff = b_new["macro"]["f1"] - b_old["macro"]["f1"]
+    ci = interval(diff, level)
+    primary = {"metric": PRIMARY, "old": old_flat[PRIMARY], "new": new_flat[PRIMARY],
+               "diff": new_flat[PRIMARY] - old_flat[PRIMARY], "ci": ci, "verdict": verdict(ci)}
+    return {
+        "primary": primary,
+        "risks": risks,
+        "bootstrap": {"replicates": replicates, "seed": seed, "level": level,
+                      "method": "paired percentile bootstrap of NEW - OLD; examples resampled with replacement"},
+        "exit_code": EXIT_WORSE if primary["verdict"] == WORSE else 0,
+    }
+
+
+def compare_models(
+    old: Any,
+    new: Any,
+    examples: Sequence[Example],
+    replicates: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
+) -> dict[str, Any]:
+    """Score both models on `examples` and compare them (see compare_scores)."""
+    examples = list(examples)
+    if not examples:
+        raise ValueError("no examples to compare the models on; expected labelled examples")
+    texts = [e.text for e in examples]
+    labels = label_matrix(examples, RISKS)
+    p_old, p_new = predict(old, texts), predict(new, texts)
+    result = compare_scores(p_old, p_new, labels, [flag_block(old, r)[0] for r in RISKS],
+                            [flag_block(new, r)[0] for r in RISKS], replicates, seed, level)
+    result["old"] = model_identity(old)
+    result["new"] = model_identity(new)
+    result["n"] = len(examples)
+    logger.info("NEW vs OLD on %s: %+.4f [%.4f, %.4f] -> %s", PRIMARY, result["primary"]["diff"],
+                *result["primary"]["ci"], result["primary"]["verdict"])
+    return result
+
+
+def comparison_markdown(result: dict[str, Any]) -> str:
+    def f(v: float) -> str:
+        return "–" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.3f}"
+
+    def d(v: float) -> str:
+        return "–" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:+.3f}"
+
+    p = result["primary"]
+    lines = [
+        "# Model comparison",
+        "",
+        f"- OLD: {result['old']['name']} ({result['old'].get('version')})",
+        f"- NEW: {result['new']['name']} ({result['new'].get('version')})",
+        f"- data: {result.get('data', {}).get('description', '')} ({result['n']} texts, fingerprint "
+        f"{str(result.get('data', {}).get('fingerprint', ''))[:12]})",
+        f"- bootstrap: {result['bootstrap']['replicates']} paired replicates, seed {result['bootstrap']['seed']}, "
+        f"{int(result['bootstrap']['level'] * 100)}% percentile intervals of NEW - OLD",
+        "",
+        f"**Primary metric {p['metric']}: OLD {f(p['old'])}, NEW {f(p['new'])}, difference {d(p['diff'])} "
+        f"[{d(p['ci'][0])}, {d(p['ci'][1])}]: {p['verdict'].upper()}**"
+        + (" (deployment gate: FAIL, exit code 1)" if result["exit_code"] else " (deployment gate: pass)"),
+        "",
+        "| risk | metric | OLD | NEW | NEW - OLD | 95% interval | verdict |",
+        "| --- | --- | ---: | ---: | ---: | --- | --- |",
+    ]
+    for r, e in result["risks"].items():
+        for k in METRICS:
+            m = e["metrics"][k]
+            note = " (lower is better)" if k in LOWER_IS_BETTER else ""
+            lines.append(f"| {r} | {k}{note} | {f(m['old'])} | {f(m['new'])} | {d(m['diff'])} | "
+                         f"[{d(m['ci'][0])}, {d(m['ci'][1])}] | {m['verdict']} |")
+    lines.append("")
+    lines.append("Each model is measured at its own flag threshold; each row's verdict is for that metric, and a "
+                 "risk's headline verdict (comparison.json, risks.<risk>.verdict) is the F1 row's.")
+    return "\n".join(lines) + "\n"

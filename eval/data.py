@@ -1,0 +1,140 @@
+"""The data an evaluation runs on: the catalogue's test split, or analysts' labelled files.
+
+Every evaluation records what it ran on: the files and their sha256 (or the catalogue's manifest), and a
+fingerprint of the examples themselves (ids, texts and labels), so two reports can be checked to have used
+the same data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from model.examples import BadRow, ColumnMap, DataError, Example, read_labelled_file
+from model.labels import RISKS
+from model.modeldir import file_sha256
+from model.normalize import Normalizer
+
+logger = logging.getLogger(__name__)
+
+CATALOGUE = "catalogue"
+
+
+@dataclass
+class EvalData:
+    examples: list[Example]
+    description: str
+    files: list[dict[str, Any]] = field(default_factory=list)
+    manifest: dict[str, Any] | None = None
+    bad_rows: list[BadRow] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        """What a report records about the data."""
+        labelled = {}
+        for r in RISKS:
+            vals = [e.labels.get(r) for e in self.examples if e.labels.get(r) is not None]
+            labelled[r] = {"n": len(vals), "positives": int(sum(vals))}
+        return {
+            "description": self.description,
+            "n": len(self.examples),
+            "fingerprint": fingerprint(self.examples),
+            "sources": dict(Counter(e.source for e in self.examples).most_common()),
+            "platforms": dict(Counter(e.platform or "unknown" for e in self.examples).most_common()),
+            "labelled": labelled,
+            "files": self.files,
+            "manifest": self.manifest,
+            "bad_rows": len(self.bad_rows),
+        }
+
+
+def fingerprint(examples: Sequence[Example]) -> str:
+    """sha256 over the examples' ids, texts and risk labels, in order."""
+    h = hashlib.sha256()
+    for e in examples:
+        rec = [e.id, e.text, [e.labels.get(r) for r in RISKS]]
+        h.update(json.dumps(rec, ensure_ascii=False).encode("utf-8"))
+        h.update(b"\n")
+    return h.hexdigest()
+
+
+def _jsonable(obj: Any) -> Any:
+    """A manifest made JSON-safe (dataclasses, paths and sets turned into plain values)."""
+    import dataclasses
+
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return _jsonable(dataclasses.asdict(obj))
+    if isinstance(obj, dict):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple | set):
+        return [_jsonable(v) for v in obj]
+    if isinstance(obj, Path):
+        return str(obj)
+    if obj is None or isinstance(obj, str | int | float | bool):
+        return obj
+    return str(obj)
+
+
+def load_catalogue_test(normalizer: Normalizer) -> EvalData:
+    """The test split of the catalogue, as training makes it (model.splits.prepare)."""
+    from model.catalogue import load_catalogue  # imported here: the catalogue reads files on first use
+
+    try:
+        from model.splits import prepare
+    except ImportError as e:
+        raise DataError(
+            "the catalogue's test split needs model.splits, which this installation lacks",
+            fix="pass labelled files with --data FILE instead",
+        ) from e
+    res = load_catalogue()
+    prepared = prepare(res.examples, normalizer)
+    try:
+        test = list(prepared.split("test"))
+    except (AttributeError, KeyError) as e:
+        raise DataError("model.splits.prepare returned no 'test' split",
+                        fix="check the catalogue, or pass labelled files with --data FILE") from e
+    manifest = getattr(prepared, "manifest", None)
+    return EvalData(test, "catalogue test split", manifest=_jsonable(manifest), bad_rows=list(res.bad_rows))
+
+
+def load_eval_data(
+    specs: Sequence[str],
+    normalizer: Normalizer,
+    columns: Sequence[str] = (),
+    encoding: str = "utf-8",
+) -> EvalData:
+    """`specs`: 'catalogue' and/or paths of labelled files (CSV, TSV, JSONL, Parquet)."""
+    specs = list(specs) or [CATALOGUE]
+    cmap = ColumnMap.parse(columns)
+    parts: list[EvalData] = []
+    for spec in specs:
+        if spec == CATALOGUE:
+            parts.append(load_catalogue_test(normalizer))
+            continue
+        path = Path(spec)
+        res = read_labelled_file(path, cmap, encoding=encoding)
+        if res.bad_rows:
+            for b in res.bad_rows[:5]:
+                logger.warning("skipped %s", b)
+        parts.append(EvalData(res.examples, str(path), files=[{"path": str(path), "sha256": file_sha256(path),
+                                                                "rows": len(res.examples) + len(res.bad_rows),
+                                                                "bad_rows": len(res.bad_rows)}],
+                              bad_rows=res.bad_rows))
+    examples = [e for p in parts for e in p.examples]
+    if not examples:
+        raise DataError(f"no usable labelled examples in {specs}",
+                        fix="check the files' label columns (1/0/empty) or map them with --column")
+    if not any(e.labels.get(r) is not None for e in examples for r in RISKS):
+        raise DataError(
+            f"none of the {len(examples)} examples has a label for the risks {list(RISKS)}",
+            fix="add a column named after a risk (hoax, slander, incitement) or map one, e.g. --column slander=fitnah",
+        )
+    manifests = [p.manifest for p in parts if p.manifest is not None]
+    return EvalData(examples, " + ".join(p.description for p in parts), [f for p in parts for f in p.files],
+                    manifests[0] if len(manifests) == 1 else (manifests or None),  # type: ignore[arg-type]
+                    [b for p in parts for b in p.bad_rows])

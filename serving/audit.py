@@ -1,0 +1,640 @@
+"""Batch audits: score months of past posts from CSV, JSON lines or Parquet files, in-process or on a Dask
+cluster, with checkpoints so that an interrupted run resumes with every row saved exactly once.
+
+Layout of the output folder::
+
+    OUT_DIR/results/part-<file>-<chunk>.parquet   scored rows (one schema; read the folder as one dataset)
+    OUT_DIR/rejects/part-<file>-<chunk>.parquet   rows that could not be scored, with the reason
+    OUT_DIR/_progress.jsonl                       the checkpoint ledger (see serving.audit_ledger)
+    OUT_DIR/summary.json                          totals of the whole audit
+    OUT_DIR/results.csv                           the results as one CSV (with --csv)
+    OUT_DIR/report.{json,md,html}                 the audit report (see serving.audit_report)
+
+Inputs are read in chunks of `chunk_rows` records (never a whole file at once); a chunk is the unit of work,
+of checkpointing and of distribution. The scoring step is ``serving.audit_score.score_frame``, a plain
+DataFrame -> DataFrame function using the same ``model.scorer.Scorer`` as the API.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import re
+import shutil
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from model.labels import DECISIONS, RISKS
+from model.modeldir import ModelDir, write_json_atomic
+from serving.audit_inputs import AuditColumns, InputFile, RawChunk, iter_chunks, open_inputs, parse_column_specs
+from serving.audit_inputs import resolve_columns as _resolve_columns
+from serving.audit_ledger import AuditError, Ledger, fingerprint, fsync_dir
+from serving.audit_score import (
+    RESERVED_COLUMNS,
+    get_scorer,
+    reject_schema,
+    result_schema,
+    score_frame,
+    split_scored,
+    worker_model_identity,
+)
+
+__all__ = ["AuditConfig", "AuditError", "AuditEvent", "AuditSummary", "run_audit", "score_frame",
+           "parse_column_specs"]
+
+logger = logging.getLogger(__name__)
+
+RESULTS_DIR = "results"
+REJECTS_DIR = "rejects"
+SUMMARY_JSON = "summary.json"
+RESULTS_CSV = "results.csv"
+LOCK_FILE = ".audit.lock"
+OUTPUT_SCHEMA_VERSION = 1
+DEFAULT_CHUNK_ROWS = 10_000
+DEFAULT_BYTES_PER_ROW = 150  # a first guess for CSV/JSON lines totals, until the first chunk is read
+
+
+@dataclass
+class AuditConfig:
+    inputs: list[str]
+    model_dir: Path
+    out_dir: Path
+    columns: dict[str, str] = field(default_factory=dict)  # role -> input column (explicit mappings)
+    keep: list[str] = field(default_factory=list)  # extra input columns carried to the output
+    encoding: str = "utf-8"
+    chunk_rows: int = DEFAULT_CHUNK_ROWS
+    write_csv: bool = False
+    drop_text: bool = False  # leave the texts out of the results
+    restart: bool = False  # discard a previous run's results in out_dir
+    scheduler: str | None = None  # tcp://HOST:8786: a Dask distributed cluster
+    workers: int = 0  # >0 without a scheduler: a LocalCluster with this many single-thread processes
+    report: bool = True
+    top: int = 20  # highest-scoring posts per risk in the report
+
+
+@dataclass
+class AuditEvent:
+    """Progress, sent to `on_event` in the driver: kind is 'start', 'chunk' (one chunk saved) or 'end'."""
+
+    kind: str
+    rows_done: int  # rows saved by this run so far
+    rows_total: int  # estimated rows this run will save (exact for Parquet, from bytes for CSV/JSON lines)
+    rows_before: int  # rows saved by earlier runs (skipped now)
+    chunks_done: int  # chunks saved by this run
+    chunk: dict[str, Any] | None = None
+
+
+@dataclass
+class AuditSummary:
+    out_dir: str
+    model_name: str
+    model_version: str
+    mode: str
+    files: int
+    rows_read: int = 0
+    scored: int = 0
+    rejected: int = 0
+    rejects_by_code: dict[str, int] = field(default_factory=dict)
+    flagged: dict[str, int] = field(default_factory=dict)
+    decisions: dict[str, int] = field(default_factory=dict)
+    warnings: dict[str, int] = field(default_factory=dict)
+    chunks: int = 0
+    rows_before: int = 0  # saved by earlier runs of the same audit
+    rows_this_run: int = 0
+    seconds: float = 0.0  # the whole command
+    scoring_seconds: float = 0.0  # from the first chunk sent to the last saved
+    rows_per_second: float = 0.0  # rows_this_run / scoring_seconds
+    complete: bool = False
+    outputs: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# ----------------------------------------------------------------------------------------------------
+def part_name(f: InputFile, chunk: int) -> str:
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "_", Path(f.display).name.split(".")[0]).strip("_")[:40] or "file"
+    return f"part-{f.index:05d}-{stem}-{chunk:06d}.parquet"
+
+
+def _write_parquet_atomic(table: Any, final: Path) -> None:
+    import pyarrow.parquet as pq
+
+    tmp = final.with_name(f".{final.name}.{os.getpid()}.tmp")
+    try:
+        pq.write_table(table, tmp)
+        fd = os.open(tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, final)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    fsync_dir(final.parent)
+
+
+@contextmanager
+def _exclusive(out: Path) -> Iterator[None]:
+    """Only one audit at a time may write to a folder (the lock goes with the process, even on kill -9)."""
+    with open(out / LOCK_FILE, "a+") as fh:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as e:
+            raise AuditError(f"another audit is writing to {out}; wait for it to finish, or use another --out") from e
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def _model_identity(model_dir: Path) -> tuple[str, str]:
+    md = ModelDir(model_dir)
+    info = md.check()
+    return str(info.get("name", md.path.name)), str(info["version"])
+
+
+def _describe_changes(old: dict[str, Any], new: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """(differences that forbid resuming, harmless ones) between a saved run header and this command."""
+    bad: list[str] = []
+    soft: list[str] = []
+    om, nm = old.get("model", {}), new["model"]
+    if (om.get("name"), om.get("version")) != (nm["name"], nm["version"]):
+        bad.append(f"model: the saved results were scored by {om.get('name')} version {om.get('version')}; "
+                   f"--model now gives {nm['name']} version {nm['version']}")
+    old_in = {i["path"]: i for i in old.get("inputs", [])}
+    new_in = {i["path"]: i for i in new["inputs"]}
+    if list(old_in) != list(new_in):
+        added = [p for p in new_in if p not in old_in]
+        removed = [p for p in old_in if p not in new_in]
+        if added:
+            bad.append(f"inputs: files not in the saved run: {added[:5]}{' ...' if len(added) > 5 else ''}")
+        if removed:
+            bad.append(f"inputs: files of the saved run missing now: {removed[:5]}{' ...' if len(removed) > 5 else ''}")
+        if not added and not removed:
+            bad.append("inputs: the same files in another order")
+    for p, n in new_in.items():
+        o = old_in.get(p)
+        if o is None:
+            continue
+        if o.get("size") != n["size"]:
+            bad.append(f"input {p} changed: size {o.get('size')} -> {n['size']} bytes")
+        elif (o.get("head_sha256"), o.get("tail_sha256")) != (n["head_sha256"], n["tail_sha256"]):
+            bad.append(f"input {p} changed: its content differs")
+        elif o.get("mtime_ns") != n["mtime_ns"]:
+            soft.append(f"input {p} has a new modification time but the same size and content")
+    os_, ns = old.get("settings", {}), new["settings"]
+    for k in ns:
+        if os_.get(k) != ns[k]:
+            bad.append(f"setting {k}: {os_.get(k)!r} in the saved run, {ns[k]!r} now")
+    return bad, soft
+
+
+def _part_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.parquet")) if folder.is_dir() else []
+
+
+def _clear_outputs(out: Path) -> None:
+    for name in (RESULTS_DIR, REJECTS_DIR):
+        shutil.rmtree(out / name, ignore_errors=True)
+    for name in ("_progress.jsonl", SUMMARY_JSON, RESULTS_CSV, "report.json", "report.md", "report.html"):
+        (out / name).unlink(missing_ok=True)
+
+
+def _clean_orphans(out: Path, ledger: Ledger) -> None:
+    """Delete temporary files and part files that no ledger line vouches for (a crash between writing a part
+    and recording it): their chunks are scored again."""
+    known = {rec.get(k) for rec in ledger.chunks.values() for k in ("results", "rejects")}
+    removed = 0
+    for name in (RESULTS_DIR, REJECTS_DIR):
+        folder = out / name
+        if not folder.is_dir():
+            continue
+        for p in folder.iterdir():
+            if p.is_file() and (p.name.startswith(".") or (p.suffix == ".parquet" and p.name not in known)):
+                p.unlink()
+                removed += 1
+    if removed:
+        logger.info("removed %d unfinished or unrecorded file(s) left by an interrupted run", removed)
+
+
+# ----------------------------------------------------------------------------------------------------
+class _InProcessRunner:
+    """Scores each chunk in this process as it is submitted."""
+
+    capacity = 1
+
+    def __init__(self, model_dir: Path, columns: AuditColumns, drop_text: bool) -> None:
+        self.scorer = get_scorer(model_dir)
+        self.columns = columns
+        self.drop_text = drop_text
+        self.done: deque[tuple[RawChunk, Any]] = deque()
+        self.mode = "in-process"
+
+    def submit(self, raw: RawChunk) -> None:
+        frame, raw.frame = raw.frame, None
+        self.done.append((raw, score_frame(frame, self.scorer, self.columns, drop_text=self.drop_text)))
+
+    def next_done(self) -> tuple[RawChunk, Any]:
+        return self.done.popleft()
+
+    def close(self) -> None:
+        self.done.clear()
+
+
+class _DaskRunner:
+    """Sends chunks to a Dask distributed cluster; each worker loads the model once (serving.audit_score
+    keeps it in a per-process cache). At most `capacity` chunks are in flight, which bounds memory."""
+
+    def __init__(self, model_dir: Path, columns: AuditColumns, drop_text: bool, identity: tuple[str, str],
+                 scheduler: str | None, workers: int) -> None:
+        from distributed import Client, LocalCluster, as_completed
+
+        self.cluster = None
+        try:
+            if scheduler:
+                self.client = Client(scheduler, timeout="30s")
+                self.mode = f"Dask cluster at {scheduler}"
+            else:
+                self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                            host="127.0.0.1", dashboard_address=None,
+                                            silence_logs=logging.WARNING)
+                self.client = Client(self.cluster)
+                self.mode = f"local Dask cluster, {workers} worker process(es)"
+        except OSError as e:
+            raise AuditError(f"cannot reach the Dask scheduler {scheduler} ({e}). Fix: check the address and "
+                             "that `dask scheduler` runs there, or leave out --scheduler") from e
+        self.model_dir = str(Path(model_dir).resolve())
+        self.columns = columns
+        self.drop_text = drop_text
+        try:
+            loaded = self.client.run(worker_model_identity, self.model_dir)
+        except Exception as e:  # noqa: BLE001 - whatever a worker raised, the message says what to fix
+            self.close()
+            raise AuditError(f"a Dask worker could not load the model from {self.model_dir} ({e}). Fix: every "
+                             "worker must see the model directory at the same path (a shared folder) and have "
+                             "saring installed") from e
+        wrong = {w: tuple(v) for w, v in loaded.items() if tuple(v) != identity}
+        if wrong:
+            self.close()
+            raise AuditError(f"Dask workers loaded another model than {identity[0]} {identity[1]}: {wrong}. Fix: "
+                             "make the same model directory visible to every worker")
+        threads = sum(self.client.nthreads().values()) or 1
+        self.capacity = max(2, 2 * threads)
+        self.pending: dict[str, tuple[RawChunk, Any]] = {}
+        self.ac = as_completed()
+        logger.info("%s: %d worker thread(s); model loaded on every worker", self.mode, threads)
+
+    def submit(self, raw: RawChunk) -> None:
+        frame, raw.frame = raw.frame, None
+        data = self.client.scatter(frame, hash=False)
+        fut = self.client.submit(score_frame, data, self.model_dir, self.columns, drop_text=self.drop_text,
+                                 pure=False)
+        self.pending[fut.key] = (raw, fut)
+        self.ac.add(fut)
+
+    def next_done(self) -> tuple[RawChunk, Any]:
+        fut = next(self.ac)
+        raw, _ = self.pending.pop(fut.key)
+        return raw, fut.result()
+
+    def close(self) -> None:
+        try:
+            for _, fut in getattr(self, "pending", {}).values():
+                fut.cancel()
+            self.client.close()
+        finally:
+            if self.cluster is not None:
+                self.cluster.close()
+
+
+# ----------------------------------------------------------------------------------------------------
+@dataclass
+class _FileProgress:
+    rows: int = 0
+    position: int = 0
+    finished: bool = False
+
+
+def _estimate_total(files: list[InputFile], seen: dict[int, _FileProgress]) -> int:
+    total = 0
+    text_rows = text_bytes = 0
+    for f in files:
+        st = seen.get(f.index)
+        if st and f.is_text and st.position > 0:
+            text_rows += st.rows
+            text_bytes += st.position
+    per_row = text_bytes / text_rows if text_rows else DEFAULT_BYTES_PER_ROW
+    for f in files:
+        st = seen.get(f.index)
+        if st and st.finished:
+            total += st.rows
+        elif f.num_rows is not None:
+            total += f.num_rows
+        elif st and st.position > 0:
+            total += max(st.rows, round(st.rows * f.size / st.position))
+        else:
+            total += round(f.size / per_row)
+    return total
+
+
+class _Totals:
+    def __init__(self) -> None:
+        self.rows = self.scored = self.rejected = self.chunks = 0
+        self.flagged: Counter[str] = Counter()
+        self.decisions: Counter[str] = Counter()
+        self.warnings: Counter[str] = Counter()
+        self.reject_codes: Counter[str] = Counter()
+
+    def add(self, rec: dict[str, Any]) -> None:
+        self.chunks += 1
+        self.rows += int(rec["rows"])
+        self.scored += int(rec["scored"])
+        self.rejected += int(rec["rejected"])
+        self.flagged.update(rec.get("flagged", {}))
+        self.decisions.update(rec.get("decisions", {}))
+        self.warnings.update(rec.get("warnings", {}))
+        self.reject_codes.update(rec.get("reject_codes", {}))
+
+
+def _commit(out: Path, ledger: Ledger, raw: RawChunk, scored: Any, columns: AuditColumns, drop_text: bool,
+            expected_version: str, started: float) -> dict[str, Any]:
+    """Save one scored chunk: part files first (atomically), then its ledger line."""
+    import pandas as pd
+    import pyarrow as pa
+
+    if len(scored) + len(raw.read_rejects) != raw.rows:
+        raise AuditError(f"{raw.file.display} chunk {raw.index}: {raw.rows} rows read but {len(scored)} scored and "
+                         f"{len(raw.read_rejects)} rejected; refusing to save an incomplete chunk")
+    results, rejects = split_scored(scored, columns.keep, drop_text)
+    versions = set(results["model_version"].dropna().unique()) if len(results) else set()
+    if versions - {expected_version}:
+        raise AuditError(f"{raw.file.display} chunk {raw.index} was scored by model version(s) {sorted(versions)}, "
+                         f"expected {expected_version}; every worker must load the same model directory")
+    if raw.read_rejects:
+        rejects = pd.concat([pd.DataFrame(raw.read_rejects), rejects], ignore_index=True)
+        rejects = rejects.sort_values("row", kind="stable").reset_index(drop=True)
+    name = part_name(raw.file, raw.index)
+    _write_parquet_atomic(pa.Table.from_pandas(results, schema=result_schema(columns.keep, drop_text),
+                                               preserve_index=False), out / RESULTS_DIR / name)
+    if len(rejects):
+        _write_parquet_atomic(pa.Table.from_pandas(rejects, schema=reject_schema(), preserve_index=False),
+                              out / REJECTS_DIR / name)
+    warn_counts: Counter[str] = Counter()
+    for codes in results["warnings"]:
+        warn_counts.update(codes)
+    record = {
+        "type": "chunk", "file": raw.file.index, "chunk": raw.index, "first_row": raw.first_row,
+        "last_row": raw.last_row, "rows": raw.rows, "scored": len(results), "rejected": len(rejects),
+        "results": name, "rejects": name if len(rejects) else None,
+        "flagged": {r: int(results[f"flag_{r}"].sum()) for r in RISKS},
+        "decisions": {d: int((results["decision"] == d).sum()) for d in DECISIONS},
+        "warnings": dict(warn_counts),
+        "reject_codes": {str(k): int(v) for k, v in rejects["code"].value_counts().items()} if len(rejects) else {},
+        "elapsed": round(time.perf_counter() - started, 3),
+        "time": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    ledger.append(record)
+    return record
+
+
+def _verify(out: Path, ledger: Ledger, rows_per_file: dict[int, int]) -> None:
+    """Every ledger line's part files exist with the recorded number of rows, and every file's rows are
+    covered exactly once (cheap: Parquet footers only)."""
+    import pyarrow.parquet as pq
+
+    per_file: Counter[int] = Counter()
+    for (fi, _), rec in sorted(ledger.chunks.items()):
+        per_file[fi] += int(rec["rows"])
+        for folder, key, count in ((RESULTS_DIR, "results", "scored"), (REJECTS_DIR, "rejects", "rejected")):
+            if not rec.get(key):
+                if int(rec[count]):
+                    raise AuditError(f"ledger chunk {fi}/{rec['chunk']} counts {rec[count]} {count} rows but "
+                                     "names no part file. Fix: pass --restart")
+                continue
+            p = out / folder / rec[key]
+            if not p.exists():
+                raise AuditError(f"{p} is recorded in the ledger but missing; someone removed it. Fix: pass "
+                                 "--restart, or restore the file")
+            n = pq.ParquetFile(p).metadata.num_rows
+            if n != int(rec[count]):
+                raise AuditError(f"{p} holds {n} rows, the ledger recorded {rec[count]}. Fix: pass --restart")
+        if int(rec["scored"]) + int(rec["rejected"]) != int(rec["rows"]):
+            raise AuditError(f"ledger chunk {fi}/{rec['chunk']}: scored + rejected != rows read. Fix: --restart")
+    for fi, n in rows_per_file.items():
+        if per_file.get(fi, 0) != n:
+            raise AuditError(f"input file #{fi} has {n} rows but the saved chunks cover {per_file.get(fi, 0)}. "
+                             "Fix: pass --restart")
+
+
+def write_results_csv(out: Path, ledger: Ledger) -> Path:
+    """One CSV of all scored rows (warnings joined with ';'), written atomically from the part files."""
+    import pyarrow.parquet as pq
+
+    final = out / RESULTS_CSV
+    tmp = final.with_name(f".{final.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="") as fh:
+            first = True
+            for _, rec in sorted(ledger.chunks.items()):
+                df = pq.read_table(out / RESULTS_DIR / rec["results"]).to_pandas()
+                df["warnings"] = [";".join(w) if w is not None else "" for w in df["warnings"]]
+                df.to_csv(fh, header=first, index=False)
+                first = False
+        os.replace(tmp, final)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return final
+
+
+def _summary(config: AuditConfig, files: list[InputFile], ledger: Ledger, identity: tuple[str, str], mode: str,
+             rows_before: int, rows_this_run: int, seconds: float, scoring_seconds: float) -> AuditSummary:
+    t = _Totals()
+    for rec in ledger.chunks.values():
+        t.add(rec)
+    out = config.out_dir.resolve()
+    return AuditSummary(
+        out_dir=str(out), model_name=identity[0], model_version=identity[1], mode=mode, files=len(files),
+        rows_read=t.rows, scored=t.scored, rejected=t.rejected, rejects_by_code=dict(t.reject_codes),
+        flagged={r: t.flagged.get(r, 0) for r in RISKS}, decisions={d: t.decisions.get(d, 0) for d in DECISIONS},
+        warnings=dict(t.warnings), chunks=t.chunks, rows_before=rows_before, rows_this_run=rows_this_run,
+        seconds=round(seconds, 3), scoring_seconds=round(scoring_seconds, 3),
+        rows_per_second=round(rows_this_run / scoring_seconds, 1) if scoring_seconds > 0 else 0.0,
+        complete=ledger.complete is not None,
+        outputs={"results": str(out / RESULTS_DIR), "rejects": str(out / REJECTS_DIR),
+                 "ledger": str(ledger.path), "summary": str(out / SUMMARY_JSON)},
+    )
+
+
+def run_audit(config: AuditConfig, on_event: Callable[[AuditEvent], None] | None = None) -> AuditSummary:
+    """Run (or resume) an audit. Raises DataError for bad inputs or column mappings and AuditError when the
+    output folder holds a different audit. `on_event` is called in this thread at the start, after each
+    saved chunk and at the end; an exception raised there stops the run like a crash would (tests use it)."""
+    started = time.perf_counter()
+    if config.scheduler and config.workers:
+        raise AuditError("pass either --scheduler (an existing Dask cluster) or --workers (a local one), not both")
+    if config.chunk_rows < 1:
+        raise AuditError(f"--chunk-rows must be at least 1, found {config.chunk_rows}")
+    out = Path(config.out_dir).expanduser().resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    model_dir = Path(config.model_dir).expanduser().resolve()
+    with _exclusive(out):
+        files = open_inputs(config.inputs, config.encoding)
+        inside = [str(f.path) for f in files if out in f.path.parents]
+        if inside:
+            raise AuditError(f"the inputs {inside[:3]} lie inside the output folder {out}; an audit must not read "
+                             "its own output. Fix: choose another --out or narrow the input pattern")
+        columns = _resolve_columns(config.columns, config.keep, files,
+                                   reserved=RESERVED_COLUMNS - {"text", "parent_text"} if config.drop_text
+                                   else RESERVED_COLUMNS)
+        identity = _model_identity(model_dir)
+        header = {
+            "model": {"name": identity[0], "version": identity[1], "dir": str(model_dir)},
+            "inputs": [{"path": str(f.path), "display": f.display, "format": f.format, **fingerprint(f.path)}
+                       for f in files],
+            "settings": {"columns": columns.to_dict(), "encoding": config.encoding, "chunk_rows": config.chunk_rows,
+                         "drop_text": config.drop_text, "output_schema": OUTPUT_SCHEMA_VERSION},
+            "started": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+        if config.restart:
+            _clear_outputs(out)
+        ledger = Ledger(out)
+        ledger.load()
+        if ledger.header is not None:
+            bad, soft = _describe_changes(ledger.header, header)
+            if bad:
+                raise AuditError(
+                    f"{out} holds {'a finished' if ledger.complete else 'an unfinished'} audit that differs from "
+                    "this command:\n  - " + "\n  - ".join(bad) + "\nResuming would mix two audits. Fix: rerun the "
+                    "original command to resume, pass --restart to discard the saved results and start again, or "
+                    "choose another --out")
+            for s in soft:
+                logger.warning("%s; resuming", s)
+            rows_before = sum(int(r["rows"]) for r in ledger.chunks.values())
+            if ledger.chunks:
+                logger.info("resuming: %d chunk(s), %d row(s) already saved in %s", len(ledger.chunks),
+                            rows_before, out)
+        else:
+            if _part_files(out / RESULTS_DIR) or _part_files(out / REJECTS_DIR):
+                raise AuditError(f"{out / RESULTS_DIR} holds part files but there is no ledger "
+                                 f"({ledger.path.name}) saying which rows they hold. Fix: pass --restart to "
+                                 "discard them, or choose another --out")
+            ledger.start(header)
+            rows_before = 0
+        _clean_orphans(out, ledger)
+        (out / RESULTS_DIR).mkdir(exist_ok=True)
+        (out / REJECTS_DIR).mkdir(exist_ok=True)
+
+        rows_done = chunks_done = 0
+        scoring_seconds = 0.0
+        mode = "nothing to do"
+        rows_per_file: dict[int, int] = {}
+        try:
+            if ledger.complete is None:
+                runner: _InProcessRunner | _DaskRunner
+                if config.scheduler or config.workers:
+                    runner = _DaskRunner(model_dir, columns, config.drop_text, identity, config.scheduler,
+                                         config.workers)
+                else:
+                    runner = _InProcessRunner(model_dir, columns, config.drop_text)
+                    if (runner.scorer.name, runner.scorer.version) != identity:
+                        raise AuditError(f"{model_dir} changed while loading; run the audit again")
+                mode = runner.mode
+                scoring_started = time.perf_counter()
+                seen: dict[int, _FileProgress] = {}
+                emit = on_event or (lambda e: None)
+                emit(AuditEvent("start", 0, max(0, _estimate_total(files, seen) - rows_before), rows_before, 0))
+                in_flight = 0
+                try:
+                    def drain_one() -> None:
+                        nonlocal rows_done, chunks_done, in_flight
+                        raw, scored = runner.next_done()
+                        in_flight -= 1
+                        rec = _commit(out, ledger, raw, scored, columns, config.drop_text, identity[1], started)
+                        rows_done += raw.rows
+                        chunks_done += 1
+                        total = max(rows_done, _estimate_total(files, seen) - rows_before)
+                        emit(AuditEvent("chunk", rows_done, total, rows_before, chunks_done, rec))
+
+                    done: dict[int, set[int]] = {}
+                    for fi, c in ledger.chunks:
+                        done.setdefault(fi, set()).add(c)
+                    for f in files:
+                        done_here = done.get(f.index, set())
+                        st = seen[f.index] = _FileProgress()
+                        for raw in iter_chunks(f, columns, config.chunk_rows, config.encoding, skip=done_here):
+                            st.rows += raw.rows
+                            st.position = raw.position
+                            if raw.skipped:
+                                rec = ledger.chunks[(f.index, raw.index)]
+                                if (rec["first_row"], rec["last_row"], rec["rows"]) != (raw.first_row, raw.last_row,
+                                                                                        raw.rows):
+                                    raise AuditError(
+                                        f"{f.display} chunk {raw.index}: the saved chunk holds rows "
+                                        f"{rec['first_row']}-{rec['last_row']}, the file now gives rows "
+                                        f"{raw.first_row}-{raw.last_row}; the input changed. Fix: pass --restart")
+                                continue
+                            while in_flight >= runner.capacity:
+                                drain_one()
+                            runner.submit(raw)
+                            in_flight += 1
+                        st.finished = True
+                        rows_per_file[f.index] = st.rows
+                        stale = sorted(c for c in done_here if c * config.chunk_rows >= st.rows)
+                        if stale:
+                            raise AuditError(f"{f.display}: the ledger holds chunks {stale} beyond the file's end; "
+                                             "the input changed. Fix: pass --restart")
+                    while in_flight:
+                        drain_one()
+                    scoring_seconds = time.perf_counter() - scoring_started
+                finally:
+                    runner.close()
+                _verify(out, ledger, rows_per_file)
+                ledger.append({"type": "complete", "rows_per_file": {str(k): v for k, v in rows_per_file.items()},
+                               "time": datetime.now(UTC).isoformat(timespec="seconds")})
+            else:
+                rows_per_file = {int(k): int(v) for k, v in ledger.complete.get("rows_per_file", {}).items()}
+                _verify(out, ledger, rows_per_file)
+                logger.info("%s: the audit is already complete; rewriting the summary and report", out)
+        finally:
+            ledger.close()
+
+        seconds = time.perf_counter() - started
+        summary = _summary(config, files, ledger, identity, mode, rows_before, rows_done, seconds, scoring_seconds)
+        if config.write_csv:
+            summary.outputs["csv"] = str(write_results_csv(out, ledger))
+        if config.report:
+            from serving.audit_report import build_report, write_report
+
+            paths = write_report(out, build_report(out, top=config.top))
+            summary.outputs.update({f"report_{k}": str(v) for k, v in paths.items()})
+        write_json_atomic(out / SUMMARY_JSON, summary.to_dict())
+        if on_event:
+            on_event(AuditEvent("end", rows_done, rows_done, rows_before, chunks_done))
+        return summary
+
+
+def read_results(out_dir: str | Path) -> Any:
+    """All scored rows of an audit as one pandas DataFrame (for small audits and tests; for large ones read
+    the folder with pyarrow.dataset, Dask, Spark or DuckDB)."""
+    import pyarrow.dataset as ds
+
+    return ds.dataset(Path(out_dir) / RESULTS_DIR, format="parquet").to_table().to_pandas()
+
+
+def read_rejects(out_dir: str | Path) -> Any:
+    import pyarrow.dataset as ds
+
+    folder = Path(out_dir) / REJECTS_DIR
+    if not _part_files(folder):
+        return reject_schema().empty_table().to_pandas()
+    return ds.dataset(folder, format="parquet").to_table().to_pandas()

@@ -1,0 +1,139 @@
+"""The audit's checkpoint ledger, ``OUT_DIR/_progress.jsonl``: what has been saved, so that nothing is lost
+and nothing is written twice.
+
+The first line describes the run (model, inputs with their fingerprints, settings). Each later line records
+one chunk whose part files are already complete on disk. The protocol for one chunk:
+
+1. write the part file(s) under a temporary name in the same folder, fsync, and rename into place
+   (a part file therefore exists only when it is complete);
+2. append the chunk's line to the ledger and fsync.
+
+A crash between 1 and 2 leaves a part file without a ledger line: at the next start such files are deleted
+and the chunk is scored again, under the same name. A crash during 2 leaves a partial last line, which is
+cut off. So every row is saved by exactly one ledger line, and the folder holds exactly those part files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+PROGRESS_FILE = "_progress.jsonl"
+LEDGER_FORMAT = 1
+FINGERPRINT_BYTES = 1 << 20
+
+
+class AuditError(RuntimeError):
+    """An audit that cannot start or go on, with what is wrong and how to fix it."""
+
+
+def fingerprint(path: Path) -> dict[str, Any]:
+    """Size, modification time and hashes of the first and last MiB: cheap, and catches edits, appends and
+    replaced files."""
+    st = path.stat()
+    with open(path, "rb") as f:
+        head = hashlib.sha256(f.read(FINGERPRINT_BYTES)).hexdigest()
+        if st.st_size > FINGERPRINT_BYTES:
+            f.seek(max(FINGERPRINT_BYTES, st.st_size - FINGERPRINT_BYTES))
+            tail = hashlib.sha256(f.read(FINGERPRINT_BYTES)).hexdigest()
+        else:
+            tail = head
+    return {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "head_sha256": head, "tail_sha256": tail}
+
+
+def fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+class Ledger:
+    def __init__(self, out_dir: Path) -> None:
+        self.path = Path(out_dir) / PROGRESS_FILE
+        self.header: dict[str, Any] | None = None
+        self.chunks: dict[tuple[int, int], dict[str, Any]] = {}
+        self.complete: dict[str, Any] | None = None
+        self._fh: Any = None
+
+    def load(self) -> None:
+        """Read the ledger; a partial last line (a crash while appending) is cut off."""
+        self.header, self.chunks, self.complete = None, {}, None
+        if not self.path.exists():
+            return
+        data = self.path.read_bytes()
+        good = 0
+        lines = data.split(b"\n")
+        for k, line in enumerate(lines):
+            last = k == len(lines) - 1
+            if not line.strip():
+                if not last:
+                    good += len(line) + 1
+                continue
+            try:
+                rec = json.loads(line)
+                if last:
+                    raise ValueError("no newline")  # an unterminated line was cut short
+            except ValueError as e:
+                if last or all(not x.strip() for x in lines[k + 1:]):
+                    logger.warning("%s: dropping an incomplete last line (the previous run stopped while "
+                                   "writing it)", self.path)
+                    break
+                raise AuditError(f"{self.path}: line {k + 1} is not valid JSON; the ledger is damaged. Fix: pass "
+                                 "--restart to score everything again, or use another --out") from e
+            good += len(line) + 1
+            kind = rec.get("type")
+            if kind == "run":
+                self.header = rec
+            elif kind == "chunk":
+                self.chunks[(int(rec["file"]), int(rec["chunk"]))] = rec
+            elif kind == "complete":
+                self.complete = rec
+        if good < len(data):
+            with open(self.path, "r+b") as f:
+                f.truncate(good)
+                f.flush()
+                os.fsync(f.fileno())
+        if self.header is None and self.chunks:
+            raise AuditError(f"{self.path}: the ledger has no header line. Fix: pass --restart")
+
+    def start(self, header: dict[str, Any]) -> None:
+        """Begin a new ledger (replacing any old one atomically)."""
+        self.close()
+        tmp = self.path.with_name(f".{self.path.name}.tmp")
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(json.dumps({"type": "run", "format": LEDGER_FORMAT, **header}, ensure_ascii=False) + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, self.path)
+        fsync_dir(self.path.parent)
+        self.header = {"type": "run", "format": LEDGER_FORMAT, **header}
+        self.chunks, self.complete = {}, None
+
+    def append(self, record: dict[str, Any]) -> None:
+        if self._fh is None:
+            self._fh = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 - closed in close()
+        self._fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
+        if record.get("type") == "chunk":
+            self.chunks[(int(record["file"]), int(record["chunk"]))] = record
+        elif record.get("type") == "complete":
+            self.complete = record
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None

@@ -1,0 +1,412 @@
+"""The audit report: how often each risk was flagged and each decision taken, by platform, account, kind and
+month; the highest-scoring posts per risk; and the share of replies that repeated risky content.
+
+Computed by streaming over the part files of ``OUT_DIR/results`` (per-part group sums and top-k, merged),
+so memory grows with the number of groups, not with the number of rows. Written as ``report.json``,
+``report.md`` and one self-contained ``report.html`` with charts.
+
+Run on an existing audit folder: ``python -m serving.audit_report OUT_DIR``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import os
+import sys
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from model.labels import DECISIONS, RISKS
+from model.modeldir import write_json_atomic
+
+logger = logging.getLogger(__name__)
+
+DIMENSIONS = ("platform", "account", "kind", "month")
+NONE_KEY = "(none)"
+REPEAT_CODE = "REPEATS_RISKY_PARENT"
+REPLY_KINDS = frozenset({"reply", "replies", "comment", "komentar", "balasan", "balas", "reply_comment"})
+SNIPPET_CHARS = 280
+COUNTERS = (["rows"] + [f"flag_{r}" for r in RISKS] + [f"block_{r}" for r in RISKS] + list(DECISIONS)
+            + ["replies", "repeats"])
+
+
+def _read_header(out: Path) -> dict[str, Any]:
+    p = out / "_progress.jsonl"
+    if not p.exists():
+        return {}
+    with open(p, encoding="utf-8") as fh:
+        line = fh.readline()
+    try:
+        rec = json.loads(line)
+    except ValueError:
+        return {}
+    return rec if rec.get("type") == "run" else {}
+
+
+def _parts(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob("*.parquet") if not p.name.startswith((".", "_")))
+
+
+def _indicators(df: Any) -> Any:
+    import numpy as np
+    import pandas as pd
+
+    ind = pd.DataFrame(index=df.index)
+    ind["rows"] = 1
+    for r in RISKS:
+        ind[f"flag_{r}"] = df[f"flag_{r}"].astype(bool).astype("int64")
+        ind[f"block_{r}"] = (df[f"decision_{r}"] == "block").astype("int64")
+    for d in DECISIONS:
+        ind[d] = (df["decision"] == d).astype("int64")
+    if "parent_text" in df.columns:
+        has_parent = df["parent_text"].notna() & (df["parent_text"].astype(str).str.strip() != "")
+    else:
+        has_parent = pd.Series(False, index=df.index)
+    kind_reply = df["kind"].astype("string").str.strip().str.lower().isin(REPLY_KINDS).fillna(False)
+    repeats = np.array([REPEAT_CODE in (w if w is not None else ()) for w in df["warnings"]], dtype=bool)
+    ind["replies"] = (has_parent.to_numpy(dtype=bool) | kind_reply.to_numpy(dtype=bool) | repeats).astype("int64")
+    ind["repeats"] = repeats.astype("int64")
+    return ind
+
+
+def _group_rows(acc: Any, total: int | None = None, sort: str = "rows") -> list[dict[str, Any]]:
+    if acc is None:
+        return []
+    acc = acc.sort_index() if sort == "key" else acc.sort_values("rows", ascending=False, kind="stable")
+    return [_stats(str(key), row) for key, row in acc.iterrows()]
+
+
+def _rate(c: float, n: float) -> float | None:
+    return round(float(c) / float(n), 6) if n else None
+
+
+def _stats(key: str | None, row: Any) -> dict[str, Any]:
+    n = int(row["rows"])
+    out: dict[str, Any] = {"key": key} if key is not None else {}
+    out["rows"] = n
+    out["flagged"] = {r: {"count": int(row[f"flag_{r}"]), "rate": _rate(row[f"flag_{r}"], n)} for r in RISKS}
+    out["blocked"] = {r: {"count": int(row[f"block_{r}"]), "rate": _rate(row[f"block_{r}"], n)} for r in RISKS}
+    out["decisions"] = {d: {"count": int(row[d]), "rate": _rate(row[d], n)} for d in DECISIONS}
+    out["replies"] = int(row["replies"])
+    out["repeats_risky_parent"] = int(row["repeats"])
+    out["repeat_share"] = _rate(row["repeats"], row["replies"])
+    return out
+
+
+def build_report(out_dir: str | Path, top: int = 20, max_groups: int = 200) -> dict[str, Any]:
+    """Aggregate an audit's results folder into the report dictionary (what report.json holds)."""
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    out = Path(out_dir)
+    header = _read_header(out)
+    mapped = (header.get("settings", {}) or {}).get("columns", {}) or {}
+    dims = [d for d in DIMENSIONS if (d != "month" and mapped.get(d)) or (d == "month" and mapped.get("timestamp"))]
+    if not header:
+        dims = list(DIMENSIONS)
+    acc: dict[str, Any] = dict.fromkeys(dims)
+    overall = pd.Series(0, index=COUNTERS, dtype="int64")
+    warnings: Counter[str] = Counter()
+    tops: dict[str, Any] = dict.fromkeys(RISKS)
+    show = ["id", "source_file", "row", "platform", "account", "kind", "timestamp", "text", "decision"]
+    parts = _parts(out / "results")
+    for part in parts:
+        names = pq.ParquetFile(part).schema_arrow.names
+        want = [c for c in (*show, "parent_text", "month", "warnings", *[f"score_{r}" for r in RISKS],
+                            *[f"flag_{r}" for r in RISKS], *[f"decision_{r}" for r in RISKS]) if c in names]
+        df = pq.read_table(part, columns=want).to_pandas()
+        if df.empty:
+            continue
+        for c in ("platform", "account", "kind", "month", "text"):
+            if c not in df.columns:
+                df[c] = None
+        ind = _indicators(df)
+        overall = overall.add(ind.sum(), fill_value=0)
+        for codes in df["warnings"]:
+            if codes is not None:
+                warnings.update(codes)
+        for d in dims:
+            keys = df[d].astype(object).where(df[d].notna(), NONE_KEY)
+            g = ind.groupby(keys.to_numpy(), sort=False).sum()
+            acc[d] = g if acc[d] is None else acc[d].add(g, fill_value=0)
+        for r in RISKS:
+            cand = df.nlargest(top, f"score_{r}", keep="first")[[c for c in show if c in df.columns]
+                                                                  + [f"score_{r}", f"decision_{r}"]]
+            both = cand if tops[r] is None else pd.concat([tops[r], cand], ignore_index=True)
+            tops[r] = both.nlargest(top, f"score_{r}", keep="first").reset_index(drop=True)
+
+    rejects: Counter[str] = Counter()
+    reject_sample: list[dict[str, Any]] = []
+    for part in _parts(out / "rejects"):
+        rj = pq.read_table(part).to_pandas()
+        rejects.update(rj["code"].astype(str).tolist())
+        if len(reject_sample) < 20:
+            reject_sample.extend(_records(rj.head(20 - len(reject_sample))))
+
+    n = int(overall["rows"])
+    report: dict[str, Any] = {
+        "title": "saring audit report",
+        "generated": datetime.now(UTC).isoformat(timespec="seconds"),
+        "model": {k: v for k, v in (header.get("model") or {}).items() if k in ("name", "version")},
+        "inputs": [i.get("display") for i in header.get("inputs", [])],
+        "columns": mapped,
+        "rows": {"read": n + sum(rejects.values()), "scored": n, "rejected": sum(rejects.values()),
+                 "rejects_by_code": dict(rejects.most_common())},
+        "overall": _stats(None, overall),
+        "replies": {"replies": int(overall["replies"]), "repeats_risky_parent": int(overall["repeats"]),
+                    "share": _rate(overall["repeats"], overall["replies"]),
+                    "definition": "a reply is a row with a parent text (or kind reply/comment); it repeats risky "
+                                  f"content when the scorer raised {REPEAT_CODE}: its parent was flagged and it "
+                                  "restates runs of the parent's words"},
+        "warnings": dict(warnings.most_common()),
+        "groups_total": {},
+        "top_posts": {r: _records(tops[r]) if tops[r] is not None else [] for r in RISKS},
+        "rejects_sample": reject_sample,
+    }
+    for d in DIMENSIONS:
+        if d not in dims:
+            report[f"by_{d}"] = None
+            continue
+        rows = _group_rows(acc[d], sort="key" if d == "month" else "rows")
+        report["groups_total"][d] = len(rows)
+        report[f"by_{d}"] = rows[:max_groups] if d == "account" else rows
+    return report
+
+
+def _records(df: Any) -> list[dict[str, Any]]:
+    import math
+
+    out = []
+    for rec in df.to_dict("records"):
+        clean: dict[str, Any] = {}
+        for k, v in rec.items():
+            if isinstance(v, float) and math.isnan(v):
+                v = None
+            elif hasattr(v, "item"):
+                v = v.item()
+            if k == "text" and isinstance(v, str) and len(v) > SNIPPET_CHARS:
+                v = v[: SNIPPET_CHARS - 1] + "…"
+            clean[k] = v
+        out.append(clean)
+    return out
+
+
+# ----------------------------------------------------------------------------------------------------
+def _pct(x: float | None) -> str:
+    return "–" if x is None else f"{100 * x:.1f}%"
+
+
+def _group_table(rows: list[dict[str, Any]]) -> tuple[list[str], list[list[Any]]]:
+    headers = ["group", "rows"] + [f"{r} flagged" for r in RISKS] + [f"{d}" for d in DECISIONS] + ["replies repeating"]
+    body = []
+    for g in rows:
+        body.append([g.get("key", "all"), g["rows"]] + [_pct(g["flagged"][r]["rate"]) for r in RISKS]
+                    + [_pct(g["decisions"][d]["rate"]) for d in DECISIONS]
+                    + [f"{g['repeats_risky_parent']}/{g['replies']}" if g["replies"] else "–"])
+    return headers, body
+
+
+def _md_table(headers: list[str], rows: list[list[Any]]) -> str:
+    def cell(v: Any) -> str:
+        return str(v).replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(cell(c) for c in r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def _top_rows(posts: list[dict[str, Any]], risk: str) -> tuple[list[str], list[list[Any]]]:
+    headers = ["#", "score", "decision", "id", "platform", "account", "time", "text"]
+    rows = [[i + 1, f"{p.get(f'score_{risk}', 0):.3f}", p.get(f"decision_{risk}"), p.get("id"), p.get("platform") or "",
+             p.get("account") or "", p.get("timestamp") or "", p.get("text") or ""] for i, p in enumerate(posts)]
+    return headers, rows
+
+
+SECTIONS = (("platform", "By platform"), ("account", "By account"), ("kind", "By kind of post"),
+            ("month", "By month"))
+
+
+def render_markdown(report: dict[str, Any]) -> str:
+    m = report.get("model", {})
+    r = report["rows"]
+    parts = [f"# {report['title']}", "",
+             f"Model {m.get('name', '?')} version {m.get('version', '?')}; generated {report['generated']}.", "",
+             f"Rows read {r['read']:,}; scored {r['scored']:,}; rejected {r['rejected']:,}"
+             + (f" ({', '.join(f'{k} {v}' for k, v in r['rejects_by_code'].items())})" if r["rejected"] else "")
+             + ".", "",
+             "Flags mark posts for human review, not for automatic action: a rate is the share of posts the model "
+             "would have sent to a reviewer at this model version's thresholds.", "",
+             "## Overall", "", _md_table(*_group_table([{**report["overall"], "key": "all"}])), ""]
+    for dim, title in SECTIONS:
+        rows = report.get(f"by_{dim}")
+        if rows is None:
+            continue
+        total = report["groups_total"].get(dim, len(rows))
+        parts += [f"## {title}", ""]
+        if dim == "account" and total > len(rows):
+            parts += [f"The {len(rows)} accounts with the most posts, of {total}.", ""]
+        parts += [_md_table(*_group_table(rows)), ""]
+    rp = report["replies"]
+    parts += ["## Replies that repeated risky content", "",
+              f"{rp['repeats_risky_parent']:,} of {rp['replies']:,} replies ({_pct(rp['share'])}) repeated words of "
+              f"a parent post that was itself flagged. {rp['definition']}.", ""]
+    for risk in RISKS:
+        posts = report["top_posts"].get(risk) or []
+        parts += [f"## Highest-scoring posts: {risk}", "", _md_table(*_top_rows(posts, risk)) if posts else "none", ""]
+    if report["warnings"]:
+        parts += ["## Warnings", "", _md_table(["code", "rows"], [[k, v] for k, v in report["warnings"].items()]), ""]
+    if report["rejects_sample"]:
+        parts += ["## Rejected rows (first 20)", "",
+                  _md_table(["file", "row", "id", "code", "reason"],
+                            [[x.get("source_file"), x.get("row"), x.get("id"), x.get("code"), x.get("reason")]
+                             for x in report["rejects_sample"]]), ""]
+    return "\n".join(parts)
+
+
+def _bar_chart(rows: list[dict[str, Any]], title: str, limit: int = 12) -> str:
+    import numpy as np
+
+    from eval.html import figure_to_data_uri, img, new_figure
+
+    rows = rows[:limit]
+    fig, ax = new_figure(max(5.0, 0.6 * len(rows) + 3), 3.6)
+    x = np.arange(len(rows))
+    width = 0.8 / len(RISKS)
+    for j, r in enumerate(RISKS):
+        ax.bar(x + j * width - 0.4 + width / 2, [100 * (g["flagged"][r]["rate"] or 0) for g in rows], width, label=r)
+    ax.set_xticks(x, [str(g["key"])[:18] for g in rows], rotation=30, ha="right")
+    ax.set_ylabel("% of posts flagged")
+    ax.set_title(title)
+    ax.legend(fontsize=8)
+    return img(figure_to_data_uri(fig), title)
+
+
+def _decision_chart(rows: list[dict[str, Any]], title: str, limit: int = 12) -> str:
+    import numpy as np
+
+    from eval.html import figure_to_data_uri, img, new_figure
+
+    rows = rows[:limit]
+    fig, ax = new_figure(max(5.0, 0.6 * len(rows) + 3), 3.6)
+    x = np.arange(len(rows))
+    bottom = np.zeros(len(rows))
+    colours = {"allow": "#9fb3c8", "review": "#f0b429", "block": "#d64545"}
+    for d in DECISIONS:
+        vals = np.array([100 * (g["decisions"][d]["rate"] or 0) for g in rows])
+        ax.bar(x, vals, 0.6, bottom=bottom, label=d, color=colours.get(d))
+        bottom += vals
+    ax.set_xticks(x, [str(g["key"])[:18] for g in rows], rotation=30, ha="right")
+    ax.set_ylabel("% of posts")
+    ax.set_title(title)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    return img(figure_to_data_uri(fig), title)
+
+
+def _month_chart(rows: list[dict[str, Any]]) -> str:
+    from eval.html import figure_to_data_uri, img, new_figure
+
+    rows = [g for g in rows if g["key"] != NONE_KEY]
+    if not rows:
+        return ""
+    fig, ax = new_figure(7.0, 3.6)
+    keys = list(range(len(rows)))
+    ax2 = ax.twinx()
+    ax2.bar(keys, [g["rows"] for g in rows], color="#e4e7eb", label="posts")
+    ax2.set_ylabel("posts")
+    ax.set_zorder(ax2.get_zorder() + 1)
+    ax.patch.set_visible(False)
+    for r in RISKS:
+        ax.plot(keys, [100 * (g["flagged"][r]["rate"] or 0) for g in rows], marker="o", label=r)
+    ax.set_ylabel("% flagged")
+    ax.set_ylim(bottom=0)
+    ax.set_title("Flagged posts by month")
+    step = max(1, len(rows) // 18)
+    ax.set_xticks(keys[::step], [g["key"] for g in rows][::step], rotation=45, ha="right")
+    ax.legend(fontsize=8, loc="upper left")
+    return img(figure_to_data_uri(fig), "Flagged posts by month")
+
+
+def render_html(report: dict[str, Any]) -> str:
+    from eval.html import page, table
+
+    m = report.get("model", {})
+    r = report["rows"]
+    intro = (f"<p>Rows read {r['read']:,}; scored {r['scored']:,}; rejected {r['rejected']:,}"
+             + (" (" + ", ".join(f"{html.escape(k)} {v}" for k, v in r["rejects_by_code"].items()) + ")"
+                if r["rejected"] else "") + ".</p>"
+             "<p class='note'>Flags mark posts for human review, not for automatic action. A rate is the share of "
+             "posts the model would have sent to a reviewer (review or block) at this model version's "
+             "thresholds.</p>")
+    sections: list[tuple[str, str]] = [("Overall", intro + table(*_group_table([{**report["overall"], "key": "all"}])))]
+    for dim, title in SECTIONS:
+        rows = report.get(f"by_{dim}")
+        if rows is None:
+            continue
+        charts = ""
+        if rows:
+            if dim == "month":
+                charts = _month_chart(rows)
+            else:
+                charts = (_bar_chart(rows, f"Flagged posts {title.lower()}")
+                          + _decision_chart(rows, f"Decisions {title.lower()}"))
+        total = report["groups_total"].get(dim, len(rows))
+        note = (f"<p class='note'>The {len(rows)} accounts with the most posts, of {total}.</p>"
+                if dim == "account" and total > len(rows) else "")
+        sections.append((title, charts + note + table(*_group_table(rows))))
+    rp = report["replies"]
+    sections.append(("Replies that repeated risky content",
+                     f"<p><b>{rp['repeats_risky_parent']:,}</b> of {rp['replies']:,} replies "
+                     f"(<b>{_pct(rp['share'])}</b>) repeated words of a parent post that was itself flagged.</p>"
+                     f"<p class='note'>{html.escape(rp['definition'])}.</p>"))
+    for risk in RISKS:
+        posts = report["top_posts"].get(risk) or []
+        sections.append((f"Highest-scoring posts: {risk}", table(*_top_rows(posts, risk)) if posts else "<p>none</p>"))
+    if report["warnings"]:
+        sections.append(("Warnings", table(["code", "rows"], [[k, v] for k, v in report["warnings"].items()])))
+    if report["rejects_sample"]:
+        sections.append(("Rejected rows (first 20)",
+                         table(["file", "row", "id", "code", "reason"],
+                               [[x.get("source_file"), x.get("row"), x.get("id"), x.get("code"), x.get("reason")]
+                                for x in report["rejects_sample"]])))
+    subtitle = f"Model {m.get('name', '?')} version {m.get('version', '?')}; generated {report['generated']}"
+    return page(report["title"], sections, subtitle=subtitle)
+
+
+def _write_text_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_report(out_dir: str | Path, report: dict[str, Any]) -> dict[str, Path]:
+    """Write report.json, report.md and report.html into the audit folder (each atomically)."""
+    out = Path(out_dir)
+    paths = {"json": out / "report.json", "md": out / "report.md", "html": out / "report.html"}
+    write_json_atomic(paths["json"], report)
+    _write_text_atomic(paths["md"], render_markdown(report))
+    _write_text_atomic(paths["html"], render_html(report))
+    return paths
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1 or not (Path(args[0]) / "results").is_dir():
+        sys.stderr.write("usage: python -m serving.audit_report OUT_DIR  (a folder written by `saring audit`)\n")
+        return 2
+    paths = write_report(args[0], build_report(args[0]))
+    sys.stdout.write("\n".join(str(p) for p in paths.values()) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

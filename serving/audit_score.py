@@ -1,0 +1,296 @@
+"""The scoring step of an audit: a plain ``pandas.DataFrame -> pandas.DataFrame`` function.
+
+``score_frame(df, scorer_or_model_dir, columns)`` returns one output row per input row, in input order, so
+it fits anywhere a framework hands over batches as DataFrames: the audit's own chunks (in-process or on Dask
+workers), Spark's ``mapInPandas`` / ``pandas_udf`` and Ray Data's ``map_batches``. Rows that cannot be
+scored keep their place with ``reject_code`` / ``reject_reason`` set and no scores.
+
+Given a model directory instead of a loaded ``Scorer``, the function loads it once per process and keeps it
+(``get_scorer``): each Dask worker, Spark executor or Ray actor loads the model once.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from model.examples import DataError
+from model.labels import RISKS
+from serving.audit_inputs import ROW_COLUMN, SOURCE_COLUMN, AuditColumns, cell_to_str
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
+
+    from model.scorer import Scorer
+
+logger = logging.getLogger(__name__)
+
+SCORE_COLUMNS = [f"score_{r}" for r in RISKS]
+FLAG_COLUMNS = [f"flag_{r}" for r in RISKS]
+DECISION_COLUMNS = [f"decision_{r}" for r in RISKS]
+ROLE_OUTPUT = ["kind", "platform", "account", "timestamp", "month"]
+TEXT_OUTPUT = ["text", "parent_text"]
+REJECT_OUTPUT = ["reject_code", "reject_column", "reject_reason"]
+REJECT_COLUMNS = ["id", "source_file", "row", "column", "code", "reason"]
+
+
+def result_columns(drop_text: bool = False) -> list[str]:
+    """The output columns of a scored row, before any kept input columns."""
+    return (["id", "source_file", "row"] + ([] if drop_text else TEXT_OUTPUT) + ROLE_OUTPUT + SCORE_COLUMNS
+            + FLAG_COLUMNS + DECISION_COLUMNS + ["decision", "warnings", "model_name", "model_version"])
+
+
+RESERVED_COLUMNS = frozenset(result_columns() + REJECT_OUTPUT)
+
+
+def result_schema(keep: tuple[str, ...] | list[str] = (), drop_text: bool = False) -> pa.Schema:
+    """The fixed Arrow schema of every results part file, so the folder reads as one dataset."""
+    import pyarrow as pa
+
+    types: dict[str, pa.DataType] = {"row": pa.int64(), "warnings": pa.list_(pa.string())}
+    types.update({c: pa.float64() for c in SCORE_COLUMNS})
+    types.update({c: pa.bool_() for c in FLAG_COLUMNS})
+    return pa.schema([pa.field(c, types.get(c, pa.string())) for c in result_columns(drop_text)]
+                     + [pa.field(c, pa.string()) for c in keep])
+
+
+def reject_schema() -> pa.Schema:
+    import pyarrow as pa
+
+    return pa.schema([pa.field(c, pa.int64() if c == "row" else pa.string()) for c in REJECT_COLUMNS])
+
+
+def output_ddl(keep: tuple[str, ...] | list[str] = (), drop_text: bool = False) -> str:
+    """The columns `score_frame` returns, as a Spark DDL string (for `mapInPandas` / a struct `pandas_udf`)."""
+    import pyarrow as pa
+
+    def ddl(t: pa.DataType) -> str:
+        if pa.types.is_list(t):
+            return f"ARRAY<{ddl(t.value_type)}>"
+        return {pa.float64(): "DOUBLE", pa.int64(): "BIGINT", pa.bool_(): "BOOLEAN"}.get(t, "STRING")
+
+    fields = list(result_schema(keep, drop_text)) + [pa.field(c, pa.string()) for c in REJECT_OUTPUT]
+    return ", ".join(f"`{f.name}` {ddl(f.type)}" for f in fields)
+
+
+# ----------------------------------------------------------------------------------------------------
+_SCORERS: dict[str, Scorer] = {}
+_SCORERS_LOCK = threading.Lock()
+
+
+def get_scorer(model_dir: str | Path) -> Scorer:
+    """The Scorer for a model directory, loaded once per process (a worker-level cache)."""
+    key = str(Path(model_dir).expanduser().resolve())
+    with _SCORERS_LOCK:
+        scorer = _SCORERS.get(key)
+        if scorer is None:
+            from model.scorer import Scorer
+
+            scorer = _SCORERS[key] = Scorer(key)
+        return scorer
+
+
+def worker_model_identity(model_dir: str) -> tuple[str, str]:
+    """Load the model into this process's cache and say which it is; run on each Dask worker at start."""
+    s = get_scorer(model_dir)
+    return s.name, s.version
+
+
+# ----------------------------------------------------------------------------------------------------
+_ISO_MONTH = re.compile(r"^\s*(\d{4})-(\d{2})")
+_EPOCH = re.compile(r"^\s*\d{9,13}(\.\d+)?\s*$")
+
+
+@functools.lru_cache(maxsize=65_536)
+def month_of(value: str | None) -> str | None:
+    """'YYYY-MM' of a timestamp as written: ISO dates keep their own (local) month; epoch seconds or
+    milliseconds are read in UTC; other forms such as 05/03/2024 are read day first. None if unreadable."""
+    if value is None or not value.strip():
+        return None
+    m = _ISO_MONTH.match(value)
+    if m:
+        return f"{m.group(1)}-{m.group(2)}" if 1 <= int(m.group(2)) <= 12 else None
+    import pandas as pd
+
+    try:
+        if _EPOCH.match(value):
+            x = float(value)
+            ts = pd.Timestamp(x, unit="ms" if x > 1e11 else "s", tz="UTC")
+        else:
+            ts = pd.to_datetime(value, dayfirst=True)
+    except (ValueError, TypeError, OverflowError):
+        return None
+    if ts is pd.NaT or ts != ts:
+        return None
+    return f"{ts.year:04d}-{ts.month:02d}"
+
+
+def _blank_to_none(v: str | None) -> str | None:
+    return None if v is None or not v.strip() else v
+
+
+def _missing(v: Any) -> bool:
+    if v is None:
+        return True
+    if isinstance(v, str | bytes):
+        return False
+    if isinstance(v, float):
+        return v != v
+    try:
+        import pandas as pd
+
+        return v is pd.NA or v is pd.NaT
+    except ImportError:  # pragma: no cover
+        return False
+
+
+def _undecodable(s: str) -> int | None:
+    """Index of the first character that stands for an undecodable byte (a lone surrogate), else None."""
+    for i, ch in enumerate(s):
+        if "\ud800" <= ch <= "\udfff":
+            return i
+    return None
+
+
+def _bad_bytes_reason(col: str, s: str, i: int) -> str:
+    code = ord(s[i])
+    byte = f"0x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"U+{code:04X}"
+    return (f"column '{col}' holds bytes that are not valid in the file's encoding (first: {byte} at character "
+            f"{i}); pass the file's encoding, e.g. --encoding cp1252 for files saved by Excel on Windows")
+
+
+def safe_str(s: str | None) -> str | None:
+    """A string that can be written as UTF-8: undecodable bytes shown as \\xNN."""
+    if s is None or _undecodable(s) is None:
+        return s
+    return s.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="backslashreplace")
+
+
+def score_frame(
+    df: pd.DataFrame,
+    scorer_or_model_dir: Scorer | str | Path,
+    columns: AuditColumns | dict[str, Any] | None = None,
+    *,
+    drop_text: bool = False,
+) -> pd.DataFrame:
+    """Score a DataFrame of posts. `columns` says which column holds the text (required) and optionally the
+    id, parent text, kind, platform, account, timestamp, plus columns to keep; e.g. {"text": "isi",
+    "id": "post_id", "keep": ["url"]}.
+
+    Returns one row per input row, in order: `result_columns()` + the kept columns + reject_code,
+    reject_column, reject_reason. Scored rows have no reject_code; rejected rows (missing, empty or
+    undecodable text, undecodable mapped cells) have no scores.
+    """
+    import numpy as np
+    import pandas as pd
+
+    cols = AuditColumns.coerce(columns)
+    scorer: Scorer = (scorer_or_model_dir if hasattr(scorer_or_model_dir, "score")  # type: ignore[assignment]
+                      else get_scorer(scorer_or_model_dir))  # type: ignore[arg-type]
+    found = [str(c) for c in df.columns]
+    missing = {role: c for role, c in [*cols.roles().items(), *(("keep", k) for k in cols.keep)]
+               if c and c not in df.columns}
+    if missing:
+        raise DataError(f"the frame has no column(s) {missing}; found columns {found}",
+                        fix="pass columns={'text': <column>, ...} naming columns of the frame")
+    n = len(df)
+
+    def values(col: str | None) -> list[Any]:
+        return df[col].tolist() if col else [None] * n
+
+    raw_text = values(cols.text)
+    sources = [cell_to_str(v) for v in values(SOURCE_COLUMN if SOURCE_COLUMN in df.columns else None)]
+    rows = values(ROW_COLUMN if ROW_COLUMN in df.columns else None)
+    role_vals = {r: [_blank_to_none(cell_to_str(v)) for v in values(getattr(cols, r))]
+                 for r in ("id", "parent_text", "kind", "platform", "account", "timestamp")}
+    keep_vals = {k: [cell_to_str(v) for v in values(k)] for k in cols.keep}
+
+    reject: list[tuple[str, str | None, str] | None] = [None] * n
+    texts: list[str | None] = [None] * n
+    for i, t in enumerate(raw_text):
+        if isinstance(t, bytes):
+            t = t.decode("utf-8", errors="surrogateescape")
+        if _missing(t):
+            reject[i] = ("MISSING_TEXT", cols.text, f"no text: the '{cols.text}' cell is missing")
+        elif not isinstance(t, str):
+            reject[i] = ("NOT_TEXT", cols.text, f"the '{cols.text}' cell must hold text, found {type(t).__name__}")
+        elif (j := _undecodable(t)) is not None:
+            reject[i] = ("UNDECODABLE", cols.text, _bad_bytes_reason(cols.text, t, j))
+        elif not t.strip():
+            reject[i] = ("EMPTY_TEXT", cols.text, f"the '{cols.text}' cell is empty: there is nothing to score")
+        else:
+            texts[i] = t
+    for name, vals in [*((getattr(cols, r), v) for r, v in role_vals.items()), *keep_vals.items()]:
+        if name is None:
+            continue
+        for i, v in enumerate(vals):
+            if reject[i] is None and v is not None and (j := _undecodable(v)) is not None:
+                reject[i] = ("UNDECODABLE", name, _bad_bytes_reason(name, v, j))
+
+    ok = [i for i in range(n) if reject[i] is None]
+    parents = role_vals["parent_text"]
+    scored = scorer.score([texts[i] for i in ok],  # type: ignore[misc]
+                          parents=[parents[i] for i in ok] if cols.parent_text else None)
+
+    out: dict[str, Any] = {}
+    ids = []
+    for i in range(n):
+        v = role_vals["id"][i]
+        if v is None:
+            v = f"{sources[i]}:{rows[i]}" if sources[i] is not None and rows[i] is not None else str(df.index[i])
+        ids.append(v if reject[i] is None else safe_str(v))
+    out["id"] = ids
+    out["source_file"] = sources
+    out["row"] = pd.array([None if _missing(r) else int(r) for r in rows], dtype="Int64")
+    if not drop_text:
+        out["text"] = texts
+        out["parent_text"] = [p if reject[i] is None else None for i, p in enumerate(parents)]
+    for r in ("kind", "platform", "account", "timestamp"):
+        out[r] = [v if reject[i] is None else None for i, v in enumerate(role_vals[r])]
+    out["month"] = [month_of(v) if reject[i] is None else None for i, v in enumerate(role_vals["timestamp"])]
+    score_arr = np.full((n, len(RISKS)), np.nan)
+    flags: list[list[bool | None]] = [[None] * n for _ in RISKS]
+    decisions: list[list[str | None]] = [[None] * n for _ in RISKS]
+    overall: list[str | None] = [None] * n
+    warnings: list[list[str] | None] = [None] * n
+    for i, res in zip(ok, scored, strict=True):
+        for j, r in enumerate(RISKS):
+            score_arr[i, j] = res.scores[r]
+            flags[j][i] = res.flags[r]
+            decisions[j][i] = res.decisions[r]
+        overall[i] = res.decision
+        warnings[i] = [w.code for w in res.warnings]
+    for j in range(len(RISKS)):
+        out[SCORE_COLUMNS[j]] = score_arr[:, j]
+    for j in range(len(RISKS)):
+        out[FLAG_COLUMNS[j]] = pd.array(flags[j], dtype="boolean")
+    for j in range(len(RISKS)):
+        out[DECISION_COLUMNS[j]] = decisions[j]
+    out["decision"] = overall
+    out["warnings"] = warnings
+    out["model_name"] = [scorer.name if reject[i] is None else None for i in range(n)]
+    out["model_version"] = [scorer.version if reject[i] is None else None for i in range(n)]
+    for k, vals in keep_vals.items():
+        out[k] = [v if reject[i] is None else None for i, v in enumerate(vals)]
+    out["reject_code"] = [x[0] if x else None for x in reject]
+    out["reject_column"] = [x[1] if x else None for x in reject]
+    out["reject_reason"] = [x[2] if x else None for x in reject]
+    frame = pd.DataFrame({k: (v if not isinstance(v, list) else pd.Series(v, dtype=object)) for k, v in out.items()})
+    frame.index = df.index
+    return frame
+
+
+def split_scored(scored: pd.DataFrame, keep: tuple[str, ...] | list[str] = (),
+                 drop_text: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(scored rows with the result columns, rejected rows with the reject columns)."""
+    bad = scored["reject_code"].notna()
+    results = scored.loc[~bad, result_columns(drop_text) + list(keep)]
+    rejects = scored.loc[bad, ["id", "source_file", "row", "reject_column", "reject_code", "reject_reason"]]
+    rejects = rejects.rename(columns={"reject_column": "column", "reject_code": "code", "reject_reason": "reason"})
+    return results.reset_index(drop=True), rejects.reset_index(drop=True)
+

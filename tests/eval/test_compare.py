@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+from typer.testing import CliRunner
+
+from eval.cli import app
+from eval.compare import BETTER, SAME, WORSE, compare_models, verdict
+from tests.eval.helpers import TableModel, noisy_data, write_jsonl
+
+
+def test_verdict_rules() -> None:
+    assert verdict([0.01, 0.05]) == BETTER
+    assert verdict([-0.05, -0.01]) == WORSE
+    assert verdict([-0.01, 0.02]) == SAME
+    assert verdict([0.01, 0.05], lower_is_better=True) == WORSE  # Brier / ECE went up
+    assert verdict([float("nan"), float("nan")]) == SAME
+
+
+def _worse_table(scores: dict, seed: int = 9) -> dict:
+    rng = np.random.default_rng(seed)
+    return {t: tuple(float(v) for v in rng.random(3)) for t in scores}  # random scores: no skill
+
+
+def test_clearly_worse_new_model_fails_the_gate() -> None:
+    examples, scores = noisy_data(300, seed=4)
+    old, new = TableModel(scores, name="old"), TableModel(_worse_table(scores), name="new")
+    res = compare_models(old, new, examples, replicates=300, seed=0)
+    assert res["primary"]["verdict"] == WORSE and res["exit_code"] == 1
+    assert res["primary"]["ci"][1] < 0 < res["primary"]["old"]
+    assert all(res["risks"][r]["verdict"] == WORSE for r in ("hoax", "slander", "incitement"))
+    # the other way round it is better and passes
+    back = compare_models(new, old, examples, replicates=300, seed=0)
+    assert back["primary"]["verdict"] == BETTER and back["exit_code"] == 0
+
+
+def test_identical_models_show_no_difference() -> None:
+    examples, scores = noisy_data(200, seed=5)
+    res = compare_models(TableModel(scores), TableModel(scores), examples, replicates=200)
+    assert res["primary"]["verdict"] == SAME and res["exit_code"] == 0
+    assert res["primary"]["ci"] == [0.0, 0.0]
+
+
+def test_cli_compare_exit_code_on_perturbed_tiny_model(tiny_baseline_dir, tmp_path) -> None:
+    from tests.fixture_texts import fixture_examples
+
+    data = write_jsonl(tmp_path / "data.jsonl", fixture_examples())
+    new = tmp_path / "new"
+    shutil.copytree(tiny_baseline_dir, new)
+    th = json.loads((new / "thresholds.json").read_text())
+    for t in th["risks"].values():  # a careless retrain: flags nearly nothing
+        t["flag"], t["block"] = 0.995, 0.999
+    (new / "thresholds.json").write_text(json.dumps(th))
+    runner = CliRunner()
+    out = tmp_path / "cmp"
+    res = runner.invoke(app, ["--compare", str(tiny_baseline_dir), str(new), "--data", str(data), "--out", str(out),
+                              "--bootstrap", "200"])
+    assert res.exit_code == 1, res.output
+    saved = json.loads((out / "comparison.json").read_text())
+    assert saved["primary"]["verdict"] == WORSE
+    assert (out / "comparison.md").read_text().count("worse") >= 1
+    assert (out / "comparison.html").exists()
+    same = runner.invoke(app, ["--compare", str(tiny_baseline_dir), str(tiny_baseline_dir), "--data", str(data),
+                               "--out", str(tmp_path / "same"), "--bootstrap", "100"])
+    assert same.exit_code == 0, same.output

@@ -1,0 +1,111 @@
+"""The report files, written by `saring eval` on the tiny test model with the baseline beside it."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from eval.cli import app, default_baseline
+from eval.functional import CAPABILITIES
+from tests.eval.helpers import write_jsonl
+
+
+@pytest.fixture(scope="module")
+def report_dir(tiny_baseline_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.fixture_texts import fixture_examples
+
+    root = tmp_path_factory.mktemp("eval")
+    models = root / "models"
+    shutil.copytree(tiny_baseline_dir, models / "default")
+    shutil.copytree(tiny_baseline_dir, models / "baseline")
+    examples = fixture_examples()
+    for i, e in enumerate(examples):
+        e.platform = None if i % 4 == 0 else ("twitter" if i % 2 else "facebook")
+    data = write_jsonl(root / "test.jsonl", examples)
+    out = root / "report"
+    res = CliRunner().invoke(app, ["--model", str(models / "default"), "--data", str(data), "--out", str(out),
+                                   "--bootstrap", "100", "--errors", "5"])
+    assert res.exit_code == 0, res.output
+    return out
+
+
+def test_all_report_files_are_written(report_dir: Path) -> None:
+    for name in ("report.json", "report.md", "report.html", "errors.md", "errors.csv"):
+        assert (report_dir / name).stat().st_size > 0, name
+    assert not list(report_dir.glob(".*"))  # no temp files left behind
+
+
+def test_report_json_has_every_part_and_is_strict(report_dir: Path) -> None:
+    def no_nan(x: str):
+        raise AssertionError(f"non-standard JSON constant {x}")
+
+    rep = json.loads((report_dir / "report.json").read_text(encoding="utf-8"), parse_constant=no_nan)
+    assert [m["role"] for m in rep["models"]] == ["model", "baseline"]  # the baseline was found beside the model
+    model = rep["models"][0]
+    assert model["evaluation"]["model"]["version"].startswith("saring-baseline-")
+    assert model["evaluation"]["model"]["training_data"] == {"fixture": {"licence": "test texts"}}
+    assert len(rep["data"]["fingerprint"]) == 64 and len(rep["data"]["files"][0]["sha256"]) == 64
+    for r in ("hoax", "slander", "incitement"):
+        x = model["evaluation"]["risks"][r]
+        assert {"precision", "recall", "f1", "pr_auc", "roc_auc", "brier", "ece", "ci", "reliability", "decisions",
+                "threshold_table", "recall_at_precision", "precision_at_recall"} <= set(x)
+    assert set(model["slices"]) == {"source", "platform", "length", "slang"}
+    assert set(model["slices"]["platform"]) == {"twitter", "facebook"}
+    assert set(model["functional"]["capabilities"]) == set(CAPABILITIES)
+    assert rep["primary_metric"] == "macro_f1"
+
+
+def test_html_is_self_contained_with_plots(report_dir: Path) -> None:
+    page = (report_dir / "report.html").read_text(encoding="utf-8")
+    assert page.count("data:image/png;base64,") >= 8  # PR, reliability, decisions, 4 slices, functional
+    assert not re.search(r"""(src|href)=["']https?://""", page)  # nothing fetched from elsewhere
+    for heading in ("Precision and recall", "Calibration", "Decisions", "Slices", "Functional tests",
+                    "Worst errors"):
+        assert f"<h2>{heading}</h2>" in page
+
+
+def test_markdown_has_headline_and_functional_tables(report_dir: Path) -> None:
+    md = (report_dir / "report.md").read_text(encoding="utf-8")
+    assert "| risk | model | n | pos |" in md and "| slander | baseline |" in md
+    assert "## Functional tests" in md and "| negation |" in md
+    assert "highest recall at precision >= 0.9" in md
+
+
+def test_default_baseline_is_beside_the_model(tmp_path: Path) -> None:
+    (tmp_path / "default").mkdir()
+    assert default_baseline(tmp_path / "default") is None
+    (tmp_path / "baseline").mkdir()
+    assert default_baseline(tmp_path / "default") == tmp_path / "baseline"
+    assert default_baseline(tmp_path / "baseline") is None  # a baseline is not its own baseline
+
+
+def test_help_names_the_default_baseline() -> None:
+    res = CliRunner().invoke(app, ["--help"], env={"COLUMNS": "240"})
+    assert res.exit_code == 0
+    flat = " ".join(re.sub(r"[│╭╮╰╯─]", " ", res.output).split())
+    assert "<model dir parent>/baseline" in flat
+
+
+def test_bad_data_file_exits_2(tiny_baseline_dir: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("isi\nhalo\n", encoding="utf-8")
+    res = CliRunner().invoke(app, ["--model", str(tiny_baseline_dir), "--data", str(bad), "--out",
+                                   str(tmp_path / "r")])
+    assert res.exit_code == 2
+    assert "expected a text column 'text'" in res.output
+
+
+def test_split_check_warns_when_the_split_differs() -> None:
+    from eval.report import split_check
+
+    m = {"inputs": [{"file": "a.csv", "sha256": "x"}], "seed": 42, "fractions": {"test": 0.1},
+         "normalizer_version": "1"}
+    assert split_check(m, {"training_data": dict(m)}) is None
+    warning = split_check(m, {"training_data": {**m, "inputs": [{"file": "a.csv", "sha256": "y"}]}})
+    assert warning is not None and "inputs" in warning and "overlap" in warning
+    assert split_check(None, {"training_data": m}) is None  # labelled files: nothing to compare

@@ -1,0 +1,120 @@
+"""Combining the fine-tuned transformer and the lexical baseline into one ensemble model directory.
+
+Each member keeps its own calibration; per label, the weight of the transformer's calibrated log-odds is
+chosen on validation (grid 0.0, 0.1, ..., 1.0, by average precision, ties to the even mix) and the mix is
+calibrated and thresholded on validation like any other model.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from eval.metrics import average_precision
+from model.calibration import fit_platt
+from model.ensemble import EnsembleBackend, mix
+from model.examples import Example, label_matrix
+from model.modeldir import ENSEMBLE_JSON, ModelDir, staging_dir
+from model.normalize import Normalizer
+from model.scorer import Scorer
+from training.artifacts import finalize_model_dir
+
+logger = logging.getLogger(__name__)
+
+MEMBERS = ("transformer", "lexical")
+GRID = [round(0.1 * k, 1) for k in range(11)]
+
+
+def choose_weights(per_member: list[np.ndarray], y: np.ndarray, labels: list[str]) -> dict[str, list[float]]:
+    weights: dict[str, list[float]] = {}
+    for j, name in enumerate(labels):
+        keep = ~np.isnan(y[:, j])
+        a, b = per_member[0][keep, j], per_member[1][keep, j]
+        if np.isnan(b).all() or keep.sum() == 0 or np.nansum(y[keep, j]) == 0:
+            weights[name] = [1.0, 0.0]  # the lexical model has no such output (or no validation labels)
+            continue
+        scored = []
+        for w in GRID:
+            z = w * a + (1 - w) * b
+            scored.append(
+                (average_precision(fit_platt(z, y[keep, j]).apply(z), y[keep, j].astype(int)), -abs(w - 0.5), w)
+            )
+        best = max(scored)[2]
+        weights[name] = [best, round(1 - best, 1)]
+    return weights
+
+
+def build_ensemble(
+    out: str | Path,
+    transformer_dir: str | Path,
+    baseline_dir: str | Path,
+    splits: dict[str, list[Example]],
+    normalizer: Normalizer,
+    manifest: dict[str, Any],
+    training_config: dict[str, Any],
+    *,
+    name: str,
+    move_transformer: bool = True,
+    objective: str = "best_f1",
+    min_precision: float = 0.8,
+    block_precision: float = 0.9,
+) -> dict[str, Any]:
+    """Write an ensemble model directory at `out` from a trained transformer and baseline directory."""
+    with staging_dir(out) as stage:
+        if move_transformer:
+            shutil.move(str(transformer_dir), stage / MEMBERS[0])
+        else:
+            shutil.copytree(transformer_dir, stage / MEMBERS[0])
+        shutil.copytree(baseline_dir, stage / MEMBERS[1])
+        members = [Scorer(stage / m) for m in MEMBERS]
+        labels = list(members[0].labels)
+        backend = EnsembleBackend(members, {n: [0.5, 0.5] for n in labels}, labels)
+
+        def member_logits(split: str) -> tuple[list[np.ndarray], np.ndarray]:
+            texts = [normalizer.normalize(e.text) for e in splits[split]]
+            per_member, _ = backend.member_logits(texts)
+            return per_member, label_matrix(splits[split], labels)
+
+        val_members, y_val = member_logits("validation")
+        weights = choose_weights(val_members, y_val, labels)
+        logger.info("ensemble weights of the transformer per label: %s", {k: v[0] for k, v in weights.items()})
+        ModelDir(stage).write_json(
+            ENSEMBLE_JSON,
+            {
+                "members": list(MEMBERS),
+                "labels": labels,
+                "weights": weights,
+                "rule": "mix = sum_m w_m * logit(calibrated p_m)",
+            },
+        )
+        test = None
+        if splits.get("test"):
+            test_members, y_test = member_logits("test")
+            test = (mix(test_members, weights, labels), y_test)
+        t_info = members[0].info
+        metrics = finalize_model_dir(
+            stage,
+            kind="ensemble",
+            name=name,
+            labels=labels,
+            normalizer=normalizer,
+            max_length=members[0].max_length,
+            val=(mix(val_members, weights, labels), y_val),
+            test=test,
+            training_config=training_config,
+            manifest=manifest,
+            objective=objective,
+            min_precision=min_precision,
+            block_precision=block_precision,
+            extra_info={
+                "members": {m: s.version for m, s in zip(MEMBERS, members, strict=True)},
+                "text_prefix": t_info.get("text_prefix", ""),
+                "hoax_evidence": t_info.get("hoax_evidence"),
+                "train_seconds": t_info.get("train_seconds"),
+            },
+        )
+    return metrics
