@@ -1,6 +1,7 @@
 """`saring eval`: evaluation reports, and the comparison that gates a deployment.
 
     saring eval --model DIR [--baseline DIR] [--data catalogue|FILE ...] [--column field=col ...] --out REPORT_DIR
+                [--claims-embedder] [--claims-paraphrases FILE]
     saring eval --compare OLD_DIR NEW_DIR [--data ...] --out DIR
 
 Exit codes: 0 done; 1 (--compare) NEW is significantly worse than OLD on the primary metric; 2 bad input.
@@ -70,6 +71,13 @@ def eval_command(
     seed: Annotated[int, typer.Option(help="Seed of the bootstrap.")] = 0,
     errors: Annotated[int, typer.Option(help="Worst false positives / negatives listed per risk.", min=0)] = 20,
     functional: Annotated[bool, typer.Option(help="Run the functional test cases.")] = True,
+    claims_embedder: Annotated[bool, typer.Option(
+        "--claims-embedder/--no-claims-embedder",
+        help="Measure claim matching with the e5 encoder beside BM25 (slower; the encoder is prepared on first "
+             "use). Default: BM25 only.")] = False,
+    claims_paraphrases: Annotated[Path | None, typer.Option(
+        help="Paraphrase set for the claim-matching evidence. Default: datasets/claims_paraphrases.jsonl "
+             "(the 'Hoax evidence' section says so when it is missing).")] = None,
 ) -> None:
     """Evaluate a model on the catalogue's test split or on labelled files and write report.json, report.md,
     report.html, errors.md and errors.csv. The baseline (default: <model dir parent>/baseline, if it exists)
@@ -82,13 +90,36 @@ def eval_command(
             code = _run_compare(compare[0], compare[1], data or [], column or [], encoding, out, bootstrap, seed)
             raise typer.Exit(code)
         _run_report(model, baseline, no_baseline, data or [], column or [], encoding, out, bootstrap, seed, errors,
-                    functional)
+                    functional, claims_embedder, claims_paraphrases)
     except (DataError, ModelDirError, ValueError, FileNotFoundError) as e:
         raise _fail(str(e)) from e
 
 
+def _claims_evidence(paraphrases: Path | None, use_embedder: bool, normalizer: Any) -> dict[str, Any]:
+    """Claim-matching evidence for the report; a missing default paraphrase set is noted, not fatal."""
+    from eval.hoax import claim_matching_evidence
+    from model.claims import default_embedder, default_paraphrase_path
+
+    path = paraphrases or default_paraphrase_path()
+    if not path.is_file():
+        if paraphrases is not None:
+            raise FileNotFoundError(f"paraphrase set {path} does not exist; pass a JSON-lines file like "
+                                    "datasets/claims_paraphrases.jsonl with --claims-paraphrases")
+        logger.warning("no paraphrase set at %s; the report will not measure claim matching", path)
+        return {"measured": False, "note": f"not measured: no paraphrase set at {path}"}
+    embedder = None
+    if use_embedder:
+        try:
+            embedder = default_embedder()
+        except Exception as e:  # noqa: BLE001 - any failure to prepare the encoder is reported the same way
+            raise ValueError(f"--claims-embedder: the e5 encoder could not be loaded ({e}); run without it "
+                             "(--no-claims-embedder) for BM25-only claim matching") from e
+    return claim_matching_evidence(path, embedder, normalizer)
+
+
 def _run_report(model: Path | None, baseline: Path | None, no_baseline: bool, data: list[str], column: list[str],
-                encoding: str, out: Path, bootstrap: int, seed: int, errors: int, functional: bool) -> None:
+                encoding: str, out: Path, bootstrap: int, seed: int, errors: int, functional: bool,
+                claims_embedder: bool = False, claims_paraphrases: Path | None = None) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -110,7 +141,9 @@ def _run_report(model: Path | None, baseline: Path | None, no_baseline: bool, da
             logger.warning("no baseline directory at %s; evaluating the model alone (pass --baseline DIR)",
                            model_dir.parent / "baseline")
     ed = load_eval_data(data, main.normalizer, column, encoding)
-    report = build_report(models, ed, bootstrap=bootstrap, seed=seed, errors_k=errors, functional=functional)
+    claims = _claims_evidence(claims_paraphrases, claims_embedder, main.normalizer)
+    report = build_report(models, ed, bootstrap=bootstrap, seed=seed, errors_k=errors, functional=functional,
+                          claims=claims)
     paths = write_report(report, out)
 
     console = Console()
@@ -132,7 +165,27 @@ def _run_report(model: Path | None, baseline: Path | None, no_baseline: bool, da
         if "n" in fu:
             line += f"; functional tests {fu['passed']}/{fu['n']} passed"
         console.print(line)
+    for line in hoax_summary(report):
+        console.print(line)
     console.print(f"report: {paths['html']}")
+
+
+def hoax_summary(report: dict[str, Any]) -> list[str]:
+    """One console line per hoax measure (the report's 'Hoax evidence' section has the details)."""
+    ev = report.get("hoax_evidence") or {}
+    lines = []
+    for key, title in (("pratiwi", "hoax, news articles (Pratiwi)"), ("posts", "hoax, held-out post genres")):
+        for role, x in ev.get(key, {}).get("models", {}).items():
+            x = x.get("overall", x)
+            ci = x.get("ci", {}).get("f1")
+            lines.append(f"{title}, {role}: n={x['n']} F1 {x['f1']:.3f}" + (f" [{ci[0]:.3f}, {ci[1]:.3f}]" if ci and
+                         ci[0] == ci[0] else "") + f", ROC-AUC {x['roc_auc']:.3f}")
+    cm = ev.get("claim_matching", {})
+    if cm.get("measured"):
+        t = cm["settings"]["served"]["test"]
+        lines.append(f"claim matching ({cm['method']}, served threshold): precision {t['precision']:.3f}, "
+                     f"recall {t['recall']:.3f} on {t['positives']} reworded claims")
+    return lines
 
 
 def _run_compare(old_dir: Path, new_dir: Path, data: list[str], column: list[str], encoding: str, out: Path,

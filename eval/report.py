@@ -23,6 +23,7 @@ from eval.data import EvalData
 from eval.errors import worst_errors, write_errors
 from eval.evaluator import RiskEvaluator, flag_block, predict
 from eval.functional import CAPABILITIES, run_functional
+from eval.hoax import hoax_evidence
 from eval.slices import DIMENSION_TITLES, DIMENSIONS, compute_slices, slice_values
 from model.examples import label_matrix
 from model.labels import RISK_DESCRIPTIONS, RISKS
@@ -50,10 +51,12 @@ def build_report(
     errors_k: int = 20,
     functional: bool = True,
     normalizer: Normalizer | None = None,
+    claims: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Evaluate each (role, model) on the data; return the report as a JSON-ready dict.
 
-    `normalizer` decides the slang slice (default: the first model's normaliser)."""
+    `normalizer` decides the slang slice (default: the first model's normaliser). `claims` is the claim-matching
+    evidence (eval.hoax.claim_matching_evidence), shown in the 'Hoax evidence' part; None: not measured."""
     if not models:
         raise ValueError("no model to evaluate; pass at least one (role, model) pair")
     examples = data.examples
@@ -64,9 +67,11 @@ def build_report(
     texts = [e.text for e in examples]
     entries = []
     errors_by_model: dict[str, Any] = {}
+    scored = []
     for role, model in models:
         probs = predict(model, texts)
         flags = [flag_block(model, r)[0] for r in RISKS]
+        scored.append((role, probs, flags))
         full = evaluator.evaluate_full(model, examples, probs=probs)
         entry: dict[str, Any] = {"role": role, "evaluation": full,
                                  "slices": compute_slices(examples, probs, labels, flags, values=values)}
@@ -96,6 +101,8 @@ def build_report(
         "primary_metric": RiskEvaluator.primary_metric,
         "data": data.summary(),
         "models": entries,
+        "hoax_evidence": hoax_evidence(examples, scored, bootstrap=bootstrap, seed=seed, level=evaluator.level,
+                                       claims=claims),
         "errors": errors_by_model,
         "notes": notes,
     }
@@ -156,6 +163,140 @@ def _model_name(entry: dict[str, Any]) -> str:
 
 
 # ---------------------------------------------------------------------------------------------------------
+# Hoax evidence (shared by Markdown and HTML): blocks of (heading, notes, headers, rows), plain text cells
+# ---------------------------------------------------------------------------------------------------------
+HOAX_HEADERS = ["model", "n", "hoax / not", "flag thr", "precision [95% CI]", "recall [95% CI]", "F1 [95% CI]",
+                "PR-AUC [95% CI]", "ROC-AUC [95% CI]", "false alarms [95% CI]"]
+
+
+def _with_ci(x: dict[str, Any], k: str) -> str:
+    v = x.get(k)
+    ci = _ci(x, k)
+    return f"{_f(v)} {ci}".strip() if ci else _f(v)
+
+
+def _share(v: Any, ci: Any) -> str:
+    if v is None or (isinstance(v, float) and not math.isfinite(v)):
+        return "–"
+    out = f"{v:.1%}"
+    if ci and ci[0] is not None and math.isfinite(ci[0]):
+        out += f" [{ci[0]:.1%}, {ci[1]:.1%}]"
+    return out
+
+
+def _hoax_row(first: str, x: dict[str, Any]) -> list[str]:
+    return [first, str(x["n"]), f"{x['positives']} / {x['negatives']}", _f(x["threshold"]),
+            _with_ci(x, "precision"), _with_ci(x, "recall"), _with_ci(x, "f1"), _with_ci(x, "pr_auc"),
+            _with_ci(x, "roc_auc"),
+            _share(x.get("false_alarm_rate"), x.get("ci", {}).get("false_alarm_rate"))]
+
+
+def hoax_blocks(report: dict[str, Any]) -> list[tuple[str, list[str], list[str], list[list[str]]]]:
+    """The 'Hoax evidence' part as (heading, notes, table headers, table rows); empty for reports without it."""
+    ev = report.get("hoax_evidence")
+    if not ev:
+        return []
+    blocks: list[tuple[str, list[str], list[str], list[list[str]]]] = []
+    pr = ev["pratiwi"]
+    notes = [f"{pr['what']}: {pr['n']} labelled article(s)" + (f", topic(s): {', '.join(pr['topics'])}"
+                                                                 if pr["topics"] else "") + "."]
+    if not pr["n"]:
+        notes.append("No Pratiwi article in the evaluated data: evaluate on the catalogue's test split to measure it.")
+    elif not pr["topics"]:
+        notes.append("The articles carry no topic (group): whether their topics were held out of training is unknown.")
+    elif len(pr["topics"]) <= 2:
+        notes.append(f"Only {len(pr['topics'])} topic(s): the interval covers the sampling of articles within them, "
+                     "not how the model does on other topics.")
+    rows = [_hoax_row(role, x) for role, x in pr["models"].items()]
+    blocks.append(("1. News articles (Pratiwi 2017)", notes, HOAX_HEADERS if rows else [], rows))
+
+    po = ev["posts"]
+    notes = [f"{po['what']}: {po['n']} post(s)" + (f", genre(s): {', '.join(po['genres'])}" if po["genres"] else "")
+             + ". Templated text is far more regular than real posts: a high score here is necessary, not sufficient."]
+    if po.get("excluded_training_rows"):
+        notes.append(f"{po['excluded_training_rows']} post(s) from the set's training genres were left out.")
+    if not po["n"]:
+        notes.append("No held-out post of saring_hoax_posts in the evaluated data: evaluate on the catalogue's test "
+                     "split to measure it.")
+    rows = [_hoax_row(role, x["overall"]) for role, x in po["models"].items()]
+    blocks.append(("2. Short posts, held-out genres (saring_hoax_posts)", notes, HOAX_HEADERS if rows else [], rows))
+    rows = [_hoax_row(f"{g} — {role}", x["by_genre"][g]) for g in po["genres"] for role, x in po["models"].items()]
+    if rows:
+        blocks.append(("2a. Per held-out genre", [], ["genre — model"] + HOAX_HEADERS[1:], rows))
+    kinds = sorted({k for x in po["models"].values() for k in x["by_kind"]})
+    rows = [[k, x["by_kind"][k]["label"], role, str(x["by_kind"][k]["n"]),
+             _share(x["by_kind"][k]["flagged"], x["by_kind"][k]["ci"]), x["by_kind"][k]["meaning"]]
+            for k in kinds for role, x in po["models"].items() if k in x["by_kind"]]
+    if rows:
+        blocks.append(("2b. Share flagged per kind of post",
+                       ["For debunks, questions, jokes and the other non-hoax kinds this is the false-alarm rate; "
+                        "for hoax posts it is the detection rate."],
+                       ["kind", "label", "model", "n", "flagged [95% CI]", "meaning"], rows))
+
+    cm = ev["claim_matching"]
+    if not cm.get("measured"):
+        blocks.append(("3. Claim matching", [f"Claim matching: {cm.get('note', 'not measured')}."], [], []))
+    else:
+        c = cm["counts"]
+        notes = [f"{cm['what']}; {cm['method']}" + (f" ({cm['encoder']})" if cm.get("encoder") else "")
+                 + f"; {c['groups']['test']} held-out claim group(s), {c['rewordings']['test']} reworded "
+                 f"claim(s) and {c['hard_negatives']['test']} same-topic different claim(s); paraphrase set "
+                 f"{cm['file']} (sha256 {cm['sha256'][:12]}).",
+                 "A match is right when the reworded claim's best match is its own claim; precision counts every "
+                 "match above the threshold, hard negatives included. Wilson 95% intervals."]
+        rows = []
+        for name, title in (("calibrated", f"threshold chosen on the calibration groups (precision >= "
+                                           f"{cm['min_precision']})"),
+                            ("served", "threshold saring serves")):
+            st = cm["settings"][name]
+            t = st["test"]
+            rows.append([title, _f(st["threshold"]), _f(st["dense_weight"], 2),
+                         f"{_f(t['precision'])} {_pair(t.get('precision_ci'))}".strip(),
+                         f"{_f(t['recall'])} {_pair(t.get('recall_ci'))}".strip(), _f(t["f1"]),
+                         _f(t.get("average_precision")), _share(t.get("hard_negative_match_rate"), None),
+                         f"{t['tp']} / {t['fp']}"])
+        blocks.append(("3. Claim matching", notes, ["setting", "threshold", "dense weight", "precision [95% CI]",
+                                                    "recall [95% CI]", "F1", "average precision",
+                                                    "hard negatives matched", "right / wrong matches"], rows))
+    return blocks
+
+
+def _pair(ci: Any) -> str:
+    if not ci or ci[0] is None or (isinstance(ci[0], float) and not math.isfinite(ci[0])):
+        return ""
+    return f"[{ci[0]:.3f}, {ci[1]:.3f}]"
+
+
+def _hoax_markdown(report: dict[str, Any]) -> list[str]:
+    blocks = hoax_blocks(report)
+    if not blocks:
+        return []
+    lines = ["## Hoax evidence", "", "Three separate measures, never pooled: " +
+             report["hoax_evidence"]["intervals"] + ".", ""]
+    for title, notes, headers, rows in blocks:
+        lines += [f"### {title}", ""] + ([f"- {n}" for n in notes] + [""] if notes else [])
+        if rows:
+            lines += ["| " + " | ".join(headers) + " |",
+                      "| --- |" + " ---: |" * (len(headers) - 1)]
+            lines += ["| " + " | ".join(r) + " |" for r in rows]
+            lines.append("")
+    return lines
+
+
+def _hoax_html(report: dict[str, Any]) -> str:
+    blocks = hoax_blocks(report)
+    if not blocks:
+        return "<p class='note'>This report has no hoax evidence.</p>"
+    out = [f"<p class='note'>Three separate measures, never pooled: {_esc(report['hoax_evidence']['intervals'])}."
+           "</p>"]
+    for title, notes, headers, rows in blocks:
+        out.append(f"<h3>{_esc(title)}</h3>" + "".join(f"<p class='note'>{_esc(n)}</p>" for n in notes))
+        if rows:
+            out.append(H.raw_table(headers, [[_esc(c) for c in r] for r in rows], text_columns=[0]))
+    return "".join(out)
+
+
+# ---------------------------------------------------------------------------------------------------------
 # Markdown
 # ---------------------------------------------------------------------------------------------------------
 def report_markdown(report: dict[str, Any]) -> str:
@@ -189,7 +330,8 @@ def report_markdown(report: dict[str, Any]) -> str:
                          f"{_f(x['precision'])} | {_f(x['recall'])} | {_f(x['f1'])} {_ci(x, 'f1')} | "
                          f"{_f(x['pr_auc'])} {_ci(x, 'pr_auc')} | {_f(x['roc_auc'])} | {_f(x['brier'])} | "
                          f"{_f(x['ece'])} |")
-    lines += ["", "## Decisions against the label", "",
+    lines += [""] + _hoax_markdown(report)
+    lines += ["## Decisions against the label", "",
               "| risk | model | label | allow | review | block |", "| --- | --- | --- | ---: | ---: | ---: |"]
     for r in RISKS:
         for e in report["models"]:
@@ -543,6 +685,7 @@ def report_html(report: dict[str, Any]) -> str:
     sections = [
         ("Summary", intro + _headline_html(report)),
         ("Data", _data_html(report)),
+        ("Hoax evidence", _hoax_html(report)),
         ("Precision and recall", _fig_pr(report) + _threshold_html(report)),
         ("Calibration", _fig_reliability(report)),
         ("Decisions", _fig_decisions(report)),

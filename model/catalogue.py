@@ -3,16 +3,19 @@
 A card (one per dataset, `datasets/<name>.toml`) records where each file comes from (repository, commit,
 path), its sha256, encoding and format, the licence and citation, the meaning of every original label, and
 how the original labels map to saring's risks and auxiliary labels. The mapping lives in the card, not in
-this module: the code below only knows how to read CSV and XLSX files, how to apply a mapping rule, how to
-repair a few named text defects and how to assign keyword topics.
+this module: the code below only knows how to read CSV, XLSX and JSON-lines files, how to apply a mapping
+rule, how to repair a few named text defects and how to assign keyword topics.
 
 Files are taken from the local mirror (`model.paths.data_mirror()`, laid out as `<mirror>/<card>/<path>`)
 when present, else downloaded from `https://raw.githubusercontent.com/<repo>/<commit>/<path>` into
-`model.paths.cache_dir()/downloads/`. Every file's sha256 is checked, wherever it came from.
+`model.paths.cache_dir()/downloads/`. A local card (`[source] local = true`: data the saring team wrote and
+committed) has no repository: its files are read from `<catalogue dir>/<card>/<path>` and never downloaded.
+Every file's sha256 is checked, wherever it came from.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -37,9 +40,13 @@ logger = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 ROLES = ("examples", "resource", "reference", "documentation")
-FORMATS = ("csv", "xlsx", "text")
+FORMATS = ("csv", "xlsx", "jsonl", "text")
+EXAMPLE_FORMATS = ("csv", "xlsx", "jsonl")
 TEXT_REPAIRS = ("python_byte_escapes", "trailing_repr_quote", "utf8_read_as_mac_roman")
 ORIGINAL_SPLITS = ("train", "test")
+# Example.meta keys set by the reader and by model.splits; a card's meta_columns may not use them
+RESERVED_META = ("file", "sha256", "row", "original_split", "split", "topic_method", "normalized_text",
+                 "merged_ids", "sources")
 RAW_URL = "https://raw.githubusercontent.com/{repository}/{commit}/{path}"
 OFFLINE_ENV = "SARING_OFFLINE"
 
@@ -68,7 +75,7 @@ class CardFile:
     path: str  # path in the original repository
     sha256: str
     role: str  # examples | resource | reference | documentation
-    format: str  # csv | xlsx | text
+    format: str  # csv | xlsx | jsonl | text
     description: str = ""
     mirror_path: str = ""  # path inside <mirror>/<card name>/; defaults to `path`
     encoding: str | None = None
@@ -85,7 +92,11 @@ class CardFile:
     platform: str | None = None
     platform_column: str | None = None
     original_split: str | None = None
+    original_split_column: str | None = None  # per-row published split (train / test)
     id_prefix: str | None = None
+    id_column: str | None = None  # ids <name>[:<id_prefix>]:<cell> instead of :<row>
+    group_column: str | None = None  # Example.group = <name>:<cell>; a group never crosses splits
+    meta_columns: tuple[str, ...] = ()  # cells kept in Example.meta under the column's name
     text_repairs: tuple[str, ...] = ()
     # resource files
     resource: str | None = None  # e.g. "slang", "abusive_lexicon"
@@ -170,6 +181,8 @@ class Card:
     bibtex: str = ""
     platform: str | None = None
     path: Path | None = None  # the card file
+    local: bool = False  # files committed beside the card (<catalogue dir>/<name>/<path>), never downloaded
+    generator: str = ""  # local cards: the script that writes the files (informational)
 
     @property
     def examples_files(self) -> tuple[CardFile, ...]:
@@ -185,8 +198,16 @@ class Card:
         return next((f for f in self.files if f.resource == kind), None)
 
     def url(self, file: CardFile) -> str:
+        if self.local:
+            return str(self.local_file(file))
         return RAW_URL.format(repository=self.repository, commit=self.commit,
                               path=urllib.parse.quote(file.path))
+
+    def local_file(self, file: CardFile) -> Path:
+        """Where a local card's file lives: `<folder of the card>/<name>/<path>` (the catalogue directory
+        unless the card was parsed from elsewhere)."""
+        base = self.path.parent if self.path is not None else catalogue_dir()
+        return base / self.name / file.local_path
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -257,12 +278,18 @@ def parse_card(path: str | Path) -> Card:
     platform = ck.get(raw, "platform", str, "card", required=False)
 
     src = ck.get(raw, "source", dict, "card", default={})
-    repository = ck.get(src, "repository", str, "[source]", default="")
+    local = ck.get(src, "local", bool, "[source]", required=False, default=False)
+    repository = ck.get(src, "repository", str, "[source]", required=not local, default="")
     if repository and not _REPO.match(repository):
         ck.problems.append(f"[source]: repository must be 'owner/name', found {repository!r}")
-    commit = ck.get(src, "commit", str, "[source]", default="")
+    commit = ck.get(src, "commit", str, "[source]", required=not local, default="")
     if commit and not _HEX40.match(commit):
         ck.problems.append(f"[source]: commit must be 40 lower-case hex digits, found {commit!r}")
+    if local and (repository or commit):
+        ck.problems.append("[source]: a local card (local = true) has no repository or commit; its files are read "
+                           f"from {name or '<name>'}/ beside the card. Remove them, or set local = false")
+    generator = ck.get(src, "generator", str, "[source]", required=False, default="")
+    ck.get(src, "seed", int, "[source]", required=False)
     homepage = ck.get(src, "homepage", str, "[source]", required=False, default="")
 
     lic = ck.get(raw, "licence", dict, "card", default={})
@@ -324,6 +351,8 @@ def parse_card(path: str | Path) -> Card:
     if "groups" in raw:
         grouping = _parse_grouping(ck, ck.get(raw, "groups", dict, "card", default={}))
 
+    if grouping is not None and any(f.group_column for f in files):
+        ck.problems.append("card: [groups] (keyword topics) and a file's group_column both assign groups; keep one")
     if any(f.role == "examples" for f in files) and not rules:
         ck.problems.append("card: has examples files but no [mapping]; every example needs at least one label")
     ck.fail_if_any()
@@ -331,7 +360,7 @@ def parse_card(path: str | Path) -> Card:
         name=name, title=title, description=description, repository=repository, commit=commit,
         licence=licence, citation=citation, files=tuple(files), mapping=tuple(rules),
         original_labels=original, grouping=grouping, homepage=homepage, bibtex=bibtex,
-        platform=platform, path=path,
+        platform=platform, path=path, local=local, generator=generator,
     )
 
 
@@ -362,6 +391,10 @@ def _parse_file(ck: _Checker, f: dict[str, Any], ctx: str) -> CardFile:
     split = ck.get(f, "original_split", str, ctx, required=False)
     if split is not None and split not in ORIGINAL_SPLITS:
         ck.problems.append(f"{ctx}: original_split must be one of {list(ORIGINAL_SPLITS)}, found {split!r}")
+    split_column = ck.get(f, "original_split_column", str, ctx, required=False)
+    if split is not None and split_column is not None:
+        ck.problems.append(f"{ctx}: give original_split (one split for the whole file) or original_split_column "
+                           "(a split per row), not both")
     cf = CardFile(
         path=path,
         sha256=sha,
@@ -380,17 +413,28 @@ def _parse_file(ck: _Checker, f: dict[str, Any], ctx: str) -> CardFile:
         platform=ck.get(f, "platform", str, ctx, required=False),
         platform_column=ck.get(f, "platform_column", str, ctx, required=False),
         original_split=split,
+        original_split_column=split_column,
         id_prefix=ck.get(f, "id_prefix", str, ctx, required=False),
+        id_column=ck.get(f, "id_column", str, ctx, required=False),
+        group_column=ck.get(f, "group_column", str, ctx, required=False),
+        meta_columns=ck.strs(f, "meta_columns", ctx),
         text_repairs=repairs,
         resource=ck.get(f, "resource", str, ctx, required=False),
     )
-    if role == "examples" and fmt not in ("csv", "xlsx"):
-        ck.problems.append(f"{ctx}: an examples file must be csv or xlsx, found {fmt!r}")
+    for col in cf.meta_columns:
+        if col in RESERVED_META:
+            ck.problems.append(f"{ctx}: meta_columns {col!r} would overwrite saring's own Example.meta key; "
+                               f"reserved: {list(RESERVED_META)}")
+    if role == "examples" and fmt not in EXAMPLE_FORMATS:
+        ck.problems.append(f"{ctx}: an examples file must be one of {list(EXAMPLE_FORMATS)}, found {fmt!r}")
     if cf.columns:
-        for key in ("text_column", "platform_column"):
+        for key in ("text_column", "platform_column", "id_column", "group_column", "original_split_column"):
             col = getattr(cf, key)
             if col and col not in cf.columns:
                 ck.problems.append(f"{ctx}: {key} {col!r} is not among format.columns {list(cf.columns)}")
+        for col in cf.meta_columns:
+            if col not in cf.columns:
+                ck.problems.append(f"{ctx}: meta_columns {col!r} is not among format.columns {list(cf.columns)}")
     return cf
 
 
@@ -456,6 +500,14 @@ sha256_of = file_sha256
 
 
 def _hash_mismatch(card: Card, file: CardFile, where: Path, found: str, origin: str) -> DataError:
+    if card.local:
+        regenerate = f" or regenerate it with {card.generator}" if card.generator else ""
+        return DataError(
+            f"sha256 mismatch for {card.name}/{file.path} ({origin}): expected {file.sha256}, found {found}",
+            file=where,
+            fix=(f"restore the committed file (git checkout -- {where}){regenerate}; if it changed on purpose, "
+                 f"review it and update the sha256, row counts and label counts in {card.path or 'the card'}"),
+        )
     return DataError(
         f"sha256 mismatch for {card.name}/{file.path} ({origin}): expected {file.sha256}, found {found}",
         file=where,
@@ -475,8 +527,25 @@ def _download(url: str, dest: Path, timeout: float = 60.0) -> None:
 def fetch_file(card: Card, file: CardFile) -> Path:
     """A verified local copy of `file`: from the mirror, else from the download cache, else downloaded.
 
+    A local card's file is read where it is committed (`Card.local_file`), never from a mirror or the network.
     The sha256 is always checked; a file whose hash differs from the card's is refused (DataError).
     """
+    if card.local:
+        path = card.local_file(file)
+        if not path.is_file():
+            regenerate = f", or regenerate it with {card.generator}" if card.generator else ""
+            raise DataError(
+                f"{card.name}/{file.path} (sha256 {file.sha256}) is missing: card {card.name!r} is local, its files "
+                "are committed beside the card and never downloaded",
+                file=path,
+                fix=f"restore {path} from the saring repository{regenerate}, or point SARING_CATALOGUE_DIR at a "
+                    "complete catalogue folder",
+            )
+        found = sha256_of(path)
+        if found != file.sha256:
+            raise _hash_mismatch(card, file, path, found, "local card file")
+        return path
+
     mirror = data_mirror()
     if mirror is not None:
         candidate = mirror / card.name / file.local_path
@@ -598,12 +667,49 @@ def _read_table(path: Path, file: CardFile) -> tuple[list[str], Iterator[dict[st
         except ValueError as e:  # unknown sheet
             raise DataError(f"cannot read sheet {file.sheet!r}: {e}", file=path,
                             fix="correct format.sheet in the card") from e
+    elif file.format == "jsonl":
+        return _read_jsonl(path, file)
     else:
         raise DataError(f"cannot read examples from format {file.format!r}", file=path,
-                        fix="examples files must be csv or xlsx")
+                        fix=f"examples files must be one of {list(EXAMPLE_FORMATS)}")
     columns = [str(c) for c in df.columns]
     df.columns = columns
     return columns, iter(df.to_dict("records"))
+
+
+def _read_jsonl(path: Path, file: CardFile) -> tuple[list[str], Iterator[dict[str, Any]]]:
+    """One JSON object per line (blank lines skipped). The columns are format.columns when the card lists
+    them, else the keys in order of first appearance."""
+    encoding = file.encoding or "utf-8"
+    try:
+        text = path.read_text(encoding=encoding)
+    except UnicodeDecodeError as e:
+        raise DataError(f"bytes at position {e.start} are not valid {encoding}", file=path,
+                        fix="correct the card's encoding for this file") from e
+    rows: list[dict[str, Any]] = []
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise DataError(f"line {lineno} is not valid JSON ({e.msg} at column {e.colno})", file=path,
+                            fix="the file does not match its card: a jsonl file holds one JSON object per line") from e
+        if not isinstance(obj, dict):
+            raise DataError(f"line {lineno}: expected a JSON object, found {type(obj).__name__}", file=path,
+                            fix="a jsonl examples file holds one JSON object per line")
+        rows.append(obj)
+    columns = list(file.columns) or list(dict.fromkeys(k for r in rows for k in r))
+    return columns, iter(rows)
+
+
+def _meta_value(value: Any) -> Any:
+    """A cell kept in Example.meta: strings stripped, JSON scalars as they are, NaN/None as None."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, str):
+        return value.strip()
+    return value if isinstance(value, int | float | bool) else str(value)
 
 
 def assign_topics(
@@ -645,8 +751,9 @@ def assign_topics(
 def _read_examples_file(card: Card, file: CardFile, path: Path) -> ReadResult:
     columns, rows = _read_table(path, file)
     needed = [file.text_column] + [c for r in card.mapping for c in r.columns]
-    if file.platform_column:
-        needed.append(file.platform_column)
+    needed += [c for c in (file.platform_column, file.id_column, file.group_column, file.original_split_column)
+               if c]
+    needed += list(file.meta_columns)
     missing = [c for c in dict.fromkeys(needed) if c not in columns]
     if missing:
         raise DataError(
@@ -660,6 +767,7 @@ def _read_examples_file(card: Card, file: CardFile, path: Path) -> ReadResult:
     rownums: list[int] = []
     repaired = 0
     n = 0
+    seen_ids: dict[str, int] = {}
     for rownum, row in enumerate(rows, start=1):
         n += 1
         raw = row.get(file.text_column)
@@ -681,14 +789,36 @@ def _read_examples_file(card: Card, file: CardFile, path: Path) -> ReadResult:
         if all(v is None for v in labels.values()):
             bad.append(BadRow(str(path), rownum, "no label is known for this row after the card's mapping"))
             continue
+        split = file.original_split
+        if file.original_split_column:
+            split = _cell(row.get(file.original_split_column)) or None
+            if split is not None and split not in ORIGINAL_SPLITS:
+                bad.append(BadRow(str(path), rownum, f"expected one of {list(ORIGINAL_SPLITS)} or empty, found "
+                                                     f"{split!r}", file.original_split_column))
+                continue
+        row_id = str(rownum)
+        if file.id_column:
+            row_id = str(_meta_value(row.get(file.id_column)) or "")
+            if not row_id:
+                bad.append(BadRow(str(path), rownum, "id is empty", file.id_column))
+                continue
+            if row_id in seen_ids:
+                bad.append(BadRow(str(path), rownum, f"id {row_id!r} repeats row {seen_ids[row_id]}", file.id_column))
+                continue
+            seen_ids[row_id] = rownum
+        group = None
+        if file.group_column:
+            group = f"{card.name}:{_meta_value(row.get(file.group_column)) or 'unassigned'}"
         platform = platform_default
         if file.platform_column:
             platform = _cell(row.get(file.platform_column)) or platform_default
         meta: dict[str, Any] = {"file": file.path, "sha256": file.sha256, "row": rownum}
-        if file.original_split:
-            meta["original_split"] = file.original_split
-        examples.append(Example(text=text, labels=labels, source=card.name, id=f"{prefix}:{rownum}",
-                                platform=platform, meta=meta))
+        if split:
+            meta["original_split"] = split
+        for col in file.meta_columns:
+            meta[col] = _meta_value(row.get(col))
+        examples.append(Example(text=text, labels=labels, source=card.name, id=f"{prefix}:{row_id}",
+                                platform=platform, group=group, meta=meta))
         rownums.append(rownum)
     if file.rows is not None and n != file.rows:
         raise DataError(

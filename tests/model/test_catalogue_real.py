@@ -22,7 +22,8 @@ def cards():
 
 
 def test_cards_validate_and_every_mirrored_file_matches(cards) -> None:
-    assert set(cards) == {"ibrohim2019_multilabel_hs", "netifier", "pratiwi_hoax_news", "id_abusive_news_comments"}
+    assert set(cards) == {"ibrohim2019_multilabel_hs", "netifier", "pratiwi_hoax_news", "id_abusive_news_comments",
+                          "saring_hoax_posts"}
     for card in cards.values():
         for f in card.files:
             path = fetch_file(card, f)
@@ -33,7 +34,7 @@ def test_cards_validate_and_every_mirrored_file_matches(cards) -> None:
 
 def test_real_datasets_load_with_expected_counts(cards) -> None:
     expected = {"ibrohim2019_multilabel_hs": 13169, "netifier": 7773, "pratiwi_hoax_news": 600,
-                "id_abusive_news_comments": 3184}
+                "id_abusive_news_comments": 3184, "saring_hoax_posts": 1111}
     for name, n in expected.items():
         res = load_dataset(name, cards)
         assert len(res.examples) == n and not res.bad_rows, name
@@ -69,6 +70,10 @@ def test_real_catalogue_splits_leak_nothing(cards) -> None:
             assert seen.setdefault(e.meta["normalized_text"], split) == split
             if e.group:
                 assert groups.setdefault(e.group, split) == split
+    posts_test = {e.meta["genre"] for e in data.test if e.source == "saring_hoax_posts"}
+    assert posts_test == {"disaster_prediction", "crime_panic"}
+    assert all(e.meta["genre"] not in posts_test for e in data.train + data.validation
+               if e.source == "saring_hoax_posts")
     net_test = {e.id for e in data.test if e.source == "netifier"}
     assert all(e.meta.get("original_split") != "train" for e in data.test)
     assert len(net_test) > 700

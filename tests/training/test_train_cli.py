@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import csv
+
+from typer.testing import CliRunner
+
+from model.modeldir import ModelDir
+from model.scorer import Scorer
+from tests.fixture_texts import fixture_examples
+from training.cli import app
+
+
+def _write_labels(path, rows):
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["isi", "hoax", "fitnah", "incitement"])
+        w.writerows(rows)
+
+
+def test_train_cli_on_analyst_file_writes_ensemble_and_baseline(tmp_path, tiny_encoder_dir, monkeypatch):
+    monkeypatch.setenv("SARING_CATALOGUE_DIR", str(tmp_path / "no-catalogue"))  # no slang table: still trains
+    data = tmp_path / "labels.csv"
+    rows = [[e.text, e.labels["hoax"], e.labels["slander"], e.labels["incitement"]] for e in fixture_examples()]
+    rows += [[f"{e.text} ya", e.labels["hoax"], "", e.labels["incitement"]] for e in fixture_examples()[:20]]
+    _write_labels(data, rows)
+    out = tmp_path / "models" / "mine"
+    result = CliRunner().invoke(app, [
+        "--recipe", "tiny", "--data", str(data), "--column", "text=isi", "--column", "slander=fitnah",
+        "--base-model", str(tiny_encoder_dir), "--out", str(out), "--set", "ensemble=true", "--set", "epochs=2",
+    ])
+    assert result.exit_code == 0, result.output
+    assert "Test split" in result.output and "baseline" in result.output
+    assert ModelDir(out).check()["kind"] == "ensemble"
+    assert ModelDir(tmp_path / "models" / "baseline").check()["kind"] == "baseline"
+    assert Scorer(out).score(["dasar bupati maling"])[0].decision in ("allow", "review", "block")
+    # idempotent: a second run with --if-missing trains nothing
+    again = CliRunner().invoke(app, ["--recipe", "tiny", "--data", str(data), "--out", str(out), "--if-missing"])
+    assert again.exit_code == 0 and "already present" in again.output
+
+
+def test_train_cli_reports_bad_file_clearly(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("judul,label\nhalo,1\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["--recipe", "tiny", "--data", str(bad), "--out", str(tmp_path / "m")])
+    assert result.exit_code == 2
+    assert "text column" in result.output and "judul" in result.output
