@@ -13,7 +13,7 @@ in new words. This module gives saring that memory.
   with a column mapping. Every bad record is reported with its position, field, what was found and the
   fix; a file is imported all or nothing unless the caller asks for the good records only.
 * **Storage** (:class:`ClaimStore`): one SQLite file (default ``$SARING_CLAIMS_DB``, else
-  ``model.paths.cache_dir()/claims/claims.sqlite``) holding the records and their embeddings (float32 BLOBs)
+  ``model.paths.data_dir()/claims.sqlite``) holding the records and their embeddings (float32 BLOBs)
   in the same rows, so that every update, embeddings included, is one transaction: a reader sees all of an
   import or none of it. A generation counter lets every process holding an index notice another process's
   writes and reload.
@@ -57,7 +57,7 @@ import numpy as np
 
 from model.examples import DataError
 from model.normalize import Normalizer
-from model.paths import cache_dir
+from model.paths import data_dir
 
 if TYPE_CHECKING:
     from model.calibration import Threshold
@@ -734,9 +734,10 @@ def _dedupe(claims: list[Claim], unit: str = "record") -> tuple[list[Claim], lis
 # Storage
 # --------------------------------------------------------------------------------------------------------
 def default_claims_db() -> Path:
-    """`$SARING_CLAIMS_DB`, else `model.paths.cache_dir()/claims/claims.sqlite`."""
+    """`$SARING_CLAIMS_DB`, else `model.paths.data_dir()/claims.sqlite`: analysts' claims cannot be
+    rebuilt, so they live with durable data, not in the cache. The API server reads the same default."""
     env = os.environ.get(CLAIMS_DB_ENV)
-    return Path(env) if env else cache_dir() / "claims" / "claims.sqlite"
+    return Path(env) if env else data_dir() / "claims.sqlite"
 
 
 _SCHEMA = """

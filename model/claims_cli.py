@@ -1,8 +1,9 @@
 """`saring claims`: the memory of fact-checked claims (import, search, list, add, remove, calibrate).
 
 Every command works on one SQLite claim store: `--db PATH`, else `$SARING_CLAIMS_DB`, else
-`~/.cache/saring/claims/claims.sqlite`. Commands that embed (import, add, search, calibrate) load the e5
-encoder (converted and cached on first use); `--lexical` skips it and matches with BM25 only.
+`$SARING_DATA_DIR/claims.sqlite` (default `~/.local/share/saring/claims.sqlite`). Commands that embed (import, add,
+search, calibrate) load the e5 encoder (converted and cached on first use); `--lexical` skips it and matches
+with BM25 only.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ app = typer.Typer(
 )
 
 DbOpt = Annotated[Path | None, typer.Option("--db", help="Claim store (SQLite); default $SARING_CLAIMS_DB or "
-                                                          "~/.cache/saring/claims/claims.sqlite.")]
+                                                          "~/.local/share/saring/claims.sqlite ($SARING_DATA_DIR).")]
 LexicalOpt = Annotated[bool, typer.Option("--lexical", help="Do not load the e5 encoder: BM25 matching only.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 

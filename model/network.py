@@ -95,6 +95,9 @@ class Tokenized:
 
     def __init__(self, tokenizer: Any, prefix: str, max_length: int) -> None:
         self.tokenizer = tokenizer
+        # Whole texts are tokenised and then cut into windows here; the tokenizer's own length warning
+        # ("sequence length is longer than ... 512") would only mislead.
+        tokenizer.model_max_length = 10**9
         self.prefix = prefix
         self.max_length = max_length
         specials = tokenizer("", add_special_tokens=True)["input_ids"]

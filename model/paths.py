@@ -33,3 +33,12 @@ def cache_dir() -> Path:
 def default_model_dir() -> Path:
     """`$SARING_MODEL_DIR`, else `models/default` in the project root (git-ignored)."""
     return Path(os.environ.get("SARING_MODEL_DIR") or PROJECT_ROOT / "models" / "default")
+
+
+def data_dir() -> Path:
+    """Durable data that cannot be rebuilt (feedback, stored items, the claim store): `$SARING_DATA_DIR`,
+    else `$XDG_DATA_HOME/saring`, else `~/.local/share/saring`. Never the cache."""
+    env = os.environ.get("SARING_DATA_DIR")
+    if env:
+        return Path(env)
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "saring"

@@ -1,0 +1,254 @@
+"""One error shape for every failure: {"error": {"code": ..., "message": ..., "item": index or null}}.
+
+Codes (stable; clients branch on them): TEXT_EMPTY, TEXT_TOO_LONG, TOO_MANY_ITEMS, INVALID_REQUEST (400, 413 or
+422), UNAUTHORIZED (401), FORBIDDEN (403), NOT_FOUND (404), METHOD_NOT_ALLOWED (405), RELOAD_FAILED (422, admin),
+RATE_LIMITED (429, with
+Retry-After), NOT_READY (503, with Retry-After), INTERNAL (500, logged, never expected).
+Messages say what was expected, what was found and how to fix it; they never echo the submitted text.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+logger = logging.getLogger(__name__)
+
+# The codes and their default status; exported for docs and tests.
+ERROR_CODES: dict[str, int] = {
+    "TEXT_EMPTY": 400,
+    "TEXT_TOO_LONG": 400,
+    "TOO_MANY_ITEMS": 400,
+    "INVALID_REQUEST": 400,
+    "UNAUTHORIZED": 401,
+    "FORBIDDEN": 403,
+    "NOT_FOUND": 404,
+    "METHOD_NOT_ALLOWED": 405,
+    "RATE_LIMITED": 429,
+    "RELOAD_FAILED": 422,
+    "NOT_READY": 503,
+    "INTERNAL": 500,
+}
+
+
+class ApiError(Exception):
+    """Raised anywhere in the app; rendered in the one error shape."""
+
+    def __init__(self, code: str, message: str, *, status: int | None = None, item: int | None = None,
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = status or ERROR_CODES.get(code, 400)
+        self.item = item
+        self.headers = headers
+
+
+def error_body(code: str, message: str, item: int | None = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "item": item}}
+
+
+def error_response(code: str, message: str, status: int, item: int | None = None,
+                   headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(error_body(code, message, item), status_code=status, headers=headers)
+
+
+def _loc_str(loc: tuple[Any, ...] | list[Any]) -> str:
+    parts = [str(p) for p in loc if p != "body"]
+    return ".".join(parts) or "body"
+
+
+def _item_index(loc: tuple[Any, ...] | list[Any]) -> int | None:
+    loc = list(loc)
+    if len(loc) >= 3 and loc[0] == "body" and loc[1] == "items" and isinstance(loc[2], int):
+        return loc[2]
+    return None
+
+
+def _found(err: dict[str, Any]) -> str:
+    """A short description of what was found, without echoing user text."""
+    if "input" not in err:
+        return ""
+    value = err["input"]
+    if value is None:
+        return "; found null"
+    if isinstance(value, bool):
+        return f"; found {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"; found the number {value}"
+    kinds = {str: "a string", list: "a list", dict: "an object", bytes: "raw bytes"}
+    for t, name in kinds.items():
+        if isinstance(value, t):
+            return f"; found {name}"
+    return ""
+
+
+def validation_message(errors: list[dict[str, Any]]) -> tuple[str, int | None]:
+    """Turn pydantic errors into one readable message, and the item index of the first error."""
+    if not errors:
+        return "the request does not match the schema; see /docs", None
+    first = errors[0]
+    if first.get("type") == "json_invalid":
+        detail = (first.get("ctx") or {}).get("error", "invalid JSON")
+        pos = first["loc"][1] if len(first.get("loc", ())) > 1 else "?"
+        return (f"the body is not valid JSON ({detail} at character {pos}); expected a JSON object such as "
+                '{"items": [{"text": "..."}]}, encoded as UTF-8'), None
+    if list(first.get("loc", ())) == ["body"] and isinstance(first.get("input"), bytes | bytearray):
+        return ("the body was not read as JSON; send it with the header Content-Type: application/json "
+                '(a JSON object such as {"items": [{"text": "..."}]})'), None
+    msgs = []
+    for err in errors[:5]:
+        where = _loc_str(err.get("loc", ()))
+        msg = err.get("msg", "invalid value")
+        if err.get("type") == "missing":
+            msgs.append(f"{where}: this field is required")
+        elif err.get("type") == "extra_forbidden":
+            msgs.append(f"{where}: unknown field; check its spelling against /docs")
+        else:
+            msgs.append(f"{where}: {msg}{_found(err)}")
+    more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
+    item = next((i for i in (_item_index(e.get("loc", ())) for e in errors) if i is not None), None)
+    return "; ".join(msgs) + more + ". See /docs for the schema.", item
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
+        return error_response(exc.code, exc.message, exc.status, exc.item, exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = list(exc.errors())
+        message, item = validation_message(errors)
+        json_error = bool(errors) and errors[0].get("type") == "json_invalid"
+        return error_response("INVALID_REQUEST", message, 400 if json_error else 422, item)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        status = exc.status_code
+        if status == 404:
+            code, message = "NOT_FOUND", f"no route {request.url.path}; see /docs for the routes"
+        elif status == 405:
+            code, message = "METHOD_NOT_ALLOWED", f"{request.method} is not allowed on {request.url.path}"
+        elif status == 400:
+            code, message = "INVALID_REQUEST", ("the body could not be parsed; expected UTF-8 encoded JSON "
+                                                "with Content-Type: application/json")
+        elif status == 401:
+            code, message = "UNAUTHORIZED", str(exc.detail)
+        elif status == 503:
+            code, message = "NOT_READY", str(exc.detail)
+        else:
+            code, message = ("INVALID_REQUEST" if status < 500 else "INTERNAL"), str(exc.detail)
+        headers = dict(exc.headers) if exc.headers else None
+        return error_response(code, message, status, None, headers)
+
+    @app.exception_handler(Exception)
+    async def _unhandled(request: Request, exc: Exception) -> JSONResponse:  # pragma: no cover - see middleware
+        logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+        return error_response("INTERNAL", "internal error; it has been logged. Retry later or report it.", 500)
+
+
+class CatchAllMiddleware:
+    """Turns any exception that escaped the handlers into a 500 in the error shape (and logs it), so the
+    outer middlewares (metrics, CORS) see a normal response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def _send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, _send)
+        except Exception:
+            logger.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
+            if started:
+                raise
+            body = json.dumps(error_body("INTERNAL", "internal error; it has been logged. Retry later or "
+                                         "report it.")).encode()
+            await send({"type": "http.response.start", "status": 500,
+                        "headers": [(b"content-type", b"application/json"),
+                                    (b"content-length", str(len(body)).encode())]})
+            await send({"type": "http.response.body", "body": body})
+
+
+class BodyLimitMiddleware:
+    """Rejects bodies above `max_bytes` before anything parses them: by Content-Length when present, and by
+    counting the bytes of chunked bodies. Accepted bodies are buffered and replayed to the app."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def _reject(self, send: Send, found: str) -> None:
+        body = json.dumps(error_body(
+            "INVALID_REQUEST",
+            f"the body is too large: {found}, the limit is {self.max_bytes} bytes. Send fewer or shorter items "
+            "per request (or raise SARING_MAX_BODY_BYTES on the server).",
+        )).encode()
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"application/json"),
+                                (b"content-length", str(len(body)).encode()), (b"connection", b"close")]})
+        await send({"type": "http.response.body", "body": body})
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("method") in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope.get("headers", []):
+            if name == b"content-length":
+                try:
+                    declared = int(value)
+                except ValueError:
+                    declared = -1
+                if declared < 0:
+                    body = json.dumps(error_body("INVALID_REQUEST", "the Content-Length header is not a "
+                                                 "non-negative integer")).encode()
+                    await send({"type": "http.response.start", "status": 400,
+                                "headers": [(b"content-type", b"application/json")]})
+                    await send({"type": "http.response.body", "body": body})
+                    return
+                if declared > self.max_bytes:
+                    await self._reject(send, f"Content-Length {declared} bytes")
+                    return
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                await self._reject(send, f"more than {self.max_bytes} bytes received")
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)

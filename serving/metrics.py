@@ -1,0 +1,83 @@
+"""Prometheus metrics, one registry per app (so several apps in one process, as in tests, never collide).
+
+saring_requests_total{route,method,status}      requests by route template and status
+saring_request_duration_seconds{route}          latency histogram
+saring_batch_size                               texts per forward pass (micro-batching at work)
+saring_score{risk}                              score distribution per risk (drift shows up here)
+saring_decisions_total{risk,decision,policy}    decisions per risk and policy
+saring_model_info{name,version,kind}            1 for the model serving now
+saring_model_reloads_total{outcome}             hot swaps: success / failure
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+LATENCY_BUCKETS = (0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+BATCH_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128, 256)
+SCORE_BUCKETS = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99)
+
+
+class Metrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        r = self.registry
+        self.requests = Counter("saring_requests", "HTTP requests by route, method and status",
+                                ["route", "method", "status"], registry=r)
+        self.latency = Histogram("saring_request_duration_seconds", "Request latency by route", ["route"],
+                                 buckets=LATENCY_BUCKETS, registry=r)
+        self.batch_size = Histogram("saring_batch_size", "Texts per forward pass", buckets=BATCH_BUCKETS,
+                                    registry=r)
+        self.scores = Histogram("saring_score", "Calibrated scores per risk", ["risk"], buckets=SCORE_BUCKETS,
+                                registry=r)
+        self.decisions = Counter("saring_decisions", "Decisions per risk and policy",
+                                 ["risk", "decision", "policy"], registry=r)
+        self.model_info = Gauge("saring_model_info", "The model serving now (value 1)", ["name", "version", "kind"],
+                                registry=r)
+        self.reloads = Counter("saring_model_reloads", "Model reloads by outcome", ["outcome"], registry=r)
+
+    def set_model(self, name: str, version: str, kind: str) -> None:
+        self.model_info.clear()
+        self.model_info.labels(name=name, version=version, kind=kind).set(1)
+
+    def observe_result(self, scores: dict[str, float], decisions: dict[str, str], policy: str) -> None:
+        for risk, s in scores.items():
+            self.scores.labels(risk=risk).observe(s)
+        for risk, d in decisions.items():
+            self.decisions.labels(risk=risk, decision=d, policy=policy).inc()
+
+    def render(self) -> tuple[bytes, str]:
+        return generate_latest(self.registry), CONTENT_TYPE_LATEST
+
+
+class MetricsMiddleware:
+    """Counts every HTTP request by route template (never the raw path, which would explode cardinality)."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        status = 500
+
+        async def _send(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, _send)
+        finally:
+            route: Any = scope.get("route")
+            template = getattr(route, "path", None) or "unmatched"
+            self.metrics.requests.labels(route=template, method=scope.get("method", ""), status=str(status)).inc()
+            self.metrics.latency.labels(route=template).observe(time.perf_counter() - start)

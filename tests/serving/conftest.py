@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from serving.app import create_app
+from serving.settings import Settings
+
+API_KEY = "kunci-rahasia-uji-1"
+ADMIN_KEY = "kunci-admin-uji-1"
+
+INSULT = "dasar walikota goblok dan maling uang rakyat"
+NEUTRAL = "jadwal vaksinasi di kelurahan besok pagi jam delapan, bawa ktp"
+INCITE = "usir semua orang suku itu dari kampung kita"
+
+
+def sha(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@pytest.fixture
+def make_settings(tiny_baseline_dir: Path, tmp_path: Path) -> Callable[..., Settings]:
+    """Settings on the tiny model, with storage in the test's own directory."""
+
+    def make(**kw: Any) -> Settings:
+        base: dict[str, Any] = {"model_dir": tiny_baseline_dir, "data_dir": tmp_path / "data",
+                                "rate_limit_per_minute": 0, "batch_max_wait_ms": 1.0}
+        base.update(kw)
+        return Settings(**base)
+
+    return make
+
+
+@pytest.fixture
+def make_client(make_settings: Callable[..., Settings]) -> Iterator[Callable[..., TestClient]]:
+    """Start a TestClient (lifespan run) for given settings; all are closed at the end of the test."""
+    opened: list[TestClient] = []
+
+    def make(settings: Settings | None = None, raise_server_exceptions: bool = True, **app_kw: Any) -> TestClient:
+        app = create_app(settings or make_settings(), **app_kw)
+        client = TestClient(app, raise_server_exceptions=raise_server_exceptions)
+        client.__enter__()
+        opened.append(client)
+        return client
+
+    yield make
+    for c in reversed(opened):
+        c.__exit__(None, None, None)
+
+
+@pytest.fixture
+def client(make_client: Callable[..., TestClient]) -> TestClient:
+    return make_client()
+
+
+def assert_error(resp: Any, status: int, code: str, item: int | None = None) -> dict[str, Any]:
+    """The one error shape, with the expected status and code."""
+    assert resp.status_code == status, resp.text
+    body = resp.json()
+    assert set(body) == {"error"}
+    err = body["error"]
+    assert set(err) == {"code", "message", "item"}
+    assert err["code"] == code, err
+    assert isinstance(err["message"], str) and len(err["message"]) > 10
+    assert err["item"] == item
+    return err

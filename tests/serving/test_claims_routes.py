@@ -1,0 +1,115 @@
+"""Routes of the claim memory on a minimal app (the real app includes the same router)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from model.claims import ClaimIndex
+from serving.claims_routes import MAX_CLAIMS_PER_REQUEST, router
+from serving.errors import install_error_handlers
+from tests.model.test_claims import SIRSAK, TELUR, TEST_PARAMS, VAKSIN, NgramEmbedder
+
+
+def make_app(claims: ClaimIndex | None) -> FastAPI:
+    app = FastAPI()
+    install_error_handlers(app)
+    app.include_router(router)
+    app.state.claims = claims
+    return app
+
+
+@pytest.fixture
+def index(tmp_path: Path) -> ClaimIndex:
+    return ClaimIndex.open(tmp_path / "claims.sqlite", NgramEmbedder(), params=TEST_PARAMS)
+
+
+@pytest.fixture
+def client(index: ClaimIndex) -> TestClient:
+    return TestClient(make_app(index))
+
+
+def test_no_store_answers_not_ready() -> None:
+    c = TestClient(make_app(None))
+    for res in (c.get("/v1/claims/search", params={"q": "vaksin"}), c.post("/v1/claims", json=[SIRSAK])):
+        assert res.status_code == 503
+        assert res.json()["error"]["code"] == "NOT_READY" and res.headers["Retry-After"]
+
+
+def test_add_then_search_finds_the_rewording(client: TestClient) -> None:
+    res = client.post("/v1/claims", json={"claims": [VAKSIN, SIRSAK, TELUR]})
+    assert res.status_code == 201, res.text
+    body = res.json()
+    assert (body["added"], body["total_claims"]) == (3, 3) and len(body["ids"]) == 3
+    assert client.post("/v1/claims", json=SIRSAK).json()["unchanged"] == 1
+
+    res = client.get("/v1/claims/search", params={"q": "daun sirsak direbus trus diminum, kanker ilang dlm 2 minggu",
+                                                  "top": 2})
+    assert res.status_code == 200
+    out = res.json()
+    assert out["threshold"] == TEST_PARAMS.threshold and len(out["results"]) == 2
+    top = out["results"][0]
+    assert top["claim"] == SIRSAK["claim"] and top["match"] is True and top["url"] == SIRSAK["url"]
+    assert out["results"][0]["similarity"] >= out["results"][1]["similarity"]
+
+    got = client.get(f"/v1/claims/{top['claim_id']}")
+    assert got.status_code == 200 and got.json()["publisher"] == "cekfakta.com"
+    listed = client.get("/v1/claims", params={"verdict": "false"}).json()
+    assert listed["total"] == 3 and len(listed["claims"]) == 3
+
+
+def test_a_bad_record_rejects_the_request_in_the_error_shape(client: TestClient, index: ClaimIndex) -> None:
+    res = client.post("/v1/claims", json=[SIRSAK, {**TELUR, "rating": "AGAK LAIN"}, {"claim": "x"}])
+    assert res.status_code == 422
+    err = res.json()["error"]
+    assert err["code"] == "INVALID_REQUEST" and err["item"] == 1
+    assert "AGAK LAIN" in err["message"] and "nothing was stored" in err["message"]
+    assert "record 3" in err["message"]
+    assert len(index) == 0
+
+
+def test_input_errors(client: TestClient) -> None:
+    assert client.get("/v1/claims/search", params={"q": "  "}).json()["error"]["code"] == "TEXT_EMPTY"
+    assert client.get("/v1/claims/search", params={"q": "x" * 10_001}).json()["error"]["code"] == "TEXT_TOO_LONG"
+    assert client.get("/v1/claims/search", params={"q": "a", "top": 0}).status_code == 422
+    assert client.get("/v1/claims/nope").json()["error"]["code"] == "NOT_FOUND"
+    assert client.get("/v1/claims", params={"verdict": "maybe"}).json()["error"]["code"] == "INVALID_REQUEST"
+    too_many = [SIRSAK] * (MAX_CLAIMS_PER_REQUEST + 1)
+    assert client.post("/v1/claims", json=too_many).json()["error"]["code"] == "TOO_MANY_ITEMS"
+    res = client.post("/v1/claims", json={"nothing": "here"})
+    assert res.status_code == 422 and res.json()["error"]["code"] == "INVALID_REQUEST"
+
+
+def test_matches_appear_in_score_results(make_client, index: ClaimIndex) -> None:  # noqa: ANN001
+    """The API attaches the store as app.state.claims; /v1/score then carries each text's matches."""
+    index.import_records([VAKSIN, SIRSAK, TELUR])
+    client = make_client(claims=index)
+    res = client.post("/v1/score", json={"items": [
+        {"text": "daun sirsak direbus trus airnya diminum, kanker ilang dlm 2 minggu. SEBARKAN!!"},
+        {"text": "jadwal vaksinasi di kelurahan besok pagi jam delapan, bawa ktp"},
+    ]})
+    assert res.status_code == 200, res.text
+    first, second = (r["matches"] for r in res.json()["results"])
+    assert [m["claim"] for m in first][:1] == [SIRSAK["claim"]] and first[0]["verdict"] == "false"
+    assert second == []
+    # the claim routes are installed by the app itself
+    assert client.get("/v1/claims/search", params={"q": "telur plastik palsu"}).status_code == 200
+
+
+def test_confirmed_hoax_feedback_becomes_a_claim(make_client, index: ClaimIndex) -> None:  # noqa: ANN001
+    """The feedback loop: a reviewer confirms a hoax once; its rewordings are matched afterwards."""
+    client = make_client(claims=index)
+    text = "Pemerintah bagikan kuota internet gratis 100 GB, klik link dan isi nomor KTP sekarang"
+    res = client.post("/v1/feedback", json={"text": text, "risk": "hoax", "label": 1, "note": "dibantah Kominfo"})
+    assert res.status_code == 201, res.text
+    assert res.json()["claim_id"]
+    found = client.get("/v1/claims/search", params={"q": "kuota internet gratis 100 GB dari pemerintah, isi KTP"})
+    assert found.status_code == 200
+    top = found.json()["results"][0]
+    assert top["publisher"] == "saring feedback" and top["match"] is True, found.json()
+    # a correction that is not a confirmed hoax adds no claim
+    res = client.post("/v1/feedback", json={"text": "jalan rusak di depan pasar", "risk": "slander", "label": 0})
+    assert res.status_code == 201 and res.json()["claim_id"] is None

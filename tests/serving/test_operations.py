@@ -1,0 +1,254 @@
+"""Health, readiness, metrics, micro-batching, hot swap and graceful drain."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from model.scorer import Scorer
+from serving.app import _sighup
+from serving.batcher import BatcherClosed, MicroBatcher
+from tests.serving.conftest import ADMIN_KEY, INSULT, NEUTRAL, assert_error, sha
+
+
+def test_healthz_and_readyz(client, tiny_baseline_dir):
+    assert client.get("/healthz").json() == {"status": "ok"}
+    r = client.get("/readyz").json()
+    assert r["status"] == "ready" and r["model"]["version"] == Scorer(tiny_baseline_dir).version
+
+
+def test_not_ready_while_the_model_loads(make_client, make_settings, tiny_baseline_dir):
+    gate = threading.Event()
+
+    def slow_loader(path):
+        assert gate.wait(10)
+        return Scorer(path)
+
+    c = make_client(make_settings(load_in_background=True), loader=slow_loader)
+    try:
+        assert c.get("/healthz").status_code == 200  # alive while loading
+        r = c.get("/readyz")
+        assert_error(r, 503, "NOT_READY")
+        assert r.headers["retry-after"] == "5"
+        r = c.post("/v1/score", json={"items": [{"text": NEUTRAL}]})
+        err = assert_error(r, 503, "NOT_READY")
+        assert "loading" in err["message"] and r.headers["retry-after"]
+        assert_error(c.get("/v1/model"), 503, "NOT_READY")
+    finally:
+        gate.set()
+    deadline = time.monotonic() + 10
+    while c.get("/readyz").status_code != 200:
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    assert c.post("/v1/score", json={"items": [{"text": NEUTRAL}]}).status_code == 200
+
+
+def test_failed_background_load_keeps_saying_why(make_client, make_settings, tmp_path):
+    c = make_client(make_settings(load_in_background=True, model_dir=tmp_path / "tidak-ada"))
+    deadline = time.monotonic() + 10
+    while True:
+        err = assert_error(c.get("/readyz"), 503, "NOT_READY")
+        if "failed to load" in err["message"]:
+            break
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    assert "does not exist" in err["message"]
+
+
+def test_startup_fails_loudly_when_the_model_cannot_load(make_settings, tmp_path):
+    from fastapi.testclient import TestClient
+
+    from serving.app import create_app
+
+    app = create_app(make_settings(model_dir=tmp_path / "tidak-ada"))
+    with pytest.raises(Exception, match="does not exist"), TestClient(app):
+        pass
+
+
+def test_metrics_are_exposed_with_the_model_version(client, tiny_baseline_dir):
+    version = Scorer(tiny_baseline_dir).version
+    client.post("/v1/score", json={"items": [{"text": INSULT}, {"text": NEUTRAL}]})
+    client.post("/v1/score", json={"items": [{"text": ""}]})
+    r = client.get("/metrics")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/plain")
+    text = r.text
+    assert f'saring_model_info{{kind="baseline",name="saring-baseline",version="{version}"}} 1.0' in text
+    assert 'saring_requests_total{method="POST",route="/v1/score",status="200"} 1.0' in text
+    assert 'saring_requests_total{method="POST",route="/v1/score",status="400"} 1.0' in text
+    assert 'saring_request_duration_seconds_count{route="/v1/score"} 2.0' in text
+    for risk in ("hoax", "slander", "incitement"):
+        assert f'saring_score_count{{risk="{risk}"}} 2.0' in text
+    assert "saring_batch_size_bucket" in text and "saring_decisions_total" in text
+    assert 'saring_model_reloads_total{outcome="success"} 1.0' in text
+
+
+def test_unknown_paths_do_not_explode_metric_labels(client):
+    for k in range(5):
+        client.get(f"/acak/{k}")
+    assert 'route="unmatched"' in client.get("/metrics").text
+    assert "/acak/" not in client.get("/metrics").text
+
+
+def test_concurrent_requests_are_micro_batched(make_client, make_settings):
+    c = make_client(make_settings(batch_max_wait_ms=200, batch_max_size=64))
+    n = 8
+    with ThreadPoolExecutor(n) as pool:
+        results = list(pool.map(
+            lambda k: c.post("/v1/score", json={"items": [{"text": f"{NEUTRAL} {k}", "id": str(k)}]}), range(n)))
+    assert [r.json()["results"][0]["id"] for r in results] == [str(k) for k in range(n)]
+    text = c.get("/metrics").text
+    count = float(next(x for x in text.splitlines() if x.startswith("saring_batch_size_count")).split()[-1])
+    total = float(next(x for x in text.splitlines() if x.startswith("saring_batch_size_sum")).split()[-1])
+    # the startup canary is not batched through the queue; the readyz canaries are
+    assert total >= n and count < n, (count, total)
+
+
+def test_event_loop_is_not_blocked_by_scoring(make_client):
+    c = make_client()
+    scorer = c.app.state.holder.scorer
+    real = scorer.score
+
+    def slow(*a, **k):
+        time.sleep(0.6)
+        return real(*a, **k)
+
+    scorer.score = slow  # type: ignore[method-assign]
+    with ThreadPoolExecutor(1) as pool:
+        fut = pool.submit(c.post, "/v1/score", json={"items": [{"text": NEUTRAL}]})
+        time.sleep(0.1)
+        t0 = time.perf_counter()
+        assert c.get("/healthz").status_code == 200
+        assert time.perf_counter() - t0 < 0.4
+        assert fut.result().status_code == 200
+
+
+# -- hot swap ---------------------------------------------------------------------------------------------
+
+
+def _copy_with_version(src, dst, version):
+    shutil.copytree(src, dst)
+    info = json.loads((dst / "saring_model.json").read_text())
+    info["version"] = version
+    (dst / "saring_model.json").write_text(json.dumps(info))
+    return dst
+
+
+@pytest.fixture
+def admin(make_client, make_settings):
+    return make_client(make_settings(admin_key_hashes=[sha(ADMIN_KEY)]))
+
+
+def test_reload_swaps_the_model(admin, tiny_baseline_dir, tmp_path):
+    new_dir = _copy_with_version(tiny_baseline_dir, tmp_path / "baru", "saring-baseline-baru")
+    old_version = admin.get("/v1/model").json()["version"]
+    r = admin.post("/admin/reload", json={"model_dir": str(new_dir)}, headers={"X-API-Key": ADMIN_KEY})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["model"]["version"] == "saring-baseline-baru" and body["previous"]["version"] == old_version
+    score = admin.post("/v1/score", json={"items": [{"text": NEUTRAL}]}).json()
+    assert score["model"]["version"] == "saring-baseline-baru"
+    metrics = admin.get("/metrics").text
+    assert 'version="saring-baseline-baru"' in metrics and f'version="{old_version}"' not in metrics
+    # a reload without a body reloads the configured directory
+    r = admin.post("/admin/reload", headers={"Authorization": f"Bearer {ADMIN_KEY}"})
+    assert r.status_code == 200 and r.json()["model"]["version"] == old_version
+
+
+def test_failed_reload_keeps_the_old_model(admin, tmp_path, tiny_baseline_dir):
+    before = admin.get("/v1/model").json()["version"]
+    broken = tmp_path / "rusak"
+    shutil.copytree(tiny_baseline_dir, broken)
+    (broken / "model.safetensors").write_bytes(b"bukan safetensors")
+    for target in (tmp_path / "tidak-ada", broken):
+        r = admin.post("/admin/reload", json={"model_dir": str(target)}, headers={"X-API-Key": ADMIN_KEY})
+        err = assert_error(r, 422, "RELOAD_FAILED")
+        assert before in err["message"] and "keeps serving" in err["message"]
+    assert admin.post("/v1/score", json={"items": [{"text": NEUTRAL}]}).json()["model"]["version"] == before
+    assert admin.get("/readyz").status_code == 200
+    assert 'saring_model_reloads_total{outcome="failure"} 2.0' in admin.get("/metrics").text
+
+
+def test_pickle_files_are_refused_on_reload(admin, tmp_path, tiny_baseline_dir):
+    bad = tmp_path / "acar"
+    shutil.copytree(tiny_baseline_dir, bad)
+    (bad / "extra.pkl").write_bytes(b"\x80\x04K\x01.")
+    r = admin.post("/admin/reload", json={"model_dir": str(bad)}, headers={"X-API-Key": ADMIN_KEY})
+    assert "pickle" in assert_error(r, 422, "RELOAD_FAILED")["message"]
+
+
+def test_admin_needs_the_admin_key(admin, client):
+    assert_error(admin.post("/admin/reload"), 401, "UNAUTHORIZED")
+    assert_error(admin.post("/admin/reload", headers={"X-API-Key": "bukan-admin"}), 401, "UNAUTHORIZED")
+    assert_error(admin.post("/admin/reload", json={"model_dir": 5}, headers={"X-API-Key": ADMIN_KEY}),
+                 422, "INVALID_REQUEST")
+    err = assert_error(client.post("/admin/reload"), 403, "FORBIDDEN")
+    assert "SARING_ADMIN_KEY_HASHES" in err["message"]
+
+
+def test_sighup_reloads_the_configured_directory(make_client, make_settings, tiny_baseline_dir, tmp_path):
+    live = _copy_with_version(tiny_baseline_dir, tmp_path / "live", "v1")
+    c = make_client(make_settings(model_dir=live))
+    assert c.get("/readyz").json()["model"]["version"] == "v1"
+    info = json.loads((live / "saring_model.json").read_text())
+    info["version"] = "v2"
+    (live / "saring_model.json").write_text(json.dumps(info))
+    c.portal.call(_sighup, c.app)
+    assert c.get("/readyz").json()["model"]["version"] == "v2"
+    shutil.rmtree(live)  # a failed SIGHUP reload leaves v2 serving
+    c.portal.call(_sighup, c.app)
+    assert c.get("/readyz").json()["model"]["version"] == "v2"
+
+
+# -- the batcher itself -------------------------------------------------------------------------------------
+
+
+def test_batcher_gathers_routes_in_order_and_drains_on_close():
+    batches: list[list[int]] = []
+
+    def run(items):
+        batches.append(list(items))
+        return [x * 10 for x in items], len(batches)
+
+    async def main():
+        b = MicroBatcher(run, max_batch=8, max_wait_s=0.05)
+        await b.start()
+        jobs = [b.submit([k, k + 100]) for k in range(6)]
+        out = await asyncio.gather(*jobs)
+        # a job bigger than max_batch still runs, whole
+        big, _ = await b.submit(list(range(20)))
+        pending = [asyncio.ensure_future(b.submit([k])) for k in range(3)]
+        await asyncio.sleep(0)
+        await b.close()  # graceful: queued work finishes
+        drained = [p.result()[0] for p in pending]
+        with pytest.raises(BatcherClosed):
+            await b.submit([1])
+        return out, big, drained
+
+    out, big, drained = asyncio.run(main())
+    assert [r for r, _ in out] == [[k * 10, (k + 100) * 10] for k in range(6)]
+    assert big == [x * 10 for x in range(20)]
+    assert drained == [[0], [10], [20]]
+    assert all(len(bt) <= 8 for bt in batches[:-2])
+    assert len(batches) < 6 + 1 + 3  # the six concurrent jobs shared batches
+
+
+def test_batcher_propagates_errors_to_every_job_of_the_batch():
+    def run(items):
+        raise ValueError("rusak")
+
+    async def main():
+        b = MicroBatcher(run, max_batch=4, max_wait_s=0.01)
+        await b.start()
+        res = await asyncio.gather(b.submit([1]), b.submit([2]), return_exceptions=True)
+        ok_after = b.running
+        await b.close()
+        return res, ok_after
+
+    res, ok_after = asyncio.run(main())
+    assert all(isinstance(r, ValueError) for r in res) and ok_after
