@@ -45,7 +45,7 @@ serve: install
 	@echo ">> serving $(MODEL_DIR) on http://$(HOST):$(PORT) (docs at /docs)"
 	$(BIN)/saring serve --model $(MODEL_DIR) --host $(HOST) --port $(PORT)
 
-# The tests: offline, a few minutes on 2 cores; slow tests (real data, real encoder) run with `make test-slow`.
+# The tests: offline, a few minutes on 2 cores; slow tests (real data, real encoder): .venv/bin/pytest -m slow.
 test: install-test
 	@echo ">> ruff"
 	$(BIN)/ruff check .

@@ -15,7 +15,6 @@ Every file's sha256 is checked, wherever it came from.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import re
@@ -30,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from model.examples import BadRow, DataError, Example, LabelValue, ReadResult
+from model.examples import BadRow, DataError, Example, LabelValue, ReadResult, iter_jsonl
 from model.labels import ALL_LABELS
 from model.modeldir import file_sha256
 from model.normalize import Normalizer
@@ -686,19 +685,8 @@ def _read_jsonl(path: Path, file: CardFile) -> tuple[list[str], Iterator[dict[st
     except UnicodeDecodeError as e:
         raise DataError(f"bytes at position {e.start} are not valid {encoding}", file=path,
                         fix="correct the card's encoding for this file") from e
-    rows: list[dict[str, Any]] = []
-    for lineno, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise DataError(f"line {lineno} is not valid JSON ({e.msg} at column {e.colno})", file=path,
-                            fix="the file does not match its card: a jsonl file holds one JSON object per line") from e
-        if not isinstance(obj, dict):
-            raise DataError(f"line {lineno}: expected a JSON object, found {type(obj).__name__}", file=path,
-                            fix="a jsonl examples file holds one JSON object per line")
-        rows.append(obj)
+    rows = [obj for _, obj in iter_jsonl(text, path, fix="the file does not match its card: a jsonl examples "
+                                                        "file holds one JSON object per line")]
     columns = list(file.columns) or list(dict.fromkeys(k for r in rows for k in r))
     return columns, iter(rows)
 

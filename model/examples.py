@@ -164,6 +164,21 @@ class ColumnMap:
         return cm
 
 
+def iter_jsonl(text: str, path: str | Path, fix: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The objects of a JSON-lines text with their line numbers; blank lines skipped. A line that is not
+    a JSON object raises DataError naming the line and `fix`."""
+    for i, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise DataError(f"not valid JSON ({e.msg} at column {e.colno})", file=path, row=i, fix=fix) from e
+        if not isinstance(obj, dict):
+            raise DataError(f"expected a JSON object, found {type(obj).__name__}", file=path, row=i, fix=fix)
+        yield i, obj
+
+
 def _iter_rows(path: Path, encoding: str) -> tuple[list[str], Iterator[dict[str, Any]]]:
     """Return the columns and an iterator over rows (dicts) of a CSV, JSONL or Parquet file."""
     suffix = "".join(path.suffixes[-2:]).lower() if path.suffix == ".gz" else path.suffix.lower()
@@ -193,21 +208,8 @@ def _iter_rows(path: Path, encoding: str) -> tuple[list[str], Iterator[dict[str,
             ) from e
         rows: list[dict[str, Any]] = []
         columns: dict[str, None] = {}
-        for i, line in enumerate(raw.splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise DataError(
-                    f"not valid JSON ({e.msg} at column {e.colno})", file=path, row=i,
-                    fix="each line must hold one JSON object",
-                ) from e
-            if not isinstance(obj, dict):
-                raise DataError(
-                    f"expected a JSON object, found {type(obj).__name__}", file=path, row=i,
-                    fix="each line must hold one JSON object such as {\"text\": \"...\", \"slander\": 1}",
-                )
+        for i, obj in iter_jsonl(raw, path, fix="each line must hold one JSON object such as "
+                                 "{\"text\": \"...\", \"slander\": 1}"):
             obj["__line__"] = i
             rows.append(obj)
             columns.update(dict.fromkeys(k for k in obj if k != "__line__"))

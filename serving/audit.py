@@ -264,9 +264,13 @@ class _DaskRunner:
                 self.client = Client(scheduler, timeout="30s")
                 self.mode = f"Dask cluster at {scheduler}"
             else:
+                # One task at a time per worker, but each worker's torch gets its share of the cores:
+                # Dask pins OMP_NUM_THREADS=1 in workers, which would leave a lone worker on one core.
+                math_threads = str(max(1, (os.cpu_count() or 1) // max(1, workers)))
+                env = {k: math_threads for k in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "SARING_TORCH_THREADS")}
                 self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                             host="127.0.0.1", dashboard_address=None,
-                                            silence_logs=logging.WARNING)
+                                            silence_logs=logging.WARNING, env=env)
                 self.client = Client(self.cluster)
                 self.mode = f"local Dask cluster, {workers} worker process(es)"
         except OSError as e:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import re
 import threading
 from pathlib import Path
@@ -91,6 +92,11 @@ def get_scorer(model_dir: str | Path) -> Scorer:
         if scorer is None:
             from model.scorer import Scorer
 
+            threads = os.environ.get("SARING_TORCH_THREADS")
+            if threads:  # set by the local cluster: this worker's share of the cores
+                import torch
+
+                torch.set_num_threads(int(threads))
             scorer = _SCORERS[key] = Scorer(key)
         return scorer
 
