@@ -1,0 +1,5 @@
+"""`python -m eval`: `saring eval`."""
+
+from eval.cli import app
+
+app()

@@ -1,0 +1,5 @@
+"""`python -m training`: `saring train`."""
+
+from training.cli import app
+
+app()
