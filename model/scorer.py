@@ -21,7 +21,7 @@ from model.calibration import (
     thresholds_from_json,
 )
 from model.labels import DECISIONS, RISKS
-from model.modeldir import CALIBRATION_JSON, METRICS_JSON, THRESHOLDS_JSON, ModelDir
+from model.modeldir import CALIBRATION_JSON, MANIFEST_JSON, METRICS_JSON, THRESHOLDS_JSON, ModelDir
 from model.normalize import Normalizer
 
 logger = logging.getLogger(__name__)
@@ -107,6 +107,8 @@ class Scorer:
         self.calibration: dict[str, Platt] = calibration_from_json(self.dir.read_json(CALIBRATION_JSON))
         self.thresholds: dict[str, Threshold] = thresholds_from_json(self.dir.read_json(THRESHOLDS_JSON))
         self.metrics: dict[str, Any] = self.dir.read_json(METRICS_JSON, default={})
+        # Read once here: the model card is served on every GET /v1/model.
+        self.manifest: dict[str, Any] = self.dir.read_json(MANIFEST_JSON, default={})
         self.max_length = self.backend.max_length
         logger.info("loaded %s model %s (%s) from %s", self.kind, self.name, self.version, self.dir.path)
 
@@ -185,7 +187,7 @@ class Scorer:
 
     def card(self) -> dict[str, Any]:
         """The model card served by the API: identity, labels, thresholds, metrics, data and licences."""
-        manifest = self.dir.read_json("data_manifest.json", default={})
+        manifest = self.manifest
         return {
             "name": self.name,
             "version": self.version,
