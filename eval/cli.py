@@ -71,6 +71,9 @@ def eval_command(
     seed: Annotated[int, typer.Option(help="Seed of the bootstrap.")] = 0,
     errors: Annotated[int, typer.Option(help="Worst false positives / negatives listed per risk.", min=0)] = 20,
     functional: Annotated[bool, typer.Option(help="Run the functional test cases.")] = True,
+    suite: Annotated[bool, typer.Option(
+        help="Run the out-of-distribution register-shift suite (card saring_register_suite; never trained on).")
+    ] = True,
     claims_embedder: Annotated[bool, typer.Option(
         "--claims-embedder/--no-claims-embedder",
         help="Measure claim matching with the e5 encoder beside BM25 (slower; the encoder is prepared on first "
@@ -90,7 +93,7 @@ def eval_command(
             code = _run_compare(compare[0], compare[1], data or [], column or [], encoding, out, bootstrap, seed)
             raise typer.Exit(code)
         _run_report(model, baseline, no_baseline, data or [], column or [], encoding, out, bootstrap, seed, errors,
-                    functional, claims_embedder, claims_paraphrases)
+                    functional, claims_embedder, claims_paraphrases, suite)
     except (DataError, ModelDirError, ValueError, FileNotFoundError) as e:
         raise _fail(str(e)) from e
 
@@ -119,7 +122,7 @@ def _claims_evidence(paraphrases: Path | None, use_embedder: bool, normalizer: A
 
 def _run_report(model: Path | None, baseline: Path | None, no_baseline: bool, data: list[str], column: list[str],
                 encoding: str, out: Path, bootstrap: int, seed: int, errors: int, functional: bool,
-                claims_embedder: bool = False, claims_paraphrases: Path | None = None) -> None:
+                claims_embedder: bool = False, claims_paraphrases: Path | None = None, suite: bool = True) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -142,8 +145,17 @@ def _run_report(model: Path | None, baseline: Path | None, no_baseline: bool, da
                            model_dir.parent / "baseline")
     ed = load_eval_data(data, main.normalizer, column, encoding)
     claims = _claims_evidence(claims_paraphrases, claims_embedder, main.normalizer)
+    suite_cases = None
+    if suite:
+        from eval.ood import SUITE_CARD, load_suite
+        from model.catalogue import load_cards
+
+        if SUITE_CARD in load_cards():
+            suite_cases = load_suite()
+        else:
+            logger.warning("no %s card in the catalogue; the register-shift suite is not run", SUITE_CARD)
     report = build_report(models, ed, bootstrap=bootstrap, seed=seed, errors_k=errors, functional=functional,
-                          claims=claims)
+                          claims=claims, suite=suite_cases)
     paths = write_report(report, out)
 
     console = Console()
@@ -164,6 +176,12 @@ def _run_report(model: Path | None, baseline: Path | None, no_baseline: bool, da
         fu = e.get("functional", {})
         if "n" in fu:
             line += f"; functional tests {fu['passed']}/{fu['n']} passed"
+        rs = e.get("register_suite")
+        if rs:
+            line += (f"; register-shift suite: mean per-function accuracy {rs['register_suite_function_accuracy']:.3f}"
+                     f", {rs['right']}/{rs['n']} cases right, incitement ROC-AUC "
+                     f"{rs['risks']['incitement']['roc_auc']:.3f}, hoax flagged on "
+                     f"{rs['risks']['hoax']['negatives_flagged']:.1%} of non-hoax cases")
         console.print(line)
     for line in hoax_summary(report):
         console.print(line)

@@ -24,8 +24,10 @@ from eval.errors import worst_errors, write_errors
 from eval.evaluator import RiskEvaluator, flag_block, predict
 from eval.functional import CAPABILITIES, run_functional
 from eval.hoax import hoax_evidence
+from eval.ood import PRIMARY as PRIMARY_SUITE
+from eval.ood import evaluate_suite, suite_markdown
 from eval.slices import DIMENSION_TITLES, DIMENSIONS, compute_slices, slice_values
-from model.examples import label_matrix
+from model.examples import Example, label_matrix
 from model.labels import RISK_DESCRIPTIONS, RISKS
 from model.modeldir import write_json_atomic as write_json
 from model.modeldir import write_text_atomic
@@ -52,11 +54,13 @@ def build_report(
     functional: bool = True,
     normalizer: Normalizer | None = None,
     claims: dict[str, Any] | None = None,
+    suite: Sequence[Example] | None = None,
 ) -> dict[str, Any]:
     """Evaluate each (role, model) on the data; return the report as a JSON-ready dict.
 
     `normalizer` decides the slang slice (default: the first model's normaliser). `claims` is the claim-matching
-    evidence (eval.hoax.claim_matching_evidence), shown in the 'Hoax evidence' part; None: not measured."""
+    evidence (eval.hoax.claim_matching_evidence), shown in the 'Hoax evidence' part; None: not measured. `suite`:
+    the register-shift suite's cases (eval.ood), evaluated for every model; None: not run."""
     if not models:
         raise ValueError("no model to evaluate; pass at least one (role, model) pair")
     examples = data.examples
@@ -83,6 +87,8 @@ def build_report(
             except Exception as e:  # the functional suite must never hide the metrics
                 logger.warning("functional tests failed to run for %s: %s", role, e)
                 entry["functional"] = {"error": str(e)}
+        if suite:
+            entry["register_suite"] = evaluate_suite(model, suite)
         entries.append(entry)
     notes = [
         "Missing labels are excluded per risk, never counted as negatives.",
@@ -390,6 +396,9 @@ def report_markdown(report: dict[str, Any]) -> str:
             cells.append(f"{fu['passed']}/{fu['n']} ({fu['pass_rate']:.0%})" if "n" in fu else "–")
         lines.append("| **all** | " + " | ".join(cells) + " |")
         lines.append("")
+    suites = [(e["role"], e["register_suite"]) for e in report["models"] if "register_suite" in e]
+    if suites:
+        lines += ["## Out of distribution: register-shift suite", "", SUITE_NOTE, ""] + suite_markdown(suites) + [""]
     lines += ["## Errors", "", "The worst false positives and false negatives per risk are in `errors.md` and "
               "`errors.csv`.", "", "## Notes", ""] + [f"- {n}" for n in report["notes"]]
     return "\n".join(lines) + "\n"
@@ -644,6 +653,40 @@ def _functional_html(report: dict[str, Any]) -> str:
     return out
 
 
+SUITE_NOTE = ("Cases written by the team blind to the training data (card `saring_register_suite`, never trained "
+              "on), in four registers. A case is right when every risk it judges is flagged exactly when expected; "
+              "the primary figure is the mean accuracy over functions, as HateCheck reports it.")
+
+
+def _suite_html(report: dict[str, Any]) -> str:
+    suites = [(e["role"], e["register_suite"]) for e in report["models"] if "register_suite" in e]
+    if not suites:
+        return "<p class='note'>the register-shift suite was not run (no suite card, or --no-suite)</p>"
+    roles = [r for r, _ in suites]
+    first = suites[0][1]
+    rows = [[_esc(fn), _esc(str(x["risk"])), _esc(str(x["polarity"])), str(x["n"])]
+            + [_f(res["functions"].get(fn, {}).get("accuracy", float("nan")), 2) for _, res in suites]
+            for fn, x in first["functions"].items()]
+    rows.append(["<b>mean per function</b>", "", "", ""] + [f"<b>{_f(res[PRIMARY_SUITE])}</b>" for _, res in suites])
+    rows.append(["<b>right on all risks</b>", "", "", str(first["n"])]
+                + [f"<b>{_f(res['all_right_rate'])}</b>" for _, res in suites])
+    out = f"<p class='note'>{_esc(SUITE_NOTE)}</p>"
+    out += H.raw_table(["function", "risk", "polarity", "n"] + roles, rows, text_columns=[0, 1, 2])
+    reg_rows = [[_esc(reg), str(x["n"])] + [_f(res["registers"].get(reg, {}).get("accuracy", float("nan")), 2)
+                                            for _, res in suites] for reg, x in first["registers"].items()]
+    out += H.raw_table(["register", "n"] + roles, reg_rows, text_columns=[0])
+    risk_rows = [[_esc(r), _esc(k)] + [_f(res["risks"][r][k]) for _, res in suites]
+                 for r in RISKS for k in ("roc_auc", "recall_at_flag", "negatives_flagged")]
+    out += H.raw_table(["risk", "measure"] + roles, risk_rows, text_columns=[0, 1])
+    for role, res in suites:
+        erows = [[_esc(str(x["function"])), _esc(str(x["register"])), _esc(x["text"][:220]),
+                  _esc(", ".join(f"{r}={v}" for r, v in x["expected"].items() if v is not None)),
+                  _esc(", ".join(f"{r} {v:.2f}" for r, v in x["scores"].items()))] for x in res["errors"][:60]]
+        inner = H.raw_table(["function", "register", "text", "expected", "scores"], erows, text_columns=[0, 1, 2, 3, 4])
+        out += H.details(f"{role}: {res['n'] - res['right']} case(s) wrong (first 60)", inner)
+    return out
+
+
 def _errors_html(report: dict[str, Any], k: int = 5) -> str:
     out = ["<p class='note'>The worst few per risk; the full lists are in <code>errors.md</code> and "
            "<code>errors.csv</code> beside this report.</p>"]
@@ -691,6 +734,7 @@ def report_html(report: dict[str, Any]) -> str:
         ("Decisions", _fig_decisions(report)),
         ("Slices", "".join(f"<h3>{_esc(DIMENSION_TITLES[d])}</h3>" + _fig_slices(report, d) for d in DIMENSIONS)),
         ("Functional tests", _functional_html(report)),
+        ("Out of distribution", _suite_html(report)),
         ("Worst errors", _errors_html(report)),
         ("Notes", "<ul>" + "".join(f"<li>{_esc(n)}</li>" for n in report["notes"]) + "</ul>"),
     ]

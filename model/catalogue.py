@@ -44,7 +44,7 @@ EXAMPLE_FORMATS = ("csv", "xlsx", "jsonl")
 TEXT_REPAIRS = ("python_byte_escapes", "trailing_repr_quote", "utf8_read_as_mac_roman")
 ORIGINAL_SPLITS = ("train", "test")
 # Example.meta keys set by the reader and by model.splits; a card's meta_columns may not use them
-RESERVED_META = ("file", "sha256", "row", "original_split", "split", "topic_method", "normalized_text",
+RESERVED_META = ("file", "sha256", "row", "original_split", "split", "topic_method", "normalized_text", "weak",
                  "merged_ids", "sources")
 RAW_URL = "https://raw.githubusercontent.com/{repository}/{commit}/{path}"
 OFFLINE_ENV = "SARING_OFFLINE"
@@ -164,6 +164,17 @@ class Grouping:
 
 
 @dataclass(frozen=True)
+class WeakLabel:
+    target: str
+    value: int
+    weight: float
+    reason: str
+
+
+PURPOSES = ("training", "evaluation")
+
+
+@dataclass(frozen=True)
 class Card:
     name: str
     title: str
@@ -182,6 +193,13 @@ class Card:
     path: Path | None = None  # the card file
     local: bool = False  # files committed beside the card (<catalogue dir>/<name>/<path>), never downloaded
     generator: str = ""  # local cards: the script that writes the files (informational)
+    # "training": read by load_catalogue() and trained on; "evaluation": an out-of-distribution suite that is
+    # only ever evaluated on (load_dataset by name), never trained on.
+    purpose: str = "training"
+    # Weak labels: a risk the source did not annotate but whose value is known for nearly every row (e.g. hoax =
+    # 0 for tweets that insult or complain and claim nothing checkable), given to every row whose label is
+    # missing, with a loss weight below 1 (Example.meta["weak"] names them; trainers down-weight them).
+    weak: tuple[WeakLabel, ...] = ()
 
     @property
     def examples_files(self) -> tuple[CardFile, ...]:
@@ -290,6 +308,9 @@ def parse_card(path: str | Path) -> Card:
     generator = ck.get(src, "generator", str, "[source]", required=False, default="")
     ck.get(src, "seed", int, "[source]", required=False)
     homepage = ck.get(src, "homepage", str, "[source]", required=False, default="")
+    purpose = ck.get(raw, "purpose", str, "card", required=False, default="training")
+    if purpose not in PURPOSES:
+        ck.problems.append(f"card: purpose must be one of {list(PURPOSES)}, found {purpose!r}")
 
     lic = ck.get(raw, "licence", dict, "card", default={})
     licence = Licence(
@@ -346,6 +367,23 @@ def parse_card(path: str | Path) -> Card:
             reason=ck.get(spec, "reason", str, ctx, default=""),
         ))
 
+    weak: list[WeakLabel] = []
+    for target, spec in ck.get(raw, "weak_labels", dict, "card", required=False, default={}).items():
+        ctx = f"[weak_labels.{target}]"
+        if target not in ALL_LABELS:
+            ck.problems.append(f"{ctx}: unknown label {target!r}; expected one of {list(ALL_LABELS)}")
+            continue
+        if not isinstance(spec, dict):
+            ck.problems.append(f"{ctx}: must be a table with 'value', 'weight' and 'reason'")
+            continue
+        value = ck.get(spec, "value", int, ctx, default=0)
+        weight = ck.get(spec, "weight", (int, float), ctx, default=0.0)
+        if value not in (0, 1):
+            ck.problems.append(f"{ctx}: value must be 0 or 1, found {value!r}")
+        if not 0 < float(weight) <= 1:
+            ck.problems.append(f"{ctx}: weight must be in (0, 1], found {weight!r}")
+        weak.append(WeakLabel(target, int(value), float(weight), ck.get(spec, "reason", str, ctx, default="")))
+
     grouping = None
     if "groups" in raw:
         grouping = _parse_grouping(ck, ck.get(raw, "groups", dict, "card", default={}))
@@ -359,7 +397,7 @@ def parse_card(path: str | Path) -> Card:
         name=name, title=title, description=description, repository=repository, commit=commit,
         licence=licence, citation=citation, files=tuple(files), mapping=tuple(rules),
         original_labels=original, grouping=grouping, homepage=homepage, bibtex=bibtex,
-        platform=platform, path=path, local=local, generator=generator,
+        platform=platform, path=path, local=local, generator=generator, purpose=purpose, weak=tuple(weak),
     )
 
 
@@ -805,6 +843,9 @@ def _read_examples_file(card: Card, file: CardFile, path: Path) -> ReadResult:
             meta["original_split"] = split
         for col in file.meta_columns:
             meta[col] = _meta_value(row.get(col))
+        weak = {w.target: [w.value, w.weight] for w in card.weak if labels.get(w.target) is None}
+        if weak:
+            meta["weak"] = weak  # used by the trainers only; evaluation keeps the label missing
         examples.append(Example(text=text, labels=labels, source=card.name, id=f"{prefix}:{row_id}",
                                 platform=platform, group=group, meta=meta))
         rownums.append(rownum)
@@ -849,9 +890,11 @@ def load_dataset(name: str, cards: dict[str, Card] | None = None) -> ReadResult:
 
 
 def load_catalogue(names: Iterable[str] | None = None, cards: dict[str, Card] | None = None) -> ReadResult:
-    """The examples of several catalogue datasets (default: every card with examples files)."""
+    """The examples of several catalogue datasets (default: every training card with examples files; evaluation
+    suites are read only by name, with `load_dataset`)."""
     cards = cards if cards is not None else load_cards()
-    wanted = list(names) if names is not None else [n for n, c in cards.items() if c.examples_files]
+    wanted = (list(names) if names is not None
+              else [n for n, c in cards.items() if c.examples_files and c.purpose == "training"])
     examples: list[Example] = []
     bad: list[BadRow] = []
     for name in wanted:

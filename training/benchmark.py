@@ -258,6 +258,86 @@ def run_benchmark(
 
 
 # ---------------------------------------------------------------------------------------------------------
+# Leave one source out
+# ---------------------------------------------------------------------------------------------------------
+def _source_metrics(scorer: Any, examples: Sequence[Example]) -> dict[str, dict[str, float]]:
+    """Per risk, on the examples labelled for it: ROC-AUC, PR-AUC, and F1 at the model's flag threshold."""
+    from eval.evaluator import flag_block
+    from model.examples import label_matrix
+    from model.labels import RISKS
+
+    if not examples:
+        return {}
+    probs = np.asarray(scorer.risk_proba([e.text for e in examples]), dtype=np.float64)
+    y = label_matrix(list(examples), RISKS)
+    out = {}
+    for j, r in enumerate(RISKS):
+        k = ~np.isnan(y[:, j])
+        if not k.any() or len(np.unique(y[k, j])) < 2:
+            continue
+        yj, pj = y[k, j].astype(np.int64), probs[k, j]
+        flag = flag_block(scorer, r)[0]
+        out[r] = {"n": int(k.sum()), "positives": int(yj.sum()), "roc_auc": roc_auc(pj, yj),
+                  "pr_auc": average_precision(pj, yj),
+                  "f1_at_flag": precision_recall_f1((pj >= flag).astype(np.int64), yj)[2]}
+    return out
+
+
+def run_loso(
+    splits: dict[str, list[Example]],
+    normalizer: Normalizer,
+    *,
+    kind: str = "baseline",
+    sources: Sequence[str] | None = None,
+    recipe: str = "default",
+    overrides: Sequence[str] = (),
+    workdir: str | Path | None = None,
+) -> dict[str, Any]:
+    """Leave-one-source-out: for each source, a model trained without it (train/validation of the other
+    sources) is tested on that source's test split, beside a model trained on every source (the
+    in-distribution reference) on the same examples. The gap is what a new source would cost."""
+    from model.scorer import Scorer
+
+    all_sources = sorted({e.source for v in splits.values() for e in v})
+    wanted = list(sources) if sources else all_sources
+    unknown = [s for s in wanted if s not in all_sources]
+    if unknown:
+        raise ValueError(f"unknown source(s) {unknown}; the data has {all_sources}")
+    root = Path(workdir) if workdir else Path(tempfile.mkdtemp(prefix="saring-loso-"))
+    root.mkdir(parents=True, exist_ok=True)
+    t_all = time.perf_counter()
+
+    def touches(e: Example, source: str) -> bool:  # merged duplicates carry every source they came from
+        return e.source == source or source in e.meta.get("sources", ())
+
+    results: dict[str, Any] = {}
+    try:
+        ref_dir = root / "all-sources"
+        train_fold(kind, splits, normalizer, ref_dir, {"benchmark": "loso", "held_out": None}, recipe, overrides)
+        reference = Scorer(ref_dir)
+        for source in wanted:
+            t0 = time.perf_counter()
+            held = [e for e in splits.get("test", []) if touches(e, source)]
+            rest = {k: [e for e in v if not touches(e, source)] for k, v in splits.items()}
+            out = root / f"without-{source}"
+            train_fold(kind, rest, normalizer, out, {"benchmark": "loso", "held_out": source}, recipe, overrides)
+            without = Scorer(out)
+            results[source] = {"test_examples": len(held), "in_distribution": _source_metrics(reference, held),
+                               "held_out": _source_metrics(without, held),
+                               "seconds": round(time.perf_counter() - t0, 1)}
+            logger.info("leave out %s: %s", source, {r: round(m["roc_auc"], 3)
+                                                     for r, m in results[source]["held_out"].items()})
+            shutil.rmtree(out, ignore_errors=True)
+    finally:
+        if workdir is None:
+            shutil.rmtree(root, ignore_errors=True)
+    return {"task": "loso", "kind": kind, "recipe": recipe if kind == "transformer" else None,
+            "sources": results, "seconds": round(time.perf_counter() - t_all, 1),
+            "note": "test split of each source; 'held_out' = trained without that source, 'in_distribution' = "
+                    "trained on all sources; F1 at each model's own validation-chosen flag threshold"}
+
+
+# ---------------------------------------------------------------------------------------------------------
 # CLI
 # ---------------------------------------------------------------------------------------------------------
 def _print(result: dict[str, Any], task: str) -> None:
@@ -360,3 +440,35 @@ def _check_kind(kind: str) -> None:
         typer.secho(f"error: --kind must be one of {list(KINDS)}, found {kind!r}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2)
 
+
+
+@app.command("loso")
+def loso(kind: KindOpt = "baseline", recipe: RecipeOpt = "default", set_: SetOpt = None,
+         source: Annotated[list[str] | None, typer.Option(help="Sources to leave out (default: every one).")] = None,
+         seed: SeedOpt = 42, out: OutOpt = None) -> None:
+    """Leave one source out: each source's test split scored by a model trained without that source, beside a
+    model trained on all of them."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from model.examples import DataError
+    from training.cli import load_training_data
+
+    _check_kind(kind)
+    try:
+        normalizer, prepared, _ = load_training_data(["catalogue"], [], "utf-8", seed)
+        result = run_loso(dict(prepared.items()), normalizer, kind=kind, sources=source, recipe=recipe,
+                          overrides=set_ or [])
+    except (DataError, ValueError) as e:
+        typer.secho(f"error: {e}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from e
+    table = Table(title=f"Leave one source out ({kind}): each source's test split", caption=result["note"])
+    for col in ("source", "risk", "n", "ROC-AUC all", "ROC-AUC without", "F1 all", "F1 without"):
+        table.add_column(col, justify="left" if col in ("source", "risk") else "right")
+    for src, x in result["sources"].items():
+        for r, m in x["held_out"].items():
+            ref = x["in_distribution"].get(r, {})
+            table.add_row(src, r, str(m["n"]), f"{ref.get('roc_auc', float('nan')):.3f}", f"{m['roc_auc']:.3f}",
+                          f"{ref.get('f1_at_flag', float('nan')):.3f}", f"{m['f1_at_flag']:.3f}")
+    Console().print(table)
+    _write(result, out)

@@ -43,9 +43,44 @@ def load_training_data(data: list[str], columns: list[str], encoding: str, seed:
     if not examples:
         raise typer.BadParameter("no labelled examples: pass --data catalogue and/or --data FILE")
     prepared = prepare(examples, normalizer, seed=seed)
+    prepared.manifest["sources"] = training_sources(dict(prepared.items()))
     prepared.manifest.setdefault("bad_rows", [str(b) for b in bad[:200]])
     prepared.manifest["bad_row_count"] = len(bad)
     return normalizer, prepared, bad
+
+
+def training_sources(splits: dict[str, list[Any]]) -> list[dict[str, Any]]:
+    """Every source the model was trained on, with its licence and terms, from the examples themselves (a
+    text merged from several sources counts for each): the model card lists these (GET /v1/model).
+    Catalogue sources carry their card's licence; analysts' own files are marked as such."""
+    from model.catalogue import load_cards
+
+    counts: dict[str, dict[str, int]] = {}
+    for split, exs in splits.items():
+        for e in exs:
+            for src in (e.meta.get("sources") if isinstance(e.meta, dict) else None) or [e.source]:
+                per = counts.setdefault(str(src), {s: 0 for s in splits})
+                per[split] += 1
+    try:
+        cards = load_cards()
+    except Exception as e:  # noqa: BLE001 - no catalogue: the sources are still listed, as unknown
+        logger.warning("dataset cards unavailable (%s); training sources are listed without licences", e)
+        cards = {}
+    out = []
+    for name in sorted(counts):
+        card = cards.get(name)
+        if card is not None:
+            lic = card.licence
+            entry = {"name": name, "title": card.title, "licence": lic.id, "commercial_use": lic.commercial_use,
+                     "share_alike": lic.share_alike, "basis": lic.basis, "citation": card.citation}
+        else:
+            entry = {"name": name, "title": name.removeprefix("file:"), "licence": "analyst-provided",
+                     "commercial_use": None, "share_alike": None,
+                     "basis": "the analyst's own labelled file: its terms are the provider's, not the catalogue's",
+                     "citation": ""}
+        entry["examples"] = counts[name]
+        out.append(entry)
+    return out
 
 
 def _slang_or_empty():
@@ -173,6 +208,7 @@ def train(
             prepared.manifest,
             objective=config.threshold_objective,
             min_precision=config.min_precision,
+            weak_labels=config.baseline_weak_labels,
         )
         console.print(f"baseline done in {time.perf_counter() - t0:.0f} s")
     t0 = time.perf_counter()

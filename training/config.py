@@ -19,6 +19,9 @@ class TrainConfig(BaseModel):
     max_length: int = Field(64, ge=16, le=512, description="tokens per window; longer texts are windowed at scoring")
     num_layers: int | None = Field(None, ge=1, description="keep only the first N encoder layers (None: all)")
     freeze_embeddings: bool = True
+    train_top_layers: int | None = Field(
+        None, ge=1, description="train only the top N encoder layers (lower layers and embeddings frozen: they keep "
+        "what the encoder knows, and backward passes stop there); None: all layers")
     prune_vocab: bool = True
     dropout: float = Field(0.1, ge=0.0, lt=1.0)
 
@@ -35,11 +38,14 @@ class TrainConfig(BaseModel):
     pos_weight: Literal["sqrt_ratio", "ratio", "none"] = "sqrt_ratio"
     max_pos_weight: float = Field(10.0, ge=1.0)
     aux_loss_weight: float = Field(0.5, ge=0.0, description="weight of auxiliary original labels in the loss")
+    weak_labels: bool = Field(True, description="train the transformer on the cards' weak labels too")
+    baseline_weak_labels: bool = Field(False, description="train the TF-IDF baseline on the cards' weak labels too")
 
     evals_per_epoch: int = Field(1, ge=1)
     early_stopping_patience: int = Field(2, ge=1, description="evaluations without improvement before stopping")
     time_budget_minutes: float | None = Field(None, gt=0, description="stop training (keeping the best) after this")
     checkpoint_every_steps: int = Field(200, ge=1)
+    checkpoint_every_seconds: float = Field(60.0, gt=0, description="also checkpoint when this much time passed")
     seed: int = 42
     threads: int | None = Field(None, ge=1, description="torch CPU threads (None: all cores)")
     device: str | None = None

@@ -1,9 +1,15 @@
 """Fine-tuning the transformer. Read it top to bottom: set-up, data, network, optimiser, the loop, and
 writing the model directory.
 
-Resumable: every `checkpoint_every_steps` the weights, the optimiser state and the position in the data are
-written (safetensors + JSON) to the checkpoint directory; starting the same command again continues from
-there. The data order of every epoch is a pure function of (seed, epoch), so resuming needs no RNG state.
+Resumable: every `checkpoint_every_steps` steps and every `checkpoint_every_seconds` the weights, the optimiser
+state and the position in the data are written (safetensors + JSON) to the checkpoint directory; starting the
+same command again continues from there. The data order of every epoch is a pure function of (seed, epoch), so
+resuming needs no RNG state.
+
+With a time budget the learning-rate schedule follows elapsed time: progress is the larger of the fraction of
+steps done and the fraction of the budget spent, so the rate decays to zero exactly when the budget runs out,
+whatever the speed of the first steps (a schedule planned from the first steps wasted 40% of the budget when
+they were slow).
 """
 
 from __future__ import annotations
@@ -16,7 +22,6 @@ import os
 import random
 import shutil
 import time
-import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,7 +30,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from model.examples import Example, label_matrix
+from model.examples import Example, label_matrix, training_targets
 from model.labels import ALL_LABELS, RISKS
 from model.modeldir import ModelDir, staging_dir, write_json_atomic
 from model.network import RiskClassifier, Tokenized, TransformerBackend, pick_device, prune_vocabulary, save_network
@@ -37,7 +42,6 @@ from training.config import TrainConfig
 logger = logging.getLogger(__name__)
 
 MIN_AUX_EXAMPLES = 20  # an auxiliary label needs this many positives and negatives in train to get an output
-PLAN_AFTER_STEPS = 30  # steps timed before a time-budgeted run re-plans its learning-rate schedule
 
 
 class TrainingInterrupted(RuntimeError):
@@ -77,24 +81,35 @@ def choose_labels(train: list[Example]) -> list[str]:
     return labels
 
 
-def positive_weights(y: np.ndarray, mode: str, cap: float) -> torch.Tensor:
+def positive_weights(y: np.ndarray, mode: str, cap: float, cell_weight: np.ndarray | None = None) -> torch.Tensor:
+    """Per-label positive weight from the (weighted) counts of positives and negatives: a weak negative that
+    counts 0.2 in the loss counts 0.2 here too."""
+    cw = cell_weight if cell_weight is not None else (~np.isnan(y)).astype(np.float32)
     w = []
     for j in range(y.shape[1]):
-        col = y[:, j][~np.isnan(y[:, j])]
-        pos, neg = float(col.sum()), float(len(col) - col.sum())
+        known = ~np.isnan(y[:, j])
+        col, cwj = y[known, j], cw[known, j]
+        pos, neg = float((col * cwj).sum()), float(((1 - col) * cwj).sum())
         ratio = neg / pos if pos > 0 else 1.0
         w.append(1.0 if mode == "none" else min(cap, math.sqrt(ratio) if mode == "sqrt_ratio" else ratio))
     return torch.tensor(w, dtype=torch.float32)
 
 
 def masked_bce(
-    logits: torch.Tensor, y: torch.Tensor, pos_weight: torch.Tensor, label_weight: torch.Tensor
+    logits: torch.Tensor,
+    y: torch.Tensor,
+    pos_weight: torch.Tensor,
+    label_weight: torch.Tensor,
+    cell_weight: torch.Tensor | None = None,
 ) -> torch.Tensor:
-    """Binary cross-entropy over the labels that are present; missing labels (NaN) contribute nothing."""
-    mask = ~torch.isnan(y)
+    """Binary cross-entropy over the labels that are present; missing labels (NaN) contribute nothing, weak
+    labels contribute their `cell_weight` (< 1)."""
+    mask = (~torch.isnan(y)).to(logits.dtype)
+    if cell_weight is not None:
+        mask = mask * cell_weight
     target = torch.nan_to_num(y, nan=0.0)
     loss = nn.functional.binary_cross_entropy_with_logits(logits, target, pos_weight=pos_weight, reduction="none")
-    weight = mask.to(loss.dtype) * label_weight
+    weight = mask * label_weight
     return (loss * weight).sum() / weight.sum().clamp(min=1.0)
 
 
@@ -199,7 +214,12 @@ def train_transformer(
         raise ValueError(f"training needs train and validation examples; found {len(train)} and {len(val)}")
     labels = choose_labels(train)
     norm = {k: [normalizer.normalize(e.text) for e in v] for k, v in (("train", train), ("val", val), ("test", test))}
-    y_train = label_matrix(train, labels)
+    # Weak labels (a card's [weak_labels], e.g. hoax = 0 for tweets that claim nothing) train with a weight < 1;
+    # validation and test keep only annotated labels.
+    y_train, w_train = training_targets(train, labels, config.weak_labels)
+    if (w_train[~np.isnan(y_train)] < 1).any():
+        logger.info("weak labels in train: %s", {n: int(((w_train[:, j] < 1) & (w_train[:, j] > 0)).sum())
+                                                 for j, n in enumerate(labels)})
 
     # --- network ------------------------------------------------------------------------------------
     base = resolve_base_model(config.base_model)
@@ -221,10 +241,19 @@ def train_transformer(
         logger.info("vocabulary pruned to %d of %d pieces", len(set(keep)), len(id_map))
     if config.freeze_embeddings:
         encoder.get_input_embeddings().weight.requires_grad = False
+    if config.train_top_layers is not None:
+        # Lower layers keep the pretrained encoder's knowledge (the out-of-distribution texts need it) and
+        # gradients stop at the first trained layer, so a 12-layer model trains at about the cost of a 6-layer one.
+        for p in encoder.embeddings.parameters():
+            p.requires_grad = False
+        layers = encoder.encoder.layer
+        for layer in list(layers)[: max(0, len(layers) - config.train_top_layers)]:
+            for p in layer.parameters():
+                p.requires_grad = False
     net = RiskClassifier(encoder, len(labels), dropout=config.dropout, id_map=id_map).to(device)
 
     # --- loss and optimiser -----------------------------------------------------------------------
-    pos_weight = positive_weights(y_train, config.pos_weight, config.max_pos_weight).to(device)
+    pos_weight = positive_weights(y_train, config.pos_weight, config.max_pos_weight, w_train).to(device)
     label_weight = torch.tensor([1.0 if n in RISKS else config.aux_loss_weight for n in labels], device=device)
     no_decay = ("bias", "LayerNorm.weight", "layer_norm", "ln")
     enc_params = [(n, p) for n, p in net.encoder.named_parameters() if p.requires_grad]
@@ -241,16 +270,23 @@ def train_transformer(
     total_steps = steps_per_epoch * config.epochs
     warmup = int(total_steps * config.warmup_ratio)
 
-    # With a time budget the schedule is re-planned once the speed is known (after PLAN_AFTER_STEPS steps), so the
-    # learning rate decays to zero exactly when the budget runs out instead of being cut off at its peak.
-    plan = {"total": total_steps, "warmup": warmup}
+    budget_s = config.time_budget_minutes * 60 if config.time_budget_minutes is not None else None
+    base_lrs = [g["lr"] for g in opt.param_groups]
 
-    def lr_factor(step: int) -> float:  # linear warm-up, then linear decay to zero
-        if step < plan["warmup"]:
-            return (step + 1) / max(1, plan["warmup"])
-        return max(0.0, (plan["total"] - step) / max(1, plan["total"] - plan["warmup"]))
+    def progress_fraction(step: int, elapsed: float) -> float:
+        """How far through training we are: steps done, or budget spent, whichever is further."""
+        frac = step / max(1, total_steps)
+        return max(frac, elapsed / budget_s) if budget_s else frac
 
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_factor)
+    def set_lr(step: int, elapsed: float) -> float:
+        """Linear warm-up over the first steps, then linear decay to zero at progress 1; returns the factor."""
+        frac = progress_fraction(step, elapsed)
+        factor = max(0.0, min(1.0, (1.0 - frac) / max(1e-9, 1.0 - config.warmup_ratio)))
+        if step < warmup:
+            factor = min(factor, (step + 1) / warmup)
+        for g, lr in zip(opt.param_groups, base_lrs, strict=True):
+            g["lr"] = lr * factor
+        return factor
     eval_points = {round(steps_per_epoch * k / config.evals_per_epoch) for k in range(1, config.evals_per_epoch + 1)}
 
     # --- resume ----------------------------------------------------------------------------------------
@@ -270,13 +306,12 @@ def train_transformer(
     if resumed:
         progress, best_state = resumed
         progress["key"] = key
-        plan.update(progress.get("plan", {}))
-        with warnings.catch_warnings():  # fast-forwarding the schedule, no optimiser step is due
-            warnings.simplefilter("ignore", UserWarning)
-            for _ in range(progress["global_step"]):
-                sched.step()
     elapsed_before = float(progress.get("elapsed_s", 0.0))
     t_loop = time.perf_counter()
+    last_checkpoint = t_loop
+
+    def elapsed() -> float:
+        return elapsed_before + time.perf_counter() - t_loop
 
     backend = TransformerBackend(
         net, tokenizer, labels, config.max_length, config.text_prefix, device, config.eval_batch_size
@@ -307,10 +342,6 @@ def train_transformer(
             progress["bad_evals"] += 1
         return metric
 
-    def over_budget() -> bool:
-        if config.time_budget_minutes is None:
-            return False
-        return elapsed_before + time.perf_counter() - t_loop > config.time_budget_minutes * 60
 
     # --- the loop ---------------------------------------------------------------------------------------
     lengths = [len(x) for x in train_ids]
@@ -331,34 +362,22 @@ def train_transformer(
             idx = batches[step]
             ids, mask = tok.pad([train_ids[i] for i in idx])
             y = torch.from_numpy(y_train[idx]).to(device)
+            cw = torch.from_numpy(w_train[idx]).to(device)
+            factor = set_lr(progress["global_step"], elapsed())
+            # Dropout draws from a generator seeded by the step, so a resumed run repeats the uninterrupted one.
+            torch.manual_seed(config.seed * 1_000_003 + progress["global_step"])
             logits = net(ids.to(device), mask.to(device))
-            loss = masked_bce(logits, y, pos_weight, label_weight)
+            loss = masked_bce(logits, y, pos_weight, label_weight, cw)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             nn.utils.clip_grad_norm_(net.parameters(), config.grad_clip)  # keeps early steps from wrecking the encoder
             opt.step()
-            sched.step()
             progress["global_step"] += 1
             progress["step_in_epoch"] = step + 1
             bar.update(len(idx))
-            bar.set_postfix(loss=f"{loss.item():.4f}", lr=f"{sched.get_last_lr()[0]:.1e}")
+            bar.set_postfix(loss=f"{loss.item():.4f}", lr=f"{base_lrs[0] * factor:.1e}")
 
-            if (
-                config.time_budget_minutes is not None
-                and progress["global_step"] == PLAN_AFTER_STEPS
-                and "plan" not in progress
-            ):
-                rate = PLAN_AFTER_STEPS / max(1e-6, time.perf_counter() - t_loop)
-                remaining = config.time_budget_minutes * 60 - (elapsed_before + time.perf_counter() - t_loop)
-                feasible = progress["global_step"] + int(remaining * rate * 0.95)
-                if feasible < plan["total"]:
-                    plan["total"] = feasible
-                    plan["warmup"] = min(plan["warmup"], int(feasible * config.warmup_ratio))
-                    logger.info("time budget: about %d of %d planned steps fit; schedule re-planned", feasible,
-                                total_steps)
-                progress["plan"] = dict(plan)
-
-            budget_spent = progress["global_step"] >= plan["total"] or over_budget()
+            budget_spent = progress_fraction(progress["global_step"], elapsed()) >= 1.0
             if step + 1 in eval_points or step + 1 == len(batches) or budget_spent:
                 evaluate_and_keep(epoch, step + 1)
                 if progress["bad_evals"] >= config.early_stopping_patience:
@@ -367,9 +386,11 @@ def train_transformer(
             if budget_spent and not stop:
                 logger.info("training budget reached (steps or time); keeping the best evaluated weights")
                 stop = True
-            if progress["global_step"] % config.checkpoint_every_steps == 0 or stop:
-                progress["elapsed_s"] = elapsed_before + time.perf_counter() - t_loop
+            if (progress["global_step"] % config.checkpoint_every_steps == 0 or stop
+                    or time.perf_counter() - last_checkpoint >= config.checkpoint_every_seconds):
+                progress["elapsed_s"] = elapsed()
                 save_checkpoint(ckpt, net, opt, progress, best_state)
+                last_checkpoint = time.perf_counter()
             if step_hook is not None:
                 step_hook(progress["global_step"])
             if stop:
@@ -378,7 +399,7 @@ def train_transformer(
         if stop:
             break
         progress["epoch"], progress["step_in_epoch"] = epoch + 1, 0
-    train_seconds = elapsed_before + time.perf_counter() - t_loop
+    train_seconds = elapsed()
 
     # --- calibrate on validation, measure on test, write the model directory ---------------------------
     if best_state is not None:

@@ -23,7 +23,7 @@ def cards():
 
 def test_cards_validate_and_every_mirrored_file_matches(cards) -> None:
     assert set(cards) == {"ibrohim2019_multilabel_hs", "netifier", "pratiwi_hoax_news", "id_abusive_news_comments",
-                          "saring_hoax_posts"}
+                          "saring_hoax_posts", "saring_register_posts", "saring_register_suite"}
     for card in cards.values():
         for f in card.files:
             path = fetch_file(card, f)
@@ -34,7 +34,8 @@ def test_cards_validate_and_every_mirrored_file_matches(cards) -> None:
 
 def test_real_datasets_load_with_expected_counts(cards) -> None:
     expected = {"ibrohim2019_multilabel_hs": 13169, "netifier": 7773, "pratiwi_hoax_news": 600,
-                "id_abusive_news_comments": 3184, "saring_hoax_posts": 1111}
+                "id_abusive_news_comments": 3184, "saring_hoax_posts": 1111, "saring_register_posts": 4880,
+                "saring_register_suite": 2313}
     for name, n in expected.items():
         res = load_dataset(name, cards)
         assert len(res.examples) == n and not res.bad_rows, name

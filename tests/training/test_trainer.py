@@ -120,3 +120,72 @@ def test_ensemble_combines_members_and_round_trips(tiny_ensemble_dir):
     # every member is itself a complete model directory
     for member in ("transformer", "lexical"):
         assert Scorer(tiny_ensemble_dir / member).score(texts)[0].decision in ("allow", "review", "block")
+
+
+_KILLABLE_RUN = """
+import sys, time
+from model.normalize import Normalizer
+from tests.fixture_texts import fixture_splits
+from training.config import TrainConfig
+from training.trainer import train_transformer
+
+cfg = TrainConfig.from_recipe("tiny", base_model=sys.argv[1], epochs=2, checkpoint_every_steps=3)
+# slow steps so that the parent can kill the run between its first checkpoint and its end
+train_transformer(cfg, fixture_splits(), Normalizer(), {}, sys.argv[2], step_hook=lambda step: time.sleep(0.3))
+"""
+
+
+def test_sigkill_after_a_checkpoint_resumes_to_the_same_weights(tmp_path, tiny_encoder_dir):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from safetensors.torch import load_file
+
+    repo = Path(__file__).resolve().parents[2]
+    killed_out = tmp_path / "killed"
+    proc = subprocess.Popen([sys.executable, "-c", _KILLABLE_RUN, str(tiny_encoder_dir), str(killed_out)], cwd=repo,
+                            env={**os.environ, "PYTHONPATH": str(repo)}, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    progress = tmp_path / "killed.checkpoint" / "progress.json"
+    deadline = time.monotonic() + 120
+    while not progress.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert progress.exists(), "the run wrote no checkpoint before ending"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL and not killed_out.exists()
+    step_at_kill = json.loads(progress.read_text())["global_step"]
+
+    cfg = TrainConfig.from_recipe("tiny", base_model=str(tiny_encoder_dir), epochs=2, checkpoint_every_steps=3)
+    seen: list[int] = []
+    train_transformer(cfg, fixture_splits(), Normalizer(), {}, killed_out, step_hook=seen.append)
+    assert seen[0] == step_at_kill + 1  # resumed after the checkpoint, not from the start
+    clean_out = tmp_path / "clean"
+    train_transformer(cfg, fixture_splits(), Normalizer(), {}, clean_out)
+    resumed, clean = (load_file(str(ModelDir(d).weights)) for d in (killed_out, clean_out))
+    assert resumed.keys() == clean.keys()
+    for k in clean:
+        assert torch.equal(resumed[k], clean[k]), k
+
+
+def test_time_budget_is_used_whatever_the_speed_of_the_first_steps(tmp_path, tiny_encoder_dir):
+    """The learning rate follows elapsed time: slow first steps do not end training before the budget."""
+    import time
+
+    budget_s = 3.0
+    cfg = TrainConfig.from_recipe("tiny", base_model=str(tiny_encoder_dir), epochs=1000,
+                                  time_budget_minutes=budget_s / 60, evals_per_epoch=1)
+
+    def slow_start(step: int) -> None:
+        if step <= 5:
+            time.sleep(0.2)
+
+    t0 = time.perf_counter()
+    train_transformer(cfg, fixture_splits(), Normalizer(), {}, tmp_path / "b", step_hook=slow_start)
+    info = ModelDir(tmp_path / "b").check()
+    assert info["train_seconds"] >= budget_s * 0.95
+    assert time.perf_counter() - t0 >= budget_s

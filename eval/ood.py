@@ -1,0 +1,171 @@
+"""Out-of-distribution evaluation: the register-shift suite, scored per function as HateCheck reports it.
+
+The suite is an evaluation-only catalogue card (`purpose = "evaluation"`, default `saring_register_suite`):
+Indonesian cases written by the team blind to the training data, in four registers (formal, colloquial gue/lu,
+alay, regional code-mixing), each with the expected value of every risk it judges (1, 0, or missing = not
+judged), a `function` (e.g. hate_derogation, counter_quote, hoax_neg_announcement), the `risk` the function is
+about and its `polarity` (positive: should be flagged; negative: a hard negative that must not be).
+
+A case is **right** when, for every risk it judges, the model's flag (score >= the model's flag threshold)
+equals the expected value. The primary metric is the mean of the per-function accuracies (each function
+weighs the same, whatever its size); beside it: accuracy per register, per risk ROC-AUC on the cases that judge
+it, recall of the positives at the flag, the share of hard negatives flagged, and the share of cases that claim
+nothing (hoax = 0) flagged as hoax.
+
+`RegisterSuiteEvaluator(examples)(model) -> dict[str, float]` has the sentence-transformers evaluator shape;
+`evaluate_suite(model, examples)` returns the full breakdown for reports.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from eval import metrics as M
+from eval.evaluator import flag_block, predict
+from model.examples import Example, label_matrix
+from model.labels import RISKS
+
+logger = logging.getLogger(__name__)
+
+SUITE_CARD = "saring_register_suite"
+PRIMARY = "register_suite_function_accuracy"
+
+
+def load_suite(name: str = SUITE_CARD) -> list[Example]:
+    """The suite's cases from its catalogue card (sha256-checked). Raises DataError when it is missing."""
+    from model.catalogue import load_cards, load_dataset
+
+    cards = load_cards()
+    if name in cards and cards[name].purpose != "evaluation":
+        raise ValueError(f"card {name!r} has purpose {cards[name].purpose!r}; an out-of-distribution suite must be "
+                         "an evaluation card (purpose = \"evaluation\") so that no model is ever trained on it")
+    res = load_dataset(name, cards)
+    if res.bad_rows:
+        raise ValueError(f"suite {name!r} has {len(res.bad_rows)} bad row(s), first: {res.bad_rows[0]}; fix the "
+                         "suite's file or its card")
+    return res.examples
+
+
+def evaluate_suite(model: Any, examples: Sequence[Example]) -> dict[str, Any]:
+    """Per-function, per-register and per-risk results of `model` on the suite's cases."""
+    examples = list(examples)
+    if not examples:
+        raise ValueError("the register-shift suite is empty; expected its cases from the suite card")
+    probs = predict(model, [e.text for e in examples])  # the model normalises, as it does when serving
+    y = label_matrix(examples, RISKS)
+    flags = np.array([flag_block(model, r)[0] for r in RISKS])
+    flagged = probs >= flags
+    judged = ~np.isnan(y)
+    correct = np.where(judged, flagged == (y == 1), True)
+    right = correct.all(axis=1)
+
+    def rate(mask: np.ndarray) -> dict[str, Any]:
+        n = int(mask.sum())
+        return {"n": n, "right": int(right[mask].sum()), "accuracy": float(right[mask].mean()) if n else float("nan")}
+
+    meta = [e.meta for e in examples]
+    functions: dict[str, dict[str, Any]] = {}
+    by_function: dict[str, list[int]] = defaultdict(list)
+    for i, m in enumerate(meta):
+        by_function[str(m.get("function", "unknown"))].append(i)
+    for fn, idx in sorted(by_function.items()):
+        mask = np.zeros(len(examples), bool)
+        mask[idx] = True
+        functions[fn] = {**rate(mask), "risk": meta[idx[0]].get("risk"), "polarity": meta[idx[0]].get("polarity")}
+    registers: dict[str, dict[str, Any]] = {}
+    for reg in sorted({str(m.get("register", "unknown")) for m in meta}):
+        registers[reg] = rate(np.array([str(m.get("register", "unknown")) == reg for m in meta]))
+
+    risks: dict[str, dict[str, Any]] = {}
+    for j, r in enumerate(RISKS):
+        k = judged[:, j]
+        yj, pj, fj = y[k, j], probs[k, j], flagged[k, j]
+        pos, neg = yj == 1, yj == 0
+        risks[r] = {
+            "n": int(k.sum()),
+            "positives": int(pos.sum()),
+            "roc_auc": M.roc_auc(pj, yj) if pos.any() and neg.any() else float("nan"),
+            "recall_at_flag": float(fj[pos].mean()) if pos.any() else float("nan"),
+            "negatives_flagged": float(fj[neg].mean()) if neg.any() else float("nan"),
+            "flag_threshold": float(flags[j]),
+        }
+    macro = float(np.mean([f["accuracy"] for f in functions.values()]))
+    errors = []
+    for i in np.flatnonzero(~right)[:400]:
+        errors.append({
+            "id": examples[i].id, "function": meta[i].get("function"), "register": meta[i].get("register"),
+            "text": examples[i].text,
+            "expected": {r: (None if np.isnan(y[i, j]) else int(y[i, j])) for j, r in enumerate(RISKS)},
+            "scores": {r: round(float(probs[i, j]), 4) for j, r in enumerate(RISKS)},
+        })
+    result = {
+        "n": len(examples),
+        "right": int(right.sum()),
+        "all_right_rate": float(right.mean()),
+        PRIMARY: macro,
+        "functions": functions,
+        "registers": registers,
+        "risks": risks,
+        "errors": errors,
+    }
+    logger.info("register-shift suite: %d of %d cases right, mean per-function accuracy %.3f", result["right"],
+                result["n"], macro)
+    return result
+
+
+def flatten_suite(result: dict[str, Any]) -> dict[str, float]:
+    """The evaluator-shaped summary: primary metric first, then per-risk and per-function figures."""
+    flat: dict[str, float] = {PRIMARY: result[PRIMARY], "register_suite_all_right": result["all_right_rate"]}
+    for r, x in result["risks"].items():
+        for k in ("roc_auc", "recall_at_flag", "negatives_flagged"):
+            flat[f"register_suite_{r}_{k}"] = x[k]
+    for fn, x in result["functions"].items():
+        flat[f"register_suite_fn_{fn}"] = x["accuracy"]
+    for reg, x in result["registers"].items():
+        flat[f"register_suite_register_{reg}"] = x["accuracy"]
+    return flat
+
+
+class RegisterSuiteEvaluator:
+    """`evaluator(model) -> dict[str, float]` on the register-shift suite (primary: `primary_metric`)."""
+
+    primary_metric = PRIMARY
+
+    def __init__(self, examples: Sequence[Example] | None = None) -> None:
+        self.examples = list(examples) if examples is not None else load_suite()
+
+    def __call__(self, model: Any) -> dict[str, float]:
+        return flatten_suite(evaluate_suite(model, self.examples))
+
+
+def suite_markdown(entries: list[tuple[str, dict[str, Any]]]) -> list[str]:
+    """Markdown tables comparing models (role, result) on the suite: functions, registers, risks."""
+    if not entries:
+        return []
+    roles = [r for r, _ in entries]
+    lines = ["| function | risk | polarity | n | " + " | ".join(roles) + " |",
+             "| --- | --- | --- | ---: | " + " | ".join("---:" for _ in roles) + " |"]
+    first = entries[0][1]
+    for fn, x in first["functions"].items():
+        cells = [f"{res['functions'].get(fn, {}).get('accuracy', float('nan')):.2f}" for _, res in entries]
+        lines.append(f"| {fn} | {x['risk']} | {x['polarity']} | {x['n']} | " + " | ".join(cells) + " |")
+    lines.append("| **mean per function** | | | | " + " | ".join(f"**{res[PRIMARY]:.3f}**" for _, res in entries)
+                 + " |")
+    lines.append("| **cases right on all risks** | | | " + str(first["n"]) + " | "
+                 + " | ".join(f"**{res['all_right_rate']:.3f}**" for _, res in entries) + " |")
+    lines += ["", "| register | n | " + " | ".join(roles) + " |", "| --- | ---: | " + " | ".join("---:" for _ in roles)
+              + " |"]
+    for reg, x in first["registers"].items():
+        lines.append(f"| {reg} | {x['n']} | " + " | ".join(
+            f"{res['registers'].get(reg, {}).get('accuracy', float('nan')):.2f}" for _, res in entries) + " |")
+    lines += ["", "| risk | measure | " + " | ".join(roles) + " |", "| --- | --- | " + " | ".join("---:" for _ in roles)
+              + " |"]
+    for r in RISKS:
+        for k in ("roc_auc", "recall_at_flag", "negatives_flagged"):
+            lines.append(f"| {r} | {k} | " + " | ".join(f"{res['risks'][r][k]:.3f}" for _, res in entries) + " |")
+    return lines
