@@ -51,6 +51,9 @@ test: install-test
 	$(BIN)/ruff check .
 	@echo ">> pytest (slow tests skipped; run them with: $(BIN)/pytest -m slow)"
 	$(BIN)/pytest -q
+	@if [ -x /usr/bin/chromium ]; then echo ">> pytest -m browser (the console in Debian's chromium)"; \
+		$(BIN)/pytest -q -m browser; \
+	else echo ">> browser tests skipped: no /usr/bin/chromium (apt-get install chromium)"; fi
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -83,14 +83,7 @@ def _jsonable(obj: Any) -> Any:
 def load_catalogue_test(normalizer: Normalizer) -> EvalData:
     """The test split of the catalogue, as training makes it (model.splits.prepare)."""
     from model.catalogue import load_catalogue  # imported here: the catalogue reads files on first use
-
-    try:
-        from model.splits import prepare
-    except ImportError as e:
-        raise DataError(
-            "the catalogue's test split needs model.splits, which this installation lacks",
-            fix="pass labelled files with --data FILE instead",
-        ) from e
+    from model.splits import prepare
     res = load_catalogue()
     prepared = prepare(res.examples, normalizer)
     try:

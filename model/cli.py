@@ -19,24 +19,17 @@ app = typer.Typer(
 
 
 def _setup_logging() -> None:
-    level = os.environ.get("SARING_LOG_LEVEL", "INFO").upper()
-    try:
-        from rich.logging import RichHandler
+    from rich.logging import RichHandler
 
-        logging.basicConfig(level=level, format="%(message)s", datefmt="[%X]",
-                            handlers=[RichHandler(show_path=False, rich_tracebacks=False)])
-    except ImportError:  # pragma: no cover - rich is a dependency
-        logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    level = os.environ.get("SARING_LOG_LEVEL", "INFO").upper()
+    logging.basicConfig(level=level, format="%(message)s", datefmt="[%X]",
+                        handlers=[RichHandler(show_path=False, rich_tracebacks=False)])
 
 
 def build_app() -> typer.Typer:
+    # A subcommand that fails to import is a failing command, never a silently missing one.
     for ep in sorted(entry_points(group="saring.commands"), key=lambda e: e.name):
-        try:
-            sub = ep.load()
-        except (ImportError, AttributeError) as e:  # a broken plugin must not take the whole CLI down
-            logging.getLogger(__name__).warning("subcommand %s is unavailable: %s", ep.name, e)
-            continue
-        app.add_typer(sub, name=ep.name)
+        app.add_typer(ep.load(), name=ep.name)
     return app
 
 

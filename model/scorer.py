@@ -21,7 +21,7 @@ from model.calibration import (
     thresholds_from_json,
 )
 from model.labels import DECISIONS, RISKS
-from model.modeldir import CALIBRATION_JSON, MANIFEST_JSON, METRICS_JSON, THRESHOLDS_JSON, ModelDir
+from model.modeldir import CALIBRATION_JSON, MANIFEST_JSON, METRICS_JSON, THRESHOLDS_JSON, ModelDir, ModelDirError
 from model.normalize import Normalizer
 
 logger = logging.getLogger(__name__)
@@ -99,7 +99,16 @@ class Scorer:
         self.name: str = self.info.get("name", self.dir.path.name)
         self.version: str = self.info["version"]
         self.normalizer = Normalizer.from_json(self.dir.normalizer)
-        self.backend: Backend = _load_backend(self.dir, self.kind, device)
+        try:
+            self.backend: Backend = _load_backend(self.dir, self.kind, device)
+        except ModelDirError:
+            raise
+        except Exception as e:
+            # A file that check() could not vet (a tokenizer, a config) failed to load: say which directory
+            # and how to fix it, not a library traceback.
+            raise ModelDirError(f"{self.dir.path}: the {self.kind} model could not be loaded "
+                                f"({type(e).__name__}: {e}). Fix: retrain (`saring train --out DIR`) or restore "
+                                "the model directory from a backup.") from e
         self.labels: list[str] = list(self.backend.labels)
         missing = [r for r in RISKS if r not in self.labels]
         if missing:
@@ -199,6 +208,7 @@ class Scorer:
             "normalizer_version": self.normalizer.version,
             "thresholds": {r: vars(t) for r, t in self.thresholds.items() if r in RISKS},
             "metrics": self.metrics,
+            "sources": manifest.get("sources") if isinstance(manifest.get("sources"), list) else [],
             "data": manifest.get("sources", manifest),
             "hoax_evidence": self.info.get("hoax_evidence"),
             "library_versions": self.info.get("library_versions"),

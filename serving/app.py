@@ -13,6 +13,7 @@ import contextlib
 import logging
 import re
 import signal
+import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -25,10 +26,19 @@ from fastapi import Body, Depends, FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, PlainTextResponse
 
+from model.claims import claim_from_feedback, load_claim_store
 from model.scorer import Scorer
+from serving import claims_routes
 from serving.batcher import BatcherClosed, MicroBatcher
+from serving.claims_routes import claim_store
 from serving.engine import BatchRunner, ModelHolder, Outcome, PolicyBook, WorkItem
-from serving.errors import ApiError, BodyLimitMiddleware, CatchAllMiddleware, install_error_handlers
+from serving.errors import (
+    ApiError,
+    BodyLimitMiddleware,
+    CatchAllMiddleware,
+    StartupErrorMiddleware,
+    install_error_handlers,
+)
 from serving.metrics import Metrics, MetricsMiddleware
 from serving.schemas import (
     FEEDBACK_EXAMPLES,
@@ -39,7 +49,10 @@ from serving.schemas import (
     ReloadRequest,
     ScoreRequest,
     ScoreResponse,
-    bad_character,
+    control_characters,
+    is_blank,
+    strip_controls,
+    unpaired_surrogate,
 )
 from serving.security import Caller, RateLimiter, identify
 from serving.settings import Settings
@@ -127,19 +140,31 @@ ScorerDep = Annotated[Scorer, Depends(ready_scorer)]
 # helpers
 
 
-def check_text(value: str, item: int | None, field: str, max_chars: int) -> None:
-    """TEXT_EMPTY, TEXT_TOO_LONG, or INVALID_REQUEST for control characters and broken Unicode."""
+def check_text(value: str, item: int | None, field: str, max_chars: int) -> list[dict[str, Any]]:
+    """TEXT_EMPTY, TEXT_TOO_LONG, or INVALID_REQUEST for what cannot be text at all (unpaired surrogates).
+
+    Control characters (other than tab, newline and carriage return) are what real posts copied from apps
+    carry: the text is scored as audits score it (the normaliser drops them) and the returned warning says
+    so. A text of nothing but white space and control characters is TEXT_EMPTY."""
     where = f"items[{item}].{field}" if item is not None else field
-    if not value.strip():
-        raise ApiError("TEXT_EMPTY", f"{where} is empty or only whitespace; send the text to score, or leave "
-                       "the item out", item=item)
+    if is_blank(value):
+        raise ApiError("TEXT_EMPTY", f"{where} is empty or only whitespace (or control characters); send the text "
+                       "to score, or leave the item out", item=item)
     if len(value) > max_chars:
         raise ApiError("TEXT_TOO_LONG", f"{where} has {len(value)} characters, the limit is {max_chars}; split "
                        "the text into parts and score them as separate items", item=item)
-    bad = bad_character(value, allow_newlines=True)
+    bad = unpaired_surrogate(value)
     if bad:
-        raise ApiError("INVALID_REQUEST", f"{where} contains {bad}; expected text (tabs and newlines are "
-                       "fine). Remove control characters before sending", item=item)
+        raise ApiError("INVALID_REQUEST", f"{where} contains {bad}; expected text. Send the text as valid "
+                       "UTF-8 (a lone surrogate usually means a string was cut inside an emoji)", item=item)
+    controls = control_characters(value)
+    if not controls:
+        return []
+    pos, ch = controls[0]
+    return [{"code": "CONTROL_CHARACTERS_REMOVED", "field": field,
+             "message": f"{where} holds {len(controls)} control character(s) (the first, U+{ord(ch):04X}, at "
+                        f"position {pos}); they were dropped before scoring, as batch audits do. Clean them at "
+                        "the source if the text is shown to people."}]
 
 
 def request_id_of(body_id: str | None, request: Request) -> str:
@@ -186,26 +211,26 @@ async def reload_model(app: FastAPI, model_dir: Path) -> dict[str, Any]:
         }
 
 
-def _load_claims(settings: Settings, normalizer: Any = None) -> Any:
-    """Open the claim store: SARING_CLAIMS_DB, else the one `saring claims import` writes by default
-    (<data dir>/claims.sqlite) when it exists; None when there is none."""
-    path = settings.claims_db
-    if path is None:
-        default = settings.data_dir / "claims.sqlite"
-        if not default.exists():
-            return None
-        path = default
+def claims_path(settings: Settings) -> Path:
+    """The claim store: SARING_CLAIMS_DB, else <data dir>/claims.sqlite, the file `saring claims import`
+    writes by default (model.claims.default_claims_db reads the same variables)."""
+    return settings.claims_db if settings.claims_db is not None else settings.data_dir / "claims.sqlite"
+
+
+def _create_claims(app: FastAPI) -> None:
+    """Create (or open) the claim store in the background; a failure is logged and the routes retry."""
     try:
-        from model.claims import load_claim_store
-    except ImportError as e:
-        logger.warning("a claim store is configured but model.claims is unavailable (%s); matches stay empty", e)
-        return None
-    try:
-        # the scorer's normaliser, so that lexical matching reads slang as the model does
-        return load_claim_store(path, normalizer=normalizer)
-    except Exception as e:
-        logger.error("could not open the claim store %s (%s); matches stay empty", path, e)
-        return None
+        claim_store(app, create=True)
+    except ApiError as e:
+        logger.warning("the claim store is not available yet: %s", e.message)
+
+
+def _open_claims(app: FastAPI, path: Path) -> Any:
+    """The default opener: the store at `path` (created when missing) with the e5 embedder (BM25 only when
+    the encoder cannot be prepared) and the serving model's normaliser, so that lexical matching reads slang
+    as the model does."""
+    scorer = app.state.holder.scorer
+    return load_claim_store(path, normalizer=scorer.normalizer if scorer else None)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -213,9 +238,11 @@ def _load_claims(settings: Settings, normalizer: Any = None) -> Any:
 
 
 def create_app(settings: Settings | None = None, *, loader: Callable[[Path], Scorer] | None = None,
-               claims: Any = None) -> FastAPI:
+               claims: Any = None, claims_opener: Callable[[Path], Any] | None = None) -> FastAPI:
     """Build the API. `loader(model_dir) -> Scorer` defaults to `Scorer`; `claims` (an object with
-    `match(texts) -> list[list[dict]]`) may also be set later on `app.state.claims`."""
+    `match(texts) -> list[list[dict]]`) may also be set later on `app.state.claims`; `claims_opener(path)`
+    opens (creating it if needed) the claim store at SARING_CLAIMS_DB or <data dir>/claims.sqlite (default:
+    model.claims.load_claim_store with the e5 embedder)."""
     settings = settings or Settings()
     logging.getLogger("serving").setLevel(settings.log_level)
 
@@ -242,12 +269,19 @@ def create_app(settings: Settings | None = None, *, loader: Callable[[Path], Sco
         else:
             try:
                 await initial_load()
-            except BaseException:
+            except BaseException as e:
+                state.startup_error = f"the model in {settings.model_dir} could not be loaded: {e}"
                 await state.batcher.close(timeout=1.0)
                 raise
+        claims_task: asyncio.Task[Any] | None = None
         if state.claims is None:
-            scorer = state.holder.scorer
-            state.claims = await asyncio.to_thread(_load_claims, settings, scorer.normalizer if scorer else None)
+            # An existing store is opened now. A missing one is created at its default path in the background
+            # (loading the e5 encoder takes seconds), so that the first POST /v1/claims on a fresh install does
+            # not wait for it; a route that comes first creates it itself (under the same lock).
+            if state.claims_path.exists():
+                await asyncio.to_thread(claim_store, app, create=False)
+            else:
+                claims_task = asyncio.create_task(asyncio.to_thread(_create_claims, app))
         loop = asyncio.get_running_loop()
         sighup = False
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError, AttributeError):
@@ -263,6 +297,9 @@ def create_app(settings: Settings | None = None, *, loader: Callable[[Path], Sco
                     loop.remove_signal_handler(signal.SIGHUP)
             if load_task is not None and not load_task.done():
                 load_task.cancel()
+            if claims_task is not None and not claims_task.done():
+                with contextlib.suppress(BaseException):
+                    await asyncio.wait_for(claims_task, timeout=settings.graceful_timeout_s)
             await state.batcher.close(timeout=settings.graceful_timeout_s)
             state.store.dispose()
 
@@ -281,8 +318,12 @@ def create_app(settings: Settings | None = None, *, loader: Callable[[Path], Sco
     state.limiter = RateLimiter(settings.rate_limit_per_minute, settings.burst)
     state.store = Store(settings.database_url)
     state.claims = claims
+    state.claims_path = claims_path(settings)
+    state.claims_opener = claims_opener or (lambda path: _open_claims(app, path))
+    state.claims_lock = threading.Lock()
+    state.claims_failed = None  # (size, mtime) of the store file when opening it last failed
     runner = BatchRunner(state.holder, state.policies, settings.explain_max_words,
-                         claims=lambda: getattr(state, "claims", None))
+                         claims=lambda: claim_store(app, create=False))
     state.batcher = MicroBatcher(runner, settings.batch_max_size, settings.batch_max_wait_ms / 1000.0,
                                  on_batch=state.metrics.batch_size.observe)
 
@@ -295,18 +336,62 @@ def create_app(settings: Settings | None = None, *, loader: Callable[[Path], Sco
                            allow_headers=["Authorization", "X-API-Key", "Content-Type", "X-Request-ID"],
                            expose_headers=["Retry-After", "X-Request-ID"])
     app.add_middleware(MetricsMiddleware, metrics=state.metrics)
+    app.add_middleware(StartupErrorMiddleware, state=state, debug=settings.log_level == "DEBUG")
 
     _add_routes(app)
-    try:
-        from serving import claims_routes  # type: ignore[attr-defined]
+    _document_settings(app, settings, state.policies)
+    # The same keys and rate limits as the scoring routes.
+    app.include_router(claims_routes.router, dependencies=[Depends(authorized_caller)])
+    from serving import moderations  # OpenAI-compatible moderation; it imports this module, hence here
 
-        # The same keys and rate limits as the scoring routes.
-        app.include_router(claims_routes.router, dependencies=[Depends(authorized_caller)])
-    except ImportError as e:
-        logger.info("claims routes not installed (%s)", e)
-    except AttributeError:
-        logger.warning("serving.claims_routes has no `router`; claims routes not installed")
+    app.include_router(moderations.router)
+    from serving import console  # the browser console (/console); its own login, see docs/console.md
+
+    app.include_router(console.router)
     return app
+
+
+def _document_settings(app: FastAPI, settings: Settings, policies: PolicyBook) -> None:
+    """Write this server's limits and channels into its OpenAPI schema, so that every request the schema
+    allows is one the server accepts: text lengths, the number of items, and the channels configured here
+    (the examples use one of them)."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = generate()
+        comps = schema.get("components", {}).get("schemas", {})
+
+        def prop(model: str, name: str) -> dict[str, Any]:
+            return comps.get(model, {}).get("properties", {}).get(name, {})
+
+        def string_of(p: dict[str, Any]) -> dict[str, Any]:
+            return next((a for a in p.get("anyOf", []) if a.get("type") == "string"), p)
+
+        for model in ("ScoreItem", "FeedbackRequest"):
+            for name in ("text", "parent_text"):
+                if prop(model, name):
+                    string_of(prop(model, name))["maxLength"] = settings.max_text_chars
+        items = prop("ScoreRequest", "items")
+        if items:
+            items.update(minItems=1, maxItems=settings.max_items)
+        channel = prop("ScoreItem", "channel")
+        if channel:
+            string = string_of(channel)
+            string.pop("maxLength", None)
+            string.pop("pattern", None)
+            string["enum"] = policies.names
+            channel["examples"] = [policies.names[-1]]
+        examples = (schema.get("paths", {}).get("/v1/score", {}).get("post", {}).get("requestBody", {})
+                    .get("content", {}).get("application/json", {}).get("examples", {}))
+        for example in examples.values():
+            for item in example.get("value", {}).get("items", []):
+                if "channel" in item:
+                    item["channel"] = policies.names[-1]
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 async def _sighup(app: FastAPI) -> None:
@@ -349,11 +434,11 @@ def _add_routes(app: FastAPI) -> None:
         kinds: list[str] = []
         item_warnings: list[list[dict[str, Any]]] = []
         for i, it in enumerate(items):
-            check_text(it.text, i, "text", settings.max_text_chars)
+            text_warnings = check_text(it.text, i, "text", settings.max_text_chars)
             parent = it.parent_text
             if parent is not None:
-                if parent.strip():
-                    check_text(parent, i, "parent_text", settings.max_text_chars)
+                if not is_blank(parent):
+                    text_warnings += check_text(parent, i, "parent_text", settings.max_text_chars)
                 else:
                     parent = None
             policy = policies.resolve(it.channel)
@@ -362,7 +447,7 @@ def _add_routes(app: FastAPI) -> None:
                                f"channel; known channels: {policies.names}. Omit channel for the default policy",
                                item=i)
             kind = it.kind or ("reply" if parent else "post")
-            warns: list[dict[str, Any]] = []
+            warns: list[dict[str, Any]] = text_warnings
             if kind == "reply" and parent is None:
                 warns.append({"code": "REPLY_WITHOUT_PARENT", "message": "kind is reply but parent_text is "
                               "missing: the reply was scored on its own text only and not checked for repeating "
@@ -450,28 +535,33 @@ def _add_routes(app: FastAPI) -> None:
         """Store a correction (the text, the risk, the right label) durably; `saring feedback export` turns
         the corrections into a labelled file for `saring train`."""
         check_text(body.text, None, "text", settings.max_text_chars)
-        if body.parent_text:
-            check_text(body.parent_text, None, "parent_text", settings.max_text_chars)
+        parent_text = body.parent_text if body.parent_text and not is_blank(body.parent_text) else None
+        if parent_text:
+            check_text(parent_text, None, "parent_text", settings.max_text_chars)
+        # Stored as training will read it: the normaliser drops control characters anyway, and some databases
+        # (PostgreSQL) refuse NUL in text.
+        text = strip_controls(body.text)
+        parent_text = strip_controls(parent_text) if parent_text else None
         holder: ModelHolder = request.app.state.holder
         version = body.model_version or (holder.scorer.version if holder.scorer else None)
         store: Store = request.app.state.store
         try:
             new_id = await asyncio.to_thread(
-                store.add_feedback, text=body.text, risk=body.risk, label=int(body.label), note=body.note,
-                model_version=version, parent_text=body.parent_text or None, item_id=body.id, caller=caller.id,
+                store.add_feedback, text=text, risk=body.risk, label=int(body.label), note=body.note,
+                model_version=version, parent_text=parent_text, item_id=body.id, caller=caller.id,
             )
         except Exception as e:
             logger.error("writing feedback to %s failed: %s", store.describe(), type(e).__name__)
             raise ApiError("NOT_READY", "the feedback store is unavailable; nothing was stored. Retry shortly",
                            headers={"Retry-After": "30"}) from e
         claim_id = None
-        claims = getattr(request.app.state, "claims", None)
-        if body.risk == "hoax" and int(body.label) == 1 and claims is not None and hasattr(claims, "add"):
+        if body.risk == "hoax" and int(body.label) == 1:
             # A hoax confirmed once becomes a claim, so its later rewordings are recognised too.
-            from model.claims import claim_from_feedback
-
             try:
-                claim = claim_from_feedback(body.text, body.note, version)
+                claims = await asyncio.to_thread(claim_store, request.app, create=True)
+                if claims is None or not hasattr(claims, "add"):
+                    raise RuntimeError("no writable claim store")
+                claim = claim_from_feedback(text, body.note, version)
                 await asyncio.to_thread(claims.add, [claim])
                 claim_id = claim.id
             except Exception as e:  # the feedback itself is stored; the claim can be added by hand

@@ -33,6 +33,7 @@ from typing import Any
 
 from model.labels import DECISIONS, RISKS
 from model.modeldir import ModelDir, write_json_atomic
+from serving.audit_engagement import parse_bad_value
 from serving.audit_inputs import AuditColumns, InputFile, RawChunk, iter_chunks, open_inputs, parse_column_specs
 from serving.audit_inputs import resolve_columns as _resolve_columns
 from serving.audit_ledger import AuditError, Ledger, fingerprint, fsync_dir
@@ -56,7 +57,7 @@ REJECTS_DIR = "rejects"
 SUMMARY_JSON = "summary.json"
 RESULTS_CSV = "results.csv"
 LOCK_FILE = ".audit.lock"
-OUTPUT_SCHEMA_VERSION = 1
+OUTPUT_SCHEMA_VERSION = 2  # 2: engagement columns (author_type, interaction, likes, comments, shares, bad_values)
 DEFAULT_CHUNK_ROWS = 10_000
 DEFAULT_BYTES_PER_ROW = 150  # a first guess for CSV/JSON lines totals, until the first chunk is read
 
@@ -102,6 +103,7 @@ class AuditSummary:
     scored: int = 0
     rejected: int = 0
     rejects_by_code: dict[str, int] = field(default_factory=dict)
+    bad_values_by_code: dict[str, int] = field(default_factory=dict)  # scored rows with a bad engagement count
     flagged: dict[str, int] = field(default_factory=dict)
     decisions: dict[str, int] = field(default_factory=dict)
     warnings: dict[str, int] = field(default_factory=dict)
@@ -357,6 +359,7 @@ class _Totals:
         self.decisions: Counter[str] = Counter()
         self.warnings: Counter[str] = Counter()
         self.reject_codes: Counter[str] = Counter()
+        self.bad_values: Counter[str] = Counter()
 
     def add(self, rec: dict[str, Any]) -> None:
         self.chunks += 1
@@ -367,6 +370,7 @@ class _Totals:
         self.decisions.update(rec.get("decisions", {}))
         self.warnings.update(rec.get("warnings", {}))
         self.reject_codes.update(rec.get("reject_codes", {}))
+        self.bad_values.update(rec.get("bad_values", {}))
 
 
 def _commit(out: Path, ledger: Ledger, raw: RawChunk, scored: Any, columns: AuditColumns, drop_text: bool,
@@ -395,6 +399,10 @@ def _commit(out: Path, ledger: Ledger, raw: RawChunk, scored: Any, columns: Audi
     warn_counts: Counter[str] = Counter()
     for codes in results["warnings"]:
         warn_counts.update(codes)
+    bad_counts: Counter[str] = Counter()
+    for entries in results["bad_values"]:
+        if entries is not None:
+            bad_counts.update(parse_bad_value(e)[1] for e in entries)
     record = {
         "type": "chunk", "file": raw.file.index, "chunk": raw.index, "first_row": raw.first_row,
         "last_row": raw.last_row, "rows": raw.rows, "scored": len(results), "rejected": len(rejects),
@@ -403,6 +411,7 @@ def _commit(out: Path, ledger: Ledger, raw: RawChunk, scored: Any, columns: Audi
         "decisions": {d: int((results["decision"] == d).sum()) for d in DECISIONS},
         "warnings": dict(warn_counts),
         "reject_codes": {str(k): int(v) for k, v in rejects["code"].value_counts().items()} if len(rejects) else {},
+        "bad_values": dict(bad_counts),
         "elapsed": round(time.perf_counter() - started, 3),
         "time": datetime.now(UTC).isoformat(timespec="seconds"),
     }
@@ -451,6 +460,7 @@ def write_results_csv(out: Path, ledger: Ledger) -> Path:
             for _, rec in sorted(ledger.chunks.items()):
                 df = pq.read_table(out / RESULTS_DIR / rec["results"]).to_pandas()
                 df["warnings"] = [";".join(w) if w is not None else "" for w in df["warnings"]]
+                df["bad_values"] = ["; ".join(b) if b is not None else "" for b in df["bad_values"]]
                 df.to_csv(fh, header=first, index=False)
                 first = False
         os.replace(tmp, final)
@@ -469,6 +479,7 @@ def _summary(config: AuditConfig, files: list[InputFile], ledger: Ledger, identi
     return AuditSummary(
         out_dir=str(out), model_name=identity[0], model_version=identity[1], mode=mode, files=len(files),
         rows_read=t.rows, scored=t.scored, rejected=t.rejected, rejects_by_code=dict(t.reject_codes),
+        bad_values_by_code=dict(t.bad_values),
         flagged={r: t.flagged.get(r, 0) for r in RISKS}, decisions={d: t.decisions.get(d, 0) for d in DECISIONS},
         warnings=dict(t.warnings), chunks=t.chunks, rows_before=rows_before, rows_this_run=rows_this_run,
         seconds=round(seconds, 3), scoring_seconds=round(scoring_seconds, 3),

@@ -84,6 +84,10 @@ def print_summary(s: AuditSummary) -> None:
     t.add_row("scored", f"{s.scored:,}")
     codes = ", ".join(f"{k} {v:,}" for k, v in sorted(s.rejects_by_code.items()))
     t.add_row("rejected", f"{s.rejected:,}" + (f" ({codes})" if s.rejected else ""))
+    if s.bad_values_by_code:
+        bad = ", ".join(f"{k} {v:,}" for k, v in sorted(s.bad_values_by_code.items()))
+        t.add_row("bad engagement values", f"{sum(s.bad_values_by_code.values()):,} ({bad}; rows scored, counts "
+                  "left empty; see the report)")
     for r in RISKS:
         n = s.flagged.get(r, 0)
         t.add_row(f"flagged {r}", f"{n:,} ({100 * n / s.scored:.1f}%)" if s.scored else "0")

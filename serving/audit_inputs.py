@@ -34,8 +34,12 @@ from model.examples import DataError
 
 logger = logging.getLogger(__name__)
 
-ROLES: tuple[str, ...] = ("text", "id", "parent_text", "kind", "platform", "account", "timestamp")
-ROLE_ALIASES = {"parent": "parent_text", "time": "timestamp", "date": "timestamp", "user": "account"}
+ROLES: tuple[str, ...] = ("text", "id", "parent_text", "kind", "platform", "account", "timestamp",
+                          "likes", "comments", "shares", "author_type", "interaction")
+ROLE_ALIASES = {"parent": "parent_text", "time": "timestamp", "date": "timestamp", "user": "account",
+                "author": "account"}
+# Column names a role takes without --column, in order of preference, when every file has the column.
+AUTO_NAMES: dict[str, tuple[str, ...]] = {"account": ("account", "author")}
 # Columns the pipeline adds to each chunk frame: where each row came from.
 SOURCE_COLUMN = "_source_file"
 ROW_COLUMN = "_row"
@@ -60,6 +64,11 @@ class AuditColumns:
     platform: str | None = None
     account: str | None = None
     timestamp: str | None = None
+    likes: str | None = None  # engagement counts: whole numbers of 0 or more
+    comments: str | None = None
+    shares: str | None = None
+    author_type: str | None = None  # who wrote the post, e.g. agency / citizen
+    interaction: str | None = None  # push / pull / co-design
     keep: tuple[str, ...] = ()
 
     @classmethod
@@ -220,10 +229,16 @@ def resolve_columns(explicit: dict[str, str], keep: Iterable[str], files: list[I
     mapping: dict[str, str | None] = {r: None for r in ROLES}
     mapping["text"] = "text"
     mapping.update(explicit)
+    taken = set(explicit.values())
     for role in ROLES:
-        if role not in explicit and role != "text" and any(f.size for f in files) and \
-                all(role in f.columns for f in files if f.size):
-            mapping[role] = role
+        if role in explicit or role == "text" or not any(f.size for f in files):
+            continue
+        for name in AUTO_NAMES.get(role, (role,)):
+            # another role's explicit column is not taken as an alias (a column named like the role is)
+            if (name == role or name not in taken) and all(name in f.columns for f in files if f.size):
+                mapping[role] = name
+                taken.add(name)
+                break
     if files and all(f.size == 0 for f in files):
         raise DataError("every input file is empty (0 bytes); there is nothing to audit", file=files[0].path)
     for f in files:
@@ -353,13 +368,10 @@ def cell_to_str(v: Any) -> str | None:
         return v.isoformat()
     if isinstance(v, dict | list | tuple):
         return json.dumps(v, ensure_ascii=False, default=str)
-    try:
-        import pandas as pd
+    import pandas as pd  # a dependency
 
-        if v is pd.NA or v is pd.NaT:
-            return None
-    except ImportError:  # pragma: no cover
-        pass
+    if v is pd.NA or v is pd.NaT:
+        return None
     return str(v)
 
 

@@ -1,5 +1,6 @@
 """The audit report: how often each risk was flagged and each decision taken, by platform, account, kind and
-month; the highest-scoring posts per risk; and the share of replies that repeated risky content.
+month; the highest-scoring posts per risk; the share of replies that repeated risky content; and, when the
+input has engagement columns, engagement related to the decisions (serving.audit_engagement).
 
 Computed by streaming over the part files of ``OUT_DIR/results`` (per-part group sums and top-k, merged),
 so memory grows with the number of groups, not with the number of rows. Written as ``report.json``,
@@ -22,6 +23,7 @@ from typing import Any
 
 from model.labels import DECISIONS, RISKS
 from model.modeldir import write_json_atomic
+from serving import audit_engagement
 
 logger = logging.getLogger(__name__)
 
@@ -115,11 +117,13 @@ def build_report(out_dir: str | Path, top: int = 20, max_groups: int = 200) -> d
     warnings: Counter[str] = Counter()
     tops: dict[str, Any] = dict.fromkeys(RISKS)
     show = ["id", "source_file", "row", "platform", "account", "kind", "timestamp", "text", "decision"]
+    engagement = audit_engagement.EngagementAccumulator(mapped, top=top)
     parts = _parts(out / "results")
     for part in parts:
         names = pq.ParquetFile(part).schema_arrow.names
         want = [c for c in (*show, "parent_text", "month", "warnings", *[f"score_{r}" for r in RISKS],
-                            *[f"flag_{r}" for r in RISKS], *[f"decision_{r}" for r in RISKS]) if c in names]
+                            *[f"flag_{r}" for r in RISKS], *[f"decision_{r}" for r in RISKS],
+                            *audit_engagement.ENGAGEMENT_ROLES, "bad_values") if c in names]
         df = pq.read_table(part, columns=want).to_pandas()
         if df.empty:
             continue
@@ -127,6 +131,7 @@ def build_report(out_dir: str | Path, top: int = 20, max_groups: int = 200) -> d
             if c not in df.columns:
                 df[c] = None
         ind = _indicators(df)
+        engagement.update(df)
         overall = overall.add(ind.sum(), fill_value=0)
         for codes in df["warnings"]:
             if codes is not None:
@@ -168,6 +173,7 @@ def build_report(out_dir: str | Path, top: int = 20, max_groups: int = 200) -> d
         "groups_total": {},
         "top_posts": {r: _records(tops[r]) if tops[r] is not None else [] for r in RISKS},
         "rejects_sample": reject_sample,
+        "engagement": engagement.result(),
     }
     for d in DIMENSIONS:
         if d not in dims:
@@ -259,6 +265,7 @@ def render_markdown(report: dict[str, Any]) -> str:
     for risk in RISKS:
         posts = report["top_posts"].get(risk) or []
         parts += [f"## Highest-scoring posts: {risk}", "", _md_table(*_top_rows(posts, risk)) if posts else "none", ""]
+    parts += audit_engagement.render_markdown(report.get("engagement"), _md_table)
     if report["warnings"]:
         parts += ["## Warnings", "", _md_table(["code", "rows"], [[k, v] for k, v in report["warnings"].items()]), ""]
     if report["rejects_sample"]:
@@ -367,6 +374,7 @@ def render_html(report: dict[str, Any]) -> str:
     for risk in RISKS:
         posts = report["top_posts"].get(risk) or []
         sections.append((f"Highest-scoring posts: {risk}", table(*_top_rows(posts, risk)) if posts else "<p>none</p>"))
+    sections.append(("Engagement", audit_engagement.render_html(report.get("engagement"))))
     if report["warnings"]:
         sections.append(("Warnings", table(["code", "rows"], [[k, v] for k, v in report["warnings"].items()])))
     if report["rejects_sample"]:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from model.examples import DataError
 from model.labels import RISKS
+from serving.audit_engagement import COUNT_ROLES, format_bad_value, normalize_interaction, parse_count
 from serving.audit_inputs import ROW_COLUMN, SOURCE_COLUMN, AuditColumns, cell_to_str
 
 if TYPE_CHECKING:
@@ -35,6 +36,8 @@ SCORE_COLUMNS = [f"score_{r}" for r in RISKS]
 FLAG_COLUMNS = [f"flag_{r}" for r in RISKS]
 DECISION_COLUMNS = [f"decision_{r}" for r in RISKS]
 ROLE_OUTPUT = ["kind", "platform", "account", "timestamp", "month"]
+# Engagement: counts as whole numbers (null when missing or bad), the interaction type, and the bad values.
+ENGAGEMENT_OUTPUT = ["author_type", "interaction", *COUNT_ROLES, "bad_values"]
 TEXT_OUTPUT = ["text", "parent_text"]
 REJECT_OUTPUT = ["reject_code", "reject_column", "reject_reason"]
 REJECT_COLUMNS = ["id", "source_file", "row", "column", "code", "reason"]
@@ -42,7 +45,8 @@ REJECT_COLUMNS = ["id", "source_file", "row", "column", "code", "reason"]
 
 def result_columns(drop_text: bool = False) -> list[str]:
     """The output columns of a scored row, before any kept input columns."""
-    return (["id", "source_file", "row"] + ([] if drop_text else TEXT_OUTPUT) + ROLE_OUTPUT + SCORE_COLUMNS
+    return (["id", "source_file", "row"] + ([] if drop_text else TEXT_OUTPUT) + ROLE_OUTPUT + ENGAGEMENT_OUTPUT
+            + SCORE_COLUMNS
             + FLAG_COLUMNS + DECISION_COLUMNS + ["decision", "warnings", "model_name", "model_version"])
 
 
@@ -53,7 +57,9 @@ def result_schema(keep: tuple[str, ...] | list[str] = (), drop_text: bool = Fals
     """The fixed Arrow schema of every results part file, so the folder reads as one dataset."""
     import pyarrow as pa
 
-    types: dict[str, pa.DataType] = {"row": pa.int64(), "warnings": pa.list_(pa.string())}
+    types: dict[str, pa.DataType] = {"row": pa.int64(), "warnings": pa.list_(pa.string()),
+                                     "bad_values": pa.list_(pa.string())}
+    types.update({c: pa.int64() for c in COUNT_ROLES})
     types.update({c: pa.float64() for c in SCORE_COLUMNS})
     types.update({c: pa.bool_() for c in FLAG_COLUMNS})
     return pa.schema([pa.field(c, types.get(c, pa.string())) for c in result_columns(drop_text)]
@@ -147,12 +153,9 @@ def _missing(v: Any) -> bool:
         return False
     if isinstance(v, float):
         return v != v
-    try:
-        import pandas as pd
+    import pandas as pd  # a dependency
 
-        return v is pd.NA or v is pd.NaT
-    except ImportError:  # pragma: no cover
-        return False
+    return v is pd.NA or v is pd.NaT
 
 
 def _undecodable(s: str) -> int | None:
@@ -213,7 +216,9 @@ def score_frame(
     sources = [cell_to_str(v) for v in values(SOURCE_COLUMN if SOURCE_COLUMN in df.columns else None)]
     rows = values(ROW_COLUMN if ROW_COLUMN in df.columns else None)
     role_vals = {r: [_blank_to_none(cell_to_str(v)) for v in values(getattr(cols, r))]
-                 for r in ("id", "parent_text", "kind", "platform", "account", "timestamp")}
+                 for r in ("id", "parent_text", "kind", "platform", "account", "timestamp", "author_type",
+                           "interaction", *COUNT_ROLES)}
+    raw_counts = {r: values(getattr(cols, r)) for r in COUNT_ROLES}
     keep_vals = {k: [cell_to_str(v) for v in values(k)] for k in cols.keep}
 
     reject: list[tuple[str, str | None, str] | None] = [None] * n
@@ -259,6 +264,21 @@ def score_frame(
     for r in ("kind", "platform", "account", "timestamp"):
         out[r] = [v if reject[i] is None else None for i, v in enumerate(role_vals[r])]
     out["month"] = [month_of(v) if reject[i] is None else None for i, v in enumerate(role_vals["timestamp"])]
+    out["author_type"] = [v if reject[i] is None else None for i, v in enumerate(role_vals["author_type"])]
+    out["interaction"] = [normalize_interaction(v) if reject[i] is None else None
+                          for i, v in enumerate(role_vals["interaction"])]
+    bad_values: list[list[str] | None] = [None if reject[i] is not None else [] for i in range(n)]
+    for r in COUNT_ROLES:
+        counts: list[int | None] = [None] * n
+        if getattr(cols, r):
+            for i, v in enumerate(raw_counts[r]):
+                if reject[i] is not None or _missing(v):
+                    continue
+                counts[i], problem = parse_count(v)
+                if problem is not None:
+                    bad_values[i].append(format_bad_value(r, *problem))  # type: ignore[union-attr]
+        out[r] = pd.array(counts, dtype="Int64")
+    out["bad_values"] = bad_values
     score_arr = np.full((n, len(RISKS)), np.nan)
     flags: list[list[bool | None]] = [[None] * n for _ in RISKS]
     decisions: list[list[str | None]] = [[None] * n for _ in RISKS]

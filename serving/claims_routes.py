@@ -7,84 +7,199 @@ one shape, ``{"error": {"code", "message", "item"}}`` (serving.errors).
 
 from __future__ import annotations
 
+import datetime as _dt
 import logging
-from typing import Annotated, Any
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Query, Request
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from model.claims import VERDICTS, ClaimImportError, ClaimIndex
+from model.claims import MAX_CLAIM_CHARS, VERDICTS, ClaimImportError, ClaimIndex
 from model.examples import DataError
 from serving.errors import ApiError
+from serving.schemas import NON_BLANK_TEXT, ErrorResponse, is_blank
 
 logger = logging.getLogger(__name__)
 
 MAX_CLAIMS_PER_REQUEST = 500
 MAX_QUERY_CHARS = 10_000
 
-router = APIRouter(prefix="/v1/claims", tags=["claims"])
+def _err(description: str) -> dict[str, Any]:
+    return {"model": ErrorResponse, "description": description}
+
+
+# Every route: key (401), rate limit (429), schema (422) and a store that cannot be opened (503).
+COMMON_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: _err("UNAUTHORIZED: missing or invalid API key"),
+    422: _err("INVALID_REQUEST: the request does not match the schema (or, for POST, a bad claim record)"),
+    429: _err("RATE_LIMITED (see the Retry-After header)"),
+    503: _err("NOT_READY: the claim store could not be opened or created (see Retry-After)"),
+}
+
+router = APIRouter(prefix="/v1/claims", tags=["claims"], responses=COMMON_ERRORS)
+
+
+def claim_store(app: Any, *, create: bool) -> Any:
+    """The claim store attached to `app.state.claims`. When none is attached and the app knows where its
+    store lives (`app.state.claims_path`, `app.state.claims_opener`, set by serving.app.create_app), the
+    store there is opened if the file exists, or created when `create` (first use: a claims route, hoax
+    feedback). The same file is what `saring claims import` writes by default, so the two share it.
+
+    Returns None when there is no store and `create` is false (failures are logged, not retried until a
+    route creates it); with `create`, a store that cannot be opened is a 503 NOT_READY naming the file."""
+    state = app.state
+    claims = getattr(state, "claims", None)
+    if claims is not None:
+        return claims
+    path: Path | None = getattr(state, "claims_path", None)
+    opener: Callable[[Path], Any] | None = getattr(state, "claims_opener", None)
+    if path is None or opener is None:
+        return None
+    if not create:  # the scoring path: only a store that exists, and not again until the file changes
+        stamp = _stamp(path)
+        if stamp is None or stamp == getattr(state, "claims_failed", None):
+            return None
+    with state.claims_lock:
+        if state.claims is not None:
+            return state.claims
+        try:
+            state.claims = opener(path)
+        except Exception as e:
+            state.claims_failed = _stamp(path) or (0, 0)
+            logger.error("could not open the claim store %s (%s: %s); claim matches stay empty", path,
+                         type(e).__name__, e)
+            if not create:
+                return None
+            raise ApiError("NOT_READY", f"the claim store {path} could not be opened or created ({e}). Fix: make "
+                           "its folder writable (SARING_DATA_DIR) or point SARING_CLAIMS_DB at a writable file, "
+                           "then retry.", status=503, headers={"Retry-After": "30"}) from e
+        state.claims_failed = None
+        logger.info("claim store %s attached (%d claims)", path, len(state.claims) if hasattr(state.claims,
+                                                                                          "__len__") else -1)
+        return state.claims
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """(size, mtime) of the store file, None when it does not exist."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
 
 
 def get_claims(request: Request) -> ClaimIndex:
-    """The claim store attached to the app, or 503 NOT_READY."""
-    claims = getattr(request.app.state, "claims", None)
+    """The claim store of the app (created on first use), or 503 NOT_READY when there is none."""
+    claims = claim_store(request.app, create=True)
     if claims is None:
-        raise ApiError("NOT_READY", "the claim store is not available: it is still loading, or the server was "
-                       "started without one (set SARING_CLAIMS_DB). Retry later or ask the operator.",
+        raise ApiError("NOT_READY", "the claim store is not available: this server has no claim store "
+                       "configured (set SARING_CLAIMS_DB or SARING_DATA_DIR). Retry later or ask the operator.",
                        status=503, headers={"Retry-After": "30"})
     return claims
 
 
 Claims = Annotated[ClaimIndex, Depends(get_claims)]
 
+_VISIBLE = r"[^\s\x00-\x1f\x7f-\x9f]"
+_SPACE = r"[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"  # the same in every dialect
+_PLAIN = r"[^\x00-\x1f\x7f-\x9f]"
+TWO_WORDS = f"^{_PLAIN}*{_VISIBLE}{_SPACE}+{_VISIBLE}{_PLAIN}*$"
+
+
+class ClaimIn(BaseModel):
+    """One fact-checked claim as the API takes it. ClaimReview feeds, CSV files and publishers' rating texts
+    without a verdict are imported with `saring claims import`, which maps ratings to verdicts."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    claim: str = Field(max_length=MAX_CLAIM_CHARS, pattern=TWO_WORDS,
+                       description="The claim as it circulated (at least two words).",
+                       examples=["Air rebusan daun sirsak menyembuhkan kanker"])
+    verdict: Literal["false", "misleading", "true", "unproven"] = Field(
+        description="The fact-checker's verdict, normalised.", examples=["false"])
+    publisher: str = Field(max_length=200, pattern=f"^{_PLAIN}*{_VISIBLE}{_PLAIN}*$",
+                           description="The fact-checker.", examples=["cekfakta.com"])
+    rating: str | None = Field(None, max_length=200, pattern=f"^{_PLAIN}*{_VISIBLE}{_PLAIN}*$",
+                               description="The publisher's own rating text (e.g. HOAKS); kept as it is.",
+                               examples=["HOAKS"])
+    url: str | None = Field(None, max_length=2000, pattern=r"^https?://[^\s\x00-\x1f\x7f-\x9f]+$",
+                            description="The review's address.", examples=["https://cekfakta.com/sirsak"])
+    date: str | None = Field(None, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", json_schema_extra={"format": "date"},
+                             description="Date of the review (YYYY-MM-DD).", examples=["2022-03-04"])
+    language: str | None = Field(None, pattern=r"^[a-z]{2,3}([-_][a-z0-9]{2,8})*$", max_length=40,
+                                 description="ISO 639 code of the claim's language.", examples=["id"])
+    id: str | None = Field(None, max_length=128, pattern=f"^{_PLAIN}*{_VISIBLE}{_PLAIN}*$",
+                           description="A stable id; default: derived from the URL (or publisher) and the claim. "
+                           "A record with the id of a stored claim replaces it.")
+
+    @field_validator("date")
+    @classmethod
+    def _real_date(cls, v: str | None) -> str | None:
+        if v is not None:
+            _dt.date.fromisoformat(v)  # ValueError (a 422) for 2021-02-30
+        return v
+
+    def record(self) -> dict[str, Any]:
+        return self.model_dump(exclude_none=True)
+
+
+ClaimList = Annotated[list[ClaimIn], Field(min_length=1, json_schema_extra={"maxItems": MAX_CLAIMS_PER_REQUEST})]
+
+
+class ClaimsIn(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    claims: ClaimList
+
+
 _EXAMPLE = {
     "claims": [
-        {
-            "@type": "ClaimReview",
-            "claimReviewed": "Vaksin COVID-19 mengandung chip pelacak",
-            "reviewRating": {"@type": "Rating", "alternateName": "SALAH"},
-            "author": {"@type": "Organization", "name": "turnbackhoax.id"},
-            "url": "https://turnbackhoax.id/contoh",
-            "datePublished": "2021-05-01",
-            "inLanguage": "id",
-        },
-        {"claim": "Air rebusan daun sirsak menyembuhkan kanker", "rating": "HOAKS", "publisher": "cekfakta.com"},
+        {"claim": "Vaksin COVID-19 mengandung chip pelacak", "verdict": "false", "rating": "SALAH",
+         "publisher": "turnbackhoax.id", "url": "https://turnbackhoax.id/contoh", "date": "2021-05-01",
+         "language": "id"},
+        {"claim": "Air rebusan daun sirsak menyembuhkan kanker", "verdict": "false", "rating": "HOAKS",
+         "publisher": "cekfakta.com"},
     ]
 }
 
-
-def _count(payload: Any) -> int:
-    if isinstance(payload, list):
-        return len(payload)
-    if isinstance(payload, dict):
-        for key in ("claims", "@graph", "dataFeedElement"):
-            if isinstance(payload.get(key), list):
-                return len(payload[key])
-    return 1
+ClaimsBody = ClaimsIn | ClaimList | ClaimIn
+assert set(ClaimIn.model_fields["verdict"].annotation.__args__) == set(VERDICTS)  # type: ignore[union-attr]
 
 
-@router.post("", status_code=201, summary="Add fact-checked claims (ClaimReview or flat records)")
+@router.post("", status_code=201, summary="Add fact-checked claims",
+             responses={400: _err("TOO_MANY_ITEMS (over 500 claims), INVALID_REQUEST (invalid JSON)"),
+                        409: _err("INVALID_REQUEST: two records of the request share an id but differ"),
+                        413: _err("INVALID_REQUEST: body above the size limit")})
 def add_claims(
-    payload: Annotated[dict[str, Any] | list[Any], Body(openapi_examples={"claimreview": {"value": _EXAMPLE}})],
+    payload: Annotated[ClaimsBody, Body(openapi_examples={"claims": {"value": _EXAMPLE}})],
     claims: Claims,
 ) -> dict[str, Any]:
-    """Add or update claims: one ClaimReview (schema.org) or flat record ({claim, rating | verdict,
-    publisher, url, date, language, id}), a list of them, `{"claims": [...]}`, a JSON-LD `@graph`, or the
-    Google Fact Check Tools API shape (`claims[].claimReview[]`). All or nothing: when any record is bad,
-    nothing is stored and the error names the first bad record (`item`, counted from 0) and lists the others.
+    """Add or update claims: one record, a list of them, or `{"claims": [...]}`. All or nothing: when any
+    record is bad, nothing is stored and the error names the first bad record (`item`, counted from 0).
     A record with the id of a stored claim replaces it; without an id, the id is derived from its URL and
-    claim text, so re-sending the same record changes nothing."""
-    n = _count(payload)
-    if n > MAX_CLAIMS_PER_REQUEST:
-        raise ApiError("TOO_MANY_ITEMS", f"{n} claims in one request; the limit is {MAX_CLAIMS_PER_REQUEST}. "
-                       "Send them in several requests, or import a file with `saring claims import`.")
+    claim text, so re-sending the same record changes nothing. ClaimReview (schema.org) feeds, CSV files and
+    rating texts without a verdict: `saring claims import FILE` (the same store)."""
+    if isinstance(payload, ClaimsIn):
+        records = payload.claims
+    elif isinstance(payload, list):
+        records = payload
+    else:
+        records = [payload]
+    if len(records) > MAX_CLAIMS_PER_REQUEST:
+        raise ApiError("TOO_MANY_ITEMS", f"{len(records)} claims in one request; the limit is "
+                       f"{MAX_CLAIMS_PER_REQUEST}. Send them in several requests, or import a file with "
+                       "`saring claims import`.")
     try:
-        report = claims.import_records(payload, source="api")
+        report = claims.import_records([r.record() for r in records], source="api")
     except ClaimImportError as e:
         first = e.bad[0]
         others = "; ".join(str(b) for b in e.bad[1:6])
         more = f" Other bad records: {others}" + (" ..." if len(e.bad) > 6 else "") + "." if others else ""
+        conflict = all(b.field == "id" for b in e.bad)
         raise ApiError("INVALID_REQUEST", f"{len(e.bad)} bad record(s), nothing was stored. {first}.{more}",
-                       status=422, item=first.index - 1) from e
+                       status=409 if conflict else 422, item=first.index - 1) from e
     except DataError as e:
         raise ApiError("INVALID_REQUEST", str(e), status=422) from e
     logger.info("claims added through the API: %d added, %d updated, %d unchanged", report.added,
@@ -93,16 +208,19 @@ def add_claims(
             "duplicates": report.duplicates, "ids": report.ids, "total_claims": len(claims)}
 
 
-@router.get("/search", summary="Known claims nearest to a text")
+@router.get("/search", summary="Known claims nearest to a text",
+            responses={400: _err("TEXT_EMPTY, TEXT_TOO_LONG: the query q")})
 def search_claims(
     claims: Claims,
-    q: Annotated[str, Query(description="A post or claim, in any wording.")] = "",
+    q: Annotated[str, Query(description="A post or claim, in any wording.",
+                            json_schema_extra={"minLength": 1, "maxLength": MAX_QUERY_CHARS,
+                                               "pattern": NON_BLANK_TEXT})],
     top: Annotated[int, Query(ge=1, le=50, description="How many claims to return.")] = 5,
 ) -> dict[str, Any]:
     """The `top` nearest claims, best first, each with its similarity (0-1: the weighted sum of the e5 cosine
     and the BM25 coverage), the calibrated probability that the text repeats it, and `match` (similarity at or
     above the calibrated threshold). `stance` is `refutes` when the text carries debunk cues."""
-    if not q.strip():
+    if is_blank(q):
         raise ApiError("TEXT_EMPTY", "the query q is empty; pass the text to search for, e.g. "
                        "/v1/claims/search?q=vaksin+mengandung+chip")
     if len(q) > MAX_QUERY_CHARS:
@@ -113,12 +231,13 @@ def search_claims(
             "results": claims.search(q, top=top)}
 
 
-@router.get("", summary="List stored claims")
+@router.get("", summary="List stored claims", responses={400: _err("INVALID_REQUEST: unknown verdict")})
 def list_claims(
     claims: Claims,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
-    verdict: Annotated[str | None, Query(description=f"One of {', '.join(VERDICTS)}.")] = None,
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+    verdict: Annotated[Literal["false", "misleading", "true", "unproven"] | None,
+                       Query(description=f"One of {', '.join(VERDICTS)}.")] = None,
 ) -> dict[str, Any]:
     """Stored claims, newest review first."""
     if verdict is not None and verdict not in VERDICTS:
@@ -126,7 +245,7 @@ def list_claims(
     return {"total": len(claims), "claims": [c.to_dict() for c in claims.list(limit, offset, verdict)]}
 
 
-@router.get("/{claim_id}", summary="One stored claim")
+@router.get("/{claim_id}", summary="One stored claim", responses={404: _err("NOT_FOUND: no claim with this id")})
 def get_claim(claim_id: str, claims: Claims) -> dict[str, Any]:
     found = claims.get(claim_id)
     if found is None:

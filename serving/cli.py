@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import logging
 import os
+import tempfile
+import traceback
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from pydantic import ValidationError
 from pydantic_settings import SettingsError
 from rich.console import Console
+
+if TYPE_CHECKING:
+    from serving.settings import Settings
 
 logger = logging.getLogger(__name__)
 console = Console(stderr=True)
@@ -65,12 +70,18 @@ def serve(
     except (ValidationError, SettingsError) as e:
         _settings_error(e)
         return
+    debug = settings.log_level == "DEBUG"
     if not settings.load_in_background:
         try:
-            ModelDir(settings.model_dir).check()
+            ModelDir(settings.model_dir).check()  # files, weights hashes and safetensors headers
         except (ModelDirError, OSError, ValueError) as e:
-            console.print(f"[red]error[/red]: {e}")
-            raise typer.Exit(2) from e
+            _fail(f"{e}", e, debug)
+    try:
+        check_data_dir(settings)
+    except OSError as e:
+        _fail(f"the data directory {settings.data_dir} is not writable ({e.strerror or e}). Fix: set "
+              "SARING_DATA_DIR to a folder this user can write (feedback and the claim store live there), or "
+              "fix its permissions.", e, debug)
     if not logging.getLogger().handlers:  # `python -m serving`; `saring` configures logging itself
         logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # The workers build their settings from the environment: pass the overrides on.
@@ -88,6 +99,27 @@ def serve(
         proxy_headers=False,
         server_header=False,
     )
+
+
+def _fail(message: str, exc: BaseException, debug: bool) -> None:
+    """One short line with the fix and exit status 2; the traceback only with SARING_LOG_LEVEL=DEBUG."""
+    if debug:
+        traceback.print_exception(exc)
+    console.print(f"[red]error[/red]: {message}")
+    raise typer.Exit(2) from exc
+
+
+def check_data_dir(settings: Settings) -> None:
+    """Create the data directory and write a probe file in it, where the default SQLite database and claim
+    store live (OSError when it cannot be written)."""
+    paths = []
+    if settings.feedback_db_url is None:
+        paths.append(settings.data_dir)
+    paths.append((settings.claims_db or settings.data_dir / "claims.sqlite").parent)
+    for folder in dict.fromkeys(paths):
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".saring-write-check."):
+            pass
 
 
 @feedback_app.callback()

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from model.calibration import Threshold
+from model.claims import apply_claim_matches
 from model.labels import RISKS
 from model.scorer import ScoredText, Scorer
 from serving import explain as occlusion
@@ -86,15 +87,6 @@ class Outcome:
     matches: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _claim_adjuster() -> Any:
-    """model.claims.apply_claim_matches when that module is installed, else None."""
-    try:
-        from model.claims import apply_claim_matches
-    except ImportError:
-        return None
-    return apply_claim_matches
-
-
 class BatchRunner:
     """Callable run by the batcher's thread: `(items) -> (outcomes, scorer)`.
 
@@ -110,7 +102,6 @@ class BatchRunner:
         self.policies = policies
         self.explain_max_words = explain_max_words
         self.claims = claims or (lambda: None)
-        self._adjust: Any = False  # resolved on first use
 
     def __call__(self, items: list[WorkItem]) -> tuple[list[Outcome], Scorer]:
         scorer = self.holder.scorer
@@ -149,12 +140,10 @@ class BatchRunner:
                                      "claims failed on the server; the scores do not take known claims into "
                                      "account and `matches` is empty"})
             return
-        if self._adjust is False:
-            self._adjust = _claim_adjuster()
         for it, out, matches in zip(items, outcomes, found, strict=True):
             out.matches = [dict(m) for m in matches]
-            if self._adjust is not None and matches:
-                out.scored = self._adjust(out.scored, it.text, matches,
+            if matches:
+                out.scored = apply_claim_matches(out.scored, it.text, matches,
                                           thresholds=self.policies.thresholds(scorer, it.policy),
                                           normalizer=scorer.normalizer)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -118,6 +119,23 @@ def validation_message(errors: list[dict[str, Any]]) -> tuple[str, int | None]:
     return "; ".join(msgs) + more + ". See /docs for the schema.", item
 
 
+def allowed_methods(request: Request, first: str | None = None) -> list[str]:
+    """The methods of every documented operation on the request's path (HEAD wherever GET is), with those of
+    `first` (the Allow header of the route that answered 405)."""
+    methods = {m.strip().upper() for m in (first or "").split(",") if m.strip()}
+    path = request.url.path
+    for template, ops in request.app.openapi().get("paths", {}).items():
+        pattern = "^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template)) + "$"
+        if re.match(pattern, path):
+            methods |= {m.upper() for m in ops if m.lower() in _HTTP_METHODS}
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
+
+
+_HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
@@ -136,7 +154,11 @@ def install_error_handlers(app: FastAPI) -> None:
         if status == 404:
             code, message = "NOT_FOUND", f"no route {request.url.path}; see /docs for the routes"
         elif status == 405:
-            code, message = "METHOD_NOT_ALLOWED", f"{request.method} is not allowed on {request.url.path}"
+            allowed = allowed_methods(request, (exc.headers or {}).get("Allow"))
+            code, message = "METHOD_NOT_ALLOWED", (f"{request.method} is not allowed on {request.url.path}; "
+                                                   f"allowed: {', '.join(allowed)}")
+            # Every route of the path, not only the first one matched (GET and POST /v1/claims are two routes).
+            exc = StarletteHTTPException(405, headers={**(exc.headers or {}), "Allow": ", ".join(allowed)})
         elif status == 400:
             code, message = "INVALID_REQUEST", ("the body could not be parsed; expected UTF-8 encoded JSON "
                                                 "with Content-Type: application/json")
@@ -252,3 +274,32 @@ class BodyLimitMiddleware:
             return await receive()
 
         await self.app(scope, replay, send)
+
+
+class StartupErrorMiddleware:
+    """Shortens the report of a failed start-up. Starlette sends uvicorn the whole traceback as the
+    `lifespan.startup.failed` message, which uvicorn logs; an operator needs the one line that says what is
+    wrong and how to fix it (set by the lifespan handler as `app.state.startup_error`). With
+    SARING_LOG_LEVEL=DEBUG the traceback is kept."""
+
+    def __init__(self, app: ASGIApp, state: Any, debug: bool) -> None:
+        self.app = app
+        self.state = state
+        self.debug = debug
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "lifespan" or self.debug:
+            await self.app(scope, receive, send)
+            return
+
+        async def _send(message: Message) -> None:
+            if message["type"] == "lifespan.startup.failed":
+                why = getattr(self.state, "startup_error", None)
+                if not why:
+                    lines = [ln for ln in str(message.get("message", "")).strip().splitlines() if ln.strip()]
+                    why = lines[-1] if lines else "unknown error"
+                message = {**message, "message": f"saring could not start: {why} (set SARING_LOG_LEVEL=DEBUG "
+                           "for the traceback)"}
+            await send(message)
+
+        await self.app(scope, receive, _send)

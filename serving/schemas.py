@@ -7,6 +7,7 @@ Text fields are checked by the route (not here) so that empty and overlong texts
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Annotated, Any, Literal
 
@@ -28,6 +29,39 @@ def bad_character(s: str, allow_newlines: bool) -> str | None:
     return None
 
 
+# What the OpenAPI schema says about text fields, so that a schema-valid request is an accepted one:
+# a text holds at least one character that is neither white space nor a control character (the route answers
+# TEXT_EMPTY otherwise); labels (ids, channels, versions) hold no control characters at all.
+NON_BLANK_TEXT = r"[^\s\x00-\x1f\x7f-\x9f\ufeff]"
+NO_CONTROLS = r"^[^\x00-\x1f\x7f-\x9f]*$"
+NO_CONTROLS_BUT_NEWLINES = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+_NON_BLANK_RE = re.compile(NON_BLANK_TEXT)
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def is_blank(s: str) -> bool:
+    """True when `s` holds nothing but white space and control characters (what NON_BLANK_TEXT forbids)."""
+    return _NON_BLANK_RE.search(s) is None
+
+
+def control_characters(s: str) -> list[tuple[int, str]]:
+    """(position, character) of every control character that is not a tab, newline or carriage return."""
+    return [(m.start(), m.group()) for m in _CONTROL_RE.finditer(s)]
+
+
+def strip_controls(s: str) -> str:
+    """`s` without the control characters that control_characters() reports."""
+    return _CONTROL_RE.sub("", s)
+
+
+def unpaired_surrogate(s: str) -> str | None:
+    """Describe the first unpaired surrogate (not valid Unicode: it cannot be text at all), else None."""
+    for i, ch in enumerate(s):
+        if unicodedata.category(ch) == "Cs":
+            return f"an unpaired surrogate U+{ord(ch):04X} at position {i} (not valid Unicode)"
+    return None
+
+
 def _check_label(v: str | None) -> str | None:
     if v is None:
         return v
@@ -37,7 +71,9 @@ def _check_label(v: str | None) -> str | None:
     return v
 
 
-ShortLabel = Annotated[str, Field(max_length=128)]
+ShortLabel = Annotated[str, Field(max_length=128, json_schema_extra={"pattern": NO_CONTROLS})]
+# Checked by the route (TEXT_EMPTY, TEXT_TOO_LONG with the server's limit), documented here.
+Text = Annotated[str, Field(json_schema_extra={"pattern": NON_BLANK_TEXT})]
 
 
 class StrictModel(BaseModel):
@@ -45,8 +81,9 @@ class StrictModel(BaseModel):
 
 
 class ScoreItem(StrictModel):
-    text: str = Field(description="The post or draft reply, as written (no need to normalise slang).",
-                      examples=["Vaksin mengandung chip pelacak, jgn mau disuntik!!"])
+    text: Text = Field(description="The post or draft reply, as written (no need to normalise slang). Control "
+                       "characters are dropped before scoring, as audits do (warning CONTROL_CHARACTERS_REMOVED).",
+                       examples=["Vaksin mengandung chip pelacak, jgn mau disuntik!!"])
     id: ShortLabel | None = Field(None, description="Your identifier, echoed back in the result.",
                                   examples=["post-123"])
     kind: Literal["post", "reply"] | None = Field(
@@ -137,10 +174,11 @@ class ScoreResponse(BaseModel):
 
 
 class FeedbackRequest(StrictModel):
-    text: str = Field(examples=["pak camat itu tukang peras warga"])
+    text: Text = Field(description="The text corrected; control characters are removed before it is stored.",
+                       examples=["pak camat itu tukang peras warga"])
     risk: Literal["hoax", "slander", "incitement"]
     label: Literal[0, 1] | bool = Field(description="1 (or true): the text carries the risk; 0 (false): it does not.")
-    note: Annotated[str, Field(max_length=2000)] | None = None
+    note: Annotated[str, Field(max_length=2000, json_schema_extra={"pattern": NO_CONTROLS_BUT_NEWLINES})] | None = None
     model_version: ShortLabel | None = Field(None, description="The version that produced the corrected score.")
     parent_text: str | None = None
     id: ShortLabel | None = Field(None, description="Your identifier for the text.")

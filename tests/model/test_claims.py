@@ -493,7 +493,6 @@ def test_the_paraphrase_set_is_well_formed() -> None:
 
 def test_works_with_the_real_embedder_class(tmp_path: Path) -> None:
     """The production Embedder on a tiny random BERT: the plumbing (prefixes, shapes, storage) works."""
-    pytest.importorskip("torch")
     from model.encoder import Embedder
     from tests.tiny import make_tiny_encoder
 

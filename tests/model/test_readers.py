@@ -80,8 +80,9 @@ def test_jsonl_good_and_bad(tmp_path: Path) -> None:
 
 
 def test_parquet(tmp_path: Path) -> None:
-    pa = pytest.importorskip("pyarrow")
-    pq = pytest.importorskip("pyarrow.parquet")
+    import pyarrow as pa  # pinned dependencies: never skipped
+    import pyarrow.parquet as pq
+
     table = pa.table({"text": ["usir mereka", None, "damai"], "incitement": [1, 0, None], "slander": [0, 0, 0]})
     f = tmp_path / "a.parquet"
     pq.write_table(table, f)

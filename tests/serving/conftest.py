@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from model.claims import ClaimIndex
 from serving.app import create_app
 from serving.settings import Settings
 
@@ -21,6 +22,11 @@ INCITE = "usir semua orang suku itu dari kampung kita"
 
 def sha(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
+
+
+def lexical_claims(path: Path) -> ClaimIndex:
+    """The claim store the app creates on first use, BM25 only: tests never load the e5 encoder."""
+    return ClaimIndex.open(path, None)
 
 
 @pytest.fixture
@@ -42,6 +48,7 @@ def make_client(make_settings: Callable[..., Settings]) -> Iterator[Callable[...
     opened: list[TestClient] = []
 
     def make(settings: Settings | None = None, raise_server_exceptions: bool = True, **app_kw: Any) -> TestClient:
+        app_kw.setdefault("claims_opener", lexical_claims)
         app = create_app(settings or make_settings(), **app_kw)
         client = TestClient(app, raise_server_exceptions=raise_server_exceptions)
         client.__enter__()

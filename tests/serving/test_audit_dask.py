@@ -11,8 +11,6 @@ from serving.audit import AuditEvent, read_results, run_audit
 from serving.audit_ledger import Ledger
 from tests.serving.test_audit import assert_exactly_once, by_id, config, make_rows, write_parquet
 
-distributed = pytest.importorskip("distributed")
-
 
 @pytest.fixture(scope="module")
 def cluster():

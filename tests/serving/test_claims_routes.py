@@ -13,6 +13,12 @@ from serving.claims_routes import MAX_CLAIMS_PER_REQUEST, router
 from serving.errors import install_error_handlers
 from tests.model.test_claims import SIRSAK, TELUR, TEST_PARAMS, VAKSIN, NgramEmbedder
 
+# The API takes flat records with a verdict (ClaimReview feeds and rating texts go through `saring claims import`).
+API_VAKSIN = {"claim": VAKSIN["claimReviewed"], "verdict": "false", "rating": "[SALAH]", "publisher": "turnbackhoax.id",
+              "url": VAKSIN["url"], "date": "2021-05-01"}
+API_SIRSAK = {**SIRSAK, "verdict": "false"}
+API_TELUR = {**TELUR, "verdict": "false"}
+
 
 def make_app(claims: ClaimIndex | None) -> FastAPI:
     app = FastAPI()
@@ -34,17 +40,17 @@ def client(index: ClaimIndex) -> TestClient:
 
 def test_no_store_answers_not_ready() -> None:
     c = TestClient(make_app(None))
-    for res in (c.get("/v1/claims/search", params={"q": "vaksin"}), c.post("/v1/claims", json=[SIRSAK])):
+    for res in (c.get("/v1/claims/search", params={"q": "vaksin"}), c.post("/v1/claims", json=[API_SIRSAK])):
         assert res.status_code == 503
         assert res.json()["error"]["code"] == "NOT_READY" and res.headers["Retry-After"]
 
 
 def test_add_then_search_finds_the_rewording(client: TestClient) -> None:
-    res = client.post("/v1/claims", json={"claims": [VAKSIN, SIRSAK, TELUR]})
+    res = client.post("/v1/claims", json={"claims": [API_VAKSIN, API_SIRSAK, API_TELUR]})
     assert res.status_code == 201, res.text
     body = res.json()
     assert (body["added"], body["total_claims"]) == (3, 3) and len(body["ids"]) == 3
-    assert client.post("/v1/claims", json=SIRSAK).json()["unchanged"] == 1
+    assert client.post("/v1/claims", json=API_SIRSAK).json()["unchanged"] == 1
 
     res = client.get("/v1/claims/search", params={"q": "daun sirsak direbus trus diminum, kanker ilang dlm 2 minggu",
                                                   "top": 2})
@@ -62,13 +68,26 @@ def test_add_then_search_finds_the_rewording(client: TestClient) -> None:
 
 
 def test_a_bad_record_rejects_the_request_in_the_error_shape(client: TestClient, index: ClaimIndex) -> None:
-    res = client.post("/v1/claims", json=[SIRSAK, {**TELUR, "rating": "AGAK LAIN"}, {"claim": "x"}])
+    res = client.post("/v1/claims", json=[API_SIRSAK, {**API_TELUR, "verdict": "agak lain"}, {"claim": "x"}])
     assert res.status_code == 422
     err = res.json()["error"]
-    assert err["code"] == "INVALID_REQUEST" and err["item"] == 1
-    assert "AGAK LAIN" in err["message"] and "nothing was stored" in err["message"]
-    assert "record 3" in err["message"]
+    assert err["code"] == "INVALID_REQUEST" and "verdict" in err["message"]
     assert len(index) == 0
+    # Rating texts without a verdict are for `saring claims import`, which maps them.
+    res = client.post("/v1/claims", json=[SIRSAK])
+    assert res.status_code == 422 and "verdict" in res.json()["error"]["message"]
+
+
+def test_two_records_with_one_id_and_different_content_conflict(client: TestClient, index: ClaimIndex) -> None:
+    res = client.post("/v1/claims", json=[{**API_SIRSAK, "id": "k-1"}, {**API_TELUR, "id": "k-1"}])
+    assert res.status_code == 409, res.text
+    assert res.json()["error"]["item"] == 1 and len(index) == 0
+
+
+def test_405_lists_every_method_of_the_path(client: TestClient) -> None:
+    res = client.delete("/v1/claims")
+    assert res.status_code == 405
+    assert set(res.headers["Allow"].split(", ")) == {"GET", "HEAD", "POST"}
 
 
 def test_input_errors(client: TestClient) -> None:
@@ -77,7 +96,7 @@ def test_input_errors(client: TestClient) -> None:
     assert client.get("/v1/claims/search", params={"q": "a", "top": 0}).status_code == 422
     assert client.get("/v1/claims/nope").json()["error"]["code"] == "NOT_FOUND"
     assert client.get("/v1/claims", params={"verdict": "maybe"}).json()["error"]["code"] == "INVALID_REQUEST"
-    too_many = [SIRSAK] * (MAX_CLAIMS_PER_REQUEST + 1)
+    too_many = [API_SIRSAK] * (MAX_CLAIMS_PER_REQUEST + 1)
     assert client.post("/v1/claims", json=too_many).json()["error"]["code"] == "TOO_MANY_ITEMS"
     res = client.post("/v1/claims", json={"nothing": "here"})
     assert res.status_code == 422 and res.json()["error"]["code"] == "INVALID_REQUEST"

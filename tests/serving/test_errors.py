@@ -68,13 +68,42 @@ def test_wrong_types_and_nulls_are_invalid_requests(client, body, item):
     assert NEUTRAL not in err["message"], "errors never echo the text"
 
 
-@pytest.mark.parametrize("char", ["\x00", "\x07", "\x1b", "\x7f"])
-def test_control_characters_are_rejected(client, char):
-    r = client.post("/v1/score", json={"items": [{"text": NEUTRAL}, {"text": f"halo{char}dunia semua"}]})
-    err = assert_error(r, 400, "INVALID_REQUEST", item=1)
-    assert f"U+{ord(char):04X}" in err["message"]
-    r = client.post("/v1/score", json={"items": [{"text": NEUTRAL, "parent_text": f"a{char}b"}]})
-    assert_error(r, 400, "INVALID_REQUEST", item=0)
+@pytest.mark.parametrize("char", ["\x00", "\x07", "\x10", "\x1b", "\x7f", "\x85"])
+def test_control_characters_are_dropped_with_a_warning(client, char):
+    """As audits do: the normaliser drops them and the text is scored; the item says so."""
+    clean = client.post("/v1/score", json={"items": [{"text": "halo dunia semua"}]}).json()["results"][0]
+    r = client.post("/v1/score", json={"items": [{"text": NEUTRAL}, {"text": f"halo{char} dunia semua"}]})
+    assert r.status_code == 200, r.text
+    first, second = r.json()["results"]
+    assert "CONTROL_CHARACTERS_REMOVED" not in [w["code"] for w in first["warnings"]]
+    (warn,) = [w for w in second["warnings"] if w["code"] == "CONTROL_CHARACTERS_REMOVED"]
+    assert f"U+{ord(char):04X}" in warn["message"] and "items[1].text" in warn["message"] and warn["field"] == "text"
+    assert second["scores"] == clean["scores"]
+    r = client.post("/v1/score", json={"items": [{"text": NEUTRAL, "kind": "reply", "parent_text": f"a{char}b c"}]})
+    assert r.status_code == 200
+    assert [w["field"] for w in r.json()["results"][0]["warnings"] if w["code"] == "CONTROL_CHARACTERS_REMOVED"] \
+        == ["parent_text"]
+
+
+def test_a_64_item_batch_with_one_control_character_gets_64_results(client):
+    items = [{"id": f"p{i}", "text": f"{NEUTRAL} nomor {i}"} for i in range(64)]
+    items[17]["text"] = "postingan dari aplikasi\x10 dengan karakter aneh"
+    r = client.post("/v1/score", json={"items": items})
+    assert r.status_code == 200, r.text
+    results = r.json()["results"]
+    assert [x["id"] for x in results] == [f"p{i}" for i in range(64)]
+    warned = [x["index"] for x in results if any(w["code"] == "CONTROL_CHARACTERS_REMOVED" for w in x["warnings"])]
+    assert warned == [17]
+
+
+@pytest.mark.parametrize("text", ["\x00\x10", " \x07 \n"])
+def test_only_control_characters_is_text_empty(client, text):
+    assert_error(client.post("/v1/score", json={"items": [{"text": text}]}), 400, "TEXT_EMPTY", item=0)
+
+
+def test_feedback_with_control_characters_is_stored_without_them(client):
+    r = client.post("/v1/feedback", json={"text": "keluhan\x00 warga soal jalan", "risk": "slander", "label": 0})
+    assert r.status_code == 201, r.text
 
 
 def test_tabs_and_newlines_are_fine(client):

@@ -226,8 +226,6 @@ def test_a_failing_claim_store_does_not_fail_scoring(make_client):
 
 
 def test_a_repeated_false_claim_raises_hoax_under_the_policy(make_client, make_settings):
-    pytest.importorskip("model.claims")
-
     class KnownFalse:
         def match(self, texts):
             return [[{"claim_id": "c-9", "claim": "vaksin mengandung chip pelacak", "verdict": "false",

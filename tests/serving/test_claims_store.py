@@ -1,0 +1,106 @@
+"""The claim store is created on first use at its default path, so `POST /v1/claims` works on a fresh
+install, and `saring claims import` and the API share the same file."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from typer.testing import CliRunner
+
+from model.claims import ClaimIndex, default_claims_db
+from model.claims_cli import app as claims_cli
+from serving.app import claims_path
+from tests.serving.conftest import NEUTRAL
+
+SIRSAK = {"claim": "Air rebusan daun sirsak menyembuhkan kanker dalam dua minggu", "rating": "HOAKS",
+          "verdict": "false", "publisher": "cekfakta.com", "url": "https://cekfakta.com/sirsak"}
+TELUR = {"claim": "Telur palsu berbahan plastik beredar di pasar tradisional", "rating": "SALAH",
+         "verdict": "false", "publisher": "turnbackhoax.id"}
+
+
+def test_fresh_install_creates_the_store(make_client, make_settings, tmp_path):
+    settings = make_settings()
+    store = settings.data_dir / "claims.sqlite"
+    assert not store.exists()
+    c = make_client(settings)
+    assert c.post("/v1/score", json={"items": [{"text": NEUTRAL}]}).status_code == 200
+    res = c.post("/v1/claims", json=[SIRSAK])
+    assert res.status_code == 201, res.text
+    assert res.json()["added"] == 1 and store.exists()
+    assert c.get("/v1/claims").json()["total"] == 1
+
+
+def test_get_routes_on_a_fresh_install_answer_empty(make_client, make_settings):
+    c = make_client(make_settings())
+    assert c.get("/v1/claims").json() == {"total": 0, "claims": []}
+    assert c.get("/v1/claims/search", params={"q": "daun sirsak"}).json()["results"] == []
+
+
+def test_cli_import_and_api_share_the_default_store(make_client, make_settings, tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    monkeypatch.setenv("SARING_DATA_DIR", str(data))
+    monkeypatch.delenv("SARING_CLAIMS_DB", raising=False)
+    settings = make_settings(data_dir=data)
+    assert claims_path(settings) == default_claims_db() == data / "claims.sqlite"
+    f = tmp_path / "claims.json"
+    f.write_text(json.dumps([SIRSAK]), encoding="utf-8")
+    res = CliRunner().invoke(claims_cli, ["import", str(f), "--lexical"], catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    c = make_client(settings)  # opens the store the CLI wrote
+    assert c.get("/v1/claims").json()["total"] == 1
+    assert c.post("/v1/claims", json=[TELUR]).status_code == 201
+    assert len(ClaimIndex.open(data / "claims.sqlite", None)) == 2  # the CLI's view sees the API's claim
+
+
+def test_store_imported_after_start_is_attached_for_matching(make_client, make_settings):
+    """A store that could not be created at start (say the folder came later) is attached on the next batch
+    once `saring claims import` has written it."""
+    settings = make_settings()
+    failing = []
+
+    def opener(path):
+        if not failing:
+            failing.append(path)
+            raise OSError("not yet")
+        return ClaimIndex.open(path, None)
+
+    c = make_client(settings, claims_opener=opener)
+    deadline = time.monotonic() + 30
+    while not (failing and c.app.state.claims_failed) and time.monotonic() < deadline:  # the start-up attempt
+        time.sleep(0.05)
+    assert c.app.state.claims is None and failing
+    ClaimIndex.open(settings.data_dir / "claims.sqlite", None).import_records([SIRSAK], source="cli")
+    res = c.post("/v1/score", json={"items": [{"text": "air rebusan daun sirsak menyembuhkan kanker dalam dua "
+                                                       "minggu, sebarkan"}]})
+    assert res.status_code == 200
+    assert c.app.state.claims is not None  # attached on that batch
+
+
+def test_claims_db_setting_wins(make_client, make_settings, tmp_path):
+    target = tmp_path / "elsewhere" / "klaim.sqlite"
+    c = make_client(make_settings(claims_db=target))
+    assert c.post("/v1/claims", json=[SIRSAK]).status_code == 201
+    assert target.exists()
+
+
+def test_an_unwritable_store_is_a_503_naming_the_file(make_client, make_settings, tmp_path):
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("x")
+    c = make_client(make_settings(claims_db=blocker / "claims.sqlite"))
+    res = c.post("/v1/claims", json=[SIRSAK])
+    assert res.status_code == 503, res.text
+    err = res.json()["error"]
+    assert err["code"] == "NOT_READY" and "claims.sqlite" in err["message"] and "SARING_CLAIMS_DB" in err["message"]
+
+
+def test_claims_routes_document_their_errors(client):
+    spec = client.app.openapi()
+    for path, methods in spec["paths"].items():
+        if not path.startswith("/v1/claims"):
+            continue
+        for method, op in methods.items():
+            documented = set(op["responses"])
+            assert {"401", "429", "503"} <= documented, (method, path, documented)
+    assert {"400", "422"} <= set(spec["paths"]["/v1/claims"]["post"]["responses"])
+    assert "404" in spec["paths"]["/v1/claims/{claim_id}"]["get"]["responses"]
