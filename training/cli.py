@@ -231,6 +231,8 @@ def train(
             )
     except (ValueError, ModelDirError) as e:
         console.print(f"[red]training failed:[/] {e}")
+        if ensemble and t_out.exists():
+            console.print(f"the trained transformer is kept at {t_out}; it can be served or evaluated alone")
         raise typer.Exit(1) from e
     console.print(f"done in {time.perf_counter() - t0:.0f} s; model at {out}")
     console.print(metrics_table(results))

@@ -14,10 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from eval.metrics import average_precision
 from model.calibration import fit_platt
 from model.ensemble import EnsembleBackend, mix
 from model.examples import Example, label_matrix
+from model.metrics import average_precision
 from model.modeldir import ENSEMBLE_JSON, ModelDir, staging_dir
 from model.normalize import Normalizer
 from model.scorer import Scorer
@@ -65,10 +65,9 @@ def build_ensemble(
 ) -> dict[str, Any]:
     """Write an ensemble model directory at `out` from a trained transformer and baseline directory."""
     with staging_dir(out) as stage:
-        if move_transformer:
-            shutil.move(str(transformer_dir), stage / MEMBERS[0])
-        else:
-            shutil.copytree(transformer_dir, stage / MEMBERS[0])
+        # Copied, not moved: if anything below fails, the trained transformer is still where training left it
+        # (the error says so) and only the ensemble step needs rerunning. It is removed once `out` is complete.
+        shutil.copytree(transformer_dir, stage / MEMBERS[0])
         shutil.copytree(baseline_dir, stage / MEMBERS[1])
         members = [Scorer(stage / m) for m in MEMBERS]
         labels = list(members[0].labels)
@@ -117,4 +116,6 @@ def build_ensemble(
                 "train_seconds": t_info.get("train_seconds"),
             },
         )
+    if move_transformer:
+        shutil.rmtree(transformer_dir, ignore_errors=True)
     return metrics
