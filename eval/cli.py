@@ -81,6 +81,9 @@ def eval_command(
     claims_paraphrases: Annotated[Path | None, typer.Option(
         help="Paraphrase set for the claim-matching evidence. Default: datasets/claims_paraphrases.jsonl "
              "(the 'Hoax evidence' section says so when it is missing).")] = None,
+    precision: Annotated[str | None, typer.Option(
+        help="Transformer inference precision: int8 (default when verified against fp32) or fp32. Default: "
+             "$SARING_PRECISION, else int8.")] = None,
 ) -> None:
     """Evaluate a model on the catalogue's test split or on labelled files and write report.json, report.md,
     report.html, errors.md and errors.csv. The baseline (default: <model dir parent>/baseline, if it exists)
@@ -89,6 +92,12 @@ def eval_command(
     from model.modeldir import ModelDirError
 
     try:
+        if precision is not None:
+            import os
+
+            from model.network import resolve_precision
+
+            os.environ["SARING_PRECISION"] = resolve_precision(precision)  # every model loaded below
         if compare is not None:
             code = _run_compare(compare[0], compare[1], data or [], column or [], encoding, out, bootstrap, seed)
             raise typer.Exit(code)
@@ -114,7 +123,7 @@ def _claims_evidence(paraphrases: Path | None, use_embedder: bool, normalizer: A
     if use_embedder:
         try:
             embedder = default_embedder()
-        except Exception as e:  # noqa: BLE001 - any failure to prepare the encoder is reported the same way
+        except Exception as e:
             raise ValueError(f"--claims-embedder: the e5 encoder could not be loaded ({e}); run without it "
                              "(--no-claims-embedder) for BM25-only claim matching") from e
     return claim_matching_evidence(path, embedder, normalizer)
@@ -211,8 +220,7 @@ def _run_compare(old_dir: Path, new_dir: Path, data: list[str], column: list[str
     from rich.console import Console
     from rich.table import Table
 
-    from eval import html as H
-    from eval.compare import compare_models, comparison_markdown
+    from eval.compare import compare_models, comparison_html, comparison_markdown
     from eval.data import load_eval_data
     from model.modeldir import write_json_atomic as write_json
     from model.modeldir import write_text_atomic
@@ -225,19 +233,8 @@ def _run_compare(old_dir: Path, new_dir: Path, data: list[str], column: list[str
     write_json(out / "comparison.json", result)
     md = comparison_markdown(result)
     write_text_atomic(out / "comparison.md", md)
+    write_text_atomic(out / "comparison.html", comparison_html(result))
     p = result["primary"]
-    rows = []
-    for r, e in result["risks"].items():
-        for k, m in e["metrics"].items():
-            rows.append([r, k, m["old"], m["new"], m["diff"], f"[{m['ci'][0]:+.3f}, {m['ci'][1]:+.3f}]", m["verdict"]])
-    cls = "bad" if p["verdict"] == "worse" else "good" if p["verdict"] == "better" else "note"
-    body = (f"<p>OLD: {H.fmt(result['old']['name'])} ({H.fmt(result['old'].get('version'))})<br>NEW: "
-            f"{H.fmt(result['new']['name'])} ({H.fmt(result['new'].get('version'))})<br>data: "
-            f"{H.fmt(ed.description)}, {len(ed.examples)} texts</p><p class='{cls}'>macro F1: OLD {p['old']:.3f}, "
-            f"NEW {p['new']:.3f}, difference {p['diff']:+.3f} [{p['ci'][0]:+.3f}, {p['ci'][1]:+.3f}]: "
-            f"{H.fmt(p['verdict'])}</p>"
-            + H.table(["risk", "metric", "OLD", "NEW", "NEW - OLD", "95% interval", "verdict"], rows))
-    write_text_atomic(out / "comparison.html", H.page("saring model comparison", [("Result", body)]))
     console = Console()
     table = Table(title=f"NEW - OLD on {ed.description} ({len(ed.examples)} texts)")
     for col in ("risk", "metric", "OLD", "NEW", "NEW - OLD", "95% interval", "verdict"):

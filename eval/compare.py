@@ -107,38 +107,27 @@ def compare_models(
     return result
 
 
+def comparison_context(result: dict[str, Any]) -> dict[str, Any]:
+    """What comparison.md.j2 and comparison.html.j2 show: the models, the data, the primary verdict, and one row
+    per risk and metric (METRICS order)."""
+    data = result.get("data", {})
+    rows = [{"risk": r, "metric": k, "lower_is_better": k in LOWER_IS_BETTER, **e["metrics"][k]}
+            for r, e in result["risks"].items() for k in METRICS if k in e["metrics"]]
+    return {"old": result["old"], "new": result["new"], "n": result["n"], "primary": result["primary"],
+            "data": {"description": data.get("description", ""), "fingerprint": str(data.get("fingerprint", ""))},
+            "bootstrap": {**result["bootstrap"], "percent": int(result["bootstrap"]["level"] * 100)},
+            "failed": bool(result["exit_code"]), "rows": rows}
+
+
 def comparison_markdown(result: dict[str, Any]) -> str:
-    def f(v: float) -> str:
-        return "–" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.3f}"
+    """comparison.md."""
+    from eval.html import render
 
-    def d(v: float) -> str:
-        return "–" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:+.3f}"
+    return render("comparison.md.j2", comparison_context(result))
 
-    p = result["primary"]
-    lines = [
-        "# Model comparison",
-        "",
-        f"- OLD: {result['old']['name']} ({result['old'].get('version')})",
-        f"- NEW: {result['new']['name']} ({result['new'].get('version')})",
-        f"- data: {result.get('data', {}).get('description', '')} ({result['n']} texts, fingerprint "
-        f"{str(result.get('data', {}).get('fingerprint', ''))[:12]})",
-        f"- bootstrap: {result['bootstrap']['replicates']} paired replicates, seed {result['bootstrap']['seed']}, "
-        f"{int(result['bootstrap']['level'] * 100)}% percentile intervals of NEW - OLD",
-        "",
-        f"**Primary metric {p['metric']}: OLD {f(p['old'])}, NEW {f(p['new'])}, difference {d(p['diff'])} "
-        f"[{d(p['ci'][0])}, {d(p['ci'][1])}]: {p['verdict'].upper()}**"
-        + (" (deployment gate: FAIL, exit code 1)" if result["exit_code"] else " (deployment gate: pass)"),
-        "",
-        "| risk | metric | OLD | NEW | NEW - OLD | 95% interval | verdict |",
-        "| --- | --- | ---: | ---: | ---: | --- | --- |",
-    ]
-    for r, e in result["risks"].items():
-        for k in METRICS:
-            m = e["metrics"][k]
-            note = " (lower is better)" if k in LOWER_IS_BETTER else ""
-            lines.append(f"| {r} | {k}{note} | {f(m['old'])} | {f(m['new'])} | {d(m['diff'])} | "
-                         f"[{d(m['ci'][0])}, {d(m['ci'][1])}] | {m['verdict']} |")
-    lines.append("")
-    lines.append("Each model is measured at its own flag threshold; each row's verdict is for that metric, and a "
-                 "risk's headline verdict (comparison.json, risks.<risk>.verdict) is the F1 row's.")
-    return "\n".join(lines) + "\n"
+
+def comparison_html(result: dict[str, Any]) -> str:
+    """comparison.html: one self-contained page."""
+    from eval.html import render
+
+    return render("comparison.html.j2", comparison_context(result))

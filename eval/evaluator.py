@@ -1,7 +1,10 @@
 """The risk evaluator: `evaluate(model, data) -> dict[str, float]` with a named primary metric.
 
-Shaped like sentence-transformers' evaluators so that training can call it for early stopping and
-reporting, and rich enough (`evaluate_full`) for the analysts' reports.
+Shaped like sentence-transformers' evaluators (`evaluate` gives flat figures and names its primary metric)
+and rich enough (`evaluate_full`: curves, threshold tables, decision counts, bootstrap intervals) for the
+analysts' reports (eval/report.py, eval/compare.py). Training selects its checkpoints on validation macro F1
+from model.metrics (training/artifacts.split_metrics) and does not import this module; every figure here
+comes from the same functions (eval.metrics re-exports model.metrics).
 
 A model is anything with `risk_proba(texts) -> (n, 3)` calibrated scores in the order of
 model.labels.RISKS and `thresholds` (risk -> model.calibration.Threshold, or a plain float used as the flag
@@ -110,9 +113,9 @@ def flatten(per_risk: dict[str, dict[str, Any]]) -> dict[str, float]:
     """{'macro_f1', 'macro_pr_auc', 'hoax_f1', 'slander_pr_auc', ...} from per-risk metrics."""
     flat: dict[str, float] = {}
     labelled = [r for r in RISKS if per_risk[r]["n"]]
-    flat["macro_f1"] = M.nanmean([per_risk[r]["f1"] for r in labelled])
-    flat["macro_pr_auc"] = M.nanmean([per_risk[r]["pr_auc"] for r in labelled])
-    flat["macro_ece"] = M.nanmean([per_risk[r]["ece"] for r in labelled])
+    flat["macro_f1"] = M.macro(per_risk, "f1", labelled)
+    flat["macro_pr_auc"] = M.macro(per_risk, "pr_auc", labelled)
+    flat["macro_ece"] = M.macro(per_risk, "ece", labelled)
     for r in RISKS:
         for k in ("n", "positives", "threshold") + METRICS:
             flat[f"{r}_{k}"] = float(per_risk[r][k])
@@ -226,26 +229,3 @@ class RiskEvaluator:
             raise ValueError("no examples to evaluate on; expected labelled examples (model.examples.Example) "
                              "with at least one risk label. Fix: check the --data files or the test split")
         return examples
-
-
-def recall_at_precision(result: dict[str, Any], risk: str, min_precision: float) -> dict[str, float] | None:
-    """Answer 'highest recall at precision >= p' from an evaluate_full result's threshold data.
-
-    Uses the stored PR curve (thinned to at most 200 points), so it can be a point short of the exact
-    answer on large data; eval.metrics.recall_at_precision on the scores is exact."""
-    curve = result["risks"][risk]["pr_curve"]
-    best = None
-    for t, p, r in zip(curve["threshold"], curve["precision"], curve["recall"], strict=True):
-        if p >= min_precision and (best is None or r > best["recall"]):
-            best = {"threshold": t, "precision": p, "recall": r}
-    return best
-
-
-def precision_at_recall(result: dict[str, Any], risk: str, min_recall: float) -> dict[str, float] | None:
-    """Answer 'highest precision at recall >= r' from an evaluate_full result (see recall_at_precision)."""
-    curve = result["risks"][risk]["pr_curve"]
-    best = None
-    for t, p, r in zip(curve["threshold"], curve["precision"], curve["recall"], strict=True):
-        if r >= min_recall - 1e-12 and (best is None or p > best["precision"]):
-            best = {"threshold": t, "precision": p, "recall": r}
-    return best

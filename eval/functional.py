@@ -23,9 +23,10 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import numpy as np
+from pydantic import AfterValidator, BaseModel, ConfigDict, StrictStr, ValidationError, model_validator
 
 from model.labels import RISKS
 
@@ -75,48 +76,91 @@ class Case:
         return len(self.expect) + len(self.compare_expect) + bool(self.warning) + bool(self.no_warning)
 
 
-def _risk_map(value: Any, allowed: Sequence[str], where: str, key: str) -> dict[str, str]:
-    if not isinstance(value, dict):
-        raise CaseError(f"{where}: '{key}' must be an object such as {{\"slander\": \"{allowed[0]}\"}}, "
-                        f"found {value!r}")
-    for risk, v in value.items():
-        if risk not in RISKS:
-            raise CaseError(f"{where}: '{key}' names risk {risk!r}; expected one of {list(RISKS)}")
-        if v not in allowed:
-            raise CaseError(f"{where}: '{key}.{risk}' is {v!r}; expected one of {list(allowed)}")
-    return dict(value)
+def _non_empty(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must be a non-empty string")
+    return value
+
+
+def _risk(name: str) -> str:
+    if name not in RISKS:
+        raise ValueError(f"names risk {name!r}; expected one of {list(RISKS)}")
+    return name
+
+
+def _capability(name: str) -> str:
+    if name not in CAPABILITIES:
+        raise ValueError(f"capability {name!r} is unknown; expected one of {list(CAPABILITIES)}")
+    return name
+
+
+NonEmpty = Annotated[StrictStr, AfterValidator(_non_empty)]
+Risk = Annotated[StrictStr, AfterValidator(_risk)]
+
+
+class CompareSpec(BaseModel):
+    """`compare`: a second text and, per risk, how the case's text must relate to it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    text: NonEmpty
+    expect: dict[Risk, Literal["lower", "same"]] = {}
+
+
+class CaseSpec(BaseModel):
+    """One line of functional_cases.jsonl, validated; `Case` is what the runner uses."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: NonEmpty
+    capability: Annotated[NonEmpty, AfterValidator(_capability)]
+    text: NonEmpty
+    expect: dict[Risk, Literal["flag", "no_flag"]] = {}
+    compare: CompareSpec | None = None
+    parent: NonEmpty | None = None
+    warning: NonEmpty | None = None
+    no_warning: NonEmpty | None = None
+    note: StrictStr = ""
+
+    @model_validator(mode="after")
+    def _checks_something(self) -> CaseSpec:
+        if not (self.expect or (self.compare and self.compare.expect) or self.warning or self.no_warning):
+            raise ValueError(f"case {self.id!r} checks nothing; give 'expect', 'compare', 'warning' or 'no_warning'")
+        return self
+
+    def case(self) -> Case:
+        return Case(id=self.id, capability=self.capability, text=self.text, expect=dict(self.expect),
+                    compare_text=self.compare.text if self.compare else None,
+                    compare_expect=dict(self.compare.expect) if self.compare else {}, parent=self.parent,
+                    warning=self.warning, no_warning=self.no_warning, note=self.note)
+
+
+def _problem(err: Any) -> str:
+    """One pydantic error as "'key': what was expected, what was found"."""
+    loc = ".".join(str(p) for p in err["loc"] if p != "[key]")
+    kind = err["type"]
+    if kind == "value_error":
+        msg = str(err["ctx"]["error"])
+    elif kind == "extra_forbidden":
+        return f"unknown keys [{loc!r}]; expected some of {sorted(CASE_KEYS)}"
+    elif kind == "missing":
+        msg = "is missing"
+    elif kind == "literal_error":
+        msg = f"is {err['input']!r}; expected one of {err['ctx']['expected']}"
+    elif kind == "model_type" and not loc:
+        return f"expected a JSON object, found {type(err['input']).__name__}"
+    else:
+        msg = f"{err['msg'].lower()}, found {err['input']!r}"
+    return f"'{loc}' {msg}" if loc else msg
 
 
 def parse_case(obj: Any, where: str) -> Case:
-    if not isinstance(obj, dict):
-        raise CaseError(f"{where}: expected a JSON object, found {type(obj).__name__}")
-    unknown = set(obj) - CASE_KEYS
-    if unknown:
-        raise CaseError(f"{where}: unknown keys {sorted(unknown)}; expected some of {sorted(CASE_KEYS)}")
-    for key in ("id", "capability", "text"):
-        if not isinstance(obj.get(key), str) or not obj[key].strip():
-            raise CaseError(f"{where}: '{key}' must be a non-empty string, found {obj.get(key)!r}")
-    if obj["capability"] not in CAPABILITIES:
-        raise CaseError(f"{where}: capability {obj['capability']!r} is unknown; expected one of "
-                        f"{list(CAPABILITIES)}")
-    expect = _risk_map(obj.get("expect", {}), EXPECT_VALUES, where, "expect")
-    compare_text, compare_expect = None, {}
-    if "compare" in obj:
-        comp = obj["compare"]
-        if not isinstance(comp, dict) or not isinstance(comp.get("text"), str) or not comp["text"].strip():
-            raise CaseError(f"{where}: 'compare' must be {{\"text\": \"...\", \"expect\": {{risk: relation}}}}")
-        compare_text = comp["text"]
-        compare_expect = _risk_map(comp.get("expect", {}), RELATIONS, where, "compare.expect")
-    for key in ("parent", "warning", "no_warning"):
-        if key in obj and (not isinstance(obj[key], str) or not obj[key].strip()):
-            raise CaseError(f"{where}: '{key}' must be a non-empty string, found {obj[key]!r}")
-    case = Case(id=obj["id"], capability=obj["capability"], text=obj["text"], expect=expect,
-                compare_text=compare_text, compare_expect=compare_expect, parent=obj.get("parent"),
-                warning=obj.get("warning"), no_warning=obj.get("no_warning"), note=obj.get("note", ""))
-    if case.n_checks() == 0:
-        raise CaseError(f"{where}: case {case.id!r} checks nothing; give 'expect', 'compare', 'warning' or "
-                        "'no_warning'")
-    return case
+    """Validate one case; raise CaseError naming `where` (file:line) and every problem of the case."""
+    try:
+        return CaseSpec.model_validate(obj).case()
+    except ValidationError as e:
+        problems = [_problem(err) for err in e.errors()]
+        raise CaseError(f"{where}: " + "; ".join(problems)) from None
 
 
 def load_cases(path: str | Path | None = None) -> list[Case]:
@@ -126,19 +170,25 @@ def load_cases(path: str | Path | None = None) -> list[Case]:
         raise CaseError(f"functional cases file {p} not found; expected a JSON-lines file of cases")
     cases: list[Case] = []
     seen: set[str] = set()
+    problems: list[str] = []  # every bad line, reported at once
     for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
         where = f"{p}:{i}"
         try:
-            obj = json.loads(line)
+            case = parse_case(json.loads(line), where)
         except json.JSONDecodeError as e:
-            raise CaseError(f"{where}: not valid JSON ({e.msg} at column {e.colno})") from e
-        case = parse_case(obj, where)
+            problems.append(f"{where}: not valid JSON ({e.msg} at column {e.colno})")
+            continue
+        except CaseError as e:
+            problems.append(str(e))
+            continue
         if case.id in seen:
-            raise CaseError(f"{where}: duplicate case id {case.id!r}; ids must be unique")
+            problems.append(f"{where}: duplicate case id {case.id!r}; ids must be unique")
         seen.add(case.id)
         cases.append(case)
+    if problems:
+        raise CaseError("\n".join(problems))
     if not cases:
         raise CaseError(f"{p}: no cases found")
     return cases

@@ -1,16 +1,25 @@
-"""Self-contained HTML pages with embedded plots, for evaluation and audit reports.
+"""The evaluation templates (eval/templates/) and the figures they embed.
 
-Figures are rendered with matplotlib (Agg backend) to PNG and embedded as data URIs, so a report is one
-file that can be mailed or attached to a ticket and opened offline.
+Reports are rendered from Jinja2 templates: `*.html.j2` autoescape every value (a text quoted from the data,
+with its `<script>` or its `&`, is shown as text), `*.md.j2` do not. Figures are rendered with matplotlib
+(Agg backend) to PNG and embedded as data URIs, so a report is one file that can be mailed or attached to a
+ticket and opened offline. The audit report (serving/audit/) uses the same CSS and figure helpers.
 """
 
 from __future__ import annotations
 
 import base64
-import html
+import functools
 import io
-from collections.abc import Sequence
+import math
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
 PAGE_CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1100px;
@@ -32,6 +41,32 @@ h3{font-size:1.05rem;color:#334e68;margin:1.2rem 0 .3rem}
 """
 
 
+@dataclass(frozen=True)
+class Figure:
+    """A rendered plot: a PNG data URI and its alt text."""
+
+    uri: str
+    alt: str
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A table cell with an optional interval below it (HTML) or beside it (Markdown), optionally in bold."""
+
+    value: str
+    ci: str = ""
+    bold: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    """Headers and rows of plain values or Cells; `text_columns` are left-aligned and wrap in HTML."""
+
+    headers: list[str]
+    rows: list[list[Any]]
+    text_columns: tuple[int, ...] = ()
+
+
 def figure_to_data_uri(fig: Any) -> str:
     """Render a matplotlib figure to a PNG data URI and close it."""
     import matplotlib.pyplot as plt
@@ -51,46 +86,39 @@ def new_figure(width: float = 5.0, height: float = 3.6):
     return plt.subplots(figsize=(width, height))
 
 
-def img(uri: str, alt: str) -> str:
-    return f'<div class="fig"><img src="{uri}" alt="{html.escape(alt)}"></div>'
-
-
-def fmt(value: Any) -> str:
+def num(value: Any, digits: int = 3) -> str:
+    """A number for a report: floats to `digits` decimals, None and NaN as '–', anything else as text."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "–"
     if isinstance(value, float):
-        if value != value:
-            return "–"
-        return f"{value:.3f}"
-    return html.escape(str(value))
+        return f"{value:.{digits}f}"
+    return str(value)
 
 
-def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    head = "".join(f"<th>{html.escape(str(h))}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{fmt(c)}</td>" for c in row) + "</tr>" for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+def signed(value: Any, digits: int = 3) -> str:
+    """A difference with its sign (+0.012); None and NaN as '–'."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "–"
+    return f"{value:+.{digits}f}"
 
 
-def page(title: str, sections: Sequence[tuple[str, str]], subtitle: str = "") -> str:
-    """A complete HTML document; each section is (heading, inner HTML)."""
-    parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>",
-             f"<style>{PAGE_CSS}</style></head><body><h1>{html.escape(title)}</h1>"]
-    if subtitle:
-        parts.append(f"<p class='note'>{html.escape(subtitle)}</p>")
-    for heading, inner in sections:
-        parts.append(f"<h2>{html.escape(heading)}</h2>{inner}")
-    parts.append("</body></html>")
-    return "".join(parts)
+def md_cell(value: Any) -> str:
+    """A value safe inside a Markdown table cell: no pipe closes the cell, no newline ends the row."""
+    return str(value).replace("|", "\\|").replace("\n", " ")
 
 
-def details(summary: str, inner: str, open_: bool = False) -> str:
-    """A collapsible block: `summary` is plain text, `inner` is HTML."""
-    return f"<details{' open' if open_ else ''}><summary>{html.escape(summary)}</summary>{inner}</details>"
+@functools.cache
+def environment() -> Environment:
+    """The templates' environment: HTML templates autoescape, Markdown ones do not; undefined names fail."""
+    env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), undefined=StrictUndefined,
+                      autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters.update(num=num, signed=signed, md_cell=md_cell)
+    env.tests.update(cell=lambda v: isinstance(v, Cell))
+    env.globals.update(css=Markup(PAGE_CSS))
+    return env
 
 
-def raw_table(headers: Sequence[str], rows: Sequence[Sequence[str]], text_columns: Sequence[int] = ()) -> str:
-    """A table whose cells are already HTML (escape them yourself); `text_columns` are left-aligned and wrap."""
-    def cls(i: int) -> str:
-        return ' class="text"' if i in text_columns else ""
-
-    head = "".join(f"<th{cls(i)}>{html.escape(str(h))}</th>" for i, h in enumerate(headers))
-    body = "".join("<tr>" + "".join(f"<td{cls(i)}>{c}</td>" for i, c in enumerate(row)) + "</tr>" for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+def render(template: str, context: dict[str, Any]) -> str:
+    """Render one template of eval/templates/ with `context`."""
+    return environment().get_template(template).render(context)

@@ -143,29 +143,41 @@ class RegisterSuiteEvaluator:
         return flatten_suite(evaluate_suite(model, self.examples))
 
 
+SUITE_NOTE = ("Cases written by the team blind to the training data (card `saring_register_suite`, never trained "
+              "on), in four registers. A case is right when every risk it judges is flagged exactly when expected; "
+              "the primary figure is the mean accuracy over functions, as HateCheck reports it.")
+
+
+def suite_context(entries: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+    """The suite's tables comparing models (role, result), for eval/templates/suite.*.j2: functions (in the first
+    model's order), registers, risk measures, and each model's wrong cases (the first 60)."""
+    first = entries[0][1]
+    nan = float("nan")
+    return {
+        "roles": [r for r, _ in entries],
+        "n": first["n"],
+        "functions": [{"name": fn, "risk": x["risk"], "polarity": x["polarity"], "n": x["n"],
+                       "accuracy": [res["functions"].get(fn, {}).get("accuracy", nan) for _, res in entries]}
+                      for fn, x in first["functions"].items()],
+        "mean_per_function": [res[PRIMARY] for _, res in entries],
+        "all_right_rate": [res["all_right_rate"] for _, res in entries],
+        "registers": [{"name": reg, "n": x["n"],
+                       "accuracy": [res["registers"].get(reg, {}).get("accuracy", nan) for _, res in entries]}
+                      for reg, x in first["registers"].items()],
+        "risks": [{"risk": r, "measure": k, "by_model": [res["risks"][r][k] for _, res in entries]}
+                  for r in RISKS for k in ("roc_auc", "recall_at_flag", "negatives_flagged")],
+        "wrong": [{"role": role, "count": res["n"] - res["right"], "cases": [
+            {"function": str(x["function"]), "register": str(x["register"]), "text": x["text"][:220],
+             "expected": ", ".join(f"{r}={v}" for r, v in x["expected"].items() if v is not None),
+             "scores": ", ".join(f"{r} {v:.2f}" for r, v in x["scores"].items())} for x in res["errors"][:60]]}
+            for role, res in entries],
+    }
+
+
 def suite_markdown(entries: list[tuple[str, dict[str, Any]]]) -> list[str]:
     """Markdown tables comparing models (role, result) on the suite: functions, registers, risks."""
     if not entries:
         return []
-    roles = [r for r, _ in entries]
-    lines = ["| function | risk | polarity | n | " + " | ".join(roles) + " |",
-             "| --- | --- | --- | ---: | " + " | ".join("---:" for _ in roles) + " |"]
-    first = entries[0][1]
-    for fn, x in first["functions"].items():
-        cells = [f"{res['functions'].get(fn, {}).get('accuracy', float('nan')):.2f}" for _, res in entries]
-        lines.append(f"| {fn} | {x['risk']} | {x['polarity']} | {x['n']} | " + " | ".join(cells) + " |")
-    lines.append("| **mean per function** | | | | " + " | ".join(f"**{res[PRIMARY]:.3f}**" for _, res in entries)
-                 + " |")
-    lines.append("| **cases right on all risks** | | | " + str(first["n"]) + " | "
-                 + " | ".join(f"**{res['all_right_rate']:.3f}**" for _, res in entries) + " |")
-    lines += ["", "| register | n | " + " | ".join(roles) + " |", "| --- | ---: | " + " | ".join("---:" for _ in roles)
-              + " |"]
-    for reg, x in first["registers"].items():
-        lines.append(f"| {reg} | {x['n']} | " + " | ".join(
-            f"{res['registers'].get(reg, {}).get('accuracy', float('nan')):.2f}" for _, res in entries) + " |")
-    lines += ["", "| risk | measure | " + " | ".join(roles) + " |", "| --- | --- | " + " | ".join("---:" for _ in roles)
-              + " |"]
-    for r in RISKS:
-        for k in ("roc_auc", "recall_at_flag", "negatives_flagged"):
-            lines.append(f"| {r} | {k} | " + " | ".join(f"{res['risks'][r][k]:.3f}" for _, res in entries) + " |")
-    return lines
+    from eval.html import render
+
+    return render("suite.md.j2", {"suite": suite_context(entries)}).rstrip("\n").split("\n")

@@ -18,6 +18,8 @@ from typing import Any, Literal
 
 import numpy as np
 
+from model.metrics import pr_points
+
 Objective = Literal["best_f1", "recall_at_precision"]
 
 
@@ -82,22 +84,6 @@ class Threshold:
         if score >= self.flag:
             return "review"
         return "allow"
-
-
-def pr_points(scores: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Precision and recall for 'score >= t' at every distinct score t (descending thresholds)."""
-    s = np.asarray(scores, dtype=np.float64)
-    y = np.asarray(labels, dtype=np.int64)
-    order = np.argsort(-s, kind="mergesort")
-    s, y = s[order], y[order]
-    tp = np.cumsum(y)
-    fp = np.cumsum(1 - y)
-    last = np.r_[np.where(np.diff(s) != 0)[0], len(s) - 1]  # last index of each distinct score
-    thr = s[last]
-    tp, fp = tp[last], fp[last]
-    precision = tp / np.maximum(tp + fp, 1)
-    recall = tp / max(int(y.sum()), 1)
-    return thr, precision, recall
 
 
 def choose_threshold(

@@ -29,11 +29,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from model.examples import BadRow, DataError, Example, LabelValue, ReadResult, iter_jsonl
+from model.examples import BadRow, DataError, Example, LabelValue, ReadResult
 from model.labels import ALL_LABELS
 from model.modeldir import file_sha256
 from model.normalize import Normalizer
 from model.paths import cache_dir, catalogue_dir, data_mirror
+from model.readers import read_json_values, read_text
 
 logger = logging.getLogger(__name__)
 
@@ -556,7 +557,7 @@ def _hash_mismatch(card: Card, file: CardFile, where: Path, found: str, origin: 
 
 def _download(url: str, dest: Path, timeout: float = 60.0) -> None:
     """Download `url` to `dest` (a temporary path). Replaced in tests."""
-    with urllib.request.urlopen(url, timeout=timeout) as resp, open(dest, "wb") as out:  # noqa: S310
+    with urllib.request.urlopen(url, timeout=timeout) as resp, open(dest, "wb") as out:
         for chunk in iter(lambda: resp.read(1 << 20), b""):
             out.write(chunk)
 
@@ -715,16 +716,12 @@ def _read_table(path: Path, file: CardFile) -> tuple[list[str], Iterator[dict[st
 
 
 def _read_jsonl(path: Path, file: CardFile) -> tuple[list[str], Iterator[dict[str, Any]]]:
-    """One JSON object per line (blank lines skipped). The columns are format.columns when the card lists
-    them, else the keys in order of first appearance."""
-    encoding = file.encoding or "utf-8"
-    try:
-        text = path.read_text(encoding=encoding)
-    except UnicodeDecodeError as e:
-        raise DataError(f"bytes at position {e.start} are not valid {encoding}", file=path,
-                        fix="correct the card's encoding for this file") from e
-    rows = [obj for _, obj in iter_jsonl(text, path, fix="the file does not match its card: a jsonl examples "
-                                                        "file holds one JSON object per line")]
+    """JSON as model.readers reads it everywhere: one JSON object per line (blank lines skipped), or one
+    document (an array of objects); gzipped when the name ends in .gz. The columns are format.columns when
+    the card lists them, else the keys in order of first appearance."""
+    text = read_text(path, file.encoding or "utf-8", fix="correct the card's encoding for this file")
+    rows = [obj for _, obj in read_json_values(text, path, fix="the file does not match its card: a jsonl "
+                                                              "examples file holds one JSON object per line")]
     columns = list(file.columns) or list(dict.fromkeys(k for r in rows for k in r))
     return columns, iter(rows)
 
@@ -913,13 +910,3 @@ def load_slang(cards: dict[str, Card] | None = None) -> Normalizer:
             return Normalizer.from_csv(fetch_file(card, file), encoding=file.encoding or "utf-8")
     raise DataError("no card lists a file with resource = \"slang\"", file=catalogue_dir(),
                     fix="add the slang dictionary to a card (see datasets/ibrohim2019_multilabel_hs.toml)")
-
-
-def catalogue_files(cards: dict[str, Card] | None = None) -> list[dict[str, str]]:
-    """Every file of the catalogue with its source, role and sha256 (for manifests)."""
-    cards = cards if cards is not None else load_cards()
-    return [
-        {"dataset": c.name, "path": f.path, "role": f.role, "sha256": f.sha256, "commit": c.commit,
-         "repository": c.repository}
-        for c in cards.values() for f in c.files
-    ]

@@ -27,12 +27,17 @@ class EnsembleBackend:
         self.labels = labels
         self.max_length = min(m.max_length for m in members)
 
+    @property
+    def precision(self) -> str:
+        """int8 when any member's transformer runs in int8, else fp32."""
+        return "int8" if any(m.precision == "int8" for m in self.members) else "fp32"
+
     @classmethod
-    def load(cls, md: ModelDir, device: str | None = None) -> EnsembleBackend:
+    def load(cls, md: ModelDir, device: str | None = None, precision: str | None = None) -> EnsembleBackend:
         from model.scorer import Scorer
 
         spec: dict[str, Any] = md.read_json(md.ensemble.name)
-        members = [Scorer(md.path / name, device=device) for name in spec["members"]]
+        members = [Scorer(md.path / name, device=device, precision=precision) for name in spec["members"]]
         return cls(members, spec["weights"], list(spec["labels"]))
 
     def member_logits(self, texts: list[str]) -> tuple[list[np.ndarray], list[int]]:

@@ -6,7 +6,6 @@ stays None and the loss and the metrics skip it; it is never read as 0.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -14,6 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from model.labels import ALL_LABELS, RISKS
+
+# DataError lives in model.readers; re-exported here for the many callers that import it from here
+from model.readers import DataError as DataError
+from model.readers import read_rows
 
 logger = logging.getLogger(__name__)
 
@@ -53,35 +56,6 @@ class Example:
         for name in ALL_LABELS:
             rec[name] = self.labels.get(name)
         return rec
-
-
-class DataError(ValueError):
-    """A problem with an input file, phrased as: where, what was expected, what was found, how to fix."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        file: str | Path | None = None,
-        row: int | None = None,
-        column: str | None = None,
-        fix: str | None = None,
-    ) -> None:
-        self.file = str(file) if file is not None else None
-        self.row = row
-        self.column = column
-        self.fix = fix
-        where = []
-        if file is not None:
-            where.append(f"{file}")
-        if row is not None:
-            where.append(f"row {row}")
-        if column is not None:
-            where.append(f"column '{column}'")
-        text = (": ".join([", ".join(where), message]) if where else message)
-        if fix:
-            text += f". Fix: {fix}"
-        super().__init__(text)
 
 
 @dataclass
@@ -164,65 +138,10 @@ class ColumnMap:
         return cm
 
 
-def iter_jsonl(text: str, path: str | Path, fix: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    """The objects of a JSON-lines text with their line numbers; blank lines skipped. A line that is not
-    a JSON object raises DataError naming the line and `fix`."""
-    for i, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise DataError(f"not valid JSON ({e.msg} at column {e.colno})", file=path, row=i, fix=fix) from e
-        if not isinstance(obj, dict):
-            raise DataError(f"expected a JSON object, found {type(obj).__name__}", file=path, row=i, fix=fix)
-        yield i, obj
-
-
 def _iter_rows(path: Path, encoding: str) -> tuple[list[str], Iterator[dict[str, Any]]]:
-    """Return the columns and an iterator over rows (dicts) of a CSV, JSONL or Parquet file."""
-    suffix = "".join(path.suffixes[-2:]).lower() if path.suffix == ".gz" else path.suffix.lower()
-    if suffix in (".csv", ".tsv", ".csv.gz"):
-        import pandas as pd
-
-        sep = "\t" if suffix == ".tsv" else ","
-        try:
-            df = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, encoding=encoding)
-        except UnicodeDecodeError as e:
-            raise DataError(
-                f"bytes at position {e.start} are not valid {encoding}",
-                file=path,
-                fix="pass the file's encoding, e.g. --encoding cp1252 (common for files saved by Excel)",
-            ) from e
-        except pd.errors.EmptyDataError as e:
-            raise DataError("the file is empty; expected a header row and at least one row", file=path) from e
-        return list(df.columns), (r for r in df.to_dict("records"))
-    if suffix in (".jsonl", ".ndjson", ".json"):
-        try:
-            raw = path.read_bytes().decode(encoding)
-        except UnicodeDecodeError as e:
-            raise DataError(
-                f"bytes at position {e.start} are not valid {encoding}",
-                file=path,
-                fix="JSON lines must be UTF-8; re-save the file as UTF-8 or pass --encoding",
-            ) from e
-        rows: list[dict[str, Any]] = []
-        columns: dict[str, None] = {}
-        for i, obj in iter_jsonl(raw, path, fix="each line must hold one JSON object such as "
-                                 "{\"text\": \"...\", \"slander\": 1}"):
-            obj["__line__"] = i
-            rows.append(obj)
-            columns.update(dict.fromkeys(k for k in obj if k != "__line__"))
-        return list(columns), iter(rows)
-    if suffix == ".parquet":
-        import pyarrow.parquet as pq
-
-        table = pq.read_table(path)
-        return list(table.column_names), iter(table.to_pylist())
-    raise DataError(
-        f"unsupported file type '{path.suffix}'", file=path,
-        fix="use .csv, .tsv, .jsonl or .parquet",
-    )
+    """Return the columns and an iterator over rows (dicts) of any file model.readers reads."""
+    return read_rows(path, encoding, json_fix="each line must hold one JSON object such as "
+                                              "{\"text\": \"...\", \"slander\": 1}")
 
 
 def read_labelled_file(

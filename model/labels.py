@@ -15,6 +15,23 @@ RISK_DESCRIPTIONS: Final[dict[str, str]] = {
     "incitement": "hasutan: provocation or hate against groups (religion, ethnicity, race, inter-group)",
 }
 
+# What a score means, for the model card and the API docs: calibrated probabilities on the validation split,
+# which includes the team-written register posts (colloquial, alay, regional, capitals).
+RISK_SCORE_MEANING: Final[dict[str, str]] = {
+    "hoax": "the probability that the post states a checkable claim that is false, presented as fact. A post that "
+            "claims nothing checkable (an insult, a threat, an opinion, a question, a greeting, a joke) should score "
+            "low whatever its tone; urgent true notices and debunks too. Learnt from news articles, team-written "
+            "post-form hoaxes and look-alike true posts; a known debunked claim matched by the claim memory "
+            "raises it (see `matches`). It does not check facts itself: treat a flag as a review signal.",
+    "slander": "the probability that the post accuses or insults a person or an institution (crimes, disgrace, "
+               "abuse). Factual reports of investigations, criticism of performance and citizens' complaints "
+               "should score low.",
+    "incitement": "the probability that the post attacks or stirs hatred against a group (suku, agama, ras, "
+                  "antargolongan): derogation, dehumanisation, threats, slurs, hate as a question or opinion. "
+                  "Counter-speech that quotes hate, negated hate, and neutral or positive mentions of groups should "
+                  "score low.",
+}
+
 # Original labels of the catalogue, kept as auxiliary outputs. They are trained with the same masked loss
 # and let results be compared with published work (e.g. Ibrohim & Budi's HS label).
 AUX_LABELS: Final[tuple[str, ...]] = (
@@ -36,13 +53,3 @@ AUX_LABELS: Final[tuple[str, ...]] = (
 ALL_LABELS: Final[tuple[str, ...]] = RISKS + AUX_LABELS
 
 DECISIONS: Final[tuple[str, ...]] = ("allow", "review", "block")
-
-
-def check_labels(names: list[str] | tuple[str, ...]) -> None:
-    """Raise ValueError naming the unknown labels and the known ones."""
-    unknown = [n for n in names if n not in ALL_LABELS]
-    if unknown:
-        raise ValueError(
-            f"unknown label name(s) {unknown}; expected some of the risks {list(RISKS)} "
-            f"or the auxiliary labels {list(AUX_LABELS)}"
-        )

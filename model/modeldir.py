@@ -3,8 +3,10 @@
 This module is the only place that knows the file names. A model directory holds JSON and safetensors only
 (no pickle). Layout:
 
-    saring_model.json       kind (transformer|baseline), name, version id, label order, max length,
-                            normaliser version, text prefix, created, git commit, library versions
+    saring_model.json       format version, kind (transformer|baseline|ensemble), name, version id (from
+                            the weights' digest), label order, max length, normaliser version, text
+                            prefix, created, git commit, library versions, and the sha256 of every
+                            weights file (weights_sha256; checked on load by ModelDir.verify_weights)
     calibration.json        per-label Platt parameters (probability = sigmoid(a * logit + b))
     thresholds.json         per-risk decision thresholds: flag (review) and block, with the objective
     metrics.json            validation and test metrics

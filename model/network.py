@@ -6,20 +6,128 @@ Two size levers, both recorded in the model directory so the scorer rebuilds exa
 - a pruned vocabulary: only the embedding rows of pieces seen in the catalogue are kept (about 40k of
   multilingual-e5's 250k), with `id_map` (original id -> row) stored beside the weights. The tokenizer is
   unchanged; a piece never seen maps to the unknown-token row. This shrinks the model about 3x.
+
+Inference precision (`precision`, default `int8`, or $SARING_PRECISION): `fp32` runs the torch network as
+trained; `int8` runs an ONNX Runtime copy of it with dynamically quantised MatMuls (int8 weights per
+channel, uint8 activations: VNNI dot products on CPUs that have them). The ONNX file is a build output,
+never part of the model directory: it is exported on first load into the cache directory
+(`$SARING_CACHE_DIR/int8/<weights sha256>/`), its sha256 recorded beside it in `int8.json` and checked on
+every load, and its logits are compared with the fp32 network's on every load; when ONNX Runtime is
+missing or the comparison fails, the backend logs why and scores in fp32. Measured by
+`saring benchmark speed`; ONNX Runtime beat torch's own dynamic quantisation about 1.5x at a smaller
+logit error on this CPU.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+import time
+import warnings
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
 from torch import nn
 
-from model.modeldir import ModelDir
+from model.modeldir import ModelDir, file_sha256, verified_sha256
 
 logger = logging.getLogger(__name__)
+
+PRECISIONS = ("int8", "fp32")
+DEFAULT_PRECISION = "int8"
+INT8_FORMAT = 1  # bump when the export or quantisation recipe changes: cached files are rebuilt
+# The int8 copy is accepted when, on the check texts, no probability moves more than this and the mean move
+# stays below INT8_MEAN_PROB_DIFF. A sanity gate against a broken export (those move probabilities by tenths),
+# not the accuracy evidence: that is `saring eval --precision int8` vs `--precision fp32`. The first trained
+# default ensemble measured max 0.098, mean 0.0096 here, and -0.0/-0.2/-0.4 F1 points (hoax/slander/
+# incitement) on the test split with the same register-suite total; the second (register posts oversampled)
+# max 0.168, mean 0.0101: a single check text near 0.5 can move that far, so the max gate is loose and the mean
+# gate does the work.
+INT8_MAX_PROB_DIFF = 0.25
+INT8_MEAN_PROB_DIFF = 0.02
+# Texts the int8 copy is compared on (fp32 vs int8 logits): short and long, benign and risky registers.
+CHECK_TEXTS = [
+    "pemerintah membantah kabar bahwa vaksin mengandung chip pelacak",
+    "harga beras naik tajam menjelang lebaran di pasar tradisional",
+    "dasar bodoh kamu tidak tahu apa apa soal politik",
+    "gk usah sok tau deh jgn sebar berita bohong bgt",
+    "tolong viralkan agar semua orang tahu kebenarannya, pemerintah menyembunyikan fakta ini dari rakyat",
+    "ajakan menyerang kelompok lain tidak bisa dibenarkan",
+    "mantap gan makasih infonya sangat bermanfaat",
+    "anjir parah banget sih ini beneran apa hoax ya",
+    "usir saja mereka dari kampung ini, dasar kafir tidak tahu diri",
+    "video itu hasil suntingan dan sudah dibantah oleh kepolisian",
+    "ok",
+    "klarifikasi resmi dari kementerian komunikasi dan informatika tentang pesan berantai yang beredar di grup "
+    "whatsapp minggu ini: pesan itu tidak benar, jangan disebarkan, dan laporkan akun yang menyebarkannya",
+    "cebong kampret sama saja, semua penipu",
+    "gempa bumi mengguncang wilayah pesisir dan tidak berpotensi tsunami",
+    "bunuh saja semua pengkhianat bangsa itu",
+    "resep nasi goreng kampung yang enak dan mudah dibuat di rumah",
+]
+
+
+def resolve_precision(precision: str | None = None) -> str:
+    """`precision`, else $SARING_PRECISION, else int8; ValueError for anything but int8/fp32."""
+    p = (precision or os.environ.get("SARING_PRECISION") or DEFAULT_PRECISION).strip().lower()
+    if p not in PRECISIONS:
+        raise ValueError(f"unknown precision {p!r}; expected one of {list(PRECISIONS)} (SARING_PRECISION, "
+                         "--precision)")
+    return p
+
+
+def physical_cores() -> int:
+    """Physical cores this process may run on (hyper-threads do not add matrix throughput)."""
+    try:
+        allowed = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        allowed = os.cpu_count() or 1
+    cores: set[tuple[str, str]] = set()
+    phys = core = ""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                key, _, val = line.partition(":")
+                key = key.strip()
+                if key == "physical id":
+                    phys = val.strip()
+                elif key == "core id":
+                    core = val.strip()
+                elif not key and core:
+                    cores.add((phys, core))
+                    core = ""
+        if core:
+            cores.add((phys, core))
+    except OSError:
+        pass
+    return max(1, min(allowed, len(cores) or allowed))
+
+
+_THREADS_SET = False
+
+
+def configure_threads(threads: int | None = None) -> int:
+    """One process, no oversubscription: torch intra-op threads at most the physical cores (exactly `threads`
+    or $SARING_THREADS when given; a lower count the host process chose is kept), inter-op threads 1, the
+    tokenizer's own thread pool off (the scorer makes one tokenizer call per batch; parallel workers are
+    processes, each given its share with SARING_THREADS). Returns the intra-op count, which ONNX Runtime uses
+    too."""
+    global _THREADS_SET
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    wanted = threads or int(os.environ.get("SARING_THREADS") or 0)
+    n = wanted or min(torch.get_num_threads(), physical_cores())
+    if torch.get_num_threads() != n:
+        torch.set_num_threads(n)
+    if not _THREADS_SET:
+        _THREADS_SET = True
+        try:
+            torch.set_num_interop_threads(1)
+        except RuntimeError:  # parallel work already ran in this process: the pool is fixed
+            logger.debug("torch inter-op threads already fixed at %d", torch.get_num_interop_threads())
+    return n
 
 
 class RiskClassifier(nn.Module):
@@ -116,6 +224,15 @@ class Tokenized:
     def windows(self, texts: list[str]) -> list[list[list[int]]]:
         return [window_ids(ids, self.head, self.tail, self.max_length) for ids in self.ids(texts)]
 
+    def pad_numpy(self, batch: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+        width = max(len(x) for x in batch)
+        ids = np.full((len(batch), width), self.pad_id, dtype=np.int64)
+        mask = np.zeros((len(batch), width), dtype=np.int64)
+        for i, x in enumerate(batch):
+            ids[i, : len(x)] = x
+            mask[i, : len(x)] = 1
+        return ids, mask
+
     def pad(self, batch: list[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
         width = max(len(x) for x in batch)
         ids = torch.full((len(batch), width), self.pad_id, dtype=torch.long)
@@ -170,9 +287,147 @@ def load_network(md: ModelDir, n_labels: int, device: torch.device) -> tuple[Ris
     return net, tokenizer
 
 
+class Int8Unavailable(RuntimeError):
+    """The int8 copy cannot be built or did not match the fp32 network; the backend scores in fp32."""
+
+
+class OnnxInt8:
+    """The network as a dynamically quantised ONNX graph run by ONNX Runtime: `(ids, mask) -> logits`."""
+
+    def __init__(self, path: Path, threads: int) -> None:
+        import onnxruntime as ort
+
+        so = ort.SessionOptions()
+        so.intra_op_num_threads = threads
+        so.inter_op_num_threads = 1
+        so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        # Idle pool threads must not spin between batches: the same cores normalise, tokenise and run the
+        # TF-IDF member right after each forward pass.
+        so.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        self.path = path
+        self.session = ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
+
+    def __call__(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        return self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+
+
+def int8_cache_dir(weights_sha256: str) -> Path:
+    from model.paths import cache_dir
+
+    return cache_dir() / "int8" / weights_sha256[:32]
+
+
+class _DropMessage(logging.Filter):
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return self.text not in record.getMessage()
+
+
+def _export_int8(net: RiskClassifier, tok: Tokenized, folder: Path) -> Path:
+    """Export the fp32 network to ONNX and quantise its MatMuls dynamically (int8 weights per channel);
+    return the int8 file, named by its own sha256 prefix so concurrent builders never mix files."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f".build-{os.getpid()}-{time.monotonic_ns()}"
+    tmp.mkdir()
+    try:
+        ids, mask = tok.pad([w for ws in tok.windows(CHECK_TEXTS[:4]) for w in ws])
+        fp32 = tmp / "model.fp32.onnx"
+        with warnings.catch_warnings(), torch.inference_mode():
+            warnings.simplefilter("ignore")
+            torch.onnx.export(
+                net.cpu(), (ids, mask), str(fp32), input_names=["input_ids", "attention_mask"],
+                output_names=["logits"], opset_version=17, dynamo=False,
+                dynamic_axes={"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"},
+                              "logits": {0: "batch"}},
+            )
+        q = tmp / "model.int8.onnx"
+        hint = _DropMessage("pre-processing before quantization")  # onnxruntime's advice for static quantisation
+        logging.getLogger().addFilter(hint)
+        try:
+            quantize_dynamic(str(fp32), str(q), weight_type=QuantType.QInt8, per_channel=True,
+                             op_types_to_quantize=["MatMul"])
+        finally:
+            logging.getLogger().removeFilter(hint)
+        final = folder / f"model.int8.{file_sha256(q)[:16]}.onnx"
+        os.replace(q, final)
+        return final
+    finally:
+        for f in tmp.iterdir():
+            f.unlink()
+        tmp.rmdir()
+
+
+def load_int8(md: ModelDir, net: RiskClassifier, tok: Tokenized, threads: int) -> tuple[OnnxInt8, dict[str, Any]]:
+    """The cached int8 copy of `net` (built on first use), checked by sha256 and against the fp32 logits.
+
+    Raises Int8Unavailable (with the reason) when ONNX Runtime is missing or the copy disagrees."""
+    try:
+        import onnxruntime as ort
+    except ImportError as e:
+        raise Int8Unavailable("onnxruntime is not installed (pip install onnxruntime onnx)") from e
+    weights = verified_sha256(md.weights)
+    folder = int8_cache_dir(weights)
+    record_path = folder / "int8.json"
+    record: dict[str, Any] = {}
+    path: Path | None = None
+    try:
+        record = json.loads(record_path.read_text(encoding="utf-8"))
+        cand = folder / str(record["file"])
+        if (record.get("format") == INT8_FORMAT and record.get("weights_sha256") == weights
+                and record.get("onnxruntime") == ort.__version__ and cand.is_file()
+                and file_sha256(cand) == record.get("sha256")):
+            path = cand
+        else:
+            logger.info("the cached int8 model in %s is stale or altered; rebuilding it", folder)
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    if path is None:
+        t0 = time.perf_counter()
+        try:
+            path = _export_int8(net, tok, folder)
+            record = {"format": INT8_FORMAT, "file": path.name, "sha256": file_sha256(path),
+                      "weights_sha256": weights, "source": str(md.weights), "onnxruntime": ort.__version__,
+                      "torch": torch.__version__,
+                      "quantization": "dynamic, MatMul weights int8 per channel, activations uint8",
+                      "build_seconds": round(time.perf_counter() - t0, 1)}
+            tmp = folder / f".int8.json.{os.getpid()}"
+            tmp.write_text(json.dumps(record, indent=2), encoding="utf-8")
+            os.replace(tmp, record_path)
+        except Exception as e:  # a read-only cache, a missing `onnx` package, an exporter error
+            raise Int8Unavailable(f"building the int8 model in {folder} failed ({type(e).__name__}: {e})") from e
+        logger.info("built the int8 model %s in %.1f s (sha256 %s)", path, record["build_seconds"],
+                    record["sha256"][:16])
+    runner = OnnxInt8(path, threads)
+    check = compare_int8(net, runner, tok)
+    if check["max_prob_diff"] > INT8_MAX_PROB_DIFF or check["mean_prob_diff"] > INT8_MEAN_PROB_DIFF:
+        raise Int8Unavailable(f"the int8 model disagrees with fp32 on the check texts (max probability change "
+                              f"{check['max_prob_diff']:.3f} > {INT8_MAX_PROB_DIFF} or mean "
+                              f"{check['mean_prob_diff']:.4f} > {INT8_MEAN_PROB_DIFF})")
+    return runner, {**record, "check": check}
+
+
+def compare_int8(net: RiskClassifier, runner: OnnxInt8, tok: Tokenized) -> dict[str, float]:
+    """fp32 vs int8 on CHECK_TEXTS: the largest and mean change of any sigmoid output, and of any logit."""
+    batch = [w for ws in tok.windows(CHECK_TEXTS) for w in ws]
+    ids, mask = tok.pad_numpy(batch)
+    with torch.inference_mode():
+        ref = net(torch.from_numpy(ids), torch.from_numpy(mask)).float().numpy()
+    got = runner(ids, mask)
+    dp = np.abs(1 / (1 + np.exp(-ref)) - 1 / (1 + np.exp(-got)))
+    return {"max_prob_diff": round(float(dp.max()), 5), "mean_prob_diff": round(float(dp.mean()), 6),
+            "max_logit_diff": round(float(np.abs(ref - got).max()), 5), "n_texts": len(CHECK_TEXTS)}
+
+
 class TransformerBackend:
-    """Raw logits for normalised texts: length-sorted batches, overlapping windows for long texts (the
-    highest window logit per label wins), torch.inference_mode()."""
+    """Raw logits for normalised texts: one tokenizer call per batch, length-sorted batches capped by rows
+    and by padded tokens, overlapping windows for long texts (the highest window logit per label wins), in
+    fp32 (torch, inference_mode) or int8 (ONNX Runtime, see the module docstring)."""
 
     def __init__(
         self,
@@ -183,6 +438,8 @@ class TransformerBackend:
         prefix: str,
         device: torch.device,
         batch_size: int = 32,
+        int8: OnnxInt8 | None = None,
+        max_batch_tokens: int = 2048,
     ) -> None:
         self.net = net
         self.tok = Tokenized(tokenizer, prefix, max_length)
@@ -190,34 +447,67 @@ class TransformerBackend:
         self.max_length = max_length
         self.device = device
         self.batch_size = batch_size
+        self.max_batch_tokens = max_batch_tokens
+        self.int8 = int8
+        self.int8_info: dict[str, Any] = {}
+
+    @property
+    def precision(self) -> str:
+        return "int8" if self.int8 is not None else "fp32"
 
     @classmethod
-    def load(cls, md: ModelDir, device: str | None = None) -> TransformerBackend:
+    def load(cls, md: ModelDir, device: str | None = None, precision: str | None = None) -> TransformerBackend:
         info = md.info()
         dev = pick_device(device)
+        wanted = resolve_precision(precision)
+        threads = configure_threads() if dev.type == "cpu" else torch.get_num_threads()
         labels = list(info["labels"])
         net, tokenizer = load_network(md, len(labels), dev)
-        return cls(
-            net,
-            tokenizer,
-            labels,
-            int(info["max_length"]),
-            info.get("text_prefix", ""),
-            dev,
-            int(info.get("batch_size", 32)),
-        )
+        backend = cls(net, tokenizer, labels, int(info["max_length"]), info.get("text_prefix", ""), dev,
+                      int(info.get("batch_size", 32)))
+        if wanted == "int8" and dev.type != "cpu":
+            logger.info("int8 is a CPU path; scoring in fp32 on %s", dev)
+        elif wanted == "int8":
+            try:
+                backend.int8, backend.int8_info = load_int8(md, net, backend.tok, threads)
+                logger.info("%s: int8 (ONNX Runtime, %d threads), check against fp32: %s", md.path, threads,
+                            backend.int8_info["check"])
+            except Int8Unavailable as e:
+                logger.warning("%s: %s; scoring in fp32", md.path, e)
+        return backend
+
+    def batches(self, lengths: list[int]) -> list[list[int]]:
+        """Indices into `lengths`, shortest first, cut into batches of at most `batch_size` rows and
+        `max_batch_tokens` padded tokens (length buckets: a long window never pads a batch of short ones)."""
+        order = sorted(range(len(lengths)), key=lengths.__getitem__)
+        out: list[list[int]] = []
+        cur: list[int] = []
+        for k in order:
+            if cur and (len(cur) >= self.batch_size or (len(cur) + 1) * lengths[k] > self.max_batch_tokens):
+                out.append(cur)
+                cur = []
+            cur.append(k)
+        if cur:
+            out.append(cur)
+        return out
+
+    def forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        if self.int8 is not None:
+            return self.int8(ids, mask)
+        with torch.inference_mode():
+            t_ids, t_mask = torch.from_numpy(ids).to(self.device), torch.from_numpy(mask).to(self.device)
+            return self.net(t_ids, t_mask).float().cpu().numpy()
 
     def logits(self, texts: list[str]) -> tuple[np.ndarray, list[int]]:
-        windows = self.tok.windows(texts)
-        flat = [(i, w) for i, ws in enumerate(windows) for w in ws]
-        order = sorted(range(len(flat)), key=lambda k: len(flat[k][1]))
+        windows = self.tok.windows(texts)  # one tokenizer call for the whole batch
+        flat = [w for ws in windows for w in ws]
+        owner = np.repeat(np.arange(len(texts)), [len(ws) for ws in windows])
         out = np.empty((len(flat), len(self.labels)), dtype=np.float32)
-        with torch.inference_mode():
-            for s in range(0, len(order), self.batch_size):
-                idx = order[s : s + self.batch_size]
-                ids, mask = self.tok.pad([flat[k][1] for k in idx])
-                out[idx] = self.net(ids.to(self.device), mask.to(self.device)).float().cpu().numpy()
+        for idx in self.batches([len(w) for w in flat]):
+            ids, mask = self.tok.pad_numpy([flat[k] for k in idx])
+            out[idx] = self.forward(ids, mask)
+        if len(flat) == len(texts):  # no text was windowed: rows are texts
+            return out, [1] * len(texts)
         result = np.full((len(texts), len(self.labels)), -np.inf, dtype=np.float32)
-        for k, (i, _) in enumerate(flat):
-            result[i] = np.maximum(result[i], out[k])
+        np.maximum.at(result, owner, out)
         return result, [len(ws) for ws in windows]

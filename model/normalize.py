@@ -135,8 +135,6 @@ class Normalizer:
                 found.append(tok)
         return found
 
-    def has_slang(self, text: str) -> bool:
-        return bool(self.slang_words(text))
 
     def __call__(self, texts: Iterable[str]) -> list[str]:
         return [self.normalize(t) for t in texts]

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from model.normalize import Normalizer
-    from model.scorer import Warning
+    from model.scorer import ScoreWarning
 
 # Function words that carry no claim on their own; runs made only of these are not "repeated content".
 STOPWORDS = frozenset(
@@ -57,8 +57,9 @@ def shared_runs(reply_tokens: list[str], parent_tokens: list[str], min_run: int 
     return runs
 
 
-def reply_warnings(reply: str, parent: str, parent_flags: dict[str, bool], normalizer: Normalizer) -> list[Warning]:
-    from model.scorer import Warning
+def reply_warnings(reply: str, parent: str, parent_flags: dict[str, bool], normalizer: Normalizer
+                   ) -> list[ScoreWarning]:
+    from model.scorer import ScoreWarning
 
     risky = [r for r, f in parent_flags.items() if f]
     if not risky:
@@ -69,7 +70,7 @@ def reply_warnings(reply: str, parent: str, parent_flags: dict[str, bool], norma
     words = [" ".join(r) for r in runs]
     quoted = "; ".join(f'"{w}"' for w in words[:3])
     return [
-        Warning(
+        ScoreWarning(
             "REPEATS_RISKY_PARENT",
             f"the post this reply answers was flagged for {', '.join(risky)}, and the reply repeats its words "
             f"{quoted}. Repeating a hoax or an insult spreads it further, even inside a correction: state "

@@ -41,7 +41,7 @@ class Backend(Protocol):
 
 
 @dataclass
-class Warning:
+class ScoreWarning:
     code: str
     message: str
     risk: str | None = None
@@ -63,7 +63,7 @@ class ScoredText:
     decisions: dict[str, str]
     decision: str
     aux_scores: dict[str, float] = field(default_factory=dict)
-    warnings: list[Warning] = field(default_factory=list)
+    warnings: list[ScoreWarning] = field(default_factory=list)
     windows: int = 1
 
 
@@ -75,24 +75,32 @@ def decide(scores: dict[str, float], thresholds: dict[str, Threshold]) -> tuple[
     return flags, decisions, overall
 
 
-def _load_backend(md: ModelDir, kind: str, device: str | None) -> Backend:
+def _load_backend(md: ModelDir, kind: str, device: str | None, precision: str | None = None) -> Backend:
     if kind == "transformer":
         from model.network import TransformerBackend
 
-        return TransformerBackend.load(md, device=device)
+        return TransformerBackend.load(md, device=device, precision=precision)
     if kind == "ensemble":
         from model.ensemble import EnsembleBackend
 
-        return EnsembleBackend.load(md, device=device)
+        return EnsembleBackend.load(md, device=device, precision=precision)
     from model.baseline import BaselineBackend
 
     return BaselineBackend.load(md)
 
 
 class Scorer:
-    """A loaded model directory. Thread-compatible for reads; load once, score many times."""
+    """A loaded model directory. Thread-compatible for reads; load once, score many times.
 
-    def __init__(self, path: str | Path, device: str | None = None) -> None:
+    `precision` (int8 or fp32; default $SARING_PRECISION, else int8) applies to the transformer: int8 is
+    used only when its copy of the network is verified against fp32 on load (else fp32, with a warning);
+    `self.precision` says what actually runs.
+    """
+
+    def __init__(self, path: str | Path, device: str | None = None, precision: str | None = None) -> None:
+        from model.network import resolve_precision
+
+        self.requested_precision = resolve_precision(precision)
         self.dir = ModelDir(path)
         self.info: dict[str, Any] = self.dir.check()
         self.kind: str = self.info["kind"]
@@ -100,7 +108,7 @@ class Scorer:
         self.version: str = self.info["version"]
         self.normalizer = Normalizer.from_json(self.dir.normalizer)
         try:
-            self.backend: Backend = _load_backend(self.dir, self.kind, device)
+            self.backend: Backend = _load_backend(self.dir, self.kind, device, self.requested_precision)
         except ModelDirError:
             raise
         except Exception as e:
@@ -119,7 +127,13 @@ class Scorer:
         # Read once here: the model card is served on every GET /v1/model.
         self.manifest: dict[str, Any] = self.dir.read_json(MANIFEST_JSON, default={})
         self.max_length = self.backend.max_length
-        logger.info("loaded %s model %s (%s) from %s", self.kind, self.name, self.version, self.dir.path)
+        logger.info("loaded %s model %s (%s) from %s, %s", self.kind, self.name, self.version, self.dir.path,
+                    self.precision)
+
+    @property
+    def precision(self) -> str:
+        """What the transformer runs in: int8 or fp32 ("fp32" for a model without one: nothing is quantised)."""
+        return str(getattr(self.backend, "precision", "fp32"))
 
     # ---------------------------------------------------------------------------------------------
     def normalize(self, texts: list[str]) -> list[str]:
@@ -173,13 +187,13 @@ class Scorer:
             scores = {r: float(row[self.labels.index(r)]) for r in RISKS}
             aux = {n: float(row[j]) for j, n in enumerate(self.labels) if n not in RISKS}
             flags, decisions, overall = decide(scores, th)
-            warns: list[Warning] = []
+            warns: list[ScoreWarning] = []
             n_words = len(normed[i].split())
             if n_words < MIN_WORDS:
-                warns.append(Warning("TEXT_TOO_SHORT", f"only {n_words} word(s): too little to judge; scores "
+                warns.append(ScoreWarning("TEXT_TOO_SHORT", f"only {n_words} word(s): too little to judge; scores "
                                      "are unreliable and should not drive a decision on their own"))
             if windows[i] > 1:
-                warns.append(Warning("LONG_TEXT_WINDOWED", f"longer than {self.max_length} tokens: scored in "
+                warns.append(ScoreWarning("LONG_TEXT_WINDOWED", f"longer than {self.max_length} tokens: scored in "
                                      f"{windows[i]} overlapping windows, each risk taking the highest window"))
             results.append(ScoredText(scores, flags, decisions, overall, aux, warns, windows[i]))
         if parent_idx:
@@ -214,10 +228,3 @@ class Scorer:
             "library_versions": self.info.get("library_versions"),
             "git_commit": self.info.get("git_commit"),
         }
-
-
-def load_scorer(path: str | Path | None = None, device: str | None = None) -> Scorer:
-    """Load a model directory: `path`, else $SARING_MODEL_DIR, else models/default."""
-    from model.paths import default_model_dir
-
-    return Scorer(path or default_model_dir(), device=device)

@@ -51,6 +51,8 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Interface; beyond 127.0.0.1 API keys are required.")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default 8000).")] = None,
     workers: Annotated[int, typer.Option(min=1, help="Server processes.")] = 1,
+    precision: Annotated[str | None, typer.Option(help="Transformer inference: int8 (default; used when verified "
+                                                  "against fp32) or fp32 (default: $SARING_PRECISION).")] = None,
 ) -> None:
     """Serve the model over HTTP: POST /v1/score, /docs, /readyz, /metrics."""
     import uvicorn
@@ -65,6 +67,8 @@ def serve(
         overrides["host"] = host
     if port is not None:
         overrides["port"] = port
+    if precision is not None:
+        overrides["precision"] = precision
     try:
         settings = Settings(**overrides)  # type: ignore[arg-type]
     except (ValidationError, SettingsError) as e:
@@ -88,6 +92,7 @@ def serve(
     os.environ["SARING_MODEL_DIR"] = str(settings.model_dir)
     os.environ["SARING_HOST"] = settings.host
     os.environ["SARING_PORT"] = str(settings.port)
+    os.environ["SARING_PRECISION"] = settings.precision  # read by every Scorer the workers load
     uvicorn.run(
         "serving.app:create_app_from_env",
         factory=True,

@@ -218,6 +218,17 @@ class ErrorResponse(BaseModel):
     error: ErrorDetail
 
 
+# The error responses documented on the scoring, model and feedback routes.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorResponse, "description": "TEXT_EMPTY, TEXT_TOO_LONG, TOO_MANY_ITEMS, INVALID_REQUEST"},
+    401: {"model": ErrorResponse, "description": "UNAUTHORIZED: missing or invalid API key"},
+    413: {"model": ErrorResponse, "description": "INVALID_REQUEST: body above the size limit"},
+    422: {"model": ErrorResponse, "description": "INVALID_REQUEST: the body does not match the schema"},
+    429: {"model": ErrorResponse, "description": "RATE_LIMITED (see the Retry-After header)"},
+    503: {"model": ErrorResponse, "description": "NOT_READY: the model is loading (see Retry-After)"},
+}
+
+
 class ReloadRequest(StrictModel):
     model_dir: Annotated[str, Field(max_length=4096)] | None = Field(
         None, description="Directory to load; default: the configured SARING_MODEL_DIR.")

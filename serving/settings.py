@@ -13,7 +13,16 @@ import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    RootModel,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from model.labels import RISKS
@@ -22,6 +31,74 @@ from model.paths import data_dir, default_model_dir
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _CHANNEL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 DEFAULT_POLICY = "default"
+
+
+def _channel_name(name: str) -> str:
+    if name == DEFAULT_POLICY or not _CHANNEL_NAME.match(name):
+        raise ValueError(f"channel name {name!r} is not allowed; use 1-64 letters, digits, '_', '-', '.' and not "
+                         f"'{DEFAULT_POLICY}' (the model's own thresholds)")
+    return name
+
+
+def _risk(name: str) -> str:
+    if name not in RISKS:
+        raise ValueError(f"unknown risk {name!r}; expected one of {list(RISKS)}")
+    return name
+
+
+class RiskOverride(BaseModel):
+    """One risk's thresholds in a channel policy: flag (review) and/or block, each in [0, 1], flag <= block.
+    A threshold not given keeps the model's."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    flag: float | None = Field(None, ge=0.0, le=1.0)
+    block: float | None = Field(None, ge=0.0, le=1.0)
+
+    @model_validator(mode="after")
+    def _flag_not_above_block(self) -> RiskOverride:
+        if self.flag is not None and self.block is not None and self.flag > self.block:
+            raise ValueError(f"flag {self.flag} is above block {self.block}; flag (review) must not exceed block")
+        return self
+
+    def overrides(self) -> dict[str, float]:
+        """The thresholds this override sets."""
+        return self.model_dump(exclude_none=True)
+
+
+ChannelName = Annotated[str, AfterValidator(_channel_name)]
+RiskName = Annotated[str, AfterValidator(_risk)]
+
+
+class ChannelPolicies(RootModel[dict[ChannelName, dict[RiskName, RiskOverride]]]):
+    """Every channel policy, by channel name: per risk, the thresholds that replace the model's."""
+
+    @classmethod
+    def check(cls, policies: Any) -> ChannelPolicies:
+        """Validate; raise ValueError listing every problem of every channel at once."""
+        try:
+            return cls.model_validate(policies)
+        except ValidationError as e:
+            problems = [_policy_problem(err) for err in e.errors()]
+            listed = "\n  - ".join(problems)
+            raise ValueError(f"{len(problems)} problem(s) in the channel policies:\n  - {listed}\nFix: "
+                             'give JSON like {"pengaduan": {"slander": {"flag": 0.8, "block": 0.97}}}') from None
+
+
+def _policy_problem(err: Any) -> str:
+    """One pydantic error of ChannelPolicies as 'channel 'x', risk.key: what was expected, what was found'."""
+    loc = [str(p) for p in err["loc"] if p != "[key]"]
+    where = f"channel {loc[0]!r}" if loc else "channel policies"
+    if len(loc) > 1:
+        where += f", {'.'.join(loc[1:])}"
+    kind = err["type"]
+    if kind == "value_error":
+        return f"{where}: {err['ctx']['error']}"
+    if kind == "extra_forbidden":
+        return f"{where}: unknown keys {[loc[-1]]}; expected 'flag' and/or 'block'"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        return f"{where} = {err['input']}; expected a value in [0, 1]"
+    return f"{where}: {err['msg']}, found {err['input']!r}"
 
 
 def default_data_dir() -> Path:
@@ -101,6 +178,9 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     batch_max_size: int = Field(64, ge=1, description="Most texts in one forward pass.")
     batch_max_wait_ms: float = Field(2.0, ge=0, le=1000, description="How long a batch waits to fill.")
+    precision: Literal["int8", "fp32"] = Field(
+        "int8", description="Transformer inference: int8 (ONNX Runtime, used when verified against fp32 on "
+        "load, else fp32 with a warning) or fp32.")
     graceful_timeout_s: float = Field(30.0, ge=0)
 
     # -- validators --------------------------------------------------------------------------------
@@ -127,33 +207,17 @@ class Settings(BaseSettings):
     def _parse_origins(cls, v: Any) -> Any:
         return _split_list(v)
 
-    @field_validator("log_level", mode="before")
+    @field_validator("log_level", "precision", mode="before")
     @classmethod
-    def _upper(cls, v: Any) -> Any:
-        return v.upper() if isinstance(v, str) else v
+    def _upper(cls, v: Any, info: Any) -> Any:
+        if not isinstance(v, str):
+            return v
+        return v.upper() if info.field_name == "log_level" else v.strip().lower()
 
     @field_validator("channel_policies")
     @classmethod
     def _check_policies(cls, v: dict[str, dict[str, dict[str, float]]]) -> dict[str, dict[str, dict[str, float]]]:
-        for name, risks in v.items():
-            if name == DEFAULT_POLICY or not _CHANNEL_NAME.match(name):
-                raise ValueError(
-                    f"channel name {name!r} is not allowed; use 1-64 letters, digits, '_', '-', '.' and not "
-                    f"'{DEFAULT_POLICY}' (the model's own thresholds)"
-                )
-            for risk, th in risks.items():
-                if risk not in RISKS:
-                    raise ValueError(f"channel {name!r}: unknown risk {risk!r}; expected one of {list(RISKS)}")
-                unknown = set(th) - {"flag", "block"}
-                if unknown:
-                    raise ValueError(f"channel {name!r}, risk {risk!r}: unknown keys {sorted(unknown)}; "
-                                     "expected 'flag' and/or 'block'")
-                for key, val in th.items():
-                    if not 0.0 <= float(val) <= 1.0:
-                        raise ValueError(f"channel {name!r}, {risk}.{key} = {val}; expected a value in [0, 1]")
-                if "flag" in th and "block" in th and th["flag"] > th["block"]:
-                    raise ValueError(f"channel {name!r}, {risk}: flag {th['flag']} is above block {th['block']}; "
-                                     "flag (review) must not exceed block")
+        ChannelPolicies.check(v)  # every problem of every channel in one error
         return v
 
     @model_validator(mode="after")

@@ -76,10 +76,6 @@ scored_items_table = Table(
 EXPORT_FORMATS = ("csv", "jsonl")
 
 
-class StoreError(RuntimeError):
-    """The database cannot be reached or written."""
-
-
 class Store:
     def __init__(self, url: str) -> None:
         self.url = url

@@ -9,6 +9,11 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
+# Rebuildable files the tests make (the int8 copies of tiny models) go to a throw-away folder, not ~/.cache.
+if "SARING_CACHE_DIR" not in os.environ:
+    import tempfile
+
+    os.environ["SARING_CACHE_DIR"] = tempfile.mkdtemp(prefix="saring-test-cache-")
 
 
 @pytest.fixture(scope="session")

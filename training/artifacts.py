@@ -14,7 +14,6 @@ from typing import Any
 
 import numpy as np
 
-from eval.metrics import nanmean, risk_metrics
 from model.calibration import (
     Platt,
     Threshold,
@@ -24,6 +23,7 @@ from model.calibration import (
     thresholds_to_json,
 )
 from model.labels import RISKS
+from model.metrics import macro, risk_metrics
 from model.modeldir import (
     CALIBRATION_JSON,
     FORMAT_VERSION,
@@ -88,7 +88,7 @@ def split_metrics(labels: list[str], probs: np.ndarray, y: np.ndarray, th: dict[
             continue
         aux[n] = risk_metrics(probs[:, j], y[:, j], 0.5)
     return {
-        "macro_f1": nanmean([per_risk[r]["f1"] for r in RISKS if per_risk[r]["n"]]),
+        "macro_f1": macro(per_risk, "f1", RISKS),
         "risks": per_risk,
         "aux_at_0.5": aux,
     }

@@ -32,9 +32,9 @@ from typing import Annotated, Any
 import numpy as np
 import typer
 
-from eval.metrics import average_precision, precision_recall_f1, roc_auc
 from model.calibration import choose_threshold
 from model.examples import Example
+from model.metrics import average_precision, precision_recall_f1, roc_auc
 from model.normalize import Normalizer
 
 logger = logging.getLogger(__name__)
@@ -472,3 +472,9 @@ def loso(kind: KindOpt = "baseline", recipe: RecipeOpt = "default", set_: SetOpt
                           f"{ref.get('f1_at_flag', float('nan')):.3f}", f"{m['f1_at_flag']:.3f}")
     Console().print(table)
     _write(result, out)
+
+
+# `saring benchmark speed`: inference speed, naive loop vs fp32 vs int8 (training/speed.py).
+from training.speed import speed_command  # noqa: E402
+
+app.command("speed")(speed_command)

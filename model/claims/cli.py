@@ -67,7 +67,7 @@ def _normalizer() -> Normalizer | None:
         from model.catalogue import load_slang
 
         return load_slang()
-    except Exception as e:  # noqa: BLE001 - any failure falls back to the built-in abbreviations
+    except Exception as e:
         logger.info("catalogue slang table unavailable (%s); using saring's built-in chat abbreviations", e)
         return None
     finally:

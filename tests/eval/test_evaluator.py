@@ -5,8 +5,8 @@ import math
 import numpy as np
 import pytest
 
-from eval.evaluator import RiskEvaluator, precision_at_recall, recall_at_precision
-from eval.metrics import risk_metrics
+from eval.evaluator import RiskEvaluator
+from eval.metrics import masked, precision_at_recall, recall_at_precision, risk_metrics
 from model.scorer import Scorer
 from tests.eval.helpers import TableModel, ex, noisy_data
 
@@ -63,14 +63,19 @@ def test_evaluate_full_contents() -> None:
     assert again["risks"]["hoax"]["ci"] == full["risks"]["hoax"]["ci"]
 
 
-def test_threshold_queries_from_a_result() -> None:
+def test_threshold_queries_on_scores() -> None:
+    from model.examples import label_matrix
+    from model.labels import RISKS
+
     examples, scores = noisy_data(150, seed=2)
-    full = RiskEvaluator(examples, bootstrap=0).evaluate_full(TableModel(scores))
-    a = recall_at_precision(full, "slander", 0.8)
+    j = RISKS.index("slander")
+    table = np.array([scores[e.text] for e in examples])
+    p, y = masked(table[:, j], label_matrix(examples, RISKS)[:, j])
+    a = recall_at_precision(p, y, 0.8)
     assert a is not None and a["precision"] >= 0.8
-    b = precision_at_recall(full, "slander", 0.9)
+    b = precision_at_recall(p, y, 0.9)
     assert b is not None and b["recall"] >= 0.9
-    assert recall_at_precision(full, "slander", 1.5) is None
+    assert recall_at_precision(p, y, 1.5) is None
 
 
 def test_tiny_model_matches_direct_metrics(tiny_baseline_dir) -> None:

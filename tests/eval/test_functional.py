@@ -5,8 +5,7 @@ from collections import Counter
 import pytest
 
 from eval.functional import CAPABILITIES, CaseError, load_cases, parse_case, run_functional
-from model.scorer import ScoredText, Scorer
-from model.scorer import Warning as ScoreWarning
+from model.scorer import ScoredText, Scorer, ScoreWarning
 from tests.eval.helpers import TableModel
 
 

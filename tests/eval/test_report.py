@@ -109,3 +109,24 @@ def test_split_check_warns_when_the_split_differs() -> None:
     warning = split_check(m, {"training_data": {**m, "inputs": [{"file": "a.csv", "sha256": "y"}]}})
     assert warning is not None and "inputs" in warning and "overlap" in warning
     assert split_check(None, {"training_data": m}) is None  # labelled files: nothing to compare
+
+
+def test_texts_from_the_data_are_escaped_in_the_html(report_dir: Path) -> None:
+    """A text quoted in an error case or a failing functional case is shown as text, never run as markup."""
+    from eval.report import report_html
+
+    rep = json.loads((report_dir / "report.json").read_text(encoding="utf-8"))
+    attack = "<script>alert('x')</script> dasar <b>maling</b> & penipu"
+    errors = next(iter(rep["errors"].values()))
+    risk = next(r for r in errors if errors[r]["false_positives"] or errors[r]["false_negatives"])
+    kind = "false_positives" if errors[risk]["false_positives"] else "false_negatives"
+    errors[risk][kind][0]["text"] = attack
+    failing = next(c for c in rep["models"][0]["functional"]["cases"] if not c["passed"])
+    failing["text"] = attack
+    failing["parent"] = "<script>parent()</script>"
+    page = report_html(rep)
+    assert "<script>" not in page and "<b>maling</b>" not in page
+    escaped = "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; dasar &lt;b&gt;maling&lt;/b&gt; &amp; penipu"
+    assert page.count(escaped) == 2
+    assert "reply to: &lt;script&gt;parent()&lt;/script&gt;" in page
+    assert page.count("data:image/png;base64,") >= 8  # the figures survive a report read back from report.json

@@ -229,8 +229,9 @@ def test_conflicting_records_with_one_id_are_refused(tmp_path: Path) -> None:
 def test_file_level_errors_say_how_to_fix(tmp_path: Path) -> None:
     f = tmp_path / "lines.json"
     f.write_text(json.dumps(VAKSIN) + "\n" + json.dumps(SIRSAK) + "\n", encoding="utf-8")
+    assert len(parse_claim_file(f)[0]) == 2  # .json holds JSON lines or one document (model.readers)
     with pytest.raises(DataError, match="--format jsonl"):
-        parse_claim_file(f)
+        parse_claim_file(f, "json")
     assert len(parse_claim_file(f, "jsonl")[0]) == 2
     with pytest.raises(DataError, match="--format"):
         parse_claim_file(tmp_path / "claims.xml")
@@ -513,3 +514,49 @@ def test_e5_matching_reaches_its_reported_precision() -> None:
     res = calibrate(default_embedder(), groups)
     test = res["results"]["combined"]["test"]
     assert test["precision"] >= 0.8 and test["recall"] >= 0.8
+
+
+def test_store_written_before_sqlalchemy_still_opens(tmp_path: Path) -> None:
+    """A claim store file written with the raw-sqlite3 schema (saring before the SQLAlchemy store) opens, reads
+    and takes writes; a new store has the same tables and columns."""
+    import sqlite3
+
+    path = tmp_path / "old.sqlite"
+    con = sqlite3.connect(path)
+    con.executescript("""
+    CREATE TABLE IF NOT EXISTS claims (
+        id TEXT PRIMARY KEY, claim TEXT NOT NULL, rating TEXT NOT NULL,
+        verdict TEXT NOT NULL CHECK (verdict IN ('false', 'misleading', 'true', 'unproven')),
+        publisher TEXT NOT NULL, url TEXT, date TEXT, language TEXT, source TEXT NOT NULL DEFAULT '',
+        meta TEXT NOT NULL DEFAULT '{}', added_at TEXT NOT NULL, updated_at TEXT NOT NULL, embedding BLOB,
+        embed_key TEXT);
+    CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    INSERT INTO meta VALUES ('schema_version', '1'), ('generation', '3');
+    INSERT INTO claims VALUES ('old-1', 'Vaksin mengandung chip pelacak', 'SALAH', 'false', 'Mafindo', NULL,
+        '2021-05-01', 'id', 'import:old.json', '{}', '2021-05-02T00:00:00Z', '2021-05-02T00:00:00Z', NULL, NULL);
+    """)
+    con.commit()
+    con.close()
+
+    store = ClaimStore(path)
+    assert store.generation() == 3 and store.count() == 1
+    assert store.get("old-1").claim == "Vaksin mengandung chip pelacak"
+    idx = ClaimIndex(store, None)
+    assert idx.match(["katanya vaksin mengandung chip pelacak"])[0][0]["claim_id"] == "old-1"
+    report = idx.import_records([{**SIRSAK, "id": "new-1"}])
+    assert report.added == 1 and store.generation() == 4 and len(idx) == 2
+    assert idx.remove(["old-1"]) == 1 and store.generation() == 5
+
+    def columns(db: Path) -> dict[str, list[tuple]]:
+        c = sqlite3.connect(db)
+        try:
+            return {t: [r[1:] for r in c.execute(f"PRAGMA table_info({t})")] for t in ("claims", "meta")}
+        finally:
+            c.close()
+
+    ClaimStore(tmp_path / "new.sqlite")
+    assert columns(tmp_path / "new.sqlite") == columns(path)
+    with pytest.raises(Exception, match="CHECK constraint"):
+        c = sqlite3.connect(tmp_path / "new.sqlite")
+        c.execute("INSERT INTO claims (id, claim, rating, verdict, publisher, added_at, updated_at) "
+                  "VALUES ('x', 'a b', 'r', 'maybe', 'p', 't', 't')")

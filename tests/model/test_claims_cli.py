@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from model.claims_cli import app
+from model.claims.cli import app
 
 runner = CliRunner()
 

@@ -178,7 +178,7 @@ def test_the_paraphrase_set_covers_the_registers() -> None:
 def test_colloquial_rewordings_match_with_e5(tmp_path: Path) -> None:
     """The issue's case with the served set-up: e5, the calibrated defaults and the catalogue slang table."""
     from model.claims import default_embedder
-    from model.claims_cli import _normalizer
+    from model.claims.cli import _normalizer
 
     feed = tmp_path / "feed.jsonld"
     feed.write_text(json.dumps(FEED, ensure_ascii=False), encoding="utf-8")

@@ -92,3 +92,44 @@ def test_parquet(tmp_path: Path) -> None:
         ("damai", {"incitement": None, "slander": 0}),
     ]
     assert [b.row for b in res.bad_rows] == [2]
+
+
+# -- one table of suffixes (model.readers) --------------------------------------------------------------
+def test_suffix_table_is_the_same_for_every_reader(tmp_path: Path) -> None:
+    import gzip
+
+    from model.claims import parse_claim_file
+    from model.readers import SUFFIXES, format_of
+
+    assert format_of("a.json") == format_of("a.jsonl") == format_of("a.ndjson") == ("jsonl", False)
+    assert format_of("a.jsonl.gz") == format_of("a.json.gz") == ("jsonl", True)
+    assert format_of("a.csv.gz") == ("csv", True) and format_of("a.parquet.gz") is None
+    assert format_of("a.xml") is None and set(SUFFIXES.values()) == {"csv", "tsv", "jsonl", "parquet"}
+
+    rows = [{"text": "bupati itu maling", "slander": 1}, {"text": "selamat pagi", "slander": 0}]
+    lines = "".join(json.dumps(r) + "\n" for r in rows)
+    document = json.dumps(rows, indent=2)
+    (tmp_path / "lines.json").write_text(lines, encoding="utf-8")
+    (tmp_path / "doc.json").write_text(document, encoding="utf-8")
+    (tmp_path / "lines.jsonl.gz").write_bytes(gzip.compress(lines.encode("utf-8")))
+    for name in ("lines.json", "doc.json", "lines.jsonl.gz"):
+        res = read_labelled_file(tmp_path / name)
+        assert [e.text for e in res.examples] == ["bupati itu maling", "selamat pagi"], name
+
+    claims = [{"claim": "Vaksin mengandung chip pelacak", "rating": "SALAH", "publisher": "Mafindo"},
+              {"claim": "Air kelapa menyembuhkan covid", "rating": "Hoaks", "publisher": "Kompas"}]
+    claim_lines = "".join(json.dumps(c) + "\n" for c in claims)
+    (tmp_path / "claims.json").write_text(claim_lines, encoding="utf-8")
+    (tmp_path / "claims_doc.json").write_text(json.dumps(claims, indent=2), encoding="utf-8")
+    (tmp_path / "claims.jsonl.gz").write_bytes(gzip.compress(claim_lines.encode("utf-8")))
+    for name in ("claims.json", "claims_doc.json", "claims.jsonl.gz"):
+        good, bad, _ = parse_claim_file(tmp_path / name)
+        assert [c.claim for c in good] == [c["claim"] for c in claims] and not bad, name
+
+
+def test_unknown_suffix_names_the_table(tmp_path: Path) -> None:
+    f = tmp_path / "data.xml"
+    f.write_text("<x/>", encoding="utf-8")
+    with pytest.raises(DataError, match=r"\.jsonl") as e:
+        read_labelled_file(f)
+    assert "data.xml" in str(e.value) and "Fix:" in str(e.value)

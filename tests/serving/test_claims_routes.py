@@ -9,8 +9,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from model.claims import ClaimIndex
-from serving.claims_routes import MAX_CLAIMS_PER_REQUEST, router
 from serving.errors import install_error_handlers
+from serving.routes.claims import MAX_CLAIMS_PER_REQUEST, router
 from tests.model.test_claims import SIRSAK, TELUR, TEST_PARAMS, VAKSIN, NgramEmbedder
 
 # The API takes flat records with a verdict (ClaimReview feeds and rating texts go through `saring claims import`).
@@ -102,7 +102,7 @@ def test_input_errors(client: TestClient) -> None:
     assert res.status_code == 422 and res.json()["error"]["code"] == "INVALID_REQUEST"
 
 
-def test_matches_appear_in_score_results(make_client, index: ClaimIndex) -> None:  # noqa: ANN001
+def test_matches_appear_in_score_results(make_client, index: ClaimIndex) -> None:
     """The API attaches the store as app.state.claims; /v1/score then carries each text's matches."""
     index.import_records([VAKSIN, SIRSAK, TELUR])
     client = make_client(claims=index)
@@ -118,7 +118,7 @@ def test_matches_appear_in_score_results(make_client, index: ClaimIndex) -> None
     assert client.get("/v1/claims/search", params={"q": "telur plastik palsu"}).status_code == 200
 
 
-def test_confirmed_hoax_feedback_becomes_a_claim(make_client, index: ClaimIndex) -> None:  # noqa: ANN001
+def test_confirmed_hoax_feedback_becomes_a_claim(make_client, index: ClaimIndex) -> None:
     """The feedback loop: a reviewer confirms a hoax once; its rewordings are matched afterwards."""
     client = make_client(claims=index)
     text = "Pemerintah bagikan kuota internet gratis 100 GB, klik link dan isi nomor KTP sekarang"

@@ -9,8 +9,8 @@ import time
 from typer.testing import CliRunner
 
 from model.claims import ClaimIndex, default_claims_db
-from model.claims_cli import app as claims_cli
-from serving.app import claims_path
+from model.claims.cli import app as claims_cli
+from serving.deps import claims_path
 from tests.serving.conftest import NEUTRAL
 
 SIRSAK = {"claim": "Air rebusan daun sirsak menyembuhkan kanker dalam dua minggu", "rating": "HOAKS",

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from serving.console import COOKIE, highlight, upload_name
+from serving.routes.console import COOKIE, highlight, upload_name
 from serving.store import Store, scored_items_table
 from tests.model.test_claims import SIRSAK, VAKSIN
 from tests.serving.conftest import API_KEY, INCITE, INSULT, NEUTRAL, sha

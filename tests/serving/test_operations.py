@@ -12,8 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from model.scorer import Scorer
-from serving.app import _sighup
 from serving.batcher import BatcherClosed, MicroBatcher
+from serving.lifespan import sighup
 from tests.serving.conftest import ADMIN_KEY, INSULT, NEUTRAL, assert_error, sha
 
 
@@ -198,10 +198,10 @@ def test_sighup_reloads_the_configured_directory(make_client, make_settings, tin
     info = json.loads((live / "saring_model.json").read_text())
     info["version"] = "v2"
     (live / "saring_model.json").write_text(json.dumps(info))
-    c.portal.call(_sighup, c.app)
+    c.portal.call(sighup, c.app)
     assert c.get("/readyz").json()["model"]["version"] == "v2"
     shutil.rmtree(live)  # a failed SIGHUP reload leaves v2 serving
-    c.portal.call(_sighup, c.app)
+    c.portal.call(sighup, c.app)
     assert c.get("/readyz").json()["model"]["version"] == "v2"
 
 

@@ -31,7 +31,7 @@ def api_schema(tiny_baseline_dir: Path, tmp_path_factory: pytest.TempPathFactory
     yield schemathesis.openapi.from_asgi("/openapi.json", app)
 
 
-def test_api_contract(api_schema) -> None:  # noqa: ANN001
+def test_api_contract(api_schema) -> None:
     ran = []
     for result in api_schema.get_all_operations():
         operation = result.ok()
@@ -39,7 +39,7 @@ def test_api_contract(api_schema) -> None:  # noqa: ANN001
         @given(case=operation.as_strategy())
         @settings(max_examples=25, deadline=None, database=None, derandomize=True,
                   suppress_health_check=list(HealthCheck))
-        def run(case) -> None:  # noqa: ANN001
+        def run(case) -> None:
             case.call_and_validate(headers={"Authorization": f"Bearer {API_KEY}"})
 
         run()

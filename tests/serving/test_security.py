@@ -42,7 +42,7 @@ def test_good_key_is_accepted(keyed, headers):
 
 def test_claims_routes_need_a_key_too(keyed):
     if "/v1/claims" not in keyed.app.openapi()["paths"]:
-        pytest.skip("serving.claims_routes is not installed")
+        pytest.skip("serving.routes.claims is not installed")
     assert_error(keyed.get("/v1/claims"), 401, "UNAUTHORIZED")
     assert keyed.get("/v1/claims", headers={"X-API-Key": API_KEY}).status_code != 401
 

@@ -178,7 +178,8 @@ def test_time_budget_is_used_whatever_the_speed_of_the_first_steps(tmp_path, tin
 
     budget_s = 3.0
     cfg = TrainConfig.from_recipe("tiny", base_model=str(tiny_encoder_dir), epochs=1000,
-                                  time_budget_minutes=budget_s / 60, evals_per_epoch=1)
+                                  time_budget_minutes=budget_s / 60, evals_per_epoch=1,
+                                  early_stopping_patience=10**6)  # only the budget may end this run
 
     def slow_start(step: int) -> None:
         if step <= 5:
@@ -189,3 +190,18 @@ def test_time_budget_is_used_whatever_the_speed_of_the_first_steps(tmp_path, tin
     info = ModelDir(tmp_path / "b").check()
     assert info["train_seconds"] >= budget_s * 0.95
     assert time.perf_counter() - t0 >= budget_s
+
+
+def test_oversample_repeats_only_the_named_sources_and_is_settable():
+    from training.trainer import oversample
+
+    splits = fixture_splits()
+    train = splits["train"]
+    src = train[0].source
+    out = oversample(train, {src: 3, "no_such_source": 2})
+    assert len(out) == len(train) + 2 * sum(e.source == src for e in train)
+    assert oversample(train, {}) == train
+    cfg = TrainConfig.from_recipe("default").with_overrides(['oversample={"saring_register_posts": 2}'])
+    assert cfg.oversample == {"saring_register_posts": 2}
+    with pytest.raises(ValueError, match="not valid JSON"):
+        cfg.with_overrides(["oversample={nope"])

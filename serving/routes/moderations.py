@@ -5,14 +5,14 @@ point their base URL at saring. The request is ``{"input": str | [str], "model":
 ``{"id", "model", "results": [{"flagged", "categories", "category_scores", ...}]}`` in input order, with
 saring's risks (``hoax``, ``slander``, ``incitement``) as the categories.
 
-Nothing here scores on its own: the texts go through the app's micro-batcher (``app.state.batcher``) as
+Nothing here scores on its own: the texts go through the app's micro-batcher (serving.deps ``BatcherDep``) as
 ``WorkItem``s under the default policy, exactly as ``POST /v1/score`` sends them, so the numbers are the same
 (rounded the same way), and the route takes the same API keys, rate limits and input limits. Errors carry the
 same codes and HTTP statuses as ``/v1/score`` but in OpenAI's shape,
 ``{"error": {"message", "type", "param", "code"}}``, which the SDK turns into its typed exceptions
 (``AuthenticationError``, ``BadRequestError``, ``RateLimitError``, ...). See docs/api.md.
 
-The app includes :data:`router` (``serving.app.create_app``).
+The app includes :data:`router` (``serving.app.create_app``); shared dependencies come from serving.deps.
 """
 
 from __future__ import annotations
@@ -29,13 +29,14 @@ from pydantic import BaseModel, Field, field_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from model.labels import RISKS
-from serving.app import SettingsDep, _round, authorized_caller, check_text, ready_scorer, request_id_of
 from serving.batcher import BatcherClosed
+from serving.deps import BatcherDep, HolderDep, MetricsDep, SettingsDep, authorized_caller, ready_scorer
 from serving.engine import Outcome, WorkItem
 from serving.errors import ApiError, validation_message
 from serving.schemas import ErrorResponse, ShortLabel, StrictModel, Text, _check_label
 from serving.security import Caller
 from serving.settings import DEFAULT_POLICY
+from serving.validation import check_text, request_id_of, round_score
 
 logger = logging.getLogger(__name__)
 
@@ -219,7 +220,7 @@ def moderation_caller(request: Request, settings: SettingsDep) -> Caller:
     return caller
 
 
-CallerDep = Annotated[Caller, Depends(moderation_caller)]
+ModerationCallerDep = Annotated[Caller, Depends(moderation_caller)]
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -238,14 +239,16 @@ async def moderations(
     request: Request,
     response: Response,
     body: Annotated[ModerationRequest, Body(openapi_examples=MODERATION_EXAMPLES)],
-    caller: CallerDep,
+    caller: ModerationCallerDep,
     settings: SettingsDep,
+    holder: HolderDep,
+    batcher: BatcherDep,
+    metrics: MetricsDep,
 ) -> dict[str, Any]:
     """The OpenAI moderation contract over saring's three risks: `categories` and `category_scores` hold
     `hoax`, `slander` and `incitement`, with the same calibrated scores and flags as `POST /v1/score` under
     the default policy; `flagged` is true when any risk is flagged. Works with the official SDKs:
     `OpenAI(base_url="http://HOST:8000/v1", api_key=KEY).moderations.create(input=[...])`."""
-    state = request.app.state
     texts = _texts(body)
     if not texts:
         raise ParamError(ApiError("INVALID_REQUEST", 'input is an empty list; send at least one text: {"input": '
@@ -261,9 +264,9 @@ async def moderations(
         except ApiError as e:
             raise ParamError(e, where) from e
     work = [WorkItem(text, None, DEFAULT_POLICY, False) for text in texts]
-    ready_scorer(state.holder)
+    ready_scorer(holder)
     try:
-        outcomes, scorer = await state.batcher.submit(work)
+        outcomes, scorer = await batcher.submit(work)
     except BatcherClosed as e:
         raise ApiError("NOT_READY", f"{e}; retry shortly", headers={"Retry-After": "5"}) from e
     request_id = request_id_of(None, request)
@@ -272,12 +275,12 @@ async def moderations(
     out: Outcome
     for out in outcomes:
         s = out.scored
-        state.metrics.observe_result(s.scores, s.decisions, DEFAULT_POLICY)
+        metrics.observe_result(s.scores, s.decisions, DEFAULT_POLICY)
         flags = {r: bool(s.flags[r]) for r in RISKS}
         results.append({
             "flagged": any(flags.values()),
             "categories": flags,
-            "category_scores": {r: _round(s.scores[r]) for r in RISKS},
+            "category_scores": {r: round_score(s.scores[r]) for r in RISKS},
             "category_applied_input_types": {r: ["text"] for r in RISKS},
         })
     logger.debug("moderated %d text(s) for %s with %s", len(texts), caller.id, scorer.version)

@@ -5,13 +5,13 @@ Layout of the output folder::
 
     OUT_DIR/results/part-<file>-<chunk>.parquet   scored rows (one schema; read the folder as one dataset)
     OUT_DIR/rejects/part-<file>-<chunk>.parquet   rows that could not be scored, with the reason
-    OUT_DIR/_progress.jsonl                       the checkpoint ledger (see serving.audit_ledger)
+    OUT_DIR/_progress.jsonl                       the checkpoint ledger (see serving.audit.ledger)
     OUT_DIR/summary.json                          totals of the whole audit
     OUT_DIR/results.csv                           the results as one CSV (with --csv)
-    OUT_DIR/report.{json,md,html}                 the audit report (see serving.audit_report)
+    OUT_DIR/report.{json,md,html}                 the audit report (see serving.audit.report)
 
 Inputs are read in chunks of `chunk_rows` records (never a whole file at once); a chunk is the unit of work,
-of checkpointing and of distribution. The scoring step is ``serving.audit_score.score_frame``, a plain
+of checkpointing and of distribution. The scoring step is ``serving.audit.score.score_frame``, a plain
 DataFrame -> DataFrame function using the same ``model.scorer.Scorer`` as the API.
 """
 
@@ -23,7 +23,7 @@ import os
 import re
 import shutil
 import time
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -33,18 +33,17 @@ from typing import Any
 
 from model.labels import DECISIONS, RISKS
 from model.modeldir import ModelDir, write_json_atomic
-from serving.audit_engagement import parse_bad_value
-from serving.audit_inputs import AuditColumns, InputFile, RawChunk, iter_chunks, open_inputs, parse_column_specs
-from serving.audit_inputs import resolve_columns as _resolve_columns
-from serving.audit_ledger import AuditError, Ledger, fingerprint, fsync_dir
-from serving.audit_score import (
+from serving.audit.engagement import parse_bad_value
+from serving.audit.inputs import AuditColumns, InputFile, RawChunk, iter_chunks, open_inputs, parse_column_specs
+from serving.audit.inputs import resolve_columns as _resolve_columns
+from serving.audit.ledger import AuditError, Ledger, fingerprint, fsync_dir
+from serving.audit.runners import DaskRunner, InProcessRunner
+from serving.audit.score import (
     RESERVED_COLUMNS,
-    get_scorer,
     reject_schema,
     result_schema,
     score_frame,
     split_scored,
-    worker_model_identity,
 )
 
 __all__ = ["AuditConfig", "AuditError", "AuditEvent", "AuditSummary", "run_audit", "score_frame",
@@ -226,100 +225,6 @@ def _clean_orphans(out: Path, ledger: Ledger) -> None:
                 removed += 1
     if removed:
         logger.info("removed %d unfinished or unrecorded file(s) left by an interrupted run", removed)
-
-
-# ----------------------------------------------------------------------------------------------------
-class _InProcessRunner:
-    """Scores each chunk in this process as it is submitted."""
-
-    capacity = 1
-
-    def __init__(self, model_dir: Path, columns: AuditColumns, drop_text: bool) -> None:
-        self.scorer = get_scorer(model_dir)
-        self.columns = columns
-        self.drop_text = drop_text
-        self.done: deque[tuple[RawChunk, Any]] = deque()
-        self.mode = "in-process"
-
-    def submit(self, raw: RawChunk) -> None:
-        frame, raw.frame = raw.frame, None
-        self.done.append((raw, score_frame(frame, self.scorer, self.columns, drop_text=self.drop_text)))
-
-    def next_done(self) -> tuple[RawChunk, Any]:
-        return self.done.popleft()
-
-    def close(self) -> None:
-        self.done.clear()
-
-
-class _DaskRunner:
-    """Sends chunks to a Dask distributed cluster; each worker loads the model once (serving.audit_score
-    keeps it in a per-process cache). At most `capacity` chunks are in flight, which bounds memory."""
-
-    def __init__(self, model_dir: Path, columns: AuditColumns, drop_text: bool, identity: tuple[str, str],
-                 scheduler: str | None, workers: int) -> None:
-        from distributed import Client, LocalCluster, as_completed
-
-        self.cluster = None
-        try:
-            if scheduler:
-                self.client = Client(scheduler, timeout="30s")
-                self.mode = f"Dask cluster at {scheduler}"
-            else:
-                # One task at a time per worker, but each worker's torch gets its share of the cores:
-                # Dask pins OMP_NUM_THREADS=1 in workers, which would leave a lone worker on one core.
-                math_threads = str(max(1, (os.cpu_count() or 1) // max(1, workers)))
-                env = {k: math_threads for k in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "SARING_TORCH_THREADS")}
-                self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                            host="127.0.0.1", dashboard_address=None,
-                                            silence_logs=logging.WARNING, env=env)
-                self.client = Client(self.cluster)
-                self.mode = f"local Dask cluster, {workers} worker process(es)"
-        except OSError as e:
-            raise AuditError(f"cannot reach the Dask scheduler {scheduler} ({e}). Fix: check the address and "
-                             "that `dask scheduler` runs there, or leave out --scheduler") from e
-        self.model_dir = str(Path(model_dir).resolve())
-        self.columns = columns
-        self.drop_text = drop_text
-        try:
-            loaded = self.client.run(worker_model_identity, self.model_dir)
-        except Exception as e:  # noqa: BLE001 - whatever a worker raised, the message says what to fix
-            self.close()
-            raise AuditError(f"a Dask worker could not load the model from {self.model_dir} ({e}). Fix: every "
-                             "worker must see the model directory at the same path (a shared folder) and have "
-                             "saring installed") from e
-        wrong = {w: tuple(v) for w, v in loaded.items() if tuple(v) != identity}
-        if wrong:
-            self.close()
-            raise AuditError(f"Dask workers loaded another model than {identity[0]} {identity[1]}: {wrong}. Fix: "
-                             "make the same model directory visible to every worker")
-        threads = sum(self.client.nthreads().values()) or 1
-        self.capacity = max(2, 2 * threads)
-        self.pending: dict[str, tuple[RawChunk, Any]] = {}
-        self.ac = as_completed()
-        logger.info("%s: %d worker thread(s); model loaded on every worker", self.mode, threads)
-
-    def submit(self, raw: RawChunk) -> None:
-        frame, raw.frame = raw.frame, None
-        data = self.client.scatter(frame, hash=False)
-        fut = self.client.submit(score_frame, data, self.model_dir, self.columns, drop_text=self.drop_text,
-                                 pure=False)
-        self.pending[fut.key] = (raw, fut)
-        self.ac.add(fut)
-
-    def next_done(self) -> tuple[RawChunk, Any]:
-        fut = next(self.ac)
-        raw, _ = self.pending.pop(fut.key)
-        return raw, fut.result()
-
-    def close(self) -> None:
-        try:
-            for _, fut in getattr(self, "pending", {}).values():
-                fut.cancel()
-            self.client.close()
-        finally:
-            if self.cluster is not None:
-                self.cluster.close()
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -555,12 +460,12 @@ def run_audit(config: AuditConfig, on_event: Callable[[AuditEvent], None] | None
         rows_per_file: dict[int, int] = {}
         try:
             if ledger.complete is None:
-                runner: _InProcessRunner | _DaskRunner
+                runner: InProcessRunner | DaskRunner
                 if config.scheduler or config.workers:
-                    runner = _DaskRunner(model_dir, columns, config.drop_text, identity, config.scheduler,
+                    runner = DaskRunner(model_dir, columns, config.drop_text, identity, config.scheduler,
                                          config.workers)
                 else:
-                    runner = _InProcessRunner(model_dir, columns, config.drop_text)
+                    runner = InProcessRunner(model_dir, columns, config.drop_text)
                     if (runner.scorer.name, runner.scorer.version) != identity:
                         raise AuditError(f"{model_dir} changed while loading; run the audit again")
                 mode = runner.mode
@@ -628,7 +533,7 @@ def run_audit(config: AuditConfig, on_event: Callable[[AuditEvent], None] | None
         if config.write_csv:
             summary.outputs["csv"] = str(write_results_csv(out, ledger))
         if config.report:
-            from serving.audit_report import build_report, write_report
+            from serving.audit.report import build_report, write_report
 
             paths = write_report(out, build_report(out, top=config.top))
             summary.outputs.update({f"report_{k}": str(v) for k, v in paths.items()})

@@ -5,7 +5,7 @@ consecutive records of one file, numbered from 0, so the same file always splits
 is what lets an interrupted audit skip the chunks it already saved.
 
 Reading is binary-safe: CSV and JSON lines are decoded with ``errors="surrogateescape"``, so a cell with bytes
-that are not valid in the given encoding does not stop the run; the scoring step (``serving.audit_score``)
+that are not valid in the given encoding does not stop the run; the scoring step (``serving.audit.score``)
 turns such a row into a reject that names the column. Rows that cannot be parsed at all (a CSV record with
 the wrong number of fields, a line that is not a JSON object) are rejects of the chunk that holds them.
 
@@ -31,6 +31,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from model.examples import DataError
+from model.readers import SUPPORTED  # one table of suffixes for every reader (model.readers.SUFFIXES)
+from model.readers import format_of as _format_of
 
 logger = logging.getLogger(__name__)
 
@@ -45,9 +47,6 @@ SOURCE_COLUMN = "_source_file"
 ROW_COLUMN = "_row"
 INTERNAL_COLUMNS = (SOURCE_COLUMN, ROW_COLUMN)
 
-FORMATS = {".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl",
-           ".parquet": "parquet", ".pq": "parquet"}
-SUPPORTED = ".csv, .tsv, .jsonl, .ndjson, .json (one object per line), .parquet, and .csv.gz/.tsv.gz/.jsonl.gz"
 JSONL_SAMPLE_LINES = 1000  # lines read to learn the fields of a JSON lines file
 CSV_FIELD_LIMIT = 16 * 1024 * 1024  # characters; a runaway quote must not swallow the whole file
 
@@ -133,19 +132,6 @@ class InputFile:
         return self.format != "parquet"
 
 
-def _format_of(path: Path) -> tuple[str, bool] | None:
-    suffixes = [s.lower() for s in path.suffixes]
-    gz = bool(suffixes) and suffixes[-1] == ".gz"
-    if gz:
-        suffixes = suffixes[:-1]
-    if not suffixes or suffixes[-1] not in FORMATS:
-        return None
-    fmt = FORMATS[suffixes[-1]]
-    if gz and fmt == "parquet":
-        return None
-    return fmt, gz
-
-
 def _hidden(path: Path, root: Path) -> bool:
     return any(part.startswith((".", "_")) for part in path.relative_to(root).parts)
 
@@ -209,7 +195,7 @@ def open_inputs(patterns: Iterable[str | Path], encoding: str = "utf-8") -> list
 
             try:
                 pf = pq.ParquetFile(p)
-            except Exception as e:  # noqa: BLE001 - pyarrow raises several types for a broken file
+            except Exception as e:
                 raise DataError(f"not a readable Parquet file ({e})", file=p) from e
             f.columns = list(pf.schema_arrow.names)
             f.num_rows = pf.metadata.num_rows
@@ -277,7 +263,7 @@ def resolve_columns(explicit: dict[str, str], keep: Iterable[str], files: list[I
 # Streams with a byte position, for progress estimates on text files.
 class _Source:
     def __init__(self, f: InputFile) -> None:
-        self.raw = open(f.path, "rb")  # noqa: SIM115 - closed in close()
+        self.raw = open(f.path, "rb")
         self.stream: IO[bytes] = gzip.GzipFile(fileobj=self.raw) if f.gzip else self.raw  # type: ignore[assignment]
 
     def position(self) -> int:

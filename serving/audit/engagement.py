@@ -3,15 +3,16 @@
 
 Two halves:
 
-* reading (used by ``serving.audit_score``): :func:`parse_count` turns a count cell into a whole number of 0
+* reading (used by ``serving.audit.score``): :func:`parse_count` turns a count cell into a whole number of 0
   or more, or a *bad value* with a code and a reason (the row is still scored; the count is left null and the
   problem is listed in the results' ``bad_values`` column and in the report, never dropped silently);
   :func:`normalize_interaction` reads the interaction type.
-* the report section (used by ``serving.audit_report``): :class:`EngagementAccumulator` streams over the
+* the report section (used by ``serving.audit.report``): :class:`EngagementAccumulator` streams over the
   results parts like the rest of the report (memory grows with the number of interaction types, accounts
   and distinct count values, not with rows) and gives the share of flagged posts per interaction type
   (Wilson 95% intervals), the engagement of flagged vs unflagged posts as medians with bootstrap 95%
-  intervals, the accounts whose flagged posts drew the most engagement, and the bad values; rendered as
+  intervals, the accounts whose flagged posts drew the most engagement, and the bad values;
+  :func:`section_context` gives what the report templates (templates/audit/engagement.*.j2) render as
   Markdown and as HTML with matplotlib charts.
 
 A post is *flagged* when any risk is flagged (decision review or block).
@@ -19,7 +20,6 @@ A post is *flagged* when any risk is flagged (decision review or block).
 
 from __future__ import annotations
 
-import html
 import math
 import re
 from collections import Counter
@@ -447,31 +447,32 @@ def tables(eng: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]]]]:
     return out
 
 
-def render_markdown(eng: dict[str, Any] | None, md_table: Any) -> list[str]:
-    parts = ["## Engagement", ""]
+def section_context(eng: dict[str, Any] | None, with_charts: bool = False) -> dict[str, Any]:
+    """What the report templates (templates/audit/engagement.{html,md}.j2) show of the section: the same for
+    HTML and Markdown; charts (PNG data URIs) only `with_charts`."""
     if not eng or not eng.get("available"):
-        return parts + [f"Engagement section {(eng or {}).get('note', 'left out: no engagement data')}.", ""]
-    parts += [f"Columns: {', '.join(f'{r} → {c}' for r, c in eng['columns'].items())}. {eng['definition']}.", ""]
-    for note in eng["notes"]:
-        parts += [f"Left out: {note['part']}: {note['why']}.", ""]
-    if eng.get("interaction"):
-        parts += [f"Interaction type: {eng['interaction']['source']}; values other than push, pull and co-design "
-                  "are shown as written, (none) where there is none.", ""]
+        return {"available": False, "note": (eng or {}).get("note", "left out: no engagement data")}
     bad = eng["bad_values"]
-    if bad["count"]:
-        parts += [f"{bad['count']:,} bad engagement value(s) "
-                  f"({', '.join(f'{k} {v}' for k, v in bad['by_code'].items())}): {bad['handling']}.", ""]
-    for title, headers, rows in tables(eng):
-        parts += [f"### {title}", "", md_table(headers, rows) if rows else "none", ""]
-    return parts
+    return {
+        "available": True,
+        "columns": ", ".join(f"{r} → {c}" for r, c in eng["columns"].items()),
+        "definition": eng["definition"],
+        "notes": eng["notes"],
+        "interaction_source": eng["interaction"]["source"] if eng.get("interaction") else None,
+        "bad": {"count": bad["count"], "by_code": ", ".join(f"{k} {v}" for k, v in bad["by_code"].items()),
+                "handling": bad["handling"]} if bad["count"] else None,
+        "charts": _charts(eng) if with_charts else [],
+        "tables": [{"title": title, "headers": headers, "rows": rows} for title, headers, rows in tables(eng)],
+    }
 
 
-def _charts(eng: dict[str, Any]) -> str:
+def _charts(eng: dict[str, Any]) -> list[dict[str, str]]:
+    """The section's charts as {"uri": PNG data URI, "alt": text}."""
     import numpy as np
 
-    from eval.html import figure_to_data_uri, img, new_figure
+    from eval.html import figure_to_data_uri, new_figure
 
-    out = ""
+    out: list[dict[str, str]] = []
     inter = eng.get("interaction")
     if inter and inter["groups"]:
         groups = inter["groups"][:12]
@@ -483,7 +484,7 @@ def _charts(eng: dict[str, Any]) -> str:
         ax.set_xticks(range(len(groups)), [g["key"][:18] for g in groups], rotation=20, ha="right")
         ax.set_ylabel("% of posts flagged")
         ax.set_title("Flagged posts per interaction type (95% intervals)")
-        out += img(figure_to_data_uri(fig), "Flagged posts per interaction type")
+        out.append({"uri": figure_to_data_uri(fig), "alt": "Flagged posts per interaction type"})
     if eng.get("engagement"):
         import matplotlib
 
@@ -505,7 +506,7 @@ def _charts(eng: dict[str, Any]) -> str:
             ax.set_title(f"median {metric}", fontsize=9)
         fig.suptitle("Engagement of flagged vs unflagged posts (bootstrap 95% intervals)", fontsize=10)
         fig.tight_layout()
-        out += img(figure_to_data_uri(fig), "Engagement of flagged vs unflagged posts")
+        out.append({"uri": figure_to_data_uri(fig), "alt": "Engagement of flagged vs unflagged posts"})
     top = eng.get("top_accounts")
     if top:
         rows = top[:12][::-1]
@@ -514,28 +515,5 @@ def _charts(eng: dict[str, Any]) -> str:
         ax.set_yticks(range(len(rows)), [a["account"][:24] for a in rows])
         ax.set_xlabel("engagement on flagged posts")
         ax.set_title("Accounts whose flagged posts drew the most engagement")
-        out += img(figure_to_data_uri(fig), "Accounts whose flagged posts drew the most engagement")
+        out.append({"uri": figure_to_data_uri(fig), "alt": "Accounts whose flagged posts drew the most engagement"})
     return out
-
-
-def render_html(eng: dict[str, Any] | None) -> str:
-    from eval.html import table
-
-    if not eng or not eng.get("available"):
-        return f"<p class='note'>Engagement section {html.escape((eng or {}).get('note', 'left out'))}.</p>"
-    parts = [f"<p>Columns: {html.escape(', '.join(f'{r} → {c}' for r, c in eng['columns'].items()))}. "
-             f"{html.escape(eng['definition'])}.</p>"]
-    parts += [f"<p class='note'>Left out: {html.escape(n['part'])}: {html.escape(n['why'])}.</p>"
-              for n in eng["notes"]]
-    if eng.get("interaction"):
-        parts.append(f"<p class='note'>Interaction type: {html.escape(eng['interaction']['source'])}; values other "
-                     "than push, pull and co-design are shown as written, (none) where there is none.</p>")
-    bad = eng["bad_values"]
-    if bad["count"]:
-        parts.append(f"<p><b>{bad['count']:,}</b> bad engagement value(s) ("
-                     + html.escape(", ".join(f"{k} {v}" for k, v in bad["by_code"].items()))
-                     + f"): {html.escape(bad['handling'])}.</p>")
-    parts.append(_charts(eng))
-    for title, headers, rows in tables(eng):
-        parts.append(f"<h3>{html.escape(title)}</h3>" + (table(headers, rows) if rows else "<p>none</p>"))
-    return "".join(parts)

@@ -1,23 +1,23 @@
 """Routes of the claim memory: add fact-checked claims, search them, list them.
 
-The app attaches the store in its lifespan handler (``app.state.claims = ClaimIndex.open(...)``) and
-includes :data:`router`; while no store is attached every route answers 503 NOT_READY. Errors use the API's
-one shape, ``{"error": {"code", "message", "item"}}`` (serving.errors).
+The store comes from serving.deps (``ClaimsDep``: the one attached to the app, opened or created on first
+use); when there is none every route answers 503 NOT_READY. serving.app includes :data:`router` with the API's
+keys and rate limits. Errors use the API's one shape, ``{"error": {"code", "message", "item"}}``
+(serving.errors).
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import logging
-from collections.abc import Callable
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Depends, Query, Request
+from fastapi import APIRouter, Body, Query
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from model.claims import MAX_CLAIM_CHARS, VERDICTS, ClaimImportError, ClaimIndex
+from model.claims import MAX_CLAIM_CHARS, VERDICTS, ClaimImportError
 from model.examples import DataError
+from serving.deps import ClaimsDep
 from serving.errors import ApiError
 from serving.schemas import NON_BLANK_TEXT, ErrorResponse, is_blank
 
@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 
 MAX_CLAIMS_PER_REQUEST = 500
 MAX_QUERY_CHARS = 10_000
+
 
 def _err(description: str) -> dict[str, Any]:
     return {"model": ErrorResponse, "description": description}
@@ -40,67 +41,6 @@ COMMON_ERRORS: dict[int | str, dict[str, Any]] = {
 
 router = APIRouter(prefix="/v1/claims", tags=["claims"], responses=COMMON_ERRORS)
 
-
-def claim_store(app: Any, *, create: bool) -> Any:
-    """The claim store attached to `app.state.claims`. When none is attached and the app knows where its
-    store lives (`app.state.claims_path`, `app.state.claims_opener`, set by serving.app.create_app), the
-    store there is opened if the file exists, or created when `create` (first use: a claims route, hoax
-    feedback). The same file is what `saring claims import` writes by default, so the two share it.
-
-    Returns None when there is no store and `create` is false (failures are logged, not retried until a
-    route creates it); with `create`, a store that cannot be opened is a 503 NOT_READY naming the file."""
-    state = app.state
-    claims = getattr(state, "claims", None)
-    if claims is not None:
-        return claims
-    path: Path | None = getattr(state, "claims_path", None)
-    opener: Callable[[Path], Any] | None = getattr(state, "claims_opener", None)
-    if path is None or opener is None:
-        return None
-    if not create:  # the scoring path: only a store that exists, and not again until the file changes
-        stamp = _stamp(path)
-        if stamp is None or stamp == getattr(state, "claims_failed", None):
-            return None
-    with state.claims_lock:
-        if state.claims is not None:
-            return state.claims
-        try:
-            state.claims = opener(path)
-        except Exception as e:
-            state.claims_failed = _stamp(path) or (0, 0)
-            logger.error("could not open the claim store %s (%s: %s); claim matches stay empty", path,
-                         type(e).__name__, e)
-            if not create:
-                return None
-            raise ApiError("NOT_READY", f"the claim store {path} could not be opened or created ({e}). Fix: make "
-                           "its folder writable (SARING_DATA_DIR) or point SARING_CLAIMS_DB at a writable file, "
-                           "then retry.", status=503, headers={"Retry-After": "30"}) from e
-        state.claims_failed = None
-        logger.info("claim store %s attached (%d claims)", path, len(state.claims) if hasattr(state.claims,
-                                                                                          "__len__") else -1)
-        return state.claims
-
-
-def _stamp(path: Path) -> tuple[int, int] | None:
-    """(size, mtime) of the store file, None when it does not exist."""
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return st.st_size, st.st_mtime_ns
-
-
-def get_claims(request: Request) -> ClaimIndex:
-    """The claim store of the app (created on first use), or 503 NOT_READY when there is none."""
-    claims = claim_store(request.app, create=True)
-    if claims is None:
-        raise ApiError("NOT_READY", "the claim store is not available: this server has no claim store "
-                       "configured (set SARING_CLAIMS_DB or SARING_DATA_DIR). Retry later or ask the operator.",
-                       status=503, headers={"Retry-After": "30"})
-    return claims
-
-
-Claims = Annotated[ClaimIndex, Depends(get_claims)]
 
 _VISIBLE = r"[^\s\x00-\x1f\x7f-\x9f]"
 _SPACE = r"[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"  # the same in every dialect
@@ -174,7 +114,7 @@ assert set(ClaimIn.model_fields["verdict"].annotation.__args__) == set(VERDICTS)
                         413: _err("INVALID_REQUEST: body above the size limit")})
 def add_claims(
     payload: Annotated[ClaimsBody, Body(openapi_examples={"claims": {"value": _EXAMPLE}})],
-    claims: Claims,
+    claims: ClaimsDep,
 ) -> dict[str, Any]:
     """Add or update claims: one record, a list of them, or `{"claims": [...]}`. All or nothing: when any
     record is bad, nothing is stored and the error names the first bad record (`item`, counted from 0).
@@ -211,7 +151,7 @@ def add_claims(
 @router.get("/search", summary="Known claims nearest to a text",
             responses={400: _err("TEXT_EMPTY, TEXT_TOO_LONG: the query q")})
 def search_claims(
-    claims: Claims,
+    claims: ClaimsDep,
     q: Annotated[str, Query(description="A post or claim, in any wording.",
                             json_schema_extra={"minLength": 1, "maxLength": MAX_QUERY_CHARS,
                                                "pattern": NON_BLANK_TEXT})],
@@ -233,7 +173,7 @@ def search_claims(
 
 @router.get("", summary="List stored claims", responses={400: _err("INVALID_REQUEST: unknown verdict")})
 def list_claims(
-    claims: Claims,
+    claims: ClaimsDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
     verdict: Annotated[Literal["false", "misleading", "true", "unproven"] | None,
@@ -246,7 +186,7 @@ def list_claims(
 
 
 @router.get("/{claim_id}", summary="One stored claim", responses={404: _err("NOT_FOUND: no claim with this id")})
-def get_claim(claim_id: str, claims: Claims) -> dict[str, Any]:
+def get_claim(claim_id: str, claims: ClaimsDep) -> dict[str, Any]:
     found = claims.get(claim_id)
     if found is None:
         raise ApiError("NOT_FOUND", f"no claim with id {claim_id!r}; search or list the claims to find ids")

@@ -9,8 +9,8 @@ import pytest
 
 from model.labels import DECISIONS, RISKS
 from serving.audit import read_results, run_audit
-from serving.audit_report import build_report, write_report
-from tests.serving.test_audit import COLUMNS, config, make_rows, write_csv
+from serving.audit.report import build_report, write_report
+from tests.serving.audit.test_run import COLUMNS, config, make_rows, write_csv
 
 
 @pytest.fixture(scope="module")

@@ -1,17 +1,18 @@
 """The audit report: how often each risk was flagged and each decision taken, by platform, account, kind and
 month; the highest-scoring posts per risk; the share of replies that repeated risky content; and, when the
-input has engagement columns, engagement related to the decisions (serving.audit_engagement).
+input has engagement columns, engagement related to the decisions (serving.audit.engagement).
 
 Computed by streaming over the part files of ``OUT_DIR/results`` (per-part group sums and top-k, merged),
 so memory grows with the number of groups, not with the number of rows. Written as ``report.json``,
-``report.md`` and one self-contained ``report.html`` with charts.
+``report.md`` and one self-contained ``report.html`` with charts, both rendered from one context
+(:func:`report_context`) by the Jinja2 templates in serving/templates/audit/ (HTML autoescaped).
 
-Run on an existing audit folder: ``python -m serving.audit_report OUT_DIR``.
+Run on an existing audit folder: ``python -m serving.audit.report OUT_DIR``.
 """
 
 from __future__ import annotations
 
-import html
+import functools
 import json
 import logging
 import os
@@ -21,11 +22,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
 from model.labels import DECISIONS, RISKS
 from model.modeldir import write_json_atomic
-from serving import audit_engagement
+from serving.audit import engagement as audit_engagement
 
 logger = logging.getLogger(__name__)
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates" / "audit"
 
 DIMENSIONS = ("platform", "account", "kind", "month")
 NONE_KEY = "(none)"
@@ -218,15 +224,6 @@ def _group_table(rows: list[dict[str, Any]]) -> tuple[list[str], list[list[Any]]
     return headers, body
 
 
-def _md_table(headers: list[str], rows: list[list[Any]]) -> str:
-    def cell(v: Any) -> str:
-        return str(v).replace("|", "\\|").replace("\n", " ")
-
-    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-    lines += ["| " + " | ".join(cell(c) for c in r) + " |" for r in rows]
-    return "\n".join(lines)
-
-
 def _top_rows(posts: list[dict[str, Any]], risk: str) -> tuple[list[str], list[list[Any]]]:
     headers = ["#", "score", "decision", "id", "platform", "account", "time", "text"]
     rows = [[i + 1, f"{p.get(f'score_{risk}', 0):.3f}", p.get(f"decision_{risk}"), p.get("id"), p.get("platform") or "",
@@ -238,48 +235,10 @@ SECTIONS = (("platform", "By platform"), ("account", "By account"), ("kind", "By
             ("month", "By month"))
 
 
-def render_markdown(report: dict[str, Any]) -> str:
-    m = report.get("model", {})
-    r = report["rows"]
-    parts = [f"# {report['title']}", "",
-             f"Model {m.get('name', '?')} version {m.get('version', '?')}; generated {report['generated']}.", "",
-             f"Rows read {r['read']:,}; scored {r['scored']:,}; rejected {r['rejected']:,}"
-             + (f" ({', '.join(f'{k} {v}' for k, v in r['rejects_by_code'].items())})" if r["rejected"] else "")
-             + ".", "",
-             "Flags mark posts for human review, not for automatic action: a rate is the share of posts the model "
-             "would have sent to a reviewer at this model version's thresholds.", "",
-             "## Overall", "", _md_table(*_group_table([{**report["overall"], "key": "all"}])), ""]
-    for dim, title in SECTIONS:
-        rows = report.get(f"by_{dim}")
-        if rows is None:
-            continue
-        total = report["groups_total"].get(dim, len(rows))
-        parts += [f"## {title}", ""]
-        if dim == "account" and total > len(rows):
-            parts += [f"The {len(rows)} accounts with the most posts, of {total}.", ""]
-        parts += [_md_table(*_group_table(rows)), ""]
-    rp = report["replies"]
-    parts += ["## Replies that repeated risky content", "",
-              f"{rp['repeats_risky_parent']:,} of {rp['replies']:,} replies ({_pct(rp['share'])}) repeated words of "
-              f"a parent post that was itself flagged. {rp['definition']}.", ""]
-    for risk in RISKS:
-        posts = report["top_posts"].get(risk) or []
-        parts += [f"## Highest-scoring posts: {risk}", "", _md_table(*_top_rows(posts, risk)) if posts else "none", ""]
-    parts += audit_engagement.render_markdown(report.get("engagement"), _md_table)
-    if report["warnings"]:
-        parts += ["## Warnings", "", _md_table(["code", "rows"], [[k, v] for k, v in report["warnings"].items()]), ""]
-    if report["rejects_sample"]:
-        parts += ["## Rejected rows (first 20)", "",
-                  _md_table(["file", "row", "id", "code", "reason"],
-                            [[x.get("source_file"), x.get("row"), x.get("id"), x.get("code"), x.get("reason")]
-                             for x in report["rejects_sample"]]), ""]
-    return "\n".join(parts)
-
-
-def _bar_chart(rows: list[dict[str, Any]], title: str, limit: int = 12) -> str:
+def _bar_chart(rows: list[dict[str, Any]], title: str, limit: int = 12) -> list[dict[str, str]]:
     import numpy as np
 
-    from eval.html import figure_to_data_uri, img, new_figure
+    from eval.html import figure_to_data_uri, new_figure
 
     rows = rows[:limit]
     fig, ax = new_figure(max(5.0, 0.6 * len(rows) + 3), 3.6)
@@ -291,13 +250,13 @@ def _bar_chart(rows: list[dict[str, Any]], title: str, limit: int = 12) -> str:
     ax.set_ylabel("% of posts flagged")
     ax.set_title(title)
     ax.legend(fontsize=8)
-    return img(figure_to_data_uri(fig), title)
+    return [{"uri": figure_to_data_uri(fig), "alt": title}]
 
 
-def _decision_chart(rows: list[dict[str, Any]], title: str, limit: int = 12) -> str:
+def _decision_chart(rows: list[dict[str, Any]], title: str, limit: int = 12) -> list[dict[str, str]]:
     import numpy as np
 
-    from eval.html import figure_to_data_uri, img, new_figure
+    from eval.html import figure_to_data_uri, new_figure
 
     rows = rows[:limit]
     fig, ax = new_figure(max(5.0, 0.6 * len(rows) + 3), 3.6)
@@ -312,15 +271,15 @@ def _decision_chart(rows: list[dict[str, Any]], title: str, limit: int = 12) -> 
     ax.set_ylabel("% of posts")
     ax.set_title(title)
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    return img(figure_to_data_uri(fig), title)
+    return [{"uri": figure_to_data_uri(fig), "alt": title}]
 
 
-def _month_chart(rows: list[dict[str, Any]]) -> str:
-    from eval.html import figure_to_data_uri, img, new_figure
+def _month_chart(rows: list[dict[str, Any]]) -> list[dict[str, str]]:
+    from eval.html import figure_to_data_uri, new_figure
 
     rows = [g for g in rows if g["key"] != NONE_KEY]
     if not rows:
-        return ""
+        return []
     fig, ax = new_figure(7.0, 3.6)
     keys = list(range(len(rows)))
     ax2 = ax.twinx()
@@ -336,54 +295,86 @@ def _month_chart(rows: list[dict[str, Any]]) -> str:
     step = max(1, len(rows) // 18)
     ax.set_xticks(keys[::step], [g["key"] for g in rows][::step], rotation=45, ha="right")
     ax.legend(fontsize=8, loc="upper left")
-    return img(figure_to_data_uri(fig), "Flagged posts by month")
+    return [{"uri": figure_to_data_uri(fig), "alt": "Flagged posts by month"}]
 
 
-def render_html(report: dict[str, Any]) -> str:
-    from eval.html import page, table
+def _table(headers: list[str], rows: list[list[Any]]) -> dict[str, Any]:
+    return {"headers": headers, "rows": rows}
 
+
+def report_context(report: dict[str, Any], with_charts: bool = False) -> dict[str, Any]:
+    """What the report shows, the one context both templates (templates/audit/report.{html,md}.j2) render;
+    charts (PNG data URIs, matplotlib) only `with_charts`, for the HTML page."""
     m = report.get("model", {})
     r = report["rows"]
-    intro = (f"<p>Rows read {r['read']:,}; scored {r['scored']:,}; rejected {r['rejected']:,}"
-             + (" (" + ", ".join(f"{html.escape(k)} {v}" for k, v in r["rejects_by_code"].items()) + ")"
-                if r["rejected"] else "") + ".</p>"
-             "<p class='note'>Flags mark posts for human review, not for automatic action. A rate is the share of "
-             "posts the model would have sent to a reviewer (review or block) at this model version's "
-             "thresholds.</p>")
-    sections: list[tuple[str, str]] = [("Overall", intro + table(*_group_table([{**report["overall"], "key": "all"}])))]
+    groups = []
     for dim, title in SECTIONS:
         rows = report.get(f"by_{dim}")
         if rows is None:
             continue
-        charts = ""
-        if rows:
+        charts: list[dict[str, str]] = []
+        if rows and with_charts:
             if dim == "month":
                 charts = _month_chart(rows)
             else:
-                charts = (_bar_chart(rows, f"Flagged posts {title.lower()}")
-                          + _decision_chart(rows, f"Decisions {title.lower()}"))
+                charts = _bar_chart(rows, f"Flagged posts {title.lower()}") + _decision_chart(
+                    rows, f"Decisions {title.lower()}")
         total = report["groups_total"].get(dim, len(rows))
-        note = (f"<p class='note'>The {len(rows)} accounts with the most posts, of {total}.</p>"
-                if dim == "account" and total > len(rows) else "")
-        sections.append((title, charts + note + table(*_group_table(rows))))
-    rp = report["replies"]
-    sections.append(("Replies that repeated risky content",
-                     f"<p><b>{rp['repeats_risky_parent']:,}</b> of {rp['replies']:,} replies "
-                     f"(<b>{_pct(rp['share'])}</b>) repeated words of a parent post that was itself flagged.</p>"
-                     f"<p class='note'>{html.escape(rp['definition'])}.</p>"))
+        note = (f"The {len(rows)} accounts with the most posts, of {total}."
+                if dim == "account" and total > len(rows) else None)
+        groups.append({"title": title, "note": note, "charts": charts, "table": _table(*_group_table(rows))})
+    top = []
     for risk in RISKS:
         posts = report["top_posts"].get(risk) or []
-        sections.append((f"Highest-scoring posts: {risk}", table(*_top_rows(posts, risk)) if posts else "<p>none</p>"))
-    sections.append(("Engagement", audit_engagement.render_html(report.get("engagement"))))
-    if report["warnings"]:
-        sections.append(("Warnings", table(["code", "rows"], [[k, v] for k, v in report["warnings"].items()])))
-    if report["rejects_sample"]:
-        sections.append(("Rejected rows (first 20)",
-                         table(["file", "row", "id", "code", "reason"],
-                               [[x.get("source_file"), x.get("row"), x.get("id"), x.get("code"), x.get("reason")]
-                                for x in report["rejects_sample"]])))
-    subtitle = f"Model {m.get('name', '?')} version {m.get('version', '?')}; generated {report['generated']}"
-    return page(report["title"], sections, subtitle=subtitle)
+        top.append({"risk": risk, "table": _table(*_top_rows(posts, risk)) if posts else None})
+    return {
+        "title": report["title"],
+        "subtitle": f"Model {m.get('name', '?')} version {m.get('version', '?')}; generated {report['generated']}",
+        "rows": {**r, "rejects_by_code": ", ".join(f"{k} {v}" for k, v in r["rejects_by_code"].items())},
+        "overall": _table(*_group_table([{**report["overall"], "key": "all"}])),
+        "groups": groups,
+        "replies": report["replies"],
+        "top": top,
+        "engagement": audit_engagement.section_context(report.get("engagement"), with_charts),
+        "warnings": _table(["code", "rows"], [[k, v] for k, v in report["warnings"].items()])
+        if report["warnings"] else None,
+        "rejects": _table(["file", "row", "id", "code", "reason"],
+                          [[x.get("source_file"), x.get("row"), x.get("id"), x.get("code"), x.get("reason")]
+                           for x in report["rejects_sample"]]) if report["rejects_sample"] else None,
+    }
+
+
+def _cell(value: Any) -> str:
+    """An HTML table cell's text (escaped by the template): floats to 3 decimals, NaN as a dash."""
+    if isinstance(value, float):
+        return "–" if value != value else f"{value:.3f}"
+    return str(value)
+
+
+def _md_cell(value: Any) -> str:
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+@functools.cache
+def _templates() -> Environment:
+    """HTML templates autoescape (every value from the data is escaped); Markdown ones do not."""
+    env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), undefined=StrictUndefined,
+                      autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters.update(cell=_cell, md_cell=_md_cell, pct=_pct, thousands=lambda n: f"{n:,}")
+    return env
+
+
+def render_markdown(report: dict[str, Any]) -> str:
+    text = _templates().get_template("report.md.j2").render(report_context(report))
+    return text.rstrip("\n") + "\n"
+
+
+def render_html(report: dict[str, Any]) -> str:
+    from eval.html import PAGE_CSS
+
+    context = report_context(report, with_charts=True)
+    return _templates().get_template("report.html.j2").render(context, css=Markup(PAGE_CSS))
 
 
 def _write_text_atomic(path: Path, text: str) -> None:
@@ -409,7 +400,7 @@ def write_report(out_dir: str | Path, report: dict[str, Any]) -> dict[str, Path]
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1 or not (Path(args[0]) / "results").is_dir():
-        sys.stderr.write("usage: python -m serving.audit_report OUT_DIR  (a folder written by `saring audit`)\n")
+        sys.stderr.write("usage: python -m serving.audit.report OUT_DIR  (a folder written by `saring audit`)\n")
         return 2
     paths = write_report(args[0], build_report(args[0]))
     sys.stdout.write("\n".join(str(p) for p in paths.values()) + "\n")

@@ -11,8 +11,8 @@ import typer
 from model.examples import DataError
 from model.labels import DECISIONS, RISKS
 from model.modeldir import ModelDirError
-from serving.audit import DEFAULT_CHUNK_ROWS, AuditConfig, AuditError, AuditEvent, AuditSummary, run_audit
-from serving.audit_inputs import ROLES, parse_column_specs
+from serving.audit.inputs import ROLES, parse_column_specs
+from serving.audit.run import DEFAULT_CHUNK_ROWS, AuditConfig, AuditError, AuditEvent, AuditSummary, run_audit
 
 logger = logging.getLogger(__name__)
 

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode, urlsplit
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -47,7 +47,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from model.claims import VERDICTS, ImportDefaults
 from model.examples import DataError
 from model.labels import RISKS
-from serving.claims_routes import get_claims
+from serving.deps import get_claims
 from serving.errors import ApiError
 from serving.security import hash_key, matches_any
 from serving.settings import Settings, is_loopback
@@ -55,7 +55,7 @@ from serving.store import Store, feedback_table, scored_items_table
 
 logger = logging.getLogger(__name__)
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).resolve().parent.parent  # serving/
 TEMPLATES_DIR = HERE / "templates" / "console"
 STATIC_DIR = HERE / "static"
 STATIC_FILES = {"console.css": "text/css; charset=utf-8", "console.js": "text/javascript; charset=utf-8"}
@@ -526,14 +526,15 @@ async def static(name: str) -> Response:
 
 
 @router.get("/login")
-async def login_page(request: Request, next: str = "/console/periksa") -> Response:
+async def login_page(request: Request,
+                     next_url: Annotated[str, Query(alias="next")] = "/console/periksa") -> Response:
     session = read_session(request)
     settings = _settings(request)
     if not settings.api_key_hashes:
         return _redirect(session, "/console/periksa")
     host = request.url.hostname or ""
     insecure = request.url.scheme != "https" and not is_loopback(host)
-    return await render(request, session, "login.html", next=_safe_next(next), insecure=insecure, error=None)
+    return await render(request, session, "login.html", next=_safe_next(next_url), insecure=insecure, error=None)
 
 
 @router.post("/login")

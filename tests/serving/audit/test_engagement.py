@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from serving.audit import AuditConfig, read_results, run_audit
-from serving.audit_engagement import (
+from serving.audit.engagement import (
     NEGATIVE_COUNT,
     NOT_A_COUNT,
     interaction_of_author,
@@ -23,8 +23,8 @@ from serving.audit_engagement import (
     parse_count,
     wilson,
 )
-from serving.audit_report import build_report, write_report
-from tests.serving.test_audit import make_rows
+from serving.audit.report import build_report, write_report
+from tests.serving.audit.test_run import make_rows
 
 INTERACTIONS = ["push", "Pull", "co-design", "pull", "siaran", "codesign"]
 AUTHOR_TYPES = ["instansi", "warga", "warga", "influencer"]
@@ -198,7 +198,7 @@ def test_report_files_show_the_engagement_section(audited: tuple[Path, Any]) -> 
     page = paths["html"].read_text(encoding="utf-8")
     before = rep.copy()
     before["engagement"] = {"available": False, "note": "x"}
-    from serving.audit_report import render_html
+    from serving.audit.report import render_html
 
     assert page.count("data:image/png;base64,") - render_html(before).count("data:image/png;base64,") == 3
     assert "Accounts whose flagged posts drew the most engagement" in page
@@ -258,7 +258,7 @@ def test_author_column_and_parquet_numbers(tiny_baseline_dir: Path, tmp_path: Pa
 def test_cli_maps_engagement_columns_and_reports_bad_values(tiny_baseline_dir: Path, tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from serving.audit_cli import app
+    from serving.audit.cli import app
 
     src = write_csv(tmp_path / "posts.csv", engagement_rows(60))
     out = tmp_path / "out"

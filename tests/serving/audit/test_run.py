@@ -18,21 +18,14 @@ import pytest
 
 from model.examples import DataError
 from model.labels import DECISIONS, RISKS
-from serving.audit import (
-    AuditConfig,
-    AuditError,
-    AuditEvent,
-    _exclusive,
-    read_rejects,
-    read_results,
-    run_audit,
-)
-from serving.audit_inputs import expand_inputs, parse_column_specs
-from serving.audit_ledger import Ledger
-from serving.audit_score import month_of, score_frame
+from serving.audit import AuditConfig, AuditError, AuditEvent, read_rejects, read_results, run_audit
+from serving.audit.inputs import expand_inputs, parse_column_specs
+from serving.audit.ledger import Ledger
+from serving.audit.run import _exclusive
+from serving.audit.score import month_of, score_frame
 from tests.fixture_texts import HOAX, INCITEMENT, NEUTRAL, SLANDER
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 TEXTS = HOAX + SLANDER + INCITEMENT + NEUTRAL
 PLATFORMS = ["x", "facebook", "instagram", "tiktok"]
 COLUMNS = {"text": "isi", "id": "post_id", "parent_text": "induk", "kind": "jenis", "account": "akun",
@@ -136,7 +129,7 @@ def test_score_frame_keeps_one_row_per_input_with_reasons(tiny_baseline_dir: Pat
 
 
 def test_score_frame_works_batch_by_batch_like_spark_or_ray(tiny_baseline_dir: Path) -> None:
-    from serving.audit_score import get_scorer, output_ddl
+    from serving.audit.score import get_scorer, output_ddl
 
     rows = make_rows(40)
     df = pd.DataFrame({"isi": [r["isi"] for r in rows], "nomor": range(40),
@@ -362,7 +355,7 @@ def test_a_second_audit_into_the_same_folder_is_refused(tiny_baseline_dir: Path,
 def test_cli_runs_an_audit_with_summary_csv_and_report(tiny_baseline_dir: Path, tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from serving.audit_cli import app
+    from serving.audit.cli import app
 
     src = write_csv(tmp_path / "posts.csv", make_rows(120))
     out = tmp_path / "out"

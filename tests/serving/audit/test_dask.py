@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from serving.audit import AuditEvent, read_results, run_audit
-from serving.audit_ledger import Ledger
-from tests.serving.test_audit import assert_exactly_once, by_id, config, make_rows, write_parquet
+from serving.audit.ledger import Ledger
+from tests.serving.audit.test_run import assert_exactly_once, by_id, config, make_rows, write_parquet
 
 
 @pytest.fixture(scope="module")

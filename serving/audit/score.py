@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
 import re
 import threading
 from pathlib import Path
@@ -21,8 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 from model.examples import DataError
 from model.labels import RISKS
-from serving.audit_engagement import COUNT_ROLES, format_bad_value, normalize_interaction, parse_count
-from serving.audit_inputs import ROW_COLUMN, SOURCE_COLUMN, AuditColumns, cell_to_str
+from serving.audit.engagement import COUNT_ROLES, format_bad_value, normalize_interaction, parse_count
+from serving.audit.inputs import ROW_COLUMN, SOURCE_COLUMN, AuditColumns, cell_to_str
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -98,11 +97,9 @@ def get_scorer(model_dir: str | Path) -> Scorer:
         if scorer is None:
             from model.scorer import Scorer
 
-            threads = os.environ.get("SARING_TORCH_THREADS")
-            if threads:  # set by the local cluster: this worker's share of the cores
-                import torch
-
-                torch.set_num_threads(int(threads))
+            # The thread counts come from the environment, set before the process started: a local cluster's
+            # worker gets its share of the cores (serving.audit.runners.worker_env), read by the kernel
+            # (SARING_THREADS) and by torch / OpenMP (OMP_NUM_THREADS) alike.
             scorer = _SCORERS[key] = Scorer(key)
         return scorer
 

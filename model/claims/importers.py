@@ -1,0 +1,528 @@
+"""Import: ClaimReview, Fact Check API and flat records from JSON, JSON lines, JSON-LD and CSV files,
+with every bad record reported (position, field, what was found, the fix)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import hashlib
+import io
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from model.claims.records import CLAIM_FIELDS, MAX_CLAIM_CHARS, BadClaim, Claim
+from model.claims.verdicts import VERDICTS, normalise_verdict
+from model.readers import SUPPORTED, DataError, format_of, json_document, read_text
+
+FORMATS: tuple[str, ...] = ("json", "jsonl", "csv", "parquet")
+_SPACES = re.compile(r"\s+")
+
+
+def _describe(value: Any) -> str:
+    """A short description of a found value for error messages (values are truncated)."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, str):
+        s = value if len(value) <= 60 else value[:57] + "..."
+        return f"{s!r}" if value.strip() else "an empty string"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, list):
+        return f"a list of {len(value)}"
+    if isinstance(value, dict):
+        keys = ", ".join(list(value)[:6])
+        return f"an object with keys [{keys}]"
+    return type(value).__name__
+
+
+class _RecordError(Exception):
+    def __init__(self, field_name: str, found: Any, reason: str, fix: str) -> None:
+        super().__init__(reason)
+        self.field = field_name
+        self.found = _describe(found)
+        self.reason = reason
+        self.fix = fix
+
+
+def _text(value: Any) -> str | None:
+    """A plain string from a JSON value (a string, a number, or a schema.org object's name)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, dict):
+        for key in ("name", "alternateName", "@value", "text"):
+            if isinstance(value.get(key), str) and value[key].strip():
+                return value[key].strip()
+    if isinstance(value, list) and value:
+        return _text(value[0])
+    return None
+
+
+def _first(obj: Mapping[str, Any], *keys: str) -> tuple[str | None, Any]:
+    """The first key present (not None) among `keys`, and its value."""
+    for k in keys:
+        if k in obj and obj[k] is not None and obj[k] != "":
+            return k, obj[k]
+    return None, None
+
+
+def parse_date(value: Any) -> str | None:
+    """ISO 8601 date or date-time -> 'YYYY-MM-DD' ('YYYY' and 'YYYY-MM' are kept); None for nothing.
+    Raise ValueError for anything else."""
+    if value is None or not str(value).strip():
+        return None
+    s = str(value).strip()
+    if re.fullmatch(r"\d{4}", s):
+        return s
+    if re.fullmatch(r"\d{4}-\d{2}", s):
+        _dt.date.fromisoformat(s + "-01")
+        return s
+    return _dt.datetime.fromisoformat(s.replace("Z", "+00:00")).date().isoformat()
+
+
+def claim_id(claim: str, url: str | None, publisher: str) -> str:
+    """A stable id for a record without one: a hash of its URL (or publisher) and its claim text."""
+    basis = (url or publisher or "").strip().lower() + "\n" + _SPACES.sub(" ", claim.strip().lower())
+    return "cr-" + hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass
+class ImportDefaults:
+    """Values for records that lack them, and extra rating texts."""
+
+    publisher: str | None = None
+    language: str | None = "id"
+    rating_map: dict[str, str] = field(default_factory=dict)  # rating text -> verdict
+    source: str = ""
+
+
+def _build_claim(flat: dict[str, Any], names: dict[str, str], defaults: ImportDefaults) -> Claim:
+    """Validate a flat record {claim, rating, verdict, publisher, url, date, language, id, ...} into a Claim.
+
+    `names` maps each flat field to the name the input used (e.g. claim -> 'claimReviewed'), for messages.
+    """
+    def name(f: str) -> str:
+        return names.get(f, f)
+
+    raw_claim = flat.get("claim")
+    claim = _text(raw_claim)
+    if not claim:
+        raise _RecordError(name("claim"), raw_claim, "the claim text is missing or empty",
+                           f"give the claim as a non-empty string in '{name('claim')}'")
+    claim = unicodedata.normalize("NFC", _SPACES.sub(" ", claim))
+    if len(claim) > MAX_CLAIM_CHARS:
+        raise _RecordError(name("claim"), f"{len(claim)} characters", f"the claim is longer than {MAX_CLAIM_CHARS} "
+                           "characters", "store the claim itself (one or two sentences), not the whole article")
+    if len(claim.split()) < 2:
+        raise _RecordError(name("claim"), raw_claim, "a claim needs at least two words to be recognised",
+                           "give the full claim as it circulated, e.g. 'Vaksin mengandung chip pelacak'")
+
+    rating = _text(flat.get("rating"))
+    raw_verdict = flat.get("verdict")
+    verdict: str | None = None
+    if raw_verdict not in (None, ""):
+        v = str(raw_verdict).strip().lower()
+        verdict = v if v in VERDICTS else normalise_verdict(v, defaults.rating_map)
+        if verdict is None:
+            raise _RecordError(name("verdict"), raw_verdict, "not a verdict",
+                               f"use one of {list(VERDICTS)}, or leave it empty and give the rating text")
+    if verdict is None:
+        if not rating:
+            raw = flat.get("rating_raw", flat.get("rating"))
+            reason = "the rating text is missing"
+            if isinstance(raw, dict) and raw.get("ratingValue") is not None:
+                reason = "the rating has only a number (ratingValue); number scales differ between publishers"
+            raise _RecordError(name("rating"), raw, reason,
+                               f"give the fact-checker's rating text in '{name('rating')}' (e.g. 'SALAH', "
+                               "'Misleading'), or a 'verdict' (false, misleading, true or unproven)")
+        verdict = normalise_verdict(rating, defaults.rating_map)
+        if verdict is None:
+            raise _RecordError(name("rating"), rating, "the rating text is not in saring's rating table",
+                               f"map it with --rating '{rating}=false' (or misleading, true, unproven), or add "
+                               "a 'verdict' field to the record")
+    if not rating:
+        rating = verdict
+
+    publisher = _text(flat.get("publisher")) or defaults.publisher
+    if not publisher:
+        raise _RecordError(name("publisher"), flat.get("publisher"), "the publisher is missing",
+                           f"give the fact-checker's name in '{name('publisher')}', or a default for the "
+                           "whole file (--publisher NAME)")
+
+    url = _text(flat.get("url"))
+    if url and not re.match(r"^https?://\S+$", url):
+        raise _RecordError(name("url"), url, "not an http(s) URL",
+                           "give the review's address starting with http:// or https://, or leave it empty")
+    try:
+        date = parse_date(_text(flat.get("date")))
+    except ValueError as e:
+        raise _RecordError(name("date"), flat.get("date"), "the date is not an ISO 8601 date",
+                           "write the date as YYYY-MM-DD (or a full ISO date-time), or leave it empty") from e
+    language = (_text(flat.get("language")) or defaults.language or None)
+    if language is not None:
+        language = language.strip().lower()
+        if not re.fullmatch(r"[a-z]{2,3}(?:[-_][a-z0-9]{2,8})*", language):
+            raise _RecordError(name("language"), flat.get("language"), "not a language code",
+                               "use an ISO 639 code such as 'id', 'en' or 'jv', or leave it empty")
+    raw_id = _text(flat.get("id"))
+    cid = raw_id or claim_id(claim, url, publisher)
+    meta: dict[str, Any] = {}
+    for key in ("claimant", "appearance", "claim_date", "title", "note", "model_version"):
+        value = flat.get(key)
+        if value not in (None, "", []):
+            meta[key] = value
+    return Claim(id=cid, claim=claim, rating=rating, verdict=verdict, publisher=publisher, url=url, date=date,
+                 language=language, source=defaults.source, meta=meta)
+
+
+def _types(obj: Mapping[str, Any]) -> set[str]:
+    t = obj.get("@type", obj.get("type"))
+    items = t if isinstance(t, list) else [t]
+    return {str(x).split("/")[-1].split(":")[-1] for x in items if x}
+
+
+def _appearances(item: Any) -> list[str]:
+    if not isinstance(item, dict):
+        return []
+    out: list[str] = []
+    for key in ("appearance", "firstAppearance"):
+        vals = item.get(key)
+        for v in vals if isinstance(vals, list) else [vals]:
+            u = v.get("url") if isinstance(v, dict) else v
+            if isinstance(u, str) and u.strip():
+                out.append(u.strip())
+    return out
+
+
+def _flat_from_claimreview(obj: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    rr = obj.get("reviewRating")
+    rating = None
+    if isinstance(rr, dict):
+        rating = _text(rr.get("alternateName")) or _text(rr.get("name"))
+    elif isinstance(rr, str):
+        rating = rr
+    item = obj.get("itemReviewed")
+    claimant = _text(item.get("author")) if isinstance(item, dict) else None
+    key_lang, lang = _first(obj, "inLanguage", "language")
+    author = obj.get("author") if obj.get("author") else obj.get("publisher")
+    flat = {
+        "id": _text(obj.get("identifier")) or _text(obj.get("@id")),
+        "claim": obj.get("claimReviewed"),
+        "rating": rating,
+        "rating_raw": rr,
+        "verdict": obj.get("verdict"),
+        "publisher": author,
+        "url": obj.get("url"),
+        "date": obj.get("datePublished"),
+        "language": lang,
+        "claimant": claimant,
+        "appearance": _appearances(item),
+        "claim_date": _text(item.get("datePublished")) if isinstance(item, dict) else None,
+    }
+    names = {"claim": "claimReviewed", "rating": "reviewRating.alternateName", "publisher": "author.name",
+             "url": "url", "date": "datePublished", "language": key_lang or "inLanguage", "id": "identifier"}
+    return flat, names
+
+
+def _flat_from_factcheck_api(claim_obj: Mapping[str, Any], review: Mapping[str, Any]) -> tuple[dict[str, Any],
+                                                                                              dict[str, str]]:
+    pub = review.get("publisher")
+    publisher = (_text(pub.get("name")) or _text(pub.get("site"))) if isinstance(pub, dict) else _text(pub)
+    flat = {
+        "claim": claim_obj.get("text"),
+        "rating": review.get("textualRating"),
+        "publisher": publisher,
+        "url": review.get("url"),
+        "date": review.get("reviewDate"),
+        "language": review.get("languageCode"),
+        "claimant": _text(claim_obj.get("claimant")),
+        "claim_date": _text(claim_obj.get("claimDate")),
+        "title": _text(review.get("title")),
+    }
+    names = {"claim": "text", "rating": "claimReview[].textualRating", "publisher": "claimReview[].publisher.name",
+             "url": "claimReview[].url", "date": "claimReview[].reviewDate", "language": "claimReview[].languageCode"}
+    return flat, names
+
+
+_FLAT_ALIASES: dict[str, tuple[str, ...]] = {
+    "id": ("id", "identifier", "claim_id"),
+    "claim": ("claim", "claimReviewed", "claim_text", "text"),
+    "rating": ("rating", "textualRating", "alternateName", "rating_text", "label"),
+    "verdict": ("verdict",),
+    "publisher": ("publisher", "author", "factchecker", "fact_checker"),
+    "url": ("url", "review_url"),
+    "date": ("date", "datePublished", "reviewDate", "review_date"),
+    "language": ("language", "inLanguage", "languageCode", "lang"),
+    "claimant": ("claimant",),
+    "appearance": ("appearance",),
+}
+
+
+def _flat_from_plain(obj: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    flat: dict[str, Any] = {}
+    names: dict[str, str] = {}
+    for f, aliases in _FLAT_ALIASES.items():
+        key, value = _first(obj, *aliases)
+        flat[f] = value
+        names[f] = key or aliases[0]
+    if isinstance(flat.get("rating"), dict):  # a reviewRating object under a flat name
+        flat["rating_raw"] = flat["rating"]
+        flat["rating"] = _text(flat["rating"].get("alternateName")) or _text(flat["rating"].get("name"))
+    return flat, names
+
+
+def _walk(obj: Any, out: list[tuple[dict[str, Any], dict[str, str]] | _RecordError], skipped: list[int]) -> None:
+    """Collect records from any of the accepted JSON shapes, in document order."""
+    if isinstance(obj, list):
+        for x in obj:
+            _walk(x, out, skipped)
+        return
+    if not isinstance(obj, dict):
+        out.append(_RecordError("(record)", obj, "a record must be a JSON object",
+                                "give each claim as an object with claimReviewed/reviewRating/author/url, "
+                                "or claim/rating/publisher/url"))
+        return
+    types = _types(obj)
+    if "@graph" in obj and isinstance(obj["@graph"], list):
+        _walk(obj["@graph"], out, skipped)
+        return
+    if "ClaimReview" in types:
+        out.append(_flat_from_claimreview(obj))
+        return
+    if isinstance(obj.get("claimReview"), list):  # Google Fact Check Tools API: one record per review
+        reviews = obj["claimReview"]
+        if not reviews:
+            out.append(_RecordError("claimReview", reviews, "the claim has no review",
+                                    "remove the claim or add its claimReview entries"))
+        for review in reviews:
+            if isinstance(review, dict):
+                out.append(_flat_from_factcheck_api(obj, review))
+            else:
+                out.append(_RecordError("claimReview[]", review, "a review must be a JSON object",
+                                        "give publisher, url, textualRating and reviewDate as an object"))
+        return
+    if isinstance(obj.get("claims"), list) and not any(k in obj for k in ("claim", "claimReviewed")):
+        _walk(obj["claims"], out, skipped)
+        return
+    if isinstance(obj.get("dataFeedElement"), list):  # schema.org DataFeed (ClaimReview feeds)
+        for el in obj["dataFeedElement"]:
+            _walk(el.get("item", el) if isinstance(el, dict) else el, out, skipped)
+        return
+    if types:  # another JSON-LD node (WebPage, Organization, Article...): look inside, else skip it
+        nested = [v for v in obj.values() if isinstance(v, dict | list)]
+        before = len(out)
+        for v in nested:
+            _walk_typed_only(v, out)
+        if len(out) == before:
+            skipped.append(1)
+        return
+    if any(k in obj for aliases in (_FLAT_ALIASES["claim"], _FLAT_ALIASES["rating"]) for k in aliases):
+        out.append(_flat_from_plain(obj))
+        return
+    out.append(_RecordError("(record)", obj, "not a ClaimReview: no claimReviewed, claim or text field",
+                            "give each record as a schema.org ClaimReview (claimReviewed, reviewRating, author, "
+                            "url, datePublished) or a flat claim (claim, rating, publisher, url, date)"))
+
+
+def _walk_typed_only(obj: Any, out: list[Any]) -> None:
+    """Find ClaimReview nodes nested inside other JSON-LD nodes; ignore everything else."""
+    if isinstance(obj, list):
+        for x in obj:
+            _walk_typed_only(x, out)
+    elif isinstance(obj, dict):
+        if "ClaimReview" in _types(obj):
+            out.append(_flat_from_claimreview(obj))
+        else:
+            for v in obj.values():
+                if isinstance(v, dict | list):
+                    _walk_typed_only(v, out)
+
+
+def parse_records(
+    data: Any, defaults: ImportDefaults | None = None, *, unit: str = "record", start: int = 1
+) -> tuple[list[Claim], list[BadClaim], int]:
+    """Claims from already-decoded JSON (any accepted shape). Returns (claims, bad records, skipped nodes).
+
+    Records are numbered from `start` in document order (ClaimReviews found, one per Fact Check API review).
+    """
+    defaults = defaults or ImportDefaults()
+    found: list[tuple[dict[str, Any], dict[str, str]] | _RecordError] = []
+    skipped: list[int] = []
+    _walk(data, found, skipped)
+    claims: list[Claim] = []
+    bad: list[BadClaim] = []
+    for i, rec in enumerate(found, start=start):
+        if isinstance(rec, _RecordError):
+            bad.append(BadClaim(i, rec.field, rec.found, rec.reason, rec.fix, unit))
+            continue
+        flat, names = rec
+        try:
+            claims.append(_build_claim(flat, names, defaults))
+        except _RecordError as e:
+            bad.append(BadClaim(i, e.field, e.found, e.reason, e.fix, unit))
+    return claims, bad, len(skipped)
+
+
+def _detect_format(path: Path) -> str:
+    """The claims format of a file from model.readers' suffix table: csv (also .tsv), json (the JSON
+    suffixes: one document or JSON lines, told apart by the content) or parquet."""
+    found = format_of(path)
+    if found is None:
+        raise DataError(f"cannot tell the format from the suffix {''.join(path.suffixes[-2:]) or 'none'!r}; "
+                        f"expected one of {SUPPORTED}", file=path, fix=f"pass --format with one of {list(FORMATS)}")
+    return {"csv": "csv", "tsv": "csv", "jsonl": "json", "parquet": "parquet"}[found[0]]
+
+
+def parse_claim_file(
+    path: str | Path,
+    fmt: str | None = None,
+    *,
+    columns: Mapping[str, str] | None = None,
+    defaults: ImportDefaults | None = None,
+    encoding: str = "utf-8",
+) -> tuple[list[Claim], list[BadClaim], int]:
+    """Read a claims file. Returns (claims, bad records, skipped JSON-LD nodes); raises DataError when the
+    file as a whole cannot be read (not JSON, unknown columns...).
+
+    Without `fmt` the format comes from model.readers' suffix table (gzipped files too): a JSON file is one
+    document (ClaimReview, JSON-LD ``@graph``, Fact Check API response, or an array of records) or JSON
+    lines, whatever its JSON suffix. `fmt` "json" insists on one document, "jsonl" on JSON lines.
+    `columns` (CSV and Parquet) maps claim fields (:data:`CLAIM_FIELDS`) to column names; a field without a
+    mapping is read from the column of the same name when there is one.
+    """
+    path = Path(path)
+    auto = fmt is None
+    fmt = (fmt or _detect_format(path)).lower()
+    if fmt not in FORMATS:
+        raise DataError(f"unknown format {fmt!r}", file=path, fix=f"use one of {list(FORMATS)}")
+    defaults = defaults or ImportDefaults()
+    if not defaults.source:
+        defaults = ImportDefaults(defaults.publisher, defaults.language, defaults.rating_map, f"import:{path.name}")
+    if fmt == "parquet":
+        return _parse_table(path, *_parquet_table(path), columns or {}, defaults)
+    text = read_text(path, encoding)
+    if fmt == "json":
+        is_doc, data = json_document(text)
+        if is_doc:
+            return parse_records(data, defaults)
+        if auto:
+            return _parse_lines(text, defaults)
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as e:
+            hint = (" The file holds several JSON documents: it looks like JSON lines; pass --format jsonl."
+                    if e.msg == "Extra data" else "")
+            raise DataError(f"not valid JSON ({e.msg} at line {e.lineno}, column {e.colno}).{hint}", file=path,
+                            fix="correct the JSON syntax" if not hint else "pass --format jsonl") from e
+        return parse_records(data, defaults)
+    if fmt == "jsonl":
+        return _parse_lines(text, defaults)
+    return _parse_csv(path, text, columns or {}, defaults)
+
+
+def _parse_lines(text: str, defaults: ImportDefaults) -> tuple[list[Claim], list[BadClaim], int]:
+    """JSON lines: every line a record (or a document holding records); bad lines are bad records."""
+    claims: list[Claim] = []
+    bad: list[BadClaim] = []
+    skipped = 0
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as e:
+            bad.append(BadClaim(lineno, "(line)", _describe(line), f"not valid JSON ({e.msg})",
+                                "write one JSON object per line", "line"))
+            continue
+        c, b, s = parse_records(obj, defaults, unit="line", start=lineno)
+        for x in b:
+            x.index = lineno
+        claims += c
+        bad += b
+        skipped += s
+    return claims, bad, skipped
+
+
+def _parquet_table(path: Path) -> tuple[list[str], list[dict[str, Any]]]:
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(path)
+    except Exception as e:
+        raise DataError(f"not a readable Parquet file ({e})", file=path,
+                        fix="write the table with pandas.DataFrame.to_parquet or pyarrow") from e
+    return list(table.column_names), [{k: (None if v is None else str(v)) for k, v in r.items()}
+                                      for r in table.to_pylist()]
+
+
+def _parse_csv(path: Path, text: str, columns: Mapping[str, str], defaults: ImportDefaults
+               ) -> tuple[list[Claim], list[BadClaim], int]:
+    found = format_of(path)
+    sep = "\t" if found is not None and found[0] == "tsv" else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=sep)
+    return _parse_table(path, list(reader.fieldnames or []), reader, columns, defaults)
+
+
+def _parse_table(path: Path, header: list[str], reader: Iterable[Mapping[str, Any]], columns: Mapping[str, str],
+                 defaults: ImportDefaults) -> tuple[list[Claim], list[BadClaim], int]:
+    """Claims from the rows of a table (CSV, TSV, Parquet) with a column mapping; bad rows are bad records."""
+    unknown = [f for f in columns if f not in CLAIM_FIELDS]
+    if unknown:
+        raise DataError(f"unknown claim field(s) {unknown} in the column mapping", file=path,
+                        fix=f"map some of {list(CLAIM_FIELDS)}, e.g. --column claim=judul --column rating=label")
+    if not header:
+        raise DataError("the file is empty; expected a header row and at least one row", file=path)
+    mapping = {f: columns.get(f, f) for f in CLAIM_FIELDS}
+    missing = [c for f, c in mapping.items() if f in columns and c not in header]
+    if missing:
+        raise DataError(f"the column mapping names {missing}, but the columns are {header}", file=path,
+                        fix="map each field to one of the file's columns (--column claim=COLUMN)")
+    if mapping["claim"] not in header:
+        raise DataError(f"no claim column: expected a column 'claim' or a mapping, found columns {header}", file=path,
+                        fix="name the claim column: --column claim=COLUMN")
+    if mapping["rating"] not in header and mapping["verdict"] not in header:
+        raise DataError(f"no rating or verdict column among {header}", file=path,
+                        fix="name one: --column rating=COLUMN (rating text) or --column verdict=COLUMN")
+    claims: list[Claim] = []
+    bad: list[BadClaim] = []
+    for rownum, row in enumerate(reader, start=1):
+        flat = {f: row.get(c) for f, c in mapping.items() if c in header}
+        if isinstance(flat.get("appearance"), str):
+            flat["appearance"] = [u for u in re.split(r"[\s;|]+", flat["appearance"]) if u]
+        names = {f: c for f, c in mapping.items()}
+        try:
+            claims.append(_build_claim(flat, names, defaults))
+        except _RecordError as e:
+            bad.append(BadClaim(rownum, e.field, e.found, e.reason, e.fix, "row"))
+    return claims, bad, 0
+
+
+def _dedupe(claims: list[Claim], unit: str = "record") -> tuple[list[Claim], list[BadClaim], int]:
+    """Drop identical repeats; report conflicting records that share an id."""
+    seen: dict[str, tuple[int, Claim]] = {}
+    out: list[Claim] = []
+    bad: list[BadClaim] = []
+    dup = 0
+    for i, c in enumerate(claims, start=1):
+        if c.id in seen:
+            first, prev = seen[c.id]
+            if prev.content() == c.content():
+                dup += 1
+                continue
+            bad.append(BadClaim(i, "id", repr(c.id), f"another record with this id (claim {first} of this input) "
+                                "has different content", "give each claim its own id, or merge the two records",
+                                "claim"))
+            continue
+        seen[c.id] = (i, c)
+        out.append(c)
+    return out, bad, dup

@@ -1,0 +1,124 @@
+"""The app's life: start the micro-batcher, load the model (in the lifespan handler, never at import time),
+open the claim store, reload on SIGHUP or POST /admin/reload, and shut down gracefully."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+
+from model.scorer import Scorer
+from serving.deps import claim_store, create_claims
+from serving.engine import ModelHolder
+
+logger = logging.getLogger(__name__)
+
+CANARY_TEXT = "cek kesiapan layanan saring: jalan di depan kantor kelurahan sudah diperbaiki"
+
+
+async def reload_model(app: FastAPI, model_dir: Path) -> dict[str, Any]:
+    """Load `model_dir` in a thread, check it answers, then swap it in. On failure the old model keeps
+    serving and the error is raised."""
+    state = app.state
+    async with state.reload_lock:
+        holder: ModelHolder = state.holder
+        old = holder.scorer
+        start = time.perf_counter()
+        try:
+            new: Scorer = await asyncio.to_thread(state.loader, model_dir)
+            await asyncio.to_thread(new.score, [CANARY_TEXT])
+        except Exception as e:
+            state.metrics.reloads.labels(outcome="failure").inc()
+            keep = f"model {old.version} keeps serving" if old else "no model is serving"
+            logger.error("loading the model from %s failed (%s); %s", model_dir, e, keep)
+            raise
+        holder.scorer = new  # the swap: batches started before it finish with the old model
+        holder.model_dir = str(model_dir)
+        holder.error = None
+        state.metrics.set_model(new.name, new.version, new.kind)
+        state.metrics.reloads.labels(outcome="success").inc()
+        seconds = time.perf_counter() - start
+        logger.info("now serving %s (%s) from %s, loaded in %.1f s", new.name, new.version, model_dir, seconds)
+        return {
+            "model": {"name": new.name, "version": new.version, "kind": new.kind},
+            "previous": {"name": old.name, "version": old.version} if old else None,
+            "model_dir": str(model_dir),
+            "seconds": round(seconds, 3),
+        }
+
+
+async def sighup(app: FastAPI) -> None:
+    """SIGHUP: reload the configured model directory; a failure is logged and the old model keeps serving."""
+    logger.info("SIGHUP: reloading the model from %s", app.state.settings.model_dir)
+    with contextlib.suppress(Exception):  # logged by reload_model; the old model keeps serving
+        await reload_model(app, app.state.settings.model_dir)
+
+
+async def _initial_load(app: FastAPI) -> None:
+    state = app.state
+    state.holder.loading = True
+    try:
+        await reload_model(app, state.settings.model_dir)
+    except Exception as e:
+        state.holder.error = str(e)
+        raise
+    finally:
+        state.holder.loading = False
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Start the batcher, load the model (in the background with SARING_LOAD_IN_BACKGROUND), attach the
+    claim store, listen for SIGHUP; on shutdown, finish the work in flight and close the stores."""
+    state = app.state
+    settings = state.settings
+    state.reload_lock = asyncio.Lock()
+    await state.batcher.start()
+    load_task: asyncio.Task[Any] | None = None
+    if settings.load_in_background:
+        load_task = asyncio.create_task(_initial_load(app))
+        load_task.add_done_callback(lambda t: t.cancelled() or t.exception())  # error kept in holder
+    else:
+        try:
+            await _initial_load(app)
+        except BaseException as e:
+            state.startup_error = f"the model in {settings.model_dir} could not be loaded: {e}"
+            await state.batcher.close(timeout=1.0)
+            raise
+    claims_task: asyncio.Task[Any] | None = None
+    if state.claims is None:
+        # An existing store is opened now. A missing one is created at its default path in the background
+        # (loading the e5 encoder takes seconds), so that the first POST /v1/claims on a fresh install does
+        # not wait for it; a route that comes first creates it itself (under the same lock).
+        if state.claims_path.exists():
+            await asyncio.to_thread(claim_store, app, create=False)
+        else:
+            claims_task = asyncio.create_task(asyncio.to_thread(create_claims, app))
+    loop = asyncio.get_running_loop()
+    on_sighup = False
+    with contextlib.suppress(NotImplementedError, RuntimeError, ValueError, AttributeError):
+        loop.add_signal_handler(signal.SIGHUP, lambda: asyncio.ensure_future(sighup(app)))
+        on_sighup = True
+    logger.info("saring API ready to accept requests (keys %s, %d channel policies)",
+                "required" if settings.keys_required else "optional", len(settings.channel_policies))
+    try:
+        yield
+    finally:
+        if on_sighup:
+            with contextlib.suppress(Exception):
+                loop.remove_signal_handler(signal.SIGHUP)
+        if load_task is not None and not load_task.done():
+            load_task.cancel()
+        if claims_task is not None and not claims_task.done():
+            with contextlib.suppress(BaseException):
+                await asyncio.wait_for(claims_task, timeout=settings.graceful_timeout_s)
+        await state.batcher.close(timeout=settings.graceful_timeout_s)
+        state.store.dispose()

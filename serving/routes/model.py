@@ -1,0 +1,69 @@
+"""GET /v1/model (the model card) and POST /admin/reload (swap in a model directory without downtime)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Request
+from fastapi.responses import JSONResponse
+
+from serving.deps import AdminDep, CallerDep, HolderDep, PoliciesDep, ScorerDep, SettingsDep
+from serving.errors import ApiError
+from serving.lifespan import reload_model
+from serving.schemas import ERROR_RESPONSES, ErrorResponse, ReloadRequest
+
+router = APIRouter()
+
+
+@router.get("/v1/model", tags=["model"], summary="The model card", responses=ERROR_RESPONSES)
+async def model_card(caller: CallerDep, scorer: ScorerDep, settings: SettingsDep,
+                     policies: PoliciesDep) -> dict[str, Any]:
+    """Name, version, labels, thresholds, test metrics, training data and their licences, and the
+    server's limits and channel policies."""
+    card = scorer.card()
+    card["data_licences"] = licences(card.get("data"))
+    card["policies"] = {p: policies.describe(scorer, p) for p in policies.names}
+    card["limits"] = {"max_items": settings.max_items, "max_text_chars": settings.max_text_chars,
+                      "max_body_bytes": settings.max_body_bytes,
+                      "rate_limit_per_minute": settings.rate_limit_per_minute}
+    return card
+
+
+@router.post("/admin/reload", tags=["operations"], summary="Swap in a model directory without downtime",
+             responses={**ERROR_RESPONSES, 403: {"model": ErrorResponse}, 422: {"model": ErrorResponse}})
+async def admin_reload(
+    request: Request,
+    admin: AdminDep,
+    settings: SettingsDep,
+    holder: HolderDep,
+    body: Annotated[ReloadRequest | None, Body()] = None,
+) -> JSONResponse:
+    """Load `model_dir` (default: the configured one) in the background, check it answers, swap it in.
+    On failure the old model keeps serving and the answer says why (422 RELOAD_FAILED)."""
+    target = Path(body.model_dir) if body and body.model_dir else settings.model_dir
+    try:
+        info = await reload_model(request.app, target)
+    except Exception as e:
+        keep = f"model {holder.scorer.version} keeps serving" if holder.scorer else "no model is serving"
+        raise ApiError("RELOAD_FAILED", f"could not load {target}: {e}. {keep}", status=422) from e
+    return JSONResponse(info)
+
+
+def licences(data: Any) -> dict[str, Any]:
+    """{source: licence} from the manifest's sources, whatever their layout."""
+    out: dict[str, Any] = {}
+    if isinstance(data, dict):
+        for name, src in data.items():
+            if isinstance(src, dict):
+                lic = src.get("licence") or src.get("license")
+                if lic is not None:
+                    out[name] = lic
+    elif isinstance(data, list):
+        for src in data:
+            if isinstance(src, dict):
+                name = src.get("name") or src.get("id")
+                lic = src.get("licence") or src.get("license")
+                if name and lic is not None:
+                    out[str(name)] = lic
+    return out

@@ -1,0 +1,142 @@
+"""int8 inference: the ONNX Runtime copy of the transformer is built once into the cache, recorded by
+sha256, verified against fp32, and scores like fp32; fp32 stays available."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("onnxruntime")
+
+TEXTS = [
+    "pemerintah membantah kabar bahwa vaksin mengandung chip pelacak",
+    "dasar bodoh kamu tidak tahu apa apa soal politik",
+    "ok",
+    "tolong viralkan agar semua orang tahu kebenarannya " * 40,  # windowed
+]
+
+
+@pytest.fixture()
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SARING_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("SARING_PRECISION", raising=False)
+    return tmp_path / "cache"
+
+
+def _record(cache: Path) -> tuple[Path, dict]:
+    (record,) = list((cache / "int8").glob("*/int8.json"))
+    return record, json.loads(record.read_text())
+
+
+def test_int8_is_default_verified_and_cached(tiny_transformer_dir: Path, cache: Path) -> None:
+    from model.modeldir import file_sha256
+    from model.scorer import Scorer
+
+    before = sorted(p.name for p in tiny_transformer_dir.iterdir())
+    s8 = Scorer(tiny_transformer_dir)
+    assert s8.precision == "int8"
+    s32 = Scorer(tiny_transformer_dir, precision="fp32")
+    assert s32.precision == "fp32"
+    p8, p32 = s8.predict_proba(TEXTS), s32.predict_proba(TEXTS)
+    assert p8.shape == p32.shape == (len(TEXTS), len(s8.labels))
+    assert np.abs(p8 - p32).max() < 0.05
+    assert [r.windows for r in s8.score(TEXTS)] == [r.windows for r in s32.score(TEXTS)]
+    # The model directory is untouched: the ONNX file is a cache output with its hash recorded.
+    assert sorted(p.name for p in tiny_transformer_dir.iterdir()) == before
+    record, meta = _record(cache)
+    onnx = record.parent / meta["file"]
+    assert file_sha256(onnx) == meta["sha256"]
+    assert meta["weights_sha256"] == file_sha256(tiny_transformer_dir / "model.safetensors")
+    # A second load reuses the file.
+    mtime = onnx.stat().st_mtime_ns
+    assert Scorer(tiny_transformer_dir).precision == "int8"
+    assert onnx.stat().st_mtime_ns == mtime
+
+
+def test_altered_cache_file_is_rebuilt(tiny_transformer_dir: Path, cache: Path) -> None:
+    from model.modeldir import file_sha256
+    from model.scorer import Scorer
+
+    Scorer(tiny_transformer_dir)
+    record, meta = _record(cache)
+    (record.parent / meta["file"]).write_bytes(b"not a model")
+    assert Scorer(tiny_transformer_dir).precision == "int8"
+    _, meta2 = _record(cache)
+    assert file_sha256(record.parent / meta2["file"]) == meta2["sha256"]
+
+
+def test_env_var_and_bad_precision(tiny_transformer_dir: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from model.scorer import Scorer
+
+    monkeypatch.setenv("SARING_PRECISION", "fp32")
+    assert Scorer(tiny_transformer_dir).precision == "fp32"
+    assert Scorer(tiny_transformer_dir, precision="int8").precision == "int8"
+    with pytest.raises(ValueError, match="precision"):
+        Scorer(tiny_transformer_dir, precision="int4")
+
+
+def test_disagreeing_int8_falls_back_to_fp32(tiny_transformer_dir: Path, cache: Path,
+                                            monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    import model.network as network
+    from model.scorer import Scorer
+
+    monkeypatch.setattr(network, "INT8_MAX_PROB_DIFF", -1.0)
+    with caplog.at_level(logging.WARNING):
+        s = Scorer(tiny_transformer_dir)
+    assert s.precision == "fp32"
+    assert "disagrees with fp32" in caplog.text
+
+
+def test_ensemble_members_follow_precision(tiny_ensemble_dir: Path, cache: Path) -> None:
+    from model.scorer import Scorer
+
+    s8, s32 = Scorer(tiny_ensemble_dir), Scorer(tiny_ensemble_dir, precision="fp32")
+    assert (s8.precision, s32.precision) == ("int8", "fp32")
+    assert np.abs(s8.risk_proba(TEXTS) - s32.risk_proba(TEXTS)).max() < 0.05
+
+
+def test_length_buckets_cap_rows_and_tokens(tiny_transformer_dir: Path, cache: Path) -> None:
+    from model.scorer import Scorer
+
+    b = Scorer(tiny_transformer_dir, precision="fp32").backend
+    b.batch_size, b.max_batch_tokens = 4, 100
+    lengths = [10, 50, 12, 11, 60, 9, 13, 14, 15]
+    batches = b.batches(lengths)
+    assert sorted(k for x in batches for k in x) == list(range(len(lengths)))
+    for x in batches:
+        assert len(x) <= 4 and (len(x) == 1 or len(x) * max(lengths[k] for k in x) <= 100)
+    assert [lengths[k] for x in batches for k in x] == sorted(lengths)
+
+
+def test_configure_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    import torch
+
+    from model.network import configure_threads, physical_cores
+
+    before = torch.get_num_threads()
+    try:
+        monkeypatch.delenv("SARING_THREADS", raising=False)
+        torch.set_num_threads(physical_cores() + 7)
+        assert configure_threads() == physical_cores() == torch.get_num_threads()  # oversubscription cut
+        torch.set_num_threads(1)
+        assert configure_threads() == 1  # a lower count chosen by the host process is kept
+        monkeypatch.setenv("SARING_THREADS", "3")
+        assert configure_threads() == 3 == torch.get_num_threads()
+    finally:
+        torch.set_num_threads(before)
+
+
+def test_unwritable_cache_falls_back_to_fp32(tiny_transformer_dir: Path, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from model.scorer import Scorer
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("SARING_CACHE_DIR", str(blocker))
+    s = Scorer(tiny_transformer_dir)
+    assert s.precision == "fp32"
+    assert len(s.score(TEXTS)) == len(TEXTS)

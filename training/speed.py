@@ -1,0 +1,242 @@
+"""`saring benchmark speed`: inference speed of a model directory, every path in one run and one process.
+
+On the first N raw texts (default: 400 Ibrohim & Budi 2019 tweets, or one text per line of --texts FILE):
+- the anchor: a naive Hugging Face loop on the transformer member, `tokenizer(text)` -> forward, batch 1,
+  fp32 (what `transformers.pipeline` does by default), on the same weights;
+- the transformer member alone in saring's batch path, fp32 and int8;
+- the whole scorer (`Scorer.score`: normalisation, ensemble members, calibration, decisions), fp32 and int8;
+- single-post latency (`Scorer.score([text])`, p50/p99), fp32 and int8;
+- explanation time per flagged text (the API's own BatchRunner with explain=true), fp32 and int8, and how
+  often the int8 explanation names the same top word as fp32;
+- how much int8 moves the scores and decisions on these texts.
+Each throughput is the best of `--repeats` passes (the machine may be shared), and every ratio is to the
+anchor. The machine (CPU model, cores, torch threads) is printed with the numbers.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import platform
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import typer
+
+logger = logging.getLogger(__name__)
+
+SPEED_DATASET = "ibrohim2019_multilabel_hs"
+
+
+def machine() -> dict[str, Any]:
+    import torch
+
+    from model.network import configure_threads, physical_cores
+
+    threads = configure_threads()
+    name, flags = platform.processor() or "unknown", ""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                key, _, val = line.partition(":")
+                if key.strip() == "model name":
+                    name = val.strip()
+                elif key.strip() == "flags":
+                    flags = val
+                    break
+    except OSError:
+        pass
+    try:
+        import onnxruntime
+
+        ort = onnxruntime.__version__
+    except ImportError:
+        ort = None
+    return {"cpu": name, "physical_cores": physical_cores(), "logical_cpus": os.cpu_count(),
+            "avx512_vnni": "avx512_vnni" in flags.split(), "torch_threads": threads,
+            "torch_interop_threads": torch.get_num_interop_threads(), "torch": torch.__version__,
+            "onnxruntime": ort, "python": platform.python_version()}
+
+
+def load_texts(texts_file: Path | None, n: int) -> tuple[list[str], str]:
+    if texts_file is not None:
+        lines = [ln.strip() for ln in texts_file.read_text(encoding="utf-8").splitlines() if ln.strip()]
+        return lines[:n], str(texts_file)
+    from model.catalogue import load_dataset
+
+    return [e.text for e in load_dataset(SPEED_DATASET).examples[:n]], f"{SPEED_DATASET} (raw)"
+
+
+def transformer_member(scorer: Any) -> Any:
+    """The transformer scorer inside `scorer` (itself, or an ensemble member); None if there is none."""
+    if scorer.kind == "transformer":
+        return scorer
+    for m in getattr(scorer.backend, "members", []):
+        found = transformer_member(m)
+        if found is not None:
+            return found
+    return None
+
+
+def best_rate(fn: Any, n: int, repeats: int, what: str = "") -> float:
+    """Items per second: the best of `repeats` timed calls of fn()."""
+    best = float("inf")
+    for _ in range(max(1, repeats)):
+        t = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t)
+    logger.info("%s: %.1f items/s", what, n / best)
+    return n / best
+
+
+def naive_loop(member: Any, texts: list[str]) -> None:
+    """The anchor: one text at a time through the Hugging Face tokenizer and the fp32 network."""
+    import torch
+
+    backend = member.backend
+    tok, prefix, net = backend.tok.tokenizer, backend.tok.prefix, backend.net
+    with torch.inference_mode():
+        for t in texts:
+            enc = tok(prefix + t, truncation=True, max_length=backend.max_length, return_tensors="pt")
+            net(enc["input_ids"], enc["attention_mask"])
+
+
+def latency_ms(scorer: Any, texts: list[str]) -> dict[str, float]:
+    times = []
+    for t in texts:
+        t0 = time.perf_counter()
+        scorer.score([t])
+        times.append((time.perf_counter() - t0) * 1000)
+    return {"p50_ms": round(float(np.percentile(times, 50)), 2), "p99_ms": round(float(np.percentile(times, 99)), 2)}
+
+
+def explain_run(scorer: Any, texts: list[str], max_words: int = 256) -> tuple[float, list[list[dict[str, Any]]]]:
+    """Seconds per text for scoring + explaining `texts` through the API's batch runner, and the spans."""
+    from serving.engine import BatchRunner, ModelHolder, PolicyBook, WorkItem
+
+    holder = ModelHolder()
+    holder.scorer = scorer
+    runner = BatchRunner(holder, PolicyBook({}), explain_max_words=max_words)
+    t0 = time.perf_counter()
+    outs, _ = runner([WorkItem(t, explain=True) for t in texts])
+    return (time.perf_counter() - t0) / max(1, len(texts)), [o.spans for o in outs]
+
+
+def run_speed(model: Path, texts: list[str], repeats: int = 2, latency_n: int = 200, explain_n: int = 20,
+              anchor_n: int | None = None) -> dict[str, Any]:
+    from model.scorer import Scorer
+
+    info = machine()
+    s32 = Scorer(model, precision="fp32")
+    s8 = Scorer(model, precision="int8")
+    m32, m8 = transformer_member(s32), transformer_member(s8)
+    res: dict[str, Any] = {"machine": info, "model": str(model), "kind": s32.kind, "n_texts": len(texts),
+                           "int8_active": s8.precision == "int8", "paths": {}}
+    if m8 is not None:
+        res["int8_check"] = m8.backend.int8_info.get("check")
+    warm = texts[:16]
+    for s in (s32, s8):
+        s.score(warm)
+    paths = res["paths"]
+
+    def timed(name: str, fn: Any, n: int, reps: int = repeats) -> None:
+        paths[name] = best_rate(fn, n, reps, name)
+
+    if m32 is not None:
+        normed = m32.normalize(texts)
+        a_texts = normed[: anchor_n or len(normed)]
+        naive_loop(m32, a_texts[:8])
+        timed("naive HF loop, batch 1, fp32 (anchor)", lambda: naive_loop(m32, a_texts), len(a_texts), 1)
+        timed("transformer member, batch path, fp32", lambda: m32.backend.logits(normed), len(texts))
+        if m8 is not None:
+            timed(f"transformer member, batch path, {m8.precision}", lambda: m8.backend.logits(normed), len(texts))
+    timed(f"Scorer.score ({s32.kind}), fp32", lambda: s32.score(texts), len(texts))
+    timed(f"Scorer.score ({s8.kind}), {s8.precision}", lambda: s8.score(texts), len(texts))
+    anchor = next(iter(paths.values())) if m32 is not None else None
+    res["ratios"] = {k: round(v / anchor, 2) for k, v in paths.items()} if anchor else {}
+    res["paths"] = {k: round(v, 1) for k, v in paths.items()}
+    lat_texts = texts[:latency_n]
+    res["latency"] = {"fp32": latency_ms(s32, lat_texts), s8.precision: latency_ms(s8, lat_texts)}
+    # Agreement of int8 with fp32 on these texts.
+    p32, p8 = s32.risk_proba(texts), s8.risk_proba(texts)
+    d32 = [r.decision for r in s32.score(texts)]
+    d8 = [r.decision for r in s8.score(texts)]
+    agree = float(np.mean([a == b for a, b in zip(d32, d8, strict=True)]))
+    res["int8_vs_fp32"] = {"max_abs_score_diff": round(float(np.abs(p32 - p8).max()), 4),
+                           "mean_abs_score_diff": round(float(np.abs(p32 - p8).mean()), 5),
+                           "decision_agreement": round(agree, 4)}
+    flagged = [t for t, r in zip(texts, s32.score(texts), strict=True) if any(r.flags.values())][:explain_n]
+    if flagged:
+        explain_run(s8, flagged[:2])
+        sec32, spans32 = explain_run(s32, flagged)
+        sec8, spans8 = explain_run(s8, flagged)
+        same_top = [bool(a) and bool(b) and a[0]["word"] == b[0]["word"] for a, b in zip(spans32, spans8, strict=True)]
+        res["explain"] = {"n_flagged": len(flagged), "fp32_ms_per_text": round(sec32 * 1000, 1),
+                          f"{s8.precision}_ms_per_text": round(sec8 * 1000, 1),
+                          "same_top_word": round(float(np.mean(same_top)), 3),
+                          "mean_words": round(float(np.mean([len(t.split()) for t in flagged])), 1)}
+    return res
+
+
+def print_speed(res: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    m = res["machine"]
+    console = Console()
+    console.print(f"machine: {m['cpu']}, {m['physical_cores']} physical cores ({m['logical_cpus']} logical), "
+                  f"AVX-512 VNNI {'yes' if m['avx512_vnni'] else 'no'}; torch {m['torch']} with "
+                  f"{m['torch_threads']} intra-op / {m['torch_interop_threads']} inter-op threads; onnxruntime "
+                  f"{m['onnxruntime']}")
+    console.print(f"model: {res['model']} ({res['kind']}); {res['n_texts']} texts from {res.get('source', '?')}; "
+                  f"int8 active: {res['int8_active']}; int8 check vs fp32: {res.get('int8_check')}")
+    table = Table(title="Throughput (best of the repeats)")
+    for col in ("path", "texts/s", "x anchor"):
+        table.add_column(col, justify="left" if col == "path" else "right")
+    for k, v in res["paths"].items():
+        table.add_row(k, f"{v:.1f}", f"{res['ratios'].get(k, float('nan')):.2f}")
+    console.print(table)
+    for prec, lat in res["latency"].items():
+        console.print(f"single post, {prec}: p50 {lat['p50_ms']:.1f} ms, p99 {lat['p99_ms']:.1f} ms")
+    console.print(f"int8 vs fp32 on these texts: {res['int8_vs_fp32']}")
+    if "explain" in res:
+        e = res["explain"]
+        console.print(f"explanations ({e['n_flagged']} flagged texts, {e['mean_words']} words on average): "
+                      + ", ".join(f"{k.removesuffix('_ms_per_text')} {v} ms per text" for k, v in e.items()
+                                  if k.endswith("_ms_per_text"))
+                      + f"; same top word int8 vs fp32: {e['same_top_word']:.0%}")
+
+
+def speed_command(
+    model: Annotated[Path | None, typer.Option("--model", "-m", help="Model directory (default: "
+                                               "$SARING_MODEL_DIR, else models/default).")] = None,
+    texts: Annotated[Path | None, typer.Option("--texts", help="Texts file, one per line (default: the raw "
+                                               "Ibrohim & Budi 2019 tweets).")] = None,
+    n: Annotated[int, typer.Option("--n", min=1, help="How many texts.")] = 400,
+    repeats: Annotated[int, typer.Option(min=1, help="Timed passes per batch path (the best counts).")] = 2,
+    latency_n: Annotated[int, typer.Option(min=1, help="Texts timed one at a time.")] = 200,
+    explain_n: Annotated[int, typer.Option(min=0, help="Flagged texts explained.")] = 20,
+    anchor_n: Annotated[int | None, typer.Option(min=1, help="Texts for the naive loop (default: all).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Also write the result as JSON.")] = None,
+) -> None:
+    """Inference speed: naive Hugging Face loop (anchor), fp32 and int8 batch paths, single-post latency,
+    explanation time, with the machine they ran on."""
+    from model.modeldir import ModelDirError
+    from model.paths import default_model_dir
+
+    try:
+        items, source = load_texts(texts, n)
+        if not items:
+            raise ValueError("no texts to time")
+        res = run_speed(model or default_model_dir(), items, repeats, latency_n, explain_n, anchor_n)
+    except (ModelDirError, ValueError, OSError) as e:
+        typer.secho(f"error: {e}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from e
+    res["source"] = source
+    print_speed(res)
+    if out is not None:
+        out.write_text(json.dumps(res, indent=2), encoding="utf-8")
+        logger.info("wrote %s", out)
