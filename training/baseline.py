@@ -33,7 +33,7 @@ def train_baseline(
     name: str = "saring-baseline",
     objective: str = "best_f1",
     min_precision: float = 0.8,
-    weak_labels: bool = True,
+    weak_labels: bool = False,
 ) -> dict[str, Any]:
     """Fit on splits['train'], calibrate on splits['validation'], measure on splits['test'], and write a
     model directory at `out`. Returns the metrics."""
