@@ -107,12 +107,18 @@ def md_cell(value: Any) -> str:
     return str(value).replace("|", "\\|").replace("\n", " ")
 
 
+def template_environment(directory: Path) -> Environment:
+    """The Jinja2 settings every saring report shares (evaluation and audit): HTML templates (*.html.j2)
+    autoescape every value, Markdown ones do not; an undefined name fails instead of rendering empty."""
+    return Environment(loader=FileSystemLoader(directory), undefined=StrictUndefined,
+                       autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
+                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+
+
 @functools.cache
 def environment() -> Environment:
-    """The templates' environment: HTML templates autoescape, Markdown ones do not; undefined names fail."""
-    env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), undefined=StrictUndefined,
-                      autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    """The evaluation report's templates (eval/templates)."""
+    env = template_environment(TEMPLATES_DIR)
     env.filters.update(num=num, signed=signed, md_cell=md_cell)
     env.tests.update(cell=lambda v: isinstance(v, Cell))
     env.globals.update(css=Markup(PAGE_CSS))

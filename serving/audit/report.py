@@ -22,9 +22,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment
 from markupsafe import Markup
 
+from eval.html import md_cell, template_environment
 from model.labels import DECISIONS, RISKS
 from model.modeldir import write_json_atomic
 from serving.audit import engagement as audit_engagement
@@ -351,17 +352,11 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _md_cell(value: Any) -> str:
-    return str(value).replace("|", "\\|").replace("\n", " ")
-
-
 @functools.cache
 def _templates() -> Environment:
     """HTML templates autoescape (every value from the data is escaped); Markdown ones do not."""
-    env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), undefined=StrictUndefined,
-                      autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters.update(cell=_cell, md_cell=_md_cell, pct=_pct, thousands=lambda n: f"{n:,}")
+    env = template_environment(TEMPLATES_DIR)
+    env.filters.update(cell=_cell, md_cell=md_cell, pct=_pct, thousands=lambda n: f"{n:,}")
     return env
 
 
