@@ -63,7 +63,7 @@ def training_sources(splits: dict[str, list[Any]]) -> list[dict[str, Any]]:
                 per[split] += 1
     try:
         cards = load_cards()
-    except Exception as e:  # noqa: BLE001 - no catalogue: the sources are still listed, as unknown
+    except Exception as e:
         logger.warning("dataset cards unavailable (%s); training sources are listed without licences", e)
         cards = {}
     out = []
@@ -90,7 +90,7 @@ def _slang_or_empty():
 
     try:
         return load_slang()
-    except Exception as e:  # noqa: BLE001 - no mirror and offline: train without slang, say so
+    except Exception as e:
         logger.warning("slang table unavailable (%s); training without slang normalisation", e)
         return Normalizer()
 

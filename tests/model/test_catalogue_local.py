@@ -129,7 +129,7 @@ def _write_local(tmp: Path, rows: list[dict], extra_source: str = "", meta: str 
     return card
 
 
-def test_jsonl_rows_with_bad_split_or_repeated_id_are_reported(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+def test_jsonl_rows_with_bad_split_or_repeated_id_are_reported(tmp_path: Path, monkeypatch) -> None:
     rows = [{"id": "a", "text": "kabar bohong satu", "hoax": 1, "topic": "t1", "split": "train"},
             {"id": "b", "text": "kabar benar dua", "hoax": 0, "topic": "t1", "split": "dev"},
             {"id": "a", "text": "kabar lain tiga", "hoax": 0, "topic": "t2", "split": "test"},

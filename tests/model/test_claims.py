@@ -359,13 +359,13 @@ def test_tokens_stem_slang_and_amounts() -> None:
 # effect on scores
 # ---------------------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def scorer(tiny_baseline_dir: Path):  # noqa: ANN201
+def scorer(tiny_baseline_dir: Path):
     from model.scorer import Scorer
 
     return Scorer(tiny_baseline_dir)
 
 
-def test_a_strong_match_to_a_false_claim_raises_hoax_and_cites_it(index: ClaimIndex, scorer) -> None:  # noqa: ANN001
+def test_a_strong_match_to_a_false_claim_raises_hoax_and_cites_it(index: ClaimIndex, scorer) -> None:
     text = "daun sirsak direbus trus airnya diminum, kanker ilang dlm 2 minggu. SEBARKAN!!"
     scored = scorer.score([text])[0]
     matches = index.match([text])[0]
@@ -379,7 +379,7 @@ def test_a_strong_match_to_a_false_claim_raises_hoax_and_cites_it(index: ClaimIn
     assert scored.warnings == [w for w in scored.warnings if w.code != "KNOWN_FALSE_CLAIM"]  # input untouched
 
 
-def test_a_text_refuting_the_claim_is_not_raised(index: ClaimIndex, scorer) -> None:  # noqa: ANN001
+def test_a_text_refuting_the_claim_is_not_raised(index: ClaimIndex, scorer) -> None:
     text = ("Cek fakta: kabar bahwa air rebusan daun sirsak menyembuhkan kanker dalam dua minggu adalah hoaks. "
             "Jangan percaya, faktanya belum ada uji klinis.")
     scored = scorer.score([text])[0]
@@ -392,7 +392,7 @@ def test_a_text_refuting_the_claim_is_not_raised(index: ClaimIndex, scorer) -> N
     assert not any(w.code == "KNOWN_FALSE_CLAIM" for w in out.warnings)
 
 
-def test_true_and_unproven_claims_do_not_raise(index: ClaimIndex, scorer) -> None:  # noqa: ANN001
+def test_true_and_unproven_claims_do_not_raise(index: ClaimIndex, scorer) -> None:
     for text, code in [
         ("Pemerintah menyalurkan bantuan beras 10 kilogram untuk keluarga penerima manfaat bulan ini", None),
         ("Besok pagi Gunung Merapi akan meletus besar, warga Yogyakarta harus mengungsi", "UNPROVEN_CLAIM"),
@@ -417,7 +417,7 @@ def test_stance_cues_tell_repeating_refuting_and_asking_apart() -> None:
     assert claim_stance("Itu hoaks ya, vaksin tidak mengandung chip") == "refutes"
 
 
-def test_a_marked_joke_is_not_raised(index: ClaimIndex, scorer) -> None:  # noqa: ANN001
+def test_a_marked_joke_is_not_raised(index: ClaimIndex, scorer) -> None:
     text = ("Katanya air rebusan daun sirsak menyembuhkan kanker dalam dua minggu. Pohon sirsak tetangga dijaga "
             "satpam 😂 #becanda")
     scored = scorer.score([text])[0]
@@ -428,7 +428,7 @@ def test_a_marked_joke_is_not_raised(index: ClaimIndex, scorer) -> None:  # noqa
     assert any(w.code == "JOKES_ABOUT_KNOWN_CLAIM" for w in out.warnings)
 
 
-def test_a_question_about_the_claim_gets_the_verdict_not_a_raise(index: ClaimIndex, scorer) -> None:  # noqa: ANN001
+def test_a_question_about_the_claim_gets_the_verdict_not_a_raise(index: ClaimIndex, scorer) -> None:
     text = "Apa benar air rebusan daun sirsak menyembuhkan kanker dalam dua minggu? mohon infonya"
     scored = scorer.score([text])[0]
     matches = index.match([text])[0]

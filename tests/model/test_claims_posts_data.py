@@ -21,7 +21,7 @@ CARD = REPO / "datasets" / "saring_hoax_posts.toml"
 
 
 @pytest.fixture(scope="module")
-def generator():  # noqa: ANN201
+def generator():
     spec = importlib.util.spec_from_file_location("make_hoax_posts", REPO / "scripts" / "make_hoax_posts.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -34,12 +34,12 @@ def records() -> list[dict]:
     return [json.loads(line) for line in POSTS.read_text(encoding="utf-8").splitlines()]
 
 
-def test_committed_file_is_the_generators_output(generator) -> None:  # noqa: ANN001
+def test_committed_file_is_the_generators_output(generator) -> None:
     assert POSTS.read_text(encoding="utf-8") == generator.to_jsonl(generator.generate()), \
         "regenerate with: .venv/bin/python scripts/make_hoax_posts.py"
 
 
-def test_counts_fields_and_held_out_genres(records: list[dict], generator) -> None:  # noqa: ANN001
+def test_counts_fields_and_held_out_genres(records: list[dict], generator) -> None:
     assert sum(r["hoax"] for r in records) >= 400 and sum(1 - r["hoax"] for r in records) >= 600
     assert all(set(r) == {"id", "text", "hoax", "genre", "topic", "kind", "register", "platform", "split"}
                for r in records)
