@@ -20,7 +20,7 @@ from model.calibration import (
     calibration_from_json,
     thresholds_from_json,
 )
-from model.labels import DECISIONS, RISKS
+from model.labels import DECISIONS, RISK_SCORE_MEANING, RISKS
 from model.modeldir import CALIBRATION_JSON, MANIFEST_JSON, METRICS_JSON, THRESHOLDS_JSON, ModelDir, ModelDirError
 from model.normalize import Normalizer
 
@@ -217,6 +217,7 @@ class Scorer:
             "kind": self.kind,
             "created": self.info.get("created"),
             "risks": list(RISKS),
+            "risk_meanings": dict(RISK_SCORE_MEANING),
             "labels": self.labels,
             "max_length": self.max_length,
             "normalizer_version": self.normalizer.version,

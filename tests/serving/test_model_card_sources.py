@@ -39,3 +39,6 @@ def test_model_card_lists_every_source_with_its_licence(tmp_path, monkeypatch, m
     card = make_client(make_settings(model_dir=out)).get("/v1/model").json()
     assert card["sources"] == written
     assert card["data_licences"] == {"tweets": "CC-BY-4.0", "file:koreksi.csv": "analyst-provided"}
+    # what each score means travels with the model card
+    assert set(card["risk_meanings"]) == {"hoax", "slander", "incitement"}
+    assert "checkable claim" in card["risk_meanings"]["hoax"]
