@@ -159,8 +159,9 @@ def _run_report(model: Path | None, baseline: Path | None, no_baseline: bool, da
         from eval.ood import SUITE_CARD, load_suite
         from model.catalogue import load_cards
 
-        if SUITE_CARD in load_cards():
-            suite_cases = load_suite()
+        cards = load_cards()
+        if SUITE_CARD in cards:
+            suite_cases = load_suite(cards=cards)
         else:
             logger.warning("no %s card in the catalogue; the register-shift suite is not run", SUITE_CARD)
     report = build_report(models, ed, bootstrap=bootstrap, seed=seed, errors_k=errors, functional=functional,

@@ -36,11 +36,11 @@ SUITE_CARD = "saring_register_suite"
 PRIMARY = "register_suite_function_accuracy"
 
 
-def load_suite(name: str = SUITE_CARD) -> list[Example]:
+def load_suite(name: str = SUITE_CARD, cards: dict[str, Any] | None = None) -> list[Example]:
     """The suite's cases from its catalogue card (sha256-checked). Raises DataError when it is missing."""
     from model.catalogue import load_cards, load_dataset
 
-    cards = load_cards()
+    cards = cards if cards is not None else load_cards()
     if name in cards and cards[name].purpose != "evaluation":
         raise ValueError(f"card {name!r} has purpose {cards[name].purpose!r}; an out-of-distribution suite must be "
                          "an evaluation card (purpose = \"evaluation\") so that no model is ever trained on it")
