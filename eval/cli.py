@@ -157,7 +157,7 @@ def _run_report(model: Path | None, baseline: Path | None, no_baseline: bool, da
     suite_cases = None
     if suite:
         from eval.ood import SUITE_CARD, load_suite
-        from model.catalogue import load_cards
+        from model.cards import load_cards
 
         cards = load_cards()
         if SUITE_CARD in cards:

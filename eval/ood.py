@@ -38,7 +38,8 @@ PRIMARY = "register_suite_function_accuracy"
 
 def load_suite(name: str = SUITE_CARD, cards: dict[str, Any] | None = None) -> list[Example]:
     """The suite's cases from its catalogue card (sha256-checked). Raises DataError when it is missing."""
-    from model.catalogue import load_cards, load_dataset
+    from model.cards import load_cards
+    from model.catalogue import load_dataset
 
     cards = cards if cards is not None else load_cards()
     if name in cards and cards[name].purpose != "evaluation":

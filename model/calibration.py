@@ -6,8 +6,10 @@ It is fitted by minimising the log-loss on the validation split, so a score of 0
 of validation texts with that score were positive.
 
 Thresholds: each risk has two, `flag` and `block`. score < flag -> allow; flag <= score < block -> review;
-score >= block -> block. `flag` is chosen by an objective (default: best F1 on validation); `block` is the
-lowest threshold that reaches a high precision target (default 0.9) on validation, and never below flag.
+score >= block -> block. `flag` is chosen by an objective (training's default: best F-beta on validation with
+beta = 1.5, because a flag sends a post to a review queue, where a miss costs more than a reviewer's glance);
+`block` is the lowest threshold that reaches a high precision target (default 0.9) on validation, and never
+below flag.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import numpy as np
 
 from model.metrics import pr_points
 
-Objective = Literal["best_f1", "recall_at_precision"]
+Objective = Literal["best_f1", "best_fbeta", "recall_at_precision"]
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
@@ -38,33 +40,64 @@ class Platt:
     b: float = 0.0
     n: int = 0  # validation examples it was fitted on (0: identity, not fitted)
 
+    def log_odds(self, logits: np.ndarray) -> np.ndarray:
+        """The calibrated log-odds a * logit + b (what an ensemble mixes: no round trip through a clipped
+        probability, which would flatten the tails into ties)."""
+        return self.a * np.asarray(logits, dtype=np.float64) + self.b
+
     def apply(self, logits: np.ndarray) -> np.ndarray:
-        return sigmoid(self.a * np.asarray(logits, dtype=np.float64) + self.b)
+        return sigmoid(self.log_odds(logits))
 
 
-def fit_platt(logits: np.ndarray, labels: np.ndarray, max_iter: int = 100) -> Platt:
-    """Fit a, b by Newton's method on the log-loss, with Platt's smoothed targets (avoids infinite
-    slopes on separable data). Needs both classes; otherwise returns the identity."""
+def fit_platt(
+    logits: np.ndarray, labels: np.ndarray, max_iter: int = 100, sample_weight: np.ndarray | None = None
+) -> Platt:
+    """Fit a, b on the log-loss with Platt's smoothed targets, by Newton's method with a backtracking line
+    search and a numerically stable loss (Lin, Lin & Weng 2007, "A note on Platt's probabilistic outputs").
+
+    The line search matters: on validation data that the logits separate perfectly (the hoax label of the
+    templated sets), plain Newton steps overshoot into the flat tails of the sigmoid and end at slopes of
+    1e11, which turn the scores into a 0/1 step and throw the member's ranking away. `sample_weight`
+    (default: all 1) weights rows, e.g. to give every source the same say. Needs both classes; otherwise
+    returns the identity."""
     x = np.asarray(logits, dtype=np.float64)
     y = np.asarray(labels, dtype=np.float64)
-    n_pos, n = float(y.sum()), len(y)
-    if n == 0 or n_pos == 0 or n_pos == n:
+    w = np.ones_like(x) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+    n_pos, n_neg = float((w * y).sum()), float((w * (1 - y)).sum())
+    if len(y) == 0 or n_pos <= 0 or n_neg <= 0:
         return Platt(1.0, 0.0, 0)
-    t = np.where(y > 0.5, (n_pos + 1) / (n_pos + 2), 1 / (n - n_pos + 2))
-    a, b = 1.0, 0.0
+    t = np.where(y > 0.5, (n_pos + 1) / (n_pos + 2), 1 / (n_neg + 2))
+
+    def loss(a: float, b: float) -> float:
+        f = a * x + b  # log-loss with targets t, written so that exp never overflows
+        return float(np.sum(w * (np.logaddexp(0.0, f) - t * f)))
+
+    a, b = 0.0, math.log((n_pos + 1) / (n_neg + 1))  # Lin, Lin & Weng's start: the prior log-odds
+    current = loss(a, b)
     for _ in range(max_iter):
         p = sigmoid(a * x + b)
-        g = np.array([np.sum((p - t) * x), np.sum(p - t)])
-        w = p * (1 - p) + 1e-12
-        h = np.array([[np.sum(w * x * x), np.sum(w * x)], [np.sum(w * x), np.sum(w)]]) + 1e-9 * np.eye(2)
-        step = np.linalg.solve(h, g)
-        a, b = a - step[0], b - step[1]
-        if np.max(np.abs(step)) < 1e-10:
+        g = np.array([np.sum(w * (p - t) * x), np.sum(w * (p - t))])
+        if np.max(np.abs(g)) < 1e-5 * max(float(w.sum()), 1.0):
+            break
+        h = w * p * (1 - p)
+        hess = np.array([[np.sum(h * x * x), np.sum(h * x)], [np.sum(h * x), np.sum(h)]]) + 1e-12 * np.eye(2)
+        step = np.linalg.solve(hess, g)
+        size = 1.0
+        while size >= 1e-10:  # backtrack until the loss decreases sufficiently (Armijo)
+            na, nb = a - size * step[0], b - size * step[1]
+            new = loss(na, nb)
+            if new < current - 1e-4 * size * float(g @ step):
+                break
+            size /= 2
+        else:
+            break  # no step decreases the loss: at the minimum to machine precision
+        a, b, current = na, nb, new
+        if np.max(np.abs(size * step)) < 1e-10:
             break
     if not (math.isfinite(a) and math.isfinite(b)) or a <= 0:
         # A negative slope would invert the ranking; keep the model's order and fall back to identity.
         return Platt(1.0, 0.0, 0)
-    return Platt(float(a), float(b), n)
+    return Platt(float(a), float(b), len(y))
 
 
 @dataclass
@@ -77,6 +110,7 @@ class Threshold:
     recall: float | None = None
     f1: float | None = None
     block_precision: float | None = None
+    beta: float | None = None  # the F-beta the flag maximised (best_fbeta); None for the other objectives
 
     def decide(self, score: float) -> str:
         if score >= self.block:
@@ -92,10 +126,12 @@ def choose_threshold(
     objective: Objective = "best_f1",
     min_precision: float = 0.8,
     block_precision: float = 0.9,
+    beta: float = 1.0,
 ) -> Threshold:
     """Choose the flag threshold by `objective` and the block threshold by `block_precision`.
 
     best_f1: the threshold with the highest F1 (ties: the higher threshold).
+    best_fbeta: the threshold with the highest F-beta (beta > 1 weighs recall beta times as much as precision).
     recall_at_precision: the lowest threshold whose precision >= min_precision (highest recall there);
     falls back to best F1 when no threshold reaches it.
     Thresholds sit halfway between adjacent distinct scores, so they generalise slightly better than the
@@ -106,6 +142,8 @@ def choose_threshold(
         return Threshold(0.5, 0.9, objective)
     thr, prec, rec = pr_points(scores, labels)
     f1 = np.where(prec + rec > 0, 2 * prec * rec / np.maximum(prec + rec, 1e-12), 0.0)
+    b2 = beta**2 if objective == "best_fbeta" else 1.0
+    fbeta = np.where(prec + rec > 0, (1 + b2) * prec * rec / np.maximum(b2 * prec + rec, 1e-12), 0.0)
     # Candidate cut between this distinct score and the next lower one.
     lower = np.r_[thr[1:], thr[-1] - 1e-6]
     cut = (thr + np.maximum(lower, 0.0)) / 2
@@ -114,11 +152,12 @@ def choose_threshold(
     if objective == "recall_at_precision":
         ok = np.where(prec >= min_precision)[0]
         idx = int(ok[-1]) if len(ok) else int(np.argmax(f1))
-    elif objective == "best_f1":
-        best = f1.max()
-        idx = int(np.where(f1 == best)[0][0])
+    elif objective in ("best_f1", "best_fbeta"):
+        best = fbeta.max()
+        idx = int(np.where(fbeta == best)[0][0])
     else:
-        raise ValueError(f"unknown threshold objective {objective!r}; expected 'best_f1' or 'recall_at_precision'")
+        raise ValueError(f"unknown threshold objective {objective!r}; expected 'best_f1', 'best_fbeta' or "
+                         "'recall_at_precision'")
     flag = float(cut[idx])
     ok = np.where(prec >= block_precision)[0]
     if len(ok):
@@ -131,6 +170,7 @@ def choose_threshold(
     return Threshold(
         flag=flag, block=min(block, 1.0), objective=objective,
         precision=float(prec[idx]), recall=float(rec[idx]), f1=float(f1[idx]), block_precision=bprec,
+        beta=float(beta) if objective == "best_fbeta" else None,
     )
 
 

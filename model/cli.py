@@ -3,11 +3,12 @@ entry-point group (see pyproject.toml), so this kernel module imports none of th
 
 from __future__ import annotations
 
-import logging
-import os
+import sys
 from importlib.metadata import entry_points
 
 import typer
+
+from model.logs import setup_logging
 
 app = typer.Typer(
     name="saring",
@@ -18,14 +19,6 @@ app = typer.Typer(
 )
 
 
-def _setup_logging() -> None:
-    from rich.logging import RichHandler
-
-    level = os.environ.get("SARING_LOG_LEVEL", "INFO").upper()
-    logging.basicConfig(level=level, format="%(message)s", datefmt="[%X]",
-                        handlers=[RichHandler(show_path=False, rich_tracebacks=False)])
-
-
 def build_app() -> typer.Typer:
     # A subcommand that fails to import is a failing command, never a silently missing one.
     for ep in sorted(entry_points(group="saring.commands"), key=lambda e: e.name):
@@ -34,7 +27,10 @@ def build_app() -> typer.Typer:
 
 
 def main() -> None:
-    _setup_logging()
+    try:
+        setup_logging()  # rich, on stdout, at $SARING_LOG_LEVEL (default INFO)
+    except ValueError as e:
+        sys.exit(f"error: {e}")
     build_app()()
 
 

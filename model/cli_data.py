@@ -16,8 +16,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from model.catalogue import load_cards, load_catalogue, load_slang, sha256_of
+from model.cards import load_cards
+from model.catalogue import load_catalogue, load_slang, sha256_of
 from model.examples import BadRow, ColumnMap, DataError, Example, read_labelled_file
+from model.logs import setup_logging
 from model.normalize import Normalizer
 from model.splits import manifest_table, prepare
 
@@ -31,16 +33,6 @@ app = typer.Typer(
 )
 
 CATALOGUE = "catalogue"
-
-
-def _ensure_logging() -> None:
-    """When run on its own (not under `saring`), show warnings and info on stderr."""
-    root = logging.getLogger()
-    if not root.handlers:
-        from rich.logging import RichHandler
-
-        logging.basicConfig(level=logging.INFO, format="%(message)s", datefmt="[%X]",
-                            handlers=[RichHandler(console=Console(stderr=True), show_path=False)])
 
 
 def _load(data: list[str], columns: list[str], encoding: str) -> tuple[list[Example], list[BadRow]]:
@@ -105,7 +97,7 @@ def data(
     show_bad: Annotated[int, typer.Option("--show-bad", help="how many bad rows to list.")] = 20,
 ) -> None:
     """Examples per source, label and split; then the bad rows and the duplicates found."""
-    _ensure_logging()
+    setup_logging(stderr=True)  # when run on its own (not under `saring`): warnings and info on stderr
     try:
         examples, bad = _load(data or [CATALOGUE], column or [], encoding)
     except (DataError, ValueError) as e:

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from model.calibration import logit
 from model.modeldir import ModelDir
 
 if TYPE_CHECKING:
@@ -47,7 +46,7 @@ class EnsembleBackend:
             raw, w = m.backend.logits(texts)
             if len(w) and max(w) > 1:
                 windows = w
-            cal = logit(m.calibrate(raw))
+            cal = m.calibrated_log_odds(raw)
             cols = np.full((len(texts), len(self.labels)), np.nan)
             for j, name in enumerate(self.labels):
                 if name in m.labels:

@@ -18,6 +18,7 @@ from model.calibration import (
     Platt,
     Threshold,
     calibration_from_json,
+    sigmoid,
     thresholds_from_json,
 )
 from model.labels import DECISIONS, RISK_SCORE_MEANING, RISKS
@@ -145,11 +146,15 @@ class Scorer:
             return np.zeros((0, len(self.labels)), dtype=np.float32), []
         return self.backend.logits(self.normalize(texts))
 
-    def calibrate(self, logits: np.ndarray) -> np.ndarray:
+    def calibrated_log_odds(self, logits: np.ndarray) -> np.ndarray:
+        """Calibrated log-odds (n, labels) of raw logits: what an ensemble mixes."""
         out = np.empty_like(logits, dtype=np.float64)
         for j, name in enumerate(self.labels):
-            out[:, j] = self.calibration.get(name, Platt()).apply(logits[:, j])
+            out[:, j] = self.calibration.get(name, Platt()).log_odds(logits[:, j])
         return out
+
+    def calibrate(self, logits: np.ndarray) -> np.ndarray:
+        return sigmoid(self.calibrated_log_odds(logits))
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
         """Calibrated probabilities (n, labels) in the order of `self.labels`."""

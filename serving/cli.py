@@ -18,6 +18,8 @@ from pydantic import ValidationError
 from pydantic_settings import SettingsError
 from rich.console import Console
 
+from model.logs import TIMESTAMPED, setup_logging
+
 if TYPE_CHECKING:
     from serving.settings import Settings
 
@@ -86,8 +88,8 @@ def serve(
         _fail(f"the data directory {settings.data_dir} is not writable ({e.strerror or e}). Fix: set "
               "SARING_DATA_DIR to a folder this user can write (feedback and the claim store live there), or "
               "fix its permissions.", e, debug)
-    if not logging.getLogger().handlers:  # `python -m serving`; `saring` configures logging itself
-        logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # `python -m serving`: timestamped lines on stderr; under `saring` logging is already set up (a no-op)
+    setup_logging(settings.log_level, fmt=TIMESTAMPED)
     # The workers build their settings from the environment: pass the overrides on.
     os.environ["SARING_MODEL_DIR"] = str(settings.model_dir)
     os.environ["SARING_HOST"] = settings.host

@@ -61,6 +61,7 @@ def fit_thresholds(
     objective: str,
     min_precision: float,
     block_precision: float,
+    beta: float = 1.0,
 ) -> dict[str, Threshold]:
     out = {}
     for r in RISKS:
@@ -76,6 +77,7 @@ def fit_thresholds(
             objective=objective,  # type: ignore[arg-type]
             min_precision=min_precision,
             block_precision=block_precision,
+            beta=beta,
         )
     return out
 
@@ -109,6 +111,7 @@ def finalize_model_dir(
     objective: str = "best_f1",
     min_precision: float = 0.8,
     block_precision: float = 0.9,
+    beta: float = 1.0,
     extra_info: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Fit calibration and thresholds on (validation logits, labels), measure validation and test, and
@@ -118,7 +121,7 @@ def finalize_model_dir(
     val_logits, val_y = val
     platts = fit_calibration(labels, val_logits, val_y)
     val_probs = apply_calibration(labels, platts, val_logits)
-    th = fit_thresholds(labels, val_probs, val_y, objective, min_precision, block_precision)
+    th = fit_thresholds(labels, val_probs, val_y, objective, min_precision, block_precision, beta)
     metrics: dict[str, Any] = {"validation": split_metrics(labels, val_probs, val_y, th)}
     if test is not None and len(test[0]):
         test_probs = apply_calibration(labels, platts, test[0])

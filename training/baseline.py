@@ -33,6 +33,7 @@ def train_baseline(
     name: str = "saring-baseline",
     objective: str = "best_f1",
     min_precision: float = 0.8,
+    beta: float = 1.0,
     weak_labels: bool = False,
 ) -> dict[str, Any]:
     """Fit on splits['train'], calibrate on splits['validation'], measure on splits['test'], and write a
@@ -95,11 +96,13 @@ def train_baseline(
                 "vectorizers": BASELINE_SETTINGS,
                 "objective": objective,
                 "min_precision": min_precision,
+                "flag_beta": beta,
                 "weak_labels": weak_labels,
             },
             manifest=manifest,
             objective=objective,
             min_precision=min_precision,
+            beta=beta,
             extra_info={"train_seconds": round(train_s, 2)},
         )
     logger.info("baseline trained in %.1f s and written to %s", train_s, out)

@@ -53,7 +53,7 @@ def training_sources(splits: dict[str, list[Any]]) -> list[dict[str, Any]]:
     """Every source the model was trained on, with its licence and terms, from the examples themselves (a
     text merged from several sources counts for each): the model card lists these (GET /v1/model).
     Catalogue sources carry their card's licence; analysts' own files are marked as such."""
-    from model.catalogue import load_cards
+    from model.cards import load_cards
 
     counts: dict[str, dict[str, int]] = {}
     for split, exs in splits.items():
@@ -208,6 +208,7 @@ def train(
             prepared.manifest,
             objective=config.threshold_objective,
             min_precision=config.min_precision,
+            beta=config.flag_beta,
             weak_labels=config.baseline_weak_labels,
         )
         console.print(f"baseline done in {time.perf_counter() - t0:.0f} s")
@@ -227,7 +228,7 @@ def train(
             results["ensemble"] = build_ensemble(
                 out, t_out, b_out, splits, normalizer, prepared.manifest, config.model_dump(), name=config.name,
                 objective=config.threshold_objective, min_precision=config.min_precision,
-                block_precision=config.block_precision,
+                block_precision=config.block_precision, beta=config.flag_beta,
             )
     except (ValueError, ModelDirError) as e:
         console.print(f"[red]training failed:[/] {e}")

@@ -62,6 +62,7 @@ def build_ensemble(
     objective: str = "best_f1",
     min_precision: float = 0.8,
     block_precision: float = 0.9,
+    beta: float = 1.0,
 ) -> dict[str, Any]:
     """Write an ensemble model directory at `out` from a trained transformer and baseline directory."""
     with staging_dir(out) as stage:
@@ -109,6 +110,7 @@ def build_ensemble(
             objective=objective,
             min_precision=min_precision,
             block_precision=block_precision,
+            beta=beta,
             extra_info={
                 "members": {m: s.version for m, s in zip(MEMBERS, members, strict=True)},
                 "text_prefix": t_info.get("text_prefix", ""),

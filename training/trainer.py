@@ -214,7 +214,7 @@ def train_transformer(
     from tqdm.auto import tqdm
     from transformers import AutoModel, AutoTokenizer
 
-    from model.encoder import resolve_base_model
+    from model.encoder.cache import resolve_base_model
 
     t_start = time.perf_counter()
     out = Path(out)
@@ -346,7 +346,8 @@ def train_transformer(
         platts = fit_calibration(labels, logits, y_val)
         probs = apply_calibration(labels, platts, logits)
         th = fit_thresholds(
-            labels, probs, y_val, config.threshold_objective, config.min_precision, config.block_precision
+            labels, probs, y_val, config.threshold_objective, config.min_precision, config.block_precision,
+            config.flag_beta,
         )
         metric = float(split_metrics(labels, probs, y_val, th)["macro_f1"])
         progress["history"].append({"epoch": epoch, "step": step, "val_macro_f1": metric})
@@ -444,6 +445,7 @@ def train_transformer(
             objective=config.threshold_objective,
             min_precision=config.min_precision,
             block_precision=config.block_precision,
+            beta=config.flag_beta,
             extra_info={
                 "text_prefix": config.text_prefix,
                 "batch_size": config.eval_batch_size,

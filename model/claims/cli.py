@@ -193,7 +193,7 @@ def list_(
         store = ClaimStore(db)
     except DataError as e:
         raise _fail(str(e)) from e
-    claims = store.list(limit, offset, verdict)
+    claims = store.list_claims(limit, offset, verdict)
     if as_json:
         console.print_json(json.dumps([c.to_dict() for c in claims], ensure_ascii=False))
         return

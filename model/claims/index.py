@@ -215,8 +215,8 @@ class ClaimIndex:
     def get(self, cid: str) -> Claim | None:
         return self.store.get(cid)
 
-    def list(self, limit: int = 50, offset: int = 0, verdict: str | None = None) -> list[Claim]:
-        return self.store.list(limit, offset, verdict)
+    def list_claims(self, limit: int = 50, offset: int = 0, verdict: str | None = None) -> list[Claim]:
+        return self.store.list_claims(limit, offset, verdict)
 
     # -- reads -------------------------------------------------------------------------------------
     def similarities(self, texts: Sequence[str], snap: _Snapshot | None = None

@@ -72,6 +72,7 @@ def embedder_name(embedder: Any) -> str:
 
 def default_embedder(device: str | None = None) -> EmbedderLike:
     """The e5 encoder (converted and cached on first use by model.encoder)."""
-    from model.encoder import Embedder, prepare_base_encoder
+    from model.encoder.cache import prepare_base_encoder
+    from model.encoder.embedder import Embedder
 
     return Embedder(prepare_base_encoder(), device=device)

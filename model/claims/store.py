@@ -178,7 +178,7 @@ class ClaimStore:
             row = con.execute(select(*_CLAIM_COLUMNS).where(_C.id == cid)).first()
         return _row_claim(row) if row else None
 
-    def list(self, limit: int = 50, offset: int = 0, verdict: str | None = None) -> list[Claim]:
+    def list_claims(self, limit: int = 50, offset: int = 0, verdict: str | None = None) -> list[Claim]:
         query = select(*_CLAIM_COLUMNS)
         if verdict:
             query = query.where(_C.verdict == verdict)

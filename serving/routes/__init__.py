@@ -6,7 +6,7 @@
     operations.py   GET /healthz, /readyz, /metrics
     claims.py       /v1/claims (add, search, list, get)
     moderations.py  POST /v1/moderations (the OpenAI moderation contract)
-    console.py      /console (the browser console for analysts; its own login)
+    console/        /console (the browser console for analysts; its own login)
 
 Shared dependencies (settings, callers, the scorer, the batcher, the stores) come from serving.deps.
 """

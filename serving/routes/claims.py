@@ -182,7 +182,7 @@ def list_claims(
     """Stored claims, newest review first."""
     if verdict is not None and verdict not in VERDICTS:
         raise ApiError("INVALID_REQUEST", f"verdict {verdict!r} is not known; expected one of {list(VERDICTS)}")
-    return {"total": len(claims), "claims": [c.to_dict() for c in claims.list(limit, offset, verdict)]}
+    return {"total": len(claims), "claims": [c.to_dict() for c in claims.list_claims(limit, offset, verdict)]}
 
 
 @router.get("/{claim_id}", summary="One stored claim", responses={404: _err("NOT_FOUND: no claim with this id")})

@@ -62,7 +62,8 @@ def test_evaluator_shape_and_markdown(suite):
 
 
 def test_the_committed_suite_is_an_evaluation_card_and_never_trained_on():
-    from model.catalogue import load_cards, load_catalogue
+    from model.cards import load_cards
+    from model.catalogue import load_catalogue
 
     cards = load_cards()
     assert cards["saring_register_suite"].purpose == "evaluation"
@@ -87,7 +88,7 @@ def test_weak_labels_train_but_never_evaluate():
 def test_weak_label_declarations_are_validated(tmp_path):
     from pathlib import Path
 
-    from model.catalogue import parse_card
+    from model.cards import parse_card
     from model.examples import DataError
 
     src = Path("datasets/netifier.toml").read_text(encoding="utf-8")

@@ -6,18 +6,9 @@ from pathlib import Path
 import pytest
 
 from model import catalogue
-from model.catalogue import (
-    Grouping,
-    Topic,
-    assign_topics,
-    fetch_file,
-    load_cards,
-    load_catalogue,
-    load_dataset,
-    load_slang,
-    parse_card,
-    repair_text,
-)
+from model.card_reader import assign_topics, repair_text
+from model.cards import Grouping, Topic, load_cards, parse_card
+from model.catalogue import fetch_file, load_catalogue, load_dataset, load_slang
 from model.examples import DataError
 from tests.model.catalogue_fixtures import TWEETS_CSV, card_toml, make_catalogue, sha
 
@@ -206,10 +197,10 @@ def test_repairs() -> None:
 
 def test_assign_topics_keywords_fallback_and_unassigned() -> None:
     topics = (
-        Topic("lele", "lele", ("lele",), (1, 2)),
-        Topic("gaji", "gaji", ("gaji presiden", "gaji"), (3, 4)),
+        Topic(id="lele", name="lele", keywords=("lele",), rows=(1, 2)),
+        Topic(id="gaji", name="gaji", keywords=("gaji presiden", "gaji"), rows=(3, 4)),
     )
-    g = Grouping("keywords", min_score=1, dominance=2.0, fallback="rows", topics=topics)
+    g = Grouping(method="keywords", min_score=1, dominance=2.0, fallback="rows", topics=topics)
     texts = [
         "Ikan lele mengandung kanker? Lele aman dimakan.",
         "Berita tanpa kata kunci apa pun",  # row 2 -> rows fallback
@@ -219,6 +210,6 @@ def test_assign_topics_keywords_fallback_and_unassigned() -> None:
     found, how = assign_topics(texts, g)
     assert [t.id if t else None for t in found] == ["lele", "lele", "gaji", "gaji"]
     assert how == ["keywords", "rows", "keywords", "rows"]
-    g2 = Grouping("keywords", min_score=1, dominance=2.0, fallback=None, topics=topics)
+    g2 = Grouping(method="keywords", min_score=1, dominance=2.0, fallback=None, topics=topics)
     found, how = assign_topics(texts[1:2], g2)
     assert found == [None] and how == ["unassigned"]

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from model.catalogue import fetch_file, load_cards, load_dataset, parse_card
+from model.cards import load_cards, parse_card
+from model.catalogue import fetch_file, load_dataset
 from model.examples import DataError
 from model.normalize import Normalizer
 from model.paths import PROJECT_ROOT

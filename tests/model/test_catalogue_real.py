@@ -6,7 +6,8 @@ from collections import Counter
 
 import pytest
 
-from model.catalogue import fetch_file, load_cards, load_catalogue, load_dataset, load_slang, sha256_of
+from model.cards import load_cards
+from model.catalogue import fetch_file, load_catalogue, load_dataset, load_slang, sha256_of
 from model.labels import RISKS
 from model.paths import data_mirror
 

