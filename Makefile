@@ -49,6 +49,8 @@ serve: install
 test: install-test
 	@echo ">> ruff"
 	$(BIN)/ruff check .
+	@echo ">> mypy (configured in pyproject.toml [tool.mypy])"
+	$(BIN)/mypy
 	@echo ">> pytest (slow tests skipped; run them with: $(BIN)/pytest -m slow)"
 	$(BIN)/pytest -q
 	@if [ -x /usr/bin/chromium ]; then echo ">> pytest -m browser (the console in Debian's chromium)"; \
@@ -57,3 +59,4 @@ test: install-test
 
 lint: install-test
 	$(BIN)/ruff check .
+	$(BIN)/mypy

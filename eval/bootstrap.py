@@ -138,7 +138,7 @@ def bootstrap_models(
     for m in range(len(probs)):
         per = {r: {k: np.concatenate(out[m][r][k]) for k in METRICS} for r in RISKS}
         labelled = {r: per[r] for j, r in enumerate(RISKS) if keeps[j].any()}
-        per["macro"] = {"f1": macro(labelled, "f1")}  # type: ignore[assignment]
+        per["macro"] = {"f1": macro(labelled, "f1")}
         result.append(per)
     return result
 

@@ -38,7 +38,7 @@ class EvalData:
         """What a report records about the data."""
         labelled = {}
         for r in RISKS:
-            vals = [e.labels.get(r) for e in self.examples if e.labels.get(r) is not None]
+            vals = [v for e in self.examples if (v := e.labels.get(r)) is not None]
             labelled[r] = {"n": len(vals), "positives": int(sum(vals))}
         return {
             "description": self.description,

@@ -227,10 +227,10 @@ def run_functional(model: Any, cases: Sequence[Case] | None = None) -> dict[str,
             texts.append(c.compare_text)
             parents.append(None)
     results = _score(model, texts, parents)
-    out_cases = []
+    out_cases: list[dict[str, Any]] = []
     for i, c in enumerate(cases):
         r = results[i]
-        checks = []
+        checks: list[dict[str, Any]] = []
         for risk, want in c.expect.items():
             ok = r.flags[risk] if want == "flag" else not r.flags[risk]
             checks.append({"check": f"{risk}: {want}", "passed": bool(ok),

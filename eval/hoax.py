@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 
@@ -37,6 +37,14 @@ POSTS = "saring_hoax_posts"
 HOAX = "hoax"
 HOAX_METRICS = ("precision", "recall", "f1", "pr_auc", "roc_auc")
 NAN = float("nan")
+
+
+class _BootstrapArgs(TypedDict):
+    """The bootstrap settings hoax_metrics and _kind_rates take as keywords."""
+
+    bootstrap: int
+    seed: int
+    level: float
 
 
 def _share_ci(flagged: np.ndarray, replicates: int, seed: int, level: float) -> list[float]:
@@ -103,7 +111,7 @@ def hoax_evidence(
     examples = list(examples)
     labels = label_matrix(examples, RISKS).astype(np.float64).reshape(len(examples), len(RISKS))
     has_hoax = ~np.isnan(labels[:, RISKS.index(HOAX)])
-    kw = {"bootstrap": bootstrap, "seed": seed, "level": level}
+    kw: _BootstrapArgs = {"bootstrap": bootstrap, "seed": seed, "level": level}
 
     sel = np.array([e.source == PRATIWI for e in examples], dtype=bool) & has_hoax
     pratiwi: dict[str, Any] = {

@@ -63,7 +63,7 @@ def evaluate_suite(model: Any, examples: Sequence[Example]) -> dict[str, Any]:
     flagged = probs >= flags
     judged = ~np.isnan(y)
     correct = np.where(judged, flagged == (y == 1), True)
-    right = correct.all(axis=1)
+    right = np.asarray(correct.all(axis=1))  # an array even when numpy's stubs allow a scalar
 
     def rate(mask: np.ndarray) -> dict[str, Any]:
         n = int(mask.sum())

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 import numpy as np
 
@@ -215,8 +215,25 @@ def decision_counts(p: np.ndarray, y: np.ndarray, flag: float, block: float) -> 
 # -------------------------------------------------------------------------------------------------------
 # Top-1 matching of the claim memory (model.claims.calibrate, eval/hoax.py)
 # -------------------------------------------------------------------------------------------------------
+class MatchingPR(TypedDict):
+    """What matching_pr returns; callers add `average_precision` (matching_ap) where they report it."""
+
+    threshold: float
+    precision: float
+    recall: float
+    f1: float
+    precision_ci: list[float]
+    recall_ci: list[float]
+    hard_negative_match_rate: float
+    tp: int
+    fp: int
+    positives: int
+    negatives: int
+    average_precision: NotRequired[float]
+
+
 def matching_pr(best_sim: np.ndarray, correct: np.ndarray, positive: np.ndarray, threshold: float
-                ) -> dict[str, float]:
+                ) -> MatchingPR:
     """Precision / recall of top-1 matching at `threshold`.
 
     A query is predicted to match when its best similarity >= threshold; the prediction is right when the

@@ -26,13 +26,16 @@ import os
 import time
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
 from torch import nn
 
 from model.modeldir import ModelDir, file_sha256, verified_sha256
+
+if TYPE_CHECKING:
+    from transformers import PreTrainedModel
 
 logger = logging.getLogger(__name__)
 
@@ -130,13 +133,37 @@ def configure_threads(threads: int | None = None) -> int:
     return n
 
 
+def _config(encoder: PreTrainedModel) -> Any:
+    """The encoder's config, as Any: the per-architecture fields read here (hidden_size, vocab_size,
+    num_hidden_layers) are set dynamically and not declared on transformers' PreTrainedConfig."""
+    return encoder.config
+
+
+def _layers(encoder: PreTrainedModel) -> nn.ModuleList:
+    """The transformer layers of a BERT-like encoder (`encoder.encoder.layer`)."""
+    layers = encoder.get_submodule("encoder.layer")
+    if not isinstance(layers, nn.ModuleList):
+        raise TypeError(f"expected a BERT-like encoder whose encoder.layer is a ModuleList, "
+                        f"found {type(layers).__name__}")
+    return layers
+
+
+def _word_embeddings(encoder: PreTrainedModel) -> nn.Embedding:
+    emb = encoder.get_input_embeddings()
+    if not isinstance(emb, nn.Embedding):
+        raise TypeError(f"expected the encoder's input embeddings to be an nn.Embedding, found {type(emb).__name__}")
+    return emb
+
+
 class RiskClassifier(nn.Module):
+    id_map: torch.Tensor  # a buffer (register_buffer below)
+
     def __init__(
-        self, encoder: nn.Module, n_labels: int, dropout: float = 0.1, id_map: torch.Tensor | None = None
+        self, encoder: PreTrainedModel, n_labels: int, dropout: float = 0.1, id_map: torch.Tensor | None = None
     ) -> None:
         super().__init__()
         self.encoder = encoder
-        hidden = encoder.config.hidden_size
+        hidden = _config(encoder).hidden_size
         self.dropout = nn.Dropout(dropout)
         self.head = nn.Linear(hidden, n_labels)
         # Original token id -> embedding row, when the vocabulary was pruned (a buffer: saved, not trained).
@@ -154,20 +181,20 @@ class RiskClassifier(nn.Module):
         return self.head(self.dropout(pooled))
 
 
-def truncate_layers(encoder: nn.Module, num_layers: int | None) -> None:
+def truncate_layers(encoder: PreTrainedModel, num_layers: int | None) -> None:
     """Keep the first `num_layers` transformer layers (in place)."""
-    layers = encoder.encoder.layer
+    layers = _layers(encoder)
     if num_layers is None or num_layers >= len(layers):
         return
     if num_layers < 1:
         raise ValueError(f"num_layers must be >= 1, found {num_layers}")
-    encoder.encoder.layer = nn.ModuleList(list(layers)[:num_layers])
-    encoder.config.num_hidden_layers = num_layers
+    encoder.get_submodule("encoder").layer = nn.ModuleList(list(layers)[:num_layers])
+    _config(encoder).num_hidden_layers = num_layers
 
 
-def prune_vocabulary(encoder: nn.Module, keep_ids: list[int], unk_id: int) -> torch.Tensor:
+def prune_vocabulary(encoder: PreTrainedModel, keep_ids: list[int], unk_id: int) -> torch.Tensor:
     """Cut the word-embedding table to `keep_ids` (in place); return the id_map original id -> new row."""
-    emb = encoder.get_input_embeddings()
+    emb = _word_embeddings(encoder)
     old_vocab = emb.weight.shape[0]
     keep = sorted(set(keep_ids) | {unk_id})
     id_map = torch.full((old_vocab,), keep.index(unk_id), dtype=torch.long)
@@ -177,7 +204,7 @@ def prune_vocabulary(encoder: nn.Module, keep_ids: list[int], unk_id: int) -> to
         new.weight.copy_(emb.weight[torch.tensor(keep)])
     new.weight.requires_grad = emb.weight.requires_grad
     encoder.set_input_embeddings(new)
-    encoder.config.vocab_size = len(keep)
+    _config(encoder).vocab_size = len(keep)
     return id_map
 
 

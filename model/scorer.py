@@ -180,9 +180,14 @@ class Scorer:
         th = {**self.thresholds, **(thresholds or {})}
         if parents is not None and len(parents) != len(texts):
             raise ValueError(f"parents has {len(parents)} entries, texts has {len(texts)}; pass one per text")
-        parent_idx = [i for i, p in enumerate(parents or []) if p and p.strip()]
+        parent_idx: list[int] = []
+        parent_texts: list[str] = []
+        for i, p in enumerate(parents or []):
+            if p and p.strip():
+                parent_idx.append(i)
+                parent_texts.append(p)
         # One forward pass over the texts and the parents together.
-        all_texts = list(texts) + [parents[i] for i in parent_idx]  # type: ignore[index]
+        all_texts = list(texts) + parent_texts
         normed = self.normalize(all_texts)  # once: the model and the short-text check share it
         logits, windows = self.backend.logits(normed) if normed else (np.zeros((0, len(self.labels))), [])
         probs = self.calibrate(logits)
@@ -209,7 +214,7 @@ class Scorer:
                 pscores = {r: float(prow[self.labels.index(r)]) for r in RISKS}
                 pflags, _, _ = decide(pscores, th)
                 results[i].warnings.extend(
-                    reply_warnings(texts[i], parents[i] or "", pflags, self.normalizer)  # type: ignore[index]
+                    reply_warnings(texts[i], parent_texts[k], pflags, self.normalizer)
                 )
         return results
 

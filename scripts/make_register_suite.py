@@ -1585,7 +1585,7 @@ def build_func(func: Func) -> list[dict[str, Any]]:
             fills: list[tuple[str, str]] = []  # (text, target)
             if func.slot == "group":
                 only = tags.get("only")
-                ok = (lambda t: t.kind in ("suku", "agama", "ras")) if only == "sara" else (lambda t: True)
+                ok = (lambda t: t.kind in ("suku", "agama", "ras")) if only == "sara" else (lambda _t: True)
                 for t in targets.take(func.fills, ok):
                     np = t.formal if register == FORMAL else t.informal
                     go = obfuscate_np(np, t, rng)
@@ -1593,7 +1593,7 @@ def build_func(func: Func) -> list[dict[str, Any]]:
                          .replace("{go}", go))
                     fills.append((s, t.name))
             elif func.slot == "slur":
-                for name, slur in slurs.take(func.fills, lambda x: True):
+                for name, slur in slurs.take(func.fills, lambda _x: True):
                     fills.append((text.replace("{slur}", slur), name))
             elif func.slot == "official":
                 if "{p}" in text or "{P}" in text:

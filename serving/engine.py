@@ -56,7 +56,10 @@ class PolicyBook:
             return base
         out = dict(base)
         for risk, override in self.policies[policy].items():
-            t = dataclasses.replace(base.get(risk, Threshold()), **{k: float(v) for k, v in override.items()})
+            model_t = base.get(risk, Threshold())
+            # the settings allow only 'flag' and 'block' here (serving.settings.ChannelPolicies)
+            t = dataclasses.replace(model_t, flag=float(override.get("flag", model_t.flag)),
+                                    block=float(override.get("block", model_t.block)))
             if t.block < t.flag:  # an override of flag alone above the model's block
                 t = dataclasses.replace(t, block=t.flag)
             out[risk] = t

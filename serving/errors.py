@@ -137,12 +137,13 @@ _HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "tr
 
 
 def install_error_handlers(app: FastAPI) -> None:
+    # Starlette calls a handler as handler(request, exc); these answer from the exception alone.
     @app.exception_handler(ApiError)
-    async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
+    async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
         return error_response(exc.code, exc.message, exc.status, exc.item, exc.headers)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = list(exc.errors())
         message, item = validation_message(errors)
         json_error = bool(errors) and errors[0].get("type") == "json_invalid"

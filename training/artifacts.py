@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +62,7 @@ def fit_thresholds(
     objective: str,
     min_precision: float,
     block_precision: float,
-    beta: float = 1.0,
+    beta: Mapping[str, float] | None = None,
 ) -> dict[str, Threshold]:
     out = {}
     for r in RISKS:
@@ -77,7 +78,7 @@ def fit_thresholds(
             objective=objective,  # type: ignore[arg-type]
             min_precision=min_precision,
             block_precision=block_precision,
-            beta=beta,
+            beta=(beta or {}).get(r, 1.0),
         )
     return out
 
@@ -111,7 +112,7 @@ def finalize_model_dir(
     objective: str = "best_f1",
     min_precision: float = 0.8,
     block_precision: float = 0.9,
-    beta: float = 1.0,
+    beta: Mapping[str, float] | None = None,
     extra_info: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Fit calibration and thresholds on (validation logits, labels), measure validation and test, and

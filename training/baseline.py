@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,7 @@ def train_baseline(
     name: str = "saring-baseline",
     objective: str = "best_f1",
     min_precision: float = 0.8,
-    beta: float = 1.0,
+    beta: Mapping[str, float] | None = None,
     weak_labels: bool = False,
 ) -> dict[str, Any]:
     """Fit on splits['train'], calibrate on splits['validation'], measure on splits['test'], and write a
@@ -96,7 +97,7 @@ def train_baseline(
                 "vectorizers": BASELINE_SETTINGS,
                 "objective": objective,
                 "min_precision": min_precision,
-                "flag_beta": beta,
+                "flag_beta": dict(beta or {}),
                 "weak_labels": weak_labels,
             },
             manifest=manifest,

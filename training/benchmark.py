@@ -27,7 +27,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypedDict
 
 import numpy as np
 import typer
@@ -61,7 +61,18 @@ PUBLISHED_NOTE = {
     "pratiwi": "no published grouped-fold result; Pratiwi et al. (2017) report 82.6% accuracy of naive Bayes on "
                "a static split that shares topics between train and test",
 }
-TASKS = {
+
+
+class Task(TypedDict):
+    """A published benchmark: the catalogue dataset, the label, whether folds keep groups whole, a title."""
+
+    dataset: str
+    label: str
+    grouped: bool
+    title: str
+
+
+TASKS: dict[str, Task] = {
     "hs": {"dataset": "ibrohim2019_multilabel_hs", "label": "hate_speech", "grouped": False,
            "title": "Ibrohim & Budi 2019, HS (binary), 5-fold stratified"},
     "pratiwi": {"dataset": "pratiwi_hoax_news", "label": "hoax", "grouped": True,
@@ -219,7 +230,7 @@ def run_benchmark(
             p_dev = scorer.predict_proba([e.text for e in splits["validation"]])[:, j]
             y_dev = y[f["validation"]]
             dev_thr = choose_threshold(p_dev, y_dev).flag
-            m = fold_metrics(p_test, y[f["test"]], dev_thr)
+            m: dict[str, Any] = fold_metrics(p_test, y[f["test"]], dev_thr)
             m.update({"fold": i, "train": len(splits["train"]), "validation": len(splits["validation"]),
                       "train_seconds": round(train_s, 2), "seconds": round(time.perf_counter() - t0, 2)})
             if grouped:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +63,7 @@ def build_ensemble(
     objective: str = "best_f1",
     min_precision: float = 0.8,
     block_precision: float = 0.9,
-    beta: float = 1.0,
+    beta: Mapping[str, float] | None = None,
 ) -> dict[str, Any]:
     """Write an ensemble model directory at `out` from a trained transformer and baseline directory."""
     with staging_dir(out) as stage:

@@ -64,7 +64,7 @@ def length_grouped_batches(lengths: list[int], batch_size: int, seed: int) -> li
     for s in range(0, len(order), mega):
         chunk = sorted(order[s : s + mega], key=lambda i: lengths[i])
         batches.extend(chunk[k : k + batch_size] for k in range(0, len(chunk), batch_size))
-    rng.shuffle(batches)  # type: ignore[arg-type]
+    rng.shuffle(batches)
     return batches
 
 
@@ -250,8 +250,8 @@ def train_transformer(
         # Keep every piece that occurs in the data (all splits: vocabulary only, no labels) and in the
         # formal side of the slang table; everything else maps to the unknown row.
         keep: set[int] = set(tok.head) | set(tok.tail) | {tok.pad_id}
-        for ids in tok.ids(norm["train"] + norm["val"] + norm["test"] + sorted(set(normalizer.slang.values()))):
-            keep.update(ids)
+        for piece_ids in tok.ids(norm["train"] + norm["val"] + norm["test"] + sorted(set(normalizer.slang.values()))):
+            keep.update(piece_ids)
         keep.update(i for i in tokenizer.all_special_ids)
         unk = tokenizer.unk_token_id if tokenizer.unk_token_id is not None else 0
         id_map = prune_vocabulary(encoder, sorted(keep), unk)

@@ -15,7 +15,7 @@ from model.claims.bm25 import BM25
 from model.claims.cues import claim_stance
 from model.claims.params import MatchParams, embedder_name
 from model.claims.text import CLAIM_TEXT_VERSION, ClaimEncoder, EmbedderLike, text_windows
-from model.metrics import matching_ap, matching_pr
+from model.metrics import MatchingPR, matching_ap, matching_pr
 from model.normalize import Normalizer
 from model.readers import DataError, read_text
 
@@ -143,9 +143,9 @@ def calibrate(
     # claim is the best over its parts
     parts: list[str] = []
     starts: list[int] = []
-    for t in [*q.texts, *debunk_texts]:
+    for text in [*q.texts, *debunk_texts]:
         starts.append(len(parts))
-        parts.extend((t, *text_windows(t)))
+        parts.extend((text, *text_windows(text)))
     lex_parts = bm25.coverage([idx.tokens(t) for t in parts])
     dense_parts: dict[str, np.ndarray] = {}
     if embedder is not None:
@@ -161,7 +161,7 @@ def calibrate(
 
     dense = {p: combine(p, 1.0)[:n_q] for p in dense_parts}
 
-    def evaluate(sim: np.ndarray) -> tuple[dict[str, float], dict[str, float], float, np.ndarray, np.ndarray]:
+    def evaluate(sim: np.ndarray) -> tuple[MatchingPR, MatchingPR, float, np.ndarray, np.ndarray]:
         best = sim.argmax(axis=1)
         best_sim = sim[np.arange(len(sim)), best]
         correct = positive & (best == target)
@@ -251,7 +251,7 @@ def evaluate_matching(
     *,
     normalizer: Normalizer | None = None,
     split: str | None = "test",
-) -> dict[str, Any]:
+) -> MatchingPR:
     """Precision / recall of top-1 matching with fixed `params` on the groups of `split` (None: all), the
     gallery holding every group's claim."""
     enc = ClaimEncoder(embedder, normalizer)

@@ -215,13 +215,14 @@ def add(
     url: Annotated[str | None, typer.Option(help="The review's address.")] = None,
     date: Annotated[str | None, typer.Option(help="Review date, YYYY-MM-DD.")] = None,
     language: Annotated[str, typer.Option()] = "id",
-    id: Annotated[str | None, typer.Option("--id", help="Stable id; default: derived from URL and claim.")] = None,
+    claim_id: Annotated[str | None, typer.Option("--id", help="Stable id; default: derived from URL and "
+                                                              "claim.")] = None,
     db: DbOpt = None,
     lexical: LexicalOpt = False,
 ) -> None:
     """Add (or update) one claim."""
     record = {"claim": claim, "rating": rating, "verdict": verdict, "publisher": publisher, "url": url,
-              "date": date, "language": language, "id": id}
+              "date": date, "language": language, "id": claim_id}
     index = _open(db, lexical)
     try:
         report = index.import_records(record, source="cli")

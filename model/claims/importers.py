@@ -497,8 +497,9 @@ def _parse_table(path: Path, header: list[str], reader: Iterable[Mapping[str, An
     bad: list[BadClaim] = []
     for rownum, row in enumerate(reader, start=1):
         flat = {f: row.get(c) for f, c in mapping.items() if c in header}
-        if isinstance(flat.get("appearance"), str):
-            flat["appearance"] = [u for u in re.split(r"[\s;|]+", flat["appearance"]) if u]
+        appearance = flat.get("appearance")
+        if isinstance(appearance, str):
+            flat["appearance"] = [u for u in re.split(r"[\s;|]+", appearance) if u]
         names = {f: c for f, c in mapping.items()}
         try:
             claims.append(_build_claim(flat, names, defaults))
@@ -507,7 +508,7 @@ def _parse_table(path: Path, header: list[str], reader: Iterable[Mapping[str, An
     return claims, bad, 0
 
 
-def _dedupe(claims: list[Claim], unit: str = "record") -> tuple[list[Claim], list[BadClaim], int]:
+def _dedupe(claims: list[Claim]) -> tuple[list[Claim], list[BadClaim], int]:
     """Drop identical repeats; report conflicting records that share an id."""
     seen: dict[str, tuple[int, Claim]] = {}
     out: list[Claim] = []

@@ -126,19 +126,16 @@ class ClaimIndex:
             key = self.embed_key(params)
             dense = None
             if self.embedder is not None:
-                stale = [i for i, (b, k) in enumerate(zip(blobs, keys, strict=True)) if b is None or k != key]
-                vecs: list[np.ndarray | None] = [
-                    None if (b is None or k != key) else np.frombuffer(b, dtype="<f4") for b, k in zip(blobs, keys,
-                                                                                                        strict=True)
-                ]
+                stored = {i: np.frombuffer(b, dtype="<f4") for i, (b, k) in enumerate(zip(blobs, keys, strict=True))
+                          if b is not None and k == key}
+                stale = [i for i in range(len(blobs)) if i not in stored]
                 if stale:
                     logger.info("embedding %d stored claim(s) for %s", len(stale), key)
                     new = self.enc.embed([claims[i].claim for i in stale], params.claim_prefix)
                     self.store.set_embeddings([claims[i].id for i in stale], new, key or "")
-                    for j, i in enumerate(stale):
-                        vecs[i] = new[j]
-                dim = next((len(v) for v in vecs if v is not None), 0)
-                dense = np.stack(vecs).astype(np.float32) if vecs else np.zeros((0, dim), np.float32)  # type: ignore
+                    stored.update((i, new[j]) for j, i in enumerate(stale))
+                vecs = [stored[i] for i in range(len(blobs))]
+                dense = np.stack(vecs).astype(np.float32) if vecs else np.zeros((0, 0), np.float32)
             bm25 = BM25([self.enc.tokens(c.claim) for c in claims])
             self._snap = _Snapshot(gen, claims, dense, bm25, params)
             logger.info("claim index: %d claim(s), generation %d", len(claims), gen)

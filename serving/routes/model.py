@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Request
+from fastapi import APIRouter, Body, Depends, Request
 from fastapi.responses import JSONResponse
 
-from serving.deps import AdminDep, CallerDep, HolderDep, PoliciesDep, ScorerDep, SettingsDep
+from serving.deps import HolderDep, PoliciesDep, ScorerDep, SettingsDep, admin_caller, authorized_caller
 from serving.errors import ApiError
 from serving.lifespan import reload_model
 from serving.schemas import ERROR_RESPONSES, ErrorResponse, ReloadRequest
@@ -16,9 +16,9 @@ from serving.schemas import ERROR_RESPONSES, ErrorResponse, ReloadRequest
 router = APIRouter()
 
 
-@router.get("/v1/model", tags=["model"], summary="The model card", responses=ERROR_RESPONSES)
-async def model_card(caller: CallerDep, scorer: ScorerDep, settings: SettingsDep,
-                     policies: PoliciesDep) -> dict[str, Any]:
+@router.get("/v1/model", tags=["model"], summary="The model card", responses=ERROR_RESPONSES,
+            dependencies=[Depends(authorized_caller)])
+async def model_card(scorer: ScorerDep, settings: SettingsDep, policies: PoliciesDep) -> dict[str, Any]:
     """Name, version, labels, thresholds, test metrics, training data and their licences, and the
     server's limits and channel policies."""
     card = scorer.card()
@@ -31,10 +31,10 @@ async def model_card(caller: CallerDep, scorer: ScorerDep, settings: SettingsDep
 
 
 @router.post("/admin/reload", tags=["operations"], summary="Swap in a model directory without downtime",
-             responses={**ERROR_RESPONSES, 403: {"model": ErrorResponse}, 422: {"model": ErrorResponse}})
+             responses={**ERROR_RESPONSES, 403: {"model": ErrorResponse}, 422: {"model": ErrorResponse}},
+             dependencies=[Depends(admin_caller)])
 async def admin_reload(
     request: Request,
-    admin: AdminDep,
     settings: SettingsDep,
     holder: HolderDep,
     body: Annotated[ReloadRequest | None, Body()] = None,

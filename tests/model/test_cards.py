@@ -132,7 +132,7 @@ def test_an_invalid_key_is_not_also_reported_as_missing(tmp_path: Path) -> None:
     assert found["files[1].text_column (x.csv)"].expected == "a string (in quotes)"
 
 
-def test_the_schema_is_pydantic_and_needs_no_file(tmp_path: Path) -> None:
+def test_the_schema_is_pydantic_and_needs_no_file() -> None:
     import tomllib
 
     raw = tomllib.loads(card_toml("elsewhere", [examples_file()], MAPPING))

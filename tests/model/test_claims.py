@@ -251,7 +251,7 @@ def test_defaults_fill_publisher_and_language(tmp_path: Path) -> None:
 # ---------------------------------------------------------------------------------------------------------
 # storage
 # ---------------------------------------------------------------------------------------------------------
-def test_store_survives_a_restart_without_reembedding(tmp_path: Path, index: ClaimIndex) -> None:
+def test_store_survives_a_restart_without_reembedding(index: ClaimIndex) -> None:
     before = index.match(["SEBARKAN!! vaksin covid ada chip pelacaknya, jgn mau disuntik"])
     emb = NgramEmbedder()
     reopened = ClaimIndex.open(index.path, emb, params=TEST_PARAMS)
@@ -261,7 +261,7 @@ def test_store_survives_a_restart_without_reembedding(tmp_path: Path, index: Cla
     assert before[0] and before[0][0]["publisher"] == "turnbackhoax.id"
 
 
-def test_a_write_by_another_process_is_seen(tmp_path: Path, index: ClaimIndex) -> None:
+def test_a_write_by_another_process_is_seen(index: ClaimIndex) -> None:
     other = ClaimIndex.open(index.path, NgramEmbedder(), params=TEST_PARAMS)
     text = "Kata BMKG nanti malam jam 2 ada gempa susulan yang lebih kuat"
     assert index.match([text]) == [[]]
@@ -270,7 +270,7 @@ def test_a_write_by_another_process_is_seen(tmp_path: Path, index: ClaimIndex) -
     assert [m["publisher"] for m in index.match([text])[0]] == ["BMKG"]
 
 
-def test_a_failed_embedding_leaves_the_store_unchanged(tmp_path: Path, index: ClaimIndex) -> None:
+def test_a_failed_embedding_leaves_the_store_unchanged(index: ClaimIndex) -> None:
     class Broken(NgramEmbedder):
         def encode(self, texts: list[str], prefix: str = "query: ") -> np.ndarray:
             raise RuntimeError("out of memory")

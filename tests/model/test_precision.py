@@ -69,7 +69,8 @@ def test_altered_cache_file_is_rebuilt(tiny_transformer_dir: Path, cache: Path) 
     assert file_sha256(record.parent / meta2["file"]) == meta2["sha256"]
 
 
-def test_env_var_and_bad_precision(tiny_transformer_dir: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.usefixtures("cache")
+def test_env_var_and_bad_precision(tiny_transformer_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from model.scorer import Scorer
 
     monkeypatch.setenv("SARING_PRECISION", "fp32")
@@ -79,7 +80,8 @@ def test_env_var_and_bad_precision(tiny_transformer_dir: Path, cache: Path, monk
         Scorer(tiny_transformer_dir, precision="int4")
 
 
-def test_disagreeing_int8_falls_back_to_fp32(tiny_transformer_dir: Path, cache: Path,
+@pytest.mark.usefixtures("cache")
+def test_disagreeing_int8_falls_back_to_fp32(tiny_transformer_dir: Path,
                                             monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
     import model.network as network
     from model.scorer import Scorer
@@ -91,7 +93,8 @@ def test_disagreeing_int8_falls_back_to_fp32(tiny_transformer_dir: Path, cache: 
     assert "disagrees with fp32" in caplog.text
 
 
-def test_ensemble_members_follow_precision(tiny_ensemble_dir: Path, cache: Path) -> None:
+@pytest.mark.usefixtures("cache")
+def test_ensemble_members_follow_precision(tiny_ensemble_dir: Path) -> None:
     from model.scorer import Scorer
 
     s8, s32 = Scorer(tiny_ensemble_dir), Scorer(tiny_ensemble_dir, precision="fp32")
@@ -99,7 +102,8 @@ def test_ensemble_members_follow_precision(tiny_ensemble_dir: Path, cache: Path)
     assert np.abs(s8.risk_proba(TEXTS) - s32.risk_proba(TEXTS)).max() < 0.05
 
 
-def test_length_buckets_cap_rows_and_tokens(tiny_transformer_dir: Path, cache: Path) -> None:
+@pytest.mark.usefixtures("cache")
+def test_length_buckets_cap_rows_and_tokens(tiny_transformer_dir: Path) -> None:
     from model.scorer import Scorer
 
     b = Scorer(tiny_transformer_dir, precision="fp32").backend

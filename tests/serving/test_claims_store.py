@@ -19,7 +19,7 @@ TELUR = {"claim": "Telur palsu berbahan plastik beredar di pasar tradisional", "
          "verdict": "false", "publisher": "turnbackhoax.id"}
 
 
-def test_fresh_install_creates_the_store(make_client, make_settings, tmp_path):
+def test_fresh_install_creates_the_store(make_client, make_settings):
     settings = make_settings()
     store = settings.data_dir / "claims.sqlite"
     assert not store.exists()

@@ -555,7 +555,8 @@ def test_model_page_while_the_model_loads(console: Callable[..., TestClient], ma
     assert "NOT_READY" in check(c, NEUTRAL).text
 
 
-def test_store_helpers_read_the_api_rows(queued: TestClient, make_settings: Callable[..., Any]) -> None:
+@pytest.mark.usefixtures("queued")
+def test_store_helpers_read_the_api_rows(make_settings: Callable[..., Any]) -> None:
     """The queue reads the same tables /v1/score writes (a sanity check of the shared schema)."""
     store = Store(make_settings().database_url)
     try:

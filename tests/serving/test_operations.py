@@ -23,7 +23,8 @@ def test_healthz_and_readyz(client, tiny_baseline_dir):
     assert r["status"] == "ready" and r["model"]["version"] == Scorer(tiny_baseline_dir).version
 
 
-def test_not_ready_while_the_model_loads(make_client, make_settings, tiny_baseline_dir):
+@pytest.mark.usefixtures("tiny_baseline_dir")
+def test_not_ready_while_the_model_loads(make_client, make_settings):
     gate = threading.Event()
 
     def slow_loader(path):

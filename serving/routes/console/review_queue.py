@@ -84,18 +84,18 @@ def queue_page(store: Store, f: QueueFilter) -> dict[str, Any]:
                 for r, k in zip(RISKS, per_risk, strict=True):
                     counts["by_risk"][r] += int(k or 0)
         given: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
-        texts = sorted({r["text"] for r in rows})
+        texts = sorted({row["text"] for row in rows})
         if texts:
             fc = feedback_table.c
             for fb in conn.execute(select(fc.text, fc.parent_text, fc.risk, fc.label, fc.created, fc.caller)
                                    .where(fc.text.in_(texts)).order_by(fc.id)):
                 given.setdefault((fb.text, fb.parent_text), []).append(dict(fb._mapping))
-    for r in rows:
+    for row in rows:
         latest: dict[str, int] = {}
-        for fb in given.get((r["text"], r["parent_text"]), []):
-            latest[fb["risk"]] = int(fb["label"])
-        r["feedback"] = latest
-        r["top_risk"] = max(RISKS, key=lambda k: float((r["scores"] or {}).get(k, 0.0)))
+        for given_fb in given.get((row["text"], row["parent_text"]), []):
+            latest[given_fb["risk"]] = int(given_fb["label"])
+        row["feedback"] = latest
+        row["top_risk"] = max(RISKS, key=lambda k: float((row["scores"] or {}).get(k, 0.0)))
     pages = max(1, -(-total // PAGE_SIZE))
     return {"rows": rows, "total": total, "pages": pages, "counts": counts}
 

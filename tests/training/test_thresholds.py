@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from pydantic import ValidationError
+
+from model.calibration import sigmoid
+from model.labels import RISKS
+from training.artifacts import fit_thresholds
+from training.config import TrainConfig
+
+
+def test_recipes_weigh_recall_only_for_incitement() -> None:
+    for recipe in ("default", "full"):
+        config = TrainConfig.from_recipe(recipe)
+        assert config.threshold_objective == "best_fbeta"
+        assert config.flag_beta == {"incitement": 1.5}
+
+
+def test_flag_beta_names_risks_and_positive_numbers() -> None:
+    with pytest.raises(ValidationError, match="flag_beta maps risks"):
+        TrainConfig(flag_beta={"hoaks": 1.5})
+    with pytest.raises(ValidationError, match="found"):
+        TrainConfig(flag_beta={"incitement": 0.0})
+
+
+def test_beta_applies_to_the_named_risk_only() -> None:
+    rng = np.random.default_rng(0)
+    n = 3000
+    y = (rng.random((n, len(RISKS))) < 0.3).astype(float)
+    probs = sigmoid(rng.normal(size=y.shape) * 1.5 + np.where(y == 1, 1.5, -1.0))
+    labels = list(RISKS)
+    plain = fit_thresholds(labels, probs, y, "best_fbeta", 0.8, 0.9)
+    inc = fit_thresholds(labels, probs, y, "best_fbeta", 0.8, 0.9, {"incitement": 1.5})
+    f1 = fit_thresholds(labels, probs, y, "best_f1", 0.8, 0.9, {"incitement": 1.5})
+    assert inc["incitement"].flag < plain["incitement"].flag
+    assert inc["incitement"].beta == 1.5
+    for r in ("hoax", "slander"):
+        assert inc[r].flag == plain[r].flag == f1[r].flag
+    assert f1["incitement"].flag == plain["incitement"].flag  # best_f1 ignores beta
