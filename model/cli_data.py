@@ -1,14 +1,17 @@
 """`saring data`: load the catalogue (and/or analysts' files), merge duplicates, split, and report.
 
 Prints a table of examples per source, label and split (positive / negative / missing), then the bad rows
-and the duplicates found; `--json` prints the manifest instead.
+and the duplicates found; `--json` prints the manifest instead. `saring data export --out DIR` writes the same
+prepared splits for Hugging Face `datasets` and Parquet readers (model.export).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import shlex
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,12 +19,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from model.cards import load_cards
+from model.cards import Card, load_cards
 from model.catalogue import load_catalogue, load_slang, sha256_of
 from model.examples import BadRow, ColumnMap, DataError, Example, read_labelled_file
+from model.export import check_destination, export_prepared
 from model.logs import setup_logging
 from model.normalize import Normalizer
-from model.splits import manifest_table, prepare
+from model.splits import PreparedData, manifest_table, prepare
 
 logger = logging.getLogger(__name__)
 
@@ -33,9 +37,35 @@ app = typer.Typer(
 )
 
 CATALOGUE = "catalogue"
+DEFAULT_ENCODING = "utf-8"
+DEFAULT_SEED = 42
+
+DataOpt = Annotated[list[str] | None, typer.Option(
+    "--data", "-d",
+    help="'catalogue' (every dataset card; the default), 'catalogue:NAME[,NAME]', or a labelled "
+         "CSV/TSV/JSONL/Parquet file; repeat to combine.",
+)]
+ColumnOpt = Annotated[list[str] | None, typer.Option(
+    "--column", "-c",
+    help="column mapping for --data files, field=column, e.g. text=isi or slander=fitnah; repeatable.",
+)]
+ENCODING_HELP = "encoding of --data files, e.g. cp1252."
+SEED_HELP = "seed of the split assignment."
 
 
-def _load(data: list[str], columns: list[str], encoding: str) -> tuple[list[Example], list[BadRow]]:
+@dataclass(frozen=True)
+class _Inputs:
+    """What to load and how to split it: the options of `saring data`, shared with its subcommands."""
+
+    data: list[str]
+    columns: list[str]
+    encoding: str = DEFAULT_ENCODING
+    seed: int = DEFAULT_SEED
+
+
+def _load(data: list[str], columns: list[str], encoding: str,
+          cards_read: dict[str, Card] | None = None) -> tuple[list[Example], list[BadRow]]:
+    """Read every --data spec; the cards read for 'catalogue' specs are added to `cards_read` when given."""
     examples: list[Example] = []
     bad: list[BadRow] = []
     column_map = ColumnMap.parse(columns) if columns else None
@@ -43,6 +73,8 @@ def _load(data: list[str], columns: list[str], encoding: str) -> tuple[list[Exam
     for spec in data:
         if spec == CATALOGUE or spec.startswith(CATALOGUE + ":"):
             cards = cards if cards is not None else load_cards()
+            if cards_read is not None:
+                cards_read.update(cards)
             names = spec.split(":", 1)[1].split(",") if ":" in spec else None
             res = load_catalogue(names, cards)
         else:
@@ -80,39 +112,48 @@ def _summary_table(manifest: dict[str, Any]) -> Table:
     return table
 
 
-@app.callback(invoke_without_command=True)
-def data(
-    data: Annotated[list[str] | None, typer.Option(
-        "--data", "-d",
-        help="'catalogue' (every dataset card; the default), 'catalogue:NAME[,NAME]', or a labelled "
-             "CSV/TSV/JSONL/Parquet file; repeat to combine.",
-    )] = None,
-    column: Annotated[list[str] | None, typer.Option(
-        "--column", "-c",
-        help="column mapping for --data files, field=column, e.g. text=isi or slander=fitnah; repeatable.",
-    )] = None,
-    encoding: Annotated[str, typer.Option("--encoding", help="encoding of --data files, e.g. cp1252.")] = "utf-8",
-    as_json: Annotated[bool, typer.Option("--json", help="print the manifest and bad rows as JSON.")] = False,
-    seed: Annotated[int, typer.Option("--seed", help="seed of the split assignment.")] = 42,
-    show_bad: Annotated[int, typer.Option("--show-bad", help="how many bad rows to list.")] = 20,
-) -> None:
-    """Examples per source, label and split; then the bad rows and the duplicates found."""
-    setup_logging(stderr=True)  # when run on its own (not under `saring`): warnings and info on stderr
+def _fail(e: Exception | str) -> typer.Exit:
+    Console(stderr=True).print(f"[bold red]error:[/bold red] {e}", markup=True, highlight=False)
+    return typer.Exit(2)
+
+
+def _prepare(inputs: _Inputs, cards_read: dict[str, Card] | None = None) -> tuple[PreparedData, list[BadRow]]:
+    """Load, merge duplicates and split: the one path behind `saring data` and `saring data export`."""
     try:
-        examples, bad = _load(data or [CATALOGUE], column or [], encoding)
+        examples, bad = _load(inputs.data or [CATALOGUE], inputs.columns, inputs.encoding, cards_read)
     except (DataError, ValueError) as e:
-        Console(stderr=True).print(f"[bold red]error:[/bold red] {e}", markup=True, highlight=False)
-        raise typer.Exit(2) from e
+        raise _fail(e) from e
     if not examples:
-        Console(stderr=True).print("[bold red]error:[/bold red] no examples were read; check --data")
-        raise typer.Exit(2)
+        raise _fail("no examples were read; check --data")
     try:
         normalizer = load_slang()
     except DataError as e:
         logger.warning("slang dictionary unavailable, normalising without it (duplicates that differ only "
                        "in slang will not be merged): %s", e)
         normalizer = Normalizer()
-    prepared = prepare(examples, normalizer, seed=seed)
+    return prepare(examples, normalizer, seed=inputs.seed), bad
+
+
+@app.callback(invoke_without_command=True)
+def data(
+    ctx: typer.Context,
+    data: DataOpt = None,
+    column: ColumnOpt = None,
+    encoding: Annotated[str, typer.Option("--encoding", help=ENCODING_HELP)] = DEFAULT_ENCODING,
+    as_json: Annotated[bool, typer.Option("--json", help="print the manifest and bad rows as JSON.")] = False,
+    seed: Annotated[int, typer.Option("--seed", help=SEED_HELP)] = DEFAULT_SEED,
+    show_bad: Annotated[int, typer.Option("--show-bad", help="how many bad rows to list.")] = 20,
+) -> None:
+    """Examples per source, label and split; then the bad rows and the duplicates found."""
+    setup_logging(stderr=True)  # when run on its own (not under `saring`): warnings and info on stderr
+    inputs = _Inputs(data or [], column or [], encoding, seed)
+    if ctx.invoked_subcommand is not None:
+        if as_json:
+            raise _fail(f"--json prints the report of `saring data`; expected no --json before "
+                        f"'{ctx.invoked_subcommand}', found it. Fix: drop --json")
+        ctx.obj = inputs  # the subcommand loads and splits with these (and its own) options
+        return
+    prepared, bad = _prepare(inputs)
     manifest = prepared.manifest
     if as_json:
         payload = dict(manifest)
@@ -140,3 +181,52 @@ def data(
     console.print(f"conflict rule: {manifest['conflicts']['rule']}", highlight=False)
     console.print("input files: " + ", ".join(f"{i['source']}:{i['file']} ({i['sha256'][:12]})"
                                                for i in manifest["inputs"]), highlight=False)
+
+
+@app.command("export")
+def export(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option("--out", "-o", help="the folder to write (absent or empty).")],
+    data: DataOpt = None,
+    column: ColumnOpt = None,
+    encoding: Annotated[str | None, typer.Option(
+        "--encoding", help=ENCODING_HELP + f" Default: as given before 'export', else {DEFAULT_ENCODING}.",
+        show_default=False)] = None,
+    seed: Annotated[int | None, typer.Option(
+        "--seed", help=SEED_HELP + f" Default: as given before 'export', else {DEFAULT_SEED}.",
+        show_default=False)] = None,
+    overwrite: Annotated[bool, typer.Option(
+        "--overwrite", help="replace an existing non-empty --out (only once the new export is complete).")] = False,
+) -> None:
+    """Write the prepared splits for Hugging Face `datasets` (load_from_disk) and Parquet, with a dataset card."""
+    parent = ctx.obj if isinstance(ctx.obj, _Inputs) else _Inputs([], [])
+    inputs = _Inputs(
+        data=[*parent.data, *(data or [])] or [CATALOGUE],
+        columns=[*parent.columns, *(column or [])],
+        encoding=encoding or parent.encoding,
+        seed=parent.seed if seed is None else seed,
+    )
+    try:
+        check_destination(out, overwrite)  # before reading any data
+    except DataError as e:
+        raise _fail(e) from e
+    cards: dict[str, Card] = {}
+    prepared, bad = _prepare(inputs, cards)
+    command = ["saring", "data", "export"]
+    for spec in inputs.data:
+        command += ["--data", spec]
+    for spec in inputs.columns:
+        command += ["--column", spec]
+    if inputs.encoding != DEFAULT_ENCODING:
+        command += ["--encoding", inputs.encoding]
+    command += ["--seed", str(inputs.seed), "--out", str(out)]
+    try:
+        result = export_prepared(prepared, out, cards=cards, command=shlex.join(command), overwrite=overwrite)
+    except DataError as e:
+        raise _fail(e) from e
+    except OSError as e:
+        raise _fail(f"{out}: could not write the export ({e}); nothing was left half-written there. Fix: check "
+                    "the permissions and free space of its parent folder") from e
+    left_out = f"; {len(bad)} bad row(s) left out, `saring data` lists them" if bad else ""
+    Console().print(f"wrote {out}: " + ", ".join(f"{s} {n:,}" for s, n in result.rows.items()) + f" rows{left_out}",
+                    highlight=False)
