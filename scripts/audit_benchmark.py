@@ -1,15 +1,20 @@
-"""Benchmark batch audits: rows/s and peak memory in-process and on a local Dask cluster of 1 and 2 workers,
-against the in-process batch path (`Scorer.score` on the same rows, no audit around it) in the same run.
+"""Benchmark batch audits: rows/s and peak memory of `Scorer.score` in-process (the reference), an audit
+in-process, and audits on local Dask clusters (by default of 1 worker and of one worker per core), in one run,
+each audit's rows/s and rows per CPU second shown as a share of the reference.
 
     python scripts/audit_benchmark.py --model models/default --rows 100000
     python scripts/audit_benchmark.py --tiny-model --rows 100000     # the toy baseline trained on test texts
-    python scripts/audit_benchmark.py --model DIR --rows 5000 --configs batch,in-process,1,2
+    python scripts/audit_benchmark.py --model DIR --rows 5000 --configs batch,in-process,1,2 --repeat 3
+    python scripts/audit_benchmark.py --model DIR --rows 5000 --precision fp32
 
 Generates N synthetic Indonesian posts (templates with slots, written for this benchmark) into a Parquet file
 in a temporary folder, then runs each configuration in a fresh child process (so peaks do not mix) while
 sampling the resident memory of the child and all its descendants (Dask workers included) with psutil.
-`batch` is the reference: the model loaded in-process and `Scorer.score(texts, parents=...)` called on the
-same rows in slices of --chunk-rows; each audit's rows/s is shown as a share of it.
+`batch` is the reference: the model loaded in-process with the audit's own loader and settings
+(`serving.audit.score.get_scorer`, the same precision and threads) and `Scorer.score(texts, parents=...)`
+called on the same rows in slices of --chunk-rows (an audit's chunks). With --repeat N the configurations run
+N times in turn and the table gives medians, each share taken against the reference of its own round: on a
+machine that other work shares, the rounds see the same load.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import json
 import os
 import random
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -133,7 +139,7 @@ def batch_child(spec: dict) -> None:
 
     from serving.audit.score import get_scorer
 
-    scorer = get_scorer(spec["model"])  # with the same thread settings as an audit's in-process runner
+    scorer = get_scorer(spec["model"], spec.get("precision"))  # as an audit's in-process runner loads it
     table = pq.read_table(spec["input"], columns=["text", "parent_text"])
     texts = table.column("text").to_pylist()
     parents = table.column("parent_text").to_pylist()
@@ -145,7 +151,8 @@ def batch_child(spec: dict) -> None:
     seconds = time.perf_counter() - t
     sys.stdout.write(json.dumps({"rows_read": len(texts), "complete": True, "scoring_seconds": round(seconds, 3),
                                  "rows_per_second": round(len(texts) / seconds, 1),
-                                 "scoring_cpu": round(tree_cpu() - cpu, 3)}) + "\n")
+                                 "scoring_cpu": round(tree_cpu() - cpu, 3), "precision": scorer.precision,
+                                 "mode": "Scorer.score in-process"}) + "\n")
 
 
 def child(spec: dict) -> None:
@@ -158,18 +165,38 @@ def child(spec: dict) -> None:
 
     cfg = AuditConfig(inputs=[spec["input"]], model_dir=Path(spec["model"]), out_dir=Path(spec["out"]),
                       columns={"id": "post_id"}, chunk_rows=spec["chunk_rows"], workers=spec["workers"],
-                      report=False)
-    cpu: dict[str, float] = {}
+                      precision=spec.get("precision"), restart=True, report=False)  # each round from scratch
+    cpu: dict[str, float] = {"inside": 0.0}
+    if spec["workers"] == 0:
+        # In-process, the runner uses this very Scorer (one per process): time what runs inside Scorer.score,
+        # so that the audit's own work (reading, checks, building the output, writing, the ledger) is the rest
+        # of the same window, a share that holds however loaded the machine is.
+        from serving.audit.score import get_scorer
+
+        scorer = get_scorer(spec["model"], spec.get("precision"))
+        score = scorer.score
+
+        def timed_score(*a: Any, **k: Any) -> Any:
+            t = time.process_time()
+            try:
+                return score(*a, **k)
+            finally:
+                cpu["inside"] += time.process_time() - t
+
+        scorer.score = timed_score  # type: ignore[method-assign]
 
     def on_event(e: Any) -> None:  # CPU of the scoring window: from the start (model loaded) to the last chunk
         if e.kind == "start":
             cpu["start"] = tree_cpu()
+            cpu["inside"] = 0.0
         elif e.kind == "chunk":
             cpu["last"] = tree_cpu()
 
     summary = run_audit(cfg, on_event=on_event)
     out = summary.to_dict()
     out["scoring_cpu"] = round(cpu.get("last", 0.0) - cpu.get("start", 0.0), 3)
+    if spec["workers"] == 0 and out["scoring_cpu"] > 0:
+        out["inside_score_share"] = round(cpu["inside"] / out["scoring_cpu"], 4)
     sys.stdout.write(json.dumps(out) + "\n")
 
 
@@ -216,21 +243,40 @@ def measure(spec: dict) -> dict:
             "user": after.ru_utime - before.ru_utime, "sys": after.ru_stime - before.ru_stime}
 
 
+def default_configs() -> str:
+    """batch, in-process, 1 worker, and one worker per usable core (processes x 1 thread = the cores)."""
+    from serving.audit.runners import usable_cores
+
+    return ",".join(dict.fromkeys(["batch", "in-process", "1", str(usable_cores())]))
+
+
+def label(config: str) -> str:
+    if config == "batch":
+        return "Scorer.score"
+    if config == "in-process":
+        return "audit in-process"
+    return f"audit Dask {config}w"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", type=Path, help="model directory (default: $SARING_MODEL_DIR or models/default)")
     ap.add_argument("--tiny-model", action="store_true", help="train the toy baseline on the test texts and use it")
     ap.add_argument("--rows", type=int, default=100_000)
     ap.add_argument("--chunk-rows", type=int, default=10_000)
-    ap.add_argument("--configs", default="batch,in-process,1,2",
-                    help="comma-separated: batch (Scorer.score, the reference), in-process and/or numbers of local "
-                         "Dask workers")
+    ap.add_argument("--configs", help="comma-separated: batch (Scorer.score, the reference), in-process and/or "
+                                      "numbers of local Dask workers (default: batch,in-process,1,<cores>)")
+    ap.add_argument("--precision", choices=["int8", "fp32"],
+                    help="the transformer's precision (default: $SARING_PRECISION, else int8)")
+    ap.add_argument("--repeat", type=int, default=1, help="run the configurations this many times in turn; "
+                                                          "the table gives medians")
     ap.add_argument("--workdir", type=Path, help="keep inputs and outputs here instead of a temporary folder")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
         child(json.loads(args.child))
         return
+    configs = [c.strip() for c in (args.configs or default_configs()).split(",") if c.strip()]
 
     with tempfile.TemporaryDirectory(prefix="saring-audit-bench-") as tmp:
         work = args.workdir or Path(tmp)
@@ -247,25 +293,36 @@ def main() -> None:
         print(f"generated {args.rows:,} rows in {time.perf_counter() - t:.1f} s -> {src} "
               f"({src.stat().st_size / 2**20:.1f} MiB)")
         from model.modeldir import ModelDir
+        from serving.audit.runners import usable_cores
 
         info = ModelDir(model).check()
         print(f"model: {info.get('name')} {info['version']} ({info['kind']}) from {model}")
-        print(f"machine: {os.cpu_count()} CPU(s), Python {sys.version.split()[0]}")
-        rows = []
-        for c in args.configs.split(","):
-            c = c.strip()
-            workers = -1 if c == "batch" else 0 if c == "in-process" else int(c)
-            out = work / f"out-{c}"
-            spec = {"input": str(src), "model": str(model), "out": str(out), "chunk_rows": args.chunk_rows,
-                    "workers": workers}
-            r = measure(spec)
-            s = r["summary"]
-            assert s["rows_read"] == args.rows and s["complete"], s
-            rows.append((c if workers <= 0 else f"{workers} worker(s)", s["rows_read"], s["scoring_seconds"],
-                         s["rows_per_second"], s["rows_read"] / max(s["scoring_cpu"], 1e-9), r["wall"], r["user"],
-                         r["sys"], r["peak_tree"] / 2**20, r["peak_one"] / 2**20))
-            print(f"  {rows[-1][0]}: {s['rows_per_second']:,.0f} rows/s, peak {rows[-1][8]:,.0f} MiB")
-        audited = [c.strip() for c in args.configs.split(",") if c.strip() != "batch"]
+        print(f"machine: {os.cpu_count()} CPU(s), {usable_cores()} usable, Python {sys.version.split()[0]}; "
+              f"chunks of {args.chunk_rows:,} rows")
+        runs: dict[str, list[dict[str, Any]]] = {c: [] for c in configs}
+        for k in range(args.repeat):
+            ref: dict[str, Any] | None = None
+            for c in configs:
+                workers = -1 if c == "batch" else 0 if c == "in-process" else int(c)
+                out = work / f"out-{c}"
+                spec = {"input": str(src), "model": str(model), "out": str(out), "chunk_rows": args.chunk_rows,
+                        "workers": workers, "precision": args.precision}
+                r = measure(spec)
+                s = r["summary"]
+                assert s["rows_read"] == args.rows and s["complete"], s
+                row = {"rps": s["rows_per_second"], "rpc": s["rows_read"] / max(s["scoring_cpu"], 1e-9),
+                       "sec": s["scoring_seconds"], "wall": r["wall"], "user": r["user"], "sys": r["sys"],
+                       "tree": r["peak_tree"] / 2**20, "one": r["peak_one"] / 2**20,
+                       "precision": s.get("precision", "?"), "inside": s.get("inside_score_share")}
+                if c == "batch":
+                    ref = row
+                row["share"] = row["rps"] / ref["rps"] if ref else None
+                row["cpu_share"] = row["rpc"] / ref["rpc"] if ref else None
+                runs[c].append(row)
+                share = f", {100 * row['share']:.0f}% of Scorer.score" if ref and c != "batch" else ""
+                print(f"  round {k + 1}: {label(c)}: {row['rps']:,.0f} rows/s{share} ({row['precision']}), "
+                      f"peak {row['tree']:,.0f} MiB", flush=True)
+        audited = [c for c in configs if c != "batch"]
         report_s = None
         if audited:
             t = time.perf_counter()
@@ -273,17 +330,31 @@ def main() -> None:
 
             build_report(work / f"out-{audited[-1]}")
             report_s = time.perf_counter() - t
-        ref = next(((rps, rpc) for name, _, _, rps, rpc, *_ in rows if name == "batch"), None)
+
+        def med(c: str, key: str) -> float | None:
+            vals = [r[key] for r in runs[c] if r[key] is not None]
+            return statistics.median(vals) if vals else None
+
         print()
-        print(f"{'config':<14}{'rows':>8}{'scoring s':>11}{'rows/s':>9}{'of batch':>10}{'rows/CPU-s':>12}"
-              f"{'of batch':>10}{'wall s':>9}{'user s':>9}{'sys s':>8}{'peak MiB (all)':>16}{'peak MiB (1 proc)':>19}")
-        for name, n, sec, rps, rpc, wall, user, system, tree, one in rows:
-            share = f"{100 * rps / ref[0]:.0f}%" if ref else "–"
-            cpu_share = f"{100 * rpc / ref[1]:.0f}%" if ref else "–"
-            print(f"{name:<14}{n:>8,}{sec:>11.1f}{rps:>9,.0f}{share:>10}{rpc:>12,.1f}{cpu_share:>10}{wall:>9.1f}"
-                  f"{user:>9.1f}{system:>8.1f}{tree:>16,.0f}{one:>19,.0f}")
-        print("rows/CPU-s: rows per CPU second of the scoring window (all processes); a share that holds when other "
-              "work shares the cores.\nuser/sys: CPU seconds of the whole process tree, model loading included.")
+        print(f"medians of {args.repeat} round(s); shares against Scorer.score in the same round")
+        print(f"{'config':<18}{'precision':>10}{'rows/s':>9}{'of Scorer.score':>17}{'rows/CPU-s':>12}"
+              f"{'of Scorer.score':>17}{'scoring s':>11}{'wall s':>9}{'user s':>9}{'sys s':>8}{'peak MiB (all)':>16}"
+              f"{'peak MiB (1 proc)':>19}")
+        for c in configs:
+            share, cpu_share = med(c, "share"), med(c, "cpu_share")
+            print(f"{label(c):<18}{runs[c][0]['precision']:>10}{med(c, 'rps'):>9,.0f}"
+                  f"{(f'{100 * share:.0f}%' if share is not None else '–'):>17}{med(c, 'rpc'):>12,.1f}"
+                  f"{(f'{100 * cpu_share:.0f}%' if cpu_share is not None else '–'):>17}{med(c, 'sec'):>11.1f}"
+                  f"{med(c, 'wall'):>9.1f}{med(c, 'user'):>9.1f}{med(c, 'sys'):>8.1f}{med(c, 'tree'):>16,.0f}"
+                  f"{med(c, 'one'):>19,.0f}")
+        print("rows/s: rows over the scoring window (first chunk sent to last chunk saved; for Scorer.score the "
+              "calls alone).\nrows/CPU-s: rows per CPU second of that window (all processes); a share that holds "
+              "when other work shares the cores.\nuser/sys: CPU seconds of the whole process tree, model loading "
+              "included.")
+        inside = [r["inside"] for r in runs.get("in-process", []) if r["inside"] is not None]
+        if inside:
+            print(f"audit in-process: {100 * statistics.median(inside):.1f}% of its scoring window's CPU was spent "
+                  "inside Scorer.score; the audit's own work (reading, checks, output, writing, ledger) is the rest.")
         if report_s is not None:
             print(f"\nreport over {args.rows:,} results (streaming aggregation, no charts): {report_s:.1f} s")
 

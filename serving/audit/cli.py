@@ -37,6 +37,8 @@ class _Progress:
             MofNCompleteColumn,
             Progress,
             ProgressColumn,
+            Task,
+            TaskID,
             TextColumn,
             TimeElapsedColumn,
             TimeRemainingColumn,
@@ -44,14 +46,14 @@ class _Progress:
         from rich.text import Text
 
         class RowsPerSecond(ProgressColumn):
-            def render(self, task):  # type: ignore[no-untyped-def]
+            def render(self, task: Task) -> Text:
                 speed = task.finished_speed or task.speed
                 return Text("– rows/s" if speed is None else f"{speed:,.0f} rows/s", style="progress.data.speed")
 
         self.progress = Progress(TextColumn("[bold]scoring"), BarColumn(), MofNCompleteColumn(), TextColumn("rows"),
                                  RowsPerSecond(), TextColumn("ETA"), TimeRemainingColumn(), TimeElapsedColumn(),
                                  transient=False)
-        self.task = None
+        self.task: TaskID | None = None
         self.running = False
 
     def __call__(self, e: AuditEvent) -> None:
@@ -97,6 +99,8 @@ def print_summary(s: AuditSummary) -> None:
     if s.rows_before:
         t.add_row("saved by earlier runs", f"{s.rows_before:,}")
     t.add_row("rows this run", f"{s.rows_this_run:,}")
+    if s.precision:
+        t.add_row("precision", s.precision)
     t.add_row("time", f"{s.seconds:,.1f} s in all, {s.scoring_seconds:,.1f} s scoring ({s.mode})")
     t.add_row("rows/s (scoring)", f"{s.rows_per_second:,.0f}")
     console = Console()
@@ -127,6 +131,9 @@ def audit(
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address, e.g. tcp://HOST:8786")] = None,
     workers: Annotated[int, typer.Option(help="start a local Dask cluster of N single-thread processes "
                                               "(0: score in this process)")] = 0,
+    precision: Annotated[str | None, typer.Option(help="transformer inference: int8 (default; used when verified "
+                                                      "against fp32) or fp32 (default: $SARING_PRECISION); Dask "
+                                                      "workers load the model in it too")] = None,
     report: Annotated[bool, typer.Option("--report/--no-report", help="write report.json/.md/.html")] = True,
     top: Annotated[int, typer.Option(help="highest-scoring posts per risk in the report")] = 20,
 ) -> None:
@@ -143,7 +150,7 @@ def audit(
             inputs=list(inputs), model_dir=model or default_model_dir(), out_dir=out,
             columns=parse_column_specs(column or []), keep=list(keep_column or []), encoding=encoding,
             chunk_rows=chunk_rows, write_csv=csv, drop_text=drop_text, restart=restart, scheduler=scheduler,
-            workers=workers, report=report, top=top,
+            workers=workers, precision=precision, report=report, top=top,
         )
         summary = run_audit(config, on_event=progress)
     except (DataError, AuditError, ModelDirError) as e:

@@ -495,7 +495,8 @@ def _charts(eng: dict[str, Any]) -> list[dict[str, str]]:
         fig, axes = plt.subplots(1, len(metrics), figsize=(max(5.0, 2.4 * len(metrics)), 3.4), squeeze=False)
         for ax, metric in zip(axes[0], metrics, strict=True):
             c = eng["engagement"][metric]
-            meds, errs = [], [[], []]
+            meds: list[float] = []
+            errs: list[list[float]] = [[], []]
             for name in ("flagged", "unflagged"):
                 m, ci = c[name]["median"], c[name]["ci95"]
                 meds.append(m or 0)

@@ -418,6 +418,22 @@ class _ChunkBuilder:
             self.data[n].append(v if n == self.text_col else cell_to_str(v))
         self.rownums.append(row)
 
+    def add_columns(self, first_row: int, n: int, columns: dict[str, list[Any]]) -> None:
+        """n rows first_row, first_row + 1, ... given column by column (what `add` does row by row)."""
+        if n == 0:
+            return
+        if self.count == 0:
+            self.first_row = first_row
+        self.last_row = first_row + n - 1
+        self.count += n
+        if self.skipping:
+            return
+        for name in self.names:
+            vals = columns[name]
+            self.data[name].extend(vals if name == self.text_col else
+                                   [v if v is None or type(v) is str else cell_to_str(v) for v in vals])
+        self.rownums.extend(range(first_row, first_row + n))
+
     def full(self) -> bool:
         return self.count >= self.chunk_rows
 
@@ -543,10 +559,8 @@ def _parquet_chunks(f: InputFile, b: _ChunkBuilder) -> Iterator[RawChunk]:
                 row += 1
                 b.add(row)
         else:
-            cols = {name: table.column(name).to_pylist() for name in b.names}
-            for i in range(n):
-                row += 1
-                b.add(row, {name: cols[name][i] for name in b.names})
+            b.add_columns(row + 1, n, {name: table.column(name).to_pylist() for name in b.names})
+            row += n
         return b.flush(row) if b.full() else None
 
     batch_size = max(1, min(b.chunk_rows, 65_536))

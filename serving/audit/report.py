@@ -84,7 +84,7 @@ def _indicators(df: Any) -> Any:
     return ind
 
 
-def _group_rows(acc: Any, total: int | None = None, sort: str = "rows") -> list[dict[str, Any]]:
+def _group_rows(acc: Any, sort: str = "rows") -> list[dict[str, Any]]:
     if acc is None:
         return []
     acc = acc.sort_index() if sort == "key" else acc.sort_values("rows", ascending=False, kind="stable")

@@ -75,6 +75,7 @@ class AuditConfig:
     restart: bool = False  # discard a previous run's results in out_dir
     scheduler: str | None = None  # tcp://HOST:8786: a Dask distributed cluster
     workers: int = 0  # >0 without a scheduler: a LocalCluster with this many single-thread processes
+    precision: str | None = None  # the transformer's: int8 or fp32 (None: $SARING_PRECISION, else int8)
     report: bool = True
     top: int = 20  # highest-scoring posts per risk in the report
 
@@ -98,6 +99,7 @@ class AuditSummary:
     model_version: str
     mode: str
     files: int
+    precision: str = ""  # what the model ran in: int8 or fp32 (fp32 for a model without a transformer)
     rows_read: int = 0
     scored: int = 0
     rejected: int = 0
@@ -157,10 +159,17 @@ def _exclusive(out: Path) -> Iterator[None]:
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
-def _model_identity(model_dir: Path) -> tuple[str, str]:
+def _model_identity(model_dir: Path) -> tuple[str, str, str]:
+    """(name, version, kind) of a model directory."""
     md = ModelDir(model_dir)
     info = md.check()
-    return str(info.get("name", md.path.name)), str(info["version"])
+    return str(info.get("name", md.path.name)), str(info["version"]), str(info.get("kind", ""))
+
+
+def _expected_precision(kind: str, requested: str) -> str:
+    """What a model of this kind runs in when `requested` works: only a transformer has an int8 copy (the
+    Scorer reports fp32 for the others). A failed int8 check falls back to fp32; the runner says so."""
+    return requested if kind in ("transformer", "ensemble") else "fp32"
 
 
 def _describe_changes(old: dict[str, Any], new: dict[str, Any]) -> tuple[list[str], list[str]]:
@@ -171,6 +180,13 @@ def _describe_changes(old: dict[str, Any], new: dict[str, Any]) -> tuple[list[st
     if (om.get("name"), om.get("version")) != (nm["name"], nm["version"]):
         bad.append(f"model: the saved results were scored by {om.get('name')} version {om.get('version')}; "
                    f"--model now gives {nm['name']} version {nm['version']}")
+    elif om.get("precision") is None:
+        soft.append(f"the saved run does not record its precision (an earlier saring started it); the rest is "
+                    f"scored in {nm['precision']}")
+    elif om["precision"] != nm["precision"]:
+        bad.append(f"precision: the saved results were scored in {om['precision']}; this command scores in "
+                   f"{nm['precision']} (--precision, else $SARING_PRECISION); pass --precision {om['precision']} "
+                   "to resume")
     old_in = {i["path"]: i for i in old.get("inputs", [])}
     new_in = {i["path"]: i for i in new["inputs"]}
     if list(old_in) != list(new_in):
@@ -376,13 +392,15 @@ def write_results_csv(out: Path, ledger: Ledger) -> Path:
 
 
 def _summary(config: AuditConfig, files: list[InputFile], ledger: Ledger, identity: tuple[str, str], mode: str,
-             rows_before: int, rows_this_run: int, seconds: float, scoring_seconds: float) -> AuditSummary:
+             rows_before: int, rows_this_run: int, seconds: float, scoring_seconds: float,
+             precision: str) -> AuditSummary:
     t = _Totals()
     for rec in ledger.chunks.values():
         t.add(rec)
     out = config.out_dir.resolve()
     return AuditSummary(
         out_dir=str(out), model_name=identity[0], model_version=identity[1], mode=mode, files=len(files),
+        precision=precision,
         rows_read=t.rows, scored=t.scored, rejected=t.rejected, rejects_by_code=dict(t.reject_codes),
         bad_values_by_code=dict(t.bad_values),
         flagged={r: t.flagged.get(r, 0) for r in RISKS}, decisions={d: t.decisions.get(d, 0) for d in DECISIONS},
@@ -395,6 +413,21 @@ def _summary(config: AuditConfig, files: list[InputFile], ledger: Ledger, identi
     )
 
 
+def _settle_precision(ledger: Ledger, header: dict[str, Any], ran_in: str) -> None:
+    """Record what the loaded model runs in: a ledger with no saved chunk is (re)started with it; saved chunks
+    must have been scored in the same precision (int8 that falls back to fp32 here must not mix with int8)."""
+    if not ledger.chunks:
+        header["model"]["precision"] = ran_in
+        ledger.start(header)
+        return
+    saved = (ledger.header or {}).get("model", {}).get("precision")
+    if saved is not None and saved != ran_in:
+        raise AuditError(f"the saved results were scored in {saved}, but the model runs in {ran_in} here (the "
+                         f"warning above says why {saved} is not available); one audit must not mix them. Fix: "
+                         f"make {saved} available again (e.g. install onnxruntime) and rerun, or pass --restart "
+                         f"--precision {ran_in} to score everything again")
+
+
 def run_audit(config: AuditConfig, on_event: Callable[[AuditEvent], None] | None = None) -> AuditSummary:
     """Run (or resume) an audit. Raises DataError for bad inputs or column mappings and AuditError when the
     output folder holds a different audit. `on_event` is called in this thread at the start, after each
@@ -404,6 +437,12 @@ def run_audit(config: AuditConfig, on_event: Callable[[AuditEvent], None] | None
         raise AuditError("pass either --scheduler (an existing Dask cluster) or --workers (a local one), not both")
     if config.chunk_rows < 1:
         raise AuditError(f"--chunk-rows must be at least 1, found {config.chunk_rows}")
+    from model.network import resolve_precision
+
+    try:
+        precision = resolve_precision(config.precision)
+    except ValueError as e:
+        raise AuditError(str(e)) from e
     out = Path(config.out_dir).expanduser().resolve()
     out.mkdir(parents=True, exist_ok=True)
     model_dir = Path(config.model_dir).expanduser().resolve()
@@ -416,9 +455,11 @@ def run_audit(config: AuditConfig, on_event: Callable[[AuditEvent], None] | None
         columns = _resolve_columns(config.columns, config.keep, files,
                                    reserved=RESERVED_COLUMNS - {"text", "parent_text"} if config.drop_text
                                    else RESERVED_COLUMNS)
-        identity = _model_identity(model_dir)
+        name, version, kind = _model_identity(model_dir)
+        identity = (name, version)
         header = {
-            "model": {"name": identity[0], "version": identity[1], "dir": str(model_dir)},
+            "model": {"name": name, "version": version, "dir": str(model_dir),
+                      "precision": _expected_precision(kind, precision)},
             "inputs": [{"path": str(f.path), "display": f.display, "format": f.format, **fingerprint(f.path)}
                        for f in files],
             "settings": {"columns": columns.to_dict(), "encoding": config.encoding, "chunk_rows": config.chunk_rows,
@@ -448,8 +489,7 @@ def run_audit(config: AuditConfig, on_event: Callable[[AuditEvent], None] | None
                 raise AuditError(f"{out / RESULTS_DIR} holds part files but there is no ledger "
                                  f"({ledger.path.name}) saying which rows they hold. Fix: pass --restart to "
                                  "discard them, or choose another --out")
-            ledger.start(header)
-            rows_before = 0
+            rows_before = 0  # the ledger is started once the model is loaded and its precision known
         _clean_orphans(out, ledger)
         (out / RESULTS_DIR).mkdir(exist_ok=True)
         (out / REJECTS_DIR).mkdir(exist_ok=True)
@@ -457,21 +497,28 @@ def run_audit(config: AuditConfig, on_event: Callable[[AuditEvent], None] | None
         rows_done = chunks_done = 0
         scoring_seconds = 0.0
         mode = "nothing to do"
+        ran_in = str((ledger.header or {}).get("model", {}).get("precision") or "")
         rows_per_file: dict[int, int] = {}
         try:
             if ledger.complete is None:
                 runner: InProcessRunner | DaskRunner
                 if config.scheduler or config.workers:
                     runner = DaskRunner(model_dir, columns, config.drop_text, identity, config.scheduler,
-                                         config.workers)
+                                        config.workers, precision)
                 else:
-                    runner = InProcessRunner(model_dir, columns, config.drop_text)
+                    runner = InProcessRunner(model_dir, columns, config.drop_text, precision)
                     if (runner.scorer.name, runner.scorer.version) != identity:
                         raise AuditError(f"{model_dir} changed while loading; run the audit again")
                 mode = runner.mode
+                ran_in = runner.precision
+                try:
+                    _settle_precision(ledger, header, ran_in)
+                except BaseException:
+                    runner.close()
+                    raise
                 scoring_started = time.perf_counter()
                 seen: dict[int, _FileProgress] = {}
-                emit = on_event or (lambda e: None)
+                emit = on_event or (lambda _e: None)
                 emit(AuditEvent("start", 0, max(0, _estimate_total(files, seen) - rows_before), rows_before, 0))
                 in_flight = 0
                 try:
@@ -529,7 +576,8 @@ def run_audit(config: AuditConfig, on_event: Callable[[AuditEvent], None] | None
             ledger.close()
 
         seconds = time.perf_counter() - started
-        summary = _summary(config, files, ledger, identity, mode, rows_before, rows_done, seconds, scoring_seconds)
+        summary = _summary(config, files, ledger, identity, mode, rows_before, rows_done, seconds, scoring_seconds,
+                           ran_in)
         if config.write_csv:
             summary.outputs["csv"] = str(write_results_csv(out, ledger))
         if config.report:

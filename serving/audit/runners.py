@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
+import sys
 from collections import deque
 from pathlib import Path
 from typing import Any
 
 from serving.audit.inputs import AuditColumns, RawChunk
 from serving.audit.ledger import AuditError
-from serving.audit.score import get_scorer, score_frame, worker_model_identity
+from serving.audit.score import get_scorer, score_frame
 
 logger = logging.getLogger(__name__)
 
@@ -44,13 +46,42 @@ def worker_env(workers: int) -> dict[str, str]:
     return env
 
 
+def prepare_worker(model_dir: str, precision: str, dask_threads_on_host: dict[str, int],
+                   driver: tuple[str, int], dask_worker: Any = None) -> dict[str, Any]:
+    """Run on each Dask worker at the start (`Client.run`): give the worker its share of its machine's cores
+    when nobody chose one, load the model in `precision` into the process's cache, and say what runs.
+
+    The share is the machine's usable cores divided by the Dask threads of all workers on it (so that N
+    workers x T threads x S intra-op threads = the cores). It goes to SARING_THREADS before the model is
+    loaded (the kernel, torch and ONNX Runtime read it there). A worker started with SARING_THREADS keeps it,
+    as does a local cluster's (serving.audit.runners.worker_env), and a worker that is a thread of the
+    driver's own process changes nothing there."""
+    from distributed.comm import get_address_host
+
+    host = get_address_host(dask_worker.address) if dask_worker is not None else socket.gethostname()
+    in_driver = (socket.gethostname(), os.getpid()) == tuple(driver)
+    if not in_driver:
+        if not os.environ.get("SARING_THREADS"):
+            share = max(1, usable_cores() // max(1, dask_threads_on_host.get(host, 1)))
+            os.environ["SARING_THREADS"] = str(share)
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    s = get_scorer(model_dir, precision)
+    torch = sys.modules.get("torch")
+    # a transformer's forward passes use torch's intra-op count (ONNX Runtime is given the same); the TF-IDF
+    # baseline alone runs on one thread
+    threads = torch.get_num_threads() if torch is not None and s.kind != "baseline" else 1
+    return {"name": s.name, "version": s.version, "precision": s.precision, "host": host,
+            "cores": usable_cores(), "intra_op_threads": threads, "in_driver": in_driver}
+
+
 class InProcessRunner:
     """Scores each chunk in this process as it is submitted."""
 
     capacity = 1
 
-    def __init__(self, model_dir: Path, columns: AuditColumns, drop_text: bool) -> None:
-        self.scorer = get_scorer(model_dir)
+    def __init__(self, model_dir: Path, columns: AuditColumns, drop_text: bool, precision: str | None = None) -> None:
+        self.scorer = get_scorer(model_dir, precision)
+        self.precision = self.scorer.precision
         self.columns = columns
         self.drop_text = drop_text
         self.done: deque[tuple[RawChunk, Any]] = deque()
@@ -69,12 +100,17 @@ class InProcessRunner:
 
 class DaskRunner:
     """Sends chunks to a Dask distributed cluster; each worker loads the model once (serving.audit.score
-    keeps it in a per-process cache). At most `capacity` chunks are in flight, which bounds memory."""
+    keeps it in a per-process cache), in the precision the driver asks for. At most `capacity` chunks are in
+    flight, which bounds memory."""
 
     def __init__(self, model_dir: Path, columns: AuditColumns, drop_text: bool, identity: tuple[str, str],
-                 scheduler: str | None, workers: int) -> None:
+                 scheduler: str | None, workers: int, precision: str | None = None) -> None:
         from distributed import Client, LocalCluster, as_completed
+        from distributed.comm import get_address_host
 
+        from model.network import resolve_precision
+
+        self.requested_precision = resolve_precision(precision)
         self.cluster = None
         try:
             if scheduler:
@@ -92,29 +128,62 @@ class DaskRunner:
         self.model_dir = str(Path(model_dir).resolve())
         self.columns = columns
         self.drop_text = drop_text
+        nthreads = self.client.nthreads()
+        on_host: dict[str, int] = {}
+        for addr, k in nthreads.items():
+            on_host[get_address_host(addr)] = on_host.get(get_address_host(addr), 0) + k
         try:
-            loaded = self.client.run(worker_model_identity, self.model_dir)
+            loaded = self.client.run(prepare_worker, self.model_dir, self.requested_precision, on_host,
+                                     (socket.gethostname(), os.getpid()))
         except Exception as e:
             self.close()
             raise AuditError(f"a Dask worker could not load the model from {self.model_dir} ({e}). Fix: every "
                              "worker must see the model directory at the same path (a shared folder) and have "
                              "saring installed") from e
-        wrong = {w: tuple(v) for w, v in loaded.items() if tuple(v) != identity}
+        wrong = {w: (v["name"], v["version"]) for w, v in loaded.items() if (v["name"], v["version"]) != identity}
         if wrong:
             self.close()
             raise AuditError(f"Dask workers loaded another model than {identity[0]} {identity[1]}: {wrong}. Fix: "
                              "make the same model directory visible to every worker")
-        threads = sum(self.client.nthreads().values()) or 1
+        precisions = {v["precision"] for v in loaded.values()}
+        if len(precisions) > 1:
+            self.close()
+            each = {w: v["precision"] for w, v in loaded.items()}
+            raise AuditError(
+                f"Dask workers score in different precisions ({each}): "
+                f"{self.requested_precision} could not be used on some (their logs say why); one audit must not mix "
+                "them. Fix: pass --precision fp32, or install the same onnxruntime on every worker")
+        self.precision = precisions.pop() if precisions else self.requested_precision
+        self._check_threads(loaded, nthreads)
+        threads = sum(nthreads.values()) or 1
         self.capacity = max(2, 2 * threads)
-        self.pending: dict[str, tuple[RawChunk, Any]] = {}
+        self.pending: dict[Any, tuple[RawChunk, Any]] = {}  # by the future's key
         self.ac = as_completed()
-        logger.info("%s: %d worker thread(s); model loaded on every worker", self.mode, threads)
+        logger.info("%s: %d worker thread(s); model loaded on every worker (%s)", self.mode, threads, self.precision)
+
+    @staticmethod
+    def _check_threads(loaded: dict[str, dict[str, Any]], nthreads: dict[str, int]) -> None:
+        """Log each worker's thread settings; warn where a machine runs more threads of math than it has cores."""
+        per_host: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+        for w, v in loaded.items():
+            per_host.setdefault(v["host"], []).append((w, v))
+            logger.info("worker %s: %s, %d Dask thread(s) x %d intra-op thread(s) on %d core(s)", w,
+                        v["precision"], nthreads.get(w, 1), v["intra_op_threads"], v["cores"])
+        for host, ws in per_host.items():
+            if any(v["in_driver"] for _, v in ws):
+                continue  # worker threads of this very process share its own thread settings
+            total = sum(nthreads.get(w, 1) * v["intra_op_threads"] for w, v in ws)
+            cores = max(v["cores"] for _, v in ws)
+            if total > cores:
+                logger.warning("%s: %d worker(s) run %d threads of math on %d core(s), which slows every one of "
+                               "them. Fix: start its workers with --nthreads 1 and SARING_THREADS=%d (cores / "
+                               "workers) or fewer", host, len(ws), total, cores, max(1, cores // len(ws)))
 
     def submit(self, raw: RawChunk) -> None:
         frame, raw.frame = raw.frame, None
         data = self.client.scatter(frame, hash=False)
         fut = self.client.submit(score_frame, data, self.model_dir, self.columns, drop_text=self.drop_text,
-                                 pure=False)
+                                 precision=self.requested_precision, pure=False)
         self.pending[fut.key] = (raw, fut)
         self.ac.add(fut)
 

@@ -16,7 +16,7 @@ import logging
 import re
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from model.examples import DataError
 from model.labels import RISKS
@@ -85,29 +85,27 @@ def output_ddl(keep: tuple[str, ...] | list[str] = (), drop_text: bool = False) 
 
 
 # ----------------------------------------------------------------------------------------------------
-_SCORERS: dict[str, Scorer] = {}
+_SCORERS: dict[tuple[str, str], Scorer] = {}
 _SCORERS_LOCK = threading.Lock()
 
 
-def get_scorer(model_dir: str | Path) -> Scorer:
-    """The Scorer for a model directory, loaded once per process (a worker-level cache)."""
-    key = str(Path(model_dir).expanduser().resolve())
+def get_scorer(model_dir: str | Path, precision: str | None = None) -> Scorer:
+    """The Scorer for a model directory and precision (int8 or fp32; default $SARING_PRECISION, else int8),
+    loaded once per process (a worker-level cache)."""
+    from model.network import resolve_precision
+
+    key = (str(Path(model_dir).expanduser().resolve()), resolve_precision(precision))
     with _SCORERS_LOCK:
         scorer = _SCORERS.get(key)
         if scorer is None:
             from model.scorer import Scorer
 
-            # The thread counts come from the environment, set before the process started: a local cluster's
-            # worker gets its share of the cores (serving.audit.runners.worker_env), read by the kernel
-            # (SARING_THREADS) and by torch / OpenMP (OMP_NUM_THREADS) alike.
-            scorer = _SCORERS[key] = Scorer(key)
+            # The thread counts come from the environment: a local cluster's worker gets its share of the
+            # cores before it starts (serving.audit.runners.worker_env), another cluster's worker before it
+            # loads the model (runners.prepare_worker); the kernel (SARING_THREADS), torch, ONNX Runtime and
+            # OpenMP (OMP_NUM_THREADS) read it.
+            scorer = _SCORERS[key] = Scorer(key[0], precision=key[1])
         return scorer
-
-
-def worker_model_identity(model_dir: str) -> tuple[str, str]:
-    """Load the model into this process's cache and say which it is; run on each Dask worker at start."""
-    s = get_scorer(model_dir)
-    return s.name, s.version
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -155,12 +153,31 @@ def _missing(v: Any) -> bool:
     return v is pd.NA or v is pd.NaT
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _undecodable(s: str) -> int | None:
     """Index of the first character that stands for an undecodable byte (a lone surrogate), else None."""
-    for i, ch in enumerate(s):
-        if "\ud800" <= ch <= "\udfff":
-            return i
-    return None
+    if s.isascii():  # nearly every cell: one C pass, no regex
+        return None
+    m = _SURROGATE.search(s)
+    return None if m is None else m.start()
+
+
+def _role_strings(vals: list[Any]) -> list[str | None]:
+    """Cells of a mapped role as strings, blank ones as None (`cell_to_str` then `_blank_to_none`, with a
+    fast path for the strings and Nones the chunk readers produce)."""
+    return [(v if v.strip() else None) if type(v) is str else _blank_to_none(cell_to_str(v)) for v in vals]
+
+
+def _spread(ok: list[int], values: list[Any], n: int) -> list[Any]:
+    """`values` (one per scored row) at the scored rows' places in a list of n, None elsewhere."""
+    if len(ok) == n:
+        return values
+    out: list[Any] = [None] * n
+    for i, v in zip(ok, values, strict=True):
+        out[i] = v
+    return out
 
 
 def _bad_bytes_reason(col: str, s: str, i: int) -> str:
@@ -183,10 +200,12 @@ def score_frame(
     columns: AuditColumns | dict[str, Any] | None = None,
     *,
     drop_text: bool = False,
+    precision: str | None = None,
 ) -> pd.DataFrame:
     """Score a DataFrame of posts. `columns` says which column holds the text (required) and optionally the
     id, parent text, kind, platform, account, timestamp, plus columns to keep; e.g. {"text": "isi",
-    "id": "post_id", "keep": ["url"]}.
+    "id": "post_id", "keep": ["url"]}. `precision` (int8 or fp32, default $SARING_PRECISION, else int8) is
+    the transformer's when a model directory is given (a loaded Scorer keeps its own).
 
     Returns one row per input row, in order: `result_columns()` + the kept columns + reject_code,
     reject_column, reject_reason. Scored rows have no reject_code; rejected rows (missing, empty or
@@ -196,8 +215,8 @@ def score_frame(
     import pandas as pd
 
     cols = AuditColumns.coerce(columns)
-    scorer: Scorer = (scorer_or_model_dir if hasattr(scorer_or_model_dir, "score")  # type: ignore[assignment]
-                      else get_scorer(scorer_or_model_dir))  # type: ignore[arg-type]
+    scorer = (cast("Scorer", scorer_or_model_dir) if hasattr(scorer_or_model_dir, "score")
+              else get_scorer(cast("str | Path", scorer_or_model_dir), precision))
     found = [str(c) for c in df.columns]
     missing = {role: c for role, c in [*cols.roles().items(), *(("keep", k) for k in cols.keep)]
                if c and c not in df.columns}
@@ -205,23 +224,30 @@ def score_frame(
         raise DataError(f"the frame has no column(s) {missing}; found columns {found}",
                         fix="pass columns={'text': <column>, ...} naming columns of the frame")
     n = len(df)
+    nones: list[Any] = [None] * n  # every unmapped column (only read, never changed)
 
     def values(col: str | None) -> list[Any]:
-        return df[col].tolist() if col else [None] * n
+        return df[col].tolist() if col else nones
+
+    def strings(col: str | None) -> list[str | None]:  # cell_to_str of each cell, strings and Nones as they are
+        return [v if v is None or type(v) is str else cell_to_str(v) for v in values(col)]
 
     raw_text = values(cols.text)
-    sources = [cell_to_str(v) for v in values(SOURCE_COLUMN if SOURCE_COLUMN in df.columns else None)]
+    sources = strings(SOURCE_COLUMN if SOURCE_COLUMN in df.columns else None)
     rows = values(ROW_COLUMN if ROW_COLUMN in df.columns else None)
-    role_vals = {r: [_blank_to_none(cell_to_str(v)) for v in values(getattr(cols, r))]
+    role_vals = {r: _role_strings(values(c)) if (c := getattr(cols, r)) else nones
                  for r in ("id", "parent_text", "kind", "platform", "account", "timestamp", "author_type",
                            "interaction", *COUNT_ROLES)}
-    raw_counts = {r: values(getattr(cols, r)) for r in COUNT_ROLES}
-    keep_vals = {k: [cell_to_str(v) for v in values(k)] for k in cols.keep}
+    keep_vals = {k: strings(k) for k in cols.keep}
 
     reject: list[tuple[str, str | None, str] | None] = [None] * n
     texts: list[str | None] = [None] * n
     for i, t in enumerate(raw_text):
-        if isinstance(t, bytes):
+        if type(t) is str and t.isascii():  # the common case: only the empty check is left
+            if t.strip():
+                texts[i] = t
+                continue
+        elif isinstance(t, bytes):
             t = t.decode("utf-8", errors="surrogateescape")
         if _missing(t):
             reject[i] = ("MISSING_TEXT", cols.text, f"no text: the '{cols.text}' cell is missing")
@@ -237,18 +263,22 @@ def score_frame(
         if name is None:
             continue
         for i, v in enumerate(vals):
-            if reject[i] is None and v is not None and (j := _undecodable(v)) is not None:
+            if v is not None and reject[i] is None and (j := _undecodable(v)) is not None:
                 reject[i] = ("UNDECODABLE", name, _bad_bytes_reason(name, v, j))
 
     ok = [i for i in range(n) if reject[i] is None]
+    all_ok = len(ok) == n
     parents = role_vals["parent_text"]
-    scored = scorer.score([texts[i] for i in ok],  # type: ignore[misc]
-                          parents=[parents[i] for i in ok] if cols.parent_text else None)
+    ok_texts = cast("list[str]", texts if all_ok else [texts[i] for i in ok])  # a text for every scored row
+    scored = scorer.score(ok_texts,
+                          parents=(parents if all_ok else [parents[i] for i in ok]) if cols.parent_text else None)
+
+    def scored_only(vals: list[Any]) -> list[Any]:  # the values of scored rows, None for rejected ones
+        return vals if all_ok or vals is nones else [v if reject[i] is None else None for i, v in enumerate(vals)]
 
     out: dict[str, Any] = {}
     ids = []
-    for i in range(n):
-        v = role_vals["id"][i]
+    for i, v in enumerate(role_vals["id"]):
         if v is None:
             v = f"{sources[i]}:{rows[i]}" if sources[i] is not None and rows[i] is not None else str(df.index[i])
         ids.append(v if reject[i] is None else safe_str(v))
@@ -257,18 +287,19 @@ def score_frame(
     out["row"] = pd.array([None if _missing(r) else int(r) for r in rows], dtype="Int64")
     if not drop_text:
         out["text"] = texts
-        out["parent_text"] = [p if reject[i] is None else None for i, p in enumerate(parents)]
+        out["parent_text"] = scored_only(parents)
     for r in ("kind", "platform", "account", "timestamp"):
-        out[r] = [v if reject[i] is None else None for i, v in enumerate(role_vals[r])]
-    out["month"] = [month_of(v) if reject[i] is None else None for i, v in enumerate(role_vals["timestamp"])]
-    out["author_type"] = [v if reject[i] is None else None for i, v in enumerate(role_vals["author_type"])]
-    out["interaction"] = [normalize_interaction(v) if reject[i] is None else None
-                          for i, v in enumerate(role_vals["interaction"])]
+        out[r] = scored_only(role_vals[r])
+    out["month"] = nones if not cols.timestamp else [month_of(v) if reject[i] is None else None
+                                                     for i, v in enumerate(role_vals["timestamp"])]
+    out["author_type"] = scored_only(role_vals["author_type"])
+    out["interaction"] = nones if not cols.interaction else [normalize_interaction(v) if reject[i] is None else None
+                                                             for i, v in enumerate(role_vals["interaction"])]
     bad_values: list[list[str] | None] = [None if reject[i] is not None else [] for i in range(n)]
     for r in COUNT_ROLES:
         counts: list[int | None] = [None] * n
         if getattr(cols, r):
-            for i, v in enumerate(raw_counts[r]):
+            for i, v in enumerate(values(getattr(cols, r))):
                 if reject[i] is not None or _missing(v):
                     continue
                 counts[i], problem = parse_count(v)
@@ -276,33 +307,23 @@ def score_frame(
                     bad_values[i].append(format_bad_value(r, *problem))  # type: ignore[union-attr]
         out[r] = pd.array(counts, dtype="Int64")
     out["bad_values"] = bad_values
-    score_arr = np.full((n, len(RISKS)), np.nan)
-    flags: list[list[bool | None]] = [[None] * n for _ in RISKS]
-    decisions: list[list[str | None]] = [[None] * n for _ in RISKS]
-    overall: list[str | None] = [None] * n
-    warnings: list[list[str] | None] = [None] * n
-    for i, res in zip(ok, scored, strict=True):
-        for j, r in enumerate(RISKS):
-            score_arr[i, j] = res.scores[r]
-            flags[j][i] = res.flags[r]
-            decisions[j][i] = res.decisions[r]
-        overall[i] = res.decision
-        warnings[i] = [w.code for w in res.warnings]
-    for j in range(len(RISKS)):
-        out[SCORE_COLUMNS[j]] = score_arr[:, j]
-    for j in range(len(RISKS)):
-        out[FLAG_COLUMNS[j]] = pd.array(flags[j], dtype="boolean")
-    for j in range(len(RISKS)):
-        out[DECISION_COLUMNS[j]] = decisions[j]
-    out["decision"] = overall
-    out["warnings"] = warnings
-    out["model_name"] = [scorer.name if reject[i] is None else None for i in range(n)]
-    out["model_version"] = [scorer.version if reject[i] is None else None for i in range(n)]
+    for j, r in enumerate(RISKS):
+        col = np.full(n, np.nan)
+        col[ok] = [res.scores[r] for res in scored]
+        out[SCORE_COLUMNS[j]] = col
+    for j, r in enumerate(RISKS):
+        out[FLAG_COLUMNS[j]] = pd.array(_spread(ok, [res.flags[r] for res in scored], n), dtype="boolean")
+    for j, r in enumerate(RISKS):
+        out[DECISION_COLUMNS[j]] = _spread(ok, [res.decisions[r] for res in scored], n)
+    out["decision"] = _spread(ok, [res.decision for res in scored], n)
+    out["warnings"] = _spread(ok, [[w.code for w in res.warnings] for res in scored], n)
+    out["model_name"] = _spread(ok, [scorer.name] * len(ok), n)
+    out["model_version"] = _spread(ok, [scorer.version] * len(ok), n)
     for k, vals in keep_vals.items():
-        out[k] = [v if reject[i] is None else None for i, v in enumerate(vals)]
-    out["reject_code"] = [x[0] if x else None for x in reject]
-    out["reject_column"] = [x[1] if x else None for x in reject]
-    out["reject_reason"] = [x[2] if x else None for x in reject]
+        out[k] = scored_only(vals)
+    out["reject_code"] = nones if all_ok else [x[0] if x else None for x in reject]
+    out["reject_column"] = nones if all_ok else [x[1] if x else None for x in reject]
+    out["reject_reason"] = nones if all_ok else [x[2] if x else None for x in reject]
     frame = pd.DataFrame({k: (v if not isinstance(v, list) else pd.Series(v, dtype=object)) for k, v in out.items()})
     frame.index = df.index
     return frame

@@ -1,0 +1,196 @@
+"""`saring audit --precision`: the scorer an audit uses, in-process and on Dask workers, runs in the precision
+asked for (default $SARING_PRECISION, else int8), the ledger records it, and a resumed audit never mixes int8
+and fp32 scores. Dask workers get their share of the cores before they load the model."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from model.labels import RISKS
+from serving.audit import AuditError, AuditEvent, read_results, run_audit
+from serving.audit.ledger import Ledger
+from serving.audit.runners import prepare_worker, usable_cores
+from tests.serving.audit.test_run import assert_exactly_once, by_id, config, make_rows, write_parquet
+
+pytest.importorskip("onnxruntime")
+
+SCORES = [f"score_{r}" for r in RISKS]
+ROWS = make_rows(120)  # 3 chunks of 50 (config's chunk_rows)
+
+
+@pytest.fixture(autouse=True)
+def no_env_precision(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SARING_PRECISION", raising=False)
+
+
+@pytest.fixture()
+def src(tmp_path: Path) -> Path:
+    return write_parquet(tmp_path / "posts.parquet", ROWS)
+
+
+def direct_scores(model: Path, precision: str) -> np.ndarray:
+    """What the API's Scorer gives in `precision`, called on the audit's chunks (int8 activations are quantised
+    per batch, so the same batches give the same numbers)."""
+    from model.scorer import Scorer
+
+    s = Scorer(model, precision=precision)
+    out = []
+    for start in range(0, len(ROWS), 50):
+        part = ROWS[start:start + 50]
+        out += [[r.scores[k] for k in RISKS] for r in s.score([x["isi"] for x in part],
+                                                             parents=[x["induk"] for x in part])]
+    return np.array(out)
+
+
+def saved_precision(out: Path) -> str:
+    ledger = Ledger(out)
+    ledger.load()
+    assert ledger.header is not None
+    return str(ledger.header["model"]["precision"])
+
+
+def stop_after_one_chunk(e: AuditEvent) -> None:
+    if e.kind == "chunk":
+        raise KeyboardInterrupt
+
+
+def test_in_process_audit_scores_in_the_precision_asked_for(tiny_transformer_dir: Path, src: Path,
+                                                            tmp_path: Path) -> None:
+    s8 = run_audit(config([src], tiny_transformer_dir, tmp_path / "int8", precision="int8"))
+    s32 = run_audit(config([src], tiny_transformer_dir, tmp_path / "fp32", precision="fp32"))
+    assert (s8.precision, s32.precision) == ("int8", "fp32")
+    r8, r32 = by_id(read_results(tmp_path / "int8")), by_id(read_results(tmp_path / "fp32"))
+    np.testing.assert_array_equal(r8[SCORES].to_numpy(), direct_scores(tiny_transformer_dir, "int8"))
+    np.testing.assert_array_equal(r32[SCORES].to_numpy(), direct_scores(tiny_transformer_dir, "fp32"))
+    assert not np.array_equal(r8[SCORES].to_numpy(), r32[SCORES].to_numpy())  # really two precisions
+    assert (saved_precision(tmp_path / "int8"), saved_precision(tmp_path / "fp32")) == ("int8", "fp32")
+    assert json.loads((tmp_path / "fp32" / "summary.json").read_text())["precision"] == "fp32"
+
+
+def test_precision_defaults_to_the_environment_and_is_checked(tiny_transformer_dir: Path, tiny_baseline_dir: Path,
+                                                              src: Path, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SARING_PRECISION", "fp32")
+    assert run_audit(config([src], tiny_transformer_dir, tmp_path / "env")).precision == "fp32"
+    monkeypatch.delenv("SARING_PRECISION")
+    assert run_audit(config([src], tiny_transformer_dir, tmp_path / "default")).precision == "int8"
+    with pytest.raises(AuditError, match=r"unknown precision 'int4'.*int8"):
+        run_audit(config([src], tiny_transformer_dir, tmp_path / "bad", precision="int4"))
+    # a model without a transformer has nothing to quantise: fp32 whatever is asked, and resuming ignores it
+    out = tmp_path / "baseline"
+    with pytest.raises(KeyboardInterrupt):
+        run_audit(config([src], tiny_baseline_dir, out, precision="int8"), on_event=stop_after_one_chunk)
+    summary = run_audit(config([src], tiny_baseline_dir, out, precision="fp32"))
+    assert summary.precision == "fp32" and summary.rows_before == 50 and summary.complete
+
+
+def test_resuming_in_another_precision_is_refused(tiny_transformer_dir: Path, src: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with pytest.raises(KeyboardInterrupt):
+        run_audit(config([src], tiny_transformer_dir, out, precision="int8"), on_event=stop_after_one_chunk)
+    with pytest.raises(AuditError, match=r"(?s)precision: the saved results were scored in int8.*--precision int8"):
+        run_audit(config([src], tiny_transformer_dir, out, precision="fp32"))
+    summary = run_audit(config([src], tiny_transformer_dir, out, precision="int8"))
+    assert summary.rows_before == 50 and summary.complete and summary.precision == "int8"
+    res, _ = assert_exactly_once(out, [r["post_id"] for r in ROWS])
+    np.testing.assert_array_equal(by_id(res)[SCORES].to_numpy(), direct_scores(tiny_transformer_dir, "int8"))
+
+
+def test_int8_falling_back_to_fp32_is_recorded_and_never_mixed(tiny_transformer_dir: Path, src: Path, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import model.network as network
+    import serving.audit.score as score
+
+    out = tmp_path / "out"
+    with pytest.raises(KeyboardInterrupt):
+        run_audit(config([src], tiny_transformer_dir, out, precision="int8"), on_event=stop_after_one_chunk)
+    monkeypatch.setattr(network, "INT8_MAX_PROB_DIFF", -1.0)  # the int8 copy now fails its check on load
+    monkeypatch.setattr(score, "_SCORERS", {})  # and the model is loaded again
+    with pytest.raises(AuditError, match=r"scored in int8, but the model runs in fp32 here"):
+        run_audit(config([src], tiny_transformer_dir, out, precision="int8"))
+    fresh = run_audit(config([src], tiny_transformer_dir, tmp_path / "fresh", precision="int8"))
+    assert fresh.precision == "fp32" and saved_precision(tmp_path / "fresh") == "fp32"
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, host="127.0.0.1", protocol="tcp",
+                      dashboard_address=None) as c:
+        yield c
+
+
+def test_dask_workers_load_the_model_in_the_precision_asked_for(tiny_transformer_dir: Path, src: Path,
+                                                                tmp_path: Path, cluster) -> None:
+    local = run_audit(config([src], tiny_transformer_dir, tmp_path / "local", precision="fp32"))
+    dist = run_audit(config([src], tiny_transformer_dir, tmp_path / "dask", precision="fp32",
+                            scheduler=cluster.scheduler_address))
+    assert dist.mode.startswith("Dask cluster") and (local.precision, dist.precision) == ("fp32", "fp32")
+    a, b = by_id(read_results(tmp_path / "local")), by_id(read_results(tmp_path / "dask"))
+    pd.testing.assert_frame_equal(a, b)  # int8 (the default without --precision) would give other scores
+    assert not np.array_equal(b[SCORES].to_numpy(), direct_scores(tiny_transformer_dir, "int8"))
+    assert saved_precision(tmp_path / "dask") == "fp32"
+
+
+class _Worker:
+    address = "tcp://10.1.2.3:4567"
+
+
+def test_a_worker_gets_its_share_of_the_cores_before_loading(tiny_baseline_dir: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    for k in ("SARING_THREADS", "TOKENIZERS_PARALLELISM"):
+        monkeypatch.setenv(k, "x")  # recorded, so that the test's changes are undone
+        monkeypatch.delenv(k)
+    elsewhere = ("another-machine", 1)
+    info = prepare_worker(str(tiny_baseline_dir), "int8", {"10.1.2.3": 2}, elsewhere, dask_worker=_Worker())
+    assert os.environ["SARING_THREADS"] == str(max(1, usable_cores() // 2))  # 2 Dask threads on its machine
+    assert os.environ["TOKENIZERS_PARALLELISM"] == "false"
+    assert (info["host"], info["precision"], info["in_driver"]) == ("10.1.2.3", "fp32", False)
+    monkeypatch.setenv("SARING_THREADS", "7")  # an operator's choice is kept
+    prepare_worker(str(tiny_baseline_dir), "int8", {"10.1.2.3": 2}, elsewhere, dask_worker=_Worker())
+    assert os.environ["SARING_THREADS"] == "7"
+    monkeypatch.delenv("SARING_THREADS")  # a worker thread of the driver's own process changes nothing there
+    info = prepare_worker(str(tiny_baseline_dir), "int8", {"10.1.2.3": 2}, (socket.gethostname(), os.getpid()),
+                          dask_worker=_Worker())
+    assert info["in_driver"] and "SARING_THREADS" not in os.environ
+
+
+@pytest.mark.slow
+def test_local_cluster_workers_get_precision_and_threads(tiny_transformer_dir: Path, src: Path, tmp_path: Path,
+                                                         caplog: pytest.LogCaptureFixture) -> None:
+    run_audit(config([src], tiny_transformer_dir, tmp_path / "local", precision="fp32"))
+    with caplog.at_level(logging.INFO, logger="serving.audit.runners"):
+        summary = run_audit(config([src], tiny_transformer_dir, tmp_path / "dask", precision="fp32", workers=2))
+    assert summary.mode.startswith("local Dask cluster, 2") and summary.precision == "fp32"
+    pd.testing.assert_frame_equal(by_id(read_results(tmp_path / "local")), by_id(read_results(tmp_path / "dask")))
+    share = max(1, usable_cores() // 2)
+    workers = [r.getMessage() for r in caplog.records if r.getMessage().startswith("worker ")]
+    assert len(workers) == 2
+    assert all(f"fp32, 1 Dask thread(s) x {share} intra-op thread(s)" in m for m in workers), workers
+
+
+def test_cli_precision_option(tiny_transformer_dir: Path, src: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from serving.audit.cli import app
+    from tests.serving.audit.test_run import COLUMNS
+
+    cols = [a for role, col in COLUMNS.items() for a in ("--column", f"{role}={col}")]
+    r = CliRunner().invoke(app, [str(src), "--model", str(tiny_transformer_dir), "--out", str(tmp_path / "out"),
+                                 "--no-report", "--precision", "fp32", *cols])
+    assert r.exit_code == 0, r.output
+    assert "precision" in r.output and "fp32" in r.output
+    assert json.loads((tmp_path / "out" / "summary.json").read_text())["precision"] == "fp32"
+    assert saved_precision(tmp_path / "out") == "fp32"
+    bad = CliRunner().invoke(app, [str(src), "--model", str(tiny_transformer_dir), "--out", str(tmp_path / "o2"),
+                                   "--precision", "int4", *cols])
+    assert bad.exit_code == 2 and "unknown precision 'int4'" in bad.output
