@@ -47,8 +47,9 @@ serve: install
 
 # The tests: offline, a few minutes on 2 cores; slow tests (real data, real encoder): .venv/bin/pytest -m slow.
 test: install-test
-	@echo ">> ruff"
+	@echo ">> ruff (lint and format)"
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	@echo ">> mypy (configured in pyproject.toml [tool.mypy])"
 	$(BIN)/mypy
 	@echo ">> pytest (slow tests skipped; run them with: $(BIN)/pytest -m slow)"
@@ -59,4 +60,5 @@ test: install-test
 
 lint: install-test
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy

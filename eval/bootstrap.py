@@ -36,8 +36,9 @@ def weight_chunks(n: int, replicates: int, seed: int) -> Iterator[np.ndarray]:
         done += b
 
 
-def weighted_metrics(p: np.ndarray, y: np.ndarray, w: np.ndarray, threshold: float, bins: int = 10
-                     ) -> dict[str, np.ndarray]:
+def weighted_metrics(
+    p: np.ndarray, y: np.ndarray, w: np.ndarray, threshold: float, bins: int = 10
+) -> dict[str, np.ndarray]:
     """Every metric of eval.metrics.risk_metrics for each weight row of `w` (shape (b, n)).
 
     With w = ones((1, n)) the values equal risk_metrics' exactly; p and y hold labelled rows only."""
@@ -56,8 +57,11 @@ def weighted_metrics(p: np.ndarray, y: np.ndarray, w: np.ndarray, threshold: flo
         fn = pos - tp
         precision = np.where(tp + fp > 0, tp / np.where(tp + fp > 0, tp + fp, 1), 0.0)
         recall = np.where(tp + fn > 0, tp / np.where(tp + fn > 0, tp + fn, 1), 0.0)
-        f1 = np.where(precision + recall > 0, 2 * precision * recall / np.where(precision + recall > 0,
-                                                                               precision + recall, 1), 0.0)
+        f1 = np.where(
+            precision + recall > 0,
+            2 * precision * recall / np.where(precision + recall > 0, precision + recall, 1),
+            0.0,
+        )
         # average precision, at each distinct score (descending), as in eval.metrics.average_precision
         order = np.argsort(-p, kind="mergesort")
         ps = p[order]
@@ -86,8 +90,13 @@ def weighted_metrics(p: np.ndarray, y: np.ndarray, w: np.ndarray, threshold: flo
         ece = np.abs(wy @ onehot - (w * p) @ onehot).sum(axis=1) / np.where(total > 0, total, 1)
     empty = total == 0
     return {
-        "precision": precision, "recall": recall, "f1": f1, "pr_auc": ap, "roc_auc": auc,
-        "brier": np.where(empty, np.nan, brier), "ece": np.where(empty, np.nan, ece),
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+        "pr_auc": ap,
+        "roc_auc": auc,
+        "brier": np.where(empty, np.nan, brier),
+        "ece": np.where(empty, np.nan, ece),
     }
 
 
@@ -115,12 +124,9 @@ def bootstrap_models(
     The same resamples are used for every model, so differences between models are paired."""
     labels = np.asarray(labels, dtype=np.float64)
     n = len(labels)
-    out: list[dict[str, dict[str, list[np.ndarray]]]] = [
-        {r: {k: [] for k in METRICS} for r in RISKS} for _ in probs
-    ]
+    out: list[dict[str, dict[str, list[np.ndarray]]]] = [{r: {k: [] for k in METRICS} for r in RISKS} for _ in probs]
     if n == 0 or replicates <= 0:
-        return [{r: {k: np.zeros(0) for k in METRICS} for r in RISKS} | {"macro": {"f1": np.zeros(0)}}
-                for _ in probs]
+        return [{r: {k: np.zeros(0) for k in METRICS} for r in RISKS} | {"macro": {"f1": np.zeros(0)}} for _ in probs]
     keeps = [~np.isnan(labels[:, j]) for j in range(len(RISKS))]
     for w in weight_chunks(n, replicates, seed):
         for m, pm in enumerate(probs):

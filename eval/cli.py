@@ -51,39 +51,76 @@ def _load(path: Path) -> Any:
 @app.callback(invoke_without_command=True)
 def eval_command(
     out: Annotated[Path, typer.Option("--out", "-o", help="Directory for the report (created if missing).")],
-    model: Annotated[Path | None, typer.Option(
-        "--model", "-m", help="Model directory to evaluate. Default: $SARING_MODEL_DIR, else models/default.")] = None,
-    baseline: Annotated[Path | None, typer.Option(
-        help="Baseline model directory evaluated alongside. Default: <model dir parent>/baseline if it exists.")
+    model: Annotated[
+        Path | None,
+        typer.Option(
+            "--model", "-m", help="Model directory to evaluate. Default: $SARING_MODEL_DIR, else models/default."
+        ),
+    ] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            help="Baseline model directory evaluated alongside. Default: <model dir parent>/baseline if it exists."
+        ),
     ] = None,
     no_baseline: Annotated[bool, typer.Option("--no-baseline", help="Evaluate the model alone.")] = False,
-    data: Annotated[list[str] | None, typer.Option(
-        "--data", "-d", help="'catalogue' (its test split, the default) or a labelled CSV/TSV/JSONL/Parquet file; "
-                             "repeat for several.")] = None,
-    column: Annotated[list[str] | None, typer.Option(
-        "--column", "-c", help="Map a field to a column of your files, e.g. text=isi or slander=fitnah; repeatable.")
+    data: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--data",
+            "-d",
+            help="'catalogue' (its test split, the default) or a labelled CSV/TSV/JSONL/Parquet file; "
+            "repeat for several.",
+        ),
+    ] = None,
+    column: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--column", "-c", help="Map a field to a column of your files, e.g. text=isi or slander=fitnah; repeatable."
+        ),
     ] = None,
     encoding: Annotated[str, typer.Option(help="Encoding of CSV files (e.g. cp1252 for Excel exports).")] = "utf-8",
-    compare: Annotated[tuple[Path, Path] | None, typer.Option(
-        "--compare", help="OLD_DIR NEW_DIR: compare two models on the same data; exits 1 when NEW is "
-                          "significantly worse on macro F1.", metavar="OLD_DIR NEW_DIR")] = None,
+    compare: Annotated[
+        tuple[Path, Path] | None,
+        typer.Option(
+            "--compare",
+            help="OLD_DIR NEW_DIR: compare two models on the same data; exits 1 when NEW is "
+            "significantly worse on macro F1.",
+            metavar="OLD_DIR NEW_DIR",
+        ),
+    ] = None,
     bootstrap: Annotated[int, typer.Option(help="Bootstrap replicates for the 95% intervals.", min=0)] = 1000,
     seed: Annotated[int, typer.Option(help="Seed of the bootstrap.")] = 0,
     errors: Annotated[int, typer.Option(help="Worst false positives / negatives listed per risk.", min=0)] = 20,
     functional: Annotated[bool, typer.Option(help="Run the functional test cases.")] = True,
-    suite: Annotated[bool, typer.Option(
-        help="Run the out-of-distribution register-shift suite (card saring_register_suite; never trained on).")
+    suite: Annotated[
+        bool,
+        typer.Option(
+            help="Run the out-of-distribution register-shift suite (card saring_register_suite; never trained on)."
+        ),
     ] = True,
-    claims_embedder: Annotated[bool, typer.Option(
-        "--claims-embedder/--no-claims-embedder",
-        help="Measure claim matching with the e5 encoder beside BM25 (slower; the encoder is prepared on first "
-             "use). Default: BM25 only.")] = False,
-    claims_paraphrases: Annotated[Path | None, typer.Option(
-        help="Paraphrase set for the claim-matching evidence. Default: datasets/claims_paraphrases.jsonl "
-             "(the 'Hoax evidence' section says so when it is missing).")] = None,
-    precision: Annotated[str | None, typer.Option(
-        help="Transformer inference precision: int8 (default when verified against fp32) or fp32. Default: "
-             "$SARING_PRECISION, else int8.")] = None,
+    claims_embedder: Annotated[
+        bool,
+        typer.Option(
+            "--claims-embedder/--no-claims-embedder",
+            help="Measure claim matching with the e5 encoder beside BM25 (slower; the encoder is prepared on first "
+            "use). Default: BM25 only.",
+        ),
+    ] = False,
+    claims_paraphrases: Annotated[
+        Path | None,
+        typer.Option(
+            help="Paraphrase set for the claim-matching evidence. Default: datasets/claims_paraphrases.jsonl "
+            "(the 'Hoax evidence' section says so when it is missing)."
+        ),
+    ] = None,
+    precision: Annotated[
+        str | None,
+        typer.Option(
+            help="Transformer inference precision: int8 (default when verified against fp32) or fp32. Default: "
+            "$SARING_PRECISION, else int8."
+        ),
+    ] = None,
 ) -> None:
     """Evaluate a model on the catalogue's test split or on labelled files and write report.json, report.md,
     report.html, errors.md and errors.csv. The baseline (default: <model dir parent>/baseline, if it exists)
@@ -101,8 +138,22 @@ def eval_command(
         if compare is not None:
             code = _run_compare(compare[0], compare[1], data or [], column or [], encoding, out, bootstrap, seed)
             raise typer.Exit(code)
-        _run_report(model, baseline, no_baseline, data or [], column or [], encoding, out, bootstrap, seed, errors,
-                    functional, claims_embedder, claims_paraphrases, suite)
+        _run_report(
+            model,
+            baseline,
+            no_baseline,
+            data or [],
+            column or [],
+            encoding,
+            out,
+            bootstrap,
+            seed,
+            errors,
+            functional,
+            claims_embedder,
+            claims_paraphrases,
+            suite,
+        )
     except (DataError, ModelDirError, ValueError, FileNotFoundError) as e:
         raise _fail(str(e)) from e
 
@@ -115,8 +166,10 @@ def _claims_evidence(paraphrases: Path | None, use_embedder: bool, normalizer: A
     path = paraphrases or default_paraphrase_path()
     if not path.is_file():
         if paraphrases is not None:
-            raise FileNotFoundError(f"paraphrase set {path} does not exist; pass a JSON-lines file like "
-                                    "datasets/claims_paraphrases.jsonl with --claims-paraphrases")
+            raise FileNotFoundError(
+                f"paraphrase set {path} does not exist; pass a JSON-lines file like "
+                "datasets/claims_paraphrases.jsonl with --claims-paraphrases"
+            )
         logger.warning("no paraphrase set at %s; the report will not measure claim matching", path)
         return {"measured": False, "note": f"not measured: no paraphrase set at {path}"}
     embedder = None
@@ -124,14 +177,29 @@ def _claims_evidence(paraphrases: Path | None, use_embedder: bool, normalizer: A
         try:
             embedder = default_embedder()
         except Exception as e:
-            raise ValueError(f"--claims-embedder: the e5 encoder could not be loaded ({e}); run without it "
-                             "(--no-claims-embedder) for BM25-only claim matching") from e
+            raise ValueError(
+                f"--claims-embedder: the e5 encoder could not be loaded ({e}); run without it "
+                "(--no-claims-embedder) for BM25-only claim matching"
+            ) from e
     return claim_matching_evidence(path, embedder, normalizer)
 
 
-def _run_report(model: Path | None, baseline: Path | None, no_baseline: bool, data: list[str], column: list[str],
-                encoding: str, out: Path, bootstrap: int, seed: int, errors: int, functional: bool,
-                claims_embedder: bool = False, claims_paraphrases: Path | None = None, suite: bool = True) -> None:
+def _run_report(
+    model: Path | None,
+    baseline: Path | None,
+    no_baseline: bool,
+    data: list[str],
+    column: list[str],
+    encoding: str,
+    out: Path,
+    bootstrap: int,
+    seed: int,
+    errors: int,
+    functional: bool,
+    claims_embedder: bool = False,
+    claims_paraphrases: Path | None = None,
+    suite: bool = True,
+) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -145,13 +213,17 @@ def _run_report(model: Path | None, baseline: Path | None, no_baseline: bool, da
     if not no_baseline:
         bdir = baseline or default_baseline(model_dir)
         if baseline is not None and not baseline.is_dir():
-            raise FileNotFoundError(f"baseline directory {baseline} does not exist; pass a model directory "
-                                    "written by `saring train --recipe baseline`, or --no-baseline")
+            raise FileNotFoundError(
+                f"baseline directory {baseline} does not exist; pass a model directory "
+                "written by `saring train --recipe baseline`, or --no-baseline"
+            )
         if bdir is not None:
             models.append(("baseline", _load(bdir)))
         elif main.kind != "baseline":
-            logger.warning("no baseline directory at %s; evaluating the model alone (pass --baseline DIR)",
-                           model_dir.parent / "baseline")
+            logger.warning(
+                "no baseline directory at %s; evaluating the model alone (pass --baseline DIR)",
+                model_dir.parent / "baseline",
+            )
     ed = load_eval_data(data, main.normalizer, column, encoding)
     claims = _claims_evidence(claims_paraphrases, claims_embedder, main.normalizer)
     suite_cases = None
@@ -164,8 +236,16 @@ def _run_report(model: Path | None, baseline: Path | None, no_baseline: bool, da
             suite_cases = load_suite(cards=cards)
         else:
             logger.warning("no %s card in the catalogue; the register-shift suite is not run", SUITE_CARD)
-    report = build_report(models, ed, bootstrap=bootstrap, seed=seed, errors_k=errors, functional=functional,
-                          claims=claims, suite=suite_cases)
+    report = build_report(
+        models,
+        ed,
+        bootstrap=bootstrap,
+        seed=seed,
+        errors_k=errors,
+        functional=functional,
+        claims=claims,
+        suite=suite_cases,
+    )
     paths = write_report(report, out)
 
     console = Console()
@@ -178,8 +258,15 @@ def _run_report(model: Path | None, baseline: Path | None, no_baseline: bool, da
             if not x["n"]:
                 continue
             ci = x.get("ci", {}).get("f1")
-            table.add_row(r, e["role"], str(x["n"]), f"{x['f1']:.3f}",
-                          f"[{ci[0]:.3f}, {ci[1]:.3f}]" if ci else "", f"{x['pr_auc']:.3f}", f"{x['ece']:.3f}")
+            table.add_row(
+                r,
+                e["role"],
+                str(x["n"]),
+                f"{x['f1']:.3f}",
+                f"[{ci[0]:.3f}, {ci[1]:.3f}]" if ci else "",
+                f"{x['pr_auc']:.3f}",
+                f"{x['ece']:.3f}",
+            )
     console.print(table)
     for e in report["models"]:
         line = f"{e['role']}: macro F1 {e['evaluation']['macro_f1']:.3f}"
@@ -188,10 +275,12 @@ def _run_report(model: Path | None, baseline: Path | None, no_baseline: bool, da
             line += f"; functional tests {fu['passed']}/{fu['n']} passed"
         rs = e.get("register_suite")
         if rs:
-            line += (f"; register-shift suite: mean per-function accuracy {rs['register_suite_function_accuracy']:.3f}"
-                     f", {rs['right']}/{rs['n']} cases right, incitement ROC-AUC "
-                     f"{rs['risks']['incitement']['roc_auc']:.3f}, hoax flagged on "
-                     f"{rs['risks']['hoax']['negatives_flagged']:.1%} of non-hoax cases")
+            line += (
+                f"; register-shift suite: mean per-function accuracy {rs['register_suite_function_accuracy']:.3f}"
+                f", {rs['right']}/{rs['n']} cases right, incitement ROC-AUC "
+                f"{rs['risks']['incitement']['roc_auc']:.3f}, hoax flagged on "
+                f"{rs['risks']['hoax']['negatives_flagged']:.1%} of non-hoax cases"
+            )
         console.print(line)
     for line in hoax_summary(report):
         console.print(line)
@@ -206,18 +295,31 @@ def hoax_summary(report: dict[str, Any]) -> list[str]:
         for role, x in ev.get(key, {}).get("models", {}).items():
             x = x.get("overall", x)
             ci = x.get("ci", {}).get("f1")
-            lines.append(f"{title}, {role}: n={x['n']} F1 {x['f1']:.3f}" + (f" [{ci[0]:.3f}, {ci[1]:.3f}]" if ci and
-                         ci[0] == ci[0] else "") + f", ROC-AUC {x['roc_auc']:.3f}")
+            lines.append(
+                f"{title}, {role}: n={x['n']} F1 {x['f1']:.3f}"
+                + (f" [{ci[0]:.3f}, {ci[1]:.3f}]" if ci and ci[0] == ci[0] else "")
+                + f", ROC-AUC {x['roc_auc']:.3f}"
+            )
     cm = ev.get("claim_matching", {})
     if cm.get("measured"):
         t = cm["settings"]["served"]["test"]
-        lines.append(f"claim matching ({cm['method']}, served threshold): precision {t['precision']:.3f}, "
-                     f"recall {t['recall']:.3f} on {t['positives']} reworded claims")
+        lines.append(
+            f"claim matching ({cm['method']}, served threshold): precision {t['precision']:.3f}, "
+            f"recall {t['recall']:.3f} on {t['positives']} reworded claims"
+        )
     return lines
 
 
-def _run_compare(old_dir: Path, new_dir: Path, data: list[str], column: list[str], encoding: str, out: Path,
-                 bootstrap: int, seed: int) -> int:
+def _run_compare(
+    old_dir: Path,
+    new_dir: Path,
+    data: list[str],
+    column: list[str],
+    encoding: str,
+    out: Path,
+    bootstrap: int,
+    seed: int,
+) -> int:
     from rich.console import Console
     from rich.table import Table
 
@@ -243,13 +345,30 @@ def _run_compare(old_dir: Path, new_dir: Path, data: list[str], column: list[str
     for r, e in result["risks"].items():
         for k in ("f1", "pr_auc", "ece"):
             m = e["metrics"][k]
-            table.add_row(r, k, f"{m['old']:.3f}", f"{m['new']:.3f}", f"{m['diff']:+.3f}",
-                          f"[{m['ci'][0]:+.3f}, {m['ci'][1]:+.3f}]", m["verdict"])
-    table.add_row("all", "macro_f1", f"{p['old']:.3f}", f"{p['new']:.3f}", f"{p['diff']:+.3f}",
-                  f"[{p['ci'][0]:+.3f}, {p['ci'][1]:+.3f}]", p["verdict"])
+            table.add_row(
+                r,
+                k,
+                f"{m['old']:.3f}",
+                f"{m['new']:.3f}",
+                f"{m['diff']:+.3f}",
+                f"[{m['ci'][0]:+.3f}, {m['ci'][1]:+.3f}]",
+                m["verdict"],
+            )
+    table.add_row(
+        "all",
+        "macro_f1",
+        f"{p['old']:.3f}",
+        f"{p['new']:.3f}",
+        f"{p['diff']:+.3f}",
+        f"[{p['ci'][0]:+.3f}, {p['ci'][1]:+.3f}]",
+        p["verdict"],
+    )
     console.print(table)
     console.print(f"comparison: {out / 'comparison.md'} and {out / 'comparison.html'}")
     if result["exit_code"]:
-        typer.secho("NEW is significantly worse than OLD on macro F1: failing the gate (exit code 1)",
-                    fg=typer.colors.RED, err=True)
+        typer.secho(
+            "NEW is significantly worse than OLD on macro F1: failing the gate (exit code 1)",
+            fg=typer.colors.RED,
+            err=True,
+        )
     return int(result["exit_code"])

@@ -65,19 +65,38 @@ def compare_scores(
         for k in METRICS:
             diff = b_new[r][k] - b_old[r][k]
             ci = interval(diff, level)
-            per[k] = {"old": old_pt[r][k], "new": new_pt[r][k], "diff": new_pt[r][k] - old_pt[r][k], "ci": ci,
-                      "verdict": verdict(ci, k in LOWER_IS_BETTER)}
-        risks[r] = {"n": old_pt[r]["n"], "positives": old_pt[r]["positives"], "metrics": per,
-                    "verdict": per["f1"]["verdict"]}
+            per[k] = {
+                "old": old_pt[r][k],
+                "new": new_pt[r][k],
+                "diff": new_pt[r][k] - old_pt[r][k],
+                "ci": ci,
+                "verdict": verdict(ci, k in LOWER_IS_BETTER),
+            }
+        risks[r] = {
+            "n": old_pt[r]["n"],
+            "positives": old_pt[r]["positives"],
+            "metrics": per,
+            "verdict": per["f1"]["verdict"],
+        }
     diff = b_new["macro"]["f1"] - b_old["macro"]["f1"]
     ci = interval(diff, level)
-    primary = {"metric": PRIMARY, "old": old_flat[PRIMARY], "new": new_flat[PRIMARY],
-               "diff": new_flat[PRIMARY] - old_flat[PRIMARY], "ci": ci, "verdict": verdict(ci)}
+    primary = {
+        "metric": PRIMARY,
+        "old": old_flat[PRIMARY],
+        "new": new_flat[PRIMARY],
+        "diff": new_flat[PRIMARY] - old_flat[PRIMARY],
+        "ci": ci,
+        "verdict": verdict(ci),
+    }
     return {
         "primary": primary,
         "risks": risks,
-        "bootstrap": {"replicates": replicates, "seed": seed, "level": level,
-                      "method": "paired percentile bootstrap of NEW - OLD; examples resampled with replacement"},
+        "bootstrap": {
+            "replicates": replicates,
+            "seed": seed,
+            "level": level,
+            "method": "paired percentile bootstrap of NEW - OLD; examples resampled with replacement",
+        },
         "exit_code": EXIT_WORSE if primary["verdict"] == WORSE else 0,
     }
 
@@ -97,13 +116,26 @@ def compare_models(
     texts = [e.text for e in examples]
     labels = label_matrix(examples, RISKS)
     p_old, p_new = predict(old, texts), predict(new, texts)
-    result = compare_scores(p_old, p_new, labels, [flag_block(old, r)[0] for r in RISKS],
-                            [flag_block(new, r)[0] for r in RISKS], replicates, seed, level)
+    result = compare_scores(
+        p_old,
+        p_new,
+        labels,
+        [flag_block(old, r)[0] for r in RISKS],
+        [flag_block(new, r)[0] for r in RISKS],
+        replicates,
+        seed,
+        level,
+    )
     result["old"] = model_identity(old)
     result["new"] = model_identity(new)
     result["n"] = len(examples)
-    logger.info("NEW vs OLD on %s: %+.4f [%.4f, %.4f] -> %s", PRIMARY, result["primary"]["diff"],
-                *result["primary"]["ci"], result["primary"]["verdict"])
+    logger.info(
+        "NEW vs OLD on %s: %+.4f [%.4f, %.4f] -> %s",
+        PRIMARY,
+        result["primary"]["diff"],
+        *result["primary"]["ci"],
+        result["primary"]["verdict"],
+    )
     return result
 
 
@@ -111,12 +143,22 @@ def comparison_context(result: dict[str, Any]) -> dict[str, Any]:
     """What comparison.md.j2 and comparison.html.j2 show: the models, the data, the primary verdict, and one row
     per risk and metric (METRICS order)."""
     data = result.get("data", {})
-    rows = [{"risk": r, "metric": k, "lower_is_better": k in LOWER_IS_BETTER, **e["metrics"][k]}
-            for r, e in result["risks"].items() for k in METRICS if k in e["metrics"]]
-    return {"old": result["old"], "new": result["new"], "n": result["n"], "primary": result["primary"],
-            "data": {"description": data.get("description", ""), "fingerprint": str(data.get("fingerprint", ""))},
-            "bootstrap": {**result["bootstrap"], "percent": int(result["bootstrap"]["level"] * 100)},
-            "failed": bool(result["exit_code"]), "rows": rows}
+    rows = [
+        {"risk": r, "metric": k, "lower_is_better": k in LOWER_IS_BETTER, **e["metrics"][k]}
+        for r, e in result["risks"].items()
+        for k in METRICS
+        if k in e["metrics"]
+    ]
+    return {
+        "old": result["old"],
+        "new": result["new"],
+        "n": result["n"],
+        "primary": result["primary"],
+        "data": {"description": data.get("description", ""), "fingerprint": str(data.get("fingerprint", ""))},
+        "bootstrap": {**result["bootstrap"], "percent": int(result["bootstrap"]["level"] * 100)},
+        "failed": bool(result["exit_code"]),
+        "rows": rows,
+    }
 
 
 def comparison_markdown(result: dict[str, Any]) -> str:

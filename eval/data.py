@@ -84,13 +84,16 @@ def load_catalogue_test(normalizer: Normalizer) -> EvalData:
     """The test split of the catalogue, as training makes it (model.splits.prepare)."""
     from model.catalogue import load_catalogue  # imported here: the catalogue reads files on first use
     from model.splits import prepare
+
     res = load_catalogue()
     prepared = prepare(res.examples, normalizer)
     try:
         test = list(prepared.split("test"))
     except (AttributeError, KeyError) as e:
-        raise DataError("model.splits.prepare returned no 'test' split",
-                        fix="check the catalogue, or pass labelled files with --data FILE") from e
+        raise DataError(
+            "model.splits.prepare returned no 'test' split",
+            fix="check the catalogue, or pass labelled files with --data FILE",
+        ) from e
     manifest = getattr(prepared, "manifest", None)
     return EvalData(test, "catalogue test split", manifest=_jsonable(manifest), bad_rows=list(res.bad_rows))
 
@@ -114,20 +117,37 @@ def load_eval_data(
         if res.bad_rows:
             for b in res.bad_rows[:5]:
                 logger.warning("skipped %s", b)
-        parts.append(EvalData(res.examples, str(path), files=[{"path": str(path), "sha256": file_sha256(path),
-                                                                "rows": len(res.examples) + len(res.bad_rows),
-                                                                "bad_rows": len(res.bad_rows)}],
-                              bad_rows=res.bad_rows))
+        parts.append(
+            EvalData(
+                res.examples,
+                str(path),
+                files=[
+                    {
+                        "path": str(path),
+                        "sha256": file_sha256(path),
+                        "rows": len(res.examples) + len(res.bad_rows),
+                        "bad_rows": len(res.bad_rows),
+                    }
+                ],
+                bad_rows=res.bad_rows,
+            )
+        )
     examples = [e for p in parts for e in p.examples]
     if not examples:
-        raise DataError(f"no usable labelled examples in {specs}",
-                        fix="check the files' label columns (1/0/empty) or map them with --column")
+        raise DataError(
+            f"no usable labelled examples in {specs}",
+            fix="check the files' label columns (1/0/empty) or map them with --column",
+        )
     if not any(e.labels.get(r) is not None for e in examples for r in RISKS):
         raise DataError(
             f"none of the {len(examples)} examples has a label for the risks {list(RISKS)}",
             fix="add a column named after a risk (hoax, slander, incitement) or map one, e.g. --column slander=fitnah",
         )
     manifests = [p.manifest for p in parts if p.manifest is not None]
-    return EvalData(examples, " + ".join(p.description for p in parts), [f for p in parts for f in p.files],
-                    manifests[0] if len(manifests) == 1 else (manifests or None),  # type: ignore[arg-type]
-                    [b for p in parts for b in p.bad_rows])
+    return EvalData(
+        examples,
+        " + ".join(p.description for p in parts),
+        [f for p in parts for f in p.files],
+        manifests[0] if len(manifests) == 1 else (manifests or None),  # type: ignore[arg-type]
+        [b for p in parts for b in p.bad_rows],
+    )

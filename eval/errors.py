@@ -41,13 +41,27 @@ def worst_errors(
         fn = fn[np.argsort(p[fn], kind="mergesort")][:k]
 
         def rows(idx: np.ndarray, label: int, t: float = t, p: np.ndarray = p) -> list[dict[str, Any]]:
-            return [{"id": examples[i].id, "source": examples[i].source, "platform": examples[i].platform,
-                     "text": examples[i].text, "score": float(p[i]), "threshold": t, "label": label}
-                    for i in idx]
+            return [
+                {
+                    "id": examples[i].id,
+                    "source": examples[i].source,
+                    "platform": examples[i].platform,
+                    "text": examples[i].text,
+                    "score": float(p[i]),
+                    "threshold": t,
+                    "label": label,
+                }
+                for i in idx
+            ]
 
-        out[r] = {"false_positives": rows(fp, 0), "false_negatives": rows(fn, 1),
-                  "counts": {"false_positives": int(((y == 0) & (p >= t)).sum()),
-                             "false_negatives": int(((y == 1) & (p < t)).sum())}}
+        out[r] = {
+            "false_positives": rows(fp, 0),
+            "false_negatives": rows(fn, 1),
+            "counts": {
+                "false_positives": int(((y == 0) & (p >= t)).sum()),
+                "false_negatives": int(((y == 1) & (p < t)).sum()),
+            },
+        }
     return out
 
 
@@ -59,10 +73,14 @@ def _md_cell(text: str, limit: int = MD_TEXT_CHARS) -> str:
 
 
 def errors_markdown(errors_by_model: dict[str, dict[str, Any]]) -> str:
-    lines = ["# Worst errors", "",
-             "False positives: labelled 0 but scored at or above the flag threshold, highest score first. "
-             "False negatives: labelled 1 but scored below it, lowest score first. Texts longer than "
-             f"{MD_TEXT_CHARS} characters are cut here; errors.csv has them in full.", ""]
+    lines = [
+        "# Worst errors",
+        "",
+        "False positives: labelled 0 but scored at or above the flag threshold, highest score first. "
+        "False negatives: labelled 1 but scored below it, lowest score first. Texts longer than "
+        f"{MD_TEXT_CHARS} characters are cut here; errors.csv has them in full.",
+        "",
+    ]
     for model, errs in errors_by_model.items():
         lines += [f"## {model}", ""]
         for r in RISKS:
@@ -79,8 +97,10 @@ def errors_markdown(errors_by_model: dict[str, dict[str, Any]]) -> str:
                     continue
                 lines += ["| # | score | source | id | text |", "| ---: | ---: | --- | --- | --- |"]
                 for i, row in enumerate(rows, start=1):
-                    lines.append(f"| {i} | {row['score']:.3f} | {_md_cell(row['source'], 40)} | "
-                                 f"{_md_cell(row['id'], 40)} | {_md_cell(row['text'])} |")
+                    lines.append(
+                        f"| {i} | {row['score']:.3f} | {_md_cell(row['source'], 40)} | "
+                        f"{_md_cell(row['id'], 40)} | {_md_cell(row['text'])} |"
+                    )
                 lines.append("")
     return "\n".join(lines) + "\n"
 
@@ -96,9 +116,21 @@ def errors_csv(errors_by_model: dict[str, dict[str, Any]]) -> str:
                 continue
             for kind in ("false_positives", "false_negatives"):
                 for i, row in enumerate(e[kind], start=1):
-                    w.writerow([model, r, kind[:-1].replace("_", " "), i, f"{row['score']:.6f}",
-                                f"{row['threshold']:.6f}", row["label"], row["id"], row["source"],
-                                row["platform"] or "", row["text"]])
+                    w.writerow(
+                        [
+                            model,
+                            r,
+                            kind[:-1].replace("_", " "),
+                            i,
+                            f"{row['score']:.6f}",
+                            f"{row['threshold']:.6f}",
+                            row["label"],
+                            row["id"],
+                            row["source"],
+                            row["platform"] or "",
+                            row["text"],
+                        ]
+                    )
     return buf.getvalue()
 
 

@@ -86,14 +86,16 @@ def predict(model: RiskModel, texts: Sequence[str], batch_size: int = BATCH) -> 
     out = []
     t0 = time.perf_counter()
     for i in range(0, len(texts), batch_size):
-        p = np.asarray(model.risk_proba(list(texts[i:i + batch_size])), dtype=np.float64)
+        p = np.asarray(model.risk_proba(list(texts[i : i + batch_size])), dtype=np.float64)
         if p.ndim != 2 or p.shape[1] != len(RISKS):
-            raise ValueError(f"risk_proba returned shape {p.shape}; expected (n, {len(RISKS)}) scores for "
-                             f"{list(RISKS)}")
+            raise ValueError(
+                f"risk_proba returned shape {p.shape}; expected (n, {len(RISKS)}) scores for {list(RISKS)}"
+            )
         out.append(p)
     probs = np.concatenate(out, axis=0) if out else np.zeros((0, len(RISKS)))
-    logger.info("scored %d texts with %s in %.1f s", len(texts), getattr(model, "name", "the model"),
-                time.perf_counter() - t0)
+    logger.info(
+        "scored %d texts with %s in %.1f s", len(texts), getattr(model, "name", "the model"), time.perf_counter() - t0
+    )
     return probs
 
 
@@ -175,8 +177,9 @@ class RiskEvaluator:
         return {f"{self.name}_{k}": v for k, v in flat.items()} if self.name else flat
 
     # --- the full evaluation ------------------------------------------------------------------------
-    def evaluate_full(self, model: RiskModel, examples: Sequence[Example] | None = None,
-                      probs: np.ndarray | None = None) -> dict[str, Any]:
+    def evaluate_full(
+        self, model: RiskModel, examples: Sequence[Example] | None = None, probs: np.ndarray | None = None
+    ) -> dict[str, Any]:
         """Every number a report shows, per risk: metrics at the model's flag threshold with bootstrap
         intervals, reliability bins, allow/review/block counts against the label, a threshold table, the
         PR curve, and the answers to 'highest recall at precision >= p' / 'highest precision at recall >= r'.
@@ -216,8 +219,12 @@ class RiskEvaluator:
             "risks_labelled": [r for r in RISKS if point[r]["n"]],
             "risks": risks,
             "metrics": flat,
-            "bootstrap": {"replicates": self.bootstrap, "seed": self.seed, "level": self.level,
-                          "method": "percentile; examples resampled with replacement"},
+            "bootstrap": {
+                "replicates": self.bootstrap,
+                "seed": self.seed,
+                "level": self.level,
+                "method": "percentile; examples resampled with replacement",
+            },
         }
         if boot is not None:
             result["macro_f1_ci"] = interval(boot["macro"]["f1"], self.level)
@@ -226,6 +233,8 @@ class RiskEvaluator:
     def _data(self, data: Sequence[Example] | None) -> list[Example]:
         examples = self.examples if data is None else list(data)
         if not examples:
-            raise ValueError("no examples to evaluate on; expected labelled examples (model.examples.Example) "
-                             "with at least one risk label. Fix: check the --data files or the test split")
+            raise ValueError(
+                "no examples to evaluate on; expected labelled examples (model.examples.Example) "
+                "with at least one risk label. Fix: check the --data files or the test split"
+            )
         return examples

@@ -29,9 +29,15 @@ def pr_figure(report: dict[str, Any]) -> Figure:
                 continue
             any_curve = True
             col = COLORS[i % len(COLORS)]
-            ax.plot([0.0] + c["recall"], [c["precision"][0]] + c["precision"], color=col, lw=1.6,
-                    ls=STYLES[i % len(STYLES)],
-                    label=f"{e['role']} (AP {num(x['pr_auc'], 2)})", drawstyle="steps-post")
+            ax.plot(
+                [0.0] + c["recall"],
+                [c["precision"][0]] + c["precision"],
+                color=col,
+                lw=1.6,
+                ls=STYLES[i % len(STYLES)],
+                label=f"{e['role']} (AP {num(x['pr_auc'], 2)})",
+                drawstyle="steps-post",
+            )
             ax.plot([x["recall"]], [x["precision"]], "o", color=col, ms=7, mec="white")
         if any_curve:
             base = report["models"][0]["evaluation"]["risks"][r]
@@ -63,8 +69,9 @@ def reliability_figure(report: dict[str, Any]) -> Figure:
             ms = [b["mean_score"] for b in bins]
             pr = [b["positive_rate"] for b in bins]
             sizes = [12 + 120 * b["count"] / max(x["n"], 1) for b in bins]
-            ax.plot(ms, pr, color=col, lw=1.4, ls=STYLES[i % len(STYLES)],
-                    label=f"{e['role']} (ECE {num(x['ece'], 3)})")
+            ax.plot(
+                ms, pr, color=col, lw=1.4, ls=STYLES[i % len(STYLES)], label=f"{e['role']} (ECE {num(x['ece'], 3)})"
+            )
             ax.scatter(ms, pr, s=sizes, color=col, alpha=0.7, edgecolors="white", linewidths=0.5)
         if drawn:
             ax.legend(loc="upper left", fontsize=8)
@@ -91,14 +98,23 @@ def decisions_figure(report: dict[str, Any]) -> Figure:
                 ax.axis("off")
                 ax.text(0.5, 0.5, "no labels", ha="center", va="center", color="#7b8794", transform=ax.transAxes)
                 continue
-            m = np.array([[x["decisions"][lab][d] for d in ("allow", "review", "block")]
-                          for lab in ("positive", "negative")], dtype=float)
+            m = np.array(
+                [[x["decisions"][lab][d] for d in ("allow", "review", "block")] for lab in ("positive", "negative")],
+                dtype=float,
+            )
             share = m / np.maximum(m.sum(axis=1, keepdims=True), 1)
             ax.imshow(share, cmap="Blues", vmin=0, vmax=1, aspect="auto")
             for a in range(2):
                 for b in range(3):
-                    ax.text(b, a, f"{int(m[a, b])}\n{share[a, b]:.0%}", ha="center", va="center", fontsize=8,
-                            color="white" if share[a, b] > 0.6 else "#1f2933")
+                    ax.text(
+                        b,
+                        a,
+                        f"{int(m[a, b])}\n{share[a, b]:.0%}",
+                        ha="center",
+                        va="center",
+                        fontsize=8,
+                        color="white" if share[a, b] > 0.6 else "#1f2933",
+                    )
             ax.set_xticks(range(3), ["allow", "review", "block"], fontsize=8)
             ax.set_yticks(range(2), ["label 1", "label 0"], fontsize=8)
     fig.suptitle("Decisions against the label (count and share of the row)", fontsize=10)
@@ -123,11 +139,22 @@ def slices_figure(report: dict[str, Any], dim: str) -> Figure | None:
             for v in values:
                 m = e["slices"][dim][v]["risks"].get(r)
                 f1.append(m["f1"] if m else np.nan)
-            ax.barh(ypos + i * height - 0.4 + height / 2, np.nan_to_num(f1, nan=0.0), height=height * 0.92,
-                    color=COLORS[i % len(COLORS)], label=e["role"])
+            ax.barh(
+                ypos + i * height - 0.4 + height / 2,
+                np.nan_to_num(f1, nan=0.0),
+                height=height * 0.92,
+                color=COLORS[i % len(COLORS)],
+                label=e["role"],
+            )
             for y, val in zip(ypos + i * height - 0.4 + height / 2, f1, strict=True):
-                ax.text((0 if np.isnan(val) else val) + 0.01, y, "no labels" if np.isnan(val) else f"{val:.2f}",
-                        va="center", fontsize=7, color="#52606d")
+                ax.text(
+                    (0 if np.isnan(val) else val) + 0.01,
+                    y,
+                    "no labels" if np.isnan(val) else f"{val:.2f}",
+                    va="center",
+                    fontsize=7,
+                    color="#52606d",
+                )
         ax.set_title(r, fontsize=10)
         ax.set_xlim(0, 1.12)
         ax.set_xlabel("F1 at the flag threshold", fontsize=8)
@@ -162,8 +189,9 @@ def functional_figure(report: dict[str, Any]) -> Figure | None:
         for yy, c in zip(y, caps, strict=True):
             cc = e["functional"]["capabilities"].get(c)
             if cc:
-                ax.text(cc["pass_rate"] + 0.01, yy, f"{cc['passed']}/{cc['n']}", va="center", fontsize=7,
-                        color="#52606d")
+                ax.text(
+                    cc["pass_rate"] + 0.01, yy, f"{cc['passed']}/{cc['n']}", va="center", fontsize=7, color="#52606d"
+                )
     ax.set_yticks(ypos, caps, fontsize=8)
     ax.invert_yaxis()
     ax.set_xlim(0, 1.1)

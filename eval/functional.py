@@ -36,19 +36,19 @@ CASES_FILE = Path(__file__).with_name("functional_cases.jsonl")
 
 CAPABILITIES: dict[str, str] = {
     "negation": "negated claims and insults ('bukan', 'tidak benar') are not flagged and score below the "
-                "affirmative version",
+    "affirmative version",
     "counter_speech": "texts that quote a hoax or a slur in order to reject it are not flagged",
     "complaints_criticism": "angry complaints about services and criticism of policies or officials' work "
-                            "are not slander",
+    "are not slander",
     "identity_groups": "neutral mentions of ethnic and religious groups are not incitement; hateful ones are",
     "slang_spelling": "slang, alay and leetspeak spellings get the same decision as the standard spelling",
     "emoji": "emojis neither create nor hide a risk",
     "urls_mentions": "URLs and @mentions neither create nor hide a risk",
     "code_mixing": "English or Javanese mixed into Indonesian is judged on its meaning",
     "long_text": "long texts are judged in full: a risky sentence deep inside a long text is found, a long "
-                 "harmless text is not flagged",
+    "harmless text is not flagged",
     "draft_replies": "an agency's draft reply that restates a risky post gets REPEATS_RISKY_PARENT; one that "
-                     "answers without restating it does not",
+    "answers without restating it does not",
 }
 EXPECT_VALUES = ("flag", "no_flag")
 RELATIONS = ("lower", "same")
@@ -129,10 +129,18 @@ class CaseSpec(BaseModel):
         return self
 
     def case(self) -> Case:
-        return Case(id=self.id, capability=self.capability, text=self.text, expect=dict(self.expect),
-                    compare_text=self.compare.text if self.compare else None,
-                    compare_expect=dict(self.compare.expect) if self.compare else {}, parent=self.parent,
-                    warning=self.warning, no_warning=self.no_warning, note=self.note)
+        return Case(
+            id=self.id,
+            capability=self.capability,
+            text=self.text,
+            expect=dict(self.expect),
+            compare_text=self.compare.text if self.compare else None,
+            compare_expect=dict(self.compare.expect) if self.compare else {},
+            parent=self.parent,
+            warning=self.warning,
+            no_warning=self.no_warning,
+            note=self.note,
+        )
 
 
 def _problem(err: Any) -> str:
@@ -211,8 +219,14 @@ def _score(model: Any, texts: list[str], parents: list[str | None]) -> list[_Res
 
     probs = np.asarray(model.risk_proba(texts), dtype=np.float64)
     flags = {r: flag_block(model, r)[0] for r in RISKS}
-    return [_Result({r: float(row[j]) for j, r in enumerate(RISKS)},
-                    {r: bool(row[j] >= flags[r]) for j, r in enumerate(RISKS)}, []) for row in probs]
+    return [
+        _Result(
+            {r: float(row[j]) for j, r in enumerate(RISKS)},
+            {r: bool(row[j] >= flags[r]) for j, r in enumerate(RISKS)},
+            [],
+        )
+        for row in probs
+    ]
 
 
 def run_functional(model: Any, cases: Sequence[Case] | None = None) -> dict[str, Any]:
@@ -233,8 +247,13 @@ def run_functional(model: Any, cases: Sequence[Case] | None = None) -> dict[str,
         checks: list[dict[str, Any]] = []
         for risk, want in c.expect.items():
             ok = r.flags[risk] if want == "flag" else not r.flags[risk]
-            checks.append({"check": f"{risk}: {want}", "passed": bool(ok),
-                           "detail": f"score {r.scores[risk]:.3f}, {'flagged' if r.flags[risk] else 'not flagged'}"})
+            checks.append(
+                {
+                    "check": f"{risk}: {want}",
+                    "passed": bool(ok),
+                    "detail": f"score {r.scores[risk]:.3f}, {'flagged' if r.flags[risk] else 'not flagged'}",
+                }
+            )
         if i in comp_idx:
             o = results[comp_idx[i]]
             for risk, rel in c.compare_expect.items():
@@ -243,24 +262,41 @@ def run_functional(model: Any, cases: Sequence[Case] | None = None) -> dict[str,
                     detail = f"{r.scores[risk]:.3f} vs {o.scores[risk]:.3f}"
                 else:
                     ok = r.flags[risk] == o.flags[risk]
-                    detail = (f"{r.scores[risk]:.3f} ({'flagged' if r.flags[risk] else 'not flagged'}) vs "
-                              f"{o.scores[risk]:.3f} ({'flagged' if o.flags[risk] else 'not flagged'})")
-                checks.append({"check": f"{risk}: {rel} than the compared text" if rel == "lower"
-                               else f"{risk}: same decision as the compared text", "passed": bool(ok),
-                               "detail": detail})
+                    detail = (
+                        f"{r.scores[risk]:.3f} ({'flagged' if r.flags[risk] else 'not flagged'}) vs "
+                        f"{o.scores[risk]:.3f} ({'flagged' if o.flags[risk] else 'not flagged'})"
+                    )
+                checks.append(
+                    {
+                        "check": f"{risk}: {rel} than the compared text"
+                        if rel == "lower"
+                        else f"{risk}: same decision as the compared text",
+                        "passed": bool(ok),
+                        "detail": detail,
+                    }
+                )
         if c.warning:
             ok = c.warning in r.warnings
-            checks.append({"check": f"warning {c.warning}", "passed": ok,
-                           "detail": f"warnings: {r.warnings or 'none'}"})
+            checks.append(
+                {"check": f"warning {c.warning}", "passed": ok, "detail": f"warnings: {r.warnings or 'none'}"}
+            )
         if c.no_warning:
             ok = c.no_warning not in r.warnings
-            checks.append({"check": f"no warning {c.no_warning}", "passed": ok,
-                           "detail": f"warnings: {r.warnings or 'none'}"})
-        out_cases.append({
-            "id": c.id, "capability": c.capability, "passed": all(ch["passed"] for ch in checks),
-            "text": c.text, "parent": c.parent, "compare_text": c.compare_text, "checks": checks,
-            "scores": {k: round(v, 4) for k, v in r.scores.items()},
-        })
+            checks.append(
+                {"check": f"no warning {c.no_warning}", "passed": ok, "detail": f"warnings: {r.warnings or 'none'}"}
+            )
+        out_cases.append(
+            {
+                "id": c.id,
+                "capability": c.capability,
+                "passed": all(ch["passed"] for ch in checks),
+                "text": c.text,
+                "parent": c.parent,
+                "compare_text": c.compare_text,
+                "checks": checks,
+                "scores": {k: round(v, 4) for k, v in r.scores.items()},
+            }
+        )
     caps: dict[str, dict[str, Any]] = {}
     for cap, desc in CAPABILITIES.items():
         mine = [c for c in out_cases if c["capability"] == cap]
@@ -270,5 +306,10 @@ def run_functional(model: Any, cases: Sequence[Case] | None = None) -> dict[str,
         caps[cap] = {"description": desc, "n": len(mine), "passed": passed, "pass_rate": passed / len(mine)}
     passed = sum(c["passed"] for c in out_cases)
     logger.info("functional tests: %d of %d cases pass", passed, len(out_cases))
-    return {"n": len(out_cases), "passed": passed, "pass_rate": passed / len(out_cases) if out_cases else float("nan"),
-            "capabilities": caps, "cases": out_cases}
+    return {
+        "n": len(out_cases),
+        "passed": passed,
+        "pass_rate": passed / len(out_cases) if out_cases else float("nan"),
+        "capabilities": caps,
+        "cases": out_cases,
+    }

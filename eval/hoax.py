@@ -56,8 +56,15 @@ def _share_ci(flagged: np.ndarray, replicates: int, seed: int, level: float) -> 
     return interval(vals, level)
 
 
-def hoax_metrics(probs: np.ndarray, labels: np.ndarray, flags: Sequence[float], *, bootstrap: int = 1000,
-                 seed: int = 0, level: float = 0.95) -> dict[str, Any]:
+def hoax_metrics(
+    probs: np.ndarray,
+    labels: np.ndarray,
+    flags: Sequence[float],
+    *,
+    bootstrap: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
+) -> dict[str, Any]:
     """Hoax precision / recall / F1 at the flag threshold, PR-AUC, ROC-AUC and the false-alarm rate (share of
     non-hoax texts flagged), each with its bootstrap interval, on rows with a hoax label.
 
@@ -67,8 +74,12 @@ def hoax_metrics(probs: np.ndarray, labels: np.ndarray, flags: Sequence[float], 
     known = ~np.isnan(labels[:, j])
     flagged = probs[known, j] >= float(flags[j])
     neg = labels[known, j] == 0
-    out: dict[str, Any] = {"n": int(m["n"]), "positives": int(m["positives"]), "negatives": int(neg.sum()),
-                           "threshold": float(flags[j])}
+    out: dict[str, Any] = {
+        "n": int(m["n"]),
+        "positives": int(m["positives"]),
+        "negatives": int(neg.sum()),
+        "threshold": float(flags[j]),
+    }
     out.update({k: float(m[k]) for k in HOAX_METRICS})
     out["false_alarm_rate"] = float(flagged[neg].mean()) if neg.any() else NAN
     if bootstrap > 0 and m["n"]:
@@ -78,8 +89,16 @@ def hoax_metrics(probs: np.ndarray, labels: np.ndarray, flags: Sequence[float], 
     return out
 
 
-def _kind_rates(examples: Sequence[Example], probs: np.ndarray, labels: np.ndarray, flag: float, *,
-                bootstrap: int, seed: int, level: float) -> dict[str, Any]:
+def _kind_rates(
+    examples: Sequence[Example],
+    probs: np.ndarray,
+    labels: np.ndarray,
+    flag: float,
+    *,
+    bootstrap: int,
+    seed: int,
+    level: float,
+) -> dict[str, Any]:
     """kind -> {n, label, flagged (share), ci}: the flag rate per kind of post."""
     j = RISKS.index(HOAX)
     kinds = [e.meta.get("kind") for e in examples]
@@ -90,10 +109,17 @@ def _kind_rates(examples: Sequence[Example], probs: np.ndarray, labels: np.ndarr
         ys = set(y[~np.isnan(y)].astype(int).tolist())
         label = "hoax" if ys == {1} else "not hoax" if ys == {0} else "mixed"
         flagged = probs[sel, j] >= flag
-        out[kind] = {"n": int(sel.sum()), "label": label, "flagged": float(flagged.mean()),
-                     "ci": _share_ci(flagged, bootstrap, seed, level),
-                     "meaning": "detection rate" if label == "hoax" else "false-alarm rate" if label == "not hoax"
-                     else "share flagged"}
+        out[kind] = {
+            "n": int(sel.sum()),
+            "label": label,
+            "flagged": float(flagged.mean()),
+            "ci": _share_ci(flagged, bootstrap, seed, level),
+            "meaning": "detection rate"
+            if label == "hoax"
+            else "false-alarm rate"
+            if label == "not hoax"
+            else "share flagged",
+        }
     return out
 
 
@@ -150,8 +176,10 @@ def hoax_evidence(
         "pratiwi": pratiwi,
         "posts": posts,
         "claim_matching": claims if claims is not None else {"measured": False, "note": "not measured"},
-        "intervals": (f"{int(level * 100)}% percentile bootstrap over examples ({bootstrap} replicates, seed "
-                      f"{seed}) for articles and posts; Wilson score interval over queries for claim matching"),
+        "intervals": (
+            f"{int(level * 100)}% percentile bootstrap over examples ({bootstrap} replicates, seed "
+            f"{seed}) for articles and posts; Wilson score interval over queries for claim matching"
+        ),
     }
 
 
@@ -193,9 +221,15 @@ def claim_matching_evidence(
         "min_precision": min_precision,
         "counts": cal["counts"],
         "settings": {
-            "calibrated": {"threshold": float(chosen["threshold"]), "dense_weight": float(chosen["dense_weight"]),
-                           "test": chosen["test"]},
-            "served": {"threshold": float(served.threshold), "dense_weight": float(served.dense_weight),
-                       "test": at_served},
+            "calibrated": {
+                "threshold": float(chosen["threshold"]),
+                "dense_weight": float(chosen["dense_weight"]),
+                "test": chosen["test"],
+            },
+            "served": {
+                "threshold": float(served.threshold),
+                "dense_weight": float(served.dense_weight),
+                "test": at_served,
+            },
         },
     }

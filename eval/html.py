@@ -110,9 +110,14 @@ def md_cell(value: Any) -> str:
 def template_environment(directory: Path) -> Environment:
     """The Jinja2 settings every saring report shares (evaluation and audit): HTML templates (*.html.j2)
     autoescape every value, Markdown ones do not; an undefined name fails instead of rendering empty."""
-    return Environment(loader=FileSystemLoader(directory), undefined=StrictUndefined,
-                       autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
-                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    return Environment(
+        loader=FileSystemLoader(directory),
+        undefined=StrictUndefined,
+        autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
 
 
 @functools.cache

@@ -26,7 +26,23 @@ from model.metrics import (
 )
 
 __all__ = [
-    "average_precision", "brier", "decision_counts", "ece", "macro", "masked", "matching_ap", "matching_pr",
-    "nanmean", "pr_curve", "pr_points", "precision_at_recall", "precision_recall_f1", "recall_at_precision",
-    "reliability", "risk_metrics", "roc_auc", "threshold_table", "wilson",
+    "average_precision",
+    "brier",
+    "decision_counts",
+    "ece",
+    "macro",
+    "masked",
+    "matching_ap",
+    "matching_pr",
+    "nanmean",
+    "pr_curve",
+    "pr_points",
+    "precision_at_recall",
+    "precision_recall_f1",
+    "recall_at_precision",
+    "reliability",
+    "risk_metrics",
+    "roc_auc",
+    "threshold_table",
+    "wilson",
 ]

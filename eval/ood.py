@@ -43,12 +43,16 @@ def load_suite(name: str = SUITE_CARD, cards: dict[str, Any] | None = None) -> l
 
     cards = cards if cards is not None else load_cards()
     if name in cards and cards[name].purpose != "evaluation":
-        raise ValueError(f"card {name!r} has purpose {cards[name].purpose!r}; an out-of-distribution suite must be "
-                         "an evaluation card (purpose = \"evaluation\") so that no model is ever trained on it")
+        raise ValueError(
+            f"card {name!r} has purpose {cards[name].purpose!r}; an out-of-distribution suite must be "
+            'an evaluation card (purpose = "evaluation") so that no model is ever trained on it'
+        )
     res = load_dataset(name, cards)
     if res.bad_rows:
-        raise ValueError(f"suite {name!r} has {len(res.bad_rows)} bad row(s), first: {res.bad_rows[0]}; fix the "
-                         "suite's file or its card")
+        raise ValueError(
+            f"suite {name!r} has {len(res.bad_rows)} bad row(s), first: {res.bad_rows[0]}; fix the "
+            "suite's file or its card"
+        )
     return res.examples
 
 
@@ -98,12 +102,16 @@ def evaluate_suite(model: Any, examples: Sequence[Example]) -> dict[str, Any]:
     macro = float(np.mean([f["accuracy"] for f in functions.values()]))
     errors = []
     for i in np.flatnonzero(~right)[:400]:
-        errors.append({
-            "id": examples[i].id, "function": meta[i].get("function"), "register": meta[i].get("register"),
-            "text": examples[i].text,
-            "expected": {r: (None if np.isnan(y[i, j]) else int(y[i, j])) for j, r in enumerate(RISKS)},
-            "scores": {r: round(float(probs[i, j]), 4) for j, r in enumerate(RISKS)},
-        })
+        errors.append(
+            {
+                "id": examples[i].id,
+                "function": meta[i].get("function"),
+                "register": meta[i].get("register"),
+                "text": examples[i].text,
+                "expected": {r: (None if np.isnan(y[i, j]) else int(y[i, j])) for j, r in enumerate(RISKS)},
+                "scores": {r: round(float(probs[i, j]), 4) for j, r in enumerate(RISKS)},
+            }
+        )
     result = {
         "n": len(examples),
         "right": int(right.sum()),
@@ -114,8 +122,12 @@ def evaluate_suite(model: Any, examples: Sequence[Example]) -> dict[str, Any]:
         "risks": risks,
         "errors": errors,
     }
-    logger.info("register-shift suite: %d of %d cases right, mean per-function accuracy %.3f", result["right"],
-                result["n"], macro)
+    logger.info(
+        "register-shift suite: %d of %d cases right, mean per-function accuracy %.3f",
+        result["right"],
+        result["n"],
+        macro,
+    )
     return result
 
 
@@ -144,9 +156,11 @@ class RegisterSuiteEvaluator:
         return flatten_suite(evaluate_suite(model, self.examples))
 
 
-SUITE_NOTE = ("Cases written by the team blind to the training data (card `saring_register_suite`, never trained "
-              "on), in four registers. A case is right when every risk it judges is flagged exactly when expected; "
-              "the primary figure is the mean accuracy over functions, as HateCheck reports it.")
+SUITE_NOTE = (
+    "Cases written by the team blind to the training data (card `saring_register_suite`, never trained "
+    "on), in four registers. A case is right when every risk it judges is flagged exactly when expected; "
+    "the primary figure is the mean accuracy over functions, as HateCheck reports it."
+)
 
 
 def suite_context(entries: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
@@ -157,21 +171,48 @@ def suite_context(entries: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
     return {
         "roles": [r for r, _ in entries],
         "n": first["n"],
-        "functions": [{"name": fn, "risk": x["risk"], "polarity": x["polarity"], "n": x["n"],
-                       "accuracy": [res["functions"].get(fn, {}).get("accuracy", nan) for _, res in entries]}
-                      for fn, x in first["functions"].items()],
+        "functions": [
+            {
+                "name": fn,
+                "risk": x["risk"],
+                "polarity": x["polarity"],
+                "n": x["n"],
+                "accuracy": [res["functions"].get(fn, {}).get("accuracy", nan) for _, res in entries],
+            }
+            for fn, x in first["functions"].items()
+        ],
         "mean_per_function": [res[PRIMARY] for _, res in entries],
         "all_right_rate": [res["all_right_rate"] for _, res in entries],
-        "registers": [{"name": reg, "n": x["n"],
-                       "accuracy": [res["registers"].get(reg, {}).get("accuracy", nan) for _, res in entries]}
-                      for reg, x in first["registers"].items()],
-        "risks": [{"risk": r, "measure": k, "by_model": [res["risks"][r][k] for _, res in entries]}
-                  for r in RISKS for k in ("roc_auc", "recall_at_flag", "negatives_flagged")],
-        "wrong": [{"role": role, "count": res["n"] - res["right"], "cases": [
-            {"function": str(x["function"]), "register": str(x["register"]), "text": x["text"][:220],
-             "expected": ", ".join(f"{r}={v}" for r, v in x["expected"].items() if v is not None),
-             "scores": ", ".join(f"{r} {v:.2f}" for r, v in x["scores"].items())} for x in res["errors"][:60]]}
-            for role, res in entries],
+        "registers": [
+            {
+                "name": reg,
+                "n": x["n"],
+                "accuracy": [res["registers"].get(reg, {}).get("accuracy", nan) for _, res in entries],
+            }
+            for reg, x in first["registers"].items()
+        ],
+        "risks": [
+            {"risk": r, "measure": k, "by_model": [res["risks"][r][k] for _, res in entries]}
+            for r in RISKS
+            for k in ("roc_auc", "recall_at_flag", "negatives_flagged")
+        ],
+        "wrong": [
+            {
+                "role": role,
+                "count": res["n"] - res["right"],
+                "cases": [
+                    {
+                        "function": str(x["function"]),
+                        "register": str(x["register"]),
+                        "text": x["text"][:220],
+                        "expected": ", ".join(f"{r}={v}" for r, v in x["expected"].items() if v is not None),
+                        "scores": ", ".join(f"{r} {v:.2f}" for r, v in x["scores"].items()),
+                    }
+                    for x in res["errors"][:60]
+                ],
+            }
+            for role, res in entries
+        ],
     }
 
 

@@ -78,8 +78,11 @@ def build_report(
         flags = [flag_block(model, r)[0] for r in RISKS]
         scored.append((role, probs, flags))
         full = evaluator.evaluate_full(model, examples, probs=probs)
-        entry: dict[str, Any] = {"role": role, "evaluation": full,
-                                 "slices": compute_slices(examples, probs, labels, flags, values=values)}
+        entry: dict[str, Any] = {
+            "role": role,
+            "evaluation": full,
+            "slices": compute_slices(examples, probs, labels, flags, values=values),
+        }
         errs = worst_errors(examples, probs, labels, flags, k=errors_k)
         errors_by_model[_label(role, full["model"])] = errs
         if functional:
@@ -108,8 +111,9 @@ def build_report(
         "primary_metric": RiskEvaluator.primary_metric,
         "data": data.summary(),
         "models": entries,
-        "hoax_evidence": hoax_evidence(examples, scored, bootstrap=bootstrap, seed=seed, level=evaluator.level,
-                                       claims=claims),
+        "hoax_evidence": hoax_evidence(
+            examples, scored, bootstrap=bootstrap, seed=seed, level=evaluator.level, claims=claims
+        ),
         "errors": errors_by_model,
         "notes": notes,
     }
@@ -125,8 +129,10 @@ def split_check(data_manifest: Any, identity: dict[str, Any]) -> str | None:
     diff = [k for k in keys if data_manifest.get(k) != trained.get(k)]
     if not diff:
         return None
-    return (f"the catalogue split evaluated here differs from the one the model was trained on ({', '.join(diff)}); "
-            "its test texts may overlap the model's training texts, so these numbers may be optimistic")
+    return (
+        f"the catalogue split evaluated here differs from the one the model was trained on ({', '.join(diff)}); "
+        "its test texts may overlap the model's training texts, so these numbers may be optimistic"
+    )
 
 
 def _label(role: str, ident: dict[str, Any]) -> str:
@@ -147,8 +153,18 @@ def write_report(report: dict[str, Any], out: str | Path) -> dict[str, Path]:
     return paths
 
 
-HOAX_HEADERS = ["model", "n", "hoax / not", "flag thr", "precision [95% CI]", "recall [95% CI]", "F1 [95% CI]",
-                "PR-AUC [95% CI]", "ROC-AUC [95% CI]", "false alarms [95% CI]"]
+HOAX_HEADERS = [
+    "model",
+    "n",
+    "hoax / not",
+    "flag thr",
+    "precision [95% CI]",
+    "recall [95% CI]",
+    "F1 [95% CI]",
+    "PR-AUC [95% CI]",
+    "ROC-AUC [95% CI]",
+    "false alarms [95% CI]",
+]
 
 
 def _with_ci(x: dict[str, Any], k: str) -> str:
@@ -167,10 +183,18 @@ def _share(v: Any, ci: Any) -> str:
 
 
 def _hoax_row(first: str, x: dict[str, Any]) -> list[str]:
-    return [first, str(x["n"]), f"{x['positives']} / {x['negatives']}", _f(x["threshold"]),
-            _with_ci(x, "precision"), _with_ci(x, "recall"), _with_ci(x, "f1"), _with_ci(x, "pr_auc"),
-            _with_ci(x, "roc_auc"),
-            _share(x.get("false_alarm_rate"), x.get("ci", {}).get("false_alarm_rate"))]
+    return [
+        first,
+        str(x["n"]),
+        f"{x['positives']} / {x['negatives']}",
+        _f(x["threshold"]),
+        _with_ci(x, "precision"),
+        _with_ci(x, "recall"),
+        _with_ci(x, "f1"),
+        _with_ci(x, "pr_auc"),
+        _with_ci(x, "roc_auc"),
+        _share(x.get("false_alarm_rate"), x.get("ci", {}).get("false_alarm_rate")),
+    ]
 
 
 def hoax_blocks(report: dict[str, Any]) -> list[tuple[str, list[str], list[str], list[list[str]]]]:
@@ -180,66 +204,120 @@ def hoax_blocks(report: dict[str, Any]) -> list[tuple[str, list[str], list[str],
         return []
     blocks: list[tuple[str, list[str], list[str], list[list[str]]]] = []
     pr = ev["pratiwi"]
-    notes = [f"{pr['what']}: {pr['n']} labelled article(s)" + (f", topic(s): {', '.join(pr['topics'])}"
-                                                                 if pr["topics"] else "") + "."]
+    notes = [
+        f"{pr['what']}: {pr['n']} labelled article(s)"
+        + (f", topic(s): {', '.join(pr['topics'])}" if pr["topics"] else "")
+        + "."
+    ]
     if not pr["n"]:
         notes.append("No Pratiwi article in the evaluated data: evaluate on the catalogue's test split to measure it.")
     elif not pr["topics"]:
         notes.append("The articles carry no topic (group): whether their topics were held out of training is unknown.")
     elif len(pr["topics"]) <= 2:
-        notes.append(f"Only {len(pr['topics'])} topic(s): the interval covers the sampling of articles within them, "
-                     "not how the model does on other topics.")
+        notes.append(
+            f"Only {len(pr['topics'])} topic(s): the interval covers the sampling of articles within them, "
+            "not how the model does on other topics."
+        )
     rows = [_hoax_row(role, x) for role, x in pr["models"].items()]
     blocks.append(("1. News articles (Pratiwi 2017)", notes, HOAX_HEADERS if rows else [], rows))
 
     po = ev["posts"]
-    notes = [f"{po['what']}: {po['n']} post(s)" + (f", genre(s): {', '.join(po['genres'])}" if po["genres"] else "")
-             + ". Templated text is far more regular than real posts: a high score here is necessary, not sufficient."]
+    notes = [
+        f"{po['what']}: {po['n']} post(s)"
+        + (f", genre(s): {', '.join(po['genres'])}" if po["genres"] else "")
+        + ". Templated text is far more regular than real posts: a high score here is necessary, not sufficient."
+    ]
     if po.get("excluded_training_rows"):
         notes.append(f"{po['excluded_training_rows']} post(s) from the set's training genres were left out.")
     if not po["n"]:
-        notes.append("No held-out post of saring_hoax_posts in the evaluated data: evaluate on the catalogue's test "
-                     "split to measure it.")
+        notes.append(
+            "No held-out post of saring_hoax_posts in the evaluated data: evaluate on the catalogue's test "
+            "split to measure it."
+        )
     rows = [_hoax_row(role, x["overall"]) for role, x in po["models"].items()]
     blocks.append(("2. Short posts, held-out genres (saring_hoax_posts)", notes, HOAX_HEADERS if rows else [], rows))
     rows = [_hoax_row(f"{g} — {role}", x["by_genre"][g]) for g in po["genres"] for role, x in po["models"].items()]
     if rows:
         blocks.append(("2a. Per held-out genre", [], ["genre — model"] + HOAX_HEADERS[1:], rows))
     kinds = sorted({k for x in po["models"].values() for k in x["by_kind"]})
-    rows = [[k, x["by_kind"][k]["label"], role, str(x["by_kind"][k]["n"]),
-             _share(x["by_kind"][k]["flagged"], x["by_kind"][k]["ci"]), x["by_kind"][k]["meaning"]]
-            for k in kinds for role, x in po["models"].items() if k in x["by_kind"]]
+    rows = [
+        [
+            k,
+            x["by_kind"][k]["label"],
+            role,
+            str(x["by_kind"][k]["n"]),
+            _share(x["by_kind"][k]["flagged"], x["by_kind"][k]["ci"]),
+            x["by_kind"][k]["meaning"],
+        ]
+        for k in kinds
+        for role, x in po["models"].items()
+        if k in x["by_kind"]
+    ]
     if rows:
-        blocks.append(("2b. Share flagged per kind of post",
-                       ["For debunks, questions, jokes and the other non-hoax kinds this is the false-alarm rate; "
-                        "for hoax posts it is the detection rate."],
-                       ["kind", "label", "model", "n", "flagged [95% CI]", "meaning"], rows))
+        blocks.append(
+            (
+                "2b. Share flagged per kind of post",
+                [
+                    "For debunks, questions, jokes and the other non-hoax kinds this is the false-alarm rate; "
+                    "for hoax posts it is the detection rate."
+                ],
+                ["kind", "label", "model", "n", "flagged [95% CI]", "meaning"],
+                rows,
+            )
+        )
 
     cm = ev["claim_matching"]
     if not cm.get("measured"):
         blocks.append(("3. Claim matching", [f"Claim matching: {cm.get('note', 'not measured')}."], [], []))
     else:
         c = cm["counts"]
-        notes = [f"{cm['what']}; {cm['method']}" + (f" ({cm['encoder']})" if cm.get("encoder") else "")
-                 + f"; {c['groups']['test']} held-out claim group(s), {c['rewordings']['test']} reworded "
-                 f"claim(s) and {c['hard_negatives']['test']} same-topic different claim(s); paraphrase set "
-                 f"{cm['file']} (sha256 {cm['sha256'][:12]}).",
-                 "A match is right when the reworded claim's best match is its own claim; precision counts every "
-                 "match above the threshold, hard negatives included. Wilson 95% intervals."]
+        notes = [
+            f"{cm['what']}; {cm['method']}"
+            + (f" ({cm['encoder']})" if cm.get("encoder") else "")
+            + f"; {c['groups']['test']} held-out claim group(s), {c['rewordings']['test']} reworded "
+            f"claim(s) and {c['hard_negatives']['test']} same-topic different claim(s); paraphrase set "
+            f"{cm['file']} (sha256 {cm['sha256'][:12]}).",
+            "A match is right when the reworded claim's best match is its own claim; precision counts every "
+            "match above the threshold, hard negatives included. Wilson 95% intervals.",
+        ]
         rows = []
-        for name, title in (("calibrated", f"threshold chosen on the calibration groups (precision >= "
-                                           f"{cm['min_precision']})"),
-                            ("served", "threshold saring serves")):
+        for name, title in (
+            ("calibrated", f"threshold chosen on the calibration groups (precision >= {cm['min_precision']})"),
+            ("served", "threshold saring serves"),
+        ):
             st = cm["settings"][name]
             t = st["test"]
-            rows.append([title, _f(st["threshold"]), _f(st["dense_weight"], 2),
-                         f"{_f(t['precision'])} {_pair(t.get('precision_ci'))}".strip(),
-                         f"{_f(t['recall'])} {_pair(t.get('recall_ci'))}".strip(), _f(t["f1"]),
-                         _f(t.get("average_precision")), _share(t.get("hard_negative_match_rate"), None),
-                         f"{t['tp']} / {t['fp']}"])
-        blocks.append(("3. Claim matching", notes, ["setting", "threshold", "dense weight", "precision [95% CI]",
-                                                    "recall [95% CI]", "F1", "average precision",
-                                                    "hard negatives matched", "right / wrong matches"], rows))
+            rows.append(
+                [
+                    title,
+                    _f(st["threshold"]),
+                    _f(st["dense_weight"], 2),
+                    f"{_f(t['precision'])} {_pair(t.get('precision_ci'))}".strip(),
+                    f"{_f(t['recall'])} {_pair(t.get('recall_ci'))}".strip(),
+                    _f(t["f1"]),
+                    _f(t.get("average_precision")),
+                    _share(t.get("hard_negative_match_rate"), None),
+                    f"{t['tp']} / {t['fp']}",
+                ]
+            )
+        blocks.append(
+            (
+                "3. Claim matching",
+                notes,
+                [
+                    "setting",
+                    "threshold",
+                    "dense weight",
+                    "precision [95% CI]",
+                    "recall [95% CI]",
+                    "F1",
+                    "average precision",
+                    "hard negatives matched",
+                    "right / wrong matches",
+                ],
+                rows,
+            )
+        )
     return blocks
 
 
@@ -247,8 +325,6 @@ def _pair(ci: Any) -> str:
     if not ci or ci[0] is None or (isinstance(ci[0], float) and not math.isfinite(ci[0])):
         return ""
     return f"[{ci[0]:.3f}, {ci[1]:.3f}]"
-
-
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -275,20 +351,35 @@ def _headline(report: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[s
     for e in report["models"]:
         ev = e["evaluation"]
         ci = ev.get("macro_f1_ci")
-        models.append({"role": e["role"], "label": _model_name(e), "name": ev["model"].get("name"),
-                       "version": ev["model"].get("version"), "kind": ev["model"].get("kind"),
-                       "macro_f1": Cell(_f(ev["macro_f1"]), f"[{ci[0]:.3f}, {ci[1]:.3f}]"
-                                        if ci and ci[0] is not None else "", bold=True)})
+        models.append(
+            {
+                "role": e["role"],
+                "label": _model_name(e),
+                "name": ev["model"].get("name"),
+                "version": ev["model"].get("version"),
+                "kind": ev["model"].get("kind"),
+                "macro_f1": Cell(
+                    _f(ev["macro_f1"]), f"[{ci[0]:.3f}, {ci[1]:.3f}]" if ci and ci[0] is not None else "", bold=True
+                ),
+            }
+        )
     rows = []
     for r in RISKS:
         for e in report["models"]:
             x = e["evaluation"]["risks"][r]
             row: dict[str, Any] = {"risk": r, "role": e["role"], "labelled": bool(x["n"]), "n": x["n"]}
             if x["n"]:
-                row.update(positives=x["positives"], threshold=_f(x["threshold"]), precision=_f(x["precision"]),
-                           recall=_f(x["recall"]), f1=Cell(_f(x["f1"]), _ci(x, "f1"), bold=True),
-                           pr_auc=Cell(_f(x["pr_auc"]), _ci(x, "pr_auc")), roc_auc=_f(x["roc_auc"]),
-                           brier=_f(x["brier"]), ece=Cell(_f(x["ece"]), _ci(x, "ece")))
+                row.update(
+                    positives=x["positives"],
+                    threshold=_f(x["threshold"]),
+                    precision=_f(x["precision"]),
+                    recall=_f(x["recall"]),
+                    f1=Cell(_f(x["f1"]), _ci(x, "f1"), bold=True),
+                    pr_auc=Cell(_f(x["pr_auc"]), _ci(x, "pr_auc")),
+                    roc_auc=_f(x["roc_auc"]),
+                    brier=_f(x["brier"]),
+                    ece=Cell(_f(x["ece"]), _ci(x, "ece")),
+                )
             rows.append(row)
     return models, rows
 
@@ -301,19 +392,42 @@ def _thresholds(report: dict[str, Any]) -> list[dict[str, Any]]:
             if not x["n"]:
                 continue
             queries = []
-            for kind, (best, given) in (("recall_at_precision", ("recall", "precision")),
-                                        ("precision_at_recall", ("precision", "recall"))):
+            for kind, (best, given) in (
+                ("recall_at_precision", ("recall", "precision")),
+                ("precision_at_recall", ("precision", "recall")),
+            ):
                 for target, a in x[kind].items():
-                    queries.append({"best": best, "given": given, "target": target, "reachable": bool(a),
-                                    "threshold": _f(a["threshold"]) if a else "not reachable",
-                                    "precision": _f(a["precision"]) if a else "–",
-                                    "recall": _f(a["recall"]) if a else "–"})
-            grid = [[_f(row["threshold"], 2), _f(row["precision"]), _f(row["recall"]), _f(row["f1"]),
-                     f"{row['flagged']:.1%}" if row["flagged"] == row["flagged"] else "–"]
-                    for row in x["threshold_table"]]
+                    queries.append(
+                        {
+                            "best": best,
+                            "given": given,
+                            "target": target,
+                            "reachable": bool(a),
+                            "threshold": _f(a["threshold"]) if a else "not reachable",
+                            "precision": _f(a["precision"]) if a else "–",
+                            "recall": _f(a["recall"]) if a else "–",
+                        }
+                    )
+            grid = [
+                [
+                    _f(row["threshold"], 2),
+                    _f(row["precision"]),
+                    _f(row["recall"]),
+                    _f(row["f1"]),
+                    f"{row['flagged']:.1%}" if row["flagged"] == row["flagged"] else "–",
+                ]
+                for row in x["threshold_table"]
+            ]
             decisions = [{"label": lab, **x["decisions"][lab]} for lab in ("positive", "negative")]
-            out.append({"risk": r, "role": e["role"], "queries": queries, "decisions": decisions,
-                        "grid": Table(["threshold", "precision", "recall", "F1", "texts flagged"], grid)})
+            out.append(
+                {
+                    "risk": r,
+                    "role": e["role"],
+                    "queries": queries,
+                    "decisions": decisions,
+                    "grid": Table(["threshold", "precision", "recall", "F1", "texts flagged"], grid),
+                }
+            )
     return out
 
 
@@ -330,9 +444,15 @@ def _slices(report: dict[str, Any], with_figures: bool) -> list[dict[str, Any]]:
                     m = e["slices"][dim][value]["risks"].get(r)
                     cells.append(f"{_f(m['f1'])} (n={m['n']})" if m else "–")
             rows.append({"value": value, "small": s["small"], "n": s["n"], "cells": cells})
-        out.append({"dim": dim, "title": DIMENSION_TITLES[dim], "rows": rows,
-                    "columns": [f"{r} F1 ({e['role']})" for r in RISKS for e in models],
-                    "figure": figures.slices_figure(report, dim) if with_figures and first else None})
+        out.append(
+            {
+                "dim": dim,
+                "title": DIMENSION_TITLES[dim],
+                "rows": rows,
+                "columns": [f"{r} F1 ({e['role']})" for r in RISKS for e in models],
+                "figure": figures.slices_figure(report, dim) if with_figures and first else None,
+            }
+        )
     return out
 
 
@@ -346,18 +466,35 @@ def _functional(report: dict[str, Any], with_figures: bool) -> dict[str, Any]:
         fu = e.get("functional", {})
         caps = fu.get("capabilities")
         failing = []
-        for c in (fu.get("cases", []) if caps is not None else []):
+        for c in fu.get("cases", []) if caps is not None else []:
             if c["passed"]:
                 continue
-            failing.append({"id": c["id"], "text": _clip(c["text"], 220),
-                            "parent": c["parent"][:160] if c.get("parent") else "", "checks": c["checks"]})
-        runs.append({"role": e["role"], "present": "functional" in e, "ran": caps is not None,
-                     "error": fu.get("error"),
-                     "cells": [_pass((caps or {}).get(cap)) for cap in CAPABILITIES], "all": _pass(fu),
-                     "failing": failing})
+            failing.append(
+                {
+                    "id": c["id"],
+                    "text": _clip(c["text"], 220),
+                    "parent": c["parent"][:160] if c.get("parent") else "",
+                    "checks": c["checks"],
+                }
+            )
+        runs.append(
+            {
+                "role": e["role"],
+                "present": "functional" in e,
+                "ran": caps is not None,
+                "error": fu.get("error"),
+                "cells": [_pass((caps or {}).get(cap)) for cap in CAPABILITIES],
+                "all": _pass(fu),
+                "failing": failing,
+            }
+        )
     figure = figures.functional_figure(report) if with_figures else None
-    return {"runs": runs, "capabilities": list(CAPABILITIES.items()), "figure": figure,
-            "error": "; ".join(str(r["error"]) for r in runs if r["error"]) or "functional tests were not run"}
+    return {
+        "runs": runs,
+        "capabilities": list(CAPABILITIES.items()),
+        "figure": figure,
+        "error": "; ".join(str(r["error"]) for r in runs if r["error"]) or "functional tests were not run",
+    }
 
 
 def _worst_errors(report: dict[str, Any], k: int = 5) -> list[dict[str, Any]]:
@@ -370,8 +507,12 @@ def _worst_errors(report: dict[str, Any], k: int = 5) -> list[dict[str, Any]]:
             for kind, title in (("false_positives", "false positives"), ("false_negatives", "false negatives")):
                 rows = [[_f(x["score"]), x["source"], _clip(x["text"], 260)] for x in e[kind][:k]]
                 n = e.get("counts", {}).get(kind, len(e[kind]))
-                out.append({"title": f"{model} — {r}: {title} ({n})",
-                            "table": Table(["score", "source", "text"], rows, (1, 2)) if rows else None})
+                out.append(
+                    {
+                        "title": f"{model} — {r}: {title} ({n})",
+                        "table": Table(["score", "source", "text"], rows, (1, 2)) if rows else None,
+                    }
+                )
     return out
 
 
@@ -397,8 +538,13 @@ def report_context(report: dict[str, Any], *, with_figures: bool = False) -> dic
         "suite_note": SUITE_NOTE,
         "worst_errors": _worst_errors(report),
         "notes": report["notes"],
-        "figures": {"pr": figures.pr_figure(report), "reliability": figures.reliability_figure(report),
-                    "decisions": figures.decisions_figure(report)} if with_figures else None,
+        "figures": {
+            "pr": figures.pr_figure(report),
+            "reliability": figures.reliability_figure(report),
+            "decisions": figures.decisions_figure(report),
+        }
+        if with_figures
+        else None,
     }
 
 

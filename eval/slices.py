@@ -21,11 +21,17 @@ from model.normalize import Normalizer
 
 # (upper bound in words, inclusive; label). The last bucket is open-ended.
 LENGTH_BUCKETS: tuple[tuple[int | None, str], ...] = (
-    (5, "1-5 words"), (20, "6-20 words"), (60, "21-60 words"), (None, ">60 words"),
+    (5, "1-5 words"),
+    (20, "6-20 words"),
+    (60, "21-60 words"),
+    (None, ">60 words"),
 )
 # (upper bound of the share of slang words, exclusive except for 0; label)
 SLANG_BUCKETS: tuple[tuple[float | None, str], ...] = (
-    (0.0, "no slang"), (0.2, "slang < 20% of words"), (0.4, "slang 20-40%"), (None, "slang >= 40%"),
+    (0.0, "no slang"),
+    (0.2, "slang < 20% of words"),
+    (0.4, "slang 20-40%"),
+    (None, "slang >= 40%"),
 )
 DIMENSIONS = ("source", "platform", "length", "slang")
 DIMENSION_TITLES = {

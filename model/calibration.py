@@ -156,8 +156,9 @@ def choose_threshold(
         best = fbeta.max()
         idx = int(np.where(fbeta == best)[0][0])
     else:
-        raise ValueError(f"unknown threshold objective {objective!r}; expected 'best_f1', 'best_fbeta' or "
-                         "'recall_at_precision'")
+        raise ValueError(
+            f"unknown threshold objective {objective!r}; expected 'best_f1', 'best_fbeta' or 'recall_at_precision'"
+        )
     flag = float(cut[idx])
     ok = np.where(prec >= block_precision)[0]
     if len(ok):
@@ -168,15 +169,23 @@ def choose_threshold(
         block = max(flag, float(thr[0]) + 1e-6, 0.99)
         bprec = None
     return Threshold(
-        flag=flag, block=min(block, 1.0), objective=objective,
-        precision=float(prec[idx]), recall=float(rec[idx]), f1=float(f1[idx]), block_precision=bprec,
+        flag=flag,
+        block=min(block, 1.0),
+        objective=objective,
+        precision=float(prec[idx]),
+        recall=float(rec[idx]),
+        f1=float(f1[idx]),
+        block_precision=bprec,
         beta=float(beta) if objective == "best_fbeta" else None,
     )
 
 
 def calibration_to_json(platts: dict[str, Platt]) -> dict[str, Any]:
-    return {"method": "platt", "formula": "p = sigmoid(a * logit + b)",
-            "labels": {k: asdict(v) for k, v in platts.items()}}
+    return {
+        "method": "platt",
+        "formula": "p = sigmoid(a * logit + b)",
+        "labels": {k: asdict(v) for k, v in platts.items()},
+    }
 
 
 def calibration_from_json(data: dict[str, Any]) -> dict[str, Platt]:
@@ -186,8 +195,10 @@ def calibration_from_json(data: dict[str, Any]) -> dict[str, Platt]:
 
 
 def thresholds_to_json(th: dict[str, Threshold]) -> dict[str, Any]:
-    return {"rule": "score < flag: allow; flag <= score < block: review; score >= block: block",
-            "risks": {k: asdict(v) for k, v in th.items()}}
+    return {
+        "rule": "score < flag: allow; flag <= score < block: review; score >= block: block",
+        "risks": {k: asdict(v) for k, v in th.items()},
+    }
 
 
 def thresholds_from_json(data: dict[str, Any]) -> dict[str, Threshold]:

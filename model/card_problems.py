@@ -46,8 +46,9 @@ class Issue(NamedTuple):
     found_text: str | None = None  # how to show `found` when not as its value (e.g. a missing key)
 
     def error(self, prefix: tuple[str | int, ...] = ()) -> InitErrorDetails:
-        return InitErrorDetails(type=rule(self.summary, self.expected, self.fix, self.found_text),
-                                loc=prefix + self.loc, input=self.found)
+        return InitErrorDetails(
+            type=rule(self.summary, self.expected, self.fix, self.found_text), loc=prefix + self.loc, input=self.found
+        )
 
 
 def missing_key(key: str, expected: str, fix: str) -> Issue:
@@ -209,15 +210,23 @@ class CardError(DataError):
     def __init__(self, card: Path, problems: list[CardProblem]) -> None:
         self.problems = tuple(problems)
         listed = "\n  - ".join(str(p) for p in problems)
-        super().__init__(f"invalid dataset card ({len(problems)} problem(s)):\n  - {listed}\n"
-                         f"Every key is described in {README}", file=card)
+        super().__init__(
+            f"invalid dataset card ({len(problems)} problem(s)):\n  - {listed}\nEvery key is described in {README}",
+            file=card,
+        )
         self.fix = "correct each problem listed"
 
 
 _EXPECTED_TYPE = {
-    "string_type": "a string (in quotes)", "int_type": "an integer", "bool_type": "true or false",
-    "float_type": "a number", "dict_type": "a table", "model_type": "a table", "model_attributes_type": "a table",
-    "list_type": "a list", "tuple_type": "a list",
+    "string_type": "a string (in quotes)",
+    "int_type": "an integer",
+    "bool_type": "true or false",
+    "float_type": "a number",
+    "dict_type": "a table",
+    "model_type": "a table",
+    "model_attributes_type": "a table",
+    "list_type": "a list",
+    "tuple_type": "a list",
 }
 
 
@@ -240,8 +249,17 @@ def _field(loc: tuple[str | int, ...], raw: dict[str, Any]) -> str:
             parts.append(f"[{part + 1}]" if isinstance(part, int) else f".{part}" if parts else str(part))
     text = "".join(parts) or "(top level)"
     files = raw.get("files")
-    entry = files[loc[1]] if (len(loc) > 1 and loc[0] == "files" and isinstance(files, list)
-                              and isinstance(loc[1], int) and loc[1] < len(files)) else None
+    entry = (
+        files[loc[1]]
+        if (
+            len(loc) > 1
+            and loc[0] == "files"
+            and isinstance(files, list)
+            and isinstance(loc[1], int)
+            and loc[1] < len(files)
+        )
+        else None
+    )
     if isinstance(entry, dict) and isinstance(entry.get("path"), str):
         text += f" ({entry['path']})"
     return text
@@ -275,11 +293,18 @@ def _problem(card: Path, root: type[Table], err: ErrorDetails, raw: dict[str, An
     if kind == RULE:
         return CardProblem(card, field, ctx["summary"], ctx["expected"], ctx.get("found", found), ctx["fix"])
     if kind == "missing":
-        return CardProblem(card, field, f"missing key '{key}'", f"a value for {key} (required)", NOTHING,
-                           f"add {key} (see {README})")
+        return CardProblem(
+            card, field, f"missing key '{key}'", f"a value for {key} (required)", NOTHING, f"add {key} (see {README})"
+        )
     if kind == "extra_forbidden":
-        return CardProblem(card, field, f"unknown key '{key}'", f"one of the keys {_table_keys(root, loc[:-1])}",
-                           found, "remove it, or correct its spelling")
+        return CardProblem(
+            card,
+            field,
+            f"unknown key '{key}'",
+            f"one of the keys {_table_keys(root, loc[:-1])}",
+            found,
+            "remove it, or correct its spelling",
+        )
     if kind == "literal_error":
         return CardProblem(card, field, "", f"one of {ctx.get('expected')}", found, "use one of these values")
     expected = _EXPECTED_TYPE.get(kind) or err["msg"].removeprefix("Input should be ")

@@ -27,8 +27,7 @@ def repair_text(text: str, repairs: Iterable[str]) -> str:
             # Ibrohim's tweets carry emoji and accented letters as the literal text of Python byte escapes
             # ("\xf0\x9f\x98\x82"); decode each run as UTF-8, dropping bytes cut off at the end of a run.
             text = _BYTE_ESCAPES.sub(
-                lambda m: bytes.fromhex(m.group(0).replace("\\x", "")).decode("utf-8", "replace")
-                .replace("\ufffd", ""),
+                lambda m: bytes.fromhex(m.group(0).replace("\\x", "")).decode("utf-8", "replace").replace("\ufffd", ""),
                 text,
             )
         elif r == "trailing_repr_quote":
@@ -55,28 +54,37 @@ def _read_table(path: Path, file: CardFile) -> tuple[list[str], Iterator[dict[st
     if file.format == "csv":
         try:
             df = pd.read_csv(
-                path, sep=file.separator, quotechar=file.quotechar, header=0 if file.header else None,
-                dtype=str, keep_default_na=False, encoding=file.encoding or "utf-8",
+                path,
+                sep=file.separator,
+                quotechar=file.quotechar,
+                header=0 if file.header else None,
+                dtype=str,
+                keep_default_na=False,
+                encoding=file.encoding or "utf-8",
             )
         except UnicodeDecodeError as e:
             raise DataError(
-                f"bytes at position {e.start} are not valid {file.encoding}", file=path,
+                f"bytes at position {e.start} are not valid {file.encoding}",
+                file=path,
                 fix="correct the card's encoding for this file",
             ) from e
         except pd.errors.EmptyDataError as e:
             raise DataError("the file is empty; expected a header row and rows", file=path) from e
     elif file.format == "xlsx":
         try:
-            df = pd.read_excel(path, sheet_name=file.sheet, dtype=str, keep_default_na=False,
-                               engine="openpyxl")
+            df = pd.read_excel(path, sheet_name=file.sheet, dtype=str, keep_default_na=False, engine="openpyxl")
         except ValueError as e:  # unknown sheet
-            raise DataError(f"cannot read sheet {file.sheet!r}: {e}", file=path,
-                            fix="correct format.sheet in the card") from e
+            raise DataError(
+                f"cannot read sheet {file.sheet!r}: {e}", file=path, fix="correct format.sheet in the card"
+            ) from e
     elif file.format == "jsonl":
         return _read_jsonl(path, file)
     else:
-        raise DataError(f"cannot read examples from format {file.format!r}", file=path,
-                        fix=f"examples files must be one of {list(EXAMPLE_FORMATS)}")
+        raise DataError(
+            f"cannot read examples from format {file.format!r}",
+            file=path,
+            fix=f"examples files must be one of {list(EXAMPLE_FORMATS)}",
+        )
     columns = [str(c) for c in df.columns]
     df.columns = columns
     return columns, iter(df.to_dict("records"))
@@ -87,8 +95,12 @@ def _read_jsonl(path: Path, file: CardFile) -> tuple[list[str], Iterator[dict[st
     document (an array of objects); gzipped when the name ends in .gz. The columns are format.columns when
     the card lists them, else the keys in order of first appearance."""
     text = read_text(path, file.encoding or "utf-8", fix="correct the card's encoding for this file")
-    rows = [obj for _, obj in read_json_values(text, path, fix="the file does not match its card: a jsonl "
-                                                              "examples file holds one JSON object per line")]
+    rows = [
+        obj
+        for _, obj in read_json_values(
+            text, path, fix="the file does not match its card: a jsonl examples file holds one JSON object per line"
+        )
+    ]
     columns = list(file.columns) or list(dict.fromkeys(k for r in rows for k in r))
     return columns, iter(rows)
 
@@ -112,9 +124,7 @@ def assign_topics(
     runner-up's; otherwise the `rows` fallback (the file's topic order) decides when configured. `rows` are
     the texts' 1-based data-row numbers in their file (default: 1, 2, ...).
     """
-    patterns = [
-        (t, [re.compile(r"(?<!\w)" + re.escape(k)) for k in t.keywords]) for t in grouping.topics
-    ]
+    patterns = [(t, [re.compile(r"(?<!\w)" + re.escape(k)) for k in t.keywords]) for t in grouping.topics]
     topics: list[Topic | None] = []
     methods: list[str] = []
     rows = rows if rows is not None else list(range(1, len(texts) + 1))
@@ -141,14 +151,14 @@ def assign_topics(
 def read_examples_file(card: Card, file: CardFile, path: Path) -> ReadResult:
     columns, rows = _read_table(path, file)
     needed = [file.text_column] + [c for r in card.mapping for c in r.columns]
-    needed += [c for c in (file.platform_column, file.id_column, file.group_column, file.original_split_column)
-               if c]
+    needed += [c for c in (file.platform_column, file.id_column, file.group_column, file.original_split_column) if c]
     needed += list(file.meta_columns)
     missing = [c for c in dict.fromkeys(needed) if c not in columns]
     if missing:
         raise DataError(
             f"expected columns {missing} (named in card {card.name!r}), found columns {columns}",
-            file=path, fix="the file does not match its card: check the card's format and mapping",
+            file=path,
+            fix="the file does not match its card: check the card's format and mapping",
         )
     platform_default = file.platform or card.platform
     prefix = f"{card.name}:{file.id_prefix}" if file.id_prefix else card.name
@@ -183,8 +193,14 @@ def read_examples_file(card: Card, file: CardFile, path: Path) -> ReadResult:
         if file.original_split_column:
             split = cell_text(row.get(file.original_split_column)) or None
             if split is not None and split not in ORIGINAL_SPLITS:
-                bad.append(BadRow(str(path), rownum, f"expected one of {list(ORIGINAL_SPLITS)} or empty, found "
-                                                     f"{split!r}", file.original_split_column))
+                bad.append(
+                    BadRow(
+                        str(path),
+                        rownum,
+                        f"expected one of {list(ORIGINAL_SPLITS)} or empty, found {split!r}",
+                        file.original_split_column,
+                    )
+                )
                 continue
         row_id = str(rownum)
         if file.id_column:
@@ -210,26 +226,39 @@ def read_examples_file(card: Card, file: CardFile, path: Path) -> ReadResult:
         weak = {w.target: [w.value, w.weight] for w in card.weak if labels.get(w.target) is None}
         if weak:
             meta["weak"] = weak  # used by the trainers only; evaluation keeps the label missing
-        examples.append(Example(text=text, labels=labels, source=card.name, id=f"{prefix}:{row_id}",
-                                platform=platform, group=group, meta=meta))
+        examples.append(
+            Example(
+                text=text,
+                labels=labels,
+                source=card.name,
+                id=f"{prefix}:{row_id}",
+                platform=platform,
+                group=group,
+                meta=meta,
+            )
+        )
         rownums.append(rownum)
     if file.rows is not None and n != file.rows:
         raise DataError(
-            f"read {n} data rows, the card says {file.rows}", file=path,
+            f"read {n} data rows, the card says {file.rows}",
+            file=path,
             fix="the reader settings in the card (separator, quoting, sheet, encoding) do not match the file",
         )
     if repaired:
-        logger.info("%s/%s: %d text(s) repaired (%s)", card.name, file.path, repaired,
-                    ", ".join(file.text_repairs))
+        logger.info("%s/%s: %d text(s) repaired (%s)", card.name, file.path, repaired, ", ".join(file.text_repairs))
     if card.grouping is not None:
         topics, methods = assign_topics([e.text for e in examples], card.grouping, rownums)
         for ex, topic, method in zip(examples, topics, methods, strict=True):
             ex.group = f"{card.name}:{topic.id}" if topic else f"{card.name}:unassigned"
             ex.meta["topic_method"] = method
         counts = Counter(m for m in methods)
-        logger.info("%s: topics assigned by keywords %d, by row order %d, unassigned %d", card.name,
-                    counts["keywords"], counts["rows"], counts["unassigned"])
+        logger.info(
+            "%s: topics assigned by keywords %d, by row order %d, unassigned %d",
+            card.name,
+            counts["keywords"],
+            counts["rows"],
+            counts["unassigned"],
+        )
     if bad:
-        logger.warning("%s/%s: %d bad row(s) reported, %d examples read", card.name, file.path, len(bad),
-                       len(examples))
+        logger.warning("%s/%s: %d bad row(s) reported, %d examples read", card.name, file.path, len(bad), len(examples))
     return ReadResult(examples, bad)

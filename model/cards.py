@@ -54,8 +54,18 @@ ORIGINAL_SPLITS: tuple[str, ...] = get_args(OriginalSplit)
 # evaluated on (load_dataset by name), never trained on.
 PURPOSES: tuple[str, ...] = get_args(Purpose)
 # Example.meta keys set by the reader and by model.splits; a card's meta_columns may not use them
-RESERVED_META = ("file", "sha256", "row", "original_split", "split", "topic_method", "normalized_text", "weak",
-                 "merged_ids", "sources")
+RESERVED_META = (
+    "file",
+    "sha256",
+    "row",
+    "original_split",
+    "split",
+    "topic_method",
+    "normalized_text",
+    "weak",
+    "merged_ids",
+    "sources",
+)
 RAW_URL = "https://raw.githubusercontent.com/{repository}/{commit}/{path}"
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -99,38 +109,51 @@ def _some(words: tuple[str, ...]) -> tuple[str, ...]:
 
 def _schema_version(v: int) -> int:
     if v != SCHEMA_VERSION:
-        raise rule(f"this saring reads schema_version {SCHEMA_VERSION}", str(SCHEMA_VERSION),
-                   f"write the card in schema {SCHEMA_VERSION} ({README}) and set schema_version = {SCHEMA_VERSION}")
+        raise rule(
+            f"this saring reads schema_version {SCHEMA_VERSION}",
+            str(SCHEMA_VERSION),
+            f"write the card in schema {SCHEMA_VERSION} ({README}) and set schema_version = {SCHEMA_VERSION}",
+        )
     return v
 
 
 def _card_name(v: str) -> str:
     if not _NAME.match(v):
-        raise rule("name must be lower case letters, digits and underscores",
-                   "lower case letters, digits and underscores, starting with a letter or digit",
-                   "rename the card (and its file) accordingly")
+        raise rule(
+            "name must be lower case letters, digits and underscores",
+            "lower case letters, digits and underscores, starting with a letter or digit",
+            "rename the card (and its file) accordingly",
+        )
     return v
 
 
 def _repository(v: str) -> str:
     if not _REPO.match(v):
-        raise rule("repository must be 'owner/name'", "the GitHub 'owner/name' of the source repository",
-                   "write it as owner/name, e.g. \"okkyibrohim/id-multi-label-hate-speech-and-abusive-language-"
-                   "detection\"")
+        raise rule(
+            "repository must be 'owner/name'",
+            "the GitHub 'owner/name' of the source repository",
+            'write it as owner/name, e.g. "okkyibrohim/id-multi-label-hate-speech-and-abusive-language-detection"',
+        )
     return v
 
 
 def _commit(v: str) -> str:
     if not _HEX40.match(v):
-        raise rule("commit must be 40 lower-case hex digits", "the full 40-character commit hash the files are "
-                   "pinned to", "copy the full hash (git rev-parse HEAD in the source repository)")
+        raise rule(
+            "commit must be 40 lower-case hex digits",
+            "the full 40-character commit hash the files are pinned to",
+            "copy the full hash (git rev-parse HEAD in the source repository)",
+        )
     return v
 
 
 def _sha256(v: str) -> str:
     if not _HEX64.match(v):
-        raise rule("sha256 must be 64 lower-case hex digits", "the file's sha256, 64 lower-case hex digits",
-                   "set it to the output of `sha256sum FILE` for the pinned file")
+        raise rule(
+            "sha256 must be 64 lower-case hex digits",
+            "the file's sha256, 64 lower-case hex digits",
+            "set it to the output of `sha256sum FILE` for the pinned file",
+        )
     return v
 
 
@@ -138,22 +161,31 @@ def _encoding(v: str) -> str:
     try:
         "".encode(v)
     except LookupError:
-        raise rule(f"unknown encoding {v!r}", "an encoding Python knows (utf-8, cp1252, latin-1, ...)",
-                   "name the file's real encoding") from None
+        raise rule(
+            f"unknown encoding {v!r}",
+            "an encoding Python knows (utf-8, cp1252, latin-1, ...)",
+            "name the file's real encoding",
+        ) from None
     return v
 
 
 def _meta_column(v: str) -> str:
     if v in RESERVED_META:
-        raise rule(f"meta_columns {v!r} would overwrite saring's own Example.meta key",
-                   f"a column other than {list(RESERVED_META)}", "drop it from meta_columns")
+        raise rule(
+            f"meta_columns {v!r} would overwrite saring's own Example.meta key",
+            f"a column other than {list(RESERVED_META)}",
+            "drop it from meta_columns",
+        )
     return v
 
 
 def _known_label(v: str) -> str:
     if v not in ALL_LABELS:
-        raise rule(f"unknown label {v!r}", f"one of saring's labels {list(ALL_LABELS)}",
-                   "use a label from model/labels.py, or drop the table")
+        raise rule(
+            f"unknown label {v!r}",
+            f"one of saring's labels {list(ALL_LABELS)}",
+            "use a label from model/labels.py, or drop the table",
+        )
     return v
 
 
@@ -164,10 +196,14 @@ def _sheet(v: Any) -> Any:
 
 
 def _topic_rows(v: Any) -> Any:
-    if not (isinstance(v, list | tuple) and len(v) == 2
-            and all(isinstance(r, int) and not isinstance(r, bool) for r in v)):
-        raise rule("rows must be [first, last]", "[first, last]: two 1-based data-row numbers",
-                   "give the first and last data row of the topic in the file's order, e.g. rows = [1, 50]")
+    if not (
+        isinstance(v, list | tuple) and len(v) == 2 and all(isinstance(r, int) and not isinstance(r, bool) for r in v)
+    ):
+        raise rule(
+            "rows must be [first, last]",
+            "[first, last]: two 1-based data-row numbers",
+            "give the first and last data row of the topic in the file's order, e.g. rows = [1, 50]",
+        )
     return tuple(v)
 
 
@@ -179,8 +215,11 @@ def _zero_or_one(v: int) -> int:
 
 def _weight(v: float) -> float:
     if not 0 < v <= 1:
-        raise rule("weight must be in (0, 1]", "a loss weight above 0 and at most 1",
-                   "set a weight such as 0.2 (1 would make the weak label count as much as an annotated one)")
+        raise rule(
+            "weight must be in (0, 1]",
+            "a loss weight above 0 and at most 1",
+            "set a weight such as 0.2 (1 would make the weak label count as much as an annotated one)",
+        )
     return v
 
 
@@ -209,16 +248,27 @@ class Source(Table):
         if self.local is True:
             for key in ("repository", "commit"):
                 if getattr(self, key):
-                    yield Issue((key,), "a local card (local = true) has no repository or commit; its files are "
-                                "read from the folder named after the card, beside it", f"no {key}",
-                                getattr(self, key), "remove repository and commit from [source], or set local = false")
+                    yield Issue(
+                        (key,),
+                        "a local card (local = true) has no repository or commit; its files are "
+                        "read from the folder named after the card, beside it",
+                        f"no {key}",
+                        getattr(self, key),
+                        "remove repository and commit from [source], or set local = false",
+                    )
         elif self.local is False:
             if self.repository is None:
-                yield missing_key("repository", "the GitHub 'owner/name' the files come from",
-                                  "add repository = \"owner/name\", or set local = true for files committed here")
+                yield missing_key(
+                    "repository",
+                    "the GitHub 'owner/name' the files come from",
+                    'add repository = "owner/name", or set local = true for files committed here',
+                )
             if self.commit is None:
-                yield missing_key("commit", "the 40-hex commit the files are pinned to",
-                                  "add commit = \"<40 hex digits>\", or set local = true for files committed here")
+                yield missing_key(
+                    "commit",
+                    "the 40-hex commit the files are pinned to",
+                    'add commit = "<40 hex digits>", or set local = true for files committed here',
+                )
 
 
 class Licence(Table):
@@ -302,29 +352,53 @@ class CardFile(Table):
         fmt = self.format_table.type if self.format_table else None
         columns = list(self.format_table.columns or ()) if self.format_table else []
         if fmt in ("csv", "text") and self.encoding is None:
-            yield missing_key("encoding", f"the file's text encoding (required for {fmt} files)",
-                              "add encoding = \"utf-8\" (or the file's real encoding)")
+            yield missing_key(
+                "encoding",
+                f"the file's text encoding (required for {fmt} files)",
+                'add encoding = "utf-8" (or the file\'s real encoding)',
+            )
         if self.role == "examples":
             if fmt and fmt not in EXAMPLE_FORMATS:
-                yield Issue(("format", "type"), "an examples file must be csv, xlsx or jsonl",
-                            f"one of {list(EXAMPLE_FORMATS)}", fmt, "convert the file, or give it another role")
+                yield Issue(
+                    ("format", "type"),
+                    "an examples file must be csv, xlsx or jsonl",
+                    f"one of {list(EXAMPLE_FORMATS)}",
+                    fmt,
+                    "convert the file, or give it another role",
+                )
             if self.text_column is None:
-                yield missing_key("text_column", "the column holding the text of each example",
-                                  "add text_column = \"<column>\"")
+                yield missing_key(
+                    "text_column", "the column holding the text of each example", 'add text_column = "<column>"'
+                )
         if self.original_split and self.original_split_column:
-            yield Issue(("original_split_column",), "give original_split (one split for the whole file) or "
-                        "original_split_column (a split per row), not both", "only one of the two",
-                        self.original_split_column, "remove one of them")
+            yield Issue(
+                ("original_split_column",),
+                "give original_split (one split for the whole file) or "
+                "original_split_column (a split per row), not both",
+                "only one of the two",
+                self.original_split_column,
+                "remove one of them",
+            )
         if columns:
             for key in ("text_column", "platform_column", "id_column", "group_column", "original_split_column"):
                 col = getattr(self, key)
                 if col and col not in columns:
-                    yield Issue((key,), f"{key} {col!r} is not among format.columns", f"one of {columns}", col,
-                                "name a column of the file, or correct format.columns")
+                    yield Issue(
+                        (key,),
+                        f"{key} {col!r} is not among format.columns",
+                        f"one of {columns}",
+                        col,
+                        "name a column of the file, or correct format.columns",
+                    )
             for i, col in enumerate(self.meta_columns or ()):
                 if col and col not in columns and col not in RESERVED_META:
-                    yield Issue(("meta_columns", i), f"meta_columns {col!r} is not among format.columns",
-                                f"one of {columns}", col, "name a column of the file, or correct format.columns")
+                    yield Issue(
+                        ("meta_columns", i),
+                        f"meta_columns {col!r} is not among format.columns",
+                        f"one of {columns}",
+                        col,
+                        "name a column of the file, or correct format.columns",
+                    )
 
 
 class OriginalLabel(Table):
@@ -406,15 +480,25 @@ class Grouping(Table):
         if self.fallback == "rows":
             for i, t in enumerate(topics):
                 if t and t.rows is None:
-                    yield Issue(("topics", i, "rows"), "missing key 'rows' (fallback = \"rows\" needs every topic's "
-                                "rows)", "[first, last] data rows of the topic", None,
-                                "add rows = [first, last], or remove fallback", found_text="nothing (no such key)")
+                    yield Issue(
+                        ("topics", i, "rows"),
+                        "missing key 'rows' (fallback = \"rows\" needs every topic's rows)",
+                        "[first, last] data rows of the topic",
+                        None,
+                        "add rows = [first, last], or remove fallback",
+                        found_text="nothing (no such key)",
+                    )
         seen: set[str] = set()
         for i, t in enumerate(topics):
             if t and t.id:
                 if t.id in seen:
-                    yield Issue(("topics", i, "id"), "topic ids must be unique", "an id no other topic has", t.id,
-                                "give the topic its own id")
+                    yield Issue(
+                        ("topics", i, "id"),
+                        "topic ids must be unique",
+                        "an id no other topic has",
+                        t.id,
+                        "give the topic its own id",
+                    )
                 seen.add(t.id)
 
 
@@ -439,7 +523,8 @@ class Card(Table):
     files: tuple[CardFile, ...]
     original_labels: dict[str, OriginalLabel] = Field(default_factory=dict)
     label_rules: Annotated[dict[Label, LabelRule], AfterValidator(_name_targets)] = Field(
-        default_factory=dict, alias="mapping")
+        default_factory=dict, alias="mapping"
+    )
     weak_labels: Annotated[dict[Label, WeakLabel], AfterValidator(_name_targets)] = Field(default_factory=dict)
     groups: Grouping | None = None
     _path: Path | None = PrivateAttr(default=None)
@@ -450,8 +535,11 @@ class Card(Table):
         path = (info.context or {}).get("path")
         if path is not None and name != Path(path).stem:
             stem = Path(path).stem
-            raise rule("name must equal the file name stem", f"{stem!r} (the card's file name without .toml)",
-                       f"set name = \"{stem}\", or rename the file to {name}.toml")
+            raise rule(
+                "name must equal the file name stem",
+                f"{stem!r} (the card's file name without .toml)",
+                f'set name = "{stem}", or rename the file to {name}.toml',
+            )
         return name
 
     @model_validator(mode="after")
@@ -473,19 +561,32 @@ class Card(Table):
                 for f in files:
                     columns = list(f.format_table.columns or ()) if f.format_table else []
                     if col and f.role == "examples" and columns and col not in columns:
-                        yield Issue(("mapping", target, "columns", i), f"column {col!r} is not among {f.path}'s "
-                                    "columns", f"one of {columns} (format.columns of {f.path})", col,
-                                    "name a column of the examples file, or correct its format.columns")
+                        yield Issue(
+                            ("mapping", target, "columns", i),
+                            f"column {col!r} is not among {f.path}'s columns",
+                            f"one of {columns} (format.columns of {f.path})",
+                            col,
+                            "name a column of the examples file, or correct its format.columns",
+                        )
         grouped = [i for i, f in enumerate(files) if f.group_column]
         if self.groups and grouped:
-            yield Issue(("groups",), "[groups] (keyword topics) and a file's group_column both assign groups",
-                        "one of the two", None, "keep one",
-                        found_text=f"[groups] and files[{grouped[0] + 1}].group_column")
+            yield Issue(
+                ("groups",),
+                "[groups] (keyword topics) and a file's group_column both assign groups",
+                "one of the two",
+                None,
+                "keep one",
+                found_text=f"[groups] and files[{grouped[0] + 1}].group_column",
+            )
         if any(f.role == "examples" for f in files) and self.label_rules == {}:
-            yield Issue(("mapping",), "has examples files but no [mapping]; every example needs at least one "
-                        "label", "a [mapping.<label>] table for at least one saring label", None,
-                        "map the original labels to saring's labels (datasets/README.md, 'Label mapping')",
-                        found_text="no [mapping] table")
+            yield Issue(
+                ("mapping",),
+                "has examples files but no [mapping]; every example needs at least one label",
+                "a [mapping.<label>] table for at least one saring label",
+                None,
+                "map the original labels to saring's labels (datasets/README.md, 'Label mapping')",
+                found_text="no [mapping] table",
+            )
 
     # ------------------------------------------------------------------ the values callers use
     @property
@@ -581,13 +682,19 @@ def load_cards(directory: str | Path | None = None) -> dict[str, Card]:
     """Every card in the catalogue directory (default `model.paths.catalogue_dir()`), by name."""
     directory = Path(directory) if directory is not None else catalogue_dir()
     if not directory.is_dir():
-        raise DataError("the catalogue directory does not exist", file=directory,
-                        fix="run from a saring checkout or set SARING_CATALOGUE_DIR to the folder of cards")
+        raise DataError(
+            "the catalogue directory does not exist",
+            file=directory,
+            fix="run from a saring checkout or set SARING_CATALOGUE_DIR to the folder of cards",
+        )
     cards = {}
     for path in sorted(directory.glob("*.toml")):
         card = parse_card(path)
         cards[card.name] = card
     if not cards:
-        raise DataError("no dataset cards (*.toml) found", file=directory,
-                        fix="set SARING_CATALOGUE_DIR to the folder holding the cards")
+        raise DataError(
+            "no dataset cards (*.toml) found",
+            file=directory,
+            fix="set SARING_CATALOGUE_DIR to the folder holding the cards",
+        )
     return cards

@@ -42,15 +42,19 @@ def _hash_mismatch(card: Card, file: CardFile, where: Path, found: str, origin: 
         return DataError(
             f"sha256 mismatch for {card.name}/{file.path} ({origin}): expected {file.sha256}, found {found}",
             file=where,
-            fix=(f"restore the committed file (git checkout -- {where}){regenerate}; if it changed on purpose, "
-                 f"review it and update the sha256, row counts and label counts in {card.path or 'the card'}"),
+            fix=(
+                f"restore the committed file (git checkout -- {where}){regenerate}; if it changed on purpose, "
+                f"review it and update the sha256, row counts and label counts in {card.path or 'the card'}"
+            ),
         )
     return DataError(
         f"sha256 mismatch for {card.name}/{file.path} ({origin}): expected {file.sha256}, found {found}",
         file=where,
-        fix=(f"replace it with the original file from {card.url(file)} (the commit pinned in "
-             f"{card.path or 'the card'}); if the source changed on purpose, review the new file and update "
-             "the card's sha256, row counts and label counts"),
+        fix=(
+            f"replace it with the original file from {card.url(file)} (the commit pinned in "
+            f"{card.path or 'the card'}); if the source changed on purpose, review the new file and update "
+            "the card's sha256, row counts and label counts"
+        ),
     )
 
 
@@ -76,7 +80,7 @@ def fetch_file(card: Card, file: CardFile) -> Path:
                 "are committed beside the card and never downloaded",
                 file=path,
                 fix=f"restore {path} from the saring repository{regenerate}, or point SARING_CATALOGUE_DIR at a "
-                    "complete catalogue folder",
+                "complete catalogue folder",
             )
         found = sha256_of(path)
         if found != file.sha256:
@@ -109,7 +113,8 @@ def fetch_file(card: Card, file: CardFile) -> Path:
         raise DataError(
             f"{card.name}/{file.path} (sha256 {file.sha256}) is not in a local mirror and {OFFLINE_ENV} forbids "
             "downloading it",
-            file=file.path, fix=how_to_fix + f" (unset {OFFLINE_ENV})",
+            file=file.path,
+            fix=how_to_fix + f" (unset {OFFLINE_ENV})",
         )
     cached.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=cached.name + ".", suffix=".part", dir=cached.parent)
@@ -123,7 +128,8 @@ def fetch_file(card: Card, file: CardFile) -> Path:
             raise DataError(
                 f"{card.name}/{file.path} (sha256 {file.sha256}) is not in a local mirror and could not be "
                 f"downloaded from {url}: {e}",
-                file=file.path, fix=how_to_fix,
+                file=file.path,
+                fix=how_to_fix,
             ) from e
         found = sha256_of(tmp)
         if found != file.sha256:
@@ -141,8 +147,9 @@ def load_dataset(name: str, cards: dict[str, Card] | None = None) -> ReadResult:
     """The examples of one catalogue dataset, labelled per its card's mapping."""
     cards = cards if cards is not None else load_cards()
     if name not in cards:
-        raise DataError(f"unknown dataset {name!r}; the catalogue has {sorted(cards)}",
-                        fix="use one of the catalogue's names")
+        raise DataError(
+            f"unknown dataset {name!r}; the catalogue has {sorted(cards)}", fix="use one of the catalogue's names"
+        )
     card = cards[name]
     if not card.examples_files:
         raise DataError(f"dataset {name!r} has no examples files (it only lists resources)", file=card.path)
@@ -159,8 +166,11 @@ def load_catalogue(names: Iterable[str] | None = None, cards: dict[str, Card] | 
     """The examples of several catalogue datasets (default: every training card with examples files; evaluation
     suites are read only by name, with `load_dataset`)."""
     cards = cards if cards is not None else load_cards()
-    wanted = (list(names) if names is not None
-              else [n for n, c in cards.items() if c.examples_files and c.purpose == "training"])
+    wanted = (
+        list(names)
+        if names is not None
+        else [n for n, c in cards.items() if c.examples_files and c.purpose == "training"]
+    )
     examples: list[Example] = []
     bad: list[BadRow] = []
     for name in wanted:
@@ -177,5 +187,8 @@ def load_slang(cards: dict[str, Card] | None = None) -> Normalizer:
         file = card.resource("slang")
         if file is not None:
             return Normalizer.from_csv(fetch_file(card, file), encoding=file.encoding or "utf-8")
-    raise DataError("no card lists a file with resource = \"slang\"", file=catalogue_dir(),
-                    fix="add the slang dictionary to a card (see datasets/ibrohim2019_multilabel_hs.toml)")
+    raise DataError(
+        'no card lists a file with resource = "slang"',
+        file=catalogue_dir(),
+        fix="add the slang dictionary to a card (see datasets/ibrohim2019_multilabel_hs.toml)",
+    )

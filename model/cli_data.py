@@ -40,15 +40,23 @@ CATALOGUE = "catalogue"
 DEFAULT_ENCODING = "utf-8"
 DEFAULT_SEED = 42
 
-DataOpt = Annotated[list[str] | None, typer.Option(
-    "--data", "-d",
-    help="'catalogue' (every dataset card; the default), 'catalogue:NAME[,NAME]', or a labelled "
-         "CSV/TSV/JSONL/Parquet file; repeat to combine.",
-)]
-ColumnOpt = Annotated[list[str] | None, typer.Option(
-    "--column", "-c",
-    help="column mapping for --data files, field=column, e.g. text=isi or slander=fitnah; repeatable.",
-)]
+DataOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--data",
+        "-d",
+        help="'catalogue' (every dataset card; the default), 'catalogue:NAME[,NAME]', or a labelled "
+        "CSV/TSV/JSONL/Parquet file; repeat to combine.",
+    ),
+]
+ColumnOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--column",
+        "-c",
+        help="column mapping for --data files, field=column, e.g. text=isi or slander=fitnah; repeatable.",
+    ),
+]
 ENCODING_HELP = "encoding of --data files, e.g. cp1252."
 SEED_HELP = "seed of the split assignment."
 
@@ -63,8 +71,9 @@ class _Inputs:
     seed: int = DEFAULT_SEED
 
 
-def _load(data: list[str], columns: list[str], encoding: str,
-          cards_read: dict[str, Card] | None = None) -> tuple[list[Example], list[BadRow]]:
+def _load(
+    data: list[str], columns: list[str], encoding: str, cards_read: dict[str, Card] | None = None
+) -> tuple[list[Example], list[BadRow]]:
     """Read every --data spec; the cards read for 'catalogue' specs are added to `cards_read` when given."""
     examples: list[Example] = []
     bad: list[BadRow] = []
@@ -103,10 +112,8 @@ def _summary_table(manifest: dict[str, Any]) -> Table:
         table.add_row(f"texts shared across sources ({pair})", f"{n:,}")
     for src, n in dup["removed_train_overlapping_test"].items():
         table.add_row(f"{src} train rows removed (text in its test split)", f"{n:,}")
-    table.add_row("texts with conflicting labels, within a source",
-                  f"{con['texts_with_conflict']['within_source']:,}")
-    table.add_row("texts with conflicting labels, across sources",
-                  f"{con['texts_with_conflict']['across_sources']:,}")
+    table.add_row("texts with conflicting labels, within a source", f"{con['texts_with_conflict']['within_source']:,}")
+    table.add_row("texts with conflicting labels, across sources", f"{con['texts_with_conflict']['across_sources']:,}")
     for label, n in con["by_label"].items():
         table.add_row(f"  conflicts on {label} (ties: {con['ties_by_label'].get(label, 0)})", f"{n:,}")
     return table
@@ -128,8 +135,11 @@ def _prepare(inputs: _Inputs, cards_read: dict[str, Card] | None = None) -> tupl
     try:
         normalizer = load_slang()
     except DataError as e:
-        logger.warning("slang dictionary unavailable, normalising without it (duplicates that differ only "
-                       "in slang will not be merged): %s", e)
+        logger.warning(
+            "slang dictionary unavailable, normalising without it (duplicates that differ only "
+            "in slang will not be merged): %s",
+            e,
+        )
         normalizer = Normalizer()
     return prepare(examples, normalizer, seed=inputs.seed), bad
 
@@ -149,17 +159,17 @@ def data(
     inputs = _Inputs(data or [], column or [], encoding, seed)
     if ctx.invoked_subcommand is not None:
         if as_json:
-            raise _fail(f"--json prints the report of `saring data`; expected no --json before "
-                        f"'{ctx.invoked_subcommand}', found it. Fix: drop --json")
+            raise _fail(
+                f"--json prints the report of `saring data`; expected no --json before "
+                f"'{ctx.invoked_subcommand}', found it. Fix: drop --json"
+            )
         ctx.obj = inputs  # the subcommand loads and splits with these (and its own) options
         return
     prepared, bad = _prepare(inputs)
     manifest = prepared.manifest
     if as_json:
         payload = dict(manifest)
-        payload["bad_rows"] = [
-            {"file": b.file, "row": b.row, "column": b.column, "reason": b.reason} for b in bad
-        ]
+        payload["bad_rows"] = [{"file": b.file, "row": b.row, "column": b.column, "reason": b.reason} for b in bad]
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         return
 
@@ -179,8 +189,10 @@ def data(
         console.print(f"  ... and {len(bad) - show_bad} more (--show-bad N to list more)")
     console.print(_summary_table(manifest))
     console.print(f"conflict rule: {manifest['conflicts']['rule']}", highlight=False)
-    console.print("input files: " + ", ".join(f"{i['source']}:{i['file']} ({i['sha256'][:12]})"
-                                               for i in manifest["inputs"]), highlight=False)
+    console.print(
+        "input files: " + ", ".join(f"{i['source']}:{i['file']} ({i['sha256'][:12]})" for i in manifest["inputs"]),
+        highlight=False,
+    )
 
 
 @app.command("export")
@@ -189,14 +201,24 @@ def export(
     out: Annotated[Path, typer.Option("--out", "-o", help="the folder to write (absent or empty).")],
     data: DataOpt = None,
     column: ColumnOpt = None,
-    encoding: Annotated[str | None, typer.Option(
-        "--encoding", help=ENCODING_HELP + f" Default: as given before 'export', else {DEFAULT_ENCODING}.",
-        show_default=False)] = None,
-    seed: Annotated[int | None, typer.Option(
-        "--seed", help=SEED_HELP + f" Default: as given before 'export', else {DEFAULT_SEED}.",
-        show_default=False)] = None,
-    overwrite: Annotated[bool, typer.Option(
-        "--overwrite", help="replace an existing non-empty --out (only once the new export is complete).")] = False,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            "--encoding",
+            help=ENCODING_HELP + f" Default: as given before 'export', else {DEFAULT_ENCODING}.",
+            show_default=False,
+        ),
+    ] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            "--seed", help=SEED_HELP + f" Default: as given before 'export', else {DEFAULT_SEED}.", show_default=False
+        ),
+    ] = None,
+    overwrite: Annotated[
+        bool,
+        typer.Option("--overwrite", help="replace an existing non-empty --out (only once the new export is complete)."),
+    ] = False,
 ) -> None:
     """Write the prepared splits for Hugging Face `datasets` (load_from_disk) and Parquet, with a dataset card."""
     parent = ctx.obj if isinstance(ctx.obj, _Inputs) else _Inputs([], [])
@@ -225,8 +247,11 @@ def export(
     except DataError as e:
         raise _fail(e) from e
     except OSError as e:
-        raise _fail(f"{out}: could not write the export ({e}); nothing was left half-written there. Fix: check "
-                    "the permissions and free space of its parent folder") from e
+        raise _fail(
+            f"{out}: could not write the export ({e}); nothing was left half-written there. Fix: check "
+            "the permissions and free space of its parent folder"
+        ) from e
     left_out = f"; {len(bad)} bad row(s) left out, `saring data` lists them" if bad else ""
-    Console().print(f"wrote {out}: " + ", ".join(f"{s} {n:,}" for s, n in result.rows.items()) + f" rows{left_out}",
-                    highlight=False)
+    Console().print(
+        f"wrote {out}: " + ", ".join(f"{s} {n:,}" for s, n in result.rows.items()) + f" rows{left_out}", highlight=False
+    )

@@ -140,8 +140,9 @@ class ColumnMap:
 
 def _iter_rows(path: Path, encoding: str) -> tuple[list[str], Iterator[dict[str, Any]]]:
     """Return the columns and an iterator over rows (dicts) of any file model.readers reads."""
-    return read_rows(path, encoding, json_fix="each line must hold one JSON object such as "
-                                              "{\"text\": \"...\", \"slander\": 1}")
+    return read_rows(
+        path, encoding, json_fix='each line must hold one JSON object such as {"text": "...", "slander": 1}'
+    )
 
 
 def read_labelled_file(

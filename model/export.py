@@ -60,16 +60,21 @@ class ExportResult:
 def check_destination(out: Path, overwrite: bool) -> None:
     """Refuse a path that is a file, and a non-empty folder unless `overwrite`."""
     if out.exists() and not out.is_dir():
-        raise ExportError("expected --out to name a folder (absent or empty), found a file", file=out,
-                          fix="choose a folder path for --out")
+        raise ExportError(
+            "expected --out to name a folder (absent or empty), found a file",
+            file=out,
+            fix="choose a folder path for --out",
+        )
     if out.is_dir() and not overwrite:
         entries = sum(1 for _ in out.iterdir())
         if entries:
             raise ExportError(
                 f"expected an absent or empty folder, found a folder holding {entries} "
-                f"{'entry' if entries == 1 else 'entries'}", file=out,
+                f"{'entry' if entries == 1 else 'entries'}",
+                file=out,
                 fix="choose another --out, or pass --overwrite to replace it (the old folder is replaced only "
-                    "once the new export is complete)")
+                "once the new export is complete)",
+            )
 
 
 def label_columns(prepared: PreparedData) -> tuple[str, ...]:
@@ -99,8 +104,9 @@ def _meta_json(meta: dict[str, Any], dropped: Counter[str]) -> str:
     return json.dumps(kept, ensure_ascii=False, sort_keys=True)
 
 
-def split_columns(examples: list[Example], split: str, labels: tuple[str, ...],
-                  dropped: Counter[str]) -> dict[str, list[Any]]:
+def split_columns(
+    examples: list[Example], split: str, labels: tuple[str, ...], dropped: Counter[str]
+) -> dict[str, list[Any]]:
     """One split as columns (name -> values), in `columns_of(labels)` order."""
     cols: dict[str, list[Any]] = {c: [] for c in columns_of(labels)}
     for ex in examples:
@@ -135,18 +141,29 @@ def export_prepared(
     out = Path(out)
     check_destination(out, overwrite)
     labels = label_columns(prepared)
-    value = {"text": "string", "source": "string", "split": "string", **dict.fromkeys(labels, "float32"),
-             **dict.fromkeys(FIELD_COLUMNS, "string"), "meta": "string"}
+    value = {
+        "text": "string",
+        "source": "string",
+        "split": "string",
+        **dict.fromkeys(labels, "float32"),
+        **dict.fromkeys(FIELD_COLUMNS, "string"),
+        "meta": "string",
+    }
     features = datasets.Features({name: datasets.Value(dtype) for name, dtype in value.items()})
     dropped: Counter[str] = Counter()
-    dd = datasets.DatasetDict({
-        split: datasets.Dataset.from_dict(split_columns(exs, split, labels, dropped), features=features,
-                                          split=datasets.NamedSplit(split))
-        for split, exs in prepared.items()
-    })
+    dd = datasets.DatasetDict(
+        {
+            split: datasets.Dataset.from_dict(
+                split_columns(exs, split, labels, dropped), features=features, split=datasets.NamedSplit(split)
+            )
+            for split, exs in prepared.items()
+        }
+    )
     if dropped:
-        logger.warning("metadata that is not JSON-safe was left out of the 'meta' column (key: rows): %s",
-                       dict(sorted(dropped.items())))
+        logger.warning(
+            "metadata that is not JSON-safe was left out of the 'meta' column (key: rows): %s",
+            dict(sorted(dropped.items())),
+        )
     rows = {split: dd[split].num_rows for split in SPLITS}
     card = dataset_card(prepared, labels, cards, command, datasets_version=datasets.__version__)
     bars = datasets.is_progress_bar_enabled()
@@ -160,7 +177,8 @@ def export_prepared(
                 dd[split].to_parquet(str(tmp / PARQUET_DIR / f"{split}.parquet"))
             (tmp / MANIFEST_FILE).write_text(
                 json.dumps(strict_json(prepared.manifest), ensure_ascii=False, indent=2, allow_nan=False) + "\n",
-                encoding="utf-8")
+                encoding="utf-8",
+            )
             (tmp / CARD_FILE).write_text(card, encoding="utf-8")
             check_destination(out, overwrite)  # nothing appeared at `out` while writing
     finally:
@@ -190,8 +208,9 @@ def _split_rule() -> str:
     return doc[1].strip() if len(doc) > 1 else ""
 
 
-def dataset_card(prepared: PreparedData, labels: tuple[str, ...], cards: dict[str, Card], command: str,
-                 *, datasets_version: str) -> str:
+def dataset_card(
+    prepared: PreparedData, labels: tuple[str, ...], cards: dict[str, Card], command: str, *, datasets_version: str
+) -> str:
     """README.md of the export: how to open it, the columns, the split rule, and every source with its licence."""
     manifest = prepared.manifest
     per_source: dict[str, Counter[str]] = {}
@@ -220,13 +239,19 @@ def dataset_card(prepared: PreparedData, labels: tuple[str, ...], cards: dict[st
     lines += [
         f"Written by `saring data export` (saring {_saring_version()}, commit {git_commit() or 'unknown'}, "
         f"Hugging Face datasets {datasets_version}) on {datetime.now(UTC).strftime('%Y-%m-%d %H:%M:%S UTC')} with:",
-        "", "```bash", command, "```", "",
-        "Open it with `datasets.load_from_disk(\"<this folder>\")` (a `DatasetDict` with train, validation and "
-        f"test), `datasets.load_dataset(\"<this folder>\")` (its Parquet files, the splits that have rows), or "
+        "",
+        "```bash",
+        command,
+        "```",
+        "",
+        'Open it with `datasets.load_from_disk("<this folder>")` (a `DatasetDict` with train, validation and '
+        f'test), `datasets.load_dataset("<this folder>")` (its Parquet files, the splits that have rows), or '
         f"read `{PARQUET_DIR}/<split>.parquet` with pandas or any Parquet reader. `{MANIFEST_FILE}` is "
         "the split manifest: counts per split, source and label, duplicates merged, label conflicts, and the "
-        "input files with their sha256 (as `saring data --json`, without the bad rows).", "",
-        "## Rows", "",
+        "input files with their sha256 (as `saring data --json`, without the bad rows).",
+        "",
+        "## Rows",
+        "",
         "| source | " + " | ".join(SPLITS) + " | total |",
         "| --- | " + " | ".join("---:" for _ in SPLITS) + " | ---: |",
     ]
@@ -237,24 +262,33 @@ def dataset_card(prepared: PreparedData, labels: tuple[str, ...], cards: dict[st
     lines.append("| all | " + " | ".join(f"{x:,}" for x in totals) + f" | {sum(totals):,} |")
     aux = [n for n in labels if n not in RISKS]
     lines += [
-        "", "## Columns", "",
+        "",
+        "## Columns",
+        "",
         "- `text`: the text as the source has it (saring's normalised form, used to find duplicates, is "
         "`meta.normalized_text`).",
         "- `source`: the catalogue dataset (card name), or `file:<name>` for an analyst's file. A text found in "
         "several sources is one row: `source` is the first source read, `meta.sources` lists them all.",
         "- `split`: train, validation or test.",
-        f"- the risks `{'`, `'.join(RISKS)}`" + (f" and the auxiliary labels `{'`, `'.join(aux)}`" if aux else "")
+        f"- the risks `{'`, `'.join(RISKS)}`"
+        + (f" and the auxiliary labels `{'`, `'.join(aux)}`" if aux else "")
         + ": 1.0, 0.0, or null where the source did not annotate the label. Null means unknown, never 0.",
         "- `id`, `parent_text`, `platform`, `group`: as saring's `Example` (group: examples sharing one never "
         "cross splits).",
         "- `meta`: a JSON object string with the example's JSON-safe metadata (file, sha256, row, original_split, "
         "merged_ids, weak labels, card metadata columns, ...).",
-        "", "## Split rule", "",
-        f"Seed {manifest.get('seed')}; target shares " + ", ".join(f"{s} {fractions.get(s)}" for s in SPLITS)
+        "",
+        "## Split rule",
+        "",
+        f"Seed {manifest.get('seed')}; target shares "
+        + ", ".join(f"{s} {fractions.get(s)}" for s in SPLITS)
         + f"; normaliser version {manifest.get('normalizer_version')} with {manifest.get('slang_entries')} slang "
-        f"entries; conflict rule: {manifest.get('conflicts', {}).get('rule')}.", "",
-        _split_rule(), "",
-        "## Sources and licences", "",
+        f"entries; conflict rule: {manifest.get('conflicts', {}).get('rule')}.",
+        "",
+        _split_rule(),
+        "",
+        "## Sources and licences",
+        "",
         "Each row is under its source's licence (a merged row under every source in `meta.sources`); this "
         "export as a whole is bound by all of them.",
     ]
@@ -266,14 +300,21 @@ def dataset_card(prepared: PreparedData, labels: tuple[str, ...], cards: dict[st
         lines.append(f"Share-alike: {', '.join(share_alike)}.")
     for src in sources:
         counts = per_source.get(src, Counter())
-        lines += ["", f"### {src}" + (f": {cards[src].title}" if src in cards else ""), "",
-                  "- rows: " + ", ".join(f"{s} {counts[s]:,}" for s in SPLITS)
-                  + ("" if src in per_source else " (its texts were merged into rows of other sources)")]
+        lines += [
+            "",
+            f"### {src}" + (f": {cards[src].title}" if src in cards else ""),
+            "",
+            "- rows: "
+            + ", ".join(f"{s} {counts[s]:,}" for s in SPLITS)
+            + ("" if src in per_source else " (its texts were merged into rows of other sources)"),
+        ]
         if src in cards:
             lines += _card_lines(cards[src])
         else:
-            lines.append("- origin: an analyst's labelled file; its licence is not recorded by saring: the file's "
-                         "owner decides how it may be shared.")
+            lines.append(
+                "- origin: an analyst's labelled file; its licence is not recorded by saring: the file's "
+                "owner decides how it may be shared."
+            )
         for item in files.get(src, []):
             lines.append(f"- file: `{item['file']}` (sha256 {item['sha256']})")
     return "\n".join(lines) + "\n"
@@ -281,15 +322,20 @@ def dataset_card(prepared: PreparedData, labels: tuple[str, ...], cards: dict[st
 
 def _card_lines(card: Card) -> list[str]:
     lic = card.licence
-    origin = (f"- origin: written by the saring team, committed in datasets/{card.name}/" if card.local
-              else f"- origin: https://github.com/{card.repository} at commit {card.commit}")
+    origin = (
+        f"- origin: written by the saring team, committed in datasets/{card.name}/"
+        if card.local
+        else f"- origin: https://github.com/{card.repository} at commit {card.commit}"
+    )
     out = [origin]
     if card.homepage:
         out.append(f"- homepage: {card.homepage}")
     if card.path is not None:
         out.append(f"- dataset card: {card.path.name} in saring's catalogue")
-    out.append(f"- licence: {lic.id} (commercial use: {_yes(lic.commercial_use)}; share-alike: "
-               f"{_yes(lic.share_alike)}). Basis: {' '.join(lic.basis.split())}")
+    out.append(
+        f"- licence: {lic.id} (commercial use: {_yes(lic.commercial_use)}; share-alike: "
+        f"{_yes(lic.share_alike)}). Basis: {' '.join(lic.basis.split())}"
+    )
     if lic.notes.strip():
         out.append(f"- licence notes: {' '.join(lic.notes.split())}")
     out.append(f"- citation: {' '.join(card.citation.split())}")

@@ -19,17 +19,17 @@ RISK_DESCRIPTIONS: Final[dict[str, str]] = {
 # which includes the team-written register posts (colloquial, alay, regional, capitals).
 RISK_SCORE_MEANING: Final[dict[str, str]] = {
     "hoax": "the probability that the post states a checkable claim that is false, presented as fact. A post that "
-            "claims nothing checkable (an insult, a threat, an opinion, a question, a greeting, a joke) should score "
-            "low whatever its tone; urgent true notices and debunks too. Learnt from news articles, team-written "
-            "post-form hoaxes and look-alike true posts; a known debunked claim matched by the claim memory "
-            "raises it (see `matches`). It does not check facts itself: treat a flag as a review signal.",
+    "claims nothing checkable (an insult, a threat, an opinion, a question, a greeting, a joke) should score "
+    "low whatever its tone; urgent true notices and debunks too. Learnt from news articles, team-written "
+    "post-form hoaxes and look-alike true posts; a known debunked claim matched by the claim memory "
+    "raises it (see `matches`). It does not check facts itself: treat a flag as a review signal.",
     "slander": "the probability that the post accuses or insults a person or an institution (crimes, disgrace, "
-               "abuse). Factual reports of investigations, criticism of performance and citizens' complaints "
-               "should score low.",
+    "abuse). Factual reports of investigations, criticism of performance and citizens' complaints "
+    "should score low.",
     "incitement": "the probability that the post attacks or stirs hatred against a group (suku, agama, ras, "
-                  "antargolongan): derogation, dehumanisation, threats, slurs, hate as a question or opinion. "
-                  "Counter-speech that quotes hate, negated hate, and neutral or positive mentions of groups should "
-                  "score low.",
+    "antargolongan): derogation, dehumanisation, threats, slurs, hate as a question or opinion. "
+    "Counter-speech that quotes hate, negated hate, and neutral or positive mentions of groups should "
+    "score low.",
 }
 
 # Original labels of the catalogue, kept as auxiliary outputs. They are trained with the same masked loss

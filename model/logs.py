@@ -37,8 +37,10 @@ def log_level(level: str | int | None = None) -> int:
         source = LOG_LEVEL_ENV
     name = level.strip().upper()
     if name not in LEVELS:
-        raise ValueError(f"{source} is {level!r}; expected one of {', '.join(LEVELS)}. Fix: set {LOG_LEVEL_ENV} "
-                         f"to one of them, or unset it for {DEFAULT_LEVEL}.")
+        raise ValueError(
+            f"{source} is {level!r}; expected one of {', '.join(LEVELS)}. Fix: set {LOG_LEVEL_ENV} "
+            f"to one of them, or unset it for {DEFAULT_LEVEL}."
+        )
     return logging.getLevelName(name)
 
 
@@ -54,8 +56,7 @@ def setup_logging(level: str | int | None = None, *, fmt: str = RICH, stderr: bo
         from rich.console import Console
         from rich.logging import RichHandler
 
-        handler = RichHandler(console=Console(stderr=True) if stderr else None, show_path=False,
-                              rich_tracebacks=False)
+        handler = RichHandler(console=Console(stderr=True) if stderr else None, show_path=False, rich_tracebacks=False)
         logging.basicConfig(level=numeric, format="%(message)s", datefmt="[%X]", handlers=[handler])
     else:
         logging.basicConfig(level=numeric, format=fmt)

@@ -50,8 +50,9 @@ def precision_recall_f1(pred: np.ndarray, y: np.ndarray) -> tuple[float, float, 
     pred, y = np.asarray(pred, dtype=np.int64), np.asarray(y, dtype=np.int64)
     if not len(y):
         return 0.0, 0.0, 0.0
-    precision, recall, f1, _ = precision_recall_fscore_support(y, pred, average="binary", pos_label=1,
-                                                               labels=[0, 1], zero_division=0.0)
+    precision, recall, f1, _ = precision_recall_fscore_support(
+        y, pred, average="binary", pos_label=1, labels=[0, 1], zero_division=0.0
+    )
     return float(precision), float(recall), float(f1)
 
 
@@ -90,11 +91,15 @@ def reliability(p: np.ndarray, y: np.ndarray, bins: int = 10) -> list[dict[str, 
     for b in range(bins):
         sel = idx == b
         n = int(sel.sum())
-        out.append({
-            "lo": float(edges[b]), "hi": float(edges[b + 1]), "count": n,
-            "mean_score": float(p[sel].mean()) if n else float("nan"),
-            "positive_rate": float(y[sel].mean()) if n else float("nan"),
-        })
+        out.append(
+            {
+                "lo": float(edges[b]),
+                "hi": float(edges[b + 1]),
+                "count": n,
+                "mean_score": float(p[sel].mean()) if n else float("nan"),
+                "positive_rate": float(y[sel].mean()) if n else float("nan"),
+            }
+        )
     return out
 
 
@@ -102,8 +107,10 @@ def ece(p: np.ndarray, y: np.ndarray, bins: int = 10) -> float:
     """Expected calibration error: count-weighted mean |positive rate - mean score| over equal-width bins."""
     if len(y) == 0:
         return float("nan")
-    return float(sum(b["count"] * abs(b["positive_rate"] - b["mean_score"])
-                     for b in reliability(p, y, bins) if b["count"]) / len(y))
+    return float(
+        sum(b["count"] * abs(b["positive_rate"] - b["mean_score"]) for b in reliability(p, y, bins) if b["count"])
+        / len(y)
+    )
 
 
 def risk_metrics(probs: np.ndarray, labels: np.ndarray, threshold: float) -> dict[str, Any]:
@@ -112,10 +119,16 @@ def risk_metrics(probs: np.ndarray, labels: np.ndarray, threshold: float) -> dic
     pred = (p >= threshold).astype(np.int64)
     precision, recall, f1 = precision_recall_f1(pred, y)
     return {
-        "n": int(len(y)), "positives": int(y.sum()), "threshold": float(threshold),
-        "precision": precision, "recall": recall, "f1": f1,
-        "pr_auc": average_precision(p, y), "roc_auc": roc_auc(p, y),
-        "brier": brier(p, y), "ece": ece(p, y),
+        "n": int(len(y)),
+        "positives": int(y.sum()),
+        "threshold": float(threshold),
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+        "pr_auc": average_precision(p, y),
+        "roc_auc": roc_auc(p, y),
+        "brier": brier(p, y),
+        "ece": ece(p, y),
     }
 
 
@@ -125,8 +138,7 @@ def nanmean(values: Iterable[float | None]) -> float:
     return float(np.mean(vals)) if vals else float("nan")
 
 
-def macro(per_risk: Mapping[str, Mapping[str, Any]], metric: str = "f1", risks: Iterable[str] | None = None
-          ) -> float:
+def macro(per_risk: Mapping[str, Mapping[str, Any]], metric: str = "f1", risks: Iterable[str] | None = None) -> float:
     """The macro average of `metric` over the risks that have labelled rows (`n` > 0), NaN values left out:
     the "macro F1" of training's model selection, the model card and the evaluation report."""
     names = list(per_risk) if risks is None else list(risks)
@@ -173,8 +185,9 @@ def precision_at_recall(p: np.ndarray, y: np.ndarray, min_recall: float) -> dict
     return {"threshold": float(thr[i]), "precision": float(prec[i]), "recall": float(rec[i])}
 
 
-def threshold_table(p: np.ndarray, y: np.ndarray, thresholds: np.ndarray | list[float] | None = None
-                    ) -> list[dict[str, float]]:
+def threshold_table(
+    p: np.ndarray, y: np.ndarray, thresholds: np.ndarray | list[float] | None = None
+) -> list[dict[str, float]]:
     """Precision, recall, F1 and the share of texts flagged at each threshold (default 0.05, 0.10 ... 0.95)."""
     p, y = np.asarray(p, dtype=np.float64), np.asarray(y, dtype=np.int64)
     grid = np.round(np.arange(0.05, 0.951, 0.05), 2) if thresholds is None else np.asarray(thresholds, float)
@@ -182,8 +195,16 @@ def threshold_table(p: np.ndarray, y: np.ndarray, thresholds: np.ndarray | list[
     for t in grid:
         pred = (p >= t).astype(np.int64)
         precision, recall, f1 = precision_recall_f1(pred, y)
-        rows.append({"threshold": float(t), "precision": precision, "recall": recall, "f1": f1,
-                     "flagged": float(pred.mean()) if len(pred) else float("nan"), "flagged_n": int(pred.sum())})
+        rows.append(
+            {
+                "threshold": float(t),
+                "precision": precision,
+                "recall": recall,
+                "f1": f1,
+                "flagged": float(pred.mean()) if len(pred) else float("nan"),
+                "flagged_n": int(pred.sum()),
+            }
+        )
     return rows
 
 
@@ -196,8 +217,11 @@ def pr_curve(p: np.ndarray, y: np.ndarray, max_points: int = 200) -> dict[str, l
     if len(thr) > max_points:
         keep = np.unique(np.linspace(0, len(thr) - 1, max_points).round().astype(int))
         thr, prec, rec = thr[keep], prec[keep], rec[keep]
-    return {"threshold": [round(float(v), 6) for v in thr], "precision": [round(float(v), 6) for v in prec],
-            "recall": [round(float(v), 6) for v in rec]}
+    return {
+        "threshold": [round(float(v), 6) for v in thr],
+        "precision": [round(float(v), 6) for v in prec],
+        "recall": [round(float(v), 6) for v in rec],
+    }
 
 
 def decision_counts(p: np.ndarray, y: np.ndarray, flag: float, block: float) -> dict[str, dict[str, int]]:
@@ -232,8 +256,7 @@ class MatchingPR(TypedDict):
     average_precision: NotRequired[float]
 
 
-def matching_pr(best_sim: np.ndarray, correct: np.ndarray, positive: np.ndarray, threshold: float
-                ) -> MatchingPR:
+def matching_pr(best_sim: np.ndarray, correct: np.ndarray, positive: np.ndarray, threshold: float) -> MatchingPR:
     """Precision / recall of top-1 matching at `threshold`.
 
     A query is predicted to match when its best similarity >= threshold; the prediction is right when the
@@ -251,9 +274,19 @@ def matching_pr(best_sim: np.ndarray, correct: np.ndarray, positive: np.ndarray,
     r_lo, r_hi = wilson(tp, n_pos)
     neg = ~positive
     fpr = float(np.sum(pred & neg) / max(int(np.sum(neg)), 1))
-    return {"threshold": float(threshold), "precision": precision, "recall": recall, "f1": f1,
-            "precision_ci": [p_lo, p_hi], "recall_ci": [r_lo, r_hi], "hard_negative_match_rate": fpr,
-            "tp": tp, "fp": fp, "positives": n_pos, "negatives": int(np.sum(neg))}
+    return {
+        "threshold": float(threshold),
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+        "precision_ci": [p_lo, p_hi],
+        "recall_ci": [r_lo, r_hi],
+        "hard_negative_match_rate": fpr,
+        "tp": tp,
+        "fp": fp,
+        "positives": n_pos,
+        "negatives": int(np.sum(neg)),
+    }
 
 
 def matching_ap(best_sim: np.ndarray, correct: np.ndarray, positive: np.ndarray) -> float:

@@ -111,13 +111,17 @@ class ModelDir:
         if not p.exists():
             if default is not None:
                 return default
-            raise ModelDirError(f"{self.path}: {name} is missing; expected a complete saring model directory. "
-                                f"Fix: point --model at a directory written by `saring train`, or retrain.")
+            raise ModelDirError(
+                f"{self.path}: {name} is missing; expected a complete saring model directory. "
+                f"Fix: point --model at a directory written by `saring train`, or retrain."
+            )
         try:
             return json.loads(p.read_text(encoding="utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as e:
-            raise ModelDirError(f"{p}: not valid JSON ({e}); the model directory is corrupt. Fix: retrain "
-                                "(`saring train --out DIR`) or restore the directory from a backup.") from None
+            raise ModelDirError(
+                f"{p}: not valid JSON ({e}); the model directory is corrupt. Fix: retrain "
+                "(`saring train --out DIR`) or restore the directory from a backup."
+            ) from None
 
     def write_json(self, name: str, data: Any) -> None:
         write_json_atomic(self.path / name, data)
@@ -166,22 +170,31 @@ class ModelDir:
         recorded = info.get("weights_sha256")
         present = {str(p.relative_to(self.path)): p for p in self.weight_files()}
         if recorded is None:
-            logger.warning("%s records no weights_sha256: the weights cannot be verified. Retrain the model "
-                           "with this version of saring to record them", self.model_json)
+            logger.warning(
+                "%s records no weights_sha256: the weights cannot be verified. Retrain the model "
+                "with this version of saring to record them",
+                self.model_json,
+            )
             recorded = {}
         elif not isinstance(recorded, dict):
-            raise ModelDirError(f"{self.model_json}: weights_sha256 is a {type(recorded).__name__}, expected an "
-                                "object {file: sha256}. Fix: retrain, or restore the directory from a backup.")
+            raise ModelDirError(
+                f"{self.model_json}: weights_sha256 is a {type(recorded).__name__}, expected an "
+                "object {file: sha256}. Fix: retrain, or restore the directory from a backup."
+            )
         else:
             missing = sorted(set(recorded) - set(present))
             if missing:
-                raise ModelDirError(f"{self.path}: weights {missing} recorded in {MODEL_JSON} are missing; the "
-                                    "directory is incomplete. Fix: retrain, or restore it from a backup.")
+                raise ModelDirError(
+                    f"{self.path}: weights {missing} recorded in {MODEL_JSON} are missing; the "
+                    "directory is incomplete. Fix: retrain, or restore it from a backup."
+                )
             unrecorded = sorted(set(present) - set(recorded))
             if unrecorded:
-                raise ModelDirError(f"{self.path}: weights {unrecorded} are not recorded in {MODEL_JSON} "
-                                    "(weights_sha256); they were not written by training with this model. Fix: "
-                                    "remove them, retrain, or restore the directory from a backup.")
+                raise ModelDirError(
+                    f"{self.path}: weights {unrecorded} are not recorded in {MODEL_JSON} "
+                    "(weights_sha256); they were not written by training with this model. Fix: "
+                    "remove them, retrain, or restore the directory from a backup."
+                )
         for rel, path in sorted(present.items()):
             expected = recorded.get(rel)
             if expected is not None:
@@ -274,29 +287,38 @@ def check_safetensors_header(path: str | Path) -> None:
     with open(path, "rb") as f:
         head = f.read(8)
         if len(head) < 8:
-            raise ModelDirError(f"{path}: not a safetensors file ({size} bytes, expected an 8-byte header "
-                                f"length first). {fix}")
+            raise ModelDirError(
+                f"{path}: not a safetensors file ({size} bytes, expected an 8-byte header length first). {fix}"
+            )
         n = int.from_bytes(head, "little")
         if n <= 0 or n > min(size - 8, 100 * 1024 * 1024):
-            raise ModelDirError(f"{path}: corrupt safetensors header (declares {n} header bytes in a file of "
-                                f"{size} bytes). {fix}")
+            raise ModelDirError(
+                f"{path}: corrupt safetensors header (declares {n} header bytes in a file of {size} bytes). {fix}"
+            )
         raw = f.read(n)
     try:
         header = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise ModelDirError(f"{path}: corrupt safetensors header (not JSON: {e}). {fix}") from None
     if not isinstance(header, dict):
-        raise ModelDirError(f"{path}: corrupt safetensors header (a JSON {type(header).__name__}, expected an "
-                            f"object). {fix}")
+        raise ModelDirError(
+            f"{path}: corrupt safetensors header (a JSON {type(header).__name__}, expected an object). {fix}"
+        )
     data_size = size - 8 - n
     for name, meta in header.items():
         if name == "__metadata__":
             continue
         offsets = meta.get("data_offsets") if isinstance(meta, dict) else None
-        if (not isinstance(offsets, list) or len(offsets) != 2 or not all(isinstance(o, int) for o in offsets)
-                or not 0 <= offsets[0] <= offsets[1] <= data_size):
-            raise ModelDirError(f"{path}: corrupt safetensors header (tensor {name!r} has data offsets {offsets}, "
-                                f"expected [begin, end] within the {data_size} data bytes). {fix}")
+        if (
+            not isinstance(offsets, list)
+            or len(offsets) != 2
+            or not all(isinstance(o, int) for o in offsets)
+            or not 0 <= offsets[0] <= offsets[1] <= data_size
+        ):
+            raise ModelDirError(
+                f"{path}: corrupt safetensors header (tensor {name!r} has data offsets {offsets}, "
+                f"expected [begin, end] within the {data_size} data bytes). {fix}"
+            )
 
 
 _VERIFIED: dict[tuple[str, int, int, int, int], str] = {}
@@ -352,6 +374,7 @@ def git_commit() -> str | None:
         return None
     if out.returncode != 0:
         return None
-    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
-                           capture_output=True, text=True, timeout=5).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no"], cwd=root, capture_output=True, text=True, timeout=5
+    ).stdout.strip()
     return out.stdout.strip() + ("-dirty" if dirty else "")

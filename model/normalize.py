@@ -27,8 +27,9 @@ from pathlib import Path
 
 NORMALIZER_VERSION = "1"
 
-_URL_RE = re.compile(r"(?:https?://|www\.)\S+|\b[a-z0-9-]+\.(?:com|id|co\.id|go\.id|net|org|ly|me)(?:/\S*)?",
-                     re.IGNORECASE)
+_URL_RE = re.compile(
+    r"(?:https?://|www\.)\S+|\b[a-z0-9-]+\.(?:com|id|co\.id|go\.id|net|org|ly|me)(?:/\S*)?", re.IGNORECASE
+)
 _MENTION_RE = re.compile(r"(?<![\w@])@\w{1,30}")
 _RT_RE = re.compile(r"^\s*rt\b:?\s*", re.IGNORECASE)
 _LITERAL_NEWLINE_RE = re.compile(r"\\n|\\r|\\t")
@@ -134,7 +135,6 @@ class Normalizer:
             if low in self.slang or _REPEAT3_RE.sub(r"\1\1", low) in self.slang or _is_leet(low):
                 found.append(tok)
         return found
-
 
     def __call__(self, texts: Iterable[str]) -> list[str]:
         return [self.normalize(t) for t in texts]

@@ -40,8 +40,10 @@ SUFFIXES: dict[str, str] = {
     ".pq": "parquet",
 }
 GZIP_SUFFIX = ".gz"
-SUPPORTED = (".csv, .tsv, .jsonl, .ndjson, .json, .jsonld (JSON lines, or one JSON document), .parquet, .pq; "
-             "and .gz after any of them but Parquet")
+SUPPORTED = (
+    ".csv, .tsv, .jsonl, .ndjson, .json, .jsonld (JSON lines, or one JSON document), .parquet, .pq; "
+    "and .gz after any of them but Parquet"
+)
 
 
 class DataError(ValueError):
@@ -67,7 +69,7 @@ class DataError(ValueError):
             where.append(f"row {row}")
         if column is not None:
             where.append(f"column '{column}'")
-        text = (": ".join([", ".join(where), message]) if where else message)
+        text = ": ".join([", ".join(where), message]) if where else message
         if fix:
             text += f". Fix: {fix}"
         super().__init__(text)
@@ -88,14 +90,18 @@ def format_of(path: str | Path) -> tuple[str, bool] | None:
     return fmt, gz
 
 
-def require_format(path: str | Path, allowed: tuple[str, ...] | None = None, *, fix: str | None = None
-                   ) -> tuple[str, bool]:
+def require_format(
+    path: str | Path, allowed: tuple[str, ...] | None = None, *, fix: str | None = None
+) -> tuple[str, bool]:
     """Like :func:`format_of`, but a file it cannot read (or of a format not in `allowed`) raises DataError."""
     found = format_of(path)
     if found is None or (allowed is not None and found[0] not in allowed):
         suffix = "".join(Path(path).suffixes[-2:]) or "no suffix"
-        raise DataError(f"cannot tell what the file holds from its suffix ({suffix!r}); expected one of {SUPPORTED}",
-                        file=path, fix=fix or "rename the file with the suffix of its format")
+        raise DataError(
+            f"cannot tell what the file holds from its suffix ({suffix!r}); expected one of {SUPPORTED}",
+            file=path,
+            fix=fix or "rename the file with the suffix of its format",
+        )
     return found
 
 
@@ -109,13 +115,17 @@ def read_text(path: str | Path, encoding: str = "utf-8", *, fix: str | None = No
             raw = gzip.decompress(raw)
     except (OSError, EOFError) as e:
         reason = getattr(e, "strerror", None) or str(e)
-        raise DataError(f"cannot read the file ({reason})", file=path,
-                        fix="check the path (and that a .gz file is complete gzip)") from e
+        raise DataError(
+            f"cannot read the file ({reason})", file=path, fix="check the path (and that a .gz file is complete gzip)"
+        ) from e
     try:
         return raw.decode(encoding).lstrip("\ufeff")
     except UnicodeDecodeError as e:
-        raise DataError(f"bytes at position {e.start} are not valid {encoding}", file=path,
-                        fix=fix or "save the file as UTF-8, or pass its encoding (--encoding cp1252)") from e
+        raise DataError(
+            f"bytes at position {e.start} are not valid {encoding}",
+            file=path,
+            fix=fix or "save the file as UTF-8, or pass its encoding (--encoding cp1252)",
+        ) from e
 
 
 def iter_jsonl(text: str, path: str | Path, fix: str) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -158,8 +168,9 @@ def read_json_values(text: str, path: str | Path, fix: str) -> list[tuple[int, d
     return values
 
 
-def read_rows(path: str | Path, encoding: str = "utf-8", *, json_fix: str = "each line must hold one JSON object"
-              ) -> tuple[list[str], Iterator[dict[str, Any]]]:
+def read_rows(
+    path: str | Path, encoding: str = "utf-8", *, json_fix: str = "each line must hold one JSON object"
+) -> tuple[list[str], Iterator[dict[str, Any]]]:
     """The columns of a table file and an iterator over its rows (dicts), for any format of the table.
 
     JSON rows carry their number (line, or element of a one-document file) under the key ``__line__``;
@@ -170,8 +181,9 @@ def read_rows(path: str | Path, encoding: str = "utf-8", *, json_fix: str = "eac
         import pandas as pd
 
         try:
-            df = pd.read_csv(path, sep="\t" if fmt == "tsv" else ",", dtype=str, keep_default_na=False,
-                             encoding=encoding)
+            df = pd.read_csv(
+                path, sep="\t" if fmt == "tsv" else ",", dtype=str, keep_default_na=False, encoding=encoding
+            )
         except UnicodeDecodeError as e:
             raise DataError(
                 f"bytes at position {e.start} are not valid {encoding}",

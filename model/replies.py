@@ -57,8 +57,9 @@ def shared_runs(reply_tokens: list[str], parent_tokens: list[str], min_run: int 
     return runs
 
 
-def reply_warnings(reply: str, parent: str, parent_flags: dict[str, bool], normalizer: Normalizer
-                   ) -> list[ScoreWarning]:
+def reply_warnings(
+    reply: str, parent: str, parent_flags: dict[str, bool], normalizer: Normalizer
+) -> list[ScoreWarning]:
     from model.scorer import ScoreWarning
 
     risky = [r for r, f in parent_flags.items() if f]

@@ -115,9 +115,11 @@ class Scorer:
         except Exception as e:
             # A file that check() could not vet (a tokenizer, a config) failed to load: say which directory
             # and how to fix it, not a library traceback.
-            raise ModelDirError(f"{self.dir.path}: the {self.kind} model could not be loaded "
-                                f"({type(e).__name__}: {e}). Fix: retrain (`saring train --out DIR`) or restore "
-                                "the model directory from a backup.") from e
+            raise ModelDirError(
+                f"{self.dir.path}: the {self.kind} model could not be loaded "
+                f"({type(e).__name__}: {e}). Fix: retrain (`saring train --out DIR`) or restore "
+                "the model directory from a backup."
+            ) from e
         self.labels: list[str] = list(self.backend.labels)
         missing = [r for r in RISKS if r not in self.labels]
         if missing:
@@ -128,8 +130,9 @@ class Scorer:
         # Read once here: the model card is served on every GET /v1/model.
         self.manifest: dict[str, Any] = self.dir.read_json(MANIFEST_JSON, default={})
         self.max_length = self.backend.max_length
-        logger.info("loaded %s model %s (%s) from %s, %s", self.kind, self.name, self.version, self.dir.path,
-                    self.precision)
+        logger.info(
+            "loaded %s model %s (%s) from %s, %s", self.kind, self.name, self.version, self.dir.path, self.precision
+        )
 
     @property
     def precision(self) -> str:
@@ -200,11 +203,21 @@ class Scorer:
             warns: list[ScoreWarning] = []
             n_words = len(normed[i].split())
             if n_words < MIN_WORDS:
-                warns.append(ScoreWarning("TEXT_TOO_SHORT", f"only {n_words} word(s): too little to judge; scores "
-                                     "are unreliable and should not drive a decision on their own"))
+                warns.append(
+                    ScoreWarning(
+                        "TEXT_TOO_SHORT",
+                        f"only {n_words} word(s): too little to judge; scores "
+                        "are unreliable and should not drive a decision on their own",
+                    )
+                )
             if windows[i] > 1:
-                warns.append(ScoreWarning("LONG_TEXT_WINDOWED", f"longer than {self.max_length} tokens: scored in "
-                                     f"{windows[i]} overlapping windows, each risk taking the highest window"))
+                warns.append(
+                    ScoreWarning(
+                        "LONG_TEXT_WINDOWED",
+                        f"longer than {self.max_length} tokens: scored in "
+                        f"{windows[i]} overlapping windows, each risk taking the highest window",
+                    )
+                )
             results.append(ScoredText(scores, flags, decisions, overall, aux, warns, windows[i]))
         if parent_idx:
             from model.replies import reply_warnings
@@ -213,9 +226,7 @@ class Scorer:
                 prow = probs[len(texts) + k]
                 pscores = {r: float(prow[self.labels.index(r)]) for r in RISKS}
                 pflags, _, _ = decide(pscores, th)
-                results[i].warnings.extend(
-                    reply_warnings(texts[i], parent_texts[k], pflags, self.normalizer)
-                )
+                results[i].warnings.extend(reply_warnings(texts[i], parent_texts[k], pflags, self.normalizer))
         return results
 
     def card(self) -> dict[str, Any]:

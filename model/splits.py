@@ -103,8 +103,9 @@ def prepare(
 ) -> PreparedData:
     """Merge duplicates, assign splits and build the manifest (see the module docstring)."""
     if len(fractions) != 3 or any(f < 0 for f in fractions) or abs(sum(fractions) - 1.0) > 1e-6:
-        raise ValueError(f"fractions must be three non-negative shares of train, validation and test summing "
-                         f"to 1, found {fractions}")
+        raise ValueError(
+            f"fractions must be three non-negative shares of train, validation and test summing to 1, found {fractions}"
+        )
     target = dict(zip(SPLITS, fractions, strict=True))
 
     # 1. normalised keys, in first-seen order
@@ -160,13 +161,15 @@ def prepare(
             meta["merged_ids"] = [m.id for m in members]
             meta["sources"] = sorted(per_source)
         groups = {m.group for m in members if m.group}
-        merged.append(replace(
-            first,
-            labels=labels,
-            platform=next((m.platform for m in members if m.platform), None),
-            group=next((m.group for m in members if m.group), None),
-            meta=meta,
-        ))
+        merged.append(
+            replace(
+                first,
+                labels=labels,
+                platform=next((m.platform for m in members if m.platform), None),
+                group=next((m.group for m in members if m.group), None),
+                meta=meta,
+            )
+        )
         member_groups.append(groups)
         splits = {m.meta.get("original_split") for m in members}
         forced.append("test" if "test" in splits else None)
@@ -213,8 +216,9 @@ def prepare(
         rng.shuffle(free)
         free.sort(key=lambda r: -len(units[r]))  # stable: larger units first, shuffled among equals
         for r in free:
-            allowed = [s for s in SPLITS
-                       if not (s == "test" and any(train_only[i] for i in units[r])) and target[s] > 0]
+            allowed = [
+                s for s in SPLITS if not (s == "test" and any(train_only[i] for i in units[r])) and target[s] > 0
+            ]
             best = max(allowed, key=lambda s: (goal[s] - assigned[s], -SPLITS.index(s)))
             assignment[r] = best
             assigned[best] += len(units[r])
@@ -226,7 +230,11 @@ def prepare(
         out[split].append(ex)
 
     manifest = build_manifest(
-        out, examples, normalizer, seed, fractions,
+        out,
+        examples,
+        normalizer,
+        seed,
+        fractions,
         duplicates={
             "input_examples": len(examples),
             "unique_texts": len(merged),
@@ -243,8 +251,9 @@ def prepare(
             "ties_by_label": dict(sorted(ties.items())),
         },
     )
-    logger.info("prepared %d unique texts from %d examples: %s", len(merged), len(examples),
-                {s: len(v) for s, v in out.items()})
+    logger.info(
+        "prepared %d unique texts from %d examples: %s", len(merged), len(examples), {s: len(v) for s, v in out.items()}
+    )
     return PreparedData(out["train"], out["validation"], out["test"], manifest)
 
 
@@ -263,18 +272,16 @@ def build_manifest(
     for split, exs in splits.items():
         per_source: dict[str, dict[str, dict[str, int]]] = {}
         for ex in exs:
-            table = per_source.setdefault(
-                ex.source, {n: {"1": 0, "0": 0, "missing": 0} for n in ALL_LABELS})
+            table = per_source.setdefault(ex.source, {n: {"1": 0, "0": 0, "missing": 0} for n in ALL_LABELS})
             for name in ALL_LABELS:
                 v = ex.labels.get(name)
                 table[name]["missing" if v is None else str(v)] += 1
         counts[split] = dict(sorted(per_source.items()))
         examples[split] = dict(sorted(Counter(ex.source for ex in exs).items()))
         groups[split] = sorted({ex.group for ex in exs if ex.group})
-    files = sorted({
-        (ex.source, str(ex.meta.get("file")), str(ex.meta.get("sha256")))
-        for ex in inputs if ex.meta.get("file")
-    })
+    files = sorted(
+        {(ex.source, str(ex.meta.get("file")), str(ex.meta.get("sha256"))) for ex in inputs if ex.meta.get("file")}
+    )
     return {
         "seed": seed,
         "fractions": dict(zip(SPLITS, fractions, strict=True)),
@@ -309,8 +316,7 @@ def manifest_rows(manifest: dict[str, Any], all_labels: bool = False) -> list[di
 
 def manifest_table(manifest: dict[str, Any], all_labels: bool = False) -> Table:
     """A rich table: examples per source, then each label's 1 / 0 / missing counts per split."""
-    table = Table(title="examples per source, label and split (positive / negative / missing)",
-                  show_lines=False)
+    table = Table(title="examples per source, label and split (positive / negative / missing)", show_lines=False)
     table.add_column("source", style="bold")
     table.add_column("label")
     for s in SPLITS:

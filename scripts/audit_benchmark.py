@@ -63,11 +63,26 @@ TEMPLATES = [
     "kebijakan baru {instansi} memberatkan warga {tempat}, tolong ditinjau ulang",
 ]
 SLOTS = {
-    "tempat": ["kelurahan sukamaju", "kecamatan cibeunying", "desa wonorejo", "kota medan", "pasar minggu",
-               "kampung melayu", "kabupaten sleman", "pelabuhan tanjung priok"],
+    "tempat": [
+        "kelurahan sukamaju",
+        "kecamatan cibeunying",
+        "desa wonorejo",
+        "kota medan",
+        "pasar minggu",
+        "kampung melayu",
+        "kabupaten sleman",
+        "pelabuhan tanjung priok",
+    ],
     "waktu": ["besok pagi", "bulan lalu", "minggu ini", "nanti malam", "tahun lalu", "kemarin sore"],
-    "instansi": ["puskesmas", "kantor kecamatan", "dinas kesehatan", "samsat", "kementerian sosial", "pln",
-                 "kantor kelurahan"],
+    "instansi": [
+        "puskesmas",
+        "kantor kecamatan",
+        "dinas kesehatan",
+        "samsat",
+        "kementerian sosial",
+        "pln",
+        "kantor kelurahan",
+    ],
     "jam": ["delapan", "sembilan", "sepuluh", "tujuh"],
     "jumlah": ["2", "3", "5", "10", "tiga", "lima"],
     "obat": ["air rebusan daun sirih", "air kelapa campur garam", "jamu temulawak", "bawang putih mentah"],
@@ -95,10 +110,17 @@ def generate(path: Path, n: int, seed: int = 0, batch: int = 50_000) -> None:
                 parent = fill(rnd.choice(TEMPLATES), rnd) if i % 4 == 3 else None
                 if parent is not None and rnd.random() < 0.3:
                     text = "tidak benar bahwa " + parent
-                rows.append({"post_id": f"b{i:08d}", "text": text, "parent_text": parent,
-                             "kind": "reply" if parent else "post", "platform": rnd.choice(PLATFORMS),
-                             "account": f"akun{rnd.randrange(200)}",
-                             "timestamp": f"2024-{1 + rnd.randrange(12):02d}-{1 + rnd.randrange(28):02d}T10:00:00"})
+                rows.append(
+                    {
+                        "post_id": f"b{i:08d}",
+                        "text": text,
+                        "parent_text": parent,
+                        "kind": "reply" if parent else "post",
+                        "platform": rnd.choice(PLATFORMS),
+                        "account": f"akun{rnd.randrange(200)}",
+                        "timestamp": f"2024-{1 + rnd.randrange(12):02d}-{1 + rnd.randrange(28):02d}T10:00:00",
+                    }
+                )
             table = pa.Table.from_pylist(rows)
             if writer is None:
                 writer = pq.ParquetWriter(path, table.schema)
@@ -147,12 +169,22 @@ def batch_child(spec: dict) -> None:
     cpu = tree_cpu()
     t = time.perf_counter()
     for start in range(0, len(texts), step):
-        scorer.score(texts[start:start + step], parents=parents[start:start + step])
+        scorer.score(texts[start : start + step], parents=parents[start : start + step])
     seconds = time.perf_counter() - t
-    sys.stdout.write(json.dumps({"rows_read": len(texts), "complete": True, "scoring_seconds": round(seconds, 3),
-                                 "rows_per_second": round(len(texts) / seconds, 1),
-                                 "scoring_cpu": round(tree_cpu() - cpu, 3), "precision": scorer.precision,
-                                 "mode": "Scorer.score in-process"}) + "\n")
+    sys.stdout.write(
+        json.dumps(
+            {
+                "rows_read": len(texts),
+                "complete": True,
+                "scoring_seconds": round(seconds, 3),
+                "rows_per_second": round(len(texts) / seconds, 1),
+                "scoring_cpu": round(tree_cpu() - cpu, 3),
+                "precision": scorer.precision,
+                "mode": "Scorer.score in-process",
+            }
+        )
+        + "\n"
+    )
 
 
 def child(spec: dict) -> None:
@@ -163,9 +195,17 @@ def child(spec: dict) -> None:
         return
     from serving.audit import AuditConfig, run_audit
 
-    cfg = AuditConfig(inputs=[spec["input"]], model_dir=Path(spec["model"]), out_dir=Path(spec["out"]),
-                      columns={"id": "post_id"}, chunk_rows=spec["chunk_rows"], workers=spec["workers"],
-                      precision=spec.get("precision"), restart=True, report=False)  # each round from scratch
+    cfg = AuditConfig(
+        inputs=[spec["input"]],
+        model_dir=Path(spec["model"]),
+        out_dir=Path(spec["out"]),
+        columns={"id": "post_id"},
+        chunk_rows=spec["chunk_rows"],
+        workers=spec["workers"],
+        precision=spec.get("precision"),
+        restart=True,
+        report=False,
+    )  # each round from scratch
     cpu: dict[str, float] = {"inside": 0.0}
     if spec["workers"] == 0:
         # In-process, the runner uses this very Scorer (one per process): time what runs inside Scorer.score,
@@ -238,9 +278,15 @@ def measure(spec: dict) -> dict:
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     maxrss_children = after.ru_maxrss * 1024
     # CPU of the child and every process it waited for (Dask workers included), model loading included
-    return {"summary": summary, "wall": wall, "peak_tree": peak_tree,
-            "peak_one": max(peak_one, 0), "ru_maxrss_children": maxrss_children,
-            "user": after.ru_utime - before.ru_utime, "sys": after.ru_stime - before.ru_stime}
+    return {
+        "summary": summary,
+        "wall": wall,
+        "peak_tree": peak_tree,
+        "peak_one": max(peak_one, 0),
+        "ru_maxrss_children": maxrss_children,
+        "user": after.ru_utime - before.ru_utime,
+        "sys": after.ru_stime - before.ru_stime,
+    }
 
 
 def default_configs() -> str:
@@ -264,12 +310,19 @@ def main() -> None:
     ap.add_argument("--tiny-model", action="store_true", help="train the toy baseline on the test texts and use it")
     ap.add_argument("--rows", type=int, default=100_000)
     ap.add_argument("--chunk-rows", type=int, default=10_000)
-    ap.add_argument("--configs", help="comma-separated: batch (Scorer.score, the reference), in-process and/or "
-                                      "numbers of local Dask workers (default: batch,in-process,1,<cores>)")
-    ap.add_argument("--precision", choices=["int8", "fp32"],
-                    help="the transformer's precision (default: $SARING_PRECISION, else int8)")
-    ap.add_argument("--repeat", type=int, default=1, help="run the configurations this many times in turn; "
-                                                          "the table gives medians")
+    ap.add_argument(
+        "--configs",
+        help="comma-separated: batch (Scorer.score, the reference), in-process and/or "
+        "numbers of local Dask workers (default: batch,in-process,1,<cores>)",
+    )
+    ap.add_argument(
+        "--precision",
+        choices=["int8", "fp32"],
+        help="the transformer's precision (default: $SARING_PRECISION, else int8)",
+    )
+    ap.add_argument(
+        "--repeat", type=int, default=1, help="run the configurations this many times in turn; the table gives medians"
+    )
     ap.add_argument("--workdir", type=Path, help="keep inputs and outputs here instead of a temporary folder")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -290,38 +343,59 @@ def main() -> None:
         src = work / "posts.parquet"
         t = time.perf_counter()
         generate(src, args.rows)
-        print(f"generated {args.rows:,} rows in {time.perf_counter() - t:.1f} s -> {src} "
-              f"({src.stat().st_size / 2**20:.1f} MiB)")
+        print(
+            f"generated {args.rows:,} rows in {time.perf_counter() - t:.1f} s -> {src} "
+            f"({src.stat().st_size / 2**20:.1f} MiB)"
+        )
         from model.modeldir import ModelDir
         from serving.audit.runners import usable_cores
 
         info = ModelDir(model).check()
         print(f"model: {info.get('name')} {info['version']} ({info['kind']}) from {model}")
-        print(f"machine: {os.cpu_count()} CPU(s), {usable_cores()} usable, Python {sys.version.split()[0]}; "
-              f"chunks of {args.chunk_rows:,} rows")
+        print(
+            f"machine: {os.cpu_count()} CPU(s), {usable_cores()} usable, Python {sys.version.split()[0]}; "
+            f"chunks of {args.chunk_rows:,} rows"
+        )
         runs: dict[str, list[dict[str, Any]]] = {c: [] for c in configs}
         for k in range(args.repeat):
             ref: dict[str, Any] | None = None
             for c in configs:
                 workers = -1 if c == "batch" else 0 if c == "in-process" else int(c)
                 out = work / f"out-{c}"
-                spec = {"input": str(src), "model": str(model), "out": str(out), "chunk_rows": args.chunk_rows,
-                        "workers": workers, "precision": args.precision}
+                spec = {
+                    "input": str(src),
+                    "model": str(model),
+                    "out": str(out),
+                    "chunk_rows": args.chunk_rows,
+                    "workers": workers,
+                    "precision": args.precision,
+                }
                 r = measure(spec)
                 s = r["summary"]
                 assert s["rows_read"] == args.rows and s["complete"], s
-                row = {"rps": s["rows_per_second"], "rpc": s["rows_read"] / max(s["scoring_cpu"], 1e-9),
-                       "sec": s["scoring_seconds"], "wall": r["wall"], "user": r["user"], "sys": r["sys"],
-                       "tree": r["peak_tree"] / 2**20, "one": r["peak_one"] / 2**20,
-                       "precision": s.get("precision", "?"), "inside": s.get("inside_score_share")}
+                row = {
+                    "rps": s["rows_per_second"],
+                    "rpc": s["rows_read"] / max(s["scoring_cpu"], 1e-9),
+                    "sec": s["scoring_seconds"],
+                    "wall": r["wall"],
+                    "user": r["user"],
+                    "sys": r["sys"],
+                    "tree": r["peak_tree"] / 2**20,
+                    "one": r["peak_one"] / 2**20,
+                    "precision": s.get("precision", "?"),
+                    "inside": s.get("inside_score_share"),
+                }
                 if c == "batch":
                     ref = row
                 row["share"] = row["rps"] / ref["rps"] if ref else None
                 row["cpu_share"] = row["rpc"] / ref["rpc"] if ref else None
                 runs[c].append(row)
                 share = f", {100 * row['share']:.0f}% of Scorer.score" if ref and c != "batch" else ""
-                print(f"  round {k + 1}: {label(c)}: {row['rps']:,.0f} rows/s{share} ({row['precision']}), "
-                      f"peak {row['tree']:,.0f} MiB", flush=True)
+                print(
+                    f"  round {k + 1}: {label(c)}: {row['rps']:,.0f} rows/s{share} ({row['precision']}), "
+                    f"peak {row['tree']:,.0f} MiB",
+                    flush=True,
+                )
         audited = [c for c in configs if c != "batch"]
         report_s = None
         if audited:
@@ -337,24 +411,32 @@ def main() -> None:
 
         print()
         print(f"medians of {args.repeat} round(s); shares against Scorer.score in the same round")
-        print(f"{'config':<18}{'precision':>10}{'rows/s':>9}{'of Scorer.score':>17}{'rows/CPU-s':>12}"
-              f"{'of Scorer.score':>17}{'scoring s':>11}{'wall s':>9}{'user s':>9}{'sys s':>8}{'peak MiB (all)':>16}"
-              f"{'peak MiB (1 proc)':>19}")
+        print(
+            f"{'config':<18}{'precision':>10}{'rows/s':>9}{'of Scorer.score':>17}{'rows/CPU-s':>12}"
+            f"{'of Scorer.score':>17}{'scoring s':>11}{'wall s':>9}{'user s':>9}{'sys s':>8}{'peak MiB (all)':>16}"
+            f"{'peak MiB (1 proc)':>19}"
+        )
         for c in configs:
             share, cpu_share = med(c, "share"), med(c, "cpu_share")
-            print(f"{label(c):<18}{runs[c][0]['precision']:>10}{med(c, 'rps'):>9,.0f}"
-                  f"{(f'{100 * share:.0f}%' if share is not None else '–'):>17}{med(c, 'rpc'):>12,.1f}"
-                  f"{(f'{100 * cpu_share:.0f}%' if cpu_share is not None else '–'):>17}{med(c, 'sec'):>11.1f}"
-                  f"{med(c, 'wall'):>9.1f}{med(c, 'user'):>9.1f}{med(c, 'sys'):>8.1f}{med(c, 'tree'):>16,.0f}"
-                  f"{med(c, 'one'):>19,.0f}")
-        print("rows/s: rows over the scoring window (first chunk sent to last chunk saved; for Scorer.score the "
-              "calls alone).\nrows/CPU-s: rows per CPU second of that window (all processes); a share that holds "
-              "when other work shares the cores.\nuser/sys: CPU seconds of the whole process tree, model loading "
-              "included.")
+            print(
+                f"{label(c):<18}{runs[c][0]['precision']:>10}{med(c, 'rps'):>9,.0f}"
+                f"{(f'{100 * share:.0f}%' if share is not None else '–'):>17}{med(c, 'rpc'):>12,.1f}"
+                f"{(f'{100 * cpu_share:.0f}%' if cpu_share is not None else '–'):>17}{med(c, 'sec'):>11.1f}"
+                f"{med(c, 'wall'):>9.1f}{med(c, 'user'):>9.1f}{med(c, 'sys'):>8.1f}{med(c, 'tree'):>16,.0f}"
+                f"{med(c, 'one'):>19,.0f}"
+            )
+        print(
+            "rows/s: rows over the scoring window (first chunk sent to last chunk saved; for Scorer.score the "
+            "calls alone).\nrows/CPU-s: rows per CPU second of that window (all processes); a share that holds "
+            "when other work shares the cores.\nuser/sys: CPU seconds of the whole process tree, model loading "
+            "included."
+        )
         inside = [r["inside"] for r in runs.get("in-process", []) if r["inside"] is not None]
         if inside:
-            print(f"audit in-process: {100 * statistics.median(inside):.1f}% of its scoring window's CPU was spent "
-                  "inside Scorer.score; the audit's own work (reading, checks, output, writing, ledger) is the rest.")
+            print(
+                f"audit in-process: {100 * statistics.median(inside):.1f}% of its scoring window's CPU was spent "
+                "inside Scorer.score; the audit's own work (reading, checks, output, writing, ledger) is the rest."
+            )
         if report_s is not None:
             print(f"\nreport over {args.rows:,} results (streaming aggregation, no charts): {report_s:.1f} s")
 

@@ -30,14 +30,40 @@ import httpx
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
-SUBJECTS = ["warga", "pak lurah", "bupati itu", "kantor samsat", "petugas puskesmas", "anggota dewan",
-            "pemerintah daerah", "orang kampung sebelah", "BMKG", "dinas pendidikan"]
-PREDICATES = ["sudah memperbaiki jalan di depan pasar", "katanya akan membagikan bantuan tunai lewat link",
-              "dasar tukang korupsi dana desa", "menyebarkan kabar gempa besar besok malam",
-              "melayani dengan cepat dan ramah", "harus diusir dari kampung ini", "lambat sekali mengurus ktp",
-              "mengumumkan jadwal vaksinasi minggu depan", "bohong soal harga beras", "mohon info jam buka kantor"]
-TAILS = ["", " sebarkan!!", " gk percaya bgt", " tolong dicek", " https://bit.ly/abc", " @admin mohon dibalas",
-         " semoga cepat selesai", " jgn mau ditipu"]
+SUBJECTS = [
+    "warga",
+    "pak lurah",
+    "bupati itu",
+    "kantor samsat",
+    "petugas puskesmas",
+    "anggota dewan",
+    "pemerintah daerah",
+    "orang kampung sebelah",
+    "BMKG",
+    "dinas pendidikan",
+]
+PREDICATES = [
+    "sudah memperbaiki jalan di depan pasar",
+    "katanya akan membagikan bantuan tunai lewat link",
+    "dasar tukang korupsi dana desa",
+    "menyebarkan kabar gempa besar besok malam",
+    "melayani dengan cepat dan ramah",
+    "harus diusir dari kampung ini",
+    "lambat sekali mengurus ktp",
+    "mengumumkan jadwal vaksinasi minggu depan",
+    "bohong soal harga beras",
+    "mohon info jam buka kantor",
+]
+TAILS = [
+    "",
+    " sebarkan!!",
+    " gk percaya bgt",
+    " tolong dicek",
+    " https://bit.ly/abc",
+    " @admin mohon dibalas",
+    " semoga cepat selesai",
+    " jgn mau ditipu",
+]
 
 
 def make_text(rng: random.Random) -> str:
@@ -77,11 +103,21 @@ class Result:
         }
 
 
-async def run_load(client: httpx.AsyncClient, url: str, name: str, n: int, batch: int, concurrency: int,
-                   seed: int, explain: bool = False) -> Result:
+async def run_load(
+    client: httpx.AsyncClient,
+    url: str,
+    name: str,
+    n: int,
+    batch: int,
+    concurrency: int,
+    seed: int,
+    explain: bool = False,
+) -> Result:
     rng = random.Random(seed)
-    bodies = [{"explain": explain, "items": [{"text": make_text(rng), "id": f"{i}-{j}"} for j in range(batch)]}
-              for i in range(n)]
+    bodies = [
+        {"explain": explain, "items": [{"text": make_text(rng), "id": f"{i}-{j}"} for j in range(batch)]}
+        for i in range(n)
+    ]
     latencies: list[float] = []
     statuses: dict[str, int] = {}
     errors = 0
@@ -112,8 +148,9 @@ async def run_load(client: httpx.AsyncClient, url: str, name: str, n: int, batch
     return Result(name, n, batch, time.perf_counter() - start, latencies, errors, statuses)
 
 
-async def benchmark(url: str, api_key: str | None, n_single: int, n_batch: int, batch_size: int,
-                    concurrency: int, explain_n: int) -> list[Result]:
+async def benchmark(
+    url: str, api_key: str | None, n_single: int, n_batch: int, batch_size: int, concurrency: int, explain_n: int
+) -> list[Result]:
     headers = {"X-API-Key": api_key} if api_key else {}
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(headers=headers, timeout=60.0, limits=limits) as client:
@@ -128,8 +165,9 @@ async def benchmark(url: str, api_key: str | None, n_single: int, n_batch: int, 
             await run_load(client, url, f"{batch_size} texts", n_batch, batch_size, concurrency, seed=2),
         ]
         if explain_n:
-            results.append(await run_load(client, url, "single, explain", explain_n, 1, concurrency, seed=3,
-                                          explain=True))
+            results.append(
+                await run_load(client, url, "single, explain", explain_n, 1, concurrency, seed=3, explain=True)
+            )
         return results
 
 
@@ -141,8 +179,12 @@ def free_port() -> int:
 
 def start_server(model: Path, port: int, data_dir: Path) -> subprocess.Popen[bytes]:
     # The benchmark measures the server, not the rate limiter: the started server has it off.
-    env = {**os.environ, "SARING_DATA_DIR": str(data_dir), "SARING_LOG_LEVEL": "WARNING",
-           "SARING_RATE_LIMIT_PER_MINUTE": "0"}
+    env = {
+        **os.environ,
+        "SARING_DATA_DIR": str(data_dir),
+        "SARING_LOG_LEVEL": "WARNING",
+        "SARING_RATE_LIMIT_PER_MINUTE": "0",
+    }
     env.pop("SARING_API_KEY_HASHES", None)
     env.pop("SARING_REQUIRE_API_KEY", None)
     cmd = [sys.executable, "-m", "serving", "--model", str(model), "--host", "127.0.0.1", "--port", str(port)]
@@ -218,8 +260,17 @@ def main(argv: list[str] | None = None) -> int:
         if host not in LOOPBACK and f"[{host}]" not in LOOPBACK:
             p.error(f"refusing to load-test {host!r}: this script only targets a server on 127.0.0.1/localhost")
     try:
-        results = asyncio.run(benchmark(url, args.api_key, args.requests, args.batch_requests, args.batch_size,
-                                        args.concurrency, args.explain_requests))
+        results = asyncio.run(
+            benchmark(
+                url,
+                args.api_key,
+                args.requests,
+                args.batch_requests,
+                args.batch_size,
+                args.concurrency,
+                args.explain_requests,
+            )
+        )
     finally:
         if proc is not None:
             stop_server(proc)

@@ -55,8 +55,13 @@ def _version() -> str:
         return "0.0.0"
 
 
-def create_app(settings: Settings | None = None, *, loader: Callable[[Path], Scorer] | None = None,
-               claims: Any = None, claims_opener: Callable[[Path], Any] | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None,
+    *,
+    loader: Callable[[Path], Scorer] | None = None,
+    claims: Any = None,
+    claims_opener: Callable[[Path], Any] | None = None,
+) -> FastAPI:
     """Build the API. `loader(model_dir) -> Scorer` defaults to `Scorer`; `claims` (an object with
     `match(texts) -> list[list[dict]]`) may also be set later on `app.state.claims`; `claims_opener(path)`
     opens (creating it if needed) the claim store at SARING_CLAIMS_DB or <data dir>/claims.sqlite (default:
@@ -77,19 +82,25 @@ def create_app(settings: Settings | None = None, *, loader: Callable[[Path], Sco
     state.claims_opener = claims_opener or (lambda path: open_claims(app, path))
     state.claims_lock = threading.Lock()
     state.claims_failed = None  # (size, mtime) of the store file when opening it last failed
-    runner = BatchRunner(state.holder, state.policies, settings.explain_max_words,
-                         claims=lambda: claim_store(app, create=False))
-    state.batcher = MicroBatcher(runner, settings.batch_max_size, settings.batch_max_wait_ms / 1000.0,
-                                 on_batch=state.metrics.batch_size.observe)
+    runner = BatchRunner(
+        state.holder, state.policies, settings.explain_max_words, claims=lambda: claim_store(app, create=False)
+    )
+    state.batcher = MicroBatcher(
+        runner, settings.batch_max_size, settings.batch_max_wait_ms / 1000.0, on_batch=state.metrics.batch_size.observe
+    )
 
     install_error_handlers(app)
     # Outermost last: metrics -> CORS -> body limit -> catch-all -> FastAPI's own exception handling.
     app.add_middleware(CatchAllMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     if settings.cors_origins:
-        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
-                           allow_headers=["Authorization", "X-API-Key", "Content-Type", "X-Request-ID"],
-                           expose_headers=["Retry-After", "X-Request-ID"])
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "X-API-Key", "Content-Type", "X-Request-ID"],
+            expose_headers=["Retry-After", "X-Request-ID"],
+        )
     app.add_middleware(MetricsMiddleware, metrics=state.metrics)
     app.add_middleware(StartupErrorMiddleware, state=state, debug=settings.log_level == "DEBUG")
 
@@ -145,8 +156,15 @@ def _document_settings(app: FastAPI, settings: Settings, policies: PolicyBook) -
             string.pop("pattern", None)
             string["enum"] = policies.names
             channel["examples"] = [policies.names[-1]]
-        examples = (schema.get("paths", {}).get("/v1/score", {}).get("post", {}).get("requestBody", {})
-                    .get("content", {}).get("application/json", {}).get("examples", {}))
+        examples = (
+            schema.get("paths", {})
+            .get("/v1/score", {})
+            .get("post", {})
+            .get("requestBody", {})
+            .get("content", {})
+            .get("application/json", {})
+            .get("examples", {})
+        )
         for example in examples.values():
             for item in example.get("value", {}).get("items", []):
                 if "channel" in item:

@@ -41,8 +41,13 @@ class MicroBatcher(Generic[T, R]):
     the model that scored it). `on_batch(n_items)` is called for every batch (metrics).
     """
 
-    def __init__(self, run: Callable[[list[T]], tuple[list[R], Any]], max_batch: int = 64,
-                 max_wait_s: float = 0.002, on_batch: Callable[[int], None] | None = None) -> None:
+    def __init__(
+        self,
+        run: Callable[[list[T]], tuple[list[R], Any]],
+        max_batch: int = 64,
+        max_wait_s: float = 0.002,
+        on_batch: Callable[[int], None] | None = None,
+    ) -> None:
         self.run = run
         self.max_batch = max(1, max_batch)
         self.max_wait_s = max(0.0, max_wait_s)

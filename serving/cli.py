@@ -26,18 +26,24 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 console = Console(stderr=True)
 
-serve_app = typer.Typer(name="serve", help="Run the scoring API.", add_completion=False,
-                        pretty_exceptions_enable=False)
-feedback_app = typer.Typer(name="feedback", help="Analysts' corrections collected by POST /v1/feedback.",
-                           add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False)
+serve_app = typer.Typer(name="serve", help="Run the scoring API.", add_completion=False, pretty_exceptions_enable=False)
+feedback_app = typer.Typer(
+    name="feedback",
+    help="Analysts' corrections collected by POST /v1/feedback.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
 
 
 def _settings_error(e: ValidationError | SettingsError) -> None:
     if isinstance(e, SettingsError):
         cause = f" ({e.__cause__})" if e.__cause__ else ""
-        console.print(f"[red]error[/red]: {e}{cause}. Check the SARING_* environment variables: lists and "
-                      "policies take JSON, e.g. SARING_CHANNEL_POLICIES='{\"pengaduan\": {\"slander\": "
-                      "{\"flag\": 0.8}}}'")
+        console.print(
+            f"[red]error[/red]: {e}{cause}. Check the SARING_* environment variables: lists and "
+            'policies take JSON, e.g. SARING_CHANNEL_POLICIES=\'{"pengaduan": {"slander": '
+            '{"flag": 0.8}}}\''
+        )
         raise typer.Exit(2)
     for err in e.errors():
         where = ".".join(str(p) for p in err.get("loc", ())) or "settings"
@@ -48,13 +54,19 @@ def _settings_error(e: ValidationError | SettingsError) -> None:
 
 @serve_app.callback(invoke_without_command=True)
 def serve(
-    model: Annotated[Path | None, typer.Option("--model", help="Model directory (default: $SARING_MODEL_DIR, "
-                                                "else models/default).")] = None,
+    model: Annotated[
+        Path | None, typer.Option("--model", help="Model directory (default: $SARING_MODEL_DIR, else models/default).")
+    ] = None,
     host: Annotated[str | None, typer.Option(help="Interface; beyond 127.0.0.1 API keys are required.")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default 8000).")] = None,
     workers: Annotated[int, typer.Option(min=1, help="Server processes.")] = 1,
-    precision: Annotated[str | None, typer.Option(help="Transformer inference: int8 (default; used when verified "
-                                                  "against fp32) or fp32 (default: $SARING_PRECISION).")] = None,
+    precision: Annotated[
+        str | None,
+        typer.Option(
+            help="Transformer inference: int8 (default; used when verified "
+            "against fp32) or fp32 (default: $SARING_PRECISION)."
+        ),
+    ] = None,
 ) -> None:
     """Serve the model over HTTP: POST /v1/score, /docs, /readyz, /metrics."""
     import uvicorn
@@ -85,9 +97,13 @@ def serve(
     try:
         check_data_dir(settings)
     except OSError as e:
-        _fail(f"the data directory {settings.data_dir} is not writable ({e.strerror or e}). Fix: set "
-              "SARING_DATA_DIR to a folder this user can write (feedback and the claim store live there), or "
-              "fix its permissions.", e, debug)
+        _fail(
+            f"the data directory {settings.data_dir} is not writable ({e.strerror or e}). Fix: set "
+            "SARING_DATA_DIR to a folder this user can write (feedback and the claim store live there), or "
+            "fix its permissions.",
+            e,
+            debug,
+        )
     # `python -m serving`: timestamped lines on stderr; under `saring` logging is already set up (a no-op)
     setup_logging(settings.log_level, fmt=TIMESTAMPED)
     # The workers build their settings from the environment: pass the overrides on.
@@ -138,8 +154,13 @@ def feedback() -> None:
 def export(
     out: Annotated[Path, typer.Option("--out", help="File to write (.csv or .jsonl).")],
     fmt: Annotated[str | None, typer.Option("--format", help="csv or jsonl (default: from --out's suffix).")] = None,
-    db: Annotated[str | None, typer.Option("--db", help="SQLAlchemy URL (default: $SARING_FEEDBACK_DB_URL, else "
-                                           "the SQLite file in the data directory).")] = None,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="SQLAlchemy URL (default: $SARING_FEEDBACK_DB_URL, else the SQLite file in the data directory).",
+        ),
+    ] = None,
 ) -> None:
     """Write the corrections as a labelled file (a column per risk, 1/0) that `saring train` accepts."""
     from serving.settings import Settings

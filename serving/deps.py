@@ -77,8 +77,11 @@ def authorized_caller(request: Request, settings: SettingsDep) -> Caller:
 
 def admin_caller(request: Request, settings: SettingsDep) -> Caller:
     if not settings.admin_key_hashes:
-        raise ApiError("FORBIDDEN", "the admin endpoints are disabled: set SARING_ADMIN_KEY_HASHES to enable "
-                       "them, or send SIGHUP to the server process to reload the model")
+        raise ApiError(
+            "FORBIDDEN",
+            "the admin endpoints are disabled: set SARING_ADMIN_KEY_HASHES to enable "
+            "them, or send SIGHUP to the server process to reload the model",
+        )
     return identify(request, settings.admin_key_hashes, required=True)
 
 
@@ -87,8 +90,11 @@ def ready_scorer(holder: HolderDep) -> Scorer:
     scorer = holder.scorer
     if scorer is None:
         why = f"the model failed to load: {holder.error}" if holder.error else "the model is still loading"
-        raise ApiError("NOT_READY", f"{why}; retry shortly (GET /readyz says when the server is ready)",
-                       headers={"Retry-After": "5"})
+        raise ApiError(
+            "NOT_READY",
+            f"{why}; retry shortly (GET /readyz says when the server is ready)",
+            headers={"Retry-After": "5"},
+        )
     return scorer
 
 
@@ -150,13 +156,19 @@ def claim_store(app: Any, *, create: bool) -> Any:
             state.claims = opener(path)
         except Exception as e:
             state.claims_failed = _stamp(path) or (0, 0)
-            logger.error("could not open the claim store %s (%s: %s); claim matches stay empty", path,
-                         type(e).__name__, e)
+            logger.error(
+                "could not open the claim store %s (%s: %s); claim matches stay empty", path, type(e).__name__, e
+            )
             if not create:
                 return None
-            raise ApiError("NOT_READY", f"the claim store {path} could not be opened or created ({e}). Fix: make "
-                           "its folder writable (SARING_DATA_DIR) or point SARING_CLAIMS_DB at a writable file, "
-                           "then retry.", status=503, headers={"Retry-After": "30"}) from e
+            raise ApiError(
+                "NOT_READY",
+                f"the claim store {path} could not be opened or created ({e}). Fix: make "
+                "its folder writable (SARING_DATA_DIR) or point SARING_CLAIMS_DB at a writable file, "
+                "then retry.",
+                status=503,
+                headers={"Retry-After": "30"},
+            ) from e
         state.claims_failed = None
         size = len(state.claims) if hasattr(state.claims, "__len__") else -1
         logger.info("claim store %s attached (%d claims)", path, size)
@@ -176,9 +188,13 @@ def get_claims(request: Request) -> ClaimIndex:
     """The claim store of the app (created on first use), or 503 NOT_READY when there is none."""
     claims = claim_store(request.app, create=True)
     if claims is None:
-        raise ApiError("NOT_READY", "the claim store is not available: this server has no claim store "
-                       "configured (set SARING_CLAIMS_DB or SARING_DATA_DIR). Retry later or ask the operator.",
-                       status=503, headers={"Retry-After": "30"})
+        raise ApiError(
+            "NOT_READY",
+            "the claim store is not available: this server has no claim store "
+            "configured (set SARING_CLAIMS_DB or SARING_DATA_DIR). Retry later or ask the operator.",
+            status=503,
+            headers={"Retry-After": "30"},
+        )
     return claims
 
 

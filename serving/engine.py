@@ -58,16 +58,21 @@ class PolicyBook:
         for risk, override in self.policies[policy].items():
             model_t = base.get(risk, Threshold())
             # the settings allow only 'flag' and 'block' here (serving.settings.ChannelPolicies)
-            t = dataclasses.replace(model_t, flag=float(override.get("flag", model_t.flag)),
-                                    block=float(override.get("block", model_t.block)))
+            t = dataclasses.replace(
+                model_t,
+                flag=float(override.get("flag", model_t.flag)),
+                block=float(override.get("block", model_t.block)),
+            )
             if t.block < t.flag:  # an override of flag alone above the model's block
                 t = dataclasses.replace(t, block=t.flag)
             out[risk] = t
         return out
 
     def describe(self, scorer: Scorer, policy: str) -> dict[str, dict[str, float]]:
-        return {r: {"flag": round(t.flag, 6), "block": round(t.block, 6)}
-                for r, t in self.thresholds(scorer, policy).items()}
+        return {
+            r: {"flag": round(t.flag, 6), "block": round(t.block, 6)}
+            for r, t in self.thresholds(scorer, policy).items()
+        }
 
 
 class ClaimMatcher(Protocol):
@@ -99,8 +104,9 @@ class BatchRunner:
     the item's policy thresholds, before decisions are explained.
     """
 
-    def __init__(self, holder: ModelHolder, policies: PolicyBook, explain_max_words: int = 256,
-                 claims: Any = None) -> None:
+    def __init__(
+        self, holder: ModelHolder, policies: PolicyBook, explain_max_words: int = 256, claims: Any = None
+    ) -> None:
         self.holder = holder
         self.policies = policies
         self.explain_max_words = explain_max_words
@@ -117,8 +123,9 @@ class BatchRunner:
         for policy, idx in groups.items():
             texts = [items[i].text for i in idx]
             parents = [items[i].parent for i in idx]
-            scored = scorer.score(texts, parents=parents if any(parents) else None,
-                                  thresholds=self.policies.thresholds(scorer, policy))
+            scored = scorer.score(
+                texts, parents=parents if any(parents) else None, thresholds=self.policies.thresholds(scorer, policy)
+            )
             for i, s in zip(idx, scored, strict=True):
                 outcomes[i] = Outcome(s)
         done = [o for o in outcomes if o is not None]
@@ -139,16 +146,25 @@ class BatchRunner:
         except Exception as e:
             logger.error("claim matching failed (%s); results carry no matches", type(e).__name__, exc_info=True)
             for out in outcomes:
-                out.warnings.append({"code": "CLAIMS_UNAVAILABLE", "message": "matching against fact-checked "
-                                     "claims failed on the server; the scores do not take known claims into "
-                                     "account and `matches` is empty"})
+                out.warnings.append(
+                    {
+                        "code": "CLAIMS_UNAVAILABLE",
+                        "message": "matching against fact-checked "
+                        "claims failed on the server; the scores do not take known claims into "
+                        "account and `matches` is empty",
+                    }
+                )
             return
         for it, out, matches in zip(items, outcomes, found, strict=True):
             out.matches = [dict(m) for m in matches]
             if matches:
-                out.scored = apply_claim_matches(out.scored, it.text, matches,
-                                          thresholds=self.policies.thresholds(scorer, it.policy),
-                                          normalizer=scorer.normalizer)
+                out.scored = apply_claim_matches(
+                    out.scored,
+                    it.text,
+                    matches,
+                    thresholds=self.policies.thresholds(scorer, it.policy),
+                    normalizer=scorer.normalizer,
+                )
 
     def _explain(self, scorer: Scorer, items: list[WorkItem], outcomes: list[Outcome]) -> None:
         plans: list[tuple[int, occlusion.Plan, list[str]]] = []
@@ -161,10 +177,12 @@ class BatchRunner:
                 continue
             p = occlusion.plan(it.text, self.explain_max_words)
             if p.truncated:
-                out.warnings.append({
-                    "code": "EXPLANATION_PARTIAL",
-                    "message": f"only the first {self.explain_max_words} words were tested for the explanation",
-                })
+                out.warnings.append(
+                    {
+                        "code": "EXPLANATION_PARTIAL",
+                        "message": f"only the first {self.explain_max_words} words were tested for the explanation",
+                    }
+                )
             plans.append((i, p, flagged))
             all_variants.extend(occlusion.variants(p))
         if not plans:
@@ -174,5 +192,5 @@ class BatchRunner:
         for i, p, flagged in plans:
             n = len(p.words)
             base = np.array([outcomes[i].scored.scores[r] for r in RISKS])
-            outcomes[i].spans = occlusion.spans_for(p, base, probs[start:start + n], flagged)
+            outcomes[i].spans = occlusion.spans_for(p, base, probs[start : start + n], flagged)
             start += n

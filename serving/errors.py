@@ -42,8 +42,15 @@ ERROR_CODES: dict[str, int] = {
 class ApiError(Exception):
     """Raised anywhere in the app; rendered in the one error shape."""
 
-    def __init__(self, code: str, message: str, *, status: int | None = None, item: int | None = None,
-                 headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        *,
+        status: int | None = None,
+        item: int | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
@@ -56,8 +63,9 @@ def error_body(code: str, message: str, item: int | None = None) -> dict[str, An
     return {"error": {"code": code, "message": message, "item": item}}
 
 
-def error_response(code: str, message: str, status: int, item: int | None = None,
-                   headers: dict[str, str] | None = None) -> JSONResponse:
+def error_response(
+    code: str, message: str, status: int, item: int | None = None, headers: dict[str, str] | None = None
+) -> JSONResponse:
     return JSONResponse(error_body(code, message, item), status_code=status, headers=headers)
 
 
@@ -99,11 +107,15 @@ def validation_message(errors: list[dict[str, Any]]) -> tuple[str, int | None]:
     if first.get("type") == "json_invalid":
         detail = (first.get("ctx") or {}).get("error", "invalid JSON")
         pos = first["loc"][1] if len(first.get("loc", ())) > 1 else "?"
-        return (f"the body is not valid JSON ({detail} at character {pos}); expected a JSON object such as "
-                '{"items": [{"text": "..."}]}, encoded as UTF-8'), None
+        return (
+            f"the body is not valid JSON ({detail} at character {pos}); expected a JSON object such as "
+            '{"items": [{"text": "..."}]}, encoded as UTF-8'
+        ), None
     if list(first.get("loc", ())) == ["body"] and isinstance(first.get("input"), bytes | bytearray):
-        return ("the body was not read as JSON; send it with the header Content-Type: application/json "
-                '(a JSON object such as {"items": [{"text": "..."}]})'), None
+        return (
+            "the body was not read as JSON; send it with the header Content-Type: application/json "
+            '(a JSON object such as {"items": [{"text": "..."}]})'
+        ), None
     msgs = []
     for err in errors[:5]:
         where = _loc_str(err.get("loc", ()))
@@ -156,13 +168,17 @@ def install_error_handlers(app: FastAPI) -> None:
             code, message = "NOT_FOUND", f"no route {request.url.path}; see /docs for the routes"
         elif status == 405:
             allowed = allowed_methods(request, (exc.headers or {}).get("Allow"))
-            code, message = "METHOD_NOT_ALLOWED", (f"{request.method} is not allowed on {request.url.path}; "
-                                                   f"allowed: {', '.join(allowed)}")
+            code, message = (
+                "METHOD_NOT_ALLOWED",
+                (f"{request.method} is not allowed on {request.url.path}; allowed: {', '.join(allowed)}"),
+            )
             # Every route of the path, not only the first one matched (GET and POST /v1/claims are two routes).
             exc = StarletteHTTPException(405, headers={**(exc.headers or {}), "Allow": ", ".join(allowed)})
         elif status == 400:
-            code, message = "INVALID_REQUEST", ("the body could not be parsed; expected UTF-8 encoded JSON "
-                                                "with Content-Type: application/json")
+            code, message = (
+                "INVALID_REQUEST",
+                ("the body could not be parsed; expected UTF-8 encoded JSON with Content-Type: application/json"),
+            )
         elif status == 401:
             code, message = "UNAUTHORIZED", str(exc.detail)
         elif status == 503:
@@ -203,11 +219,16 @@ class CatchAllMiddleware:
             logger.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
             if started:
                 raise
-            body = json.dumps(error_body("INTERNAL", "internal error; it has been logged. Retry later or "
-                                         "report it.")).encode()
-            await send({"type": "http.response.start", "status": 500,
-                        "headers": [(b"content-type", b"application/json"),
-                                    (b"content-length", str(len(body)).encode())]})
+            body = json.dumps(
+                error_body("INTERNAL", "internal error; it has been logged. Retry later or report it.")
+            ).encode()
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 500,
+                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+                }
+            )
             await send({"type": "http.response.body", "body": body})
 
 
@@ -220,14 +241,24 @@ class BodyLimitMiddleware:
         self.max_bytes = max_bytes
 
     async def _reject(self, send: Send, found: str) -> None:
-        body = json.dumps(error_body(
-            "INVALID_REQUEST",
-            f"the body is too large: {found}, the limit is {self.max_bytes} bytes. Send fewer or shorter items "
-            "per request (or raise SARING_MAX_BODY_BYTES on the server).",
-        )).encode()
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"),
-                                (b"content-length", str(len(body)).encode()), (b"connection", b"close")]})
+        body = json.dumps(
+            error_body(
+                "INVALID_REQUEST",
+                f"the body is too large: {found}, the limit is {self.max_bytes} bytes. Send fewer or shorter items "
+                "per request (or raise SARING_MAX_BODY_BYTES on the server).",
+            )
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close"),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -241,10 +272,16 @@ class BodyLimitMiddleware:
                 except ValueError:
                     declared = -1
                 if declared < 0:
-                    body = json.dumps(error_body("INVALID_REQUEST", "the Content-Length header is not a "
-                                                 "non-negative integer")).encode()
-                    await send({"type": "http.response.start", "status": 400,
-                                "headers": [(b"content-type", b"application/json")]})
+                    body = json.dumps(
+                        error_body("INVALID_REQUEST", "the Content-Length header is not a non-negative integer")
+                    ).encode()
+                    await send(
+                        {
+                            "type": "http.response.start",
+                            "status": 400,
+                            "headers": [(b"content-type", b"application/json")],
+                        }
+                    )
                     await send({"type": "http.response.body", "body": body})
                     return
                 if declared > self.max_bytes:
@@ -299,8 +336,10 @@ class StartupErrorMiddleware:
                 if not why:
                     lines = [ln for ln in str(message.get("message", "")).strip().splitlines() if ln.strip()]
                     why = lines[-1] if lines else "unknown error"
-                message = {**message, "message": f"saring could not start: {why} (set SARING_LOG_LEVEL=DEBUG "
-                           "for the traceback)"}
+                message = {
+                    **message,
+                    "message": f"saring could not start: {why} (set SARING_LOG_LEVEL=DEBUG for the traceback)",
+                }
             await send(message)
 
         await self.app(scope, receive, _send)

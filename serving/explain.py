@@ -42,8 +42,9 @@ def variants(p: Plan) -> list[str]:
     return [p.text[:b] + " " + p.text[e:] for b, e in p.words]
 
 
-def spans_for(p: Plan, base: np.ndarray, occluded: np.ndarray, flagged: list[str],
-              top_k: int = 10) -> list[dict[str, object]]:
+def spans_for(
+    p: Plan, base: np.ndarray, occluded: np.ndarray, flagged: list[str], top_k: int = 10
+) -> list[dict[str, object]]:
     """Spans for the flagged risks. `base` is (3,) and `occluded` (n_words, 3), both in RISKS order."""
     out: list[dict[str, object]] = []
     for risk in flagged:

@@ -107,8 +107,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     with contextlib.suppress(NotImplementedError, RuntimeError, ValueError, AttributeError):
         loop.add_signal_handler(signal.SIGHUP, lambda: asyncio.ensure_future(sighup(app)))
         on_sighup = True
-    logger.info("saring API ready to accept requests (keys %s, %d channel policies)",
-                "required" if settings.keys_required else "optional", len(settings.channel_policies))
+    logger.info(
+        "saring API ready to accept requests (keys %s, %d channel policies)",
+        "required" if settings.keys_required else "optional",
+        len(settings.channel_policies),
+    )
     try:
         yield
     finally:

@@ -26,18 +26,26 @@ class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         r = self.registry
-        self.requests = Counter("saring_requests", "HTTP requests by route, method and status",
-                                ["route", "method", "status"], registry=r)
-        self.latency = Histogram("saring_request_duration_seconds", "Request latency by route", ["route"],
-                                 buckets=LATENCY_BUCKETS, registry=r)
-        self.batch_size = Histogram("saring_batch_size", "Texts per forward pass", buckets=BATCH_BUCKETS,
-                                    registry=r)
-        self.scores = Histogram("saring_score", "Calibrated scores per risk", ["risk"], buckets=SCORE_BUCKETS,
-                                registry=r)
-        self.decisions = Counter("saring_decisions", "Decisions per risk and policy",
-                                 ["risk", "decision", "policy"], registry=r)
-        self.model_info = Gauge("saring_model_info", "The model serving now (value 1)", ["name", "version", "kind"],
-                                registry=r)
+        self.requests = Counter(
+            "saring_requests", "HTTP requests by route, method and status", ["route", "method", "status"], registry=r
+        )
+        self.latency = Histogram(
+            "saring_request_duration_seconds",
+            "Request latency by route",
+            ["route"],
+            buckets=LATENCY_BUCKETS,
+            registry=r,
+        )
+        self.batch_size = Histogram("saring_batch_size", "Texts per forward pass", buckets=BATCH_BUCKETS, registry=r)
+        self.scores = Histogram(
+            "saring_score", "Calibrated scores per risk", ["risk"], buckets=SCORE_BUCKETS, registry=r
+        )
+        self.decisions = Counter(
+            "saring_decisions", "Decisions per risk and policy", ["risk", "decision", "policy"], registry=r
+        )
+        self.model_info = Gauge(
+            "saring_model_info", "The model serving now (value 1)", ["name", "version", "kind"], registry=r
+        )
         self.reloads = Counter("saring_model_reloads", "Model reloads by outcome", ["outcome"], registry=r)
 
     def set_model(self, name: str, version: str, kind: str) -> None:

@@ -81,55 +81,91 @@ class StrictModel(BaseModel):
 
 
 class ScoreItem(StrictModel):
-    text: Text = Field(description="The post or draft reply, as written (no need to normalise slang). Control "
-                       "characters are dropped before scoring, as audits do (warning CONTROL_CHARACTERS_REMOVED).",
-                       examples=["Vaksin mengandung chip pelacak, jgn mau disuntik!!"])
-    id: ShortLabel | None = Field(None, description="Your identifier, echoed back in the result.",
-                                  examples=["post-123"])
+    text: Text = Field(
+        description="The post or draft reply, as written (no need to normalise slang). Control "
+        "characters are dropped before scoring, as audits do (warning CONTROL_CHARACTERS_REMOVED).",
+        examples=["Vaksin mengandung chip pelacak, jgn mau disuntik!!"],
+    )
+    id: ShortLabel | None = Field(
+        None, description="Your identifier, echoed back in the result.", examples=["post-123"]
+    )
     kind: Literal["post", "reply"] | None = Field(
-        None, description="post (default) or reply. A reply is scored on its own text and also checked for "
-        "repeating what made its parent risky. Default: reply when parent_text is given, else post.")
+        None,
+        description="post (default) or reply. A reply is scored on its own text and also checked for "
+        "repeating what made its parent risky. Default: reply when parent_text is given, else post.",
+    )
     parent_text: str | None = Field(None, description="For a reply: the post it answers.")
     channel: ShortLabel | None = Field(
-        None, description="Name of a channel policy configured on the server (threshold overrides); "
-        "omit for the model's own thresholds.", examples=["pengaduan"])
+        None,
+        description="Name of a channel policy configured on the server (threshold overrides); "
+        "omit for the model's own thresholds.",
+        examples=["pengaduan"],
+    )
 
     _ids = field_validator("id", "channel")(_check_label)
 
 
 class ScoreRequest(StrictModel):
     items: list[ScoreItem] = Field(description="One or more texts; results come back in the same order.")
-    explain: bool = Field(False, description="Return `spans`: the words that pushed each flagged risk up "
-                          "(occlusion: each word removed in turn and the drop in the calibrated score measured).")
-    store: bool = Field(False, description="Store the texts and their scores on the server (for audits). "
-                        "Off by default: nothing is kept.")
+    explain: bool = Field(
+        False,
+        description="Return `spans`: the words that pushed each flagged risk up "
+        "(occlusion: each word removed in turn and the drop in the calibrated score measured).",
+    )
+    store: bool = Field(
+        False,
+        description="Store the texts and their scores on the server (for audits). Off by default: nothing is kept.",
+    )
     request_id: Annotated[str, Field(pattern=r"^[!-~]{1,128}$")] | None = Field(
-        None, description="Your token for this request (visible ASCII, no spaces, up to 128 characters), echoed "
+        None,
+        description="Your token for this request (visible ASCII, no spaces, up to 128 characters), echoed "
         "back in the body and the X-Request-ID header (like Perspective's clientToken); generated if omitted.",
-        examples=["audit-2024-06-01"])
+        examples=["audit-2024-06-01"],
+    )
 
 
 SCORE_EXAMPLES: dict[str, dict[str, Any]] = {
     "post": {
         "summary": "Satu unggahan (one post)",
-        "value": {"items": [{"id": "post-1", "text": "SEBARKAN!! minum air rebusan daun sirih pasti sembuh "
-                                                      "dari kanker, dokter menyembunyikan ini"}]},
+        "value": {
+            "items": [
+                {
+                    "id": "post-1",
+                    "text": "SEBARKAN!! minum air rebusan daun sirih pasti sembuh "
+                    "dari kanker, dokter menyembunyikan ini",
+                }
+            ]
+        },
     },
     "reply": {
         "summary": "Draf balasan instansi (a draft reply checked before publication)",
-        "value": {"items": [{
-            "id": "draft-7", "kind": "reply",
-            "text": "Tidak benar bahwa vaksin mengandung chip pelacak dari luar negeri. Vaksin sudah diuji BPOM.",
-            "parent_text": "vaksin mengandung chip pelacak dari luar negeri, jangan mau disuntik",
-        }]},
+        "value": {
+            "items": [
+                {
+                    "id": "draft-7",
+                    "kind": "reply",
+                    "text": (
+                        "Tidak benar bahwa vaksin mengandung chip pelacak dari luar negeri. Vaksin sudah diuji BPOM."
+                    ),
+                    "parent_text": "vaksin mengandung chip pelacak dari luar negeri, jangan mau disuntik",
+                }
+            ]
+        },
     },
     "batch": {
         "summary": "Beberapa teks sekaligus, dengan penjelasan dan kanal (batch, explained, with a channel)",
-        "value": {"explain": True, "request_id": "audit-2024-06-01", "items": [
-            {"id": "a", "text": "jalan di depan rumah kami rusak parah, mohon segera diperbaiki",
-             "channel": "pengaduan"},
-            {"id": "b", "text": "dasar walikota goblok, maling uang rakyat", "channel": "pengaduan"},
-        ]},
+        "value": {
+            "explain": True,
+            "request_id": "audit-2024-06-01",
+            "items": [
+                {
+                    "id": "a",
+                    "text": "jalan di depan rumah kami rusak parah, mohon segera diperbaiki",
+                    "channel": "pengaduan",
+                },
+                {"id": "b", "text": "dasar walikota goblok, maling uang rakyat", "channel": "pengaduan"},
+            ],
+        },
     },
 }
 
@@ -146,17 +182,22 @@ class ItemResult(BaseModel):
     index: int = Field(description="Position of the item in the request.")
     id: str | None
     kind: Literal["post", "reply"]
-    scores: dict[str, float] = Field(description="Calibrated probability per risk (0.7 means about 70% of "
-                                     "validation texts scoring 0.7 carried the risk).")
+    scores: dict[str, float] = Field(
+        description="Calibrated probability per risk (0.7 means about 70% of "
+        "validation texts scoring 0.7 carried the risk)."
+    )
     flags: dict[str, bool] = Field(description="True where the risk's decision is review or block.")
     decisions: dict[str, Decision]
     decision: Decision = Field(description="The most severe of the per-risk decisions.")
     policy: str = Field(description="The policy whose thresholds decided: 'default' or a channel name.")
     spans: list[Span] = Field(description="With explain=true: the words behind each flagged risk.")
-    warnings: list[dict[str, Any]] = Field(description="{code, message, ...}: e.g. TEXT_TOO_SHORT, "
-                                           "REPEATS_RISKY_PARENT (with `words`), REPLY_WITHOUT_PARENT.")
-    matches: list[dict[str, Any]] = Field(description="Known fact-checked claims the text matches (when the "
-                                          "server has a claim store); empty otherwise.")
+    warnings: list[dict[str, Any]] = Field(
+        description="{code, message, ...}: e.g. TEXT_TOO_SHORT, "
+        "REPEATS_RISKY_PARENT (with `words`), REPLY_WITHOUT_PARENT."
+    )
+    matches: list[dict[str, Any]] = Field(
+        description="Known fact-checked claims the text matches (when the server has a claim store); empty otherwise."
+    )
 
 
 class ModelRef(BaseModel):
@@ -169,13 +210,16 @@ class ScoreResponse(BaseModel):
     request_id: str
     results: list[ItemResult]
     policies: dict[str, dict[str, dict[str, float]]] = Field(
-        description="The thresholds {risk: {flag, block}} of each policy used in this response.")
+        description="The thresholds {risk: {flag, block}} of each policy used in this response."
+    )
     warnings: list[dict[str, Any]] = Field(default_factory=list, description="Request-level warnings.")
 
 
 class FeedbackRequest(StrictModel):
-    text: Text = Field(description="The text corrected; control characters are removed before it is stored.",
-                       examples=["pak camat itu tukang peras warga"])
+    text: Text = Field(
+        description="The text corrected; control characters are removed before it is stored.",
+        examples=["pak camat itu tukang peras warga"],
+    )
     risk: Literal["hoax", "slander", "incitement"]
     label: Literal[0, 1] | bool = Field(description="1 (or true): the text carries the risk; 0 (false): it does not.")
     note: Annotated[str, Field(max_length=2000, json_schema_extra={"pattern": NO_CONTROLS_BUT_NEWLINES})] | None = None
@@ -196,8 +240,13 @@ class FeedbackRequest(StrictModel):
 FEEDBACK_EXAMPLES: dict[str, dict[str, Any]] = {
     "false_positive": {
         "summary": "Keluhan warga bukan fitnah (a complaint is not slander)",
-        "value": {"text": "pelayanan kantor samsat lambat sekali, antrean panjang", "risk": "slander",
-                  "label": 0, "note": "keluhan layanan, bukan serangan pribadi", "model_version": "saring-..."},
+        "value": {
+            "text": "pelayanan kantor samsat lambat sekali, antrean panjang",
+            "risk": "slander",
+            "label": 0,
+            "note": "keluhan layanan, bukan serangan pribadi",
+            "model_version": "saring-...",
+        },
     },
 }
 
@@ -231,4 +280,5 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 class ReloadRequest(StrictModel):
     model_dir: Annotated[str, Field(max_length=4096)] | None = Field(
-        None, description="Directory to load; default: the configured SARING_MODEL_DIR.")
+        None, description="Directory to load; default: the configured SARING_MODEL_DIR."
+    )

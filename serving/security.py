@@ -57,13 +57,19 @@ def identify(request: Request, hashes: list[str], required: bool) -> Caller:
     key = presented_key(request)
     if key is None:
         if required:
-            raise ApiError("UNAUTHORIZED", "an API key is required: send `Authorization: Bearer <key>` or "
-                           "`X-API-Key: <key>`", headers={"WWW-Authenticate": "Bearer"})
+            raise ApiError(
+                "UNAUTHORIZED",
+                "an API key is required: send `Authorization: Bearer <key>` or `X-API-Key: <key>`",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
         client = request.client.host if request.client else "unknown"
         return Caller(f"addr:{client}", False)
     if not matches_any(key, hashes):
-        raise ApiError("UNAUTHORIZED", "the API key is not valid; check it, or ask the operator for a key",
-                       headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+        raise ApiError(
+            "UNAUTHORIZED",
+            "the API key is not valid; check it, or ask the operator for a key",
+            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+        )
     return Caller(f"key:{hash_key(key)[:12]}", True)
 
 
@@ -107,7 +113,10 @@ class RateLimiter:
         wait = self.take(caller)
         if wait > 0:
             seconds = max(1, math.ceil(wait))
-            raise ApiError("RATE_LIMITED", f"rate limit reached ({self.rate * 60:g} requests per minute, bursts "
-                           f"of {self.burst:g}); retry after {seconds} s, or send more texts per request "
-                           "(up to the items limit) instead of more requests",
-                           headers={"Retry-After": str(seconds)})
+            raise ApiError(
+                "RATE_LIMITED",
+                f"rate limit reached ({self.rate * 60:g} requests per minute, bursts "
+                f"of {self.burst:g}); retry after {seconds} s, or send more texts per request "
+                "(up to the items limit) instead of more requests",
+                headers={"Retry-After": str(seconds)},
+            )

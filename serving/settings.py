@@ -35,8 +35,10 @@ DEFAULT_POLICY = "default"
 
 def _channel_name(name: str) -> str:
     if name == DEFAULT_POLICY or not _CHANNEL_NAME.match(name):
-        raise ValueError(f"channel name {name!r} is not allowed; use 1-64 letters, digits, '_', '-', '.' and not "
-                         f"'{DEFAULT_POLICY}' (the model's own thresholds)")
+        raise ValueError(
+            f"channel name {name!r} is not allowed; use 1-64 letters, digits, '_', '-', '.' and not "
+            f"'{DEFAULT_POLICY}' (the model's own thresholds)"
+        )
     return name
 
 
@@ -81,8 +83,10 @@ class ChannelPolicies(RootModel[dict[ChannelName, dict[RiskName, RiskOverride]]]
         except ValidationError as e:
             problems = [_policy_problem(err) for err in e.errors()]
             listed = "\n  - ".join(problems)
-            raise ValueError(f"{len(problems)} problem(s) in the channel policies:\n  - {listed}\nFix: "
-                             'give JSON like {"pengaduan": {"slander": {"flag": 0.8, "block": 0.97}}}') from None
+            raise ValueError(
+                f"{len(problems)} problem(s) in the channel policies:\n  - {listed}\nFix: "
+                'give JSON like {"pengaduan": {"slander": {"flag": 0.8, "block": 0.97}}}'
+            ) from None
 
 
 def _policy_problem(err: Any) -> str:
@@ -128,7 +132,7 @@ def _split_list(value: Any) -> Any:
             try:
                 return json.loads(s)
             except json.JSONDecodeError as e:
-                raise ValueError(f"not a valid JSON list ({e.msg}); use [\"a\", \"b\"] or a,b") from e
+                raise ValueError(f'not a valid JSON list ({e.msg}); use ["a", "b"] or a,b') from e
         return [p for p in re.split(r"[,\s]+", s) if p]
     return value
 
@@ -139,20 +143,23 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SARING_", extra="ignore", validate_default=True)
 
     # -- model and network ----------------------------------------------------------------------------
-    model_dir: Path = Field(default_factory=default_model_dir,
-                            description="Model directory written by `saring train`.")
+    model_dir: Path = Field(default_factory=default_model_dir, description="Model directory written by `saring train`.")
     host: str = Field("127.0.0.1", description="Interface to listen on; anything but loopback requires API keys.")
     port: int = Field(8000, ge=1, le=65535)
     load_in_background: bool = Field(
-        False, description="Accept connections before the model has loaded (/readyz and /v1/* answer 503 "
-        "NOT_READY meanwhile). Default: startup waits for the model and fails if it cannot load.")
+        False,
+        description="Accept connections before the model has loaded (/readyz and /v1/* answer 503 "
+        "NOT_READY meanwhile). Default: startup waits for the model and fails if it cannot load.",
+    )
 
     # -- security ------------------------------------------------------------------------------------
     api_key_hashes: Annotated[list[str], NoDecode] = Field(
-        default_factory=list, description="SHA-256 hex digests of the accepted API keys.")
+        default_factory=list, description="SHA-256 hex digests of the accepted API keys."
+    )
     require_api_key: bool = Field(False, description="Require keys even on loopback (always on beyond it).")
     admin_key_hashes: Annotated[list[str], NoDecode] = Field(
-        default_factory=list, description="SHA-256 hex digests of the keys allowed to call /admin/*.")
+        default_factory=list, description="SHA-256 hex digests of the keys allowed to call /admin/*."
+    )
     rate_limit_per_minute: float = Field(600, ge=0, description="Requests per minute per key; 0 disables.")
     rate_limit_burst: int | None = Field(None, ge=1, description="Bucket size; default: one minute's worth.")
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list, description="No CORS unless set.")
@@ -167,7 +174,8 @@ class Settings(BaseSettings):
     channel_policies: dict[str, dict[str, dict[str, float]]] = Field(
         default_factory=dict,
         description='Per-channel threshold overrides, JSON: {"pengaduan": {"slander": {"flag": 0.8, '
-        '"block": 0.97}}}. Risks not named keep the model\'s thresholds.')
+        '"block": 0.97}}}. Risks not named keep the model\'s thresholds.',
+    )
 
     # -- storage -----------------------------------------------------------------------------------
     data_dir: Path = Field(default_factory=default_data_dir)
@@ -179,8 +187,10 @@ class Settings(BaseSettings):
     batch_max_size: int = Field(64, ge=1, description="Most texts in one forward pass.")
     batch_max_wait_ms: float = Field(2.0, ge=0, le=1000, description="How long a batch waits to fill.")
     precision: Literal["int8", "fp32"] = Field(
-        "int8", description="Transformer inference: int8 (ONNX Runtime, used when verified against fp32 on "
-        "load, else fp32 with a warning) or fp32.")
+        "int8",
+        description="Transformer inference: int8 (ONNX Runtime, used when verified against fp32 on "
+        "load, else fp32 with a warning) or fp32.",
+    )
     graceful_timeout_s: float = Field(30.0, ge=0)
 
     # -- validators --------------------------------------------------------------------------------
@@ -196,8 +206,8 @@ class Settings(BaseSettings):
             if not _HEX64.match(h):
                 raise ValueError(
                     f"expected SHA-256 hex digests (64 hex characters), found one of {len(h)} characters. "
-                    "Store hashes, not keys: python -c \"import hashlib,sys; "
-                    "print(hashlib.sha256(sys.argv[1].encode()).hexdigest())\" YOUR_KEY"
+                    'Store hashes, not keys: python -c "import hashlib,sys; '
+                    'print(hashlib.sha256(sys.argv[1].encode()).hexdigest())" YOUR_KEY'
                 )
             out.append(h)
         return out
@@ -226,12 +236,14 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"the server would listen on {self.host}, beyond the loopback interface, but no API keys are "
                 "configured. Set SARING_API_KEY_HASHES to the SHA-256 hex digests of your keys "
-                "(python -c \"import hashlib,sys; print(hashlib.sha256(sys.argv[1].encode()).hexdigest())\" KEY), "
+                '(python -c "import hashlib,sys; print(hashlib.sha256(sys.argv[1].encode()).hexdigest())" KEY), '
                 "or listen on 127.0.0.1."
             )
         if self.require_api_key and not self.api_key_hashes:
-            raise ValueError("SARING_REQUIRE_API_KEY is set but SARING_API_KEY_HASHES is empty; no request could "
-                             "ever be accepted. Configure key hashes.")
+            raise ValueError(
+                "SARING_REQUIRE_API_KEY is set but SARING_API_KEY_HASHES is empty; no request could "
+                "ever be accepted. Configure key hashes."
+            )
         return self
 
     # -- derived -----------------------------------------------------------------------------------

@@ -41,7 +41,8 @@ logger = logging.getLogger(__name__)
 metadata = MetaData()
 
 feedback_table = Table(
-    "feedback", metadata,
+    "feedback",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("created", DateTime(timezone=True), nullable=False),
     Column("text", Text, nullable=False),
@@ -55,7 +56,8 @@ feedback_table = Table(
 )
 
 scored_items_table = Table(
-    "scored_items", metadata,
+    "scored_items",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("created", DateTime(timezone=True), nullable=False),
     Column("request_id", String(128)),
@@ -101,10 +103,29 @@ class Store:
         """The URL without its password, for logs."""
         return make_url(self.url).render_as_string(hide_password=True)
 
-    def add_feedback(self, *, text: str, risk: str, label: int, note: str | None, model_version: str | None,
-                     parent_text: str | None, item_id: str | None, caller: str | None) -> int:
-        row = {"created": datetime.now(UTC), "text": text, "parent_text": parent_text, "item_id": item_id,
-               "risk": risk, "label": int(label), "note": note, "model_version": model_version, "caller": caller}
+    def add_feedback(
+        self,
+        *,
+        text: str,
+        risk: str,
+        label: int,
+        note: str | None,
+        model_version: str | None,
+        parent_text: str | None,
+        item_id: str | None,
+        caller: str | None,
+    ) -> int:
+        row = {
+            "created": datetime.now(UTC),
+            "text": text,
+            "parent_text": parent_text,
+            "item_id": item_id,
+            "risk": risk,
+            "label": int(label),
+            "note": note,
+            "model_version": model_version,
+            "caller": caller,
+        }
         with self.engine.begin() as conn:
             result = conn.execute(insert(feedback_table).values(**row))
             return int(result.inserted_primary_key[0])  # type: ignore[index]
@@ -136,10 +157,18 @@ def merge_feedback(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     merged: dict[tuple[str, str | None], dict[str, Any]] = {}
     for r in sorted(rows, key=lambda r: r["id"]):
         key = (r["text"], r["parent_text"])
-        rec = merged.setdefault(key, {
-            "id": r["item_id"] or f"feedback-{r['id']}", "text": r["text"], "parent_text": r["parent_text"],
-            **{risk: None for risk in RISKS}, "note": None, "model_version": None, "feedback_ids": [],
-        })
+        rec = merged.setdefault(
+            key,
+            {
+                "id": r["item_id"] or f"feedback-{r['id']}",
+                "text": r["text"],
+                "parent_text": r["parent_text"],
+                **{risk: None for risk in RISKS},
+                "note": None,
+                "model_version": None,
+                "feedback_ids": [],
+            },
+        )
         rec[r["risk"]] = int(r["label"])
         rec["note"] = r["note"] or rec["note"]
         rec["model_version"] = r["model_version"] or rec["model_version"]
@@ -155,8 +184,10 @@ def export_feedback(store: Store, out: str | Path, fmt: str | None = None) -> in
     out = Path(out)
     fmt = (fmt or out.suffix.lstrip(".") or "csv").lower()
     if fmt not in EXPORT_FORMATS:
-        raise ValueError(f"unknown export format {fmt!r}; expected one of {list(EXPORT_FORMATS)} "
-                         "(--format, or a .csv/.jsonl file name)")
+        raise ValueError(
+            f"unknown export format {fmt!r}; expected one of {list(EXPORT_FORMATS)} "
+            "(--format, or a .csv/.jsonl file name)"
+        )
     records = merge_feedback(store.feedback_rows())
     columns = ["id", "text", "parent_text", *RISKS, "note", "model_version", "created", "feedback_ids"]
     out.parent.mkdir(parents=True, exist_ok=True)

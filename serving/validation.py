@@ -23,23 +23,40 @@ def check_text(value: str, item: int | None, field: str, max_chars: int) -> list
     so. A text of nothing but white space and control characters is TEXT_EMPTY."""
     where = f"items[{item}].{field}" if item is not None else field
     if is_blank(value):
-        raise ApiError("TEXT_EMPTY", f"{where} is empty or only whitespace (or control characters); send the text "
-                       "to score, or leave the item out", item=item)
+        raise ApiError(
+            "TEXT_EMPTY",
+            f"{where} is empty or only whitespace (or control characters); send the text "
+            "to score, or leave the item out",
+            item=item,
+        )
     if len(value) > max_chars:
-        raise ApiError("TEXT_TOO_LONG", f"{where} has {len(value)} characters, the limit is {max_chars}; split "
-                       "the text into parts and score them as separate items", item=item)
+        raise ApiError(
+            "TEXT_TOO_LONG",
+            f"{where} has {len(value)} characters, the limit is {max_chars}; split "
+            "the text into parts and score them as separate items",
+            item=item,
+        )
     bad = unpaired_surrogate(value)
     if bad:
-        raise ApiError("INVALID_REQUEST", f"{where} contains {bad}; expected text. Send the text as valid "
-                       "UTF-8 (a lone surrogate usually means a string was cut inside an emoji)", item=item)
+        raise ApiError(
+            "INVALID_REQUEST",
+            f"{where} contains {bad}; expected text. Send the text as valid "
+            "UTF-8 (a lone surrogate usually means a string was cut inside an emoji)",
+            item=item,
+        )
     controls = control_characters(value)
     if not controls:
         return []
     pos, ch = controls[0]
-    return [{"code": "CONTROL_CHARACTERS_REMOVED", "field": field,
-             "message": f"{where} holds {len(controls)} control character(s) (the first, U+{ord(ch):04X}, at "
-                        f"position {pos}); they were dropped before scoring, as batch audits do. Clean them at "
-                        "the source if the text is shown to people."}]
+    return [
+        {
+            "code": "CONTROL_CHARACTERS_REMOVED",
+            "field": field,
+            "message": f"{where} holds {len(controls)} control character(s) (the first, U+{ord(ch):04X}, at "
+            f"position {pos}); they were dropped before scoring, as batch audits do. Clean them at "
+            "the source if the text is shown to people.",
+        }
+    ]
 
 
 def request_id_of(body_id: str | None, request: Request) -> str:

@@ -63,6 +63,15 @@ def tiny_ensemble_dir(
     from training.ensemble import build_ensemble
 
     out = tmp_path_factory.mktemp("models") / "tiny-ensemble"
-    build_ensemble(out, tiny_transformer_dir, tiny_baseline_dir, fixture_splits(), Normalizer({"gk": "tidak"}), {},
-                   {"recipe": "tiny"}, name="saring-tiny-ensemble", move_transformer=False)
+    build_ensemble(
+        out,
+        tiny_transformer_dir,
+        tiny_baseline_dir,
+        fixture_splits(),
+        Normalizer({"gk": "tidak"}),
+        {},
+        {"recipe": "tiny"},
+        name="saring-tiny-ensemble",
+        move_transformer=False,
+    )
     return out

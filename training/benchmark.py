@@ -59,7 +59,7 @@ PUBLISHED = {
 PUBLISHED_NOTE = {
     "hs": "F1 x 100 on the HS label, 5-fold, IndoBERTweet paper (Koto et al., EMNLP 2021)",
     "pratiwi": "no published grouped-fold result; Pratiwi et al. (2017) report 82.6% accuracy of naive Bayes on "
-               "a static split that shares topics between train and test",
+    "a static split that shares topics between train and test",
 }
 
 
@@ -73,10 +73,18 @@ class Task(TypedDict):
 
 
 TASKS: dict[str, Task] = {
-    "hs": {"dataset": "ibrohim2019_multilabel_hs", "label": "hate_speech", "grouped": False,
-           "title": "Ibrohim & Budi 2019, HS (binary), 5-fold stratified"},
-    "pratiwi": {"dataset": "pratiwi_hoax_news", "label": "hoax", "grouped": True,
-                "title": "Pratiwi 2017 hoax vs valid, 5-fold grouped by hoax topic"},
+    "hs": {
+        "dataset": "ibrohim2019_multilabel_hs",
+        "label": "hate_speech",
+        "grouped": False,
+        "title": "Ibrohim & Budi 2019, HS (binary), 5-fold stratified",
+    },
+    "pratiwi": {
+        "dataset": "pratiwi_hoax_news",
+        "label": "hoax",
+        "grouped": True,
+        "title": "Pratiwi 2017 hoax vs valid, 5-fold grouped by hoax topic",
+    },
 }
 KINDS = ("baseline", "transformer")
 
@@ -103,8 +111,10 @@ def make_folds(
     if k < 2:
         raise ValueError(f"folds must be at least 2, found {k}")
     if min(int(y.sum()), int(n - y.sum())) < k:
-        raise ValueError(f"each class needs at least {k} examples for {k} folds; found {int(y.sum())} positive "
-                         f"and {int(n - y.sum())} negative")
+        raise ValueError(
+            f"each class needs at least {k} examples for {k} folds; found {int(y.sum())} positive "
+            f"and {int(n - y.sum())} negative"
+        )
     idx = np.arange(n)
     dev_share = dev_fraction / (1 - 1 / k)  # of each training part
     folds = []
@@ -137,10 +147,15 @@ def fold_metrics(p: np.ndarray, y: np.ndarray, dev_threshold: float | None = Non
     precision, recall, f1 = precision_recall_f1(pred, y)
     _, _, f1_neg = precision_recall_f1(1 - pred, 1 - y)
     out = {
-        "n": int(len(y)), "positives": int(y.sum()),
-        "f1": f1, "precision": precision, "recall": recall, "f1_macro": (f1 + f1_neg) / 2,
+        "n": int(len(y)),
+        "positives": int(y.sum()),
+        "f1": f1,
+        "precision": precision,
+        "recall": recall,
+        "f1_macro": (f1 + f1_neg) / 2,
         "accuracy": float((pred == y).mean()) if len(y) else float("nan"),
-        "roc_auc": roc_auc(p, y), "pr_auc": average_precision(p, y),
+        "roc_auc": roc_auc(p, y),
+        "pr_auc": average_precision(p, y),
     }
     if dev_threshold is not None:
         out["dev_threshold"] = float(dev_threshold)
@@ -218,8 +233,14 @@ def run_benchmark(
             t0 = time.perf_counter()
             splits = {name: [data[j] for j in f[name]] for name in ("train", "validation", "test")}
             out = tmp_root / f"fold{i}"
-            manifest = {"benchmark": task, "label": label, "fold": i, "folds": folds, "seed": seed,
-                        "sizes": {k: len(v) for k, v in splits.items()}}
+            manifest = {
+                "benchmark": task,
+                "label": label,
+                "fold": i,
+                "folds": folds,
+                "seed": seed,
+                "sizes": {k: len(v) for k, v in splits.items()},
+            }
             train_fold(kind, splits, norm, out, manifest, recipe, overrides)
             train_s = time.perf_counter() - t0
             scorer = Scorer(out)
@@ -231,13 +252,27 @@ def run_benchmark(
             y_dev = y[f["validation"]]
             dev_thr = choose_threshold(p_dev, y_dev).flag
             m: dict[str, Any] = fold_metrics(p_test, y[f["test"]], dev_thr)
-            m.update({"fold": i, "train": len(splits["train"]), "validation": len(splits["validation"]),
-                      "train_seconds": round(train_s, 2), "seconds": round(time.perf_counter() - t0, 2)})
+            m.update(
+                {
+                    "fold": i,
+                    "train": len(splits["train"]),
+                    "validation": len(splits["validation"]),
+                    "train_seconds": round(train_s, 2),
+                    "seconds": round(time.perf_counter() - t0, 2),
+                }
+            )
             if grouped:
                 m["test_groups"] = sorted({str(data[j].group) for j in f["test"]})
             results.append(m)
-            logger.info("fold %d/%d: F1 %.4f (dev-threshold F1 %.4f, ROC-AUC %.4f) in %.1f s", i + 1, folds,
-                        m["f1"], m["f1_at_dev_threshold"], m["roc_auc"], m["seconds"])
+            logger.info(
+                "fold %d/%d: F1 %.4f (dev-threshold F1 %.4f, ROC-AUC %.4f) in %.1f s",
+                i + 1,
+                folds,
+                m["f1"],
+                m["f1_at_dev_threshold"],
+                m["roc_auc"],
+                m["seconds"],
+            )
             if not keep_models:
                 shutil.rmtree(out, ignore_errors=True)
     finally:
@@ -246,8 +281,10 @@ def run_benchmark(
     summary = {}
     for key in ("f1", "precision", "recall", "f1_macro", "accuracy", "roc_auc", "pr_auc", "f1_at_dev_threshold"):
         vals = np.array([r[key] for r in results], dtype=np.float64)
-        summary[key] = {"mean": float(np.nanmean(vals)), "std": float(np.nanstd(vals, ddof=1)) if len(vals) > 1
-                        else float("nan")}
+        summary[key] = {
+            "mean": float(np.nanmean(vals)),
+            "std": float(np.nanstd(vals, ddof=1)) if len(vals) > 1 else float("nan"),
+        }
     return {
         "task": task,
         "label": label,
@@ -288,9 +325,13 @@ def _source_metrics(scorer: Any, examples: Sequence[Example]) -> dict[str, dict[
             continue
         yj, pj = y[k, j].astype(np.int64), probs[k, j]
         flag = flag_block(scorer, r)[0]
-        out[r] = {"n": int(k.sum()), "positives": int(yj.sum()), "roc_auc": roc_auc(pj, yj),
-                  "pr_auc": average_precision(pj, yj),
-                  "f1_at_flag": precision_recall_f1((pj >= flag).astype(np.int64), yj)[2]}
+        out[r] = {
+            "n": int(k.sum()),
+            "positives": int(yj.sum()),
+            "roc_auc": roc_auc(pj, yj),
+            "pr_auc": average_precision(pj, yj),
+            "f1_at_flag": precision_recall_f1((pj >= flag).astype(np.int64), yj)[2],
+        }
     return out
 
 
@@ -333,19 +374,28 @@ def run_loso(
             out = root / f"without-{source}"
             train_fold(kind, rest, normalizer, out, {"benchmark": "loso", "held_out": source}, recipe, overrides)
             without = Scorer(out)
-            results[source] = {"test_examples": len(held), "in_distribution": _source_metrics(reference, held),
-                               "held_out": _source_metrics(without, held),
-                               "seconds": round(time.perf_counter() - t0, 1)}
-            logger.info("leave out %s: %s", source, {r: round(m["roc_auc"], 3)
-                                                     for r, m in results[source]["held_out"].items()})
+            results[source] = {
+                "test_examples": len(held),
+                "in_distribution": _source_metrics(reference, held),
+                "held_out": _source_metrics(without, held),
+                "seconds": round(time.perf_counter() - t0, 1),
+            }
+            logger.info(
+                "leave out %s: %s", source, {r: round(m["roc_auc"], 3) for r, m in results[source]["held_out"].items()}
+            )
             shutil.rmtree(out, ignore_errors=True)
     finally:
         if workdir is None:
             shutil.rmtree(root, ignore_errors=True)
-    return {"task": "loso", "kind": kind, "recipe": recipe if kind == "transformer" else None,
-            "sources": results, "seconds": round(time.perf_counter() - t_all, 1),
-            "note": "test split of each source; 'held_out' = trained without that source, 'in_distribution' = "
-                    "trained on all sources; F1 at each model's own validation-chosen flag threshold"}
+    return {
+        "task": "loso",
+        "kind": kind,
+        "recipe": recipe if kind == "transformer" else None,
+        "sources": results,
+        "seconds": round(time.perf_counter() - t_all, 1),
+        "note": "test split of each source; 'held_out' = trained without that source, 'in_distribution' = "
+        "trained on all sources; F1 at each model's own validation-chosen flag threshold",
+    }
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -361,9 +411,15 @@ def _print(result: dict[str, Any], task: str) -> None:
     table = Table(title=TASKS[task]["title"], caption=f"F1 = {F1_DEFINITION}")
     for col in ("model", "F1 x 100", "± sd", "macro F1", "ROC-AUC", "F1 at dev threshold", "run time"):
         table.add_column(col, justify="left" if col == "model" else "right")
-    table.add_row(name, f"{100 * s['f1']['mean']:.1f}", f"{100 * s['f1']['std']:.1f}",
-                  f"{100 * s['f1_macro']['mean']:.1f}", f"{s['roc_auc']['mean']:.3f}",
-                  f"{100 * s['f1_at_dev_threshold']['mean']:.1f}", f"{result['seconds']:.0f} s")
+    table.add_row(
+        name,
+        f"{100 * s['f1']['mean']:.1f}",
+        f"{100 * s['f1']['std']:.1f}",
+        f"{100 * s['f1_macro']['mean']:.1f}",
+        f"{s['roc_auc']['mean']:.3f}",
+        f"{100 * s['f1_at_dev_threshold']['mean']:.1f}",
+        f"{result['seconds']:.0f} s",
+    )
     for model, f1 in PUBLISHED[task].items():
         table.add_row(f"{model} (published)", f"{f1:.1f}", "", "", "", "", "")
     console.print(table)
@@ -390,16 +446,38 @@ def _load(task: str, limit: int | None, seed: int) -> tuple[list[Example], Norma
     return examples, load_slang()
 
 
-def _run(task: str, kind: str, recipe: str, overrides: list[str], folds: int, seed: int, limit: int | None,
-         out: Path | None, keep: Path | None, all_labels: bool) -> None:
+def _run(
+    task: str,
+    kind: str,
+    recipe: str,
+    overrides: list[str],
+    folds: int,
+    seed: int,
+    limit: int | None,
+    out: Path | None,
+    keep: Path | None,
+    all_labels: bool,
+) -> None:
     from model.examples import DataError
 
     try:
         examples, normalizer = _load(task, limit, seed)
         t = TASKS[task]
-        result = run_benchmark(examples, t["label"], kind=kind, grouped=t["grouped"], folds=folds, seed=seed,
-                               normalizer=normalizer, recipe=recipe, overrides=overrides, workdir=keep,
-                               keep_models=keep is not None, task=task, all_labels=all_labels)
+        result = run_benchmark(
+            examples,
+            t["label"],
+            kind=kind,
+            grouped=t["grouped"],
+            folds=folds,
+            seed=seed,
+            normalizer=normalizer,
+            recipe=recipe,
+            overrides=overrides,
+            workdir=keep,
+            keep_models=keep is not None,
+            task=task,
+            all_labels=all_labels,
+        )
     except (DataError, ValueError) as e:
         typer.secho(f"error: {e}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from e
@@ -414,23 +492,40 @@ def _run(task: str, kind: str, recipe: str, overrides: list[str], folds: int, se
         raise typer.Exit(1)
 
 
-KindOpt = Annotated[str, typer.Option(help="baseline (TF-IDF + logistic regression, seconds a fold) or "
-                                           "transformer (a recipe of `saring train`, long).")]
+KindOpt = Annotated[
+    str,
+    typer.Option(
+        help="baseline (TF-IDF + logistic regression, seconds a fold) or "
+        "transformer (a recipe of `saring train`, long)."
+    ),
+]
 RecipeOpt = Annotated[str, typer.Option(help="Training recipe for --kind transformer.")]
 SetOpt = Annotated[list[str] | None, typer.Option("--set", help="Override a training config field, e.g. epochs=2.")]
 FoldsOpt = Annotated[int, typer.Option(help="Number of folds.", min=2)]
 SeedOpt = Annotated[int, typer.Option(help="Seed of the folds.")]
 LimitOpt = Annotated[int | None, typer.Option(help="Use a random sample of N examples (a quick check).", min=10)]
 OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Write the result as JSON to this file.")]
-AllOpt = Annotated[bool, typer.Option("--all-labels", help="Train on every label of the dataset (multi-task), "
-                                      "not only the benchmark label.")]
+AllOpt = Annotated[
+    bool,
+    typer.Option(
+        "--all-labels", help="Train on every label of the dataset (multi-task), not only the benchmark label."
+    ),
+]
 KeepOpt = Annotated[Path | None, typer.Option(help="Keep each fold's model directory under this directory.")]
 
 
 @app.command("hs")
-def hs(kind: KindOpt = "baseline", recipe: RecipeOpt = "default", set_: SetOpt = None, folds: FoldsOpt = 5,
-       seed: SeedOpt = 42, limit: LimitOpt = None, out: OutOpt = None, keep: KeepOpt = None,
-       all_labels: AllOpt = False) -> None:
+def hs(
+    kind: KindOpt = "baseline",
+    recipe: RecipeOpt = "default",
+    set_: SetOpt = None,
+    folds: FoldsOpt = 5,
+    seed: SeedOpt = 42,
+    limit: LimitOpt = None,
+    out: OutOpt = None,
+    keep: KeepOpt = None,
+    all_labels: AllOpt = False,
+) -> None:
     """Ibrohim & Budi HS label, 5-fold: F1 of the positive class at 0.5 beside IndoBERTweet 88.8, IndoBERT 86.8,
     mBERT 85.1."""
     _check_kind(kind)
@@ -438,9 +533,17 @@ def hs(kind: KindOpt = "baseline", recipe: RecipeOpt = "default", set_: SetOpt =
 
 
 @app.command("pratiwi")
-def pratiwi(kind: KindOpt = "baseline", recipe: RecipeOpt = "default", set_: SetOpt = None, folds: FoldsOpt = 5,
-            seed: SeedOpt = 42, limit: LimitOpt = None, out: OutOpt = None, keep: KeepOpt = None,
-       all_labels: AllOpt = False) -> None:
+def pratiwi(
+    kind: KindOpt = "baseline",
+    recipe: RecipeOpt = "default",
+    set_: SetOpt = None,
+    folds: FoldsOpt = 5,
+    seed: SeedOpt = 42,
+    limit: LimitOpt = None,
+    out: OutOpt = None,
+    keep: KeepOpt = None,
+    all_labels: AllOpt = False,
+) -> None:
     """Pratiwi hoax vs valid news, folds grouped by hoax topic."""
     _check_kind(kind)
     _run("pratiwi", kind, recipe, set_ or [], folds, seed, limit, out, keep, all_labels)
@@ -452,11 +555,15 @@ def _check_kind(kind: str) -> None:
         raise typer.Exit(2)
 
 
-
 @app.command("loso")
-def loso(kind: KindOpt = "baseline", recipe: RecipeOpt = "default", set_: SetOpt = None,
-         source: Annotated[list[str] | None, typer.Option(help="Sources to leave out (default: every one).")] = None,
-         seed: SeedOpt = 42, out: OutOpt = None) -> None:
+def loso(
+    kind: KindOpt = "baseline",
+    recipe: RecipeOpt = "default",
+    set_: SetOpt = None,
+    source: Annotated[list[str] | None, typer.Option(help="Sources to leave out (default: every one).")] = None,
+    seed: SeedOpt = 42,
+    out: OutOpt = None,
+) -> None:
     """Leave one source out: each source's test split scored by a model trained without that source, beside a
     model trained on all of them."""
     from rich.console import Console
@@ -468,8 +575,9 @@ def loso(kind: KindOpt = "baseline", recipe: RecipeOpt = "default", set_: SetOpt
     _check_kind(kind)
     try:
         normalizer, prepared, _ = load_training_data(["catalogue"], [], "utf-8", seed)
-        result = run_loso(dict(prepared.items()), normalizer, kind=kind, sources=source, recipe=recipe,
-                          overrides=set_ or [])
+        result = run_loso(
+            dict(prepared.items()), normalizer, kind=kind, sources=source, recipe=recipe, overrides=set_ or []
+        )
     except (DataError, ValueError) as e:
         typer.secho(f"error: {e}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from e
@@ -479,8 +587,15 @@ def loso(kind: KindOpt = "baseline", recipe: RecipeOpt = "default", set_: SetOpt
     for src, x in result["sources"].items():
         for r, m in x["held_out"].items():
             ref = x["in_distribution"].get(r, {})
-            table.add_row(src, r, str(m["n"]), f"{ref.get('roc_auc', float('nan')):.3f}", f"{m['roc_auc']:.3f}",
-                          f"{ref.get('f1_at_flag', float('nan')):.3f}", f"{m['f1_at_flag']:.3f}")
+            table.add_row(
+                src,
+                r,
+                str(m["n"]),
+                f"{ref.get('roc_auc', float('nan')):.3f}",
+                f"{m['roc_auc']:.3f}",
+                f"{ref.get('f1_at_flag', float('nan')):.3f}",
+                f"{m['f1_at_flag']:.3f}",
+            )
     Console().print(table)
     _write(result, out)
 

@@ -71,13 +71,25 @@ def training_sources(splits: dict[str, list[Any]]) -> list[dict[str, Any]]:
         card = cards.get(name)
         if card is not None:
             lic = card.licence
-            entry = {"name": name, "title": card.title, "licence": lic.id, "commercial_use": lic.commercial_use,
-                     "share_alike": lic.share_alike, "basis": lic.basis, "citation": card.citation}
+            entry = {
+                "name": name,
+                "title": card.title,
+                "licence": lic.id,
+                "commercial_use": lic.commercial_use,
+                "share_alike": lic.share_alike,
+                "basis": lic.basis,
+                "citation": card.citation,
+            }
         else:
-            entry = {"name": name, "title": name.removeprefix("file:"), "licence": "analyst-provided",
-                     "commercial_use": None, "share_alike": None,
-                     "basis": "the analyst's own labelled file: its terms are the provider's, not the catalogue's",
-                     "citation": ""}
+            entry = {
+                "name": name,
+                "title": name.removeprefix("file:"),
+                "licence": "analyst-provided",
+                "commercial_use": None,
+                "share_alike": None,
+                "basis": "the analyst's own labelled file: its terms are the provider's, not the catalogue's",
+                "citation": "",
+            }
         entry["examples"] = counts[name]
         out.append(entry)
     return out
@@ -226,9 +238,18 @@ def train(
 
             console.print(f"combining transformer and baseline -> {out}")
             results["ensemble"] = build_ensemble(
-                out, t_out, b_out, splits, normalizer, prepared.manifest, config.model_dump(), name=config.name,
-                objective=config.threshold_objective, min_precision=config.min_precision,
-                block_precision=config.block_precision, beta=config.flag_beta,
+                out,
+                t_out,
+                b_out,
+                splits,
+                normalizer,
+                prepared.manifest,
+                config.model_dump(),
+                name=config.name,
+                objective=config.threshold_objective,
+                min_precision=config.min_precision,
+                block_precision=config.block_precision,
+                beta=config.flag_beta,
             )
     except (ValueError, ModelDirError) as e:
         console.print(f"[red]training failed:[/] {e}")

@@ -23,8 +23,11 @@ class TrainConfig(BaseModel):
     num_layers: int | None = Field(None, ge=1, description="keep only the first N encoder layers (None: all)")
     freeze_embeddings: bool = True
     train_top_layers: int | None = Field(
-        None, ge=1, description="train only the top N encoder layers (lower layers and embeddings frozen: they keep "
-        "what the encoder knows, and backward passes stop there); None: all layers")
+        None,
+        ge=1,
+        description="train only the top N encoder layers (lower layers and embeddings frozen: they keep "
+        "what the encoder knows, and backward passes stop there); None: all layers",
+    )
     prune_vocab: bool = True
     dropout: float = Field(0.1, ge=0.0, lt=1.0)
 
@@ -43,8 +46,10 @@ class TrainConfig(BaseModel):
     aux_loss_weight: float = Field(0.5, ge=0.0, description="weight of auxiliary original labels in the loss")
     weak_labels: bool = Field(True, description="train the transformer on the cards' weak labels too")
     oversample: dict[str, int] = Field(
-        default_factory=dict, description="repeat the training examples of these sources, e.g. "
-        '{"saring_register_posts": 3} (the transformer only; the TF-IDF baseline sees each example once)')
+        default_factory=dict,
+        description="repeat the training examples of these sources, e.g. "
+        '{"saring_register_posts": 3} (the transformer only; the TF-IDF baseline sees each example once)',
+    )
     baseline_weak_labels: bool = Field(False, description="train the TF-IDF baseline on the cards' weak labels too")
 
     evals_per_epoch: int = Field(1, ge=1)
@@ -69,7 +74,8 @@ class TrainConfig(BaseModel):
     threshold_objective: Literal["best_fbeta", "best_f1", "recall_at_precision"] = "best_fbeta"
     flag_beta: dict[str, float] = Field(
         default_factory=lambda: {"incitement": 1.5},
-        description="per-risk beta of the best_fbeta flag objective (>1 favours recall; risks not named: 1)")
+        description="per-risk beta of the best_fbeta flag objective (>1 favours recall; risks not named: 1)",
+    )
     min_precision: float = Field(0.8, gt=0, le=1)
     block_precision: float = Field(0.9, gt=0, le=1)
 
@@ -78,8 +84,10 @@ class TrainConfig(BaseModel):
     def _beta_per_risk(cls, v: dict[str, float]) -> dict[str, float]:
         bad = {k: b for k, b in v.items() if k not in RISKS or not b > 0}
         if bad:
-            raise ValueError(f"flag_beta maps risks {list(RISKS)} to positive numbers; found {bad}. Fix: e.g. "
-                             '--set \'flag_beta={"incitement": 1.5}\'')
+            raise ValueError(
+                f"flag_beta maps risks {list(RISKS)} to positive numbers; found {bad}. Fix: e.g. "
+                "--set 'flag_beta={\"incitement\": 1.5}'"
+            )
         return v
 
     @field_validator("base_model")

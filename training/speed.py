@@ -55,10 +55,17 @@ def machine() -> dict[str, Any]:
         ort = onnxruntime.__version__
     except ImportError:
         ort = None
-    return {"cpu": name, "physical_cores": physical_cores(), "logical_cpus": os.cpu_count(),
-            "avx512_vnni": "avx512_vnni" in flags.split(), "torch_threads": threads,
-            "torch_interop_threads": torch.get_num_interop_threads(), "torch": torch.__version__,
-            "onnxruntime": ort, "python": platform.python_version()}
+    return {
+        "cpu": name,
+        "physical_cores": physical_cores(),
+        "logical_cpus": os.cpu_count(),
+        "avx512_vnni": "avx512_vnni" in flags.split(),
+        "torch_threads": threads,
+        "torch_interop_threads": torch.get_num_interop_threads(),
+        "torch": torch.__version__,
+        "onnxruntime": ort,
+        "python": platform.python_version(),
+    }
 
 
 def load_texts(texts_file: Path | None, n: int) -> tuple[list[str], str]:
@@ -125,16 +132,28 @@ def explain_run(scorer: Any, texts: list[str], max_words: int = 256) -> tuple[fl
     return (time.perf_counter() - t0) / max(1, len(texts)), [o.spans for o in outs]
 
 
-def run_speed(model: Path, texts: list[str], repeats: int = 2, latency_n: int = 200, explain_n: int = 20,
-              anchor_n: int | None = None) -> dict[str, Any]:
+def run_speed(
+    model: Path,
+    texts: list[str],
+    repeats: int = 2,
+    latency_n: int = 200,
+    explain_n: int = 20,
+    anchor_n: int | None = None,
+) -> dict[str, Any]:
     from model.scorer import Scorer
 
     info = machine()
     s32 = Scorer(model, precision="fp32")
     s8 = Scorer(model, precision="int8")
     m32, m8 = transformer_member(s32), transformer_member(s8)
-    res: dict[str, Any] = {"machine": info, "model": str(model), "kind": s32.kind, "n_texts": len(texts),
-                           "int8_active": s8.precision == "int8", "paths": {}}
+    res: dict[str, Any] = {
+        "machine": info,
+        "model": str(model),
+        "kind": s32.kind,
+        "n_texts": len(texts),
+        "int8_active": s8.precision == "int8",
+        "paths": {},
+    }
     if m8 is not None:
         res["int8_check"] = m8.backend.int8_info.get("check")
     warm = texts[:16]
@@ -165,19 +184,24 @@ def run_speed(model: Path, texts: list[str], repeats: int = 2, latency_n: int = 
     d32 = [r.decision for r in s32.score(texts)]
     d8 = [r.decision for r in s8.score(texts)]
     agree = float(np.mean([a == b for a, b in zip(d32, d8, strict=True)]))
-    res["int8_vs_fp32"] = {"max_abs_score_diff": round(float(np.abs(p32 - p8).max()), 4),
-                           "mean_abs_score_diff": round(float(np.abs(p32 - p8).mean()), 5),
-                           "decision_agreement": round(agree, 4)}
+    res["int8_vs_fp32"] = {
+        "max_abs_score_diff": round(float(np.abs(p32 - p8).max()), 4),
+        "mean_abs_score_diff": round(float(np.abs(p32 - p8).mean()), 5),
+        "decision_agreement": round(agree, 4),
+    }
     flagged = [t for t, r in zip(texts, s32.score(texts), strict=True) if any(r.flags.values())][:explain_n]
     if flagged:
         explain_run(s8, flagged[:2])
         sec32, spans32 = explain_run(s32, flagged)
         sec8, spans8 = explain_run(s8, flagged)
         same_top = [bool(a) and bool(b) and a[0]["word"] == b[0]["word"] for a, b in zip(spans32, spans8, strict=True)]
-        res["explain"] = {"n_flagged": len(flagged), "fp32_ms_per_text": round(sec32 * 1000, 1),
-                          f"{s8.precision}_ms_per_text": round(sec8 * 1000, 1),
-                          "same_top_word": round(float(np.mean(same_top)), 3),
-                          "mean_words": round(float(np.mean([len(t.split()) for t in flagged])), 1)}
+        res["explain"] = {
+            "n_flagged": len(flagged),
+            "fp32_ms_per_text": round(sec32 * 1000, 1),
+            f"{s8.precision}_ms_per_text": round(sec8 * 1000, 1),
+            "same_top_word": round(float(np.mean(same_top)), 3),
+            "mean_words": round(float(np.mean([len(t.split()) for t in flagged])), 1),
+        }
     return res
 
 
@@ -187,12 +211,16 @@ def print_speed(res: dict[str, Any]) -> None:
 
     m = res["machine"]
     console = Console()
-    console.print(f"machine: {m['cpu']}, {m['physical_cores']} physical cores ({m['logical_cpus']} logical), "
-                  f"AVX-512 VNNI {'yes' if m['avx512_vnni'] else 'no'}; torch {m['torch']} with "
-                  f"{m['torch_threads']} intra-op / {m['torch_interop_threads']} inter-op threads; onnxruntime "
-                  f"{m['onnxruntime']}")
-    console.print(f"model: {res['model']} ({res['kind']}); {res['n_texts']} texts from {res.get('source', '?')}; "
-                  f"int8 active: {res['int8_active']}; int8 check vs fp32: {res.get('int8_check')}")
+    console.print(
+        f"machine: {m['cpu']}, {m['physical_cores']} physical cores ({m['logical_cpus']} logical), "
+        f"AVX-512 VNNI {'yes' if m['avx512_vnni'] else 'no'}; torch {m['torch']} with "
+        f"{m['torch_threads']} intra-op / {m['torch_interop_threads']} inter-op threads; onnxruntime "
+        f"{m['onnxruntime']}"
+    )
+    console.print(
+        f"model: {res['model']} ({res['kind']}); {res['n_texts']} texts from {res.get('source', '?')}; "
+        f"int8 active: {res['int8_active']}; int8 check vs fp32: {res.get('int8_check')}"
+    )
     table = Table(title="Throughput (best of the repeats)")
     for col in ("path", "texts/s", "x anchor"):
         table.add_column(col, justify="left" if col == "path" else "right")
@@ -204,17 +232,24 @@ def print_speed(res: dict[str, Any]) -> None:
     console.print(f"int8 vs fp32 on these texts: {res['int8_vs_fp32']}")
     if "explain" in res:
         e = res["explain"]
-        console.print(f"explanations ({e['n_flagged']} flagged texts, {e['mean_words']} words on average): "
-                      + ", ".join(f"{k.removesuffix('_ms_per_text')} {v} ms per text" for k, v in e.items()
-                                  if k.endswith("_ms_per_text"))
-                      + f"; same top word int8 vs fp32: {e['same_top_word']:.0%}")
+        console.print(
+            f"explanations ({e['n_flagged']} flagged texts, {e['mean_words']} words on average): "
+            + ", ".join(
+                f"{k.removesuffix('_ms_per_text')} {v} ms per text" for k, v in e.items() if k.endswith("_ms_per_text")
+            )
+            + f"; same top word int8 vs fp32: {e['same_top_word']:.0%}"
+        )
 
 
 def speed_command(
-    model: Annotated[Path | None, typer.Option("--model", "-m", help="Model directory (default: "
-                                               "$SARING_MODEL_DIR, else models/default).")] = None,
-    texts: Annotated[Path | None, typer.Option("--texts", help="Texts file, one per line (default: the raw "
-                                               "Ibrohim & Budi 2019 tweets).")] = None,
+    model: Annotated[
+        Path | None,
+        typer.Option("--model", "-m", help="Model directory (default: $SARING_MODEL_DIR, else models/default)."),
+    ] = None,
+    texts: Annotated[
+        Path | None,
+        typer.Option("--texts", help="Texts file, one per line (default: the raw Ibrohim & Budi 2019 tweets)."),
+    ] = None,
     n: Annotated[int, typer.Option("--n", min=1, help="How many texts.")] = 400,
     repeats: Annotated[int, typer.Option(min=1, help="Timed passes per batch path (the best counts).")] = 2,
     latency_n: Annotated[int, typer.Option(min=1, help="Texts timed one at a time.")] = 200,

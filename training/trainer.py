@@ -235,8 +235,10 @@ def train_transformer(
     # validation and test keep only annotated labels.
     y_train, w_train = training_targets(train, labels, config.weak_labels)
     if (w_train[~np.isnan(y_train)] < 1).any():
-        logger.info("weak labels in train: %s", {n: int(((w_train[:, j] < 1) & (w_train[:, j] > 0)).sum())
-                                                 for j, n in enumerate(labels)})
+        logger.info(
+            "weak labels in train: %s",
+            {n: int(((w_train[:, j] < 1) & (w_train[:, j] > 0)).sum()) for j, n in enumerate(labels)},
+        )
 
     # --- network ------------------------------------------------------------------------------------
     base = resolve_base_model(config.base_model)
@@ -304,6 +306,7 @@ def train_transformer(
         for g, lr in zip(opt.param_groups, base_lrs, strict=True):
             g["lr"] = lr * factor
         return factor
+
     eval_points = {round(steps_per_epoch * k / config.evals_per_epoch) for k in range(1, config.evals_per_epoch + 1)}
 
     # --- resume ----------------------------------------------------------------------------------------
@@ -346,7 +349,12 @@ def train_transformer(
         platts = fit_calibration(labels, logits, y_val)
         probs = apply_calibration(labels, platts, logits)
         th = fit_thresholds(
-            labels, probs, y_val, config.threshold_objective, config.min_precision, config.block_precision,
+            labels,
+            probs,
+            y_val,
+            config.threshold_objective,
+            config.min_precision,
+            config.block_precision,
             config.flag_beta,
         )
         metric = float(split_metrics(labels, probs, y_val, th)["macro_f1"])
@@ -359,7 +367,6 @@ def train_transformer(
         else:
             progress["bad_evals"] += 1
         return metric
-
 
     # --- the loop ---------------------------------------------------------------------------------------
     lengths = [len(x) for x in train_ids]
@@ -404,8 +411,11 @@ def train_transformer(
             if budget_spent and not stop:
                 logger.info("training budget reached (steps or time); keeping the best evaluated weights")
                 stop = True
-            if (progress["global_step"] % config.checkpoint_every_steps == 0 or stop
-                    or time.perf_counter() - last_checkpoint >= config.checkpoint_every_seconds):
+            if (
+                progress["global_step"] % config.checkpoint_every_steps == 0
+                or stop
+                or time.perf_counter() - last_checkpoint >= config.checkpoint_every_seconds
+            ):
                 progress["elapsed_s"] = elapsed()
                 save_checkpoint(ckpt, net, opt, progress, best_state)
                 last_checkpoint = time.perf_counter()

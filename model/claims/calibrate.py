@@ -53,12 +53,24 @@ def read_paraphrases(path: str | Path) -> list[ParaphraseGroup]:
         if obj["split"] not in ("calibration", "test"):
             problems.append(f"line {lineno}: split must be 'calibration' or 'test', found {obj['split']!r}")
             continue
-        groups.append(ParaphraseGroup(str(obj["id"]), obj["claim"], list(obj["paraphrases"]), list(obj["negatives"]),
-                                      obj["split"], obj.get("topic", ""), obj.get("register", ""),
-                                      list(obj.get("debunks", []))))
+        groups.append(
+            ParaphraseGroup(
+                str(obj["id"]),
+                obj["claim"],
+                list(obj["paraphrases"]),
+                list(obj["negatives"]),
+                obj["split"],
+                obj.get("topic", ""),
+                obj.get("register", ""),
+                list(obj.get("debunks", [])),
+            )
+        )
     if problems:
-        raise DataError("bad paraphrase set:\n  - " + "\n  - ".join(problems), file=path,
-                        fix="each line needs id, claim, paraphrases, negatives and split")
+        raise DataError(
+            "bad paraphrase set:\n  - " + "\n  - ".join(problems),
+            file=path,
+            fix="each line needs id, claim, paraphrases, negatives and split",
+        )
     ids = [g.id for g in groups]
     if len(set(ids)) != len(ids):
         raise DataError("duplicate group ids", file=path, fix="give every claim group its own id")
@@ -92,8 +104,9 @@ def _queries(groups: Sequence[ParaphraseGroup]) -> _Queries:
     return q
 
 
-def _choose_threshold(best_sim: np.ndarray, correct: np.ndarray, positive: np.ndarray,
-                      min_precision: float) -> tuple[float, float]:
+def _choose_threshold(
+    best_sim: np.ndarray, correct: np.ndarray, positive: np.ndarray, min_precision: float
+) -> tuple[float, float]:
     """The lowest threshold (halfway between adjacent similarities) whose precision >= min_precision, and
     the F1 there; the best-F1 threshold when none reaches it."""
     cands = np.unique(best_sim)
@@ -183,8 +196,14 @@ def calibrate(
                 cal = ~is_test
                 platt = fit_platt(best_sim[cal], correct[cal].astype(float))
                 best_key = key
-                best_out = {"claim_prefix": prefix or None, "dense_weight": float(w), "threshold": float(t),
-                            "platt": [platt.a, platt.b], "calibration": r_cal, "test": r_test}
+                best_out = {
+                    "claim_prefix": prefix or None,
+                    "dense_weight": float(w),
+                    "threshold": float(t),
+                    "platt": [platt.a, platt.b],
+                    "calibration": r_cal,
+                    "test": r_test,
+                }
                 best_out.update(breakdown(combine(prefix, w), t))
         assert best_out is not None
         return best_out
@@ -212,10 +231,14 @@ def calibrate(
             matched = (dsim[np.arange(len(dsim)), dbest] >= t) & (dbest == debunk_target)
             stances = np.array([claim_stance(d, idx.normalizer) for d in debunk_texts])
             out["debunks"] = {
-                split: {"n": int(np.sum(sel)), "matched": int(np.sum(matched & sel)),
-                        "refutes": int(np.sum(matched & sel & (stances == "refutes"))),
-                        "raised": int(np.sum(matched & sel & (stances == "repeats")))}
-                for split, sel in (("calibration", ~debunk_test), ("test", debunk_test))}
+                split: {
+                    "n": int(np.sum(sel)),
+                    "matched": int(np.sum(matched & sel)),
+                    "refutes": int(np.sum(matched & sel & (stances == "refutes"))),
+                    "raised": int(np.sum(matched & sel & (stances == "repeats"))),
+                }
+                for split, sel in (("calibration", ~debunk_test), ("test", debunk_test))
+            }
         return out
 
     results: dict[str, Any] = {"bm25": pick([("", 0.0)])}
@@ -224,17 +247,29 @@ def calibrate(
         results["combined"] = pick([(p, w) for p in prefixes for w in weights])
         for p in prefixes:  # prefix comparison at the dense-only setting
             r_cal, r_test, t, _, _ = evaluate(dense[p])
-            results[f"dense, claims {p.strip()}"] = {"claim_prefix": p, "dense_weight": 1.0, "threshold": t,
-                                              "calibration": r_cal, "test": r_test}
+            results[f"dense, claims {p.strip()}"] = {
+                "claim_prefix": p,
+                "dense_weight": 1.0,
+                "threshold": t,
+                "calibration": r_cal,
+                "test": r_test,
+            }
     chosen = results["combined"] if dense else results["bm25"]
     params = MatchParams(
-        dense_weight=float(chosen["dense_weight"]), threshold=round(float(chosen["threshold"]), 4),
-        platt_a=round(chosen["platt"][0], 4), platt_b=round(chosen["platt"][1], 4),
+        dense_weight=float(chosen["dense_weight"]),
+        threshold=round(float(chosen["threshold"]), 4),
+        platt_a=round(chosen["platt"][0], 4),
+        platt_b=round(chosen["platt"][1], 4),
         claim_prefix=chosen["claim_prefix"] or "query: ",
-        encoder=embedder_name(embedder) if embedder is not None else "", text_version=CLAIM_TEXT_VERSION,
-        measured={"test": {k: chosen["test"][k] for k in ("precision", "recall", "f1", "precision_ci",
-                                                          "recall_ci", "average_precision")},
-                  "min_precision": min_precision},
+        encoder=embedder_name(embedder) if embedder is not None else "",
+        text_version=CLAIM_TEXT_VERSION,
+        measured={
+            "test": {
+                k: chosen["test"][k]
+                for k in ("precision", "recall", "f1", "precision_ci", "recall_ci", "average_precision")
+            },
+            "min_precision": min_precision,
+        },
     )
     counts = {
         "groups": {s: sum(g.split == s for g in groups) for s in ("calibration", "test")},
@@ -258,8 +293,7 @@ def evaluate_matching(
     q = _queries(groups)
     gallery = [g.claim for g in groups]
     bm25 = BM25([enc.tokens(c) for c in gallery])
-    dense = (enc.embed(gallery, params.claim_prefix) if embedder is not None and params.dense_weight > 0
-             else None)
+    dense = enc.embed(gallery, params.claim_prefix) if embedder is not None and params.dense_weight > 0 else None
     sim, _, _ = enc.similarities(q.texts, bm25, dense, params.dense_weight, params.query_prefix)
     target = np.array(q.target)
     keep = np.array([split is None or s == split for s in q.split])

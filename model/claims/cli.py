@@ -48,8 +48,14 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-DbOpt = Annotated[Path | None, typer.Option("--db", help="Claim store (SQLite); default $SARING_CLAIMS_DB or "
-                                                          "~/.local/share/saring/claims.sqlite ($SARING_DATA_DIR).")]
+DbOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        help="Claim store (SQLite); default $SARING_CLAIMS_DB or "
+        "~/.local/share/saring/claims.sqlite ($SARING_DATA_DIR).",
+    ),
+]
 LexicalOpt = Annotated[bool, typer.Option("--lexical", help="Do not load the e5 encoder: BM25 matching only.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
@@ -98,19 +104,29 @@ def _parse_pairs(specs: list[str] | None, what: str, example: str, last: bool = 
 
 @app.command("import")
 def import_(
-    file: Annotated[Path, typer.Argument(help="ClaimReview JSON / JSON-LD, JSON lines, or CSV.", exists=True,
-                                         dir_okay=False)],
-    fmt: Annotated[str | None, typer.Option("--format", help=f"One of {', '.join(FORMATS)}; default: from the "
-                                                              "extension.")] = None,
-    column: Annotated[list[str] | None, typer.Option(
-        "--column", help="CSV: field=column, e.g. claim=judul rating=label (fields: id, claim, rating, verdict, "
-                         "publisher, url, date, language, claimant, appearance).")] = None,
-    partial: Annotated[bool, typer.Option("--partial", help="Import the good records and report the bad ones "
-                                                            "(default: all or nothing).")] = False,
+    file: Annotated[
+        Path, typer.Argument(help="ClaimReview JSON / JSON-LD, JSON lines, or CSV.", exists=True, dir_okay=False)
+    ],
+    fmt: Annotated[
+        str | None, typer.Option("--format", help=f"One of {', '.join(FORMATS)}; default: from the extension.")
+    ] = None,
+    column: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--column",
+            help="CSV: field=column, e.g. claim=judul rating=label (fields: id, claim, rating, verdict, "
+            "publisher, url, date, language, claimant, appearance).",
+        ),
+    ] = None,
+    partial: Annotated[
+        bool,
+        typer.Option("--partial", help="Import the good records and report the bad ones (default: all or nothing)."),
+    ] = False,
     publisher: Annotated[str | None, typer.Option(help="Publisher for records that name none.")] = None,
     language: Annotated[str, typer.Option(help="Language for records that name none.")] = "id",
-    rating: Annotated[list[str] | None, typer.Option(
-        "--rating", help="Extra rating text -> verdict, e.g. 'AGAK BENAR=misleading'.")] = None,
+    rating: Annotated[
+        list[str] | None, typer.Option("--rating", help="Extra rating text -> verdict, e.g. 'AGAK BENAR=misleading'.")
+    ] = None,
     encoding: Annotated[str, typer.Option(help="Text encoding of the file.")] = "utf-8",
     db: DbOpt = None,
     lexical: LexicalOpt = False,
@@ -122,13 +138,11 @@ def import_(
     rating_map = _parse_pairs(rating, "--rating", "'AGAK BENAR=misleading'", last=True)
     bad_verdicts = {k: v for k, v in rating_map.items() if v not in VERDICTS}
     if bad_verdicts:
-        raise _fail(f"--rating maps to {sorted(set(bad_verdicts.values()))}; a verdict must be one of "
-                    f"{list(VERDICTS)}")
+        raise _fail(f"--rating maps to {sorted(set(bad_verdicts.values()))}; a verdict must be one of {list(VERDICTS)}")
     defaults = ImportDefaults(publisher=publisher, language=language, rating_map=rating_map)
     index = _open(db, lexical)
     try:
-        report = index.import_file(file, fmt, columns=columns, defaults=defaults, partial=partial,
-                                   encoding=encoding)
+        report = index.import_file(file, fmt, columns=columns, defaults=defaults, partial=partial, encoding=encoding)
     except ClaimImportError as e:
         if as_json:
             console.print_json(json.dumps({"imported": False, "bad": [b.to_dict() for b in e.bad]}))
@@ -138,10 +152,13 @@ def import_(
     if as_json:
         console.print_json(json.dumps(report.to_dict(), ensure_ascii=False))
         return
-    console.print(f"{file}: {report.total} record(s): {report.added} added, {report.updated} updated, "
-                  f"{report.unchanged} unchanged, {report.duplicates} duplicate(s) in the file"
-                  + (f", {report.skipped} non-ClaimReview node(s) skipped" if report.skipped else "")
-                  + f". The store ({index.path}) holds {len(index)} claim(s).", highlight=False)
+    console.print(
+        f"{file}: {report.total} record(s): {report.added} added, {report.updated} updated, "
+        f"{report.unchanged} unchanged, {report.duplicates} duplicate(s) in the file"
+        + (f", {report.skipped} non-ClaimReview node(s) skipped" if report.skipped else "")
+        + f". The store ({index.path}) holds {len(index)} claim(s).",
+        highlight=False,
+    )
     for b in report.bad:
         err.print(f"[yellow]not imported:[/yellow] {b}", highlight=False)
 
@@ -151,8 +168,15 @@ def _table(rows: list[dict[str, Any]], title: str) -> Table:
     for col in ("similarity", "verdict", "rating", "publisher", "date", "claim", "claim_id"):
         t.add_column(col, overflow="fold")
     for r in rows:
-        t.add_row(f"{r['similarity']:.3f}" + (" *" if r.get("match") else ""), r["verdict"], r["rating"],
-                  r["publisher"], r.get("date") or "", r["claim"], r["claim_id"])
+        t.add_row(
+            f"{r['similarity']:.3f}" + (" *" if r.get("match") else ""),
+            r["verdict"],
+            r["rating"],
+            r["publisher"],
+            r.get("date") or "",
+            r["claim"],
+            r["claim_id"],
+        )
     return t
 
 
@@ -210,26 +234,39 @@ def add(
     claim: Annotated[str, typer.Option(help="The claim as it circulated.")],
     publisher: Annotated[str, typer.Option(help="Who fact-checked it.")],
     rating: Annotated[str | None, typer.Option(help="The fact-checker's rating text, e.g. SALAH.")] = None,
-    verdict: Annotated[str | None, typer.Option(help=f"Normalised verdict ({', '.join(VERDICTS)}); default: "
-                                                     "from the rating.")] = None,
+    verdict: Annotated[
+        str | None, typer.Option(help=f"Normalised verdict ({', '.join(VERDICTS)}); default: from the rating.")
+    ] = None,
     url: Annotated[str | None, typer.Option(help="The review's address.")] = None,
     date: Annotated[str | None, typer.Option(help="Review date, YYYY-MM-DD.")] = None,
     language: Annotated[str, typer.Option()] = "id",
-    claim_id: Annotated[str | None, typer.Option("--id", help="Stable id; default: derived from URL and "
-                                                              "claim.")] = None,
+    claim_id: Annotated[
+        str | None, typer.Option("--id", help="Stable id; default: derived from URL and claim.")
+    ] = None,
     db: DbOpt = None,
     lexical: LexicalOpt = False,
 ) -> None:
     """Add (or update) one claim."""
-    record = {"claim": claim, "rating": rating, "verdict": verdict, "publisher": publisher, "url": url,
-              "date": date, "language": language, "id": claim_id}
+    record = {
+        "claim": claim,
+        "rating": rating,
+        "verdict": verdict,
+        "publisher": publisher,
+        "url": url,
+        "date": date,
+        "language": language,
+        "id": claim_id,
+    }
     index = _open(db, lexical)
     try:
         report = index.import_records(record, source="cli")
     except ClaimImportError as e:
         raise _fail("; ".join(str(b) for b in e.bad)) from e
-    console.print(f"claim {report.ids[0]}: {'added' if report.added else 'updated' if report.updated else 'unchanged'}"
-                  f"; the store holds {len(index)} claim(s)", highlight=False)
+    console.print(
+        f"claim {report.ids[0]}: {'added' if report.added else 'updated' if report.updated else 'unchanged'}"
+        f"; the store holds {len(index)} claim(s)",
+        highlight=False,
+    )
 
 
 @app.command()
@@ -246,12 +283,18 @@ def remove(
 
 @app.command("calibrate")
 def calibrate_(
-    pairs: Annotated[Path | None, typer.Option(help="Paraphrase set (JSON lines); default "
-                                                    "datasets/claims_paraphrases.jsonl.")] = None,
-    min_precision: Annotated[float, typer.Option(min=0.0, max=1.0, help="Precision the threshold must reach on "
-                                                                        "the calibration groups.")] = 0.9,
-    save: Annotated[bool, typer.Option("--save", help="Store the chosen parameters in the claim store (used "
-                                                      "for this encoder from then on).")] = False,
+    pairs: Annotated[
+        Path | None, typer.Option(help="Paraphrase set (JSON lines); default datasets/claims_paraphrases.jsonl.")
+    ] = None,
+    min_precision: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="Precision the threshold must reach on the calibration groups.")
+    ] = 0.9,
+    save: Annotated[
+        bool,
+        typer.Option(
+            "--save", help="Store the chosen parameters in the claim store (used for this encoder from then on)."
+        ),
+    ] = False,
     db: DbOpt = None,
     lexical: LexicalOpt = False,
     as_json: JsonOpt = False,
@@ -268,31 +311,61 @@ def calibrate_(
     res = calibrate(embedder, groups, normalizer=normalizer, min_precision=min_precision)
     params = res["params"]
     if as_json:
-        out = {"params": json.loads(params.to_json()), "results": res["results"], "counts": res["counts"],
-               "slang": "catalogue" if normalizer is not None else "built-in"}
+        out = {
+            "params": json.loads(params.to_json()),
+            "results": res["results"],
+            "counts": res["counts"],
+            "slang": "catalogue" if normalizer is not None else "built-in",
+        }
         console.print_json(json.dumps(out, ensure_ascii=False))
     else:
         c = res["counts"]
-        console.print(f"{path}: {c['groups']['calibration']} calibration / {c['groups']['test']} test claim groups; "
-                      f"test queries: {c['rewordings']['test']} rewordings, {c['hard_negatives']['test']} hard "
-                      f"negatives. Slang table: {'catalogue' if normalizer is not None else 'built-in'}.",
-                      highlight=False)
-        t = Table(title=f"top-1 claim matching on the held-out groups (threshold: recall at precision >= "
-                        f"{min_precision} on calibration)")
-        for col in ("method", "claim prefix", "dense weight", "threshold", "precision [95% CI]",
-                    "recall [95% CI]", "F1", "AP", "hard neg. matched"):
+        console.print(
+            f"{path}: {c['groups']['calibration']} calibration / {c['groups']['test']} test claim groups; "
+            f"test queries: {c['rewordings']['test']} rewordings, {c['hard_negatives']['test']} hard "
+            f"negatives. Slang table: {'catalogue' if normalizer is not None else 'built-in'}.",
+            highlight=False,
+        )
+        t = Table(
+            title=f"top-1 claim matching on the held-out groups (threshold: recall at precision >= "
+            f"{min_precision} on calibration)"
+        )
+        for col in (
+            "method",
+            "claim prefix",
+            "dense weight",
+            "threshold",
+            "precision [95% CI]",
+            "recall [95% CI]",
+            "F1",
+            "AP",
+            "hard neg. matched",
+        ):
             t.add_column(col)
         for name, r in res["results"].items():
             te = r["test"]
-            t.add_row(escape(name), str(r.get("claim_prefix") or "-"), f"{r['dense_weight']:.2f}",
-                      f"{r['threshold']:.3f}",
-                      f"{te['precision']:.3f} [{te['precision_ci'][0]:.2f}, {te['precision_ci'][1]:.2f}]",
-                      f"{te['recall']:.3f} [{te['recall_ci'][0]:.2f}, {te['recall_ci'][1]:.2f}]",
-                      f"{te['f1']:.3f}", f"{te['average_precision']:.3f}", f"{te['hard_negative_match_rate']:.3f}")
+            t.add_row(
+                escape(name),
+                str(r.get("claim_prefix") or "-"),
+                f"{r['dense_weight']:.2f}",
+                f"{r['threshold']:.3f}",
+                f"{te['precision']:.3f} [{te['precision_ci'][0]:.2f}, {te['precision_ci'][1]:.2f}]",
+                f"{te['recall']:.3f} [{te['recall_ci'][0]:.2f}, {te['recall_ci'][1]:.2f}]",
+                f"{te['f1']:.3f}",
+                f"{te['average_precision']:.3f}",
+                f"{te['hard_negative_match_rate']:.3f}",
+            )
         console.print(t)
         reg = Table(title="held-out groups by register, and debunks (texts that name a claim to refute it)")
-        for col in ("method", "register", "precision [95% CI]", "recall [95% CI]", "rewordings", "hard neg. matched",
-                    "debunks matched / refutes / raised (test)"):
+        for col in (
+            "method",
+            "register",
+            "precision [95% CI]",
+            "recall [95% CI]",
+            "rewordings",
+            "hard neg. matched",
+            "debunks matched / refutes / raised (test)",
+        ):
             reg.add_column(col)
         for name in ("bm25", "combined"):
             r = res["results"].get(name)
@@ -300,11 +373,15 @@ def calibrate_(
                 continue
             d = r.get("debunks", {}).get("test")
             for register, te in r.get("test_by_register", {}).items():
-                reg.add_row(name, register,
-                            f"{te['precision']:.3f} [{te['precision_ci'][0]:.2f}, {te['precision_ci'][1]:.2f}]",
-                            f"{te['recall']:.3f} [{te['recall_ci'][0]:.2f}, {te['recall_ci'][1]:.2f}]",
-                            str(te["positives"]), f"{te['hard_negative_match_rate']:.3f}",
-                            f"{d['matched']} / {d['refutes']} / {d['raised']} of {d['n']}" if d else "-")
+                reg.add_row(
+                    name,
+                    register,
+                    f"{te['precision']:.3f} [{te['precision_ci'][0]:.2f}, {te['precision_ci'][1]:.2f}]",
+                    f"{te['recall']:.3f} [{te['recall_ci'][0]:.2f}, {te['recall_ci'][1]:.2f}]",
+                    str(te["positives"]),
+                    f"{te['hard_negative_match_rate']:.3f}",
+                    f"{d['matched']} / {d['refutes']} / {d['raised']} of {d['n']}" if d else "-",
+                )
         console.print(reg)
         console.print(f"chosen: {params.to_json()}", highlight=False)
     if save:

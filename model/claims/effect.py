@@ -60,24 +60,37 @@ def apply_claim_matches(
         asks = [] if cues or jokes else question_cues(text, normalizer)
         cite = _cite(best)
         if jokes:
-            out.warnings.append(ScoreWarning(
-                "JOKES_ABOUT_KNOWN_CLAIM",
-                f"the text is marked as a joke ({', '.join(jokes[:2])}) and mentions a claim fact-checkers rated "
-                f"{best.get('rating')!r}: {cite}. The hoax score was not raised; satire is often shared on without "
-                "its mark, so keep the mark visible.", risk="hoax", words=jokes[:5]))
+            out.warnings.append(
+                ScoreWarning(
+                    "JOKES_ABOUT_KNOWN_CLAIM",
+                    f"the text is marked as a joke ({', '.join(jokes[:2])}) and mentions a claim fact-checkers rated "
+                    f"{best.get('rating')!r}: {cite}. The hoax score was not raised; satire is often shared on without "
+                    "its mark, so keep the mark visible.",
+                    risk="hoax",
+                    words=jokes[:5],
+                )
+            )
         elif asks:
-            out.warnings.append(ScoreWarning(
-                "ASKS_ABOUT_KNOWN_CLAIM",
-                f"the text asks whether a claim is true ({', '.join(asks[:2])}); fact-checkers rated it "
-                f"{best.get('rating')!r} ({best.get('verdict')}): {cite}. The hoax score was not raised for it.",
-                risk="hoax", words=asks[:5]))
+            out.warnings.append(
+                ScoreWarning(
+                    "ASKS_ABOUT_KNOWN_CLAIM",
+                    f"the text asks whether a claim is true ({', '.join(asks[:2])}); fact-checkers rated it "
+                    f"{best.get('rating')!r} ({best.get('verdict')}): {cite}. The hoax score was not raised for it.",
+                    risk="hoax",
+                    words=asks[:5],
+                )
+            )
         elif cues:
-            out.warnings.append(ScoreWarning(
-                "REFUTES_KNOWN_CLAIM",
-                f"the text mentions a claim fact-checkers rated {best.get('rating')!r} ({cite}) in order to refute "
-                f"it (cues: {', '.join(cues[:3])}); the hoax score was not raised for it. If this is a correction, "
-                "state the facts rather than restating the claim in full.",
-                risk="hoax", words=cues[:5]))
+            out.warnings.append(
+                ScoreWarning(
+                    "REFUTES_KNOWN_CLAIM",
+                    f"the text mentions a claim fact-checkers rated {best.get('rating')!r} ({cite}) in order to refute "
+                    f"it (cues: {', '.join(cues[:3])}); the hoax score was not raised for it. If this is a correction, "
+                    "state the facts rather than restating the claim in full.",
+                    risk="hoax",
+                    words=cues[:5],
+                )
+            )
         else:
             p = float(best.get("probability", best.get("similarity", 0.0)))
             old = out.scores.get("hoax", 0.0)
@@ -86,17 +99,25 @@ def apply_claim_matches(
                 if thresholds is not None:
                     out.flags, out.decisions, out.decision = decide(out.scores, dict(thresholds))
             effect = f"raised from {old:.2f} to {p:.2f}" if p > old else f"already {old:.2f}, not lowered"
-            out.warnings.append(ScoreWarning(
-                "KNOWN_FALSE_CLAIM",
-                f"the text repeats a claim rated {best.get('rating')!r} ({best.get('verdict')}) by {cite}, "
-                f"similarity {float(best.get('similarity', 0.0)):.2f} (match probability {p:.2f}); the hoax score "
-                f"is {effect}.", risk="hoax"))
+            out.warnings.append(
+                ScoreWarning(
+                    "KNOWN_FALSE_CLAIM",
+                    f"the text repeats a claim rated {best.get('rating')!r} ({best.get('verdict')}) by {cite}, "
+                    f"similarity {float(best.get('similarity', 0.0)):.2f} (match probability {p:.2f}); the hoax score "
+                    f"is {effect}.",
+                    risk="hoax",
+                )
+            )
     if unproven:
         best = max(unproven, key=lambda m: float(m.get("similarity", 0.0)))
-        out.warnings.append(ScoreWarning(
-            "UNPROVEN_CLAIM",
-            f"the text repeats a claim that fact-checkers could not prove ({best.get('rating')!r}, {_cite(best)}); "
-            "the hoax score is unchanged, but the claim should not be presented as fact.", risk="hoax"))
+        out.warnings.append(
+            ScoreWarning(
+                "UNPROVEN_CLAIM",
+                f"the text repeats a claim that fact-checkers could not prove ({best.get('rating')!r}, {_cite(best)}); "
+                "the hoax score is unchanged, but the claim should not be presented as fact.",
+                risk="hoax",
+            )
+        )
     return out
 
 
@@ -109,7 +130,7 @@ def _cite(m: Mapping[str, Any]) -> str:
     claim = str(m.get("claim") or "")
     if len(claim) > 120:
         claim = claim[:117] + "..."
-    return f"{', '.join(parts)}: \"{claim}\""
+    return f'{", ".join(parts)}: "{claim}"'
 
 
 def claim_from_feedback(text: str, note: str | None = None, model_version: str | None = None) -> Claim:
@@ -118,8 +139,9 @@ def claim_from_feedback(text: str, note: str | None = None, model_version: str |
     so confirming the same text twice updates one claim."""
     claim = _SPACES.sub(" ", unicodedata.normalize("NFC", text or "")).strip()
     if len(claim.split()) < 2:
-        raise ValueError("a confirmed hoax needs at least two words to become a claim; found "
-                         f"{len(claim.split())} word(s)")
+        raise ValueError(
+            f"a confirmed hoax needs at least two words to become a claim; found {len(claim.split())} word(s)"
+        )
     if len(claim) > MAX_CLAIM_CHARS:
         claim = claim[:MAX_CLAIM_CHARS]
     meta: dict[str, Any] = {}
@@ -128,6 +150,15 @@ def claim_from_feedback(text: str, note: str | None = None, model_version: str |
     if model_version:
         meta["model_version"] = model_version
     cid = "fb-" + hashlib.sha256(_SPACES.sub(" ", claim.lower()).encode("utf-8")).hexdigest()[:16]
-    return Claim(id=cid, claim=claim, rating="HOAKS (confirmed through saring feedback)", verdict="false",
-                 publisher=FEEDBACK_PUBLISHER, url=None, date=_dt.date.today().isoformat(), language="id",
-                 source="feedback", meta=meta)
+    return Claim(
+        id=cid,
+        claim=claim,
+        rating="HOAKS (confirmed through saring feedback)",
+        verdict="false",
+        publisher=FEEDBACK_PUBLISHER,
+        url=None,
+        date=_dt.date.today().isoformat(),
+        language="id",
+        source="feedback",
+        meta=meta,
+    )

@@ -111,21 +111,34 @@ def _build_claim(flat: dict[str, Any], names: dict[str, str], defaults: ImportDe
 
     `names` maps each flat field to the name the input used (e.g. claim -> 'claimReviewed'), for messages.
     """
+
     def name(f: str) -> str:
         return names.get(f, f)
 
     raw_claim = flat.get("claim")
     claim = _text(raw_claim)
     if not claim:
-        raise _RecordError(name("claim"), raw_claim, "the claim text is missing or empty",
-                           f"give the claim as a non-empty string in '{name('claim')}'")
+        raise _RecordError(
+            name("claim"),
+            raw_claim,
+            "the claim text is missing or empty",
+            f"give the claim as a non-empty string in '{name('claim')}'",
+        )
     claim = unicodedata.normalize("NFC", _SPACES.sub(" ", claim))
     if len(claim) > MAX_CLAIM_CHARS:
-        raise _RecordError(name("claim"), f"{len(claim)} characters", f"the claim is longer than {MAX_CLAIM_CHARS} "
-                           "characters", "store the claim itself (one or two sentences), not the whole article")
+        raise _RecordError(
+            name("claim"),
+            f"{len(claim)} characters",
+            f"the claim is longer than {MAX_CLAIM_CHARS} characters",
+            "store the claim itself (one or two sentences), not the whole article",
+        )
     if len(claim.split()) < 2:
-        raise _RecordError(name("claim"), raw_claim, "a claim needs at least two words to be recognised",
-                           "give the full claim as it circulated, e.g. 'Vaksin mengandung chip pelacak'")
+        raise _RecordError(
+            name("claim"),
+            raw_claim,
+            "a claim needs at least two words to be recognised",
+            "give the full claim as it circulated, e.g. 'Vaksin mengandung chip pelacak'",
+        )
 
     rating = _text(flat.get("rating"))
     raw_verdict = flat.get("verdict")
@@ -134,46 +147,74 @@ def _build_claim(flat: dict[str, Any], names: dict[str, str], defaults: ImportDe
         v = str(raw_verdict).strip().lower()
         verdict = v if v in VERDICTS else normalise_verdict(v, defaults.rating_map)
         if verdict is None:
-            raise _RecordError(name("verdict"), raw_verdict, "not a verdict",
-                               f"use one of {list(VERDICTS)}, or leave it empty and give the rating text")
+            raise _RecordError(
+                name("verdict"),
+                raw_verdict,
+                "not a verdict",
+                f"use one of {list(VERDICTS)}, or leave it empty and give the rating text",
+            )
     if verdict is None:
         if not rating:
             raw = flat.get("rating_raw", flat.get("rating"))
             reason = "the rating text is missing"
             if isinstance(raw, dict) and raw.get("ratingValue") is not None:
                 reason = "the rating has only a number (ratingValue); number scales differ between publishers"
-            raise _RecordError(name("rating"), raw, reason,
-                               f"give the fact-checker's rating text in '{name('rating')}' (e.g. 'SALAH', "
-                               "'Misleading'), or a 'verdict' (false, misleading, true or unproven)")
+            raise _RecordError(
+                name("rating"),
+                raw,
+                reason,
+                f"give the fact-checker's rating text in '{name('rating')}' (e.g. 'SALAH', "
+                "'Misleading'), or a 'verdict' (false, misleading, true or unproven)",
+            )
         verdict = normalise_verdict(rating, defaults.rating_map)
         if verdict is None:
-            raise _RecordError(name("rating"), rating, "the rating text is not in saring's rating table",
-                               f"map it with --rating '{rating}=false' (or misleading, true, unproven), or add "
-                               "a 'verdict' field to the record")
+            raise _RecordError(
+                name("rating"),
+                rating,
+                "the rating text is not in saring's rating table",
+                f"map it with --rating '{rating}=false' (or misleading, true, unproven), or add "
+                "a 'verdict' field to the record",
+            )
     if not rating:
         rating = verdict
 
     publisher = _text(flat.get("publisher")) or defaults.publisher
     if not publisher:
-        raise _RecordError(name("publisher"), flat.get("publisher"), "the publisher is missing",
-                           f"give the fact-checker's name in '{name('publisher')}', or a default for the "
-                           "whole file (--publisher NAME)")
+        raise _RecordError(
+            name("publisher"),
+            flat.get("publisher"),
+            "the publisher is missing",
+            f"give the fact-checker's name in '{name('publisher')}', or a default for the "
+            "whole file (--publisher NAME)",
+        )
 
     url = _text(flat.get("url"))
     if url and not re.match(r"^https?://\S+$", url):
-        raise _RecordError(name("url"), url, "not an http(s) URL",
-                           "give the review's address starting with http:// or https://, or leave it empty")
+        raise _RecordError(
+            name("url"),
+            url,
+            "not an http(s) URL",
+            "give the review's address starting with http:// or https://, or leave it empty",
+        )
     try:
         date = parse_date(_text(flat.get("date")))
     except ValueError as e:
-        raise _RecordError(name("date"), flat.get("date"), "the date is not an ISO 8601 date",
-                           "write the date as YYYY-MM-DD (or a full ISO date-time), or leave it empty") from e
-    language = (_text(flat.get("language")) or defaults.language or None)
+        raise _RecordError(
+            name("date"),
+            flat.get("date"),
+            "the date is not an ISO 8601 date",
+            "write the date as YYYY-MM-DD (or a full ISO date-time), or leave it empty",
+        ) from e
+    language = _text(flat.get("language")) or defaults.language or None
     if language is not None:
         language = language.strip().lower()
         if not re.fullmatch(r"[a-z]{2,3}(?:[-_][a-z0-9]{2,8})*", language):
-            raise _RecordError(name("language"), flat.get("language"), "not a language code",
-                               "use an ISO 639 code such as 'id', 'en' or 'jv', or leave it empty")
+            raise _RecordError(
+                name("language"),
+                flat.get("language"),
+                "not a language code",
+                "use an ISO 639 code such as 'id', 'en' or 'jv', or leave it empty",
+            )
     raw_id = _text(flat.get("id"))
     cid = raw_id or claim_id(claim, url, publisher)
     meta: dict[str, Any] = {}
@@ -181,8 +222,18 @@ def _build_claim(flat: dict[str, Any], names: dict[str, str], defaults: ImportDe
         value = flat.get(key)
         if value not in (None, "", []):
             meta[key] = value
-    return Claim(id=cid, claim=claim, rating=rating, verdict=verdict, publisher=publisher, url=url, date=date,
-                 language=language, source=defaults.source, meta=meta)
+    return Claim(
+        id=cid,
+        claim=claim,
+        rating=rating,
+        verdict=verdict,
+        publisher=publisher,
+        url=url,
+        date=date,
+        language=language,
+        source=defaults.source,
+        meta=meta,
+    )
 
 
 def _types(obj: Mapping[str, Any]) -> set[str]:
@@ -229,13 +280,21 @@ def _flat_from_claimreview(obj: Mapping[str, Any]) -> tuple[dict[str, Any], dict
         "appearance": _appearances(item),
         "claim_date": _text(item.get("datePublished")) if isinstance(item, dict) else None,
     }
-    names = {"claim": "claimReviewed", "rating": "reviewRating.alternateName", "publisher": "author.name",
-             "url": "url", "date": "datePublished", "language": key_lang or "inLanguage", "id": "identifier"}
+    names = {
+        "claim": "claimReviewed",
+        "rating": "reviewRating.alternateName",
+        "publisher": "author.name",
+        "url": "url",
+        "date": "datePublished",
+        "language": key_lang or "inLanguage",
+        "id": "identifier",
+    }
     return flat, names
 
 
-def _flat_from_factcheck_api(claim_obj: Mapping[str, Any], review: Mapping[str, Any]) -> tuple[dict[str, Any],
-                                                                                              dict[str, str]]:
+def _flat_from_factcheck_api(
+    claim_obj: Mapping[str, Any], review: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, str]]:
     pub = review.get("publisher")
     publisher = (_text(pub.get("name")) or _text(pub.get("site"))) if isinstance(pub, dict) else _text(pub)
     flat = {
@@ -249,8 +308,14 @@ def _flat_from_factcheck_api(claim_obj: Mapping[str, Any], review: Mapping[str, 
         "claim_date": _text(claim_obj.get("claimDate")),
         "title": _text(review.get("title")),
     }
-    names = {"claim": "text", "rating": "claimReview[].textualRating", "publisher": "claimReview[].publisher.name",
-             "url": "claimReview[].url", "date": "claimReview[].reviewDate", "language": "claimReview[].languageCode"}
+    names = {
+        "claim": "text",
+        "rating": "claimReview[].textualRating",
+        "publisher": "claimReview[].publisher.name",
+        "url": "claimReview[].url",
+        "date": "claimReview[].reviewDate",
+        "language": "claimReview[].languageCode",
+    }
     return flat, names
 
 
@@ -288,9 +353,15 @@ def _walk(obj: Any, out: list[tuple[dict[str, Any], dict[str, str]] | _RecordErr
             _walk(x, out, skipped)
         return
     if not isinstance(obj, dict):
-        out.append(_RecordError("(record)", obj, "a record must be a JSON object",
-                                "give each claim as an object with claimReviewed/reviewRating/author/url, "
-                                "or claim/rating/publisher/url"))
+        out.append(
+            _RecordError(
+                "(record)",
+                obj,
+                "a record must be a JSON object",
+                "give each claim as an object with claimReviewed/reviewRating/author/url, "
+                "or claim/rating/publisher/url",
+            )
+        )
         return
     types = _types(obj)
     if "@graph" in obj and isinstance(obj["@graph"], list):
@@ -302,14 +373,23 @@ def _walk(obj: Any, out: list[tuple[dict[str, Any], dict[str, str]] | _RecordErr
     if isinstance(obj.get("claimReview"), list):  # Google Fact Check Tools API: one record per review
         reviews = obj["claimReview"]
         if not reviews:
-            out.append(_RecordError("claimReview", reviews, "the claim has no review",
-                                    "remove the claim or add its claimReview entries"))
+            out.append(
+                _RecordError(
+                    "claimReview", reviews, "the claim has no review", "remove the claim or add its claimReview entries"
+                )
+            )
         for review in reviews:
             if isinstance(review, dict):
                 out.append(_flat_from_factcheck_api(obj, review))
             else:
-                out.append(_RecordError("claimReview[]", review, "a review must be a JSON object",
-                                        "give publisher, url, textualRating and reviewDate as an object"))
+                out.append(
+                    _RecordError(
+                        "claimReview[]",
+                        review,
+                        "a review must be a JSON object",
+                        "give publisher, url, textualRating and reviewDate as an object",
+                    )
+                )
         return
     if isinstance(obj.get("claims"), list) and not any(k in obj for k in ("claim", "claimReviewed")):
         _walk(obj["claims"], out, skipped)
@@ -329,9 +409,15 @@ def _walk(obj: Any, out: list[tuple[dict[str, Any], dict[str, str]] | _RecordErr
     if any(k in obj for aliases in (_FLAT_ALIASES["claim"], _FLAT_ALIASES["rating"]) for k in aliases):
         out.append(_flat_from_plain(obj))
         return
-    out.append(_RecordError("(record)", obj, "not a ClaimReview: no claimReviewed, claim or text field",
-                            "give each record as a schema.org ClaimReview (claimReviewed, reviewRating, author, "
-                            "url, datePublished) or a flat claim (claim, rating, publisher, url, date)"))
+    out.append(
+        _RecordError(
+            "(record)",
+            obj,
+            "not a ClaimReview: no claimReviewed, claim or text field",
+            "give each record as a schema.org ClaimReview (claimReviewed, reviewRating, author, "
+            "url, datePublished) or a flat claim (claim, rating, publisher, url, date)",
+        )
+    )
 
 
 def _walk_typed_only(obj: Any, out: list[Any]) -> None:
@@ -378,8 +464,12 @@ def _detect_format(path: Path) -> str:
     suffixes: one document or JSON lines, told apart by the content) or parquet."""
     found = format_of(path)
     if found is None:
-        raise DataError(f"cannot tell the format from the suffix {''.join(path.suffixes[-2:]) or 'none'!r}; "
-                        f"expected one of {SUPPORTED}", file=path, fix=f"pass --format with one of {list(FORMATS)}")
+        raise DataError(
+            f"cannot tell the format from the suffix {''.join(path.suffixes[-2:]) or 'none'!r}; "
+            f"expected one of {SUPPORTED}",
+            file=path,
+            fix=f"pass --format with one of {list(FORMATS)}",
+        )
     return {"csv": "csv", "tsv": "csv", "jsonl": "json", "parquet": "parquet"}[found[0]]
 
 
@@ -420,10 +510,16 @@ def parse_claim_file(
         try:
             data = json.loads(text)
         except json.JSONDecodeError as e:
-            hint = (" The file holds several JSON documents: it looks like JSON lines; pass --format jsonl."
-                    if e.msg == "Extra data" else "")
-            raise DataError(f"not valid JSON ({e.msg} at line {e.lineno}, column {e.colno}).{hint}", file=path,
-                            fix="correct the JSON syntax" if not hint else "pass --format jsonl") from e
+            hint = (
+                " The file holds several JSON documents: it looks like JSON lines; pass --format jsonl."
+                if e.msg == "Extra data"
+                else ""
+            )
+            raise DataError(
+                f"not valid JSON ({e.msg} at line {e.lineno}, column {e.colno}).{hint}",
+                file=path,
+                fix="correct the JSON syntax" if not hint else "pass --format jsonl",
+            ) from e
         return parse_records(data, defaults)
     if fmt == "jsonl":
         return _parse_lines(text, defaults)
@@ -441,8 +537,16 @@ def _parse_lines(text: str, defaults: ImportDefaults) -> tuple[list[Claim], list
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as e:
-            bad.append(BadClaim(lineno, "(line)", _describe(line), f"not valid JSON ({e.msg})",
-                                "write one JSON object per line", "line"))
+            bad.append(
+                BadClaim(
+                    lineno,
+                    "(line)",
+                    _describe(line),
+                    f"not valid JSON ({e.msg})",
+                    "write one JSON object per line",
+                    "line",
+                )
+            )
             continue
         c, b, s = parse_records(obj, defaults, unit="line", start=lineno)
         for x in b:
@@ -459,40 +563,62 @@ def _parquet_table(path: Path) -> tuple[list[str], list[dict[str, Any]]]:
     try:
         table = pq.read_table(path)
     except Exception as e:
-        raise DataError(f"not a readable Parquet file ({e})", file=path,
-                        fix="write the table with pandas.DataFrame.to_parquet or pyarrow") from e
-    return list(table.column_names), [{k: (None if v is None else str(v)) for k, v in r.items()}
-                                      for r in table.to_pylist()]
+        raise DataError(
+            f"not a readable Parquet file ({e})",
+            file=path,
+            fix="write the table with pandas.DataFrame.to_parquet or pyarrow",
+        ) from e
+    return list(table.column_names), [
+        {k: (None if v is None else str(v)) for k, v in r.items()} for r in table.to_pylist()
+    ]
 
 
-def _parse_csv(path: Path, text: str, columns: Mapping[str, str], defaults: ImportDefaults
-               ) -> tuple[list[Claim], list[BadClaim], int]:
+def _parse_csv(
+    path: Path, text: str, columns: Mapping[str, str], defaults: ImportDefaults
+) -> tuple[list[Claim], list[BadClaim], int]:
     found = format_of(path)
     sep = "\t" if found is not None and found[0] == "tsv" else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=sep)
     return _parse_table(path, list(reader.fieldnames or []), reader, columns, defaults)
 
 
-def _parse_table(path: Path, header: list[str], reader: Iterable[Mapping[str, Any]], columns: Mapping[str, str],
-                 defaults: ImportDefaults) -> tuple[list[Claim], list[BadClaim], int]:
+def _parse_table(
+    path: Path,
+    header: list[str],
+    reader: Iterable[Mapping[str, Any]],
+    columns: Mapping[str, str],
+    defaults: ImportDefaults,
+) -> tuple[list[Claim], list[BadClaim], int]:
     """Claims from the rows of a table (CSV, TSV, Parquet) with a column mapping; bad rows are bad records."""
     unknown = [f for f in columns if f not in CLAIM_FIELDS]
     if unknown:
-        raise DataError(f"unknown claim field(s) {unknown} in the column mapping", file=path,
-                        fix=f"map some of {list(CLAIM_FIELDS)}, e.g. --column claim=judul --column rating=label")
+        raise DataError(
+            f"unknown claim field(s) {unknown} in the column mapping",
+            file=path,
+            fix=f"map some of {list(CLAIM_FIELDS)}, e.g. --column claim=judul --column rating=label",
+        )
     if not header:
         raise DataError("the file is empty; expected a header row and at least one row", file=path)
     mapping = {f: columns.get(f, f) for f in CLAIM_FIELDS}
     missing = [c for f, c in mapping.items() if f in columns and c not in header]
     if missing:
-        raise DataError(f"the column mapping names {missing}, but the columns are {header}", file=path,
-                        fix="map each field to one of the file's columns (--column claim=COLUMN)")
+        raise DataError(
+            f"the column mapping names {missing}, but the columns are {header}",
+            file=path,
+            fix="map each field to one of the file's columns (--column claim=COLUMN)",
+        )
     if mapping["claim"] not in header:
-        raise DataError(f"no claim column: expected a column 'claim' or a mapping, found columns {header}", file=path,
-                        fix="name the claim column: --column claim=COLUMN")
+        raise DataError(
+            f"no claim column: expected a column 'claim' or a mapping, found columns {header}",
+            file=path,
+            fix="name the claim column: --column claim=COLUMN",
+        )
     if mapping["rating"] not in header and mapping["verdict"] not in header:
-        raise DataError(f"no rating or verdict column among {header}", file=path,
-                        fix="name one: --column rating=COLUMN (rating text) or --column verdict=COLUMN")
+        raise DataError(
+            f"no rating or verdict column among {header}",
+            file=path,
+            fix="name one: --column rating=COLUMN (rating text) or --column verdict=COLUMN",
+        )
     claims: list[Claim] = []
     bad: list[BadClaim] = []
     for rownum, row in enumerate(reader, start=1):
@@ -520,9 +646,16 @@ def _dedupe(claims: list[Claim]) -> tuple[list[Claim], list[BadClaim], int]:
             if prev.content() == c.content():
                 dup += 1
                 continue
-            bad.append(BadClaim(i, "id", repr(c.id), f"another record with this id (claim {first} of this input) "
-                                "has different content", "give each claim its own id, or merge the two records",
-                                "claim"))
+            bad.append(
+                BadClaim(
+                    i,
+                    "id",
+                    repr(c.id),
+                    f"another record with this id (claim {first} of this input) has different content",
+                    "give each claim its own id, or merge the two records",
+                    "claim",
+                )
+            )
             continue
         seen[c.id] = (i, c)
         out.append(c)

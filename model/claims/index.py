@@ -40,21 +40,35 @@ class ClaimIndex:
     on the next call (the store's generation counter is checked on every read).
     """
 
-    def __init__(self, store: ClaimStore, embedder: EmbedderLike | None = None, *,
-                 normalizer: Normalizer | None = None, params: MatchParams | None = None) -> None:
+    def __init__(
+        self,
+        store: ClaimStore,
+        embedder: EmbedderLike | None = None,
+        *,
+        normalizer: Normalizer | None = None,
+        params: MatchParams | None = None,
+    ) -> None:
         self.store = store
         self.enc = ClaimEncoder(embedder, normalizer)
         self._explicit_params = params
         self._lock = threading.RLock()
         self._snap: _Snapshot | None = None
         if embedder is None:
-            logger.warning("claim index without an embedder: matching is lexical (BM25) only and finds fewer "
-                           "rewordings; pass the e5 embedder for dense retrieval")
+            logger.warning(
+                "claim index without an embedder: matching is lexical (BM25) only and finds fewer "
+                "rewordings; pass the e5 embedder for dense retrieval"
+            )
         self._refresh(force=True)
 
     @classmethod
-    def open(cls, path: str | Path | None = None, embedder: EmbedderLike | None = None, *,
-             normalizer: Normalizer | None = None, params: MatchParams | None = None) -> ClaimIndex:
+    def open(
+        cls,
+        path: str | Path | None = None,
+        embedder: EmbedderLike | None = None,
+        *,
+        normalizer: Normalizer | None = None,
+        params: MatchParams | None = None,
+    ) -> ClaimIndex:
         """Open (creating if needed) the store at `path` (default :func:`default_claims_db`)."""
         return cls(ClaimStore(path), embedder, normalizer=normalizer, params=params)
 
@@ -86,15 +100,26 @@ class ClaimIndex:
             if p.encoder == embedder_name(self.embedder) and p.text_version == CLAIM_TEXT_VERSION:
                 return p
             if p.text_version != CLAIM_TEXT_VERSION:
-                logger.warning("the claim store's saved match parameters were calibrated on claim text version "
-                               "%r, this saring normalises claims as version %r; using the defaults (run `saring "
-                               "claims calibrate --save`)", p.text_version, CLAIM_TEXT_VERSION)
+                logger.warning(
+                    "the claim store's saved match parameters were calibrated on claim text version "
+                    "%r, this saring normalises claims as version %r; using the defaults (run `saring "
+                    "claims calibrate --save`)",
+                    p.text_version,
+                    CLAIM_TEXT_VERSION,
+                )
             else:
-                logger.warning("the claim store's saved match parameters were calibrated for %r, not %r; using "
-                               "the defaults", p.encoder, embedder_name(self.embedder))
+                logger.warning(
+                    "the claim store's saved match parameters were calibrated for %r, not %r; using the defaults",
+                    p.encoder,
+                    embedder_name(self.embedder),
+                )
         if DEFAULT_PARAMS.encoder != embedder_name(self.embedder):
-            logger.warning("no match parameters calibrated for encoder %r: using those of %r; run `saring claims "
-                           "calibrate --save` with this encoder", embedder_name(self.embedder), DEFAULT_PARAMS.encoder)
+            logger.warning(
+                "no match parameters calibrated for encoder %r: using those of %r; run `saring claims "
+                "calibrate --save` with this encoder",
+                embedder_name(self.embedder),
+                DEFAULT_PARAMS.encoder,
+            )
         return DEFAULT_PARAMS
 
     def save_params(self, params: MatchParams) -> None:
@@ -126,8 +151,11 @@ class ClaimIndex:
             key = self.embed_key(params)
             dense = None
             if self.embedder is not None:
-                stored = {i: np.frombuffer(b, dtype="<f4") for i, (b, k) in enumerate(zip(blobs, keys, strict=True))
-                          if b is not None and k == key}
+                stored = {
+                    i: np.frombuffer(b, dtype="<f4")
+                    for i, (b, k) in enumerate(zip(blobs, keys, strict=True))
+                    if b is not None and k == key
+                }
                 stale = [i for i in range(len(blobs)) if i not in stored]
                 if stale:
                     logger.info("embedding %d stored claim(s) for %s", len(stale), key)
@@ -171,8 +199,9 @@ class ClaimIndex:
         self._refresh()
         return report
 
-    def import_records(self, data: Any, *, defaults: ImportDefaults | None = None, partial: bool = False,
-                       source: str = "api") -> ImportReport:
+    def import_records(
+        self, data: Any, *, defaults: ImportDefaults | None = None, partial: bool = False, source: str = "api"
+    ) -> ImportReport:
         """Import already-decoded JSON records (the API's POST /v1/claims). All or nothing unless `partial`."""
         defaults = defaults or ImportDefaults(source=source)
         if not defaults.source:
@@ -180,25 +209,36 @@ class ClaimIndex:
         claims, bad, skipped = parse_records(data, defaults)
         return self._finish(claims, bad, skipped, None, partial)
 
-    def import_file(self, path: str | Path, fmt: str | None = None, *, columns: Mapping[str, str] | None = None,
-                    defaults: ImportDefaults | None = None, partial: bool = False, encoding: str = "utf-8"
-                    ) -> ImportReport:
+    def import_file(
+        self,
+        path: str | Path,
+        fmt: str | None = None,
+        *,
+        columns: Mapping[str, str] | None = None,
+        defaults: ImportDefaults | None = None,
+        partial: bool = False,
+        encoding: str = "utf-8",
+    ) -> ImportReport:
         """Import a ClaimReview JSON / JSON-lines / JSON-LD file or a CSV. All or nothing unless `partial`:
         a file with a bad record raises ClaimImportError listing every bad record and changes nothing."""
         claims, bad, skipped = parse_claim_file(path, fmt, columns=columns, defaults=defaults, encoding=encoding)
         return self._finish(claims, bad, skipped, str(path), partial)
 
-    def _finish(self, claims: list[Claim], bad: list[BadClaim], skipped: int, file: str | None,
-                partial: bool) -> ImportReport:
+    def _finish(
+        self, claims: list[Claim], bad: list[BadClaim], skipped: int, file: str | None, partial: bool
+    ) -> ImportReport:
         unique, conflicts, dup = _dedupe(claims)
         bad = bad + conflicts
         total = len(claims) + len(bad) - len(conflicts)
         if bad and not partial:
             raise ClaimImportError(bad, file=file, total=total)
         if not claims and not bad:
-            raise DataError("no claims found", file=file,
-                            fix="expected ClaimReview objects (claimReviewed, reviewRating...), Fact Check API "
-                                "claims (claims[].claimReview[]) or flat records (claim, rating, publisher)")
+            raise DataError(
+                "no claims found",
+                file=file,
+                fix="expected ClaimReview objects (claimReviewed, reviewRating...), Fact Check API "
+                "claims (claims[].claimReview[]) or flat records (claim, rating, publisher)",
+            )
         report = ImportReport(file=file, total=total, duplicates=dup, skipped=skipped, bad=bad)
         if bad:
             logger.warning("%d bad record(s) not imported%s", len(bad), f" from {file}" if file else "")
@@ -216,12 +256,12 @@ class ClaimIndex:
         return self.store.list_claims(limit, offset, verdict)
 
     # -- reads -------------------------------------------------------------------------------------
-    def similarities(self, texts: Sequence[str], snap: _Snapshot | None = None
-                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def similarities(
+        self, texts: Sequence[str], snap: _Snapshot | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(similarity, cosine, coverage), each (n_texts, n_claims)."""
         snap = snap or self._snapshot()
-        return self.enc.similarities(texts, snap.bm25, snap.dense, snap.params.dense_weight,
-                                     snap.params.query_prefix)
+        return self.enc.similarities(texts, snap.bm25, snap.dense, snap.params.dense_weight, snap.params.query_prefix)
 
     def search(self, query: str, top: int = 5) -> list[dict[str, Any]]:
         """The `top` nearest claims whatever their similarity, best first; `match` says whether each is above
@@ -232,8 +272,7 @@ class ClaimIndex:
         sim, cos, lex = self.similarities([query], snap)
         order = np.argsort(-sim[0], kind="stable")[:top]
         stance = claim_stance(query, self.normalizer)
-        return [self._result(snap, int(j), float(sim[0, j]), float(cos[0, j]), float(lex[0, j]), stance)
-                for j in order]
+        return [self._result(snap, int(j), float(sim[0, j]), float(cos[0, j]), float(lex[0, j]), stance) for j in order]
 
     def match(self, texts: Sequence[str], top: int = 5, threshold: float | None = None) -> list[list[dict[str, Any]]]:
         """For every text, the claims it repeats (similarity >= threshold), best first, at most `top`."""
@@ -251,8 +290,9 @@ class ClaimIndex:
                 continue
             hits = hits[np.argsort(-sim[i, hits], kind="stable")][:top]
             stance = claim_stance(text, self.normalizer)
-            out.append([self._result(snap, int(j), float(sim[i, j]), float(cos[i, j]), float(lex[i, j]), stance)
-                        for j in hits])
+            out.append(
+                [self._result(snap, int(j), float(sim[i, j]), float(cos[i, j]), float(lex[i, j]), stance) for j in hits]
+            )
         return out
 
     def _result(self, snap: _Snapshot, j: int, sim: float, cos: float, lex: float, stance: str) -> dict[str, Any]:
@@ -275,10 +315,13 @@ class ClaimIndex:
         }
 
 
-
-
-def load_claim_store(path: str | Path | None = None, embedder: EmbedderLike | None = None, *,
-                     normalizer: Normalizer | None = None, device: str | None = None) -> ClaimIndex:
+def load_claim_store(
+    path: str | Path | None = None,
+    embedder: EmbedderLike | None = None,
+    *,
+    normalizer: Normalizer | None = None,
+    device: str | None = None,
+) -> ClaimIndex:
     """Open the claim store at `path` for serving: with `embedder`, else the e5 encoder; when the encoder
     cannot be prepared, matching falls back to BM25 only (logged). Pass the scorer's normaliser so that
     lexical matching reads slang as the model does."""

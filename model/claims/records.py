@@ -10,8 +10,18 @@ from typing import Any
 from model.examples import DataError
 
 MAX_CLAIM_CHARS = 2000
-CLAIM_FIELDS: tuple[str, ...] = ("id", "claim", "rating", "verdict", "publisher", "url", "date", "language",
-                                 "claimant", "appearance")
+CLAIM_FIELDS: tuple[str, ...] = (
+    "id",
+    "claim",
+    "rating",
+    "verdict",
+    "publisher",
+    "url",
+    "date",
+    "language",
+    "claimant",
+    "appearance",
+)
 
 
 @dataclass
@@ -34,8 +44,16 @@ class Claim:
 
     def content(self) -> tuple[Any, ...]:
         """Everything that identifies the record's content (for 'unchanged' on re-import)."""
-        return (self.claim, self.rating, self.verdict, self.publisher, self.url, self.date, self.language,
-                json.dumps(self.meta, sort_keys=True, ensure_ascii=False))
+        return (
+            self.claim,
+            self.rating,
+            self.verdict,
+            self.publisher,
+            self.url,
+            self.date,
+            self.language,
+            json.dumps(self.meta, sort_keys=True, ensure_ascii=False),
+        )
 
 
 @dataclass
@@ -53,8 +71,14 @@ class BadClaim:
         return f"{self.unit} {self.index}, field '{self.field}': {self.reason} (found {self.found}). Fix: {self.fix}"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"index": self.index, "unit": self.unit, "field": self.field, "found": self.found,
-                "reason": self.reason, "fix": self.fix}
+        return {
+            "index": self.index,
+            "unit": self.unit,
+            "field": self.field,
+            "found": self.found,
+            "reason": self.reason,
+            "fix": self.fix,
+        }
 
 
 class ClaimImportError(DataError):
@@ -68,7 +92,7 @@ class ClaimImportError(DataError):
             f"{len(bad)} of {total} record(s) are bad, nothing was imported:\n  - {listed}{more}\n",
             file=file,
             fix="correct the records listed above, or import the good ones only (--partial) and correct the "
-                "others later",
+            "others later",
         )
 
 

@@ -58,8 +58,12 @@ claims_table = Table(
     Column("id", Text, primary_key=True, nullable=True),  # as the old DDL: no NOT NULL on the keys
     Column("claim", Text, nullable=False),
     Column("rating", Text, nullable=False),
-    Column("verdict", Text, CheckConstraint("verdict IN ({})".format(", ".join(f"'{v}'" for v in VERDICTS))),
-           nullable=False),
+    Column(
+        "verdict",
+        Text,
+        CheckConstraint("verdict IN ({})".format(", ".join(f"'{v}'" for v in VERDICTS))),
+        nullable=False,
+    ),
     Column("publisher", Text, nullable=False),
     Column("url", Text),
     Column("date", Text),
@@ -78,8 +82,18 @@ meta_table = Table(
     Column("value", Text, nullable=False),
 )
 _C = claims_table.c
-_CLAIM_COLUMNS = (_C.id, _C.claim, _C.rating, _C.verdict, _C.publisher, _C.url, _C.date, _C.language, _C.source,
-                  _C.meta)
+_CLAIM_COLUMNS = (
+    _C.id,
+    _C.claim,
+    _C.rating,
+    _C.verdict,
+    _C.publisher,
+    _C.url,
+    _C.date,
+    _C.language,
+    _C.source,
+    _C.meta,
+)
 
 
 def default_claims_db() -> Path:
@@ -94,16 +108,27 @@ def _now() -> str:
 
 
 def _row_claim(row: Sequence[Any]) -> Claim:
-    return Claim(id=row[0], claim=row[1], rating=row[2], verdict=row[3], publisher=row[4], url=row[5], date=row[6],
-                 language=row[7], source=row[8], meta=json.loads(row[9] or "{}"))
+    return Claim(
+        id=row[0],
+        claim=row[1],
+        rating=row[2],
+        verdict=row[3],
+        publisher=row[4],
+        url=row[5],
+        date=row[6],
+        language=row[7],
+        source=row[8],
+        meta=json.loads(row[9] or "{}"),
+    )
 
 
 def _sqlite_engine(path: Path) -> Engine:
     """An engine on the SQLite file: no pool (every operation opens and closes its connection, so other
     processes' writes are seen and no file stays open), WAL journal, and SQLAlchemy, not the driver, in
     charge of transactions: `BEGIN IMMEDIATE` for the writes (`_write`), a deferred `BEGIN` for reads."""
-    engine = create_engine(f"sqlite:///{path}", poolclass=NullPool,
-                           connect_args={"timeout": 30.0, "check_same_thread": False})
+    engine = create_engine(
+        f"sqlite:///{path}", poolclass=NullPool, connect_args={"timeout": 30.0, "check_same_thread": False}
+    )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_con: Any, _record: Any) -> None:
@@ -126,8 +151,11 @@ class ClaimStore:
     def __init__(self, path: str | Path | None = None) -> None:
         self.path = Path(path) if path is not None else default_claims_db()
         if self.path.exists() and self.path.is_dir():
-            raise DataError("expected a SQLite file, found a directory", file=self.path,
-                            fix="point the claim store at a file, e.g. claims/claims.sqlite")
+            raise DataError(
+                "expected a SQLite file, found a directory",
+                file=self.path,
+                fix="point the claim store at a file, e.g. claims/claims.sqlite",
+            )
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.engine = _sqlite_engine(self.path)
         with self._write() as con:
@@ -137,8 +165,11 @@ class ClaimStore:
                 con.execute(insert(meta_table).values(key="schema_version", value=str(SCHEMA_VERSION)))
                 con.execute(sqlite_insert(meta_table).values(key="generation", value="0").on_conflict_do_nothing())
             elif int(version) != SCHEMA_VERSION:
-                raise DataError(f"claim store schema version {version}, this saring reads {SCHEMA_VERSION}",
-                                file=self.path, fix="use the saring version that wrote it, or re-import the claims")
+                raise DataError(
+                    f"claim store schema version {version}, this saring reads {SCHEMA_VERSION}",
+                    file=self.path,
+                    fix="use the saring version that wrote it, or re-import the claims",
+                )
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
@@ -161,8 +192,11 @@ class ClaimStore:
 
     def _error(self, e: SQLAlchemyError) -> DataError:
         orig = getattr(e, "orig", None) or e
-        return DataError(f"cannot use the claim store ({orig})", file=self.path,
-                         fix="check that the file is a saring claim store and that its folder is writable")
+        return DataError(
+            f"cannot use the claim store ({orig})",
+            file=self.path,
+            fix="check that the file is a saring claim store and that its folder is writable",
+        )
 
     def generation(self) -> int:
         with self._read() as con:
@@ -202,8 +236,12 @@ class ClaimStore:
                     out[cid] = (row[0], row[1])
         return out
 
-    def upsert(self, claims: Sequence[Claim], embeddings: Sequence[np.ndarray | None] | None = None,
-               embed_key: str | None = None) -> tuple[int, int, int]:
+    def upsert(
+        self,
+        claims: Sequence[Claim],
+        embeddings: Sequence[np.ndarray | None] | None = None,
+        embed_key: str | None = None,
+    ) -> tuple[int, int, int]:
         """Insert or replace claims and their embeddings in one transaction; a None embedding keeps the stored
         one when the claim text is unchanged (else clears it). Returns (added, updated, unchanged)."""
         if embeddings is not None and len(embeddings) != len(claims):
@@ -217,12 +255,22 @@ class ClaimStore:
                 key = embed_key if blob is not None else None
                 prev = con.execute(select(*_CLAIM_COLUMNS, _C.embed_key).where(_C.id == c.id)).first()
                 meta = json.dumps(c.meta, ensure_ascii=False, sort_keys=True)
-                values = {"claim": c.claim, "rating": c.rating, "verdict": c.verdict, "publisher": c.publisher,
-                          "url": c.url, "date": c.date, "language": c.language, "source": c.source, "meta": meta,
-                          "updated_at": now}
+                values = {
+                    "claim": c.claim,
+                    "rating": c.rating,
+                    "verdict": c.verdict,
+                    "publisher": c.publisher,
+                    "url": c.url,
+                    "date": c.date,
+                    "language": c.language,
+                    "source": c.source,
+                    "meta": meta,
+                    "updated_at": now,
+                }
                 if prev is None:
-                    con.execute(insert(claims_table).values(id=c.id, added_at=now, embedding=blob, embed_key=key,
-                                                            **values))
+                    con.execute(
+                        insert(claims_table).values(id=c.id, added_at=now, embedding=blob, embed_key=key, **values)
+                    )
                     added += 1
                     continue
                 if _row_claim(prev).content() == c.content() and (blob is None or prev[10] == key):
@@ -230,10 +278,15 @@ class ClaimStore:
                     continue
                 # a new embedding replaces the stored one; without one, the stored one stays if the text does
                 same_text = _C.claim == c.claim
-                con.execute(update(claims_table).where(_C.id == c.id).values(
-                    embedding=func.coalesce(blob, case((same_text, _C.embedding), else_=None)),
-                    embed_key=func.coalesce(key, case((same_text, _C.embed_key), else_=None)),
-                    **values))
+                con.execute(
+                    update(claims_table)
+                    .where(_C.id == c.id)
+                    .values(
+                        embedding=func.coalesce(blob, case((same_text, _C.embedding), else_=None)),
+                        embed_key=func.coalesce(key, case((same_text, _C.embed_key), else_=None)),
+                        **values,
+                    )
+                )
                 updated += 1
             if added or updated:
                 self._next_generation(con)
@@ -242,13 +295,19 @@ class ClaimStore:
     def set_embeddings(self, ids: Sequence[str], embeddings: np.ndarray, embed_key: str) -> None:
         """Store (re)computed embeddings in one transaction (does not change the generation: contents are
         the same)."""
-        rows = [{"cid": i, "embedding": np.asarray(e, dtype="<f4").tobytes(), "embed_key": embed_key}
-                for i, e in zip(ids, embeddings, strict=True)]
+        rows = [
+            {"cid": i, "embedding": np.asarray(e, dtype="<f4").tobytes(), "embed_key": embed_key}
+            for i, e in zip(ids, embeddings, strict=True)
+        ]
         if not rows:
             return
         with self._write() as con:
-            con.execute(update(claims_table).where(_C.id == bindparam("cid"))
-                        .values(embedding=bindparam("embedding"), embed_key=bindparam("embed_key")), rows)
+            con.execute(
+                update(claims_table)
+                .where(_C.id == bindparam("cid"))
+                .values(embedding=bindparam("embedding"), embed_key=bindparam("embed_key")),
+                rows,
+            )
 
     def delete(self, ids: Sequence[str]) -> int:
         with self._write() as con:
@@ -266,15 +325,19 @@ class ClaimStore:
     def set_meta(self, key: str, value: str) -> None:
         with self._write() as con:
             stmt = sqlite_insert(meta_table).values(key=key, value=value)
-            con.execute(stmt.on_conflict_do_update(index_elements=[meta_table.c.key],
-                                                   set_={"value": stmt.excluded.value}))
+            con.execute(
+                stmt.on_conflict_do_update(index_elements=[meta_table.c.key], set_={"value": stmt.excluded.value})
+            )
             self._next_generation(con)
 
     @staticmethod
     def _next_generation(con: Connection) -> None:
         """Count one more generation, so that every process holding an index reloads."""
-        con.execute(update(meta_table).where(meta_table.c.key == "generation")
-                    .values(value=cast(cast(meta_table.c.value, Integer) + 1, Text)))
+        con.execute(
+            update(meta_table)
+            .where(meta_table.c.key == "generation")
+            .values(value=cast(cast(meta_table.c.value, Integer) + 1, Text))
+        )
 
     def dispose(self) -> None:
         self.engine.dispose()

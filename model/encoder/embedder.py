@@ -73,9 +73,7 @@ class Embedder:
         """Token windows (special tokens included) for each text, as :meth:`encode` feeds them."""
         budget = self.max_length - len(self._head) - len(self._tail)
         prefix_ids = self._prefix_ids(prefix)
-        encoded = self.tokenizer([prefix + t for t in texts], add_special_tokens=False, verbose=False)[
-            "input_ids"
-        ]
+        encoded = self.tokenizer([prefix + t for t in texts], add_special_tokens=False, verbose=False)["input_ids"]
         out: list[_Window] = []
         for i, ids in enumerate(encoded):
             ids = list(ids)

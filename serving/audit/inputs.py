@@ -36,10 +36,27 @@ from model.readers import format_of as _format_of
 
 logger = logging.getLogger(__name__)
 
-ROLES: tuple[str, ...] = ("text", "id", "parent_text", "kind", "platform", "account", "timestamp",
-                          "likes", "comments", "shares", "author_type", "interaction")
-ROLE_ALIASES = {"parent": "parent_text", "time": "timestamp", "date": "timestamp", "user": "account",
-                "author": "account"}
+ROLES: tuple[str, ...] = (
+    "text",
+    "id",
+    "parent_text",
+    "kind",
+    "platform",
+    "account",
+    "timestamp",
+    "likes",
+    "comments",
+    "shares",
+    "author_type",
+    "interaction",
+)
+ROLE_ALIASES = {
+    "parent": "parent_text",
+    "time": "timestamp",
+    "date": "timestamp",
+    "user": "account",
+    "author": "account",
+}
 # Column names a role takes without --column, in order of preference, when every file has the column.
 AUTO_NAMES: dict[str, tuple[str, ...]] = {"account": ("account", "author")}
 # Columns the pipeline adds to each chunk frame: where each row came from.
@@ -103,13 +120,17 @@ def parse_column_specs(specs: Iterable[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for spec in specs:
         if "=" not in spec:
-            raise DataError(f"column mapping {spec!r} is not of the form role=column",
-                            fix=f"write e.g. --column text=isi; roles are {', '.join(ROLES)}")
+            raise DataError(
+                f"column mapping {spec!r} is not of the form role=column",
+                fix=f"write e.g. --column text=isi; roles are {', '.join(ROLES)}",
+            )
         role, col = (s.strip() for s in spec.split("=", 1))
         role = ROLE_ALIASES.get(role, role)
         if role not in ROLES:
-            raise DataError(f"column mapping {spec!r}: unknown role {role!r}",
-                            fix=f"use one of {', '.join(ROLES)}, e.g. --column id=post_id")
+            raise DataError(
+                f"column mapping {spec!r}: unknown role {role!r}",
+                fix=f"use one of {', '.join(ROLES)}, e.g. --column id=post_id",
+            )
         if not col:
             raise DataError(f"column mapping {spec!r} names no column", fix=f"write --column {role}=<column name>")
         out[role] = col
@@ -155,12 +176,17 @@ def expand_inputs(patterns: Iterable[str | Path]) -> list[Path]:
                 raise DataError(f"no file matches the pattern {str(pat)!r}", fix="check the pattern and the folder")
             bad = [str(f) for f in files if not _format_of(f)]
             if bad:
-                raise DataError(f"the pattern {str(pat)!r} matches files of unsupported types {bad[:5]}; "
-                                f"expected {SUPPORTED}", fix="narrow the pattern, e.g. *.csv")
+                raise DataError(
+                    f"the pattern {str(pat)!r} matches files of unsupported types {bad[:5]}; expected {SUPPORTED}",
+                    fix="narrow the pattern, e.g. *.csv",
+                )
         elif p.is_file():
             if not _format_of(p):
-                raise DataError(f"unsupported file type; expected {SUPPORTED}", file=p,
-                                fix="convert the file, or rename it if the suffix is wrong")
+                raise DataError(
+                    f"unsupported file type; expected {SUPPORTED}",
+                    file=p,
+                    fix="convert the file, or rename it if the suffix is wrong",
+                )
             files = [p]
         else:
             raise DataError("file not found", file=p, fix="check the path")
@@ -207,8 +233,9 @@ def open_inputs(patterns: Iterable[str | Path], encoding: str = "utf-8") -> list
     return files
 
 
-def resolve_columns(explicit: dict[str, str], keep: Iterable[str], files: list[InputFile],
-                    reserved: Iterable[str] = ()) -> AuditColumns:
+def resolve_columns(
+    explicit: dict[str, str], keep: Iterable[str], files: list[InputFile], reserved: Iterable[str] = ()
+) -> AuditColumns:
     """The column of each role in every file: explicit mappings must exist in each file; a role not mapped
     takes the column of its own name when every file has one. Raises DataError naming the columns found."""
     keep = tuple(dict.fromkeys(keep))
@@ -231,10 +258,14 @@ def resolve_columns(explicit: dict[str, str], keep: Iterable[str], files: list[I
         if f.size == 0:
             continue
         if f.format == "jsonl" and not f.columns:
-            raise DataError(f"found no JSON object in its first {JSONL_SAMPLE_LINES} lines", file=f.path,
-                            fix="JSON lines files hold one object per line, e.g. {\"text\": \"...\", \"id\": 1}")
-        wanted = {f"{role} -> '{col}'": col for role, col in mapping.items() if col and
-                  (role in explicit or role == "text")}
+            raise DataError(
+                f"found no JSON object in its first {JSONL_SAMPLE_LINES} lines",
+                file=f.path,
+                fix='JSON lines files hold one object per line, e.g. {"text": "...", "id": 1}',
+            )
+        wanted = {
+            f"{role} -> '{col}'": col for role, col in mapping.items() if col and (role in explicit or role == "text")
+        }
         wanted.update({f"--keep-column '{c}'": c for c in keep})
         missing = [k for k, col in wanted.items() if col not in f.columns]
         if missing:
@@ -243,16 +274,21 @@ def resolve_columns(explicit: dict[str, str], keep: Iterable[str], files: list[I
                 f"the column(s) {missing} are not in the file; its {what} are {f.columns}",
                 file=f.path,
                 fix="map each role to a column the file has, e.g. --column text=<column> --column id=<column> "
-                    "(roles: " + ", ".join(ROLES) + ")",
+                "(roles: " + ", ".join(ROLES) + ")",
             )
         dup = [c for c in set(wanted.values()) if f.columns.count(c) > 1]
         if dup:
-            raise DataError(f"the column(s) {dup} appear more than once in the header, so the mapping is "
-                            "ambiguous", file=f.path, fix="rename the duplicated columns")
+            raise DataError(
+                f"the column(s) {dup} appear more than once in the header, so the mapping is ambiguous",
+                file=f.path,
+                fix="rename the duplicated columns",
+            )
     clash = [c for c in keep if c in set(reserved) or c in INTERNAL_COLUMNS]
     if clash:
-        raise DataError(f"--keep-column {clash} would collide with output column(s) of the same name",
-                        fix="rename the input column, or map it to a role instead (e.g. --column platform=...)")
+        raise DataError(
+            f"--keep-column {clash} would collide with output column(s) of the same name",
+            fix="rename the input column, or map it to a role instead (e.g. --column platform=...)",
+        )
     internal = [c for c in [*mapping.values(), *keep] if c in INTERNAL_COLUMNS]
     if internal:
         raise DataError(f"the input column name(s) {internal} are reserved by the audit", fix="rename them")
@@ -300,8 +336,11 @@ def _csv_header(f: InputFile, encoding: str) -> list[str]:
             if not rec:
                 continue
             if any(_bad_chars(c) for c in rec):
-                raise DataError(f"the header row holds bytes that are not valid {encoding}", file=f.path,
-                                fix="pass the file's encoding, e.g. --encoding cp1252")
+                raise DataError(
+                    f"the header row holds bytes that are not valid {encoding}",
+                    file=f.path,
+                    fix="pass the file's encoding, e.g. --encoding cp1252",
+                )
             return rec
     except csv.Error as e:
         raise DataError(f"the header is not valid CSV ({e})", file=f.path) from e
@@ -309,8 +348,11 @@ def _csv_header(f: InputFile, encoding: str) -> list[str]:
         raise DataError(f"cannot read the file ({e})", file=f.path) from e
     finally:
         src.close()
-    raise DataError("the file is empty; expected a header row naming the columns, then one row per post",
-                    file=f.path, fix="export the file again with a header row")
+    raise DataError(
+        "the file is empty; expected a header row naming the columns, then one row per post",
+        file=f.path,
+        fix="export the file again with a header row",
+    )
 
 
 def _jsonl_fields(f: InputFile, encoding: str) -> list[str]:
@@ -409,8 +451,16 @@ class _ChunkBuilder:
             return
         if reject is not None:
             code, reason = reject
-            self.rejects.append({"id": f"{self.f.display}:{row}", "source_file": self.f.display, "row": row,
-                                 "column": None, "code": code, "reason": reason})
+            self.rejects.append(
+                {
+                    "id": f"{self.f.display}:{row}",
+                    "source_file": self.f.display,
+                    "row": row,
+                    "column": None,
+                    "code": code,
+                    "reason": reason,
+                }
+            )
             return
         assert record is not None
         for n in self.names:
@@ -430,8 +480,9 @@ class _ChunkBuilder:
             return
         for name in self.names:
             vals = columns[name]
-            self.data[name].extend(vals if name == self.text_col else
-                                   [v if v is None or type(v) is str else cell_to_str(v) for v in vals])
+            self.data[name].extend(
+                vals if name == self.text_col else [v if v is None or type(v) is str else cell_to_str(v) for v in vals]
+            )
         self.rownums.extend(range(first_row, first_row + n))
 
     def full(self) -> bool:
@@ -450,15 +501,25 @@ class _ChunkBuilder:
             # object dtype: a cell with undecodable bytes holds lone surrogates, which Arrow strings refuse
             frame = pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in data.items()})
             frame[ROW_COLUMN] = frame[ROW_COLUMN].astype("int64")
-        chunk = RawChunk(self.f, self.index, self.first_row, self.last_row, self.count, frame,
-                         self.rejects, position, skipped=self.skipping)
+        chunk = RawChunk(
+            self.f,
+            self.index,
+            self.first_row,
+            self.last_row,
+            self.count,
+            frame,
+            self.rejects,
+            position,
+            skipped=self.skipping,
+        )
         self.index += 1
         self._reset()
         return chunk
 
 
-def iter_chunks(f: InputFile, columns: AuditColumns, chunk_rows: int, encoding: str = "utf-8",
-                skip: set[int] | None = None) -> Iterator[RawChunk]:
+def iter_chunks(
+    f: InputFile, columns: AuditColumns, chunk_rows: int, encoding: str = "utf-8", skip: set[int] | None = None
+) -> Iterator[RawChunk]:
     """The chunks of one file in order. Chunks whose index is in `skip` are counted but not materialised."""
     if chunk_rows < 1:
         raise ValueError(f"chunk_rows must be at least 1, found {chunk_rows}")
@@ -492,9 +553,15 @@ def _csv_chunks(f: InputFile, b: _ChunkBuilder, encoding: str) -> Iterator[RawCh
                 if b.skipping:
                     b.add(row)
                 elif len(rec) != len(header):
-                    b.add(row, reject=("MALFORMED_ROW", f"expected {len(header)} fields like the header, found "
-                                                        f"{len(rec)}; a quote or separator inside a cell may be "
-                                                        "unescaped"))
+                    b.add(
+                        row,
+                        reject=(
+                            "MALFORMED_ROW",
+                            f"expected {len(header)} fields like the header, found "
+                            f"{len(rec)}; a quote or separator inside a cell may be "
+                            "unescaped",
+                        ),
+                    )
                 else:
                     b.add(row, {n: rec[i] for n, i in pos.items()})
                 if b.full():
@@ -502,8 +569,11 @@ def _csv_chunks(f: InputFile, b: _ChunkBuilder, encoding: str) -> Iterator[RawCh
                     if chunk is not None:
                         yield chunk
         except csv.Error as e:
-            raise DataError(f"the CSV cannot be parsed after data row {row} ({e})", file=f.path,
-                            fix="check quoting near that row; rows already saved are kept") from e
+            raise DataError(
+                f"the CSV cannot be parsed after data row {row} ({e})",
+                file=f.path,
+                fix="check quoting near that row; rows already saved are kept",
+            ) from e
         chunk = b.flush(src.position())
         if chunk is not None:
             yield chunk
@@ -527,8 +597,7 @@ def _jsonl_chunks(f: InputFile, b: _ChunkBuilder, encoding: str) -> Iterator[Raw
                 if isinstance(obj, json.JSONDecodeError):
                     b.add(lineno, reject=("NOT_JSON", f"the line is not valid JSON ({obj.msg} at column {obj.colno})"))
                 elif not isinstance(obj, dict):
-                    b.add(lineno, reject=("NOT_OBJECT", f"expected a JSON object per line, found "
-                                                        f"{type(obj).__name__}"))
+                    b.add(lineno, reject=("NOT_OBJECT", f"expected a JSON object per line, found {type(obj).__name__}"))
                 else:
                     b.add(lineno, obj)
             if b.full():

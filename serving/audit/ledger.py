@@ -87,12 +87,15 @@ class Ledger:
                 if last:
                     raise ValueError("no newline")  # an unterminated line was cut short
             except ValueError as e:
-                if last or all(not x.strip() for x in lines[k + 1:]):
-                    logger.warning("%s: dropping an incomplete last line (the previous run stopped while "
-                                   "writing it)", self.path)
+                if last or all(not x.strip() for x in lines[k + 1 :]):
+                    logger.warning(
+                        "%s: dropping an incomplete last line (the previous run stopped while writing it)", self.path
+                    )
                     break
-                raise AuditError(f"{self.path}: line {k + 1} is not valid JSON; the ledger is damaged. Fix: pass "
-                                 "--restart to score everything again, or use another --out") from e
+                raise AuditError(
+                    f"{self.path}: line {k + 1} is not valid JSON; the ledger is damaged. Fix: pass "
+                    "--restart to score everything again, or use another --out"
+                ) from e
             good += len(line) + 1
             kind = rec.get("type")
             if kind == "run":

@@ -39,8 +39,9 @@ NONE_KEY = "(none)"
 REPEAT_CODE = "REPEATS_RISKY_PARENT"
 REPLY_KINDS = frozenset({"reply", "replies", "comment", "komentar", "balasan", "balas", "reply_comment"})
 SNIPPET_CHARS = 280
-COUNTERS = (["rows"] + [f"flag_{r}" for r in RISKS] + [f"block_{r}" for r in RISKS] + list(DECISIONS)
-            + ["replies", "repeats"])
+COUNTERS = (
+    ["rows"] + [f"flag_{r}" for r in RISKS] + [f"block_{r}" for r in RISKS] + list(DECISIONS) + ["replies", "repeats"]
+)
 
 
 def _read_header(out: Path) -> dict[str, Any]:
@@ -128,9 +129,21 @@ def build_report(out_dir: str | Path, top: int = 20, max_groups: int = 200) -> d
     parts = _parts(out / "results")
     for part in parts:
         names = pq.ParquetFile(part).schema_arrow.names
-        want = [c for c in (*show, "parent_text", "month", "warnings", *[f"score_{r}" for r in RISKS],
-                            *[f"flag_{r}" for r in RISKS], *[f"decision_{r}" for r in RISKS],
-                            *audit_engagement.ENGAGEMENT_ROLES, "bad_values") if c in names]
+        want = [
+            c
+            for c in (
+                *show,
+                "parent_text",
+                "month",
+                "warnings",
+                *[f"score_{r}" for r in RISKS],
+                *[f"flag_{r}" for r in RISKS],
+                *[f"decision_{r}" for r in RISKS],
+                *audit_engagement.ENGAGEMENT_ROLES,
+                "bad_values",
+            )
+            if c in names
+        ]
         df = pq.read_table(part, columns=want).to_pandas()
         if df.empty:
             continue
@@ -148,8 +161,9 @@ def build_report(out_dir: str | Path, top: int = 20, max_groups: int = 200) -> d
             g = ind.groupby(keys.to_numpy(), sort=False).sum()
             acc[d] = g if acc[d] is None else acc[d].add(g, fill_value=0)
         for r in RISKS:
-            cand = df.nlargest(top, f"score_{r}", keep="first")[[c for c in show if c in df.columns]
-                                                                  + [f"score_{r}", f"decision_{r}"]]
+            cand = df.nlargest(top, f"score_{r}", keep="first")[
+                [c for c in show if c in df.columns] + [f"score_{r}", f"decision_{r}"]
+            ]
             both = cand if tops[r] is None else pd.concat([tops[r], cand], ignore_index=True)
             tops[r] = both.nlargest(top, f"score_{r}", keep="first").reset_index(drop=True)
 
@@ -168,14 +182,21 @@ def build_report(out_dir: str | Path, top: int = 20, max_groups: int = 200) -> d
         "model": {k: v for k, v in (header.get("model") or {}).items() if k in ("name", "version")},
         "inputs": [i.get("display") for i in header.get("inputs", [])],
         "columns": mapped,
-        "rows": {"read": n + sum(rejects.values()), "scored": n, "rejected": sum(rejects.values()),
-                 "rejects_by_code": dict(rejects.most_common())},
+        "rows": {
+            "read": n + sum(rejects.values()),
+            "scored": n,
+            "rejected": sum(rejects.values()),
+            "rejects_by_code": dict(rejects.most_common()),
+        },
         "overall": _stats(None, overall),
-        "replies": {"replies": int(overall["replies"]), "repeats_risky_parent": int(overall["repeats"]),
-                    "share": _rate(overall["repeats"], overall["replies"]),
-                    "definition": "a reply is a row with a parent text (or kind reply/comment); it repeats risky "
-                                  f"content when the scorer raised {REPEAT_CODE}: its parent was flagged and it "
-                                  "restates runs of the parent's words"},
+        "replies": {
+            "replies": int(overall["replies"]),
+            "repeats_risky_parent": int(overall["repeats"]),
+            "share": _rate(overall["repeats"], overall["replies"]),
+            "definition": "a reply is a row with a parent text (or kind reply/comment); it repeats risky "
+            f"content when the scorer raised {REPEAT_CODE}: its parent was flagged and it "
+            "restates runs of the parent's words",
+        },
         "warnings": dict(warnings.most_common()),
         "groups_total": {},
         "top_posts": {r: _records(tops[r]) if tops[r] is not None else [] for r in RISKS},
@@ -219,21 +240,34 @@ def _group_table(rows: list[dict[str, Any]]) -> tuple[list[str], list[list[Any]]
     headers = ["group", "rows"] + [f"{r} flagged" for r in RISKS] + [f"{d}" for d in DECISIONS] + ["replies repeating"]
     body = []
     for g in rows:
-        body.append([g.get("key", "all"), g["rows"]] + [_pct(g["flagged"][r]["rate"]) for r in RISKS]
-                    + [_pct(g["decisions"][d]["rate"]) for d in DECISIONS]
-                    + [f"{g['repeats_risky_parent']}/{g['replies']}" if g["replies"] else "–"])
+        body.append(
+            [g.get("key", "all"), g["rows"]]
+            + [_pct(g["flagged"][r]["rate"]) for r in RISKS]
+            + [_pct(g["decisions"][d]["rate"]) for d in DECISIONS]
+            + [f"{g['repeats_risky_parent']}/{g['replies']}" if g["replies"] else "–"]
+        )
     return headers, body
 
 
 def _top_rows(posts: list[dict[str, Any]], risk: str) -> tuple[list[str], list[list[Any]]]:
     headers = ["#", "score", "decision", "id", "platform", "account", "time", "text"]
-    rows = [[i + 1, f"{p.get(f'score_{risk}', 0):.3f}", p.get(f"decision_{risk}"), p.get("id"), p.get("platform") or "",
-             p.get("account") or "", p.get("timestamp") or "", p.get("text") or ""] for i, p in enumerate(posts)]
+    rows = [
+        [
+            i + 1,
+            f"{p.get(f'score_{risk}', 0):.3f}",
+            p.get(f"decision_{risk}"),
+            p.get("id"),
+            p.get("platform") or "",
+            p.get("account") or "",
+            p.get("timestamp") or "",
+            p.get("text") or "",
+        ]
+        for i, p in enumerate(posts)
+    ]
     return headers, rows
 
 
-SECTIONS = (("platform", "By platform"), ("account", "By account"), ("kind", "By kind of post"),
-            ("month", "By month"))
+SECTIONS = (("platform", "By platform"), ("account", "By account"), ("kind", "By kind of post"), ("month", "By month"))
 
 
 def _bar_chart(rows: list[dict[str, Any]], title: str, limit: int = 12) -> list[dict[str, str]]:
@@ -319,10 +353,14 @@ def report_context(report: dict[str, Any], with_charts: bool = False) -> dict[st
                 charts = _month_chart(rows)
             else:
                 charts = _bar_chart(rows, f"Flagged posts {title.lower()}") + _decision_chart(
-                    rows, f"Decisions {title.lower()}")
+                    rows, f"Decisions {title.lower()}"
+                )
         total = report["groups_total"].get(dim, len(rows))
-        note = (f"The {len(rows)} accounts with the most posts, of {total}."
-                if dim == "account" and total > len(rows) else None)
+        note = (
+            f"The {len(rows)} accounts with the most posts, of {total}."
+            if dim == "account" and total > len(rows)
+            else None
+        )
         groups.append({"title": title, "note": note, "charts": charts, "table": _table(*_group_table(rows))})
     top = []
     for risk in RISKS:
@@ -338,10 +376,17 @@ def report_context(report: dict[str, Any], with_charts: bool = False) -> dict[st
         "top": top,
         "engagement": audit_engagement.section_context(report.get("engagement"), with_charts),
         "warnings": _table(["code", "rows"], [[k, v] for k, v in report["warnings"].items()])
-        if report["warnings"] else None,
-        "rejects": _table(["file", "row", "id", "code", "reason"],
-                          [[x.get("source_file"), x.get("row"), x.get("id"), x.get("code"), x.get("reason")]
-                           for x in report["rejects_sample"]]) if report["rejects_sample"] else None,
+        if report["warnings"]
+        else None,
+        "rejects": _table(
+            ["file", "row", "id", "code", "reason"],
+            [
+                [x.get("source_file"), x.get("row"), x.get("id"), x.get("code"), x.get("reason")]
+                for x in report["rejects_sample"]
+            ],
+        )
+        if report["rejects_sample"]
+        else None,
     }
 
 

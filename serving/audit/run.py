@@ -46,8 +46,7 @@ from serving.audit.score import (
     split_scored,
 )
 
-__all__ = ["AuditConfig", "AuditError", "AuditEvent", "AuditSummary", "run_audit", "score_frame",
-           "parse_column_specs"]
+__all__ = ["AuditConfig", "AuditError", "AuditEvent", "AuditSummary", "run_audit", "score_frame", "parse_column_specs"]
 
 logger = logging.getLogger(__name__)
 
@@ -178,15 +177,21 @@ def _describe_changes(old: dict[str, Any], new: dict[str, Any]) -> tuple[list[st
     soft: list[str] = []
     om, nm = old.get("model", {}), new["model"]
     if (om.get("name"), om.get("version")) != (nm["name"], nm["version"]):
-        bad.append(f"model: the saved results were scored by {om.get('name')} version {om.get('version')}; "
-                   f"--model now gives {nm['name']} version {nm['version']}")
+        bad.append(
+            f"model: the saved results were scored by {om.get('name')} version {om.get('version')}; "
+            f"--model now gives {nm['name']} version {nm['version']}"
+        )
     elif om.get("precision") is None:
-        soft.append(f"the saved run does not record its precision (an earlier saring started it); the rest is "
-                    f"scored in {nm['precision']}")
+        soft.append(
+            f"the saved run does not record its precision (an earlier saring started it); the rest is "
+            f"scored in {nm['precision']}"
+        )
     elif om["precision"] != nm["precision"]:
-        bad.append(f"precision: the saved results were scored in {om['precision']}; this command scores in "
-                   f"{nm['precision']} (--precision, else $SARING_PRECISION); pass --precision {om['precision']} "
-                   "to resume")
+        bad.append(
+            f"precision: the saved results were scored in {om['precision']}; this command scores in "
+            f"{nm['precision']} (--precision, else $SARING_PRECISION); pass --precision {om['precision']} "
+            "to resume"
+        )
     old_in = {i["path"]: i for i in old.get("inputs", [])}
     new_in = {i["path"]: i for i in new["inputs"]}
     if list(old_in) != list(new_in):
@@ -294,29 +299,44 @@ class _Totals:
         self.bad_values.update(rec.get("bad_values", {}))
 
 
-def _commit(out: Path, ledger: Ledger, raw: RawChunk, scored: Any, columns: AuditColumns, drop_text: bool,
-            expected_version: str, started: float) -> dict[str, Any]:
+def _commit(
+    out: Path,
+    ledger: Ledger,
+    raw: RawChunk,
+    scored: Any,
+    columns: AuditColumns,
+    drop_text: bool,
+    expected_version: str,
+    started: float,
+) -> dict[str, Any]:
     """Save one scored chunk: part files first (atomically), then its ledger line."""
     import pandas as pd
     import pyarrow as pa
 
     if len(scored) + len(raw.read_rejects) != raw.rows:
-        raise AuditError(f"{raw.file.display} chunk {raw.index}: {raw.rows} rows read but {len(scored)} scored and "
-                         f"{len(raw.read_rejects)} rejected; refusing to save an incomplete chunk")
+        raise AuditError(
+            f"{raw.file.display} chunk {raw.index}: {raw.rows} rows read but {len(scored)} scored and "
+            f"{len(raw.read_rejects)} rejected; refusing to save an incomplete chunk"
+        )
     results, rejects = split_scored(scored, columns.keep, drop_text)
     versions = set(results["model_version"].dropna().unique()) if len(results) else set()
     if versions - {expected_version}:
-        raise AuditError(f"{raw.file.display} chunk {raw.index} was scored by model version(s) {sorted(versions)}, "
-                         f"expected {expected_version}; every worker must load the same model directory")
+        raise AuditError(
+            f"{raw.file.display} chunk {raw.index} was scored by model version(s) {sorted(versions)}, "
+            f"expected {expected_version}; every worker must load the same model directory"
+        )
     if raw.read_rejects:
         rejects = pd.concat([pd.DataFrame(raw.read_rejects), rejects], ignore_index=True)
         rejects = rejects.sort_values("row", kind="stable").reset_index(drop=True)
     name = part_name(raw.file, raw.index)
-    _write_parquet_atomic(pa.Table.from_pandas(results, schema=result_schema(columns.keep, drop_text),
-                                               preserve_index=False), out / RESULTS_DIR / name)
+    _write_parquet_atomic(
+        pa.Table.from_pandas(results, schema=result_schema(columns.keep, drop_text), preserve_index=False),
+        out / RESULTS_DIR / name,
+    )
     if len(rejects):
-        _write_parquet_atomic(pa.Table.from_pandas(rejects, schema=reject_schema(), preserve_index=False),
-                              out / REJECTS_DIR / name)
+        _write_parquet_atomic(
+            pa.Table.from_pandas(rejects, schema=reject_schema(), preserve_index=False), out / REJECTS_DIR / name
+        )
     warn_counts: Counter[str] = Counter()
     for codes in results["warnings"]:
         warn_counts.update(codes)
@@ -325,9 +345,16 @@ def _commit(out: Path, ledger: Ledger, raw: RawChunk, scored: Any, columns: Audi
         if entries is not None:
             bad_counts.update(parse_bad_value(e)[1] for e in entries)
     record = {
-        "type": "chunk", "file": raw.file.index, "chunk": raw.index, "first_row": raw.first_row,
-        "last_row": raw.last_row, "rows": raw.rows, "scored": len(results), "rejected": len(rejects),
-        "results": name, "rejects": name if len(rejects) else None,
+        "type": "chunk",
+        "file": raw.file.index,
+        "chunk": raw.index,
+        "first_row": raw.first_row,
+        "last_row": raw.last_row,
+        "rows": raw.rows,
+        "scored": len(results),
+        "rejected": len(rejects),
+        "results": name,
+        "rejects": name if len(rejects) else None,
         "flagged": {r: int(results[f"flag_{r}"].sum()) for r in RISKS},
         "decisions": {d: int((results["decision"] == d).sum()) for d in DECISIONS},
         "warnings": dict(warn_counts),
@@ -351,13 +378,17 @@ def _verify(out: Path, ledger: Ledger, rows_per_file: dict[int, int]) -> None:
         for folder, key, count in ((RESULTS_DIR, "results", "scored"), (REJECTS_DIR, "rejects", "rejected")):
             if not rec.get(key):
                 if int(rec[count]):
-                    raise AuditError(f"ledger chunk {fi}/{rec['chunk']} counts {rec[count]} {count} rows but "
-                                     "names no part file. Fix: pass --restart")
+                    raise AuditError(
+                        f"ledger chunk {fi}/{rec['chunk']} counts {rec[count]} {count} rows but "
+                        "names no part file. Fix: pass --restart"
+                    )
                 continue
             p = out / folder / rec[key]
             if not p.exists():
-                raise AuditError(f"{p} is recorded in the ledger but missing; someone removed it. Fix: pass "
-                                 "--restart, or restore the file")
+                raise AuditError(
+                    f"{p} is recorded in the ledger but missing; someone removed it. Fix: pass "
+                    "--restart, or restore the file"
+                )
             n = pq.ParquetFile(p).metadata.num_rows
             if n != int(rec[count]):
                 raise AuditError(f"{p} holds {n} rows, the ledger recorded {rec[count]}. Fix: pass --restart")
@@ -365,8 +396,9 @@ def _verify(out: Path, ledger: Ledger, rows_per_file: dict[int, int]) -> None:
             raise AuditError(f"ledger chunk {fi}/{rec['chunk']}: scored + rejected != rows read. Fix: --restart")
     for fi, n in rows_per_file.items():
         if per_file.get(fi, 0) != n:
-            raise AuditError(f"input file #{fi} has {n} rows but the saved chunks cover {per_file.get(fi, 0)}. "
-                             "Fix: pass --restart")
+            raise AuditError(
+                f"input file #{fi} has {n} rows but the saved chunks cover {per_file.get(fi, 0)}. Fix: pass --restart"
+            )
 
 
 def write_results_csv(out: Path, ledger: Ledger) -> Path:
@@ -391,25 +423,50 @@ def write_results_csv(out: Path, ledger: Ledger) -> Path:
     return final
 
 
-def _summary(config: AuditConfig, files: list[InputFile], ledger: Ledger, identity: tuple[str, str], mode: str,
-             rows_before: int, rows_this_run: int, seconds: float, scoring_seconds: float,
-             precision: str) -> AuditSummary:
+def _summary(
+    config: AuditConfig,
+    files: list[InputFile],
+    ledger: Ledger,
+    identity: tuple[str, str],
+    mode: str,
+    rows_before: int,
+    rows_this_run: int,
+    seconds: float,
+    scoring_seconds: float,
+    precision: str,
+) -> AuditSummary:
     t = _Totals()
     for rec in ledger.chunks.values():
         t.add(rec)
     out = config.out_dir.resolve()
     return AuditSummary(
-        out_dir=str(out), model_name=identity[0], model_version=identity[1], mode=mode, files=len(files),
+        out_dir=str(out),
+        model_name=identity[0],
+        model_version=identity[1],
+        mode=mode,
+        files=len(files),
         precision=precision,
-        rows_read=t.rows, scored=t.scored, rejected=t.rejected, rejects_by_code=dict(t.reject_codes),
+        rows_read=t.rows,
+        scored=t.scored,
+        rejected=t.rejected,
+        rejects_by_code=dict(t.reject_codes),
         bad_values_by_code=dict(t.bad_values),
-        flagged={r: t.flagged.get(r, 0) for r in RISKS}, decisions={d: t.decisions.get(d, 0) for d in DECISIONS},
-        warnings=dict(t.warnings), chunks=t.chunks, rows_before=rows_before, rows_this_run=rows_this_run,
-        seconds=round(seconds, 3), scoring_seconds=round(scoring_seconds, 3),
+        flagged={r: t.flagged.get(r, 0) for r in RISKS},
+        decisions={d: t.decisions.get(d, 0) for d in DECISIONS},
+        warnings=dict(t.warnings),
+        chunks=t.chunks,
+        rows_before=rows_before,
+        rows_this_run=rows_this_run,
+        seconds=round(seconds, 3),
+        scoring_seconds=round(scoring_seconds, 3),
         rows_per_second=round(rows_this_run / scoring_seconds, 1) if scoring_seconds > 0 else 0.0,
         complete=ledger.complete is not None,
-        outputs={"results": str(out / RESULTS_DIR), "rejects": str(out / REJECTS_DIR),
-                 "ledger": str(ledger.path), "summary": str(out / SUMMARY_JSON)},
+        outputs={
+            "results": str(out / RESULTS_DIR),
+            "rejects": str(out / REJECTS_DIR),
+            "ledger": str(ledger.path),
+            "summary": str(out / SUMMARY_JSON),
+        },
     )
 
 
@@ -422,10 +479,12 @@ def _settle_precision(ledger: Ledger, header: dict[str, Any], ran_in: str) -> No
         return
     saved = (ledger.header or {}).get("model", {}).get("precision")
     if saved is not None and saved != ran_in:
-        raise AuditError(f"the saved results were scored in {saved}, but the model runs in {ran_in} here (the "
-                         f"warning above says why {saved} is not available); one audit must not mix them. Fix: "
-                         f"make {saved} available again (e.g. install onnxruntime) and rerun, or pass --restart "
-                         f"--precision {ran_in} to score everything again")
+        raise AuditError(
+            f"the saved results were scored in {saved}, but the model runs in {ran_in} here (the "
+            f"warning above says why {saved} is not available); one audit must not mix them. Fix: "
+            f"make {saved} available again (e.g. install onnxruntime) and rerun, or pass --restart "
+            f"--precision {ran_in} to score everything again"
+        )
 
 
 def run_audit(config: AuditConfig, on_event: Callable[[AuditEvent], None] | None = None) -> AuditSummary:
@@ -450,20 +509,35 @@ def run_audit(config: AuditConfig, on_event: Callable[[AuditEvent], None] | None
         files = open_inputs(config.inputs, config.encoding)
         inside = [str(f.path) for f in files if out in f.path.parents]
         if inside:
-            raise AuditError(f"the inputs {inside[:3]} lie inside the output folder {out}; an audit must not read "
-                             "its own output. Fix: choose another --out or narrow the input pattern")
-        columns = _resolve_columns(config.columns, config.keep, files,
-                                   reserved=RESERVED_COLUMNS - {"text", "parent_text"} if config.drop_text
-                                   else RESERVED_COLUMNS)
+            raise AuditError(
+                f"the inputs {inside[:3]} lie inside the output folder {out}; an audit must not read "
+                "its own output. Fix: choose another --out or narrow the input pattern"
+            )
+        columns = _resolve_columns(
+            config.columns,
+            config.keep,
+            files,
+            reserved=RESERVED_COLUMNS - {"text", "parent_text"} if config.drop_text else RESERVED_COLUMNS,
+        )
         name, version, kind = _model_identity(model_dir)
         identity = (name, version)
         header = {
-            "model": {"name": name, "version": version, "dir": str(model_dir),
-                      "precision": _expected_precision(kind, precision)},
-            "inputs": [{"path": str(f.path), "display": f.display, "format": f.format, **fingerprint(f.path)}
-                       for f in files],
-            "settings": {"columns": columns.to_dict(), "encoding": config.encoding, "chunk_rows": config.chunk_rows,
-                         "drop_text": config.drop_text, "output_schema": OUTPUT_SCHEMA_VERSION},
+            "model": {
+                "name": name,
+                "version": version,
+                "dir": str(model_dir),
+                "precision": _expected_precision(kind, precision),
+            },
+            "inputs": [
+                {"path": str(f.path), "display": f.display, "format": f.format, **fingerprint(f.path)} for f in files
+            ],
+            "settings": {
+                "columns": columns.to_dict(),
+                "encoding": config.encoding,
+                "chunk_rows": config.chunk_rows,
+                "drop_text": config.drop_text,
+                "output_schema": OUTPUT_SCHEMA_VERSION,
+            },
             "started": datetime.now(UTC).isoformat(timespec="seconds"),
         }
         if config.restart:
@@ -477,18 +551,22 @@ def run_audit(config: AuditConfig, on_event: Callable[[AuditEvent], None] | None
                     f"{out} holds {'a finished' if ledger.complete else 'an unfinished'} audit that differs from "
                     "this command:\n  - " + "\n  - ".join(bad) + "\nResuming would mix two audits. Fix: rerun the "
                     "original command to resume, pass --restart to discard the saved results and start again, or "
-                    "choose another --out")
+                    "choose another --out"
+                )
             for s in soft:
                 logger.warning("%s; resuming", s)
             rows_before = sum(int(r["rows"]) for r in ledger.chunks.values())
             if ledger.chunks:
-                logger.info("resuming: %d chunk(s), %d row(s) already saved in %s", len(ledger.chunks),
-                            rows_before, out)
+                logger.info(
+                    "resuming: %d chunk(s), %d row(s) already saved in %s", len(ledger.chunks), rows_before, out
+                )
         else:
             if _part_files(out / RESULTS_DIR) or _part_files(out / REJECTS_DIR):
-                raise AuditError(f"{out / RESULTS_DIR} holds part files but there is no ledger "
-                                 f"({ledger.path.name}) saying which rows they hold. Fix: pass --restart to "
-                                 "discard them, or choose another --out")
+                raise AuditError(
+                    f"{out / RESULTS_DIR} holds part files but there is no ledger "
+                    f"({ledger.path.name}) saying which rows they hold. Fix: pass --restart to "
+                    "discard them, or choose another --out"
+                )
             rows_before = 0  # the ledger is started once the model is loaded and its precision known
         _clean_orphans(out, ledger)
         (out / RESULTS_DIR).mkdir(exist_ok=True)
@@ -503,8 +581,9 @@ def run_audit(config: AuditConfig, on_event: Callable[[AuditEvent], None] | None
             if ledger.complete is None:
                 runner: InProcessRunner | DaskRunner
                 if config.scheduler or config.workers:
-                    runner = DaskRunner(model_dir, columns, config.drop_text, identity, config.scheduler,
-                                        config.workers, precision)
+                    runner = DaskRunner(
+                        model_dir, columns, config.drop_text, identity, config.scheduler, config.workers, precision
+                    )
                 else:
                     runner = InProcessRunner(model_dir, columns, config.drop_text, precision)
                     if (runner.scorer.name, runner.scorer.version) != identity:
@@ -522,6 +601,7 @@ def run_audit(config: AuditConfig, on_event: Callable[[AuditEvent], None] | None
                 emit(AuditEvent("start", 0, max(0, _estimate_total(files, seen) - rows_before), rows_before, 0))
                 in_flight = 0
                 try:
+
                     def drain_one() -> None:
                         nonlocal rows_done, chunks_done, in_flight
                         raw, scored = runner.next_done()
@@ -543,12 +623,16 @@ def run_audit(config: AuditConfig, on_event: Callable[[AuditEvent], None] | None
                             st.position = raw.position
                             if raw.skipped:
                                 rec = ledger.chunks[(f.index, raw.index)]
-                                if (rec["first_row"], rec["last_row"], rec["rows"]) != (raw.first_row, raw.last_row,
-                                                                                        raw.rows):
+                                if (rec["first_row"], rec["last_row"], rec["rows"]) != (
+                                    raw.first_row,
+                                    raw.last_row,
+                                    raw.rows,
+                                ):
                                     raise AuditError(
                                         f"{f.display} chunk {raw.index}: the saved chunk holds rows "
                                         f"{rec['first_row']}-{rec['last_row']}, the file now gives rows "
-                                        f"{raw.first_row}-{raw.last_row}; the input changed. Fix: pass --restart")
+                                        f"{raw.first_row}-{raw.last_row}; the input changed. Fix: pass --restart"
+                                    )
                                 continue
                             while in_flight >= runner.capacity:
                                 drain_one()
@@ -558,16 +642,23 @@ def run_audit(config: AuditConfig, on_event: Callable[[AuditEvent], None] | None
                         rows_per_file[f.index] = st.rows
                         stale = sorted(c for c in done_here if c * config.chunk_rows >= st.rows)
                         if stale:
-                            raise AuditError(f"{f.display}: the ledger holds chunks {stale} beyond the file's end; "
-                                             "the input changed. Fix: pass --restart")
+                            raise AuditError(
+                                f"{f.display}: the ledger holds chunks {stale} beyond the file's end; "
+                                "the input changed. Fix: pass --restart"
+                            )
                     while in_flight:
                         drain_one()
                     scoring_seconds = time.perf_counter() - scoring_started
                 finally:
                     runner.close()
                 _verify(out, ledger, rows_per_file)
-                ledger.append({"type": "complete", "rows_per_file": {str(k): v for k, v in rows_per_file.items()},
-                               "time": datetime.now(UTC).isoformat(timespec="seconds")})
+                ledger.append(
+                    {
+                        "type": "complete",
+                        "rows_per_file": {str(k): v for k, v in rows_per_file.items()},
+                        "time": datetime.now(UTC).isoformat(timespec="seconds"),
+                    }
+                )
             else:
                 rows_per_file = {int(k): int(v) for k, v in ledger.complete.get("rows_per_file", {}).items()}
                 _verify(out, ledger, rows_per_file)
@@ -576,8 +667,9 @@ def run_audit(config: AuditConfig, on_event: Callable[[AuditEvent], None] | None
             ledger.close()
 
         seconds = time.perf_counter() - started
-        summary = _summary(config, files, ledger, identity, mode, rows_before, rows_done, seconds, scoring_seconds,
-                           ran_in)
+        summary = _summary(
+            config, files, ledger, identity, mode, rows_before, rows_done, seconds, scoring_seconds, ran_in
+        )
         if config.write_csv:
             summary.outputs["csv"] = str(write_results_csv(out, ledger))
         if config.report:

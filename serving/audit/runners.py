@@ -37,17 +37,28 @@ def worker_env(workers: int) -> dict[str, str]:
     OMP_NUM_THREADS=1, which leaves a lone worker on one core."""
     cores = usable_cores()
     if workers > cores:
-        logger.warning("%d workers on %d core(s): each gets one thread and they share the cores; use --workers "
-                       "%d or fewer", workers, cores, cores)
+        logger.warning(
+            "%d workers on %d core(s): each gets one thread and they share the cores; use --workers %d or fewer",
+            workers,
+            cores,
+            cores,
+        )
     share = str(max(1, cores // max(1, workers)))
-    env = {k: share for k in ("SARING_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
-                              "RAYON_NUM_THREADS")}
+    env = {
+        k: share
+        for k in ("SARING_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "RAYON_NUM_THREADS")
+    }
     env["TOKENIZERS_PARALLELISM"] = "false"
     return env
 
 
-def prepare_worker(model_dir: str, precision: str, dask_threads_on_host: dict[str, int],
-                   driver: tuple[str, int], dask_worker: Any = None) -> dict[str, Any]:
+def prepare_worker(
+    model_dir: str,
+    precision: str,
+    dask_threads_on_host: dict[str, int],
+    driver: tuple[str, int],
+    dask_worker: Any = None,
+) -> dict[str, Any]:
     """Run on each Dask worker at the start (`Client.run`): give the worker its share of its machine's cores
     when nobody chose one, load the model in `precision` into the process's cache, and say what runs.
 
@@ -70,8 +81,15 @@ def prepare_worker(model_dir: str, precision: str, dask_threads_on_host: dict[st
     # a transformer's forward passes use torch's intra-op count (ONNX Runtime is given the same); the TF-IDF
     # baseline alone runs on one thread
     threads = torch.get_num_threads() if torch is not None and s.kind != "baseline" else 1
-    return {"name": s.name, "version": s.version, "precision": s.precision, "host": host,
-            "cores": usable_cores(), "intra_op_threads": threads, "in_driver": in_driver}
+    return {
+        "name": s.name,
+        "version": s.version,
+        "precision": s.precision,
+        "host": host,
+        "cores": usable_cores(),
+        "intra_op_threads": threads,
+        "in_driver": in_driver,
+    }
 
 
 class InProcessRunner:
@@ -103,8 +121,16 @@ class DaskRunner:
     keeps it in a per-process cache), in the precision the driver asks for. At most `capacity` chunks are in
     flight, which bounds memory."""
 
-    def __init__(self, model_dir: Path, columns: AuditColumns, drop_text: bool, identity: tuple[str, str],
-                 scheduler: str | None, workers: int, precision: str | None = None) -> None:
+    def __init__(
+        self,
+        model_dir: Path,
+        columns: AuditColumns,
+        drop_text: bool,
+        identity: tuple[str, str],
+        scheduler: str | None,
+        workers: int,
+        precision: str | None = None,
+    ) -> None:
         from distributed import Client, LocalCluster, as_completed
         from distributed.comm import get_address_host
 
@@ -117,14 +143,22 @@ class DaskRunner:
                 self.client = Client(scheduler, timeout="30s")
                 self.mode = f"Dask cluster at {scheduler}"
             else:
-                self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                            host="127.0.0.1", dashboard_address=None,
-                                            silence_logs=logging.WARNING, env=worker_env(workers))
+                self.cluster = LocalCluster(
+                    n_workers=workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    host="127.0.0.1",
+                    dashboard_address=None,
+                    silence_logs=logging.WARNING,
+                    env=worker_env(workers),
+                )
                 self.client = Client(self.cluster)
                 self.mode = f"local Dask cluster, {workers} worker process(es)"
         except OSError as e:
-            raise AuditError(f"cannot reach the Dask scheduler {scheduler} ({e}). Fix: check the address and "
-                             "that `dask scheduler` runs there, or leave out --scheduler") from e
+            raise AuditError(
+                f"cannot reach the Dask scheduler {scheduler} ({e}). Fix: check the address and "
+                "that `dask scheduler` runs there, or leave out --scheduler"
+            ) from e
         self.model_dir = str(Path(model_dir).resolve())
         self.columns = columns
         self.drop_text = drop_text
@@ -133,18 +167,23 @@ class DaskRunner:
         for addr, k in nthreads.items():
             on_host[get_address_host(addr)] = on_host.get(get_address_host(addr), 0) + k
         try:
-            loaded = self.client.run(prepare_worker, self.model_dir, self.requested_precision, on_host,
-                                     (socket.gethostname(), os.getpid()))
+            loaded = self.client.run(
+                prepare_worker, self.model_dir, self.requested_precision, on_host, (socket.gethostname(), os.getpid())
+            )
         except Exception as e:
             self.close()
-            raise AuditError(f"a Dask worker could not load the model from {self.model_dir} ({e}). Fix: every "
-                             "worker must see the model directory at the same path (a shared folder) and have "
-                             "saring installed") from e
+            raise AuditError(
+                f"a Dask worker could not load the model from {self.model_dir} ({e}). Fix: every "
+                "worker must see the model directory at the same path (a shared folder) and have "
+                "saring installed"
+            ) from e
         wrong = {w: (v["name"], v["version"]) for w, v in loaded.items() if (v["name"], v["version"]) != identity}
         if wrong:
             self.close()
-            raise AuditError(f"Dask workers loaded another model than {identity[0]} {identity[1]}: {wrong}. Fix: "
-                             "make the same model directory visible to every worker")
+            raise AuditError(
+                f"Dask workers loaded another model than {identity[0]} {identity[1]}: {wrong}. Fix: "
+                "make the same model directory visible to every worker"
+            )
         precisions = {v["precision"] for v in loaded.values()}
         if len(precisions) > 1:
             self.close()
@@ -152,7 +191,8 @@ class DaskRunner:
             raise AuditError(
                 f"Dask workers score in different precisions ({each}): "
                 f"{self.requested_precision} could not be used on some (their logs say why); one audit must not mix "
-                "them. Fix: pass --precision fp32, or install the same onnxruntime on every worker")
+                "them. Fix: pass --precision fp32, or install the same onnxruntime on every worker"
+            )
         self.precision = precisions.pop() if precisions else self.requested_precision
         self._check_threads(loaded, nthreads)
         threads = sum(nthreads.values()) or 1
@@ -167,23 +207,43 @@ class DaskRunner:
         per_host: dict[str, list[tuple[str, dict[str, Any]]]] = {}
         for w, v in loaded.items():
             per_host.setdefault(v["host"], []).append((w, v))
-            logger.info("worker %s: %s, %d Dask thread(s) x %d intra-op thread(s) on %d core(s)", w,
-                        v["precision"], nthreads.get(w, 1), v["intra_op_threads"], v["cores"])
+            logger.info(
+                "worker %s: %s, %d Dask thread(s) x %d intra-op thread(s) on %d core(s)",
+                w,
+                v["precision"],
+                nthreads.get(w, 1),
+                v["intra_op_threads"],
+                v["cores"],
+            )
         for host, ws in per_host.items():
             if any(v["in_driver"] for _, v in ws):
                 continue  # worker threads of this very process share its own thread settings
             total = sum(nthreads.get(w, 1) * v["intra_op_threads"] for w, v in ws)
             cores = max(v["cores"] for _, v in ws)
             if total > cores:
-                logger.warning("%s: %d worker(s) run %d threads of math on %d core(s), which slows every one of "
-                               "them. Fix: start its workers with --nthreads 1 and SARING_THREADS=%d (cores / "
-                               "workers) or fewer", host, len(ws), total, cores, max(1, cores // len(ws)))
+                logger.warning(
+                    "%s: %d worker(s) run %d threads of math on %d core(s), which slows every one of "
+                    "them. Fix: start its workers with --nthreads 1 and SARING_THREADS=%d (cores / "
+                    "workers) or fewer",
+                    host,
+                    len(ws),
+                    total,
+                    cores,
+                    max(1, cores // len(ws)),
+                )
 
     def submit(self, raw: RawChunk) -> None:
         frame, raw.frame = raw.frame, None
         data = self.client.scatter(frame, hash=False)
-        fut = self.client.submit(score_frame, data, self.model_dir, self.columns, drop_text=self.drop_text,
-                                 precision=self.requested_precision, pure=False)
+        fut = self.client.submit(
+            score_frame,
+            data,
+            self.model_dir,
+            self.columns,
+            drop_text=self.drop_text,
+            precision=self.requested_precision,
+            pure=False,
+        )
         self.pending[fut.key] = (raw, fut)
         self.ac.add(fut)
 

@@ -44,9 +44,16 @@ REJECT_COLUMNS = ["id", "source_file", "row", "column", "code", "reason"]
 
 def result_columns(drop_text: bool = False) -> list[str]:
     """The output columns of a scored row, before any kept input columns."""
-    return (["id", "source_file", "row"] + ([] if drop_text else TEXT_OUTPUT) + ROLE_OUTPUT + ENGAGEMENT_OUTPUT
-            + SCORE_COLUMNS
-            + FLAG_COLUMNS + DECISION_COLUMNS + ["decision", "warnings", "model_name", "model_version"])
+    return (
+        ["id", "source_file", "row"]
+        + ([] if drop_text else TEXT_OUTPUT)
+        + ROLE_OUTPUT
+        + ENGAGEMENT_OUTPUT
+        + SCORE_COLUMNS
+        + FLAG_COLUMNS
+        + DECISION_COLUMNS
+        + ["decision", "warnings", "model_name", "model_version"]
+    )
 
 
 RESERVED_COLUMNS = frozenset(result_columns() + REJECT_OUTPUT)
@@ -56,13 +63,18 @@ def result_schema(keep: tuple[str, ...] | list[str] = (), drop_text: bool = Fals
     """The fixed Arrow schema of every results part file, so the folder reads as one dataset."""
     import pyarrow as pa
 
-    types: dict[str, pa.DataType] = {"row": pa.int64(), "warnings": pa.list_(pa.string()),
-                                     "bad_values": pa.list_(pa.string())}
+    types: dict[str, pa.DataType] = {
+        "row": pa.int64(),
+        "warnings": pa.list_(pa.string()),
+        "bad_values": pa.list_(pa.string()),
+    }
     types.update({c: pa.int64() for c in COUNT_ROLES})
     types.update({c: pa.float64() for c in SCORE_COLUMNS})
     types.update({c: pa.bool_() for c in FLAG_COLUMNS})
-    return pa.schema([pa.field(c, types.get(c, pa.string())) for c in result_columns(drop_text)]
-                     + [pa.field(c, pa.string()) for c in keep])
+    return pa.schema(
+        [pa.field(c, types.get(c, pa.string())) for c in result_columns(drop_text)]
+        + [pa.field(c, pa.string()) for c in keep]
+    )
 
 
 def reject_schema() -> pa.Schema:
@@ -183,8 +195,10 @@ def _spread(ok: list[int], values: list[Any], n: int) -> list[Any]:
 def _bad_bytes_reason(col: str, s: str, i: int) -> str:
     code = ord(s[i])
     byte = f"0x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"U+{code:04X}"
-    return (f"column '{col}' holds bytes that are not valid in the file's encoding (first: {byte} at character "
-            f"{i}); pass the file's encoding, e.g. --encoding cp1252 for files saved by Excel on Windows")
+    return (
+        f"column '{col}' holds bytes that are not valid in the file's encoding (first: {byte} at character "
+        f"{i}); pass the file's encoding, e.g. --encoding cp1252 for files saved by Excel on Windows"
+    )
 
 
 def safe_str(s: str | None) -> str | None:
@@ -215,14 +229,20 @@ def score_frame(
     import pandas as pd
 
     cols = AuditColumns.coerce(columns)
-    scorer = (cast("Scorer", scorer_or_model_dir) if hasattr(scorer_or_model_dir, "score")
-              else get_scorer(cast("str | Path", scorer_or_model_dir), precision))
+    scorer = (
+        cast("Scorer", scorer_or_model_dir)
+        if hasattr(scorer_or_model_dir, "score")
+        else get_scorer(cast("str | Path", scorer_or_model_dir), precision)
+    )
     found = [str(c) for c in df.columns]
-    missing = {role: c for role, c in [*cols.roles().items(), *(("keep", k) for k in cols.keep)]
-               if c and c not in df.columns}
+    missing = {
+        role: c for role, c in [*cols.roles().items(), *(("keep", k) for k in cols.keep)] if c and c not in df.columns
+    }
     if missing:
-        raise DataError(f"the frame has no column(s) {missing}; found columns {found}",
-                        fix="pass columns={'text': <column>, ...} naming columns of the frame")
+        raise DataError(
+            f"the frame has no column(s) {missing}; found columns {found}",
+            fix="pass columns={'text': <column>, ...} naming columns of the frame",
+        )
     n = len(df)
     nones: list[Any] = [None] * n  # every unmapped column (only read, never changed)
 
@@ -235,9 +255,20 @@ def score_frame(
     raw_text = values(cols.text)
     sources = strings(SOURCE_COLUMN if SOURCE_COLUMN in df.columns else None)
     rows = values(ROW_COLUMN if ROW_COLUMN in df.columns else None)
-    role_vals = {r: _role_strings(values(c)) if (c := getattr(cols, r)) else nones
-                 for r in ("id", "parent_text", "kind", "platform", "account", "timestamp", "author_type",
-                           "interaction", *COUNT_ROLES)}
+    role_vals = {
+        r: _role_strings(values(c)) if (c := getattr(cols, r)) else nones
+        for r in (
+            "id",
+            "parent_text",
+            "kind",
+            "platform",
+            "account",
+            "timestamp",
+            "author_type",
+            "interaction",
+            *COUNT_ROLES,
+        )
+    }
     keep_vals = {k: strings(k) for k in cols.keep}
 
     reject: list[tuple[str, str | None, str] | None] = [None] * n
@@ -270,8 +301,9 @@ def score_frame(
     all_ok = len(ok) == n
     parents = role_vals["parent_text"]
     ok_texts = cast("list[str]", texts if all_ok else [texts[i] for i in ok])  # a text for every scored row
-    scored = scorer.score(ok_texts,
-                          parents=(parents if all_ok else [parents[i] for i in ok]) if cols.parent_text else None)
+    scored = scorer.score(
+        ok_texts, parents=(parents if all_ok else [parents[i] for i in ok]) if cols.parent_text else None
+    )
 
     def scored_only(vals: list[Any]) -> list[Any]:  # the values of scored rows, None for rejected ones
         return vals if all_ok or vals is nones else [v if reject[i] is None else None for i, v in enumerate(vals)]
@@ -290,11 +322,17 @@ def score_frame(
         out["parent_text"] = scored_only(parents)
     for r in ("kind", "platform", "account", "timestamp"):
         out[r] = scored_only(role_vals[r])
-    out["month"] = nones if not cols.timestamp else [month_of(v) if reject[i] is None else None
-                                                     for i, v in enumerate(role_vals["timestamp"])]
+    out["month"] = (
+        nones
+        if not cols.timestamp
+        else [month_of(v) if reject[i] is None else None for i, v in enumerate(role_vals["timestamp"])]
+    )
     out["author_type"] = scored_only(role_vals["author_type"])
-    out["interaction"] = nones if not cols.interaction else [normalize_interaction(v) if reject[i] is None else None
-                                                             for i, v in enumerate(role_vals["interaction"])]
+    out["interaction"] = (
+        nones
+        if not cols.interaction
+        else [normalize_interaction(v) if reject[i] is None else None for i, v in enumerate(role_vals["interaction"])]
+    )
     bad_values: list[list[str] | None] = [None if reject[i] is not None else [] for i in range(n)]
     for r in COUNT_ROLES:
         counts: list[int | None] = [None] * n
@@ -329,12 +367,12 @@ def score_frame(
     return frame
 
 
-def split_scored(scored: pd.DataFrame, keep: tuple[str, ...] | list[str] = (),
-                 drop_text: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+def split_scored(
+    scored: pd.DataFrame, keep: tuple[str, ...] | list[str] = (), drop_text: bool = False
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(scored rows with the result columns, rejected rows with the reject columns)."""
     bad = scored["reject_code"].notna()
     results = scored.loc[~bad, result_columns(drop_text) + list(keep)]
     rejects = scored.loc[bad, ["id", "source_file", "row", "reject_column", "reject_code", "reject_reason"]]
     rejects = rejects.rename(columns={"reject_column": "column", "reject_code": "code", "reject_reason": "reason"})
     return results.reset_index(drop=True), rejects.reset_index(drop=True)
-

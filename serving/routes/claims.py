@@ -54,25 +54,56 @@ class ClaimIn(BaseModel):
 
     model_config = ConfigDict(strict=True, extra="forbid")
 
-    claim: str = Field(max_length=MAX_CLAIM_CHARS, pattern=TWO_WORDS,
-                       description="The claim as it circulated (at least two words).",
-                       examples=["Air rebusan daun sirsak menyembuhkan kanker"])
+    claim: str = Field(
+        max_length=MAX_CLAIM_CHARS,
+        pattern=TWO_WORDS,
+        description="The claim as it circulated (at least two words).",
+        examples=["Air rebusan daun sirsak menyembuhkan kanker"],
+    )
     verdict: Literal["false", "misleading", "true", "unproven"] = Field(
-        description="The fact-checker's verdict, normalised.", examples=["false"])
-    publisher: str = Field(max_length=200, pattern=f"^{_PLAIN}*{_VISIBLE}{_PLAIN}*$",
-                           description="The fact-checker.", examples=["cekfakta.com"])
-    rating: str | None = Field(None, max_length=200, pattern=f"^{_PLAIN}*{_VISIBLE}{_PLAIN}*$",
-                               description="The publisher's own rating text (e.g. HOAKS); kept as it is.",
-                               examples=["HOAKS"])
-    url: str | None = Field(None, max_length=2000, pattern=r"^https?://[^\s\x00-\x1f\x7f-\x9f]+$",
-                            description="The review's address.", examples=["https://cekfakta.com/sirsak"])
-    date: str | None = Field(None, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", json_schema_extra={"format": "date"},
-                             description="Date of the review (YYYY-MM-DD).", examples=["2022-03-04"])
-    language: str | None = Field(None, pattern=r"^[a-z]{2,3}([-_][a-z0-9]{2,8})*$", max_length=40,
-                                 description="ISO 639 code of the claim's language.", examples=["id"])
-    id: str | None = Field(None, max_length=128, pattern=f"^{_PLAIN}*{_VISIBLE}{_PLAIN}*$",
-                           description="A stable id; default: derived from the URL (or publisher) and the claim. "
-                           "A record with the id of a stored claim replaces it.")
+        description="The fact-checker's verdict, normalised.", examples=["false"]
+    )
+    publisher: str = Field(
+        max_length=200,
+        pattern=f"^{_PLAIN}*{_VISIBLE}{_PLAIN}*$",
+        description="The fact-checker.",
+        examples=["cekfakta.com"],
+    )
+    rating: str | None = Field(
+        None,
+        max_length=200,
+        pattern=f"^{_PLAIN}*{_VISIBLE}{_PLAIN}*$",
+        description="The publisher's own rating text (e.g. HOAKS); kept as it is.",
+        examples=["HOAKS"],
+    )
+    url: str | None = Field(
+        None,
+        max_length=2000,
+        pattern=r"^https?://[^\s\x00-\x1f\x7f-\x9f]+$",
+        description="The review's address.",
+        examples=["https://cekfakta.com/sirsak"],
+    )
+    date: str | None = Field(
+        None,
+        pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+        json_schema_extra={"format": "date"},
+        description="Date of the review (YYYY-MM-DD).",
+        examples=["2022-03-04"],
+    )
+    language: str | None = Field(
+        None,
+        pattern=r"^[a-z]{2,3}([-_][a-z0-9]{2,8})*$",
+        max_length=40,
+        description="ISO 639 code of the claim's language.",
+        examples=["id"],
+    )
+    id: str | None = Field(
+        None,
+        max_length=128,
+        pattern=f"^{_PLAIN}*{_VISIBLE}{_PLAIN}*$",
+        description="A stable id; default: derived from the URL (or publisher) and the claim. "
+        "A record with the id of a stored claim replaces it.",
+    )
 
     @field_validator("date")
     @classmethod
@@ -96,11 +127,21 @@ class ClaimsIn(BaseModel):
 
 _EXAMPLE = {
     "claims": [
-        {"claim": "Vaksin COVID-19 mengandung chip pelacak", "verdict": "false", "rating": "SALAH",
-         "publisher": "turnbackhoax.id", "url": "https://turnbackhoax.id/contoh", "date": "2021-05-01",
-         "language": "id"},
-        {"claim": "Air rebusan daun sirsak menyembuhkan kanker", "verdict": "false", "rating": "HOAKS",
-         "publisher": "cekfakta.com"},
+        {
+            "claim": "Vaksin COVID-19 mengandung chip pelacak",
+            "verdict": "false",
+            "rating": "SALAH",
+            "publisher": "turnbackhoax.id",
+            "url": "https://turnbackhoax.id/contoh",
+            "date": "2021-05-01",
+            "language": "id",
+        },
+        {
+            "claim": "Air rebusan daun sirsak menyembuhkan kanker",
+            "verdict": "false",
+            "rating": "HOAKS",
+            "publisher": "cekfakta.com",
+        },
     ]
 }
 
@@ -108,10 +149,16 @@ ClaimsBody = ClaimsIn | ClaimList | ClaimIn
 assert set(ClaimIn.model_fields["verdict"].annotation.__args__) == set(VERDICTS)  # type: ignore[union-attr]
 
 
-@router.post("", status_code=201, summary="Add fact-checked claims",
-             responses={400: _err("TOO_MANY_ITEMS (over 500 claims), INVALID_REQUEST (invalid JSON)"),
-                        409: _err("INVALID_REQUEST: two records of the request share an id but differ"),
-                        413: _err("INVALID_REQUEST: body above the size limit")})
+@router.post(
+    "",
+    status_code=201,
+    summary="Add fact-checked claims",
+    responses={
+        400: _err("TOO_MANY_ITEMS (over 500 claims), INVALID_REQUEST (invalid JSON)"),
+        409: _err("INVALID_REQUEST: two records of the request share an id but differ"),
+        413: _err("INVALID_REQUEST: body above the size limit"),
+    },
+)
 def add_claims(
     payload: Annotated[ClaimsBody, Body(openapi_examples={"claims": {"value": _EXAMPLE}})],
     claims: ClaimsDep,
@@ -128,9 +175,12 @@ def add_claims(
     else:
         records = [payload]
     if len(records) > MAX_CLAIMS_PER_REQUEST:
-        raise ApiError("TOO_MANY_ITEMS", f"{len(records)} claims in one request; the limit is "
-                       f"{MAX_CLAIMS_PER_REQUEST}. Send them in several requests, or import a file with "
-                       "`saring claims import`.")
+        raise ApiError(
+            "TOO_MANY_ITEMS",
+            f"{len(records)} claims in one request; the limit is "
+            f"{MAX_CLAIMS_PER_REQUEST}. Send them in several requests, or import a file with "
+            "`saring claims import`.",
+        )
     try:
         report = claims.import_records([r.record() for r in records], source="api")
     except ClaimImportError as e:
@@ -138,37 +188,60 @@ def add_claims(
         others = "; ".join(str(b) for b in e.bad[1:6])
         more = f" Other bad records: {others}" + (" ..." if len(e.bad) > 6 else "") + "." if others else ""
         conflict = all(b.field == "id" for b in e.bad)
-        raise ApiError("INVALID_REQUEST", f"{len(e.bad)} bad record(s), nothing was stored. {first}.{more}",
-                       status=409 if conflict else 422, item=first.index - 1) from e
+        raise ApiError(
+            "INVALID_REQUEST",
+            f"{len(e.bad)} bad record(s), nothing was stored. {first}.{more}",
+            status=409 if conflict else 422,
+            item=first.index - 1,
+        ) from e
     except DataError as e:
         raise ApiError("INVALID_REQUEST", str(e), status=422) from e
-    logger.info("claims added through the API: %d added, %d updated, %d unchanged", report.added,
-                report.updated, report.unchanged)
-    return {"added": report.added, "updated": report.updated, "unchanged": report.unchanged,
-            "duplicates": report.duplicates, "ids": report.ids, "total_claims": len(claims)}
+    logger.info(
+        "claims added through the API: %d added, %d updated, %d unchanged",
+        report.added,
+        report.updated,
+        report.unchanged,
+    )
+    return {
+        "added": report.added,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "duplicates": report.duplicates,
+        "ids": report.ids,
+        "total_claims": len(claims),
+    }
 
 
-@router.get("/search", summary="Known claims nearest to a text",
-            responses={400: _err("TEXT_EMPTY, TEXT_TOO_LONG: the query q")})
+@router.get(
+    "/search", summary="Known claims nearest to a text", responses={400: _err("TEXT_EMPTY, TEXT_TOO_LONG: the query q")}
+)
 def search_claims(
     claims: ClaimsDep,
-    q: Annotated[str, Query(description="A post or claim, in any wording.",
-                            json_schema_extra={"minLength": 1, "maxLength": MAX_QUERY_CHARS,
-                                               "pattern": NON_BLANK_TEXT})],
+    q: Annotated[
+        str,
+        Query(
+            description="A post or claim, in any wording.",
+            json_schema_extra={"minLength": 1, "maxLength": MAX_QUERY_CHARS, "pattern": NON_BLANK_TEXT},
+        ),
+    ],
     top: Annotated[int, Query(ge=1, le=50, description="How many claims to return.")] = 5,
 ) -> dict[str, Any]:
     """The `top` nearest claims, best first, each with its similarity (0-1: the weighted sum of the e5 cosine
     and the BM25 coverage), the calibrated probability that the text repeats it, and `match` (similarity at or
     above the calibrated threshold). `stance` is `refutes` when the text carries debunk cues."""
     if is_blank(q):
-        raise ApiError("TEXT_EMPTY", "the query q is empty; pass the text to search for, e.g. "
-                       "/v1/claims/search?q=vaksin+mengandung+chip")
+        raise ApiError(
+            "TEXT_EMPTY",
+            "the query q is empty; pass the text to search for, e.g. /v1/claims/search?q=vaksin+mengandung+chip",
+        )
     if len(q) > MAX_QUERY_CHARS:
-        raise ApiError("TEXT_TOO_LONG", f"the query has {len(q)} characters; the limit is {MAX_QUERY_CHARS}. "
-                       "Search with the part of the post that states the claim.")
+        raise ApiError(
+            "TEXT_TOO_LONG",
+            f"the query has {len(q)} characters; the limit is {MAX_QUERY_CHARS}. "
+            "Search with the part of the post that states the claim.",
+        )
     params = claims.params
-    return {"threshold": params.threshold, "dense_weight": params.dense_weight,
-            "results": claims.search(q, top=top)}
+    return {"threshold": params.threshold, "dense_weight": params.dense_weight, "results": claims.search(q, top=top)}
 
 
 @router.get("", summary="List stored claims", responses={400: _err("INVALID_REQUEST: unknown verdict")})
@@ -176,8 +249,9 @@ def list_claims(
     claims: ClaimsDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
-    verdict: Annotated[Literal["false", "misleading", "true", "unproven"] | None,
-                       Query(description=f"One of {', '.join(VERDICTS)}.")] = None,
+    verdict: Annotated[
+        Literal["false", "misleading", "true", "unproven"] | None, Query(description=f"One of {', '.join(VERDICTS)}.")
+    ] = None,
 ) -> dict[str, Any]:
     """Stored claims, newest review first."""
     if verdict is not None and verdict not in VERDICTS:

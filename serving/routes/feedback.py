@@ -26,8 +26,13 @@ logger = logging.getLogger(__name__)
 router = APIRouter(tags=["feedback"])
 
 
-@router.post("/v1/feedback", status_code=201, response_model=FeedbackResponse, responses=ERROR_RESPONSES,
-             summary="Record an analyst's correction")
+@router.post(
+    "/v1/feedback",
+    status_code=201,
+    response_model=FeedbackResponse,
+    responses=ERROR_RESPONSES,
+    summary="Record an analyst's correction",
+)
 async def feedback(
     request: Request,
     body: Annotated[FeedbackRequest, Body(openapi_examples=FEEDBACK_EXAMPLES)],
@@ -49,21 +54,32 @@ async def feedback(
     version = body.model_version or (holder.scorer.version if holder.scorer else None)
     try:
         new_id = await asyncio.to_thread(
-            store.add_feedback, text=text, risk=body.risk, label=int(body.label), note=body.note,
-            model_version=version, parent_text=parent_text, item_id=body.id, caller=caller.id,
+            store.add_feedback,
+            text=text,
+            risk=body.risk,
+            label=int(body.label),
+            note=body.note,
+            model_version=version,
+            parent_text=parent_text,
+            item_id=body.id,
+            caller=caller.id,
         )
     except Exception as e:
         logger.error("writing feedback to %s failed: %s", store.describe(), type(e).__name__)
-        raise ApiError("NOT_READY", "the feedback store is unavailable; nothing was stored. Retry shortly",
-                       headers={"Retry-After": "30"}) from e
+        raise ApiError(
+            "NOT_READY",
+            "the feedback store is unavailable; nothing was stored. Retry shortly",
+            headers={"Retry-After": "30"},
+        ) from e
     claim_id = None
     if body.risk == "hoax" and int(body.label) == 1:
         claim_id = await hoax_to_claim(request, text, body.note, version, new_id)
     return {"id": new_id, "stored": True, "claim_id": claim_id}
 
 
-async def hoax_to_claim(request: Request, text: str, note: str | None, version: str | None,
-                        feedback_id: int) -> str | None:
+async def hoax_to_claim(
+    request: Request, text: str, note: str | None, version: str | None, feedback_id: int
+) -> str | None:
     """A hoax confirmed once becomes a claim, so its later rewordings are recognised too. The feedback itself
     is stored already: a failure here is logged (the claim can be added by hand) and gives None."""
     try:

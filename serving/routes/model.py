@@ -16,23 +16,35 @@ from serving.schemas import ERROR_RESPONSES, ErrorResponse, ReloadRequest
 router = APIRouter()
 
 
-@router.get("/v1/model", tags=["model"], summary="The model card", responses=ERROR_RESPONSES,
-            dependencies=[Depends(authorized_caller)])
+@router.get(
+    "/v1/model",
+    tags=["model"],
+    summary="The model card",
+    responses=ERROR_RESPONSES,
+    dependencies=[Depends(authorized_caller)],
+)
 async def model_card(scorer: ScorerDep, settings: SettingsDep, policies: PoliciesDep) -> dict[str, Any]:
     """Name, version, labels, thresholds, test metrics, training data and their licences, and the
     server's limits and channel policies."""
     card = scorer.card()
     card["data_licences"] = licences(card.get("data"))
     card["policies"] = {p: policies.describe(scorer, p) for p in policies.names}
-    card["limits"] = {"max_items": settings.max_items, "max_text_chars": settings.max_text_chars,
-                      "max_body_bytes": settings.max_body_bytes,
-                      "rate_limit_per_minute": settings.rate_limit_per_minute}
+    card["limits"] = {
+        "max_items": settings.max_items,
+        "max_text_chars": settings.max_text_chars,
+        "max_body_bytes": settings.max_body_bytes,
+        "rate_limit_per_minute": settings.rate_limit_per_minute,
+    }
     return card
 
 
-@router.post("/admin/reload", tags=["operations"], summary="Swap in a model directory without downtime",
-             responses={**ERROR_RESPONSES, 403: {"model": ErrorResponse}, 422: {"model": ErrorResponse}},
-             dependencies=[Depends(admin_caller)])
+@router.post(
+    "/admin/reload",
+    tags=["operations"],
+    summary="Swap in a model directory without downtime",
+    responses={**ERROR_RESPONSES, 403: {"model": ErrorResponse}, 422: {"model": ErrorResponse}},
+    dependencies=[Depends(admin_caller)],
+)
 async def admin_reload(
     request: Request,
     settings: SettingsDep,

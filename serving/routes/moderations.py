@@ -74,12 +74,16 @@ PartList = Annotated[list[ModerationTextInput], Field(min_length=1)]
 
 class ModerationRequest(StrictModel):
     input: Text | TextList | PartList = Field(
-        description="One text, a list of texts, or a list of `{\"type\": \"text\", \"text\": ...}` parts; one "
+        description='One text, a list of texts, or a list of `{"type": "text", "text": ...}` parts; one '
         "result per text, in the same order.",
-        examples=[["SEBARKAN!! vaksin mengandung chip pelacak, jangan mau disuntik"]])
+        examples=[["SEBARKAN!! vaksin mengandung chip pelacak, jangan mau disuntik"]],
+    )
     model: ShortLabel | None = Field(
-        None, description="Accepted for compatibility and not used to choose: the server's loaded model scores "
-        "every request, and the response's `model` names it.", examples=["saring"])
+        None,
+        description="Accepted for compatibility and not used to choose: the server's loaded model scores "
+        "every request, and the response's `model` names it.",
+        examples=["saring"],
+    )
 
     _model = field_validator("model")(_check_label)
 
@@ -87,8 +91,12 @@ class ModerationRequest(StrictModel):
 MODERATION_EXAMPLES: dict[str, dict[str, Any]] = {
     "batch": {
         "summary": "Dua unggahan (two posts)",
-        "value": {"input": ["SEBARKAN!! vaksin mengandung chip pelacak, jangan mau disuntik",
-                            "Kemenkes: kabar vaksin berisi chip pelacak adalah hoaks, vaksin aman dan gratis."]},
+        "value": {
+            "input": [
+                "SEBARKAN!! vaksin mengandung chip pelacak, jangan mau disuntik",
+                "Kemenkes: kabar vaksin berisi chip pelacak adalah hoaks, vaksin aman dan gratis.",
+            ]
+        },
     },
     "one": {
         "summary": "Satu teks (one text)",
@@ -110,13 +118,17 @@ class ModerationCategoryScores(BaseModel):
 
 
 class ModerationResult(BaseModel):
-    flagged: bool = Field(description="True when any risk is flagged (decision review or block) under the "
-                          "model's default thresholds, the `flags` of /v1/score.")
+    flagged: bool = Field(
+        description="True when any risk is flagged (decision review or block) under the "
+        "model's default thresholds, the `flags` of /v1/score."
+    )
     categories: ModerationCategories = Field(description="Per risk: flagged under the default policy.")
-    category_scores: ModerationCategoryScores = Field(description="Per risk: the calibrated probability, the "
-                                                      "`scores` of /v1/score.")
+    category_scores: ModerationCategoryScores = Field(
+        description="Per risk: the calibrated probability, the `scores` of /v1/score."
+    )
     category_applied_input_types: dict[str, list[Literal["text"]]] = Field(
-        description="Per risk: the input types the score applies to (always text).")
+        description="Per risk: the input types the score applies to (always text)."
+    )
 
 
 class ModerationResponse(BaseModel):
@@ -140,10 +152,17 @@ class OpenAIErrorResponse(BaseModel):
 # errors in OpenAI's shape
 
 
-def openai_error(code: str, message: str, status: int, param: str | None = None,
-                 headers: dict[str, str] | None = None) -> JSONResponse:
-    body = {"error": {"message": message, "type": OPENAI_ERROR_TYPES.get(code, "invalid_request_error"),
-                      "param": param, "code": code}}
+def openai_error(
+    code: str, message: str, status: int, param: str | None = None, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    body = {
+        "error": {
+            "message": message,
+            "type": OPENAI_ERROR_TYPES.get(code, "invalid_request_error"),
+            "param": param,
+            "code": code,
+        }
+    }
     return JSONResponse(body, status_code=status, headers=headers)
 
 
@@ -180,8 +199,12 @@ class OpenAIErrorRoute(APIRoute):
             except RequestValidationError as e:
                 errors = list(e.errors())
                 if errors and errors[0].get("type") == "json_invalid":
-                    return openai_error("INVALID_REQUEST", "the body is not valid JSON; expected a JSON object such "
-                                        'as {"input": ["..."]}, encoded as UTF-8', 400)
+                    return openai_error(
+                        "INVALID_REQUEST",
+                        "the body is not valid JSON; expected a JSON object such "
+                        'as {"input": ["..."]}, encoded as UTF-8',
+                        400,
+                    )
                 message, _ = validation_message(errors)
                 param = _param_of(errors[0].get("loc", ())) if errors else None
                 return openai_error("INVALID_REQUEST", message, 422, param)
@@ -199,8 +222,11 @@ class OpenAIErrorRoute(APIRoute):
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"model": OpenAIErrorResponse, "description": "TEXT_EMPTY, TEXT_TOO_LONG, TOO_MANY_ITEMS, INVALID_REQUEST"},
     401: {"model": OpenAIErrorResponse, "description": "UNAUTHORIZED: missing or invalid API key"},
-    413: {"model": ErrorResponse, "description": "INVALID_REQUEST: body above the size limit (refused before the "
-          "route runs, so in saring's own error shape)"},
+    413: {
+        "model": ErrorResponse,
+        "description": "INVALID_REQUEST: body above the size limit (refused before the "
+        "route runs, so in saring's own error shape)",
+    },
     422: {"model": OpenAIErrorResponse, "description": "INVALID_REQUEST: the body does not match the schema"},
     429: {"model": OpenAIErrorResponse, "description": "RATE_LIMITED (see the Retry-After header)"},
     503: {"model": OpenAIErrorResponse, "description": "NOT_READY: the model is loading (see Retry-After)"},
@@ -233,8 +259,12 @@ def _texts(body: ModerationRequest) -> list[str]:
     return [part if isinstance(part, str) else part.text for part in body.input]
 
 
-@router.post("/v1/moderations", response_model=ModerationResponse, responses=ERROR_RESPONSES,
-             summary="OpenAI-compatible moderation of one or many texts")
+@router.post(
+    "/v1/moderations",
+    response_model=ModerationResponse,
+    responses=ERROR_RESPONSES,
+    summary="OpenAI-compatible moderation of one or many texts",
+)
 async def moderations(
     request: Request,
     response: Response,
@@ -251,11 +281,18 @@ async def moderations(
     `OpenAI(base_url="http://HOST:8000/v1", api_key=KEY).moderations.create(input=[...])`."""
     texts = _texts(body)
     if not texts:
-        raise ParamError(ApiError("INVALID_REQUEST", 'input is an empty list; send at least one text: {"input": '
-                                  '["..."]}'), "input")
+        raise ParamError(
+            ApiError("INVALID_REQUEST", 'input is an empty list; send at least one text: {"input": ["..."]}'), "input"
+        )
     if len(texts) > settings.max_items:
-        raise ParamError(ApiError("TOO_MANY_ITEMS", f"{len(texts)} texts sent, the limit is {settings.max_items} "
-                                  "per request; split them over several requests"), "input")
+        raise ParamError(
+            ApiError(
+                "TOO_MANY_ITEMS",
+                f"{len(texts)} texts sent, the limit is {settings.max_items} "
+                "per request; split them over several requests",
+            ),
+            "input",
+        )
     single = isinstance(body.input, str)
     for i, text in enumerate(texts):
         where = "input" if single else f"input[{i}]"
@@ -277,11 +314,13 @@ async def moderations(
         s = out.scored
         metrics.observe_result(s.scores, s.decisions, DEFAULT_POLICY)
         flags = {r: bool(s.flags[r]) for r in RISKS}
-        results.append({
-            "flagged": any(flags.values()),
-            "categories": flags,
-            "category_scores": {r: round_score(s.scores[r]) for r in RISKS},
-            "category_applied_input_types": {r: ["text"] for r in RISKS},
-        })
+        results.append(
+            {
+                "flagged": any(flags.values()),
+                "categories": flags,
+                "category_scores": {r: round_score(s.scores[r]) for r in RISKS},
+                "category_applied_input_types": {r: ["text"] for r in RISKS},
+            }
+        )
     logger.debug("moderated %d text(s) for %s with %s", len(texts), caller.id, scorer.version)
     return {"id": f"modr-{request_id}", "model": scorer.version, "results": results}

@@ -25,15 +25,19 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", summary="Readiness: the model is loaded and answering",
-            responses={503: {"model": ErrorResponse}})
+@router.get(
+    "/readyz", summary="Readiness: the model is loaded and answering", responses={503: {"model": ErrorResponse}}
+)
 async def readyz(holder: HolderDep, batcher: BatcherDep) -> dict[str, Any]:
     scorer = ready_scorer(holder)
     try:
         _, used = await asyncio.wait_for(batcher.submit([WorkItem(CANARY_TEXT)]), READY_TIMEOUT_S)
     except (BatcherClosed, TimeoutError) as e:
-        raise ApiError("NOT_READY", f"the model did not answer a test text ({type(e).__name__}); retry "
-                       "shortly", headers={"Retry-After": "5"}) from e
+        raise ApiError(
+            "NOT_READY",
+            f"the model did not answer a test text ({type(e).__name__}); retry shortly",
+            headers={"Retry-After": "5"},
+        ) from e
     return {"status": "ready", "model": {"name": used.name, "version": used.version, "kind": scorer.kind}}
 
 

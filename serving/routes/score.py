@@ -45,11 +45,13 @@ class Prepared:
 
 def check_items(body: ScoreRequest, settings: Settings) -> None:
     if not body.items:
-        raise ApiError("INVALID_REQUEST", 'items is empty; send at least one item: {"items": [{"text": '
-                       '"..."}]}')
+        raise ApiError("INVALID_REQUEST", 'items is empty; send at least one item: {"items": [{"text": "..."}]}')
     if len(body.items) > settings.max_items:
-        raise ApiError("TOO_MANY_ITEMS", f"{len(body.items)} items sent, the limit is {settings.max_items} per "
-                       "request; split them over several requests")
+        raise ApiError(
+            "TOO_MANY_ITEMS",
+            f"{len(body.items)} items sent, the limit is {settings.max_items} per "
+            "request; split them over several requests",
+        )
 
 
 def prepare_item(i: int, it: ScoreItem, explain: bool, settings: Settings, policies: PolicyBook) -> Prepared:
@@ -63,16 +65,29 @@ def prepare_item(i: int, it: ScoreItem, explain: bool, settings: Settings, polic
             parent = None
     policy = policies.resolve(it.channel)
     if policy is None:
-        raise ApiError("INVALID_REQUEST", f"items[{i}].channel {it.channel!r} is not a configured "
-                       f"channel; known channels: {policies.names}. Omit channel for the default policy", item=i)
+        raise ApiError(
+            "INVALID_REQUEST",
+            f"items[{i}].channel {it.channel!r} is not a configured "
+            f"channel; known channels: {policies.names}. Omit channel for the default policy",
+            item=i,
+        )
     kind = it.kind or ("reply" if parent else "post")
     if kind == "reply" and parent is None:
-        warns.append({"code": "REPLY_WITHOUT_PARENT", "message": "kind is reply but parent_text is "
-                      "missing: the reply was scored on its own text only and not checked for repeating "
-                      "its parent. Send parent_text (the post it answers) for the pre-publication check."})
+        warns.append(
+            {
+                "code": "REPLY_WITHOUT_PARENT",
+                "message": "kind is reply but parent_text is "
+                "missing: the reply was scored on its own text only and not checked for repeating "
+                "its parent. Send parent_text (the post it answers) for the pre-publication check.",
+            }
+        )
     if kind == "post" and parent is not None:
-        warns.append({"code": "PARENT_TEXT_IGNORED", "message": "parent_text is used for replies only; "
-                      "send kind: reply to check this text as a reply"})
+        warns.append(
+            {
+                "code": "PARENT_TEXT_IGNORED",
+                "message": "parent_text is used for replies only; send kind: reply to check this text as a reply",
+            }
+        )
         parent = None
     return Prepared(WorkItem(it.text, parent, policy, explain), kind, warns)
 
@@ -94,14 +109,32 @@ def build_result(i: int, it: ScoreItem, prep: Prepared, out: Outcome) -> dict[st
     }
 
 
-def stored_rows(body: ScoreRequest, prepared: list[Prepared], results: list[dict[str, Any]], scorer: Scorer,
-                request_id: str, caller_id: str) -> list[dict[str, Any]]:
-    return [{
-        "request_id": request_id, "item_id": it.id, "kind": prep.kind, "policy": prep.work.policy,
-        "text": it.text, "parent_text": prep.work.parent, "model_name": scorer.name,
-        "model_version": scorer.version, "scores": res["scores"], "decisions": res["decisions"],
-        "decision": res["decision"], "warnings": res["warnings"], "caller": caller_id,
-    } for it, prep, res in zip(body.items, prepared, results, strict=True)]
+def stored_rows(
+    body: ScoreRequest,
+    prepared: list[Prepared],
+    results: list[dict[str, Any]],
+    scorer: Scorer,
+    request_id: str,
+    caller_id: str,
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "request_id": request_id,
+            "item_id": it.id,
+            "kind": prep.kind,
+            "policy": prep.work.policy,
+            "text": it.text,
+            "parent_text": prep.work.parent,
+            "model_name": scorer.name,
+            "model_version": scorer.version,
+            "scores": res["scores"],
+            "decisions": res["decisions"],
+            "decision": res["decision"],
+            "warnings": res["warnings"],
+            "caller": caller_id,
+        }
+        for it, prep, res in zip(body.items, prepared, results, strict=True)
+    ]
 
 
 async def store_scored(store: Store, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -110,13 +143,19 @@ async def store_scored(store: Store, rows: list[dict[str, Any]]) -> list[dict[st
         await asyncio.to_thread(store.add_scored, rows)
     except Exception as e:
         logger.error("storing %d scored item(s) in %s failed: %s", len(rows), store.describe(), type(e).__name__)
-        return [{"code": "NOT_STORED", "message": "store was requested but the database could not be written; "
-                 "the scores are valid, nothing was kept. Retry with store: true later."}]
+        return [
+            {
+                "code": "NOT_STORED",
+                "message": "store was requested but the database could not be written; "
+                "the scores are valid, nothing was kept. Retry with store: true later.",
+            }
+        ]
     return []
 
 
-@router.post("/v1/score", response_model=ScoreResponse, responses=ERROR_RESPONSES,
-             summary="Score posts and draft replies")
+@router.post(
+    "/v1/score", response_model=ScoreResponse, responses=ERROR_RESPONSES, summary="Score posts and draft replies"
+)
 async def score(
     request: Request,
     response: Response,
@@ -157,6 +196,7 @@ async def score(
         "warnings": [],
     }
     if body.store:
-        payload["warnings"] += await store_scored(store, stored_rows(body, prepared, results, scorer, request_id,
-                                                                     caller.id))
+        payload["warnings"] += await store_scored(
+            store, stored_rows(body, prepared, results, scorer, request_id, caller.id)
+        )
     return payload

@@ -15,8 +15,9 @@ from model.labels import RISKS
 class TableModel:
     """A model whose scores are looked up by text: {text: (hoax, slander, incitement)}."""
 
-    def __init__(self, scores: dict[str, tuple[float, float, float]], flag: float = 0.5, block: float = 0.9,
-                 name: str = "table") -> None:
+    def __init__(
+        self, scores: dict[str, tuple[float, float, float]], flag: float = 0.5, block: float = 0.9, name: str = "table"
+    ) -> None:
         self.scores = scores
         self.thresholds = {r: Threshold(flag, block) for r in RISKS}
         self.name = name
@@ -27,10 +28,17 @@ class TableModel:
         return np.array([self.scores[t] for t in texts], dtype=float).reshape(len(texts), 3)
 
 
-def ex(text: str, hoax=None, slander=None, incitement=None, source: str = "s", platform: str | None = None,
-       **kw) -> Example:
-    return Example(text=text, labels={"hoax": hoax, "slander": slander, "incitement": incitement}, source=source,
-                   id=text[:20], platform=platform, **kw)
+def ex(
+    text: str, hoax=None, slander=None, incitement=None, source: str = "s", platform: str | None = None, **kw
+) -> Example:
+    return Example(
+        text=text,
+        labels={"hoax": hoax, "slander": slander, "incitement": incitement},
+        source=source,
+        id=text[:20],
+        platform=platform,
+        **kw,
+    )
 
 
 def noisy_data(n: int = 200, seed: int = 0, noise: float = 0.25) -> tuple[list[Example], dict]:

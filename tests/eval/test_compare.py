@@ -55,13 +55,27 @@ def test_cli_compare_exit_code_on_perturbed_tiny_model(tiny_baseline_dir, tmp_pa
     (new / "thresholds.json").write_text(json.dumps(th))
     runner = CliRunner()
     out = tmp_path / "cmp"
-    res = runner.invoke(app, ["--compare", str(tiny_baseline_dir), str(new), "--data", str(data), "--out", str(out),
-                              "--bootstrap", "200"])
+    res = runner.invoke(
+        app,
+        ["--compare", str(tiny_baseline_dir), str(new), "--data", str(data), "--out", str(out), "--bootstrap", "200"],
+    )
     assert res.exit_code == 1, res.output
     saved = json.loads((out / "comparison.json").read_text())
     assert saved["primary"]["verdict"] == WORSE
     assert (out / "comparison.md").read_text().count("worse") >= 1
     assert (out / "comparison.html").exists()
-    same = runner.invoke(app, ["--compare", str(tiny_baseline_dir), str(tiny_baseline_dir), "--data", str(data),
-                               "--out", str(tmp_path / "same"), "--bootstrap", "100"])
+    same = runner.invoke(
+        app,
+        [
+            "--compare",
+            str(tiny_baseline_dir),
+            str(tiny_baseline_dir),
+            "--data",
+            str(data),
+            "--out",
+            str(tmp_path / "same"),
+            "--bootstrap",
+            "100",
+        ],
+    )
     assert same.exit_code == 0, same.output

@@ -34,10 +34,14 @@ def _cases():
     return [
         parse_case({"id": "f", "capability": "negation", "text": "x", "expect": {"hoax": "flag"}}, "t:1"),
         parse_case({"id": "n", "capability": "negation", "text": "y", "expect": {"hoax": "no_flag"}}, "t:2"),
-        parse_case({"id": "l", "capability": "emoji", "text": "y", "compare": {"text": "x", "expect":
-                                                                                    {"slander": "lower"}}}, "t:3"),
-        parse_case({"id": "s", "capability": "emoji", "text": "x", "compare": {"text": "z", "expect":
-                                                                                    {"slander": "same"}}}, "t:4"),
+        parse_case(
+            {"id": "l", "capability": "emoji", "text": "y", "compare": {"text": "x", "expect": {"slander": "lower"}}},
+            "t:3",
+        ),
+        parse_case(
+            {"id": "s", "capability": "emoji", "text": "x", "compare": {"text": "z", "expect": {"slander": "same"}}},
+            "t:4",
+        ),
     ]
 
 
@@ -58,28 +62,55 @@ def test_warning_checks_use_the_scorers_warnings() -> None:
             out = []
             for t, p in zip(texts, parents or [None] * len(texts), strict=True):
                 w = [ScoreWarning("REPEATS_RISKY_PARENT", "repeats")] if p and t.startswith("copy") else []
-                out.append(ScoredText({"hoax": 0.1, "slander": 0.1, "incitement": 0.1},
-                                      {"hoax": False, "slander": False, "incitement": False},
-                                      {"hoax": "allow", "slander": "allow", "incitement": "allow"}, "allow",
-                                      warnings=w))
+                out.append(
+                    ScoredText(
+                        {"hoax": 0.1, "slander": 0.1, "incitement": 0.1},
+                        {"hoax": False, "slander": False, "incitement": False},
+                        {"hoax": "allow", "slander": "allow", "incitement": "allow"},
+                        "allow",
+                        warnings=w,
+                    )
+                )
             return out
 
-    cases = [parse_case({"id": "a", "capability": "draft_replies", "text": "copy of it", "parent": "p",
-                         "warning": "REPEATS_RISKY_PARENT"}, "t:1"),
-             parse_case({"id": "b", "capability": "draft_replies", "text": "own words", "parent": "p",
-                         "no_warning": "REPEATS_RISKY_PARENT", "expect": {"hoax": "no_flag"}}, "t:2")]
+    cases = [
+        parse_case(
+            {
+                "id": "a",
+                "capability": "draft_replies",
+                "text": "copy of it",
+                "parent": "p",
+                "warning": "REPEATS_RISKY_PARENT",
+            },
+            "t:1",
+        ),
+        parse_case(
+            {
+                "id": "b",
+                "capability": "draft_replies",
+                "text": "own words",
+                "parent": "p",
+                "no_warning": "REPEATS_RISKY_PARENT",
+                "expect": {"hoax": "no_flag"},
+            },
+            "t:2",
+        ),
+    ]
     res = run_functional(Replying(), cases)
     assert res["passed"] == 2
 
 
-@pytest.mark.parametrize("obj, message", [
-    ({"id": "a", "capability": "nope", "text": "x", "expect": {"hoax": "flag"}}, "capability"),
-    ({"id": "a", "capability": "emoji", "text": "x", "expect": {"hoaks": "flag"}}, "risk"),
-    ({"id": "a", "capability": "emoji", "text": "x", "expect": {"hoax": "maybe"}}, "expected one of"),
-    ({"id": "a", "capability": "emoji", "text": "x"}, "checks nothing"),
-    ({"id": "a", "capability": "emoji", "text": "", "expect": {"hoax": "flag"}}, "non-empty"),
-    ({"id": "a", "capability": "emoji", "text": "x", "expect": {"hoax": "flag"}, "extra": 1}, "unknown keys"),
-])
+@pytest.mark.parametrize(
+    "obj, message",
+    [
+        ({"id": "a", "capability": "nope", "text": "x", "expect": {"hoax": "flag"}}, "capability"),
+        ({"id": "a", "capability": "emoji", "text": "x", "expect": {"hoaks": "flag"}}, "risk"),
+        ({"id": "a", "capability": "emoji", "text": "x", "expect": {"hoax": "maybe"}}, "expected one of"),
+        ({"id": "a", "capability": "emoji", "text": "x"}, "checks nothing"),
+        ({"id": "a", "capability": "emoji", "text": "", "expect": {"hoax": "flag"}}, "non-empty"),
+        ({"id": "a", "capability": "emoji", "text": "x", "expect": {"hoax": "flag"}, "extra": 1}, "unknown keys"),
+    ],
+)
 def test_bad_cases_are_reported_with_their_line(obj, message) -> None:
     with pytest.raises(CaseError, match=message) as e:
         parse_case(obj, "cases.jsonl:7")

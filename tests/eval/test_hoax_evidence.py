@@ -21,8 +21,7 @@ POSTS = [  # (text, hoax, genre, kind)
     ("SEBARKAN!! gempa besar besok malam jam 2, BMKG sudah konfirmasi, segera mengungsi", 1, "bencana", "hoax_post"),
     ("ada tsunami susulan setinggi 20 meter nanti sore kata orang dalam, sebarkan", 1, "bencana", "hoax_post"),
     ("gunung akan meletus minggu depan, warga diminta pergi malam ini juga!!", 1, "bencana", "hoax_post"),
-    ("BMKG menegaskan gempa tidak bisa diprediksi, pesan berantai soal gempa besok itu hoaks", 0, "bencana",
-     "debunk"),
+    ("BMKG menegaskan gempa tidak bisa diprediksi, pesan berantai soal gempa besok itu hoaks", 0, "bencana", "debunk"),
     ("benarkah ada tsunami susulan nanti sore? ada yang tahu sumbernya?", 0, "bencana", "question"),
     ("(candaan) gempa besok katanya cuma terjadi di hati mantan #becanda", 0, "bencana", "joke"),
     ("hujan deras sore ini, warga diminta waspada genangan di jalan utama", 0, "bencana", "news"),
@@ -34,8 +33,7 @@ POSTS = [  # (text, hoax, genre, kind)
     ("becanda ya: penculik paling ditakuti adalah yang menculik cemilan saya #becanda", 0, "kriminal", "joke"),
     ("anak saya pulang sekolah dijemput neneknya seperti biasa, aman", 0, "kriminal", "personal"),
 ]
-TRAIN_POST = ("daun sirsak direbus menyembuhkan kanker dalam tiga hari, dokter diam saja", 1, "kesehatan",
-              "hoax_post")
+TRAIN_POST = ("daun sirsak direbus menyembuhkan kanker dalam tiga hari, dokter diam saja", 1, "kesehatan", "hoax_post")
 ARTICLES = [  # (text, hoax)
     ("Beredar kabar bahwa masjid dikepung aparat saat aksi damai, namun foto itu diambil tahun lalu.", 1),
     ("Pesan berantai menyebut massa aksi dibubarkan paksa; kepolisian menyatakan acara berjalan tertib.", 1),
@@ -50,29 +48,68 @@ def _examples() -> list[Example]:
     out = []
     for i, (text, hoax, genre, kind) in enumerate(POSTS + [TRAIN_POST]):
         split = "train" if (text, hoax, genre, kind) == TRAIN_POST else "test"
-        out.append(Example(text=text, labels={"hoax": hoax}, source="saring_hoax_posts", id=f"p{i}",
-                           platform="whatsapp", group=f"saring_hoax_posts:topic{i % 4}",
-                           meta={"genre": genre, "kind": kind, "original_split": split}))
+        out.append(
+            Example(
+                text=text,
+                labels={"hoax": hoax},
+                source="saring_hoax_posts",
+                id=f"p{i}",
+                platform="whatsapp",
+                group=f"saring_hoax_posts:topic{i % 4}",
+                meta={"genre": genre, "kind": kind, "original_split": split},
+            )
+        )
     for i, (text, hoax) in enumerate(ARTICLES):
-        out.append(Example(text=text, labels={"hoax": hoax}, source="pratiwi_hoax_news", id=f"a{i}",
-                           group="pratiwi_hoax_news:05_aksi", meta={"original_split": None}))
+        out.append(
+            Example(
+                text=text,
+                labels={"hoax": hoax},
+                source="pratiwi_hoax_news",
+                id=f"a{i}",
+                group="pratiwi_hoax_news:05_aksi",
+                meta={"original_split": None},
+            )
+        )
     out.append(Example(text="dasar bupati maling uang rakyat", labels={"slander": 1}, source="other", id="o1"))
     return out
 
 
 def _paraphrases(path: Path) -> Path:
     groups = []
-    for i, (claim, para, neg) in enumerate([
-        ("Gempa besar akan terjadi besok malam.", "besok malam bakal ada gempa gede!!",
-         "Gempa kemarin merusak jalan."),
-        ("Vaksin mengandung chip pelacak.", "di dalam vaksin ada chip buat ngelacak kita",
-         "Vaksin harus disimpan dingin."),
-        ("Penculik anak memakai mobil ambulans.", "ada penculik anak naik ambulans", "Ambulans gratis untuk warga."),
-        ("Rekening diblokir jika tidak diperbarui.", "rekening kalian diblokir kalau gak update",
-         "Bank buka hari Sabtu."),
-    ]):
-        groups.append({"id": f"g{i}", "topic": "t", "split": "calibration" if i % 2 else "test", "claim": claim,
-                       "paraphrases": [para], "negatives": [neg]})
+    for i, (claim, para, neg) in enumerate(
+        [
+            (
+                "Gempa besar akan terjadi besok malam.",
+                "besok malam bakal ada gempa gede!!",
+                "Gempa kemarin merusak jalan.",
+            ),
+            (
+                "Vaksin mengandung chip pelacak.",
+                "di dalam vaksin ada chip buat ngelacak kita",
+                "Vaksin harus disimpan dingin.",
+            ),
+            (
+                "Penculik anak memakai mobil ambulans.",
+                "ada penculik anak naik ambulans",
+                "Ambulans gratis untuk warga.",
+            ),
+            (
+                "Rekening diblokir jika tidak diperbarui.",
+                "rekening kalian diblokir kalau gak update",
+                "Bank buka hari Sabtu.",
+            ),
+        ]
+    ):
+        groups.append(
+            {
+                "id": f"g{i}",
+                "topic": "t",
+                "split": "calibration" if i % 2 else "test",
+                "claim": claim,
+                "paraphrases": [para],
+                "negatives": [neg],
+            }
+        )
     path.write_text("".join(json.dumps(g, ensure_ascii=False) + "\n" for g in groups), encoding="utf-8")
     return path
 
@@ -82,8 +119,9 @@ def report(tiny_baseline_dir: Path, tmp_path_factory: pytest.TempPathFactory) ->
     scorer = Scorer(tiny_baseline_dir)
     root = tmp_path_factory.mktemp("hoax")
     claims = claim_matching_evidence(_paraphrases(root / "para.jsonl"), normalizer=scorer.normalizer)
-    rep = build_report([("model", scorer)], EvalData(_examples(), "fixture"), bootstrap=50, functional=False,
-                       claims=claims)
+    rep = build_report(
+        [("model", scorer)], EvalData(_examples(), "fixture"), bootstrap=50, functional=False, claims=claims
+    )
     write_report(rep, root / "report")
     return rep, root / "report"
 
@@ -125,8 +163,13 @@ def test_hoax_evidence_in_every_report_file(report: tuple[dict, Path]) -> None:
     assert rep["hoax_evidence"]["posts"]["models"]["model"]["overall"]["ci"]["f1"]
     md = (out / "report.md").read_text(encoding="utf-8")
     section = md.split("## Hoax evidence", 1)[1].split("\n## ", 1)[0]
-    for title in ("1. News articles (Pratiwi 2017)", "2. Short posts, held-out genres", "2a. Per held-out genre",
-                  "2b. Share flagged per kind of post", "3. Claim matching"):
+    for title in (
+        "1. News articles (Pratiwi 2017)",
+        "2. Short posts, held-out genres",
+        "2a. Per held-out genre",
+        "2b. Share flagged per kind of post",
+        "3. Claim matching",
+    ):
         assert title in section, title
     assert "false alarms [95% CI]" in section and "| debunk | not hoax | model |" in section
     html = (out / "report.html").read_text(encoding="utf-8")
@@ -137,7 +180,21 @@ def test_cli_refuses_a_missing_paraphrase_set(tiny_baseline_dir: Path, tmp_path:
     from tests.eval.helpers import write_jsonl
 
     data = write_jsonl(tmp_path / "d.jsonl", _examples())
-    res = CliRunner().invoke(app, ["--model", str(tiny_baseline_dir), "--no-baseline", "--data", str(data), "--out",
-                                   str(tmp_path / "r"), "--bootstrap", "20", "--no-functional",
-                                   "--claims-paraphrases", str(tmp_path / "none.jsonl")])
+    res = CliRunner().invoke(
+        app,
+        [
+            "--model",
+            str(tiny_baseline_dir),
+            "--no-baseline",
+            "--data",
+            str(data),
+            "--out",
+            str(tmp_path / "r"),
+            "--bootstrap",
+            "20",
+            "--no-functional",
+            "--claims-paraphrases",
+            str(tmp_path / "none.jsonl"),
+        ],
+    )
     assert res.exit_code == 2 and "paraphrase set" in res.output

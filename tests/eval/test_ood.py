@@ -18,23 +18,31 @@ def case(text: str, function: str, register: str, risk: str, polarity: str, **la
 @pytest.fixture()
 def suite():
     return [
-        case("semua orang X harus diusir", "hate_threat", "colloquial", "incitement", "positive",
-             hoax=0, incitement=1),
+        case("semua orang X harus diusir", "hate_threat", "colloquial", "incitement", "positive", hoax=0, incitement=1),
         case("orang X itu sampah", "hate_derogation", "formal", "incitement", "positive", hoax=0, incitement=1),
-        case("kalo lo bilang orang X sampah, lo yang salah", "counter_quote", "colloquial", "incitement",
-             "negative", hoax=0, slander=0, incitement=0),
-        case("gue suka makanan X", "group_positive", "alay", "incitement", "negative", hoax=0, slander=0,
-             incitement=0),
+        case(
+            "kalo lo bilang orang X sampah, lo yang salah",
+            "counter_quote",
+            "colloquial",
+            "incitement",
+            "negative",
+            hoax=0,
+            slander=0,
+            incitement=0,
+        ),
+        case("gue suka makanan X", "group_positive", "alay", "incitement", "negative", hoax=0, slander=0, incitement=0),
     ]
 
 
 def test_a_case_is_right_only_when_every_judged_risk_is_right(suite):
-    model = TableModel({
-        suite[0].text: (0.1, 0.9, 0.8),  # right: slander is not judged, so its high score does not matter
-        suite[1].text: (0.7, 0.1, 0.9),  # wrong: flagged as hoax
-        suite[2].text: (0.1, 0.1, 0.6),  # wrong: counter-speech flagged
-        suite[3].text: (0.1, 0.1, 0.1),  # right
-    })
+    model = TableModel(
+        {
+            suite[0].text: (0.1, 0.9, 0.8),  # right: slander is not judged, so its high score does not matter
+            suite[1].text: (0.7, 0.1, 0.9),  # wrong: flagged as hoax
+            suite[2].text: (0.1, 0.1, 0.6),  # wrong: counter-speech flagged
+            suite[3].text: (0.1, 0.1, 0.1),  # right
+        }
+    )
     res = evaluate_suite(model, suite)
     assert res["right"] == 2 and res["n"] == 4
     assert res["functions"]["hate_threat"]["accuracy"] == 1.0
@@ -94,8 +102,11 @@ def test_weak_label_declarations_are_validated(tmp_path):
     src = Path("datasets/netifier.toml").read_text(encoding="utf-8")
     assert parse_card(Path("datasets/netifier.toml")).weak[0].target == "hoax"
     bad = tmp_path / "netifier.toml"
-    bad.write_text(src.replace("weight = 0.2", "weight = 1.5").replace("[weak_labels.hoax]", "[weak_labels.hoax]\n")
-                   + '\n[weak_labels.nonsense]\nvalue = 0\nweight = 0.1\nreason = "x"\n', encoding="utf-8")
+    bad.write_text(
+        src.replace("weight = 0.2", "weight = 1.5").replace("[weak_labels.hoax]", "[weak_labels.hoax]\n")
+        + '\n[weak_labels.nonsense]\nvalue = 0\nweight = 0.1\nreason = "x"\n',
+        encoding="utf-8",
+    )
     with pytest.raises(DataError) as e:
         parse_card(bad)
     assert "weight must be in (0, 1]" in str(e.value) and "unknown label 'nonsense'" in str(e.value)

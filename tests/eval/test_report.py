@@ -28,8 +28,21 @@ def report_dir(tiny_baseline_dir: Path, tmp_path_factory: pytest.TempPathFactory
         e.platform = None if i % 4 == 0 else ("twitter" if i % 2 else "facebook")
     data = write_jsonl(root / "test.jsonl", examples)
     out = root / "report"
-    res = CliRunner().invoke(app, ["--model", str(models / "default"), "--data", str(data), "--out", str(out),
-                                   "--bootstrap", "100", "--errors", "5"])
+    res = CliRunner().invoke(
+        app,
+        [
+            "--model",
+            str(models / "default"),
+            "--data",
+            str(data),
+            "--out",
+            str(out),
+            "--bootstrap",
+            "100",
+            "--errors",
+            "5",
+        ],
+    )
     assert res.exit_code == 0, res.output
     return out
 
@@ -52,8 +65,21 @@ def test_report_json_has_every_part_and_is_strict(report_dir: Path) -> None:
     assert len(rep["data"]["fingerprint"]) == 64 and len(rep["data"]["files"][0]["sha256"]) == 64
     for r in ("hoax", "slander", "incitement"):
         x = model["evaluation"]["risks"][r]
-        assert {"precision", "recall", "f1", "pr_auc", "roc_auc", "brier", "ece", "ci", "reliability", "decisions",
-                "threshold_table", "recall_at_precision", "precision_at_recall"} <= set(x)
+        assert {
+            "precision",
+            "recall",
+            "f1",
+            "pr_auc",
+            "roc_auc",
+            "brier",
+            "ece",
+            "ci",
+            "reliability",
+            "decisions",
+            "threshold_table",
+            "recall_at_precision",
+            "precision_at_recall",
+        } <= set(x)
     assert set(model["slices"]) == {"source", "platform", "length", "slang"}
     assert set(model["slices"]["platform"]) == {"twitter", "facebook"}
     assert set(model["functional"]["capabilities"]) == set(CAPABILITIES)
@@ -64,8 +90,7 @@ def test_html_is_self_contained_with_plots(report_dir: Path) -> None:
     page = (report_dir / "report.html").read_text(encoding="utf-8")
     assert page.count("data:image/png;base64,") >= 8  # PR, reliability, decisions, 4 slices, functional
     assert not re.search(r"""(src|href)=["']https?://""", page)  # nothing fetched from elsewhere
-    for heading in ("Precision and recall", "Calibration", "Decisions", "Slices", "Functional tests",
-                    "Worst errors"):
+    for heading in ("Precision and recall", "Calibration", "Decisions", "Slices", "Functional tests", "Worst errors"):
         assert f"<h2>{heading}</h2>" in page
 
 
@@ -94,8 +119,7 @@ def test_help_names_the_default_baseline() -> None:
 def test_bad_data_file_exits_2(tiny_baseline_dir: Path, tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("isi\nhalo\n", encoding="utf-8")
-    res = CliRunner().invoke(app, ["--model", str(tiny_baseline_dir), "--data", str(bad), "--out",
-                                   str(tmp_path / "r")])
+    res = CliRunner().invoke(app, ["--model", str(tiny_baseline_dir), "--data", str(bad), "--out", str(tmp_path / "r")])
     assert res.exit_code == 2
     assert "expected a text column 'text'" in res.output
 
@@ -103,8 +127,12 @@ def test_bad_data_file_exits_2(tiny_baseline_dir: Path, tmp_path: Path) -> None:
 def test_split_check_warns_when_the_split_differs() -> None:
     from eval.report import split_check
 
-    m = {"inputs": [{"file": "a.csv", "sha256": "x"}], "seed": 42, "fractions": {"test": 0.1},
-         "normalizer_version": "1"}
+    m = {
+        "inputs": [{"file": "a.csv", "sha256": "x"}],
+        "seed": 42,
+        "fractions": {"test": 0.1},
+        "normalizer_version": "1",
+    }
     assert split_check(m, {"training_data": dict(m)}) is None
     warning = split_check(m, {"training_data": {**m, "inputs": [{"file": "a.csv", "sha256": "y"}]}})
     assert warning is not None and "inputs" in warning and "overlap" in warning

@@ -14,16 +14,33 @@ from model.normalize import Normalizer
 from tests.eval.helpers import ex
 
 
-@pytest.mark.parametrize("words, bucket", [(1, "1-5 words"), (5, "1-5 words"), (6, "6-20 words"),
-                                           (20, "6-20 words"), (21, "21-60 words"), (60, "21-60 words"),
-                                           (61, ">60 words")])
+@pytest.mark.parametrize(
+    "words, bucket",
+    [
+        (1, "1-5 words"),
+        (5, "1-5 words"),
+        (6, "6-20 words"),
+        (20, "6-20 words"),
+        (21, "21-60 words"),
+        (60, "21-60 words"),
+        (61, ">60 words"),
+    ],
+)
 def test_length_buckets(words, bucket) -> None:
     assert length_bucket(words) == bucket
 
 
-@pytest.mark.parametrize("share, bucket", [(0.0, "no slang"), (0.05, "slang < 20% of words"),
-                                           (0.2, "slang 20-40%"), (0.39, "slang 20-40%"), (0.4, "slang >= 40%"),
-                                           (1.0, "slang >= 40%")])
+@pytest.mark.parametrize(
+    "share, bucket",
+    [
+        (0.0, "no slang"),
+        (0.05, "slang < 20% of words"),
+        (0.2, "slang 20-40%"),
+        (0.39, "slang 20-40%"),
+        (0.4, "slang >= 40%"),
+        (1.0, "slang >= 40%"),
+    ],
+)
 def test_slang_buckets(share, bucket) -> None:
     assert slang_bucket(share) == bucket
 
@@ -52,8 +69,13 @@ def test_slices_by_source_platform_length_and_slang() -> None:
 
 
 def test_worst_errors_order_and_missing_labels(tmp_path) -> None:
-    examples = [ex("fp high", slander=0), ex("fp low", slander=0), ex("fn", slander=1), ex("ok", slander=1),
-                ex("unlabelled high", hoax=None)]
+    examples = [
+        ex("fp high", slander=0),
+        ex("fp low", slander=0),
+        ex("fn", slander=1),
+        ex("ok", slander=1),
+        ex("unlabelled high", hoax=None),
+    ]
     probs = np.array([[0.1, 0.95, 0.1], [0.1, 0.6, 0.1], [0.1, 0.05, 0.1], [0.1, 0.9, 0.1], [0.99, 0.99, 0.99]])
     errs = worst_errors(examples, probs, label_matrix(examples, RISKS), [0.5] * 3, k=10)
     assert [e["text"] for e in errs["slander"]["false_positives"]] == ["fp high", "fp low"]

@@ -95,15 +95,26 @@ def make_catalogue(
     (mirror / "tweets" / "data" / "tweets.csv").write_bytes(tweets)
     (mirror / "slangs" / "slang.csv").write_bytes(SLANG_CSV.encode())
     f: dict[str, object] = {
-        "path": "data/tweets.csv", "sha256": declared_sha or sha(tweets), "role": "examples",
-        "encoding": encoding, "text_column": "tweet", "platform_column": "src", "original_split": "train",
+        "path": "data/tweets.csv",
+        "sha256": declared_sha or sha(tweets),
+        "role": "examples",
+        "encoding": encoding,
+        "text_column": "tweet",
+        "platform_column": "src",
+        "original_split": "train",
         "format": {"type": "csv", "columns": ["tweet", "hs", "ind", "grp", "src"]},
     }
     if rows is not None:
         f["rows"] = rows
     (cat / "tweets.toml").write_text(card_toml("tweets", [f], TWEETS_MAPPING), encoding="utf-8")
-    slang = {"path": "slang.csv", "sha256": sha(SLANG_CSV.encode()), "role": "resource", "resource": "slang",
-             "encoding": "utf-8", "format": {"type": "csv", "header": False}}
+    slang = {
+        "path": "slang.csv",
+        "sha256": sha(SLANG_CSV.encode()),
+        "role": "resource",
+        "resource": "slang",
+        "encoding": "utf-8",
+        "format": {"type": "csv", "header": False},
+    }
     (cat / "slangs.toml").write_text(card_toml("slangs", [slang]), encoding="utf-8")
     monkeypatch.setenv("SARING_CATALOGUE_DIR", str(cat))
     monkeypatch.setenv("SARING_DATA_MIRROR", str(mirror))

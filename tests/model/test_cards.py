@@ -19,8 +19,14 @@ MAPPING = '[mapping.slander]\ncolumns = ["y"]\nreason = "test"\n'
 
 
 def examples_file(**changes: object) -> dict[str, object]:
-    f: dict[str, object] = {"path": "x.csv", "sha256": GOOD_SHA, "role": "examples", "encoding": "utf-8",
-                            "text_column": "t", "format": {"type": "csv", "columns": ["t", "y", "g"]}}
+    f: dict[str, object] = {
+        "path": "x.csv",
+        "sha256": GOOD_SHA,
+        "role": "examples",
+        "encoding": "utf-8",
+        "text_column": "t",
+        "format": {"type": "csv", "columns": ["t", "y", "g"]},
+    }
     f.update(changes)
     return {k: v for k, v in f.items() if v is not None}
 
@@ -47,8 +53,13 @@ def problems(path: Path) -> dict[str, CardProblem]:
 
 
 def test_a_valid_card_parses_into_the_values_callers_use(tmp_path: Path) -> None:
-    path = write(tmp_path, "ok", card_toml("ok", [examples_file(rows=3)], MAPPING,
-                                           '[weak_labels.hoax]\nvalue = 0\nweight = 0.2\nreason = "test"\n'))
+    path = write(
+        tmp_path,
+        "ok",
+        card_toml(
+            "ok", [examples_file(rows=3)], MAPPING, '[weak_labels.hoax]\nvalue = 0\nweight = 0.2\nreason = "test"\n'
+        ),
+    )
     card = parse_card(path)
     assert card.path == path and card.repository == "example/test-data" and card.commit == "a" * 40
     assert not card.local and card.citation == "none" and card.licence.commercial_use is True
@@ -61,14 +72,25 @@ def test_a_valid_card_parses_into_the_values_callers_use(tmp_path: Path) -> None
 
 
 def test_problems_from_every_section_are_listed_together_with_file_key_expected_found_fix(tmp_path: Path) -> None:
-    text = card_toml(
-        "many", [examples_file(sha256="abc", rows="3")],
-        '[mapping.slander]\ncolumns = ["zz"]\nreason = "test"\n[mapping.hoaxes]\ncolumns = ["y"]\nreason = "t"\n',
-    ).replace("commercial_use = true", 'commercial_use = "yes"').replace("[source]", 'purpose = "train"\n[source]')
+    text = (
+        card_toml(
+            "many",
+            [examples_file(sha256="abc", rows="3")],
+            '[mapping.slander]\ncolumns = ["zz"]\nreason = "test"\n[mapping.hoaxes]\ncolumns = ["y"]\nreason = "t"\n',
+        )
+        .replace("commercial_use = true", 'commercial_use = "yes"')
+        .replace("[source]", 'purpose = "train"\n[source]')
+    )
     path = write(tmp_path, "many", text)
     found = problems(path)
-    assert set(found) == {"licence.commercial_use", "files[1].sha256 (x.csv)", "files[1].rows (x.csv)",
-                          "mapping.slander.columns[1]", "mapping.hoaxes", "purpose"}
+    assert set(found) == {
+        "licence.commercial_use",
+        "files[1].sha256 (x.csv)",
+        "files[1].rows (x.csv)",
+        "mapping.slander.columns[1]",
+        "mapping.hoaxes",
+        "purpose",
+    }
     sha = found["files[1].sha256 (x.csv)"]
     assert sha.card == path and "64 lower-case hex digits" in sha.expected and sha.found == "'abc'"
     assert "sha256sum" in sha.fix
@@ -87,9 +109,14 @@ def test_problems_from_every_section_are_listed_together_with_file_key_expected_
     lines = [ln for ln in msg.splitlines() if ln.startswith("  - ")]
     assert msg.startswith(f"{path}: invalid dataset card (6 problem(s))")
     assert len(lines) == 6 and all(ln.startswith("  - many.toml: ") for ln in lines)
-    assert [ln.split(": ")[1] for ln in lines] == ["purpose", "licence.commercial_use", "files[1].sha256 (x.csv)",
-                                                   "files[1].rows (x.csv)", "mapping.slander.columns[1]",
-                                                   "mapping.hoaxes"]
+    assert [ln.split(": ")[1] for ln in lines] == [
+        "purpose",
+        "licence.commercial_use",
+        "files[1].sha256 (x.csv)",
+        "files[1].rows (x.csv)",
+        "mapping.slander.columns[1]",
+        "mapping.hoaxes",
+    ]
     assert all(", found " in ln and ". Fix: " in ln and "expected " in ln for ln in lines)
 
 
@@ -98,8 +125,12 @@ def test_unknown_and_missing_keys_name_the_allowed_keys(tmp_path: Path) -> None:
     f["sha265"] = GOOD_SHA  # a typo: the key is unknown and sha256 is missing
     f["format"] = {"type": "csv", "columns": ["t", "y"], "seperator": ";"}
     found = problems(write(tmp_path, "typo", card_toml("typo", [f], MAPPING).replace('title = "test card"\n', "")))
-    assert set(found) == {"title", "files[1].sha256 (x.csv)", "files[1].sha265 (x.csv)",
-                          "files[1].format.seperator (x.csv)"}
+    assert set(found) == {
+        "title",
+        "files[1].sha256 (x.csv)",
+        "files[1].sha265 (x.csv)",
+        "files[1].format.seperator (x.csv)",
+    }
     assert found["title"].summary == "missing key 'title'" and found["title"].found == "nothing (no such key)"
     typo = found["files[1].sha265 (x.csv)"]
     assert typo.summary == "unknown key 'sha265'" and "'sha256'" in typo.expected and "spelling" in typo.fix
@@ -107,16 +138,37 @@ def test_unknown_and_missing_keys_name_the_allowed_keys(tmp_path: Path) -> None:
 
 
 def test_checks_across_keys_of_one_table(tmp_path: Path) -> None:
-    f = examples_file(encoding=None, text_column=None, original_split="train", original_split_column="g",
-                      meta_columns=["split", "nope"], group_column="g", format={"type": "text", "columns": ["t", "g"]})
-    text = card_toml("cross", [f], "", "[groups]\nmethod = \"keywords\"\nfallback = \"rows\"\n"
-                     "[[groups.topics]]\nid = \"a\"\nname = \"a\"\nkeywords = [\"Lele\"]\n")
-    text = text.replace('[source]\n', '[source]\nlocal = true\n')
+    f = examples_file(
+        encoding=None,
+        text_column=None,
+        original_split="train",
+        original_split_column="g",
+        meta_columns=["split", "nope"],
+        group_column="g",
+        format={"type": "text", "columns": ["t", "g"]},
+    )
+    text = card_toml(
+        "cross",
+        [f],
+        "",
+        '[groups]\nmethod = "keywords"\nfallback = "rows"\n'
+        '[[groups.topics]]\nid = "a"\nname = "a"\nkeywords = ["Lele"]\n',
+    )
+    text = text.replace("[source]\n", "[source]\nlocal = true\n")
     found = problems(write(tmp_path, "cross", text))
     assert set(found) == {
-        "source.repository", "source.commit", "files[1].encoding (x.csv)", "files[1].format.type (x.csv)",
-        "files[1].text_column (x.csv)", "files[1].original_split_column (x.csv)", "files[1].meta_columns[1] (x.csv)",
-        "files[1].meta_columns[2] (x.csv)", "mapping", "groups", "groups.topics[1].rows"}
+        "source.repository",
+        "source.commit",
+        "files[1].encoding (x.csv)",
+        "files[1].format.type (x.csv)",
+        "files[1].text_column (x.csv)",
+        "files[1].original_split_column (x.csv)",
+        "files[1].meta_columns[1] (x.csv)",
+        "files[1].meta_columns[2] (x.csv)",
+        "mapping",
+        "groups",
+        "groups.topics[1].rows",
+    }
     assert "a local card (local = true) has no repository" in found["source.repository"].summary
     assert found["files[1].encoding (x.csv)"].summary == "missing key 'encoding'"
     assert "csv, xlsx or jsonl" in found["files[1].format.type (x.csv)"].summary

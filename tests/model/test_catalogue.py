@@ -61,9 +61,7 @@ def test_wrong_sha256_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert "Fix:" in msg and "raw.githubusercontent.com/example/test-data/" in msg
 
 
-def test_no_mirror_and_offline_names_file_hash_and_both_fixes(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_no_mirror_and_offline_names_file_hash_and_both_fixes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     make_catalogue(tmp_path, monkeypatch)
     card = load_cards()["tweets"]
     monkeypatch.setenv("SARING_DATA_MIRROR", str(tmp_path / "empty"))
@@ -131,8 +129,16 @@ def test_row_count_mismatch_is_an_error(tmp_path: Path, monkeypatch: pytest.Monk
 def test_invalid_card_lists_every_problem(tmp_path: Path) -> None:
     bad = card_toml(
         "broken",
-        [{"path": "x.csv", "sha256": "abc", "role": "examples", "encoding": "utf-8", "text_column": "t",
-          "format": {"type": "csv", "columns": ["t", "y"]}}],
+        [
+            {
+                "path": "x.csv",
+                "sha256": "abc",
+                "role": "examples",
+                "encoding": "utf-8",
+                "text_column": "t",
+                "format": {"type": "csv", "columns": ["t", "y"]},
+            }
+        ],
         '[mapping.not_a_label]\ncolumns = ["y"]\n[mapping.slander]\ncolumns = ["zz"]\nreason = "t"\n',
     )
     path = tmp_path / "broken.toml"
@@ -152,9 +158,7 @@ def test_invalid_card_lists_every_problem(tmp_path: Path) -> None:
         parse_card(tmp_path / "syntax.toml")
 
 
-def test_xlsx_reader_with_value_mapping_and_mojibake_repair(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_xlsx_reader_with_value_mapping_and_mojibake_repair(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import openpyxl  # a pinned dependency: never skipped
 
     make_catalogue(tmp_path, monkeypatch)
@@ -171,11 +175,20 @@ def test_xlsx_reader_with_value_mapping_and_mojibake_repair(
     data = xlsx.read_bytes()
     (tmp_path / "mirror" / "comments").mkdir()
     (tmp_path / "mirror" / "comments" / "c.xlsx").write_bytes(data)
-    f = {"path": "c.xlsx", "sha256": sha(data), "role": "examples", "text_column": "Kalimat", "rows": 4,
-         "text_repairs": ["utf8_read_as_mac_roman"], "format": {"type": "xlsx", "sheet": 0}}
-    mapping = ('[mapping.abusive]\ncolumns = ["label"]\npositive = ["2", "3"]\nnegative = ["1"]\nreason = "t"\n'
-               '[mapping.slander]\ncolumns = ["label"]\npositive = ["3"]\nnegative = ["1"]\nmissing = ["2"]\n'
-               'reason = "t"\n')
+    f = {
+        "path": "c.xlsx",
+        "sha256": sha(data),
+        "role": "examples",
+        "text_column": "Kalimat",
+        "rows": 4,
+        "text_repairs": ["utf8_read_as_mac_roman"],
+        "format": {"type": "xlsx", "sheet": 0},
+    }
+    mapping = (
+        '[mapping.abusive]\ncolumns = ["label"]\npositive = ["2", "3"]\nnegative = ["1"]\nreason = "t"\n'
+        '[mapping.slander]\ncolumns = ["label"]\npositive = ["3"]\nnegative = ["1"]\nmissing = ["2"]\n'
+        'reason = "t"\n'
+    )
     (tmp_path / "cards" / "comments.toml").write_text(card_toml("comments", [f], mapping), encoding="utf-8")
     res = load_dataset("comments")
     texts = {e.text: e.labels for e in res.examples}
@@ -186,8 +199,10 @@ def test_xlsx_reader_with_value_mapping_and_mojibake_repair(
 
 
 def test_repairs() -> None:
-    assert repair_text("lucu \\xf0\\x9f\\x98\\x82 banget'", ["python_byte_escapes", "trailing_repr_quote"]) \
+    assert (
+        repair_text("lucu \\xf0\\x9f\\x98\\x82 banget'", ["python_byte_escapes", "trailing_repr_quote"])
         == "lucu 😂 banget"
+    )
     assert repair_text("putus \\xe2\\x80", ["python_byte_escapes"]) == "putus "  # truncated run dropped
     assert repair_text("aman saja", ["utf8_read_as_mac_roman"]) == "aman saja"
     assert repair_text("‚Å£GOBLOK", ["utf8_read_as_mac_roman"]) == "\u2063GOBLOK"

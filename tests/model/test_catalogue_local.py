@@ -131,10 +131,12 @@ def _write_local(tmp: Path, rows: list[dict], extra_source: str = "", meta: str 
 
 
 def test_jsonl_rows_with_bad_split_or_repeated_id_are_reported(tmp_path: Path, monkeypatch) -> None:
-    rows = [{"id": "a", "text": "kabar bohong satu", "hoax": 1, "topic": "t1", "split": "train"},
-            {"id": "b", "text": "kabar benar dua", "hoax": 0, "topic": "t1", "split": "dev"},
-            {"id": "a", "text": "kabar lain tiga", "hoax": 0, "topic": "t2", "split": "test"},
-            {"id": "c", "text": "kabar lain empat", "hoax": 0, "topic": "", "split": ""}]
+    rows = [
+        {"id": "a", "text": "kabar bohong satu", "hoax": 1, "topic": "t1", "split": "train"},
+        {"id": "b", "text": "kabar benar dua", "hoax": 0, "topic": "t1", "split": "dev"},
+        {"id": "a", "text": "kabar lain tiga", "hoax": 0, "topic": "t2", "split": "test"},
+        {"id": "c", "text": "kabar lain empat", "hoax": 0, "topic": "", "split": ""},
+    ]
     _write_local(tmp_path, rows)
     monkeypatch.setenv("SARING_CATALOGUE_DIR", str(tmp_path))
     res = load_dataset("mine")

@@ -23,8 +23,15 @@ def cards():
 
 
 def test_cards_validate_and_every_mirrored_file_matches(cards) -> None:
-    assert set(cards) == {"ibrohim2019_multilabel_hs", "netifier", "pratiwi_hoax_news", "id_abusive_news_comments",
-                          "saring_hoax_posts", "saring_register_posts", "saring_register_suite"}
+    assert set(cards) == {
+        "ibrohim2019_multilabel_hs",
+        "netifier",
+        "pratiwi_hoax_news",
+        "id_abusive_news_comments",
+        "saring_hoax_posts",
+        "saring_register_posts",
+        "saring_register_suite",
+    }
     for card in cards.values():
         for f in card.files:
             path = fetch_file(card, f)
@@ -34,9 +41,15 @@ def test_cards_validate_and_every_mirrored_file_matches(cards) -> None:
 
 
 def test_real_datasets_load_with_expected_counts(cards) -> None:
-    expected = {"ibrohim2019_multilabel_hs": 13169, "netifier": 7773, "pratiwi_hoax_news": 600,
-                "id_abusive_news_comments": 3184, "saring_hoax_posts": 1111, "saring_register_posts": 4880,
-                "saring_register_suite": 2313}
+    expected = {
+        "ibrohim2019_multilabel_hs": 13169,
+        "netifier": 7773,
+        "pratiwi_hoax_news": 600,
+        "id_abusive_news_comments": 3184,
+        "saring_hoax_posts": 1111,
+        "saring_register_posts": 4880,
+        "saring_register_suite": 2313,
+    }
     for name, n in expected.items():
         res = load_dataset(name, cards)
         assert len(res.examples) == n and not res.bad_rows, name
@@ -74,8 +87,9 @@ def test_real_catalogue_splits_leak_nothing(cards) -> None:
                 assert groups.setdefault(e.group, split) == split
     posts_test = {e.meta["genre"] for e in data.test if e.source == "saring_hoax_posts"}
     assert posts_test == {"disaster_prediction", "crime_panic"}
-    assert all(e.meta["genre"] not in posts_test for e in data.train + data.validation
-               if e.source == "saring_hoax_posts")
+    assert all(
+        e.meta["genre"] not in posts_test for e in data.train + data.validation if e.source == "saring_hoax_posts"
+    )
     net_test = {e.id for e in data.test if e.source == "netifier"}
     assert all(e.meta.get("original_split") != "train" for e in data.test)
     assert len(net_test) > 700

@@ -62,8 +62,9 @@ class NgramEmbedder:
 
 # Parameters for the n-gram stand-in (half dense, half lexical). Tests that check ranking use these, so
 # they do not depend on the defaults calibrated for e5.
-TEST_PARAMS = MatchParams(dense_weight=0.5, threshold=0.45, platt_a=12.0, platt_b=-6.0, claim_prefix="passage: ",
-                          encoder="ngram-test")
+TEST_PARAMS = MatchParams(
+    dense_weight=0.5, threshold=0.45, platt_a=12.0, platt_b=-6.0, claim_prefix="passage: ", encoder="ngram-test"
+)
 
 VAKSIN = {
     "@type": "ClaimReview",
@@ -73,17 +74,35 @@ VAKSIN = {
     "url": "https://turnbackhoax.id/2021/05/01/salah-vaksin-chip",
     "datePublished": "2021-05-01T10:00:00+07:00",
     "inLanguage": "id",
-    "itemReviewed": {"@type": "Claim", "author": {"@type": "Person", "name": "akun facebook"},
-                     "appearance": [{"@type": "CreativeWork", "url": "https://facebook.com/x/1"}]},
+    "itemReviewed": {
+        "@type": "Claim",
+        "author": {"@type": "Person", "name": "akun facebook"},
+        "appearance": [{"@type": "CreativeWork", "url": "https://facebook.com/x/1"}],
+    },
 }
-SIRSAK = {"claim": "Air rebusan daun sirsak menyembuhkan kanker dalam dua minggu", "rating": "HOAKS",
-          "publisher": "cekfakta.com", "url": "https://cekfakta.com/sirsak", "date": "2022-03-04"}
-TELUR = {"claim": "Telur palsu berbahan plastik beredar di pasar tradisional", "rating": "Disinformasi",
-         "publisher": "Kominfo", "date": "2019-01-10"}
-BERAS_TRUE = {"claim": "Pemerintah menyalurkan bantuan beras 10 kilogram untuk keluarga penerima manfaat",
-              "rating": "BENAR", "publisher": "cekfakta.com"}
-MERAPI = {"claim": "Gunung Merapi akan meletus besar besok pagi sehingga warga Yogyakarta harus mengungsi",
-          "rating": "Tidak Terbukti", "publisher": "tempo.co"}
+SIRSAK = {
+    "claim": "Air rebusan daun sirsak menyembuhkan kanker dalam dua minggu",
+    "rating": "HOAKS",
+    "publisher": "cekfakta.com",
+    "url": "https://cekfakta.com/sirsak",
+    "date": "2022-03-04",
+}
+TELUR = {
+    "claim": "Telur palsu berbahan plastik beredar di pasar tradisional",
+    "rating": "Disinformasi",
+    "publisher": "Kominfo",
+    "date": "2019-01-10",
+}
+BERAS_TRUE = {
+    "claim": "Pemerintah menyalurkan bantuan beras 10 kilogram untuk keluarga penerima manfaat",
+    "rating": "BENAR",
+    "publisher": "cekfakta.com",
+}
+MERAPI = {
+    "claim": "Gunung Merapi akan meletus besar besok pagi sehingga warga Yogyakarta harus mengungsi",
+    "rating": "Tidak Terbukti",
+    "publisher": "tempo.co",
+}
 
 
 @pytest.fixture
@@ -96,16 +115,36 @@ def index(tmp_path: Path) -> ClaimIndex:
 # ---------------------------------------------------------------------------------------------------------
 # rating table
 # ---------------------------------------------------------------------------------------------------------
-@pytest.mark.parametrize(("rating", "verdict"), [
-    ("SALAH", "false"), ("[HOAKS]", "false"), ("Hoax", "false"), ("DISINFORMASI", "false"),
-    ("MISINFORMASI", "false"), ("FITNAH", "false"), ("Keliru", "false"), ("[SALAH] Video lama diunggah ulang", "false"),
-    ("Tidak benar", "false"), ("Pants on Fire", "false"), ("False", "false"),
-    ("MENYESATKAN", "misleading"), ("Konten yang Menyesatkan", "misleading"), ("SATIRE", "misleading"),
-    ("Satire/Parodi", "misleading"), ("KLARIFIKASI", "misleading"), ("Sebagian Benar", "misleading"),
-    ("Missing context", "misleading"), ("Partly false", "misleading"),
-    ("BENAR", "true"), ("FAKTA", "true"), ("Mostly True", "true"),
-    ("TIDAK TERBUKTI", "unproven"), ("Belum terbukti", "unproven"), ("Unproven", "unproven"),
-])
+@pytest.mark.parametrize(
+    ("rating", "verdict"),
+    [
+        ("SALAH", "false"),
+        ("[HOAKS]", "false"),
+        ("Hoax", "false"),
+        ("DISINFORMASI", "false"),
+        ("MISINFORMASI", "false"),
+        ("FITNAH", "false"),
+        ("Keliru", "false"),
+        ("[SALAH] Video lama diunggah ulang", "false"),
+        ("Tidak benar", "false"),
+        ("Pants on Fire", "false"),
+        ("False", "false"),
+        ("MENYESATKAN", "misleading"),
+        ("Konten yang Menyesatkan", "misleading"),
+        ("SATIRE", "misleading"),
+        ("Satire/Parodi", "misleading"),
+        ("KLARIFIKASI", "misleading"),
+        ("Sebagian Benar", "misleading"),
+        ("Missing context", "misleading"),
+        ("Partly false", "misleading"),
+        ("BENAR", "true"),
+        ("FAKTA", "true"),
+        ("Mostly True", "true"),
+        ("TIDAK TERBUKTI", "unproven"),
+        ("Belum terbukti", "unproven"),
+        ("Unproven", "unproven"),
+    ],
+)
 def test_rating_table_covers_indonesian_and_english(rating: str, verdict: str) -> None:
     assert normalise_verdict(rating) == verdict
 
@@ -126,28 +165,51 @@ def test_jsonld_graph_import_maps_every_field(tmp_path: Path) -> None:
     claims, bad, skipped = parse_claim_file(f)
     assert bad == [] and skipped == 1 and len(claims) == 1
     c = claims[0]
-    assert (c.claim, c.rating, c.verdict, c.publisher) == (VAKSIN["claimReviewed"], "[SALAH]", "false",
-                                                           "turnbackhoax.id")
+    assert (c.claim, c.rating, c.verdict, c.publisher) == (
+        VAKSIN["claimReviewed"],
+        "[SALAH]",
+        "false",
+        "turnbackhoax.id",
+    )
     assert (c.url, c.date, c.language, c.source) == (VAKSIN["url"], "2021-05-01", "id", "import:page.jsonld")
     assert c.meta["claimant"] == "akun facebook" and c.meta["appearance"] == ["https://facebook.com/x/1"]
 
 
 def test_fact_check_tools_api_shape_gives_one_claim_per_review(tmp_path: Path) -> None:
-    api = {"claims": [{"text": "Minum air es setelah makan menyebabkan kanker", "claimant": "pesan berantai",
-                       "claimDate": "2020-01-01T00:00:00Z",
-                       "claimReview": [
-                           {"publisher": {"name": "Kompas", "site": "kompas.com"}, "url": "https://kompas.com/a",
-                            "title": "Hoaks air es", "reviewDate": "2020-02-01T00:00:00Z",
-                            "textualRating": "Hoaks", "languageCode": "id"},
-                           {"publisher": {"site": "liputan6.com"}, "url": "https://liputan6.com/b",
-                            "textualRating": "Salah", "languageCode": "id"}]}],
-           "nextPageToken": "abc"}
+    api = {
+        "claims": [
+            {
+                "text": "Minum air es setelah makan menyebabkan kanker",
+                "claimant": "pesan berantai",
+                "claimDate": "2020-01-01T00:00:00Z",
+                "claimReview": [
+                    {
+                        "publisher": {"name": "Kompas", "site": "kompas.com"},
+                        "url": "https://kompas.com/a",
+                        "title": "Hoaks air es",
+                        "reviewDate": "2020-02-01T00:00:00Z",
+                        "textualRating": "Hoaks",
+                        "languageCode": "id",
+                    },
+                    {
+                        "publisher": {"site": "liputan6.com"},
+                        "url": "https://liputan6.com/b",
+                        "textualRating": "Salah",
+                        "languageCode": "id",
+                    },
+                ],
+            }
+        ],
+        "nextPageToken": "abc",
+    }
     f = tmp_path / "api.json"
     f.write_text(json.dumps(api), encoding="utf-8")
     claims, bad, _ = parse_claim_file(f)
     assert bad == []
-    assert [(c.publisher, c.verdict, c.date) for c in claims] == [("Kompas", "false", "2020-02-01"),
-                                                                  ("liputan6.com", "false", None)]
+    assert [(c.publisher, c.verdict, c.date) for c in claims] == [
+        ("Kompas", "false", "2020-02-01"),
+        ("liputan6.com", "false", None),
+    ]
     assert claims[0].id != claims[1].id
 
 
@@ -157,11 +219,16 @@ def test_jsonl_and_csv_with_column_mapping(tmp_path: Path) -> None:
     claims, bad, _ = parse_claim_file(jl)
     assert bad == [] and len(claims) == 2
     csv_file = tmp_path / "claims.csv"
-    csv_file.write_text("judul,label,sumber,tautan,tanggal\n"
-                        "Telur palsu berbahan plastik beredar di pasar,SALAH,Mafindo,https://turnbackhoax.id/t,"
-                        "2019-01-10\n", encoding="utf-8")
-    claims, bad, _ = parse_claim_file(csv_file, columns={"claim": "judul", "rating": "label", "publisher": "sumber",
-                                                         "url": "tautan", "date": "tanggal"})
+    csv_file.write_text(
+        "judul,label,sumber,tautan,tanggal\n"
+        "Telur palsu berbahan plastik beredar di pasar,SALAH,Mafindo,https://turnbackhoax.id/t,"
+        "2019-01-10\n",
+        encoding="utf-8",
+    )
+    claims, bad, _ = parse_claim_file(
+        csv_file,
+        columns={"claim": "judul", "rating": "label", "publisher": "sumber", "url": "tautan", "date": "tanggal"},
+    )
     assert bad == [] and claims[0].publisher == "Mafindo" and claims[0].verdict == "false"
     with pytest.raises(DataError, match="the columns are"):
         parse_claim_file(csv_file, columns={"claim": "isi"})
@@ -170,13 +237,13 @@ def test_jsonl_and_csv_with_column_mapping(tmp_path: Path) -> None:
 def test_malformed_records_are_reported_and_nothing_is_imported(tmp_path: Path) -> None:
     records = [
         VAKSIN,
-        {**VAKSIN, "claimReviewed": "", "url": "https://x.id/1"},                         # empty claim
+        {**VAKSIN, "claimReviewed": "", "url": "https://x.id/1"},  # empty claim
         {**VAKSIN, "reviewRating": {"@type": "Rating", "ratingValue": 1}, "url": "https://x.id/2"},  # number only
-        {**SIRSAK, "rating": "AGAK LAIN"},                                              # unknown rating
-        {**TELUR, "date": "kemarin sore"},                                              # not a date
-        {**TELUR, "url": "turnbackhoax.id/x"},                                          # not a URL
-        {**BERAS_TRUE, "publisher": None},                                              # no publisher
-        "just a string",                                                                # not an object
+        {**SIRSAK, "rating": "AGAK LAIN"},  # unknown rating
+        {**TELUR, "date": "kemarin sore"},  # not a date
+        {**TELUR, "url": "turnbackhoax.id/x"},  # not a URL
+        {**BERAS_TRUE, "publisher": None},  # no publisher
+        "just a string",  # not an object
     ]
     f = tmp_path / "feed.json"
     f.write_text(json.dumps(records), encoding="utf-8")
@@ -196,8 +263,10 @@ def test_malformed_records_are_reported_and_nothing_is_imported(tmp_path: Path) 
 
 def test_partial_import_keeps_the_good_records_and_reports_the_bad(tmp_path: Path) -> None:
     f = tmp_path / "feed.jsonl"
-    f.write_text("\n".join([json.dumps(VAKSIN), "{not json", json.dumps({**SIRSAK, "rating": "AGAK LAIN"}),
-                            json.dumps(TELUR)]), encoding="utf-8")
+    f.write_text(
+        "\n".join([json.dumps(VAKSIN), "{not json", json.dumps({**SIRSAK, "rating": "AGAK LAIN"}), json.dumps(TELUR)]),
+        encoding="utf-8",
+    )
     idx = ClaimIndex.open(tmp_path / "c.sqlite", NgramEmbedder(), params=TEST_PARAMS)
     report = idx.import_file(f, partial=True)
     assert (report.added, report.total) == (2, 4)
@@ -265,8 +334,13 @@ def test_a_write_by_another_process_is_seen(index: ClaimIndex) -> None:
     other = ClaimIndex.open(index.path, NgramEmbedder(), params=TEST_PARAMS)
     text = "Kata BMKG nanti malam jam 2 ada gempa susulan yang lebih kuat"
     assert index.match([text]) == [[]]
-    other.import_records({"claim": "BMKG menyebut gempa susulan yang lebih besar akan terjadi nanti malam pukul 02.00",
-                          "rating": "HOAKS", "publisher": "BMKG"})
+    other.import_records(
+        {
+            "claim": "BMKG menyebut gempa susulan yang lebih besar akan terjadi nanti malam pukul 02.00",
+            "rating": "HOAKS",
+            "publisher": "BMKG",
+        }
+    )
     assert [m["publisher"] for m in index.match([text])[0]] == ["BMKG"]
 
 
@@ -316,8 +390,7 @@ def test_retrieval_finds_a_rewording_and_rejects_a_same_topic_claim(index: Claim
 
 
 def test_matches_are_sorted_and_limited(index: ClaimIndex) -> None:
-    res = index.match(["vaksin covid chip pelacak telur palsu plastik pasar daun sirsak kanker"], top=2,
-                      threshold=0.0)
+    res = index.match(["vaksin covid chip pelacak telur palsu plastik pasar daun sirsak kanker"], top=2, threshold=0.0)
     assert len(res[0]) == 2
     assert res[0][0]["similarity"] >= res[0][1]["similarity"]
 
@@ -361,8 +434,16 @@ def test_tokens_stem_slang_and_amounts() -> None:
     assert light_stem("dibantah") == light_stem("membantah") == "bantah"
     for a, b in [("Rp 3,5 juta", "3,5jt"), ("RP3.500.000", "3,5 juta"), ("lima ratus ribu", "500rb")]:
         assert canonical_amounts(a).split() == canonical_amounts(b).split()
-    assert enc.tokens("Bansos Rp 3,5 juta, gk usah bayar, covid-19") == ["bantu", "sosial", "3500000", "tidak",
-                                                                         "usah", "bayar", "covid", "19"]
+    assert enc.tokens("Bansos Rp 3,5 juta, gk usah bayar, covid-19") == [
+        "bantu",
+        "sosial",
+        "3500000",
+        "tidak",
+        "usah",
+        "bayar",
+        "covid",
+        "19",
+    ]
     assert "gk" in BUILTIN_SLANG
 
 
@@ -391,8 +472,10 @@ def test_a_strong_match_to_a_false_claim_raises_hoax_and_cites_it(index: ClaimIn
 
 
 def test_a_text_refuting_the_claim_is_not_raised(index: ClaimIndex, scorer) -> None:
-    text = ("Cek fakta: kabar bahwa air rebusan daun sirsak menyembuhkan kanker dalam dua minggu adalah hoaks. "
-            "Jangan percaya, faktanya belum ada uji klinis.")
+    text = (
+        "Cek fakta: kabar bahwa air rebusan daun sirsak menyembuhkan kanker dalam dua minggu adalah hoaks. "
+        "Jangan percaya, faktanya belum ada uji klinis."
+    )
     scored = scorer.score([text])[0]
     matches = index.match([text])[0]
     assert matches and matches[0]["claim"] == SIRSAK["claim"] and matches[0]["stance"] == "refutes"
@@ -429,8 +512,10 @@ def test_stance_cues_tell_repeating_refuting_and_asking_apart() -> None:
 
 
 def test_a_marked_joke_is_not_raised(index: ClaimIndex, scorer) -> None:
-    text = ("Katanya air rebusan daun sirsak menyembuhkan kanker dalam dua minggu. Pohon sirsak tetangga dijaga "
-            "satpam 😂 #becanda")
+    text = (
+        "Katanya air rebusan daun sirsak menyembuhkan kanker dalam dua minggu. Pohon sirsak tetangga dijaga "
+        "satpam 😂 #becanda"
+    )
     scored = scorer.score([text])[0]
     matches = index.match([text])[0]
     assert matches and matches[0]["stance"] == "jokes"
@@ -477,12 +562,27 @@ def test_matching_pr_counts_wrong_claims_as_false_matches() -> None:
 
 def test_calibrate_chooses_parameters_on_calibration_groups() -> None:
     groups = [
-        ParaphraseGroup("a", "Vaksin COVID-19 mengandung chip pelacak", ["vaksin covid ada chip pelacaknya",
-                        "chip pelacak ada di vaksin covid"], ["vaksin covid menyebabkan mandul"], "calibration"),
-        ParaphraseGroup("b", "Telur palsu dari plastik beredar di pasar", ["telor palsu plastik di pasar",
-                        "awas telur plastik palsu beredar di pasar"], ["harga telur naik di pasar"], "calibration"),
-        ParaphraseGroup("c", "Air rebusan daun sirsak menyembuhkan kanker", ["rebusan daun sirsak sembuhkan kanker",
-                        "kanker sembuh dengan air daun sirsak"], ["daun sirsak beracun bagi ginjal"], "test"),
+        ParaphraseGroup(
+            "a",
+            "Vaksin COVID-19 mengandung chip pelacak",
+            ["vaksin covid ada chip pelacaknya", "chip pelacak ada di vaksin covid"],
+            ["vaksin covid menyebabkan mandul"],
+            "calibration",
+        ),
+        ParaphraseGroup(
+            "b",
+            "Telur palsu dari plastik beredar di pasar",
+            ["telor palsu plastik di pasar", "awas telur plastik palsu beredar di pasar"],
+            ["harga telur naik di pasar"],
+            "calibration",
+        ),
+        ParaphraseGroup(
+            "c",
+            "Air rebusan daun sirsak menyembuhkan kanker",
+            ["rebusan daun sirsak sembuhkan kanker", "kanker sembuh dengan air daun sirsak"],
+            ["daun sirsak beracun bagi ginjal"],
+            "test",
+        ),
     ]
     res = calibrate(NgramEmbedder(), groups, weights=[0.0, 0.5, 1.0])
     assert set(res["results"]) >= {"bm25", "dense", "combined"}
@@ -569,5 +669,7 @@ def test_store_written_before_sqlalchemy_still_opens(tmp_path: Path) -> None:
     assert columns(tmp_path / "new.sqlite") == columns(path)
     with pytest.raises(Exception, match="CHECK constraint"):
         c = sqlite3.connect(tmp_path / "new.sqlite")
-        c.execute("INSERT INTO claims (id, claim, rating, verdict, publisher, added_at, updated_at) "
-                  "VALUES ('x', 'a b', 'r', 'maybe', 'p', 't', 't')")
+        c.execute(
+            "INSERT INTO claims (id, claim, rating, verdict, publisher, added_at, updated_at) "
+            "VALUES ('x', 'a b', 'r', 'maybe', 'p', 't', 't')"
+        )

@@ -14,11 +14,20 @@ from model.claims.cli import app
 runner = CliRunner()
 
 RECORDS = [
-    {"@type": "ClaimReview", "claimReviewed": "Air rebusan daun sirsak menyembuhkan kanker dalam dua minggu",
-     "reviewRating": {"alternateName": "HOAKS"}, "author": {"name": "cekfakta.com"},
-     "url": "https://cekfakta.com/sirsak", "datePublished": "2022-03-04"},
-    {"claim": "Telur palsu berbahan plastik beredar di pasar tradisional", "rating": "SALAH",
-     "publisher": "turnbackhoax.id", "date": "2019-01-10"},
+    {
+        "@type": "ClaimReview",
+        "claimReviewed": "Air rebusan daun sirsak menyembuhkan kanker dalam dua minggu",
+        "reviewRating": {"alternateName": "HOAKS"},
+        "author": {"name": "cekfakta.com"},
+        "url": "https://cekfakta.com/sirsak",
+        "datePublished": "2022-03-04",
+    },
+    {
+        "claim": "Telur palsu berbahan plastik beredar di pasar tradisional",
+        "rating": "SALAH",
+        "publisher": "turnbackhoax.id",
+        "date": "2019-01-10",
+    },
 ]
 
 
@@ -44,8 +53,18 @@ def test_import_search_list_add_remove(tmp_path: Path, db: Path) -> None:
     out = json.loads(res.output)
     assert out["results"][0]["publisher"] == "cekfakta.com" and out["results"][0]["similarity"] > 0
 
-    res = run("add", "--claim", "Sinyal 5G menyebabkan burung mati berjatuhan", "--rating", "Disinformasi",
-              "--publisher", "Kominfo", "--db", str(db), "--lexical")
+    res = run(
+        "add",
+        "--claim",
+        "Sinyal 5G menyebabkan burung mati berjatuhan",
+        "--rating",
+        "Disinformasi",
+        "--publisher",
+        "Kominfo",
+        "--db",
+        str(db),
+        "--lexical",
+    )
     assert res.exit_code == 0 and "added" in res.output
     res = run("list", "--db", str(db), "--json")
     listed = json.loads(res.output)
@@ -56,9 +75,12 @@ def test_import_search_list_add_remove(tmp_path: Path, db: Path) -> None:
 
 def test_bad_records_fail_with_the_reasons_and_partial_imports_the_rest(tmp_path: Path, db: Path) -> None:
     f = tmp_path / "claims.csv"
-    f.write_text("judul,label,sumber\n"
-                 "Air rebusan daun sirsak menyembuhkan kanker,HOAKS,cekfakta.com\n"
-                 "Telur palsu beredar di pasar,AGAK LAIN,Mafindo\n", encoding="utf-8")
+    f.write_text(
+        "judul,label,sumber\n"
+        "Air rebusan daun sirsak menyembuhkan kanker,HOAKS,cekfakta.com\n"
+        "Telur palsu beredar di pasar,AGAK LAIN,Mafindo\n",
+        encoding="utf-8",
+    )
     cols = ["--column", "claim=judul", "--column", "rating=label", "--column", "publisher=sumber"]
     res = run("import", str(f), *cols, "--db", str(db), "--lexical")
     assert res.exit_code == 1
@@ -83,12 +105,20 @@ def test_import_rejects_a_bad_mapping(tmp_path: Path, db: Path) -> None:
 def test_calibrate_prints_precision_and_recall(tmp_path: Path) -> None:
     pairs = tmp_path / "pairs.jsonl"
     groups = [
-        {"id": "a", "split": "calibration", "claim": "Vaksin COVID-19 mengandung chip pelacak",
-         "paraphrases": ["vaksin covid ada chip pelacaknya", "chip pelacak ada di vaksin covid"],
-         "negatives": ["vaksin covid menyebabkan mandul"]},
-        {"id": "b", "split": "test", "claim": "Telur palsu dari plastik beredar di pasar",
-         "paraphrases": ["telor palsu plastik di pasar", "awas telur plastik palsu beredar"],
-         "negatives": ["harga telur naik di pasar"]},
+        {
+            "id": "a",
+            "split": "calibration",
+            "claim": "Vaksin COVID-19 mengandung chip pelacak",
+            "paraphrases": ["vaksin covid ada chip pelacaknya", "chip pelacak ada di vaksin covid"],
+            "negatives": ["vaksin covid menyebabkan mandul"],
+        },
+        {
+            "id": "b",
+            "split": "test",
+            "claim": "Telur palsu dari plastik beredar di pasar",
+            "paraphrases": ["telor palsu plastik di pasar", "awas telur plastik palsu beredar"],
+            "negatives": ["harga telur naik di pasar"],
+        },
     ]
     pairs.write_text("\n".join(json.dumps(g) for g in groups), encoding="utf-8")
     res = run("calibrate", "--pairs", str(pairs), "--lexical", "--json")

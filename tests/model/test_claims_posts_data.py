@@ -35,18 +35,27 @@ def records() -> list[dict]:
 
 
 def test_committed_file_is_the_generators_output(generator) -> None:
-    assert POSTS.read_text(encoding="utf-8") == generator.to_jsonl(generator.generate()), \
+    assert POSTS.read_text(encoding="utf-8") == generator.to_jsonl(generator.generate()), (
         "regenerate with: .venv/bin/python scripts/make_hoax_posts.py"
+    )
 
 
 def test_counts_fields_and_held_out_genres(records: list[dict], generator) -> None:
     assert sum(r["hoax"] for r in records) >= 400 and sum(1 - r["hoax"] for r in records) >= 600
-    assert all(set(r) == {"id", "text", "hoax", "genre", "topic", "kind", "register", "platform", "split"}
-               for r in records)
+    assert all(
+        set(r) == {"id", "text", "hoax", "genre", "topic", "kind", "register", "platform", "split"} for r in records
+    )
     assert all(r["hoax"] == int(r["kind"] == "hoax_post") for r in records)
     assert {r["genre"] for r in records} == set(generator.GENRES)
-    assert {r["kind"] for r in records} == {"hoax_post", "debunk", "question", "personal", "news", "announcement",
-                                             "joke"}
+    assert {r["kind"] for r in records} == {
+        "hoax_post",
+        "debunk",
+        "question",
+        "personal",
+        "news",
+        "announcement",
+        "joke",
+    }
     assert all((r["split"] == "test") == (r["genre"] in generator.HELD_OUT_GENRES) for r in records)
     per_genre = Counter((r["genre"], r["hoax"]) for r in records)
     assert all(per_genre[(g, 1)] > 0 and per_genre[(g, 0)] > 0 for g in generator.GENRES)

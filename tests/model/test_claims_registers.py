@@ -26,43 +26,84 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def _review(claim: str, rating: str, publisher: str, url: str, date: str) -> dict:
-    return {"@type": "ClaimReview", "claimReviewed": claim,
-            "reviewRating": {"@type": "Rating", "alternateName": rating},
-            "author": {"@type": "Organization", "name": publisher}, "url": url, "datePublished": date,
-            "inLanguage": "id"}
+    return {
+        "@type": "ClaimReview",
+        "claimReviewed": claim,
+        "reviewRating": {"@type": "Rating", "alternateName": rating},
+        "author": {"@type": "Organization", "name": publisher},
+        "url": url,
+        "datePublished": date,
+        "inLanguage": "id",
+    }
 
 
 # Five fact-checked claims, as a ClaimReview JSON-LD feed would carry them.
-FEED = {"@context": "https://schema.org", "@graph": [
-    _review("Vaksin COVID-19 mengandung microchip untuk melacak penduduk", "[SALAH]", "turnbackhoax.id",
-            "https://example.org/cek/vaksin-microchip", "2021-06-02"),
-    _review("Pemerintah membagikan bantuan tunai Rp 500.000 untuk setiap pemilik KTP", "[HOAKS]", "Kominfo",
-            "https://example.org/cek/bantuan-ktp", "2022-08-15"),
-    _review("Air rebusan daun sirsak menyembuhkan kanker dalam dua minggu", "Keliru", "cekfakta.com",
-            "https://example.org/cek/sirsak", "2022-03-04"),
-    _review("Telur palsu berbahan plastik beredar di pasar tradisional", "DISINFORMASI", "Kominfo",
-            "https://example.org/cek/telur", "2019-01-10"),
-    _review("BMKG memprediksi gempa magnitudo 9 akan mengguncang Jakarta minggu depan", "[HOAKS]",
-            "turnbackhoax.id", "https://example.org/cek/gempa", "2020-11-20"),
-]}
+FEED = {
+    "@context": "https://schema.org",
+    "@graph": [
+        _review(
+            "Vaksin COVID-19 mengandung microchip untuk melacak penduduk",
+            "[SALAH]",
+            "turnbackhoax.id",
+            "https://example.org/cek/vaksin-microchip",
+            "2021-06-02",
+        ),
+        _review(
+            "Pemerintah membagikan bantuan tunai Rp 500.000 untuk setiap pemilik KTP",
+            "[HOAKS]",
+            "Kominfo",
+            "https://example.org/cek/bantuan-ktp",
+            "2022-08-15",
+        ),
+        _review(
+            "Air rebusan daun sirsak menyembuhkan kanker dalam dua minggu",
+            "Keliru",
+            "cekfakta.com",
+            "https://example.org/cek/sirsak",
+            "2022-03-04",
+        ),
+        _review(
+            "Telur palsu berbahan plastik beredar di pasar tradisional",
+            "DISINFORMASI",
+            "Kominfo",
+            "https://example.org/cek/telur",
+            "2019-01-10",
+        ),
+        _review(
+            "BMKG memprediksi gempa magnitudo 9 akan mengguncang Jakarta minggu depan",
+            "[HOAKS]",
+            "turnbackhoax.id",
+            "https://example.org/cek/gempa",
+            "2020-11-20",
+        ),
+    ],
+}
 VAKSIN, BANSOS = FEED["@graph"][0]["claimReviewed"], FEED["@graph"][1]["claimReviewed"]
 
 # The two kinds of rewording the issue reports as missed, and two more of the same register.
-SLANG_WARNING = ("woy jgn mau divaksin!! vaksin = chip yg bs lacak kita. bahaya bgt utk anak2 krn chipnya nempel "
-                 "sm badan, sebarin dr skrg")
-FRIENDLY_OFFER = ("Hai kak 😊 ada bantuan dr pemerintah {amount} per KTP lho, lumayan bgt, cuma modal KTP aja "
-                  "langsung cair")
+SLANG_WARNING = (
+    "woy jgn mau divaksin!! vaksin = chip yg bs lacak kita. bahaya bgt utk anak2 krn chipnya nempel "
+    "sm badan, sebarin dr skrg"
+)
+FRIENDLY_OFFER = (
+    "Hai kak 😊 ada bantuan dr pemerintah {amount} per KTP lho, lumayan bgt, cuma modal KTP aja langsung cair"
+)
 COLLOQUIAL = [
     (SLANG_WARNING, VAKSIN),
     (FRIENDLY_OFFER.format(amount="500rb"), BANSOS),
     ("bun ada bansos lima ratus ribu tiap KTP, daftar aja ya mumpung msh buka", BANSOS),
-    ("Td aku ketemu tetangga di warung. Katanya dia udh ambil. Pemerintah bagi2 duit 0,5 jt utk tiap pemegang "
-     "KTP, yuk buruan sblm tutup. Aku mau ke kelurahan abis ini, mau bareng?", BANSOS),
+    (
+        "Td aku ketemu tetangga di warung. Katanya dia udh ambil. Pemerintah bagi2 duit 0,5 jt utk tiap pemegang "
+        "KTP, yuk buruan sblm tutup. Aku mau ke kelurahan abis ini, mau bareng?",
+        BANSOS,
+    ),
 ]
 AMOUNTS = ["500rb", "Rp 500.000", "lima ratus ribu", "0,5 jt", "setengah juta", "500k", "Rp500.000,-"]
-NOT_THESE = ["pemerintah bagiin beras 10 kg tiap KK, bukan duit ya",
-             "KTP yg ilang skrg bisa diurus online tanpa biaya",
-             "vaksin booster bikin demam sehari doang, santai aja"]
+NOT_THESE = [
+    "pemerintah bagiin beras 10 kg tiap KK, bukan duit ya",
+    "KTP yg ilang skrg bisa diurus online tanpa biaya",
+    "vaksin booster bikin demam sehari doang, santai aja",
+]
 
 
 @pytest.fixture
@@ -101,12 +142,22 @@ def test_a_colloquial_debunk_matches_but_refutes() -> None:
     assert claim_stance(text) == "refutes"
 
 
-@pytest.mark.parametrize(("a", "b"), [
-    ("Rp 500.000", "500rb"), ("lima ratus ribu", "0,5 jt"), ("setengah juta", "500k"),
-    ("Rp500.000,-", "500 ribu rupiah"),
-    ("satu koma delapan juta", "1,8jt"), ("Rp 1.800.000", "1.8 jt"), ("dua setengah juta", "2,5 jt"),
-    ("tujuh ratus lima puluh ribu", "750k"), ("sejuta", "Rp 1.000.000"), ("600 ewu", "600rb"), ("seribu", "Rp1.000"),
-])
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Rp 500.000", "500rb"),
+        ("lima ratus ribu", "0,5 jt"),
+        ("setengah juta", "500k"),
+        ("Rp500.000,-", "500 ribu rupiah"),
+        ("satu koma delapan juta", "1,8jt"),
+        ("Rp 1.800.000", "1.8 jt"),
+        ("dua setengah juta", "2,5 jt"),
+        ("tujuh ratus lima puluh ribu", "750k"),
+        ("sejuta", "Rp 1.000.000"),
+        ("600 ewu", "600rb"),
+        ("seribu", "Rp1.000"),
+    ],
+)
 def test_amounts_are_written_one_way(a: str, b: str) -> None:
     assert canonical_amounts(a).split() == canonical_amounts(b).split()
     assert canonical_amounts(a).split()[0].isdigit()
@@ -114,7 +165,15 @@ def test_amounts_are_written_one_way(a: str, b: str) -> None:
 
 def test_plain_numbers_and_other_units_are_left_alone() -> None:
     assert canonical_amounts("2 minggu, 72 jam, tahun 2030, 100 GB").split() == [
-        "2", "minggu,", "72", "jam,", "tahun", "2030,", "100", "gb"]
+        "2",
+        "minggu,",
+        "72",
+        "jam,",
+        "tahun",
+        "2030,",
+        "100",
+        "gb",
+    ]
     assert canonical_amounts("setengah jam") == "setengah jam"
 
 
@@ -130,8 +189,10 @@ def test_claim_and_post_are_normalised_the_same_way() -> None:
 def test_long_posts_are_also_read_sentence_by_sentence() -> None:
     short = "vaksin covid ada chipnya"
     assert text_windows(short) == []
-    long = ("Td aku ketemu tetangga di warung. Katanya dia udh ambil. Pemerintah bagi2 duit 0,5 jt utk tiap "
-            "pemegang KTP. Aku mau ke kelurahan abis ini.")
+    long = (
+        "Td aku ketemu tetangga di warung. Katanya dia udh ambil. Pemerintah bagi2 duit 0,5 jt utk tiap "
+        "pemegang KTP. Aku mau ke kelurahan abis ini."
+    )
     wins = text_windows(long)
     assert "Pemerintah bagi2 duit 0,5 jt utk tiap pemegang KTP." in wins
     assert any(w.startswith("Katanya dia udh ambil. Pemerintah") for w in wins)
@@ -152,8 +213,14 @@ def test_parameters_saved_for_another_text_version_are_not_used(tmp_path: Path) 
     old = MatchParams(dense_weight=0.3, threshold=0.5367, platt_a=18.0, platt_b=-10.0, encoder=DEFAULT_PARAMS.encoder)
     idx.save_params(old)  # saved by a saring before the claim text version existed
     assert idx.params == DEFAULT_PARAMS
-    current = MatchParams(dense_weight=0.5, threshold=0.7, platt_a=18.0, platt_b=-10.0, encoder=DEFAULT_PARAMS.encoder,
-                          text_version=CLAIM_TEXT_VERSION)
+    current = MatchParams(
+        dense_weight=0.5,
+        threshold=0.7,
+        platt_a=18.0,
+        platt_b=-10.0,
+        encoder=DEFAULT_PARAMS.encoder,
+        text_version=CLAIM_TEXT_VERSION,
+    )
     idx.save_params(current)
     assert idx.params == current
     assert DEFAULT_PARAMS.text_version == LEXICAL_PARAMS.text_version == CLAIM_TEXT_VERSION

@@ -19,8 +19,9 @@ def test_cli_table_from_catalogue_and_extra_file(tmp_path: Path, monkeypatch: py
     make_catalogue(tmp_path, monkeypatch)
     extra = tmp_path / "mine.csv"
     extra.write_text("isi,fitnah\nbupati itu maling,1\nDASAR BUPATI MALING UANG RAKYAT,1\n,0\n", encoding="utf-8")
-    result = runner.invoke(app, ["--data", "catalogue", "--data", str(extra), "--column", "text=isi",
-                                 "--column", "slander=fitnah"])
+    result = runner.invoke(
+        app, ["--data", "catalogue", "--data", str(extra), "--column", "text=isi", "--column", "slander=fitnah"]
+    )
     assert result.exit_code == 0, result.output
     out = result.output
     assert "tweets" in out and "file:mine.csv" in out and "slander" in out
@@ -49,7 +50,6 @@ def test_import_datasets_is_hugging_face_from_the_project_root() -> None:
     # datasets/ holds the cards and no Python: it must not shadow Hugging Face's package.
     assert not (PROJECT_ROOT / "datasets" / "__init__.py").exists()
     code = "import datasets; assert hasattr(datasets, 'Dataset'), datasets.__path__; print(datasets.__file__)"
-    proc = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True,
-                          timeout=120)
+    proc = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "site-packages" in proc.stdout

@@ -29,8 +29,14 @@ def _analyst_file(tmp: Path) -> Path:
     """30 rows: hoax known everywhere, slander known on some rows only, one text shared with the tweets card."""
     rows = [{"isi": "DASAR BUPATI MALING UANG RAKYAT", "hoaks": "0", "slander": "1", "platform": "facebook"}]
     for i in range(29):
-        rows.append({"isi": f"laporan warga nomor {i} soal jalan rusak", "hoaks": "1" if i % 3 == 0 else "0",
-                     "slander": "" if i % 2 else "0", "platform": "whatsapp"})
+        rows.append(
+            {
+                "isi": f"laporan warga nomor {i} soal jalan rusak",
+                "hoaks": "1" if i % 3 == 0 else "0",
+                "slander": "" if i % 2 else "0",
+                "platform": "whatsapp",
+            }
+        )
     path = tmp / "laporan.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     return path
@@ -103,8 +109,7 @@ def test_export_round_trip_datasets_and_parquet(tmp_path: Path, monkeypatch: pyt
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".export")) == []  # no staging left
 
 
-def test_export_refuses_a_non_empty_folder_unless_overwrite(tmp_path: Path,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_export_refuses_a_non_empty_folder_unless_overwrite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     make_catalogue(tmp_path, monkeypatch)
     out = tmp_path / "export"
     out.mkdir()
@@ -134,9 +139,16 @@ def test_export_rejects_json_before_the_subcommand(tmp_path: Path, monkeypatch: 
 
 
 def test_export_keeps_an_empty_split_and_only_json_safe_metadata(tmp_path: Path) -> None:
-    train = [Example("satu", {"slander": 1}, "file:a.csv", id="a:1",
-                     meta={"row": 1, "score": float("nan"), "tags": {"x"}, "split": "train"}),
-             Example("dua", {"slander": 0, "abusive": None}, "file:a.csv", id="a:2", meta={"row": 2})]
+    train = [
+        Example(
+            "satu",
+            {"slander": 1},
+            "file:a.csv",
+            id="a:1",
+            meta={"row": 1, "score": float("nan"), "tags": {"x"}, "split": "train"},
+        ),
+        Example("dua", {"slander": 0, "abusive": None}, "file:a.csv", id="a:2", meta={"row": 2}),
+    ]
     test = [Example("tiga", {"hoax": 1}, "file:b.csv", id="b:1")]
     prepared = PreparedData(train, [], test, manifest={"seed": 1, "inputs": []})
     result = export_prepared(prepared, tmp_path / "out", cards={}, command="saring data export --out out")
@@ -154,6 +166,5 @@ def test_export_keeps_an_empty_split_and_only_json_safe_metadata(tmp_path: Path)
 
 def test_importing_the_cli_does_not_import_hugging_face_datasets() -> None:
     code = "import sys, model.cli_data; assert 'datasets' not in sys.modules, sys.modules['datasets']"
-    proc = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True,
-                          timeout=120)
+    proc = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr

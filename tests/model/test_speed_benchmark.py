@@ -11,8 +11,9 @@ from typer.testing import CliRunner
 pytest.importorskip("onnxruntime")
 
 
-def test_speed_benchmark_on_a_texts_file(tiny_ensemble_dir: Path, tmp_path: Path,
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_speed_benchmark_on_a_texts_file(
+    tiny_ensemble_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from tests.fixture_texts import fixture_examples
     from training.benchmark import app
 
@@ -20,16 +21,38 @@ def test_speed_benchmark_on_a_texts_file(tiny_ensemble_dir: Path, tmp_path: Path
     texts = tmp_path / "texts.txt"
     texts.write_text("\n".join(e.text.replace("\n", " ") for e in fixture_examples()[:40]), encoding="utf-8")
     out = tmp_path / "speed.json"
-    res = CliRunner().invoke(app, ["speed", "--model", str(tiny_ensemble_dir), "--texts", str(texts), "--n", "30",
-                                   "--repeats", "1", "--latency-n", "5", "--explain-n", "3", "--out", str(out)])
+    res = CliRunner().invoke(
+        app,
+        [
+            "speed",
+            "--model",
+            str(tiny_ensemble_dir),
+            "--texts",
+            str(texts),
+            "--n",
+            "30",
+            "--repeats",
+            "1",
+            "--latency-n",
+            "5",
+            "--explain-n",
+            "3",
+            "--out",
+            str(out),
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert "machine:" in res.output and "anchor" in res.output and "p99" in res.output
     got = json.loads(out.read_text())
     assert got["int8_active"] is True
     assert got["n_texts"] == 30
     paths = got["paths"]
-    assert {"naive HF loop, batch 1, fp32 (anchor)", "transformer member, batch path, int8",
-            "Scorer.score (ensemble), fp32", "Scorer.score (ensemble), int8"} <= set(paths)
+    assert {
+        "naive HF loop, batch 1, fp32 (anchor)",
+        "transformer member, batch path, int8",
+        "Scorer.score (ensemble), fp32",
+        "Scorer.score (ensemble), int8",
+    } <= set(paths)
     assert got["ratios"]["naive HF loop, batch 1, fp32 (anchor)"] == 1.0
     assert got["machine"]["torch_threads"] >= 1
     assert got["int8_vs_fp32"]["decision_agreement"] > 0.8

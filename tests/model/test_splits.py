@@ -12,13 +12,13 @@ from model.splits import SPLITS, manifest_rows, manifest_table, prepare
 NORM = Normalizer({"gk": "tidak", "yg": "yang"})
 
 
-def ex(text: str, source: str = "a", group: str | None = None, split: str | None = None,
-       **labels: int | None) -> Example:
+def ex(
+    text: str, source: str = "a", group: str | None = None, split: str | None = None, **labels: int | None
+) -> Example:
     meta = {"file": f"{source}.csv", "sha256": source * 8}
     if split:
         meta["original_split"] = split
-    return Example(text=text, labels=dict(labels), source=source, id=f"{source}:{text[:12]}", group=group,
-                   meta=meta)
+    return Example(text=text, labels=dict(labels), source=source, id=f"{source}:{text[:12]}", group=group, meta=meta)
 
 
 def synthetic(n: int = 600) -> list[Example]:

@@ -34,8 +34,12 @@ def make_settings(tiny_baseline_dir: Path, tmp_path: Path) -> Callable[..., Sett
     """Settings on the tiny model, with storage in the test's own directory."""
 
     def make(**kw: Any) -> Settings:
-        base: dict[str, Any] = {"model_dir": tiny_baseline_dir, "data_dir": tmp_path / "data",
-                                "rate_limit_per_minute": 0, "batch_max_wait_ms": 1.0}
+        base: dict[str, Any] = {
+            "model_dir": tiny_baseline_dir,
+            "data_dir": tmp_path / "data",
+            "rate_limit_per_minute": 0,
+            "batch_max_wait_ms": 1.0,
+        }
         base.update(kw)
         return Settings(**base)
 

@@ -14,8 +14,14 @@ from serving.routes.claims import MAX_CLAIMS_PER_REQUEST, router
 from tests.model.test_claims import SIRSAK, TELUR, TEST_PARAMS, VAKSIN, NgramEmbedder
 
 # The API takes flat records with a verdict (ClaimReview feeds and rating texts go through `saring claims import`).
-API_VAKSIN = {"claim": VAKSIN["claimReviewed"], "verdict": "false", "rating": "[SALAH]", "publisher": "turnbackhoax.id",
-              "url": VAKSIN["url"], "date": "2021-05-01"}
+API_VAKSIN = {
+    "claim": VAKSIN["claimReviewed"],
+    "verdict": "false",
+    "rating": "[SALAH]",
+    "publisher": "turnbackhoax.id",
+    "url": VAKSIN["url"],
+    "date": "2021-05-01",
+}
 API_SIRSAK = {**SIRSAK, "verdict": "false"}
 API_TELUR = {**TELUR, "verdict": "false"}
 
@@ -52,8 +58,9 @@ def test_add_then_search_finds_the_rewording(client: TestClient) -> None:
     assert (body["added"], body["total_claims"]) == (3, 3) and len(body["ids"]) == 3
     assert client.post("/v1/claims", json=API_SIRSAK).json()["unchanged"] == 1
 
-    res = client.get("/v1/claims/search", params={"q": "daun sirsak direbus trus diminum, kanker ilang dlm 2 minggu",
-                                                  "top": 2})
+    res = client.get(
+        "/v1/claims/search", params={"q": "daun sirsak direbus trus diminum, kanker ilang dlm 2 minggu", "top": 2}
+    )
     assert res.status_code == 200
     out = res.json()
     assert out["threshold"] == TEST_PARAMS.threshold and len(out["results"]) == 2
@@ -106,10 +113,15 @@ def test_matches_appear_in_score_results(make_client, index: ClaimIndex) -> None
     """The API attaches the store as app.state.claims; /v1/score then carries each text's matches."""
     index.import_records([VAKSIN, SIRSAK, TELUR])
     client = make_client(claims=index)
-    res = client.post("/v1/score", json={"items": [
-        {"text": "daun sirsak direbus trus airnya diminum, kanker ilang dlm 2 minggu. SEBARKAN!!"},
-        {"text": "jadwal vaksinasi di kelurahan besok pagi jam delapan, bawa ktp"},
-    ]})
+    res = client.post(
+        "/v1/score",
+        json={
+            "items": [
+                {"text": "daun sirsak direbus trus airnya diminum, kanker ilang dlm 2 minggu. SEBARKAN!!"},
+                {"text": "jadwal vaksinasi di kelurahan besok pagi jam delapan, bawa ktp"},
+            ]
+        },
+    )
     assert res.status_code == 200, res.text
     first, second = (r["matches"] for r in res.json()["results"])
     assert [m["claim"] for m in first][:1] == [SIRSAK["claim"]] and first[0]["verdict"] == "false"

@@ -13,10 +13,19 @@ from model.claims.cli import app as claims_cli
 from serving.deps import claims_path
 from tests.serving.conftest import NEUTRAL
 
-SIRSAK = {"claim": "Air rebusan daun sirsak menyembuhkan kanker dalam dua minggu", "rating": "HOAKS",
-          "verdict": "false", "publisher": "cekfakta.com", "url": "https://cekfakta.com/sirsak"}
-TELUR = {"claim": "Telur palsu berbahan plastik beredar di pasar tradisional", "rating": "SALAH",
-         "verdict": "false", "publisher": "turnbackhoax.id"}
+SIRSAK = {
+    "claim": "Air rebusan daun sirsak menyembuhkan kanker dalam dua minggu",
+    "rating": "HOAKS",
+    "verdict": "false",
+    "publisher": "cekfakta.com",
+    "url": "https://cekfakta.com/sirsak",
+}
+TELUR = {
+    "claim": "Telur palsu berbahan plastik beredar di pasar tradisional",
+    "rating": "SALAH",
+    "verdict": "false",
+    "publisher": "turnbackhoax.id",
+}
 
 
 def test_fresh_install_creates_the_store(make_client, make_settings):
@@ -71,8 +80,10 @@ def test_store_imported_after_start_is_attached_for_matching(make_client, make_s
         time.sleep(0.05)
     assert c.app.state.claims is None and failing
     ClaimIndex.open(settings.data_dir / "claims.sqlite", None).import_records([SIRSAK], source="cli")
-    res = c.post("/v1/score", json={"items": [{"text": "air rebusan daun sirsak menyembuhkan kanker dalam dua "
-                                                       "minggu, sebarkan"}]})
+    res = c.post(
+        "/v1/score",
+        json={"items": [{"text": "air rebusan daun sirsak menyembuhkan kanker dalam dua minggu, sebarkan"}]},
+    )
     assert res.status_code == 200
     assert c.app.state.claims is not None  # attached on that batch
 

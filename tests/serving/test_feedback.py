@@ -34,16 +34,19 @@ def test_feedback_is_stored(client, make_settings):
     store.dispose()
 
 
-@pytest.mark.parametrize("body, status, code", [
-    ({"text": "", "risk": "hoax", "label": 1}, 400, "TEXT_EMPTY"),
-    ({"text": "\x00\x07", "risk": "hoax", "label": 1}, 400, "TEXT_EMPTY"),  # controls are dropped: nothing left
-    ({"text": NEUTRAL, "risk": "fitnah", "label": 1}, 422, "INVALID_REQUEST"),
-    ({"text": NEUTRAL, "risk": "hoax", "label": 2}, 422, "INVALID_REQUEST"),
-    ({"text": NEUTRAL, "risk": "hoax", "label": "ya"}, 422, "INVALID_REQUEST"),
-    ({"text": NEUTRAL, "risk": "hoax"}, 422, "INVALID_REQUEST"),
-    ({"text": NEUTRAL, "risk": "hoax", "label": 1, "note": "x" * 2001}, 422, "INVALID_REQUEST"),
-    ({"text": NEUTRAL, "risk": "hoax", "label": 1, "note": "a\x07"}, 422, "INVALID_REQUEST"),
-])
+@pytest.mark.parametrize(
+    "body, status, code",
+    [
+        ({"text": "", "risk": "hoax", "label": 1}, 400, "TEXT_EMPTY"),
+        ({"text": "\x00\x07", "risk": "hoax", "label": 1}, 400, "TEXT_EMPTY"),  # controls are dropped: nothing left
+        ({"text": NEUTRAL, "risk": "fitnah", "label": 1}, 422, "INVALID_REQUEST"),
+        ({"text": NEUTRAL, "risk": "hoax", "label": 2}, 422, "INVALID_REQUEST"),
+        ({"text": NEUTRAL, "risk": "hoax", "label": "ya"}, 422, "INVALID_REQUEST"),
+        ({"text": NEUTRAL, "risk": "hoax"}, 422, "INVALID_REQUEST"),
+        ({"text": NEUTRAL, "risk": "hoax", "label": 1, "note": "x" * 2001}, 422, "INVALID_REQUEST"),
+        ({"text": NEUTRAL, "risk": "hoax", "label": 1, "note": "a\x07"}, 422, "INVALID_REQUEST"),
+    ],
+)
 def test_bad_feedback(client, body, status, code):
     assert_error(client.post("/v1/feedback", json=body), status, code)
 
@@ -61,8 +64,13 @@ def test_export_is_read_back_as_labelled_examples(client, make_settings, tmp_pat
     send(client, text=COMPLAINT, risk="slander", label=0)  # the later correction wins
     send(client, text=COMPLAINT, risk="hoax", label=0)
     send(client, text="vaksin mengandung chip pelacak, jangan mau disuntik", risk="hoax", label=1, id="c-1")
-    send(client, text="Tidak benar, vaksin aman.", risk="hoax", label=0,
-         parent_text="vaksin mengandung chip pelacak, jangan mau disuntik")
+    send(
+        client,
+        text="Tidak benar, vaksin aman.",
+        risk="hoax",
+        label=0,
+        parent_text="vaksin mengandung chip pelacak, jangan mau disuntik",
+    )
     out = tmp_path / f"koreksi.{fmt}"
     store = Store(make_settings().database_url)
     assert export_feedback(store, out) == 3
@@ -87,8 +95,9 @@ def test_cli_export(client, make_settings, tmp_path):
     (line,) = out.read_text(encoding="utf-8").splitlines()
     rec = json.loads(line)
     assert rec["text"] == COMPLAINT and rec["slander"] == 0 and rec["hoax"] is None
-    bad = CliRunner().invoke(feedback_app, ["export", "--out", str(tmp_path / "x.xlsx"),
-                                            "--db", make_settings().database_url])
+    bad = CliRunner().invoke(
+        feedback_app, ["export", "--out", str(tmp_path / "x.xlsx"), "--db", make_settings().database_url]
+    )
     assert bad.exit_code == 2 and "csv" in bad.output
 
 

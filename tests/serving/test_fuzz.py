@@ -23,14 +23,27 @@ HOSTILE_TEXT = st.text(
     ),
     max_size=40,
 )
-INDONESIAN = st.sampled_from([
-    "vaksin mengandung chip, jgn mau disuntik!!", "dasar walikota goblok", "ok", "👍👍", "jalan rusak parah",
-    "https://bit.ly/x @budi RT: s4y4ng bgt", "a" * 300,
-])
-SCALARS = st.one_of(st.none(), st.booleans(), st.integers(min_value=-(2**70), max_value=2**70),
-                    st.floats(allow_nan=False, allow_infinity=False), HOSTILE_TEXT)
-JSON_VALUES = st.recursive(SCALARS, lambda ch: st.lists(ch, max_size=3) | st.dictionaries(st.text(max_size=8), ch,
-                                                                                         max_size=3), max_leaves=8)
+INDONESIAN = st.sampled_from(
+    [
+        "vaksin mengandung chip, jgn mau disuntik!!",
+        "dasar walikota goblok",
+        "ok",
+        "👍👍",
+        "jalan rusak parah",
+        "https://bit.ly/x @budi RT: s4y4ng bgt",
+        "a" * 300,
+    ]
+)
+SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=False, allow_infinity=False),
+    HOSTILE_TEXT,
+)
+JSON_VALUES = st.recursive(
+    SCALARS, lambda ch: st.lists(ch, max_size=3) | st.dictionaries(st.text(max_size=8), ch, max_size=3), max_leaves=8
+)
 
 
 def from_schema(schema: dict[str, Any], defs: dict[str, Any], depth: int = 0) -> st.SearchStrategy[Any]:
@@ -45,11 +58,20 @@ def from_schema(schema: dict[str, Any], defs: dict[str, Any], depth: int = 0) ->
         return st.just(schema["const"])
     t = schema.get("type")
     if t == "string" and "pattern" in schema:
-        return st.one_of(st.from_regex(schema["pattern"], fullmatch=True), st.from_regex(schema["pattern"],
-                         fullmatch=True), HOSTILE_TEXT)
+        return st.one_of(
+            st.from_regex(schema["pattern"], fullmatch=True),
+            st.from_regex(schema["pattern"], fullmatch=True),
+            HOSTILE_TEXT,
+        )
     if t == "string":
-        valid = st.one_of(INDONESIAN, st.text(st.characters(codec="utf-8", exclude_categories=["Cc", "Cs"]),
-                                              min_size=1, max_size=min(schema.get("maxLength", 60), 60)))
+        valid = st.one_of(
+            INDONESIAN,
+            st.text(
+                st.characters(codec="utf-8", exclude_categories=["Cc", "Cs"]),
+                min_size=1,
+                max_size=min(schema.get("maxLength", 60), 60),
+            ),
+        )
         return st.one_of(valid, valid, valid, HOSTILE_TEXT)
     if t == "integer":
         return st.integers(min_value=-5, max_value=5)
@@ -77,7 +99,9 @@ def mutate(value: Any) -> st.SearchStrategy[Any]:
     if not isinstance(value, dict) or not value:
         return st.just(value)
     return st.one_of(
-        st.just(value), st.just(value), st.just(value),
+        st.just(value),
+        st.just(value),
+        st.just(value),
         st.builds(lambda k, v: {**value, k: v}, st.sampled_from(sorted(value)), JSON_VALUES),
         st.builds(lambda v: {**value, "tidak_dikenal": v}, SCALARS),
     )
@@ -85,17 +109,19 @@ def mutate(value: Any) -> st.SearchStrategy[Any]:
 
 @pytest.fixture
 def fuzz_client(make_client, make_settings):
-    return make_client(make_settings(admin_key_hashes=[sha(ADMIN_KEY)], api_key_hashes=[sha(ADMIN_KEY)],
-                                     max_text_chars=200, max_items=4),
-                       raise_server_exceptions=False)
+    return make_client(
+        make_settings(
+            admin_key_hashes=[sha(ADMIN_KEY)], api_key_hashes=[sha(ADMIN_KEY)], max_text_chars=200, max_items=4
+        ),
+        raise_server_exceptions=False,
+    )
 
 
 def _bodies(app: Any, path: str) -> st.SearchStrategy[bytes]:
     spec = app.openapi()
     defs = spec["components"]["schemas"]
     schema = spec["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"]
-    shaped = from_schema(schema, defs).flatmap(mutate).map(
-        lambda v: json.dumps(v, ensure_ascii=True).encode())
+    shaped = from_schema(schema, defs).flatmap(mutate).map(lambda v: json.dumps(v, ensure_ascii=True).encode())
     junk = JSON_VALUES.map(lambda v: json.dumps(v).encode())
     return st.one_of(shaped, shaped, junk, st.binary(max_size=64))
 
@@ -109,8 +135,13 @@ def _check(resp: Any, path: str) -> None:
 
 @pytest.mark.parametrize("path", ["/v1/score", "/v1/feedback", "/admin/reload"])
 def test_no_500_from_schema_driven_bodies(fuzz_client, path):
-    @settings(max_examples=120, deadline=None, derandomize=True, database=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @settings(
+        max_examples=120,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
     @given(body=_bodies(fuzz_client.app, path))
     def run(body: bytes) -> None:
         headers = {"content-type": "application/json", "X-API-Key": ADMIN_KEY}

@@ -19,8 +19,7 @@ def test_model_card_lists_every_source_with_its_licence(tmp_path, monkeypatch, m
     with open(mine, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["text", "hoax", "slander", "incitement"])
-        w.writerows([e.text, e.labels["hoax"], e.labels["slander"], e.labels["incitement"]]
-                    for e in fixture_examples())
+        w.writerows([e.text, e.labels["hoax"], e.labels["slander"], e.labels["incitement"]] for e in fixture_examples())
     normalizer, prepared, _ = load_training_data(["catalogue", str(mine)], [], "utf-8")
     out = tmp_path / "model"
     train_baseline(out, dict(prepared.items()), normalizer, prepared.manifest)
@@ -29,8 +28,12 @@ def test_model_card_lists_every_source_with_its_licence(tmp_path, monkeypatch, m
     by_name = {s["name"]: s for s in written}
     assert set(by_name) == {"tweets", "file:koreksi.csv"}
     tweets = by_name["tweets"]
-    assert (tweets["title"], tweets["licence"], tweets["commercial_use"], tweets["share_alike"]) == \
-        ("test card", "CC-BY-4.0", True, False)
+    assert (tweets["title"], tweets["licence"], tweets["commercial_use"], tweets["share_alike"]) == (
+        "test card",
+        "CC-BY-4.0",
+        True,
+        False,
+    )
     assert tweets["basis"] == "test" and tweets["citation"] == "none"
     assert set(tweets["examples"]) == {"train", "validation", "test"} and sum(tweets["examples"].values()) >= 1
     assert by_name["file:koreksi.csv"]["licence"] == "analyst-provided"

@@ -74,8 +74,12 @@ def sdk(base_url: str, key: str = API_KEY) -> Any:
 
 
 def score(base_url: str, texts: list[str]) -> dict[str, Any]:
-    resp = httpx.post(f"{base_url}/score", json={"items": [{"text": t} for t in texts]},
-                      headers={"Authorization": f"Bearer {API_KEY}"}, timeout=30)
+    resp = httpx.post(
+        f"{base_url}/score",
+        json={"items": [{"text": t} for t in texts]},
+        headers={"Authorization": f"Bearer {API_KEY}"},
+        timeout=30,
+    )
     assert resp.status_code == 200, resp.text
     return resp.json()
 
@@ -191,12 +195,14 @@ def test_schema_errors_in_openai_shape(client: Any) -> None:
 
 
 def test_text_parts_and_the_score_route_keep_their_own_shape(client: Any) -> None:
-    parts = client.post("/v1/moderations", json={"input": [{"type": "text", "text": INSULT}, {"type": "text",
-                                                                                                "text": NEUTRAL}]})
+    parts = client.post(
+        "/v1/moderations", json={"input": [{"type": "text", "text": INSULT}, {"type": "text", "text": NEUTRAL}]}
+    )
     plain = client.post("/v1/moderations", json={"input": [INSULT, NEUTRAL]})
     assert parts.status_code == plain.status_code == 200
-    assert [r["category_scores"] for r in parts.json()["results"]] == \
-        [r["category_scores"] for r in plain.json()["results"]]
+    assert [r["category_scores"] for r in parts.json()["results"]] == [
+        r["category_scores"] for r in plain.json()["results"]
+    ]
     assert parts.headers["x-request-id"] and parts.json()["id"] == f"modr-{parts.headers['x-request-id']}"
     # /v1/score's errors keep saring's own shape
     err = client.post("/v1/score", json={"items": []}).json()["error"]
@@ -213,15 +219,24 @@ def test_fuzzed_bodies_give_no_500_and_the_openai_shape(make_client: Any, make_s
 
     from tests.serving.test_fuzz import _bodies
 
-    client = make_client(make_settings(api_key_hashes=[sha(ADMIN_KEY)], max_text_chars=200, max_items=4),
-                         raise_server_exceptions=False)
+    client = make_client(
+        make_settings(api_key_hashes=[sha(ADMIN_KEY)], max_text_chars=200, max_items=4), raise_server_exceptions=False
+    )
 
-    @hyp_settings(max_examples=120, deadline=None, derandomize=True, database=None,
-                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @hyp_settings(
+        max_examples=120,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
     @given(body=_bodies(client.app, "/v1/moderations"))
     def run(body: bytes) -> None:
-        resp = client.post("/v1/moderations", content=body,
-                           headers={"content-type": "application/json", "Authorization": f"Bearer {ADMIN_KEY}"})
+        resp = client.post(
+            "/v1/moderations",
+            content=body,
+            headers={"content-type": "application/json", "Authorization": f"Bearer {ADMIN_KEY}"},
+        )
         assert resp.status_code < 500, resp.text
         data = resp.json()
         if resp.status_code >= 400:

@@ -100,8 +100,11 @@ def test_concurrent_requests_are_micro_batched(make_client, make_settings):
     c = make_client(make_settings(batch_max_wait_ms=200, batch_max_size=64))
     n = 8
     with ThreadPoolExecutor(n) as pool:
-        results = list(pool.map(
-            lambda k: c.post("/v1/score", json={"items": [{"text": f"{NEUTRAL} {k}", "id": str(k)}]}), range(n)))
+        results = list(
+            pool.map(
+                lambda k: c.post("/v1/score", json={"items": [{"text": f"{NEUTRAL} {k}", "id": str(k)}]}), range(n)
+            )
+        )
     assert [r.json()["results"][0]["id"] for r in results] == [str(k) for k in range(n)]
     text = c.get("/metrics").text
     count = float(next(x for x in text.splitlines() if x.startswith("saring_batch_size_count")).split()[-1])
@@ -191,8 +194,9 @@ def test_pickle_files_are_refused_on_reload(admin, tmp_path, tiny_baseline_dir):
 def test_admin_needs_the_admin_key(admin, client):
     assert_error(admin.post("/admin/reload"), 401, "UNAUTHORIZED")
     assert_error(admin.post("/admin/reload", headers={"X-API-Key": "bukan-admin"}), 401, "UNAUTHORIZED")
-    assert_error(admin.post("/admin/reload", json={"model_dir": 5}, headers={"X-API-Key": ADMIN_KEY}),
-                 422, "INVALID_REQUEST")
+    assert_error(
+        admin.post("/admin/reload", json={"model_dir": 5}, headers={"X-API-Key": ADMIN_KEY}), 422, "INVALID_REQUEST"
+    )
     err = assert_error(client.post("/admin/reload"), 403, "FORBIDDEN")
     assert "SARING_ADMIN_KEY_HASHES" in err["message"]
 

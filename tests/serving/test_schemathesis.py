@@ -23,11 +23,21 @@ POLICIES = {"pengaduan": {"slander": {"flag": 0.6, "block": 0.9}}, "bisnis": {"h
 
 @pytest.fixture(scope="module")
 def api_schema(tiny_baseline_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    app = create_app(Settings(model_dir=tiny_baseline_dir, data_dir=tmp_path_factory.mktemp("st-data"),
-                              rate_limit_per_minute=0, batch_max_wait_ms=1.0, api_key_hashes=[sha(API_KEY)],
-                              require_api_key=True, admin_key_hashes=[sha(ADMIN_KEY)], channel_policies=POLICIES,
-                              max_text_chars=2000, max_items=16),
-                     claims_opener=lexical_claims)
+    app = create_app(
+        Settings(
+            model_dir=tiny_baseline_dir,
+            data_dir=tmp_path_factory.mktemp("st-data"),
+            rate_limit_per_minute=0,
+            batch_max_wait_ms=1.0,
+            api_key_hashes=[sha(API_KEY)],
+            require_api_key=True,
+            admin_key_hashes=[sha(ADMIN_KEY)],
+            channel_policies=POLICIES,
+            max_text_chars=2000,
+            max_items=16,
+        ),
+        claims_opener=lexical_claims,
+    )
     yield schemathesis.openapi.from_asgi("/openapi.json", app)
 
 
@@ -37,8 +47,9 @@ def test_api_contract(api_schema) -> None:
         operation = result.ok()
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=25, deadline=None, database=None, derandomize=True,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=25, deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck)
+        )
         def run(case) -> None:
             case.call_and_validate(headers={"Authorization": f"Bearer {API_KEY}"})
 

@@ -23,8 +23,19 @@ def test_score_response_has_every_field(client, tiny_baseline_dir):
     assert r.headers["x-request-id"] == body["request_id"]
     assert body["warnings"] == []
     (res,) = body["results"]
-    assert set(res) == {"index", "id", "kind", "scores", "flags", "decisions", "decision", "policy", "spans",
-                        "warnings", "matches"}
+    assert set(res) == {
+        "index",
+        "id",
+        "kind",
+        "scores",
+        "flags",
+        "decisions",
+        "decision",
+        "policy",
+        "spans",
+        "warnings",
+        "matches",
+    }
     assert res["index"] == 0 and res["id"] == "p-1" and res["kind"] == "post"
     assert set(res["scores"]) == set(RISKS) == set(res["flags"]) == set(res["decisions"])
     assert all(0.0 <= p <= 1.0 for p in res["scores"].values())
@@ -38,8 +49,11 @@ def test_score_response_has_every_field(client, tiny_baseline_dir):
     assert res["decisions"] == direct.decisions
     # the thresholds that decided are in the response
     th = body["policies"]["default"]
-    assert th == {r_: {"flag": pytest.approx(t.flag, abs=1e-6), "block": pytest.approx(t.block, abs=1e-6)}
-                  for r_, t in scorer.thresholds.items() if r_ in RISKS}
+    assert th == {
+        r_: {"flag": pytest.approx(t.flag, abs=1e-6), "block": pytest.approx(t.block, abs=1e-6)}
+        for r_, t in scorer.thresholds.items()
+        if r_ in RISKS
+    }
 
 
 def test_results_in_input_order_and_equal_to_single_requests(client):
@@ -71,10 +85,15 @@ def test_request_id_is_echoed(client):
 def test_draft_reply_repeating_a_risky_parent_is_warned(client):
     parent_flagged = client.post("/v1/score", json={"items": [{"text": PARENT}]}).json()["results"][0]
     assert parent_flagged["flags"]["slander"], "the toy model should flag the parent insult"
-    r = client.post("/v1/score", json={"items": [
-        {"text": QUOTING_REPLY, "kind": "reply", "parent_text": PARENT, "id": "draft"},
-        {"text": "Laporan keuangan kota diaudit BPK setiap tahun.", "parent_text": PARENT},
-    ]}).json()["results"]
+    r = client.post(
+        "/v1/score",
+        json={
+            "items": [
+                {"text": QUOTING_REPLY, "kind": "reply", "parent_text": PARENT, "id": "draft"},
+                {"text": "Laporan keuangan kota diaudit BPK setiap tahun.", "parent_text": PARENT},
+            ]
+        },
+    ).json()["results"]
     assert r[0]["kind"] == "reply" and r[1]["kind"] == "reply"  # kind inferred from parent_text
     w = next(w for w in r[0]["warnings"] if w["code"] == "REPEATS_RISKY_PARENT")
     assert any("maling uang rakyat" in words for words in w["words"])
@@ -86,11 +105,16 @@ def test_draft_reply_repeating_a_risky_parent_is_warned(client):
 
 
 def test_reply_without_parent_and_post_with_parent_get_warnings(client):
-    res = client.post("/v1/score", json={"items": [
-        {"text": QUOTING_REPLY, "kind": "reply"},
-        {"text": QUOTING_REPLY, "kind": "post", "parent_text": PARENT},
-        {"text": QUOTING_REPLY, "kind": "reply", "parent_text": "   "},
-    ]}).json()["results"]
+    res = client.post(
+        "/v1/score",
+        json={
+            "items": [
+                {"text": QUOTING_REPLY, "kind": "reply"},
+                {"text": QUOTING_REPLY, "kind": "post", "parent_text": PARENT},
+                {"text": QUOTING_REPLY, "kind": "reply", "parent_text": "   "},
+            ]
+        },
+    ).json()["results"]
     assert "REPLY_WITHOUT_PARENT" in [w["code"] for w in res[0]["warnings"]]
     codes1 = [w["code"] for w in res[1]["warnings"]]
     assert "PARENT_TEXT_IGNORED" in codes1 and "REPEATS_RISKY_PARENT" not in codes1
@@ -113,7 +137,7 @@ def test_explain_spans_point_into_the_original_text(client):
     assert flagged["spans"], "a flagged text gets spans"
     for s in flagged["spans"]:
         assert set(s) == {"begin", "end", "word", "risk", "weight"}
-        assert original[s["begin"]:s["end"]] == s["word"]
+        assert original[s["begin"] : s["end"]] == s["word"]
         assert flagged["flags"][s["risk"]] and s["weight"] > 0
     weights = [s["weight"] for s in flagged["spans"] if s["risk"] == "slander"]
     assert weights == sorted(weights, reverse=True)
@@ -130,7 +154,7 @@ def test_explain_weights_are_score_drops(client, tiny_baseline_dir):
     scorer = Scorer(tiny_baseline_dir)
     res = client.post("/v1/score", json={"explain": True, "items": [{"text": INSULT}]}).json()["results"][0]
     top = res["spans"][0]
-    without = INSULT[:top["begin"]] + " " + INSULT[top["end"]:]
+    without = INSULT[: top["begin"]] + " " + INSULT[top["end"] :]
     j = RISKS.index(top["risk"])
     drop = scorer.risk_proba([INSULT])[0, j] - scorer.risk_proba([without])[0, j]
     assert top["weight"] == pytest.approx(drop, abs=1e-3)
@@ -145,13 +169,22 @@ def test_explain_long_text_is_partial_with_a_warning(make_client, make_settings)
 
 
 def test_channel_policy_overrides_thresholds_and_is_named(make_client, make_settings):
-    policies = {"pengaduan": {"slander": {"flag": 0.999, "block": 0.9999}},
-                "bisnis": {"slander": {"flag": 0.01, "block": 0.02}}}
+    policies = {
+        "pengaduan": {"slander": {"flag": 0.999, "block": 0.9999}},
+        "bisnis": {"slander": {"flag": 0.01, "block": 0.02}},
+    }
     c = make_client(make_settings(channel_policies=policies))
-    body = c.post("/v1/score", json={"items": [
-        {"text": INSULT}, {"text": INSULT, "channel": "pengaduan"}, {"text": NEUTRAL, "channel": "bisnis"},
-        {"text": NEUTRAL, "channel": "default"},
-    ]}).json()
+    body = c.post(
+        "/v1/score",
+        json={
+            "items": [
+                {"text": INSULT},
+                {"text": INSULT, "channel": "pengaduan"},
+                {"text": NEUTRAL, "channel": "bisnis"},
+                {"text": NEUTRAL, "channel": "default"},
+            ]
+        },
+    ).json()
     default, lenient, strict, explicit_default = body["results"]
     assert [r["policy"] for r in body["results"]] == ["default", "pengaduan", "bisnis", "default"]
     assert default["scores"] == pytest.approx(lenient["scores"])  # policies change decisions, not scores
@@ -174,8 +207,10 @@ def test_nothing_is_stored_unless_asked(client, make_settings):
     client.post("/v1/score", json={"items": [{"text": INSULT}]})
     store = Store(make_settings().database_url)
     assert store.scored_rows() == []
-    r = client.post("/v1/score", json={"store": True, "request_id": "simpan-1",
-                                       "items": [{"text": INSULT, "id": "x"}, {"text": NEUTRAL}]})
+    r = client.post(
+        "/v1/score",
+        json={"store": True, "request_id": "simpan-1", "items": [{"text": INSULT, "id": "x"}, {"text": NEUTRAL}]},
+    )
     assert r.status_code == 200 and r.json()["warnings"] == []
     rows = store.scored_rows()
     assert [row["text"] for row in rows] == [INSULT, NEUTRAL]
@@ -198,8 +233,7 @@ class FakeClaims:
 
     def match(self, texts: list[str]) -> list[list[dict]]:
         self.seen.append(texts)
-        return [[{"claim_id": "cek-1", "similarity": 0.9, "rating": "SALAH"}] if "chip" in t else []
-                for t in texts]
+        return [[{"claim_id": "cek-1", "similarity": 0.9, "rating": "SALAH"}] if "chip" in t else [] for t in texts]
 
 
 def test_claim_matches_come_from_the_attached_store(make_client):
@@ -228,26 +262,47 @@ def test_a_failing_claim_store_does_not_fail_scoring(make_client):
 def test_a_repeated_false_claim_raises_hoax_under_the_policy(make_client, make_settings):
     class KnownFalse:
         def match(self, texts):
-            return [[{"claim_id": "c-9", "claim": "vaksin mengandung chip pelacak", "verdict": "false",
-                      "rating": "SALAH", "publisher": "cekfakta.com", "url": "https://cekfakta.com/x",
-                      "similarity": 0.97, "probability": 0.995, "match": True}] if "chip" in t else []
-                    for t in texts]
+            return [
+                [
+                    {
+                        "claim_id": "c-9",
+                        "claim": "vaksin mengandung chip pelacak",
+                        "verdict": "false",
+                        "rating": "SALAH",
+                        "publisher": "cekfakta.com",
+                        "url": "https://cekfakta.com/x",
+                        "similarity": 0.97,
+                        "probability": 0.995,
+                        "match": True,
+                    }
+                ]
+                if "chip" in t
+                else []
+                for t in texts
+            ]
 
-    c = make_client(make_settings(channel_policies={"longgar": {"hoax": {"flag": 0.999, "block": 0.9999}}}),
-                    claims=KnownFalse())
+    c = make_client(
+        make_settings(channel_policies={"longgar": {"hoax": {"flag": 0.999, "block": 0.9999}}}), claims=KnownFalse()
+    )
     plain = make_client().post("/v1/score", json={"items": [{"text": "vaksin mengandung chip pelacak"}]}).json()
-    res = c.post("/v1/score", json={"items": [
-        {"text": "vaksin mengandung chip pelacak"},
-        {"text": "vaksin mengandung chip pelacak", "channel": "longgar"},
-        {"text": NEUTRAL},
-    ]}).json()["results"]
+    res = c.post(
+        "/v1/score",
+        json={
+            "items": [
+                {"text": "vaksin mengandung chip pelacak"},
+                {"text": "vaksin mengandung chip pelacak", "channel": "longgar"},
+                {"text": NEUTRAL},
+            ]
+        },
+    ).json()["results"]
     assert res[0]["scores"]["hoax"] == pytest.approx(0.995)
     assert res[0]["scores"]["hoax"] > plain["results"][0]["scores"]["hoax"]
     assert res[0]["flags"]["hoax"] and res[0]["matches"][0]["claim_id"] == "c-9"
     assert "KNOWN_FALSE_CLAIM" in [w["code"] for w in res[0]["warnings"]]
     assert res[1]["decisions"]["hoax"] == "allow"  # decided under the channel's thresholds
     assert res[2]["matches"] == [] and res[2]["scores"] == pytest.approx(
-        make_client().post("/v1/score", json={"items": [{"text": NEUTRAL}]}).json()["results"][0]["scores"])
+        make_client().post("/v1/score", json={"items": [{"text": NEUTRAL}]}).json()["results"][0]["scores"]
+    )
 
 
 def test_model_card(client, tiny_baseline_dir):
@@ -276,13 +331,18 @@ def test_every_model_kind_serves_the_same_contract(request, make_client, make_se
     # text's scores move slightly with its batch neighbours: within 0.05 here, checked below.
     c = make_client(make_settings(model_dir=model_dir, precision="fp32"))
     scorer = Scorer(model_dir, precision="fp32")
-    body = c.post("/v1/score", json={"explain": True, "items": [
-        {"text": INSULT}, {"text": QUOTING_REPLY, "parent_text": PARENT}, {"text": NEUTRAL}]}).json()
+    body = c.post(
+        "/v1/score",
+        json={
+            "explain": True,
+            "items": [{"text": INSULT}, {"text": QUOTING_REPLY, "parent_text": PARENT}, {"text": NEUTRAL}],
+        },
+    ).json()
     assert body["model"]["version"] == scorer.version
     int8 = Scorer(model_dir, precision="int8")
     for res, text in zip(body["results"], [INSULT, QUOTING_REPLY, NEUTRAL], strict=True):
         assert res["scores"] == pytest.approx(scorer.score([text])[0].scores, abs=1e-4)
         assert int8.score([text])[0].scores == pytest.approx(res["scores"], abs=0.05)
         for s in res["spans"]:
-            assert text[s["begin"]:s["end"]] == s["word"]
+            assert text[s["begin"] : s["end"]] == s["word"]
     assert c.get("/readyz").json()["model"]["kind"] == scorer.kind

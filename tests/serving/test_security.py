@@ -22,20 +22,26 @@ def test_missing_key_is_401(keyed):
     assert_error(r, 401, "UNAUTHORIZED")
     assert r.headers["www-authenticate"].startswith("Bearer")
     assert_error(keyed.get("/v1/model"), 401, "UNAUTHORIZED")
-    assert_error(keyed.post("/v1/feedback", json={"text": NEUTRAL, "risk": "hoax", "label": 0}), 401,
-                 "UNAUTHORIZED")
+    assert_error(keyed.post("/v1/feedback", json={"text": NEUTRAL, "risk": "hoax", "label": 0}), 401, "UNAUTHORIZED")
 
 
-@pytest.mark.parametrize("headers", [
-    {"Authorization": "Bearer salah"}, {"X-API-Key": "salah"}, {"Authorization": f"Basic {API_KEY}"},
-    {"Authorization": "Bearer "}, {"X-API-Key": API_KEY + " x"},
-])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Authorization": "Bearer salah"},
+        {"X-API-Key": "salah"},
+        {"Authorization": f"Basic {API_KEY}"},
+        {"Authorization": "Bearer "},
+        {"X-API-Key": API_KEY + " x"},
+    ],
+)
 def test_bad_key_is_401(keyed, headers):
     assert_error(keyed.post("/v1/score", json=BODY, headers=headers), 401, "UNAUTHORIZED")
 
 
-@pytest.mark.parametrize("headers", [{"Authorization": f"Bearer {API_KEY}"}, {"X-API-Key": API_KEY},
-                                     {"authorization": f"bearer {API_KEY}"}])
+@pytest.mark.parametrize(
+    "headers", [{"Authorization": f"Bearer {API_KEY}"}, {"X-API-Key": API_KEY}, {"authorization": f"bearer {API_KEY}"}]
+)
 def test_good_key_is_accepted(keyed, headers):
     assert keyed.post("/v1/score", json=BODY, headers=headers).status_code == 200
 
@@ -93,13 +99,16 @@ def test_key_hashes_from_environment(monkeypatch, tiny_baseline_dir):
         Settings(model_dir=tiny_baseline_dir)
 
 
-@pytest.mark.parametrize("policies, match", [
-    ({"x": {"fitnah": {"flag": 0.5}}}, "unknown risk"),
-    ({"x": {"slander": {"flag": 1.5}}}, r"\[0, 1\]"),
-    ({"x": {"slander": {"flag": 0.9, "block": 0.5}}}, "above block"),
-    ({"x": {"slander": {"flg": 0.5}}}, "unknown keys"),
-    ({"default": {"slander": {"flag": 0.5}}}, "not allowed"),
-])
+@pytest.mark.parametrize(
+    "policies, match",
+    [
+        ({"x": {"fitnah": {"flag": 0.5}}}, "unknown risk"),
+        ({"x": {"slander": {"flag": 1.5}}}, r"\[0, 1\]"),
+        ({"x": {"slander": {"flag": 0.9, "block": 0.5}}}, "above block"),
+        ({"x": {"slander": {"flg": 0.5}}}, "unknown keys"),
+        ({"default": {"slander": {"flag": 0.5}}}, "not allowed"),
+    ],
+)
 def test_bad_channel_policies_are_refused(make_settings, policies, match):
     with pytest.raises(ValidationError, match=match):
         make_settings(channel_policies=policies)
@@ -112,8 +121,9 @@ def test_constant_time_matching():
 
 
 def test_rate_limit_429_with_retry_after(make_client, make_settings):
-    c = make_client(make_settings(rate_limit_per_minute=60, rate_limit_burst=3,
-                                  api_key_hashes=[sha(API_KEY), sha("lain")]))
+    c = make_client(
+        make_settings(rate_limit_per_minute=60, rate_limit_burst=3, api_key_hashes=[sha(API_KEY), sha("lain")])
+    )
     h = {"X-API-Key": API_KEY}
     assert [c.post("/v1/score", json=BODY, headers=h).status_code for _ in range(3)] == [200, 200, 200]
     r = c.post("/v1/score", json=BODY, headers=h)

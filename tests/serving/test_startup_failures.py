@@ -71,8 +71,9 @@ def test_corrupt_model_json(monkeypatch, model_copy, tmp_path):
 
 
 def test_bad_settings(monkeypatch, tiny_baseline_dir, tmp_path):
-    res, started = _serve(monkeypatch, "--model", str(tiny_baseline_dir), SARING_MAX_ITEMS="banyak",
-                          SARING_DATA_DIR=str(tmp_path / "d"))
+    res, started = _serve(
+        monkeypatch, "--model", str(tiny_baseline_dir), SARING_MAX_ITEMS="banyak", SARING_DATA_DIR=str(tmp_path / "d")
+    )
     _assert_short(res, "max_items")
     assert started == []
 
@@ -86,8 +87,9 @@ def test_unwritable_data_dir(monkeypatch, tiny_baseline_dir, tmp_path):
 
 
 def test_debug_shows_the_traceback(monkeypatch, tmp_path, capsys):
-    res, _ = _serve(monkeypatch, "--model", str(tmp_path / "nope"), SARING_LOG_LEVEL="DEBUG",
-                    SARING_DATA_DIR=str(tmp_path / "d"))
+    res, _ = _serve(
+        monkeypatch, "--model", str(tmp_path / "nope"), SARING_LOG_LEVEL="DEBUG", SARING_DATA_DIR=str(tmp_path / "d")
+    )
     assert res.exit_code == 2
     assert "Traceback" in res.output + capsys.readouterr().err
 
@@ -104,8 +106,13 @@ def test_a_model_that_fails_inside_the_server_is_one_line(model_copy, tmp_path, 
     lifespan: uvicorn exits non-zero with saring's one-line reason, not Starlette's traceback."""
     (model_copy / "baseline_vocab.json").write_text("{rusak")
     env = {**os.environ, "SARING_DATA_DIR": str(tmp_path / "d"), "SARING_LOG_LEVEL": "DEBUG" if debug else "INFO"}
-    proc = subprocess.run([sys.executable, "-m", "serving", "--model", str(model_copy), "--port", str(_free_port())],
-                          capture_output=True, text=True, timeout=120, env=env)
+    proc = subprocess.run(
+        [sys.executable, "-m", "serving", "--model", str(model_copy), "--port", str(_free_port())],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0, out
     assert "baseline_vocab.json" in out and "retrain" in out

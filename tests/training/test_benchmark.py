@@ -59,8 +59,16 @@ def test_fold_metrics_use_the_published_definition() -> None:
 
 def test_tiny_cross_validation_run_on_fixture_texts(tmp_path) -> None:
     examples = fixture_examples()
-    res = B.run_benchmark(examples, "slander", kind="baseline", folds=3, seed=0,
-                          normalizer=Normalizer({"gk": "tidak"}), workdir=tmp_path / "w", task="fixture")
+    res = B.run_benchmark(
+        examples,
+        "slander",
+        kind="baseline",
+        folds=3,
+        seed=0,
+        normalizer=Normalizer({"gk": "tidak"}),
+        workdir=tmp_path / "w",
+        task="fixture",
+    )
     assert res["folds"] == 3 and len(res["per_fold"]) == 3
     assert sum(f["n"] for f in res["per_fold"]) == len(examples)
     assert res["labels_trained"] == ["slander"]
@@ -73,8 +81,9 @@ def test_grouped_run_reports_test_groups(tmp_path) -> None:
     examples = fixture_examples()
     for i, e in enumerate(examples):
         e.group = f"topic{i % 8}"
-    res = B.run_benchmark(examples, "hoax", kind="baseline", grouped=True, folds=3, seed=0,
-                          workdir=tmp_path, keep_models=True)
+    res = B.run_benchmark(
+        examples, "hoax", kind="baseline", grouped=True, folds=3, seed=0, workdir=tmp_path, keep_models=True
+    )
     seen = [g for f in res["per_fold"] for g in f["test_groups"]]
     assert sorted(seen) == sorted(f"topic{i}" for i in range(8))  # each topic tested once
     assert (tmp_path / "fold0" / "saring_model.json").exists()

@@ -24,10 +24,27 @@ def test_train_cli_on_analyst_file_writes_ensemble_and_baseline(tmp_path, tiny_e
     rows += [[f"{e.text} ya", e.labels["hoax"], "", e.labels["incitement"]] for e in fixture_examples()[:20]]
     _write_labels(data, rows)
     out = tmp_path / "models" / "mine"
-    result = CliRunner().invoke(app, [
-        "--recipe", "tiny", "--data", str(data), "--column", "text=isi", "--column", "slander=fitnah",
-        "--base-model", str(tiny_encoder_dir), "--out", str(out), "--set", "ensemble=true", "--set", "epochs=2",
-    ])
+    result = CliRunner().invoke(
+        app,
+        [
+            "--recipe",
+            "tiny",
+            "--data",
+            str(data),
+            "--column",
+            "text=isi",
+            "--column",
+            "slander=fitnah",
+            "--base-model",
+            str(tiny_encoder_dir),
+            "--out",
+            str(out),
+            "--set",
+            "ensemble=true",
+            "--set",
+            "epochs=2",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "Test split" in result.output and "baseline" in result.output
     assert ModelDir(out).check()["kind"] == "ensemble"

@@ -147,9 +147,13 @@ def test_sigkill_after_a_checkpoint_resumes_to_the_same_weights(tmp_path, tiny_e
 
     repo = Path(__file__).resolve().parents[2]
     killed_out = tmp_path / "killed"
-    proc = subprocess.Popen([sys.executable, "-c", _KILLABLE_RUN, str(tiny_encoder_dir), str(killed_out)], cwd=repo,
-                            env={**os.environ, "PYTHONPATH": str(repo)}, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _KILLABLE_RUN, str(tiny_encoder_dir), str(killed_out)],
+        cwd=repo,
+        env={**os.environ, "PYTHONPATH": str(repo)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     progress = tmp_path / "killed.checkpoint" / "progress.json"
     deadline = time.monotonic() + 120
     while not progress.exists() and proc.poll() is None and time.monotonic() < deadline:
@@ -177,9 +181,14 @@ def test_time_budget_is_used_whatever_the_speed_of_the_first_steps(tmp_path, tin
     import time
 
     budget_s = 3.0
-    cfg = TrainConfig.from_recipe("tiny", base_model=str(tiny_encoder_dir), epochs=1000,
-                                  time_budget_minutes=budget_s / 60, evals_per_epoch=1,
-                                  early_stopping_patience=10**6)  # only the budget may end this run
+    cfg = TrainConfig.from_recipe(
+        "tiny",
+        base_model=str(tiny_encoder_dir),
+        epochs=1000,
+        time_budget_minutes=budget_s / 60,
+        evals_per_epoch=1,
+        early_stopping_patience=10**6,
+    )  # only the budget may end this run
 
     def slow_start(step: int) -> None:
         if step <= 5:

@@ -29,24 +29,41 @@ class ApiAnswer:
         return {"code": f"HTTP_{self.status}", "message": "the server answered without a readable error"}
 
 
-async def call_api(request: Request, session: Session, method: str, path: str, *, body: Any = None,
-                   params: dict[str, Any] | None = None) -> ApiAnswer:
+async def call_api(
+    request: Request,
+    session: Session,
+    method: str,
+    path: str,
+    *,
+    body: Any = None,
+    params: dict[str, Any] | None = None,
+) -> ApiAnswer:
     """Send one request to this app's own API route (full middleware stack, the session's key as X-API-Key)
     and return its status and JSON body."""
     payload = b"" if body is None else json.dumps(body, ensure_ascii=False).encode("utf-8")
-    headers: list[tuple[bytes, bytes]] = [(b"host", request.headers.get("host", "localhost").encode("latin-1")),
-                                          (b"accept", b"application/json"),
-                                          (b"content-length", str(len(payload)).encode())]
+    headers: list[tuple[bytes, bytes]] = [
+        (b"host", request.headers.get("host", "localhost").encode("latin-1")),
+        (b"accept", b"application/json"),
+        (b"content-length", str(len(payload)).encode()),
+    ]
     if body is not None:
         headers.append((b"content-type", b"application/json"))
     if session.key:
         headers.append((b"x-api-key", session.key.encode("utf-8")))
     query = urlencode({k: v for k, v in (params or {}).items() if v is not None})
     scope: dict[str, Any] = {
-        "type": "http", "asgi": {"version": "3.0", "spec_version": "2.3"}, "http_version": "1.1",
-        "method": method, "scheme": request.url.scheme, "path": path, "raw_path": path.encode(),
-        "query_string": query.encode(), "root_path": request.scope.get("root_path", ""), "headers": headers,
-        "client": request.scope.get("client"), "server": request.scope.get("server"),
+        "type": "http",
+        "asgi": {"version": "3.0", "spec_version": "2.3"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": request.url.scheme,
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": query.encode(),
+        "root_path": request.scope.get("root_path", ""),
+        "headers": headers,
+        "client": request.scope.get("client"),
+        "server": request.scope.get("server"),
         "state": dict(request.scope.get("state") or {}),
     }
     request_sent = False

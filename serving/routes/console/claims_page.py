@@ -29,8 +29,15 @@ logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/console", include_in_schema=False)
 
 
-async def _claims_view(request: Request, session: Session, *, status: int = 200, notice: str | None = None,
-                       error: dict[str, Any] | None = None, form: ClaimForm | None = None) -> Response:
+async def _claims_view(
+    request: Request,
+    session: Session,
+    *,
+    status: int = 200,
+    notice: str | None = None,
+    error: dict[str, Any] | None = None,
+    form: ClaimForm | None = None,
+) -> Response:
     try:
         f = ClaimsFilter.model_validate(dict(request.query_params))
     except ValidationError:
@@ -42,18 +49,34 @@ async def _claims_view(request: Request, session: Session, *, status: int = 200,
         if answer.ok:
             results = answer.body["results"]
     else:
-        answer = await call_api(request, session, "GET", "/v1/claims",
-                                params={"limit": PAGE_SIZE, "offset": (f.page - 1) * PAGE_SIZE,
-                                        "verdict": f.verdict or None})
+        answer = await call_api(
+            request,
+            session,
+            "GET",
+            "/v1/claims",
+            params={"limit": PAGE_SIZE, "offset": (f.page - 1) * PAGE_SIZE, "verdict": f.verdict or None},
+        )
         if answer.ok:
             claims, total = answer.body["claims"], answer.body["total"]
     if not answer.ok and error is None:
         error = answer.error
         status = answer.status if status == 200 else status
     pages = max(1, -(-total // PAGE_SIZE))
-    return await render(request, session, "klaim.html", status=status, f=f, results=results, claims=claims,
-                        total=total, pages=pages, notice=notice, error=error, form=form or ClaimForm(),
-                        max_import_bytes=MAX_IMPORT_BYTES)
+    return await render(
+        request,
+        session,
+        "klaim.html",
+        status=status,
+        f=f,
+        results=results,
+        claims=claims,
+        total=total,
+        pages=pages,
+        notice=notice,
+        error=error,
+        form=form or ClaimForm(),
+        max_import_bytes=MAX_IMPORT_BYTES,
+    )
 
 
 @router.get("/klaim")
@@ -65,8 +88,10 @@ async def claims_page(request: Request) -> Response:
 
 
 def _import_notice(body: dict[str, Any]) -> str:
-    return (f"{body['added']} ditambahkan (added), {body['updated']} diperbarui (updated), {body['unchanged']} "
-            f"tidak berubah (unchanged); {body['total_claims']} klaim tersimpan (claims stored)")
+    return (
+        f"{body['added']} ditambahkan (added), {body['updated']} diperbarui (updated), {body['unchanged']} "
+        f"tidak berubah (unchanged); {body['total_claims']} klaim tersimpan (claims stored)"
+    )
 
 
 @router.post("/klaim/tambah")
@@ -111,8 +136,9 @@ def import_upload(index: Any, name: str, data: bytes) -> Any:
 
 
 @router.post("/klaim/impor")
-async def import_claims(request: Request, file: Annotated[UploadFile, File()],
-                        csrf: Annotated[str, Form()] = "") -> Response:
+async def import_claims(
+    request: Request, file: Annotated[UploadFile, File()], csrf: Annotated[str, Form()] = ""
+) -> Response:
     session = read_session(request)
     if needs_login(request, session):
         return login_redirect(request, session)
@@ -122,20 +148,25 @@ async def import_claims(request: Request, file: Annotated[UploadFile, File()],
     data = await file.read(MAX_IMPORT_BYTES + 1)
     try:
         if len(data) > MAX_IMPORT_BYTES:
-            raise ApiError("INVALID_REQUEST", f"the file is larger than {MAX_IMPORT_BYTES} bytes; import it with "
-                           "`saring claims import FILE`")
+            raise ApiError(
+                "INVALID_REQUEST",
+                f"the file is larger than {MAX_IMPORT_BYTES} bytes; import it with `saring claims import FILE`",
+            )
         client = request.client.host if request.client else "unknown"
         request.app.state.limiter.check(session.caller or f"addr:{client}")  # the API's limits
         index = await asyncio.to_thread(get_claims, request)  # the claims routes' store
         report = await asyncio.to_thread(import_upload, index, name, data)
     except ApiError as e:
-        return await _claims_view(request, session, status=e.status,
-                                  error={"code": e.code, "message": e.message})
+        return await _claims_view(request, session, status=e.status, error={"code": e.code, "message": e.message})
     except UploadError as e:
-        return await _claims_view(request, session, status=422, error={"code": "INVALID_REQUEST",
-                                                                       "message": str(e)})
-    logger.info("console: a claim file was imported by %s (%d added, %d updated)",
-                session.caller or "an anonymous caller", report.added, report.updated)
-    notice = _import_notice({"added": report.added, "updated": report.updated, "unchanged": report.unchanged,
-                             "total_claims": len(index)})
+        return await _claims_view(request, session, status=422, error={"code": "INVALID_REQUEST", "message": str(e)})
+    logger.info(
+        "console: a claim file was imported by %s (%d added, %d updated)",
+        session.caller or "an anonymous caller",
+        report.added,
+        report.updated,
+    )
+    notice = _import_notice(
+        {"added": report.added, "updated": report.updated, "unchanged": report.unchanged, "total_claims": len(index)}
+    )
     return redirect(session, "/console/klaim?" + urlencode({"notice": notice}))

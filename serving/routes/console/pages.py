@@ -60,8 +60,7 @@ async def static(name: str) -> Response:
 
 
 @router.get("/login")
-async def login_page(request: Request,
-                     next_url: Annotated[str, Query(alias="next")] = "/console/periksa") -> Response:
+async def login_page(request: Request, next_url: Annotated[str, Query(alias="next")] = "/console/periksa") -> Response:
     session = read_session(request)
     settings = app_settings(request)
     if not settings.api_key_hashes:
@@ -81,13 +80,27 @@ async def login(request: Request, form: Annotated[LoginForm, Form()]) -> Respons
     client = request.client.host if request.client else "unknown"
     wait = request.app.state.limiter.take(f"console-login:{client}")
     if wait > 0:
-        return await render(request, session, "login.html", status=429, next=target, insecure=False,
-                            error=f"Terlalu banyak percobaan (too many attempts): retry in {int(wait) + 1} s.")
+        return await render(
+            request,
+            session,
+            "login.html",
+            status=429,
+            next=target,
+            insecure=False,
+            error=f"Terlalu banyak percobaan (too many attempts): retry in {int(wait) + 1} s.",
+        )
     key = form.key.strip()
     if not key or not settings.api_key_hashes or not matches_any(key, settings.api_key_hashes):
         logger.info("console: a login with an invalid key was refused (%s)", client)
-        return await render(request, session, "login.html", status=401, next=target, insecure=False,
-                            error="Kunci API tidak valid (the API key is not valid).")
+        return await render(
+            request,
+            session,
+            "login.html",
+            status=401,
+            next=target,
+            insecure=False,
+            error="Kunci API tidak valid (the API key is not valid).",
+        )
     fresh = new_session(key)  # a new session id at login: a session planted before it is worth nothing
     logger.info("console: %s logged in", fresh.caller)
     return redirect(fresh, target)
@@ -114,8 +127,15 @@ async def check_page(request: Request) -> Response:
     session = read_session(request)
     if needs_login(request, session):
         return login_redirect(request, session)
-    return await render(request, session, "periksa.html", form=CheckForm(explain=True), result=None, error=None,
-                        channels=await _channels(request))
+    return await render(
+        request,
+        session,
+        "periksa.html",
+        form=CheckForm(explain=True),
+        result=None,
+        error=None,
+        channels=await _channels(request),
+    )
 
 
 @router.post("/periksa")
@@ -130,24 +150,41 @@ async def check(request: Request, form: Annotated[CheckForm, Form()]) -> Respons
         item["parent_text"] = form.parent_text
     if form.channel:
         item["channel"] = form.channel
-    answer = await call_api(request, session, "POST", "/v1/score",
-                            body={"items": [item], "explain": form.explain, "store": form.store})
+    answer = await call_api(
+        request, session, "POST", "/v1/score", body={"items": [item], "explain": form.explain, "store": form.store}
+    )
     channels = await _channels(request)
     if not answer.ok:
-        return await render(request, session, "periksa.html", status=answer.status, form=form, result=None,
-                            error=answer.error, channels=channels)
+        return await render(
+            request,
+            session,
+            "periksa.html",
+            status=answer.status,
+            form=form,
+            result=None,
+            error=answer.error,
+            channels=channels,
+        )
     payload = answer.body
     result = payload["results"][0]
     thresholds = payload.get("policies", {}).get(result["policy"], {})
     view = {
-        "model": payload["model"], "request_id": payload["request_id"], "result": result,
-        "thresholds": thresholds, "segments": highlight(form.text, result.get("spans", [])),
-        "parent": item.get("parent_text"), "stored": form.store and not payload.get("warnings"),
+        "model": payload["model"],
+        "request_id": payload["request_id"],
+        "result": result,
+        "thresholds": thresholds,
+        "segments": highlight(form.text, result.get("spans", [])),
+        "parent": item.get("parent_text"),
+        "stored": form.store and not payload.get("warnings"),
         "request_warnings": payload.get("warnings", []),
         "repeated": [w for w in result.get("warnings", []) if w.get("words")],
     }
-    logger.info("console: checked one %s (decision %s) for %s", result["kind"], result["decision"],
-                session.caller or "an anonymous caller")
+    logger.info(
+        "console: checked one %s (decision %s) for %s",
+        result["kind"],
+        result["decision"],
+        session.caller or "an anonymous caller",
+    )
     return await render(request, session, "periksa.html", form=form, result=view, error=None, channels=channels)
 
 
@@ -164,8 +201,10 @@ async def queue(request: Request) -> Response:
         f = QueueFilter.model_validate(non_blank(dict(request.query_params)))
     except ValidationError as e:
         first = e.errors()[0]
-        error = {"code": "INVALID_REQUEST", "message": f"filter {'.'.join(map(str, first['loc']))}: {first['msg']}; "
-                 "showing the default view"}
+        error = {
+            "code": "INVALID_REQUEST",
+            "message": f"filter {'.'.join(map(str, first['loc']))}: {first['msg']}; showing the default view",
+        }
         f = QueueFilter()
     try:
         data = await asyncio.to_thread(queue_page, request.app.state.store, f)
@@ -174,8 +213,9 @@ async def queue(request: Request) -> Response:
         data = {"rows": [], "total": 0, "pages": 1, "counts": None}
         error = {"code": "NOT_READY", "message": "the store cannot be read; retry shortly"}
     done = request.query_params.get("done")
-    return await render(request, session, "antrean.html", f=f, error=error, done=done,
-                        channels=await _channels(request), **data)
+    return await render(
+        request, session, "antrean.html", f=f, error=error, done=done, channels=await _channels(request), **data
+    )
 
 
 @router.post("/antrean/{item}/feedback")
@@ -188,27 +228,51 @@ async def queue_feedback(request: Request, item: int, form: Annotated[FeedbackFo
     back = form.back if not form.back.startswith(("/", "\\")) and "//" not in form.back else ""
     row = await asyncio.to_thread(scored_item, request.app.state.store, item)
     if row is None:
-        return await render(request, session, "error.html", status=404, title="Tidak ditemukan (not found)",
-                            message=f"No stored item #{item}; it may have been removed.")
+        return await render(
+            request,
+            session,
+            "error.html",
+            status=404,
+            title="Tidak ditemukan (not found)",
+            message=f"No stored item #{item}; it may have been removed.",
+        )
     risk, action = form.action.split(":")
     flagged = (row["decisions"] or {}).get(risk) in FLAGGED
     label = int(flagged) if action == "confirm" else int(not flagged)
-    note = (f"console: {'confirmed' if action == 'confirm' else 'corrected'} the {risk} decision "
-            f"{(row['decisions'] or {}).get(risk)} (score {(row['scores'] or {}).get(risk)}) of stored item {item}")
-    body = {"text": row["text"], "risk": risk, "label": label, "note": note,
-            "model_version": row["model_version"], "id": row["item_id"] or f"scored-{item}"}
+    note = (
+        f"console: {'confirmed' if action == 'confirm' else 'corrected'} the {risk} decision "
+        f"{(row['decisions'] or {}).get(risk)} (score {(row['scores'] or {}).get(risk)}) of stored item {item}"
+    )
+    body = {
+        "text": row["text"],
+        "risk": risk,
+        "label": label,
+        "note": note,
+        "model_version": row["model_version"],
+        "id": row["item_id"] or f"scored-{item}",
+    }
     if row["parent_text"]:
         body["parent_text"] = row["parent_text"]
     answer = await call_api(request, session, "POST", "/v1/feedback", body=body)
     if not answer.ok:
-        return await render(request, session, "error.html", status=answer.status,
-                            title="Umpan balik tidak tersimpan (feedback not stored)",
-                            message=f"{answer.error['code']}: {answer.error['message']}")
-    logger.info("console: %s %s of stored item %d (label %d) by %s", action, risk, item, label,
-                session.caller or "an anonymous caller")
+        return await render(
+            request,
+            session,
+            "error.html",
+            status=answer.status,
+            title="Umpan balik tidak tersimpan (feedback not stored)",
+            message=f"{answer.error['code']}: {answer.error['message']}",
+        )
+    logger.info(
+        "console: %s %s of stored item %d (label %d) by %s",
+        action,
+        risk,
+        item,
+        label,
+        session.caller or "an anonymous caller",
+    )
     sep = "&" if back else ""
     return redirect(session, f"/console/antrean?{back}{sep}" + urlencode({"done": f"{item}:{risk}:{label}"}))
-
 
 
 # -- Model --------------------------------------------------------------------------------------------
@@ -230,10 +294,17 @@ async def model_page(request: Request) -> Response:
     answer = await call_api(request, session, "GET", "/v1/model")
     configured = console_settings(request).eval_report
     report = report_file(request)
-    return await render(request, session, "model.html", status=200 if answer.ok else answer.status,
-                        card=answer.body if answer.ok else None, error=None if answer.ok else answer.error,
-                        report_configured=configured is not None, report=report,
-                        report_time=datetime.fromtimestamp(report.stat().st_mtime, UTC) if report else None)
+    return await render(
+        request,
+        session,
+        "model.html",
+        status=200 if answer.ok else answer.status,
+        card=answer.body if answer.ok else None,
+        error=None if answer.ok else answer.error,
+        report_configured=configured is not None,
+        report=report,
+        report_time=datetime.fromtimestamp(report.stat().st_mtime, UTC) if report else None,
+    )
 
 
 @router.get("/model/laporan")
@@ -243,9 +314,15 @@ async def model_report(request: Request) -> Response:
         return login_redirect(request, session)
     report = report_file(request)
     if report is None:
-        return await render(request, session, "error.html", status=404, title="Tidak ada laporan (no report)",
-                            message="No evaluation report is configured: set SARING_EVAL_REPORT to the "
-                            "report.html written by `saring eval --out DIR`.")
+        return await render(
+            request,
+            session,
+            "error.html",
+            status=404,
+            title="Tidak ada laporan (no report)",
+            message="No evaluation report is configured: set SARING_EVAL_REPORT to the "
+            "report.html written by `saring eval --out DIR`.",
+        )
     response = FileResponse(report, media_type="text/html; charset=utf-8")
     security_headers(response, REPORT_CSP)
     return response

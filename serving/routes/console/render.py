@@ -30,8 +30,12 @@ from serving.routes.console.settings import (
 
 logger = logging.getLogger(__name__)
 
-_env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=select_autoescape(default=True,
-                   default_for_string=True), trim_blocks=True, lstrip_blocks=True)
+_env = Environment(
+    loader=FileSystemLoader(TEMPLATES_DIR),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
 
 
 def _fmt_time(value: Any) -> str:
@@ -65,8 +69,7 @@ def security_headers(response: Response, csp: str = CSP) -> None:
 
 
 def _set_cookie(response: Response, session: Session) -> None:
-    response.set_cookie(COOKIE, session.cookie_value(), path=COOKIE_PATH, secure=True, httponly=True,
-                        samesite="strict")
+    response.set_cookie(COOKIE, session.cookie_value(), path=COOKIE_PATH, secure=True, httponly=True, samesite="strict")
 
 
 def finish(response: Response, session: Session) -> Response:
@@ -84,13 +87,19 @@ async def _waiting_count(request: Request) -> int | None:
         return None
 
 
-async def render(request: Request, session: Session, template: str, status: int = 200,
-                 **context: Any) -> Response:
+async def render(request: Request, session: Session, template: str, status: int = 200, **context: Any) -> Response:
     settings = app_settings(request)
     page = _env.get_template(template).render(
-        session=session, csrf=session.csrf, logged_in=session.key is not None, caller=session.caller,
-        keys_configured=bool(settings.api_key_hashes), keys_required=settings.keys_required,
-        waiting=await _waiting_count(request), path=request.url.path, **context)
+        session=session,
+        csrf=session.csrf,
+        logged_in=session.key is not None,
+        caller=session.caller,
+        keys_configured=bool(settings.api_key_hashes),
+        keys_required=settings.keys_required,
+        waiting=await _waiting_count(request),
+        path=request.url.path,
+        **context,
+    )
     return finish(HTMLResponse(page, status_code=status), session)
 
 
@@ -105,9 +114,14 @@ def login_redirect(request: Request, session: Session) -> Response:
 
 async def csrf_failed(request: Request, session: Session) -> Response:
     logger.warning("console: a form without a valid CSRF token was refused (%s)", request.url.path)
-    return await render(request, session, "error.html", status=403, title="Sesi kedaluwarsa (session expired)",
-                        message="The form's security token does not match this session. Reload the page and "
-                        "try again.")
+    return await render(
+        request,
+        session,
+        "error.html",
+        status=403,
+        title="Sesi kedaluwarsa (session expired)",
+        message="The form's security token does not match this session. Reload the page and try again.",
+    )
 
 
 def highlight(text: str, spans: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -67,14 +67,27 @@ def queue_page(store: Store, f: QueueFilter) -> dict[str, Any]:
     order = [c.created.desc(), c.id.desc()] if f.sort == "newest" else [_max_score().desc(), c.id.desc()]
     with store.engine.connect() as conn:
         total = int(conn.execute(select(func.count()).select_from(scored_items_table).where(*where)).scalar_one())
-        rows = [dict(r._mapping) for r in conn.execute(
-            select(scored_items_table).where(*where).order_by(*order).limit(PAGE_SIZE)
-            .offset((f.page - 1) * PAGE_SIZE))]
-        counts_q = select(c.decision, func.count(),
-                          *(func.sum(case((_flagged(r), 1), else_=0)) for r in RISKS)
-                          ).where(~_reviewed()).group_by(c.decision)
-        counts: dict[str, Any] = {"total": 0, "flagged": 0, "by_decision": {d: 0 for d in DECISION_NAMES},
-                                  "by_risk": {r: 0 for r in RISKS}}
+        rows = [
+            dict(r._mapping)
+            for r in conn.execute(
+                select(scored_items_table)
+                .where(*where)
+                .order_by(*order)
+                .limit(PAGE_SIZE)
+                .offset((f.page - 1) * PAGE_SIZE)
+            )
+        ]
+        counts_q = (
+            select(c.decision, func.count(), *(func.sum(case((_flagged(r), 1), else_=0)) for r in RISKS))
+            .where(~_reviewed())
+            .group_by(c.decision)
+        )
+        counts: dict[str, Any] = {
+            "total": 0,
+            "flagged": 0,
+            "by_decision": {d: 0 for d in DECISION_NAMES},
+            "by_risk": {r: 0 for r in RISKS},
+        }
         for decision, n, *per_risk in conn.execute(counts_q):
             counts["total"] += int(n)
             if decision in counts["by_decision"]:
@@ -87,8 +100,11 @@ def queue_page(store: Store, f: QueueFilter) -> dict[str, Any]:
         texts = sorted({row["text"] for row in rows})
         if texts:
             fc = feedback_table.c
-            for fb in conn.execute(select(fc.text, fc.parent_text, fc.risk, fc.label, fc.created, fc.caller)
-                                   .where(fc.text.in_(texts)).order_by(fc.id)):
+            for fb in conn.execute(
+                select(fc.text, fc.parent_text, fc.risk, fc.label, fc.created, fc.caller)
+                .where(fc.text.in_(texts))
+                .order_by(fc.id)
+            ):
                 given.setdefault((fb.text, fb.parent_text), []).append(dict(fb._mapping))
     for row in rows:
         latest: dict[str, int] = {}

@@ -20,6 +20,7 @@ from serving.security import hash_key, matches_any
 
 logger = logging.getLogger(__name__)
 
+
 @dataclass
 class Session:
     sid: str

@@ -25,11 +25,14 @@ RISK_NAMES = {"hoax": ("Hoaks", "hoax"), "slander": ("Fitnah", "slander"), "inci
 DECISION_NAMES = {"allow": ("Izinkan", "allow"), "review": ("Tinjau", "review"), "block": ("Blokir", "block")}
 FLAGGED = ("review", "block")
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-src 'self'; "
-       "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+)
 # The evaluation report is a self-contained page with inline styles and data: images; it runs no script.
-REPORT_CSP = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; frame-ancestors 'self'; "
-              "sandbox allow-same-origin")
+REPORT_CSP = (
+    "default-src 'none'; img-src data:; style-src 'unsafe-inline'; frame-ancestors 'self'; sandbox allow-same-origin"
+)
 
 
 class ConsoleSettings(BaseSettings):
@@ -37,8 +40,11 @@ class ConsoleSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="SARING_", extra="ignore")
 
-    eval_report: Path | None = Field(None, description="The latest evaluation report: the report.html written by "
-                                     "`saring eval --out DIR`, or DIR itself. Shown on the Model page.")
+    eval_report: Path | None = Field(
+        None,
+        description="The latest evaluation report: the report.html written by "
+        "`saring eval --out DIR`, or DIR itself. Shown on the Model page.",
+    )
 
 
 def console_settings(request: Request) -> ConsoleSettings:

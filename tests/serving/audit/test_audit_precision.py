@@ -44,9 +44,10 @@ def direct_scores(model: Path, precision: str) -> np.ndarray:
     s = Scorer(model, precision=precision)
     out = []
     for start in range(0, len(ROWS), 50):
-        part = ROWS[start:start + 50]
-        out += [[r.scores[k] for k in RISKS] for r in s.score([x["isi"] for x in part],
-                                                             parents=[x["induk"] for x in part])]
+        part = ROWS[start : start + 50]
+        out += [
+            [r.scores[k] for k in RISKS] for r in s.score([x["isi"] for x in part], parents=[x["induk"] for x in part])
+        ]
     return np.array(out)
 
 
@@ -62,8 +63,9 @@ def stop_after_one_chunk(e: AuditEvent) -> None:
         raise KeyboardInterrupt
 
 
-def test_in_process_audit_scores_in_the_precision_asked_for(tiny_transformer_dir: Path, src: Path,
-                                                            tmp_path: Path) -> None:
+def test_in_process_audit_scores_in_the_precision_asked_for(
+    tiny_transformer_dir: Path, src: Path, tmp_path: Path
+) -> None:
     s8 = run_audit(config([src], tiny_transformer_dir, tmp_path / "int8", precision="int8"))
     s32 = run_audit(config([src], tiny_transformer_dir, tmp_path / "fp32", precision="fp32"))
     assert (s8.precision, s32.precision) == ("int8", "fp32")
@@ -75,9 +77,9 @@ def test_in_process_audit_scores_in_the_precision_asked_for(tiny_transformer_dir
     assert json.loads((tmp_path / "fp32" / "summary.json").read_text())["precision"] == "fp32"
 
 
-def test_precision_defaults_to_the_environment_and_is_checked(tiny_transformer_dir: Path, tiny_baseline_dir: Path,
-                                                              src: Path, tmp_path: Path,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_precision_defaults_to_the_environment_and_is_checked(
+    tiny_transformer_dir: Path, tiny_baseline_dir: Path, src: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SARING_PRECISION", "fp32")
     assert run_audit(config([src], tiny_transformer_dir, tmp_path / "env")).precision == "fp32"
     monkeypatch.delenv("SARING_PRECISION")
@@ -104,8 +106,9 @@ def test_resuming_in_another_precision_is_refused(tiny_transformer_dir: Path, sr
     np.testing.assert_array_equal(by_id(res)[SCORES].to_numpy(), direct_scores(tiny_transformer_dir, "int8"))
 
 
-def test_int8_falling_back_to_fp32_is_recorded_and_never_mixed(tiny_transformer_dir: Path, src: Path, tmp_path: Path,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_int8_falling_back_to_fp32_is_recorded_and_never_mixed(
+    tiny_transformer_dir: Path, src: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import model.network as network
     import serving.audit.score as score
 
@@ -124,16 +127,19 @@ def test_int8_falling_back_to_fp32_is_recorded_and_never_mixed(tiny_transformer_
 def cluster():
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, host="127.0.0.1", protocol="tcp",
-                      dashboard_address=None) as c:
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, host="127.0.0.1", protocol="tcp", dashboard_address=None
+    ) as c:
         yield c
 
 
-def test_dask_workers_load_the_model_in_the_precision_asked_for(tiny_transformer_dir: Path, src: Path,
-                                                                tmp_path: Path, cluster) -> None:
+def test_dask_workers_load_the_model_in_the_precision_asked_for(
+    tiny_transformer_dir: Path, src: Path, tmp_path: Path, cluster
+) -> None:
     local = run_audit(config([src], tiny_transformer_dir, tmp_path / "local", precision="fp32"))
-    dist = run_audit(config([src], tiny_transformer_dir, tmp_path / "dask", precision="fp32",
-                            scheduler=cluster.scheduler_address))
+    dist = run_audit(
+        config([src], tiny_transformer_dir, tmp_path / "dask", precision="fp32", scheduler=cluster.scheduler_address)
+    )
     assert dist.mode.startswith("Dask cluster") and (local.precision, dist.precision) == ("fp32", "fp32")
     a, b = by_id(read_results(tmp_path / "local")), by_id(read_results(tmp_path / "dask"))
     pd.testing.assert_frame_equal(a, b)  # int8 (the default without --precision) would give other scores
@@ -145,8 +151,9 @@ class _Worker:
     address = "tcp://10.1.2.3:4567"
 
 
-def test_a_worker_gets_its_share_of_the_cores_before_loading(tiny_baseline_dir: Path,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_worker_gets_its_share_of_the_cores_before_loading(
+    tiny_baseline_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for k in ("SARING_THREADS", "TOKENIZERS_PARALLELISM"):
         monkeypatch.setenv(k, "x")  # recorded, so that the test's changes are undone
         monkeypatch.delenv(k)
@@ -159,14 +166,16 @@ def test_a_worker_gets_its_share_of_the_cores_before_loading(tiny_baseline_dir: 
     prepare_worker(str(tiny_baseline_dir), "int8", {"10.1.2.3": 2}, elsewhere, dask_worker=_Worker())
     assert os.environ["SARING_THREADS"] == "7"
     monkeypatch.delenv("SARING_THREADS")  # a worker thread of the driver's own process changes nothing there
-    info = prepare_worker(str(tiny_baseline_dir), "int8", {"10.1.2.3": 2}, (socket.gethostname(), os.getpid()),
-                          dask_worker=_Worker())
+    info = prepare_worker(
+        str(tiny_baseline_dir), "int8", {"10.1.2.3": 2}, (socket.gethostname(), os.getpid()), dask_worker=_Worker()
+    )
     assert info["in_driver"] and "SARING_THREADS" not in os.environ
 
 
 @pytest.mark.slow
-def test_local_cluster_workers_get_precision_and_threads(tiny_transformer_dir: Path, src: Path, tmp_path: Path,
-                                                         caplog: pytest.LogCaptureFixture) -> None:
+def test_local_cluster_workers_get_precision_and_threads(
+    tiny_transformer_dir: Path, src: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     run_audit(config([src], tiny_transformer_dir, tmp_path / "local", precision="fp32"))
     with caplog.at_level(logging.INFO, logger="serving.audit.runners"):
         summary = run_audit(config([src], tiny_transformer_dir, tmp_path / "dask", precision="fp32", workers=2))
@@ -185,12 +194,26 @@ def test_cli_precision_option(tiny_transformer_dir: Path, src: Path, tmp_path: P
     from tests.serving.audit.test_run import COLUMNS
 
     cols = [a for role, col in COLUMNS.items() for a in ("--column", f"{role}={col}")]
-    r = CliRunner().invoke(app, [str(src), "--model", str(tiny_transformer_dir), "--out", str(tmp_path / "out"),
-                                 "--no-report", "--precision", "fp32", *cols])
+    r = CliRunner().invoke(
+        app,
+        [
+            str(src),
+            "--model",
+            str(tiny_transformer_dir),
+            "--out",
+            str(tmp_path / "out"),
+            "--no-report",
+            "--precision",
+            "fp32",
+            *cols,
+        ],
+    )
     assert r.exit_code == 0, r.output
     assert "precision" in r.output and "fp32" in r.output
     assert json.loads((tmp_path / "out" / "summary.json").read_text())["precision"] == "fp32"
     assert saved_precision(tmp_path / "out") == "fp32"
-    bad = CliRunner().invoke(app, [str(src), "--model", str(tiny_transformer_dir), "--out", str(tmp_path / "o2"),
-                                   "--precision", "int4", *cols])
+    bad = CliRunner().invoke(
+        app,
+        [str(src), "--model", str(tiny_transformer_dir), "--out", str(tmp_path / "o2"), "--precision", "int4", *cols],
+    )
     assert bad.exit_code == 2 and "unknown precision 'int4'" in bad.output

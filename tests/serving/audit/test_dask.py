@@ -18,8 +18,9 @@ def cluster():
 
     # worker threads in this process, talking TCP on 127.0.0.1 as remote workers would (the data really is
     # serialised); starts in about a second. The CLI's --workers uses processes.
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, host="127.0.0.1", protocol="tcp",
-                      dashboard_address=None) as c:
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, host="127.0.0.1", protocol="tcp", dashboard_address=None
+    ) as c:
         yield c
 
 
@@ -29,15 +30,20 @@ def test_dask_cluster_gives_the_in_process_output(tiny_baseline_dir: Path, tmp_p
     local = run_audit(config([src], tiny_baseline_dir, tmp_path / "local"))
     dist = run_audit(config([src], tiny_baseline_dir, tmp_path / "dask", scheduler=cluster.scheduler_address))
     assert dist.mode.startswith("Dask cluster") and local.mode == "in-process"
-    assert (dist.rows_read, dist.scored, dist.flagged, dist.decisions) == (local.rows_read, local.scored,
-                                                                          local.flagged, local.decisions)
+    assert (dist.rows_read, dist.scored, dist.flagged, dist.decisions) == (
+        local.rows_read,
+        local.scored,
+        local.flagged,
+        local.decisions,
+    )
     ids = [r["post_id"] for r in rows]
     a, _ = assert_exactly_once(tmp_path / "local", ids)
     b, _ = assert_exactly_once(tmp_path / "dask", ids)
     pd.testing.assert_frame_equal(by_id(a), by_id(b))
     # the same part files: chunks are the unit of work whichever order the workers finish in
-    assert sorted(p.name for p in (tmp_path / "local" / "results").iterdir()) == \
-        sorted(p.name for p in (tmp_path / "dask" / "results").iterdir())
+    assert sorted(p.name for p in (tmp_path / "local" / "results").iterdir()) == sorted(
+        p.name for p in (tmp_path / "dask" / "results").iterdir()
+    )
 
 
 def test_dask_run_interrupted_resumes_in_process(tiny_baseline_dir: Path, tmp_path: Path, cluster) -> None:

@@ -29,10 +29,27 @@ from tests.serving.audit.test_run import make_rows
 INTERACTIONS = ["push", "Pull", "co-design", "pull", "siaran", "codesign"]
 AUTHOR_TYPES = ["instansi", "warga", "warga", "influencer"]
 BAD = {7: ("suka", "-3"), 19: ("bagikan", "banyak"), 31: ("komentar", "2.5")}  # row index -> (column, value)
-FIELDS = ["post_id", "isi", "induk", "jenis", "platform", "akun", "waktu", "suka", "komentar", "bagikan",
-          "interaksi", "tipe_penulis"]
-ENGAGEMENT_COLUMNS = {"likes": "suka", "comments": "komentar", "shares": "bagikan", "interaction": "interaksi",
-                      "author_type": "tipe_penulis"}
+FIELDS = [
+    "post_id",
+    "isi",
+    "induk",
+    "jenis",
+    "platform",
+    "akun",
+    "waktu",
+    "suka",
+    "komentar",
+    "bagikan",
+    "interaksi",
+    "tipe_penulis",
+]
+ENGAGEMENT_COLUMNS = {
+    "likes": "suka",
+    "comments": "komentar",
+    "shares": "bagikan",
+    "interaction": "interaksi",
+    "author_type": "tipe_penulis",
+}
 
 
 def engagement_rows(n: int = 120) -> list[dict[str, Any]]:
@@ -66,8 +83,14 @@ def config(src: Path, model: Path, out: Path, columns: dict[str, str], **kw: Any
     return AuditConfig(inputs=[str(src)], model_dir=model, out_dir=out, columns=columns, chunk_rows=40, **kw)
 
 
-BASE_COLUMNS = {"text": "isi", "id": "post_id", "parent_text": "induk", "kind": "jenis", "account": "akun",
-                "timestamp": "waktu"}
+BASE_COLUMNS = {
+    "text": "isi",
+    "id": "post_id",
+    "parent_text": "induk",
+    "kind": "jenis",
+    "account": "akun",
+    "timestamp": "waktu",
+}
 
 
 @pytest.fixture(scope="module")
@@ -86,8 +109,16 @@ def test_counts_are_read_as_platforms_write_them() -> None:
     assert parse_count("2 jt") == (2_000_000, None) and parse_count(" 7 ") == (7, None)
     assert parse_count(None) == (None, None) and parse_count("") == (None, None)
     assert parse_count(float("nan")) == (None, None)
-    for bad, code in [("-3", NEGATIVE_COUNT), (-1, NEGATIVE_COUNT), ("banyak", NOT_A_COUNT), ("2.5", NOT_A_COUNT),
-                      (2.5, NOT_A_COUNT), (True, NOT_A_COUNT), ("inf", NOT_A_COUNT), ("1.5M", NOT_A_COUNT)]:
+    for bad, code in [
+        ("-3", NEGATIVE_COUNT),
+        (-1, NEGATIVE_COUNT),
+        ("banyak", NOT_A_COUNT),
+        ("2.5", NOT_A_COUNT),
+        (2.5, NOT_A_COUNT),
+        (True, NOT_A_COUNT),
+        ("inf", NOT_A_COUNT),
+        ("1.5M", NOT_A_COUNT),
+    ]:
         value, problem = parse_count(bad)
         assert value is None and problem is not None and problem[0] == code, bad
         assert "expected a whole number of 0 or more" in problem[1]
@@ -96,8 +127,14 @@ def test_counts_are_read_as_platforms_write_them() -> None:
 
 
 def test_interaction_types() -> None:
-    assert [normalize_interaction(v) for v in ["PUSH", " pull ", "Co Design", "codesign", "broadcast", "lain"]] == \
-        ["push", "pull", "co-design", "co-design", "push", "lain"]
+    assert [normalize_interaction(v) for v in ["PUSH", " pull ", "Co Design", "codesign", "broadcast", "lain"]] == [
+        "push",
+        "pull",
+        "co-design",
+        "co-design",
+        "push",
+        "lain",
+    ]
     assert normalize_interaction("  ") is None and normalize_interaction(None) is None
     assert interaction_of_author("Instansi") == "push" and interaction_of_author("warga") == "pull"
     assert interaction_of_author("influencer") is None
@@ -156,8 +193,9 @@ def test_report_relates_engagement_to_decisions(audited: tuple[Path, Any]) -> No
         lo, hi = groups[key]["ci95"]
         assert lo <= groups[key]["share"] <= hi
     assert [g["key"] for g in eng["interaction"]["groups"]][:3] == ["push", "pull", "co-design"]
-    assert eng["interaction"]["derived_from_author_type"] == int((res["interaction"].isna()
-                                                                  & derived.isin(["push", "pull"])).sum())
+    assert eng["interaction"]["derived_from_author_type"] == int(
+        (res["interaction"].isna() & derived.isin(["push", "pull"])).sum()
+    )
     # medians of flagged and unflagged posts, per count and in total
     total = res["likes"] + res["comments"] + res["shares"]
     for metric, series in [("engagement", total), ("likes", res["likes"]), ("shares", res["shares"])]:
@@ -168,8 +206,11 @@ def test_report_relates_engagement_to_decisions(audited: tuple[Path, Any]) -> No
             assert got[name]["median"] == pytest.approx(float(np.median(vals)))
             lo, hi = got[name]["ci95"]
             assert lo <= got[name]["median"] <= hi
-    assert eng["engagement"]["engagement"]["flagged"]["posts"] + eng["engagement"]["engagement"]["unflagged"]["posts"] \
-        == int(total.notna().sum()) == 120 - 4  # 3 bad counts and one missing
+    assert (
+        eng["engagement"]["engagement"]["flagged"]["posts"] + eng["engagement"]["engagement"]["unflagged"]["posts"]
+        == int(total.notna().sum())
+        == 120 - 4
+    )  # 3 bad counts and one missing
     # the accounts whose flagged posts drew the most engagement
     f = res[flagged].assign(total=total[flagged])
     expected = f.groupby("account")["total"].sum().sort_values(ascending=False)
@@ -226,8 +267,10 @@ def test_partial_columns_say_what_is_left_out(tiny_baseline_dir: Path, tmp_path:
     assert eng["columns"] == {"likes": "likes"} and set(eng["engagement"]) == {"engagement", "likes"}
     assert eng["interaction"] is None and eng["top_accounts"] is None
     parts = [n["part"] for n in eng["notes"]]
-    assert parts == ["share of flagged posts per interaction type",
-                     "accounts whose flagged posts drew the most engagement"]
+    assert parts == [
+        "share of flagged posts per interaction type",
+        "accounts whose flagged posts drew the most engagement",
+    ]
     md = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
     assert "Left out: accounts whose flagged posts drew the most engagement: no account (or author) column" in md
 
@@ -237,16 +280,19 @@ def test_author_column_and_parquet_numbers(tiny_baseline_dir: Path, tmp_path: Pa
     import pyarrow.parquet as pq
 
     rows = engagement_rows(30)
-    table = pa.table({
-        "text": [r["isi"] for r in rows],
-        "author": [r["akun"] for r in rows],
-        "likes": pa.array([i * 3 if i != 4 else None for i in range(30)], pa.int64()),
-        "shares": pa.array([float(i) if i != 6 else -2.0 for i in range(30)], pa.float64()),
-        "interaction": [INTERACTIONS[i % 6] for i in range(30)],
-    })
+    table = pa.table(
+        {
+            "text": [r["isi"] for r in rows],
+            "author": [r["akun"] for r in rows],
+            "likes": pa.array([i * 3 if i != 4 else None for i in range(30)], pa.int64()),
+            "shares": pa.array([float(i) if i != 6 else -2.0 for i in range(30)], pa.float64()),
+            "interaction": [INTERACTIONS[i % 6] for i in range(30)],
+        }
+    )
     pq.write_table(table, tmp_path / "posts.parquet")
-    summary = run_audit(AuditConfig(inputs=[str(tmp_path / "posts.parquet")], model_dir=tiny_baseline_dir,
-                                    out_dir=tmp_path / "out"))
+    summary = run_audit(
+        AuditConfig(inputs=[str(tmp_path / "posts.parquet")], model_dir=tiny_baseline_dir, out_dir=tmp_path / "out")
+    )
     assert summary.bad_values_by_code == {NEGATIVE_COUNT: 1}
     res = read_results(tmp_path / "out").set_index("id")
     assert res.loc["posts.parquet:2", "likes"] == 3 and pd.isna(res.loc["posts.parquet:5", "likes"])

@@ -28,8 +28,14 @@ from tests.fixture_texts import HOAX, INCITEMENT, NEUTRAL, SLANDER
 ROOT = Path(__file__).resolve().parents[3]
 TEXTS = HOAX + SLANDER + INCITEMENT + NEUTRAL
 PLATFORMS = ["x", "facebook", "instagram", "tiktok"]
-COLUMNS = {"text": "isi", "id": "post_id", "parent_text": "induk", "kind": "jenis", "account": "akun",
-           "timestamp": "waktu"}  # platform is found by its own name
+COLUMNS = {
+    "text": "isi",
+    "id": "post_id",
+    "parent_text": "induk",
+    "kind": "jenis",
+    "account": "akun",
+    "timestamp": "waktu",
+}  # platform is found by its own name
 FIELDS = ["post_id", "isi", "induk", "jenis", "platform", "akun", "waktu", "url"]
 
 
@@ -43,9 +49,18 @@ def make_rows(n: int = 300, start: int = 0) -> list[dict[str, Any]]:
             parent, kind = TEXTS[(i * 5) % len(TEXTS)], "reply"
             if i % 8 == 7:
                 text = "tidak benar bahwa " + parent
-        rows.append({"post_id": f"p{i:04d}", "isi": text, "induk": parent, "jenis": kind,
-                     "platform": PLATFORMS[(i // 3) % 4], "akun": f"akun{i % 9}",
-                     "waktu": f"2024-{1 + i % 12:02d}-{1 + i % 28:02d} 08:{i % 60:02d}:00", "url": f"https://contoh.id/{i}"})
+        rows.append(
+            {
+                "post_id": f"p{i:04d}",
+                "isi": text,
+                "induk": parent,
+                "jenis": kind,
+                "platform": PLATFORMS[(i // 3) % 4],
+                "akun": f"akun{i % 9}",
+                "waktu": f"2024-{1 + i % 12:02d}-{1 + i % 28:02d} 08:{i % 60:02d}:00",
+                "url": f"https://contoh.id/{i}",
+            }
+        )
     return rows
 
 
@@ -101,15 +116,25 @@ def reference(tiny_baseline_dir: Path, tmp_path_factory: pytest.TempPathFactory)
 
 # ----------------------------------------------------------------------------------------------------
 def test_score_frame_keeps_one_row_per_input_with_reasons(tiny_baseline_dir: Path) -> None:
-    df = pd.DataFrame({
-        "isi": ["dasar walikota goblok dan maling uang rakyat", "", None, "caf\udce9 murah", 5,
-                "tidak benar bahwa bupati itu maling uang rakyat"],
-        "post_id": ["a", "b", "c", "d", "e", None],
-        "induk": [None, None, None, None, None, "bupati itu maling uang rakyat, dasar koruptor tidak tahu malu"],
-        "waktu": ["2024-03-05T23:00:00+07:00", None, None, None, None, "1709251200"],
-    }, dtype=object)
-    out = score_frame(df, tiny_baseline_dir, {"text": "isi", "id": "post_id", "parent_text": "induk",
-                                              "timestamp": "waktu"})
+    df = pd.DataFrame(
+        {
+            "isi": [
+                "dasar walikota goblok dan maling uang rakyat",
+                "",
+                None,
+                "caf\udce9 murah",
+                5,
+                "tidak benar bahwa bupati itu maling uang rakyat",
+            ],
+            "post_id": ["a", "b", "c", "d", "e", None],
+            "induk": [None, None, None, None, None, "bupati itu maling uang rakyat, dasar koruptor tidak tahu malu"],
+            "waktu": ["2024-03-05T23:00:00+07:00", None, None, None, None, "1709251200"],
+        },
+        dtype=object,
+    )
+    out = score_frame(
+        df, tiny_baseline_dir, {"text": "isi", "id": "post_id", "parent_text": "induk", "timestamp": "waktu"}
+    )
     assert len(out) == len(df) and list(out.index) == list(df.index)
     assert out["reject_code"].tolist() == [None, "EMPTY_TEXT", "MISSING_TEXT", "UNDECODABLE", "NOT_TEXT", None]
     assert "0xe9" in out.loc[3, "reject_reason"] and "--encoding" in out.loc[3, "reject_reason"]
@@ -132,11 +157,12 @@ def test_score_frame_works_batch_by_batch_like_spark_or_ray(tiny_baseline_dir: P
     from serving.audit.score import get_scorer, output_ddl
 
     rows = make_rows(40)
-    df = pd.DataFrame({"isi": [r["isi"] for r in rows], "nomor": range(40),
-                       "induk": [r["induk"] for r in rows]})  # pandas' own dtypes: str with NaN, int64
+    df = pd.DataFrame(
+        {"isi": [r["isi"] for r in rows], "nomor": range(40), "induk": [r["induk"] for r in rows]}
+    )  # pandas' own dtypes: str with NaN, int64
     cols = {"text": "isi", "id": "nomor", "parent_text": "induk"}
     whole = score_frame(df, tiny_baseline_dir, cols)
-    batches = pd.concat([score_frame(df.iloc[i:i + 7], tiny_baseline_dir, cols) for i in range(0, 40, 7)])
+    batches = pd.concat([score_frame(df.iloc[i : i + 7], tiny_baseline_dir, cols) for i in range(0, 40, 7)])
     pd.testing.assert_frame_equal(whole, batches)
     assert whole["id"].tolist() == [str(i) for i in range(40)] and whole["reject_code"].isna().all()
     assert list(whole.columns) == [c.split("`")[1] for c in output_ddl().split(", ")]
@@ -151,8 +177,9 @@ def test_month_of_reads_common_forms() -> None:
     assert month_of("kemarin sore") is None and month_of("") is None and month_of(None) is None
 
 
-def test_csv_jsonl_parquet_give_the_same_results(tiny_baseline_dir: Path, tmp_path: Path,
-                                                 reference: tuple[Path, pd.DataFrame]) -> None:
+def test_csv_jsonl_parquet_give_the_same_results(
+    tiny_baseline_dir: Path, tmp_path: Path, reference: tuple[Path, pd.DataFrame]
+) -> None:
     rows = make_rows()
     ref = reference[1]
     for writer, name in ((write_jsonl, "posts.jsonl"), (write_parquet, "posts.parquet")):
@@ -198,8 +225,10 @@ def test_rejects_carry_their_reasons(tiny_baseline_dir: Path, tmp_path: Path) ->
         f.write(b"q2,harga caf\xe9 di pasar naik lagi minggu ini,,post,x,akun1,2024-01-02,u\n")  # cp1252 byte
         f.write(b"q3,terlalu,banyak,kolom,di,baris,ini,sekali,lagi\n")  # 9 fields for 8
     jl = tmp_path / "more.jsonl"
-    jl.write_text('{"post_id": "j1", "isi": "jadwal vaksinasi besok pagi"}\n{not json\n\n[1, 2]\n'
-                  '{"post_id": "j5"}\n', encoding="utf-8")
+    jl.write_text(
+        '{"post_id": "j1", "isi": "jadwal vaksinasi besok pagi"}\n{not json\n\n[1, 2]\n{"post_id": "j5"}\n',
+        encoding="utf-8",
+    )
     out = tmp_path / "out"
     cols = {"text": "isi", "id": "post_id"}
     summary = run_audit(config([src, jl], tiny_baseline_dir, out, columns=cols, keep=[]))
@@ -211,8 +240,14 @@ def test_rejects_carry_their_reasons(tiny_baseline_dir: Path, tmp_path: Path) ->
     assert rej.loc["more.jsonl:2", "code"] == "NOT_JSON" and rej.loc["more.jsonl:2", "row"] == 2
     assert rej.loc["more.jsonl:4", "code"] == "NOT_OBJECT"  # the blank line 3 is not a row
     assert rej.loc["j5", "code"] == "MISSING_TEXT"
-    assert summary.rejects_by_code == {"EMPTY_TEXT": 1, "UNDECODABLE": 1, "MALFORMED_ROW": 1, "NOT_JSON": 1,
-                                       "NOT_OBJECT": 1, "MISSING_TEXT": 1}
+    assert summary.rejects_by_code == {
+        "EMPTY_TEXT": 1,
+        "UNDECODABLE": 1,
+        "MALFORMED_ROW": 1,
+        "NOT_JSON": 1,
+        "NOT_OBJECT": 1,
+        "MISSING_TEXT": 1,
+    }
     # with the right encoding the cp1252 row is scored, not rejected
     again = run_audit(config([src], tiny_baseline_dir, out, columns=cols, keep=[], encoding="cp1252", restart=True))
     assert again.rejected == 2
@@ -236,8 +271,9 @@ def test_bad_column_mapping_names_the_columns_found(tiny_baseline_dir: Path, tmp
         expand_inputs([str(tmp_path / "*.parquet")])
 
 
-def test_interrupted_run_resumes_without_loss_or_duplicates(tiny_baseline_dir: Path, tmp_path: Path,
-                                                            reference: tuple[Path, pd.DataFrame]) -> None:
+def test_interrupted_run_resumes_without_loss_or_duplicates(
+    tiny_baseline_dir: Path, tmp_path: Path, reference: tuple[Path, pd.DataFrame]
+) -> None:
     src, ref = reference
     out = tmp_path / "out"
 
@@ -263,9 +299,9 @@ def test_interrupted_run_resumes_without_loss_or_duplicates(tiny_baseline_dir: P
     assert run_audit(config([src], tiny_baseline_dir, out)).rows_this_run == 0
 
 
-def test_crash_between_part_file_and_ledger_line(tiny_baseline_dir: Path, tmp_path: Path,
-                                                 reference: tuple[Path, pd.DataFrame],
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_crash_between_part_file_and_ledger_line(
+    tiny_baseline_dir: Path, tmp_path: Path, reference: tuple[Path, pd.DataFrame], monkeypatch: pytest.MonkeyPatch
+) -> None:
     src, ref = reference
     out = tmp_path / "out"
     real_append = Ledger.append
@@ -294,8 +330,9 @@ def test_crash_between_part_file_and_ledger_line(tiny_baseline_dir: Path, tmp_pa
     assert not list((out / "results").glob(".*"))
 
 
-def test_kill_9_then_rerun_saves_every_row_once(tiny_baseline_dir: Path, tmp_path: Path,
-                                                reference: tuple[Path, pd.DataFrame]) -> None:
+def test_kill_9_then_rerun_saves_every_row_once(
+    tiny_baseline_dir: Path, tmp_path: Path, reference: tuple[Path, pd.DataFrame]
+) -> None:
     src, ref = reference
     out = tmp_path / "out"
     script = (
@@ -311,8 +348,13 @@ def test_kill_9_then_rerun_saves_every_row_once(tiny_baseline_dir: Path, tmp_pat
         "run_audit(cfg, on_event=hook)\n"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.run([sys.executable, "-c", script, str(src), str(tiny_baseline_dir), str(out)], cwd=ROOT,
-                          env=env, capture_output=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", script, str(src), str(tiny_baseline_dir), str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        timeout=120,
+    )
     assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()[-2000:]
     summary = run_audit(config([src], tiny_baseline_dir, out))
     assert summary.rows_before == 150 and summary.rows_this_run == 150
@@ -359,8 +401,19 @@ def test_cli_runs_an_audit_with_summary_csv_and_report(tiny_baseline_dir: Path, 
 
     src = write_csv(tmp_path / "posts.csv", make_rows(120))
     out = tmp_path / "out"
-    args = [str(src), "--model", str(tiny_baseline_dir), "--out", str(out), "--chunk-rows", "50", "--csv",
-            "--no-report", "-k", "url"] + [a for role, col in COLUMNS.items() for a in ("--column", f"{role}={col}")]
+    args = [
+        str(src),
+        "--model",
+        str(tiny_baseline_dir),
+        "--out",
+        str(out),
+        "--chunk-rows",
+        "50",
+        "--csv",
+        "--no-report",
+        "-k",
+        "url",
+    ] + [a for role, col in COLUMNS.items() for a in ("--column", f"{role}={col}")]
     r = CliRunner().invoke(app, args)
     assert r.exit_code == 0, r.output
     assert "rows read" in r.output and "120" in r.output and "rows/s" in r.output
@@ -368,7 +421,8 @@ def test_cli_runs_an_audit_with_summary_csv_and_report(tiny_baseline_dir: Path, 
     assert len(csv_rows) == 120 and set(csv_rows["id"]) == {f"p{i:04d}" for i in range(120)}
     assert json.loads((out / "summary.json").read_text())["scored"] == 120
     assert not (out / "report.html").exists()  # --no-report; the report has its own tests
-    bad = CliRunner().invoke(app, [str(src), "--model", str(tiny_baseline_dir), "--out", str(tmp_path / "o2"),
-                                   "--column", "text=konten"])
+    bad = CliRunner().invoke(
+        app, [str(src), "--model", str(tiny_baseline_dir), "--out", str(tmp_path / "o2"), "--column", "text=konten"]
+    )
     assert bad.exit_code == 2
     assert "konten" in bad.output and "post_id" in bad.output
