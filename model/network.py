@@ -77,8 +77,7 @@ def resolve_precision(precision: str | None = None) -> str:
     """`precision`, else $SARING_PRECISION, else int8; ValueError for anything but int8/fp32."""
     p = (precision or os.environ.get("SARING_PRECISION") or DEFAULT_PRECISION).strip().lower()
     if p not in PRECISIONS:
-        raise ValueError(f"unknown precision {p!r}; expected one of {list(PRECISIONS)} (SARING_PRECISION, "
-                         "--precision)")
+        raise ValueError(f"unknown precision {p!r}; expected one of {list(PRECISIONS)} (SARING_PRECISION, --precision)")
     return p
 
 
@@ -143,8 +142,9 @@ def _layers(encoder: PreTrainedModel) -> nn.ModuleList:
     """The transformer layers of a BERT-like encoder (`encoder.encoder.layer`)."""
     layers = encoder.get_submodule("encoder.layer")
     if not isinstance(layers, nn.ModuleList):
-        raise TypeError(f"expected a BERT-like encoder whose encoder.layer is a ModuleList, "
-                        f"found {type(layers).__name__}")
+        raise TypeError(
+            f"expected a BERT-like encoder whose encoder.layer is a ModuleList, found {type(layers).__name__}"
+        )
     return layers
 
 
@@ -368,17 +368,26 @@ def _export_int8(net: RiskClassifier, tok: Tokenized, folder: Path) -> Path:
         with warnings.catch_warnings(), torch.inference_mode():
             warnings.simplefilter("ignore")
             torch.onnx.export(
-                net.cpu(), (ids, mask), str(fp32), input_names=["input_ids", "attention_mask"],
-                output_names=["logits"], opset_version=17, dynamo=False,
-                dynamic_axes={"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"},
-                              "logits": {0: "batch"}},
+                net.cpu(),
+                (ids, mask),
+                str(fp32),
+                input_names=["input_ids", "attention_mask"],
+                output_names=["logits"],
+                opset_version=17,
+                dynamo=False,
+                dynamic_axes={
+                    "input_ids": {0: "batch", 1: "tokens"},
+                    "attention_mask": {0: "batch", 1: "tokens"},
+                    "logits": {0: "batch"},
+                },
             )
         q = tmp / "model.int8.onnx"
         hint = _DropMessage("pre-processing before quantization")  # onnxruntime's advice for static quantisation
         logging.getLogger().addFilter(hint)
         try:
-            quantize_dynamic(str(fp32), str(q), weight_type=QuantType.QInt8, per_channel=True,
-                             op_types_to_quantize=["MatMul"])
+            quantize_dynamic(
+                str(fp32), str(q), weight_type=QuantType.QInt8, per_channel=True, op_types_to_quantize=["MatMul"]
+            )
         finally:
             logging.getLogger().removeFilter(hint)
         final = folder / f"model.int8.{file_sha256(q)[:16]}.onnx"
@@ -406,9 +415,13 @@ def load_int8(md: ModelDir, net: RiskClassifier, tok: Tokenized, threads: int) -
     try:
         record = json.loads(record_path.read_text(encoding="utf-8"))
         cand = folder / str(record["file"])
-        if (record.get("format") == INT8_FORMAT and record.get("weights_sha256") == weights
-                and record.get("onnxruntime") == ort.__version__ and cand.is_file()
-                and file_sha256(cand) == record.get("sha256")):
+        if (
+            record.get("format") == INT8_FORMAT
+            and record.get("weights_sha256") == weights
+            and record.get("onnxruntime") == ort.__version__
+            and cand.is_file()
+            and file_sha256(cand) == record.get("sha256")
+        ):
             path = cand
         else:
             logger.info("the cached int8 model in %s is stale or altered; rebuilding it", folder)
@@ -418,24 +431,33 @@ def load_int8(md: ModelDir, net: RiskClassifier, tok: Tokenized, threads: int) -
         t0 = time.perf_counter()
         try:
             path = _export_int8(net, tok, folder)
-            record = {"format": INT8_FORMAT, "file": path.name, "sha256": file_sha256(path),
-                      "weights_sha256": weights, "source": str(md.weights), "onnxruntime": ort.__version__,
-                      "torch": torch.__version__,
-                      "quantization": "dynamic, MatMul weights int8 per channel, activations uint8",
-                      "build_seconds": round(time.perf_counter() - t0, 1)}
+            record = {
+                "format": INT8_FORMAT,
+                "file": path.name,
+                "sha256": file_sha256(path),
+                "weights_sha256": weights,
+                "source": str(md.weights),
+                "onnxruntime": ort.__version__,
+                "torch": torch.__version__,
+                "quantization": "dynamic, MatMul weights int8 per channel, activations uint8",
+                "build_seconds": round(time.perf_counter() - t0, 1),
+            }
             tmp = folder / f".int8.json.{os.getpid()}"
             tmp.write_text(json.dumps(record, indent=2), encoding="utf-8")
             os.replace(tmp, record_path)
         except Exception as e:  # a read-only cache, a missing `onnx` package, an exporter error
             raise Int8Unavailable(f"building the int8 model in {folder} failed ({type(e).__name__}: {e})") from e
-        logger.info("built the int8 model %s in %.1f s (sha256 %s)", path, record["build_seconds"],
-                    record["sha256"][:16])
+        logger.info(
+            "built the int8 model %s in %.1f s (sha256 %s)", path, record["build_seconds"], record["sha256"][:16]
+        )
     runner = OnnxInt8(path, threads)
     check = compare_int8(net, runner, tok)
     if check["max_prob_diff"] > INT8_MAX_PROB_DIFF or check["mean_prob_diff"] > INT8_MEAN_PROB_DIFF:
-        raise Int8Unavailable(f"the int8 model disagrees with fp32 on the check texts (max probability change "
-                              f"{check['max_prob_diff']:.3f} > {INT8_MAX_PROB_DIFF} or mean "
-                              f"{check['mean_prob_diff']:.4f} > {INT8_MEAN_PROB_DIFF})")
+        raise Int8Unavailable(
+            f"the int8 model disagrees with fp32 on the check texts (max probability change "
+            f"{check['max_prob_diff']:.3f} > {INT8_MAX_PROB_DIFF} or mean "
+            f"{check['mean_prob_diff']:.4f} > {INT8_MEAN_PROB_DIFF})"
+        )
     return runner, {**record, "check": check}
 
 
@@ -447,8 +469,12 @@ def compare_int8(net: RiskClassifier, runner: OnnxInt8, tok: Tokenized) -> dict[
         ref = net(torch.from_numpy(ids), torch.from_numpy(mask)).float().numpy()
     got = runner(ids, mask)
     dp = np.abs(1 / (1 + np.exp(-ref)) - 1 / (1 + np.exp(-got)))
-    return {"max_prob_diff": round(float(dp.max()), 5), "mean_prob_diff": round(float(dp.mean()), 6),
-            "max_logit_diff": round(float(np.abs(ref - got).max()), 5), "n_texts": len(CHECK_TEXTS)}
+    return {
+        "max_prob_diff": round(float(dp.max()), 5),
+        "mean_prob_diff": round(float(dp.mean()), 6),
+        "max_logit_diff": round(float(np.abs(ref - got).max()), 5),
+        "n_texts": len(CHECK_TEXTS),
+    }
 
 
 class TransformerBackend:
@@ -490,15 +516,26 @@ class TransformerBackend:
         threads = configure_threads() if dev.type == "cpu" else torch.get_num_threads()
         labels = list(info["labels"])
         net, tokenizer = load_network(md, len(labels), dev)
-        backend = cls(net, tokenizer, labels, int(info["max_length"]), info.get("text_prefix", ""), dev,
-                      int(info.get("batch_size", 32)))
+        backend = cls(
+            net,
+            tokenizer,
+            labels,
+            int(info["max_length"]),
+            info.get("text_prefix", ""),
+            dev,
+            int(info.get("batch_size", 32)),
+        )
         if wanted == "int8" and dev.type != "cpu":
             logger.info("int8 is a CPU path; scoring in fp32 on %s", dev)
         elif wanted == "int8":
             try:
                 backend.int8, backend.int8_info = load_int8(md, net, backend.tok, threads)
-                logger.info("%s: int8 (ONNX Runtime, %d threads), check against fp32: %s", md.path, threads,
-                            backend.int8_info["check"])
+                logger.info(
+                    "%s: int8 (ONNX Runtime, %d threads), check against fp32: %s",
+                    md.path,
+                    threads,
+                    backend.int8_info["check"],
+                )
             except Int8Unavailable as e:
                 logger.warning("%s: %s; scoring in fp32", md.path, e)
         return backend

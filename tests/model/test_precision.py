@@ -81,8 +81,9 @@ def test_env_var_and_bad_precision(tiny_transformer_dir: Path, monkeypatch: pyte
 
 
 @pytest.mark.usefixtures("cache")
-def test_disagreeing_int8_falls_back_to_fp32(tiny_transformer_dir: Path,
-                                            monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+def test_disagreeing_int8_falls_back_to_fp32(
+    tiny_transformer_dir: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     import model.network as network
     from model.scorer import Scorer
 
@@ -134,8 +135,9 @@ def test_configure_threads(monkeypatch: pytest.MonkeyPatch) -> None:
         torch.set_num_threads(before)
 
 
-def test_unwritable_cache_falls_back_to_fp32(tiny_transformer_dir: Path, tmp_path: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unwritable_cache_falls_back_to_fp32(
+    tiny_transformer_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from model.scorer import Scorer
 
     blocker = tmp_path / "file"

@@ -11,8 +11,9 @@ import pytest
 pytest.importorskip("onnxruntime")
 
 
-def test_occlusion_variants_in_few_forward_passes(tiny_ensemble_dir: Path, tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_occlusion_variants_in_few_forward_passes(
+    tiny_ensemble_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from model.labels import RISKS
     from model.scorer import Scorer
     from serving import explain as occlusion
@@ -34,8 +35,10 @@ def test_occlusion_variants_in_few_forward_passes(tiny_ensemble_dir: Path, tmp_p
         return forward(ids, mask)
 
     monkeypatch.setattr(backend, "forward", counting)
-    texts = ["dasar bodoh kamu tidak tahu apa apa soal politik",
-             "tolong viralkan agar semua orang tahu kebenarannya sebelum dihapus"]
+    texts = [
+        "dasar bodoh kamu tidak tahu apa apa soal politik",
+        "tolong viralkan agar semua orang tahu kebenarannya sebelum dihapus",
+    ]
     holder = ModelHolder()
     holder.scorer = scorer
     outs, _ = BatchRunner(holder, PolicyBook({}))([WorkItem(t, explain=True) for t in texts])
@@ -44,4 +47,4 @@ def test_occlusion_variants_in_few_forward_passes(tiny_ensemble_dir: Path, tmp_p
     assert len(calls) <= 1 + math.ceil(n_variants / backend.batch_size) + 1
     for t, o in zip(texts, outs, strict=True):
         for span in o.spans:
-            assert t[span["begin"]:span["end"]] == span["word"]
+            assert t[span["begin"] : span["end"]] == span["word"]
