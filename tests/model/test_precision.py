@@ -69,6 +69,86 @@ def test_altered_cache_file_is_rebuilt(tiny_transformer_dir: Path, cache: Path) 
     assert file_sha256(record.parent / meta2["file"]) == meta2["sha256"]
 
 
+def _op_types(path: Path) -> set[str]:
+    onnx = pytest.importorskip("onnx")
+    return {n.op_type for n in onnx.load(str(path)).graph.node}
+
+
+def test_int8_export_recipe(tiny_transformer_dir: Path, cache: Path) -> None:
+    """Eager attention is exported from a copy (no SDPA NaN guards in the graph, the scoring network keeps its
+    own attention), the MatMuls are quantised, and the session runs without the slow SkipLayerNorm fusion."""
+    from model.network import INT8_DISABLED_FUSIONS, INT8_FORMAT, TransformerBackend
+    from model.scorer import Scorer
+
+    backend = Scorer(tiny_transformer_dir).backend
+    assert isinstance(backend, TransformerBackend)
+    assert backend.precision == "int8"
+    _, meta = _record(cache)
+    assert (meta["format"], meta["attention"]) == (INT8_FORMAT, "eager")
+    ops = _op_types(cache / "int8" / meta["weights_sha256"][:32] / meta["file"])
+    assert "MatMulInteger" in ops and "Softmax" in ops
+    assert "IsNaN" not in ops
+    assert backend.net.encoder.config._attn_implementation != "eager"
+    assert backend.int8_info["disabled_fusions"] == list(INT8_DISABLED_FUSIONS) == ["SkipLayerNormFusion"]
+    assert backend.int8_info["check"]["max_prob_diff"] < 0.05
+
+
+@pytest.mark.usefixtures("cache")
+def test_int8_row_blocks_keep_order_and_drop_padding(tiny_transformer_dir: Path) -> None:
+    """With 2 threads a batch runs as 2 row blocks, each exactly what one thread gives on that block; columns
+    that are padding in every row change nothing."""
+    from model.network import OnnxInt8, TransformerBackend
+    from model.scorer import Scorer
+
+    backend = Scorer(tiny_transformer_dir).backend
+    assert isinstance(backend, TransformerBackend) and backend.int8 is not None
+    one, two = OnnxInt8(backend.int8.path, 1), OnnxInt8(backend.int8.path, 2)
+    batch = [w for ws in backend.tok.windows(TEXTS + ["mantap gan", "ok"]) for w in ws]
+    ids, mask = backend.tok.pad_numpy(batch)
+    k = (len(ids) + 1) // 2
+    got = two(ids, mask)
+    assert got.shape == (len(ids), len(backend.labels))
+    np.testing.assert_array_equal(got, np.concatenate([one(ids[:k], mask[:k]), one(ids[k:], mask[k:])]))
+    wide_ids = np.pad(ids, ((0, 0), (0, 7)), constant_values=backend.tok.pad_id)
+    np.testing.assert_array_equal(one(wide_ids, np.pad(mask, ((0, 0), (0, 7)))), one(ids, mask))
+    np.testing.assert_array_equal(two(ids[:1], mask[:1]), one(ids[:1], mask[:1]))
+
+
+def test_cache_of_an_older_recipe_is_rebuilt(tiny_transformer_dir: Path, cache: Path) -> None:
+    from model.scorer import Scorer
+
+    Scorer(tiny_transformer_dir)
+    record, meta = _record(cache)
+    record.write_text(json.dumps({**meta, "format": meta["format"] - 1, "attention": "sdpa"}))
+    onnx = record.parent / meta["file"]
+    mtime = onnx.stat().st_mtime_ns
+    assert Scorer(tiny_transformer_dir).precision == "int8"
+    _, meta2 = _record(cache)
+    assert (meta2["format"], meta2["attention"]) == (meta["format"], "eager")
+    assert (record.parent / meta2["file"]).stat().st_mtime_ns != mtime or meta2["file"] != meta["file"]
+
+
+def test_failed_eager_export_falls_back_to_the_default_attention(
+    tiny_transformer_dir: Path, cache: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from transformers import PreTrainedModel
+
+    from model.scorer import Scorer
+
+    def no_eager(self: PreTrainedModel, attn_implementation: str | dict, **_: object) -> None:
+        raise ValueError(f"{type(self).__name__} does not support attn_implementation={attn_implementation!r}")
+
+    monkeypatch.setattr(PreTrainedModel, "set_attn_implementation", no_eager)
+    with caplog.at_level(logging.WARNING):
+        s8 = Scorer(tiny_transformer_dir)
+    assert s8.precision == "int8"
+    assert "eager attention failed (ValueError" in caplog.text
+    _, meta = _record(cache)
+    assert meta["attention"] not in ("eager", "")
+    s32 = Scorer(tiny_transformer_dir, precision="fp32")
+    assert np.abs(s8.predict_proba(TEXTS) - s32.predict_proba(TEXTS)).max() < 0.05
+
+
 @pytest.mark.usefixtures("cache")
 def test_env_var_and_bad_precision(tiny_transformer_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from model.scorer import Scorer
@@ -105,9 +185,11 @@ def test_ensemble_members_follow_precision(tiny_ensemble_dir: Path) -> None:
 
 @pytest.mark.usefixtures("cache")
 def test_length_buckets_cap_rows_and_tokens(tiny_transformer_dir: Path) -> None:
+    from model.network import TransformerBackend
     from model.scorer import Scorer
 
     b = Scorer(tiny_transformer_dir, precision="fp32").backend
+    assert isinstance(b, TransformerBackend)
     b.batch_size, b.max_batch_tokens = 4, 100
     lengths = [10, 50, 12, 11, 60, 9, 13, 14, 15]
     batches = b.batches(lengths)
