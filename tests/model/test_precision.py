@@ -77,7 +77,8 @@ def _op_types(path: Path) -> set[str]:
 def test_int8_export_recipe(tiny_transformer_dir: Path, cache: Path) -> None:
     """Eager attention is exported from a copy (no SDPA NaN guards in the graph, the scoring network keeps its
     own attention), the MatMuls are quantised, and the session runs without the slow SkipLayerNorm fusion."""
-    from model.network import INT8_DISABLED_FUSIONS, INT8_FORMAT, TransformerBackend
+    from model.int8 import INT8_DISABLED_FUSIONS, INT8_FORMAT
+    from model.network import TransformerBackend
     from model.scorer import Scorer
 
     backend = Scorer(tiny_transformer_dir).backend
@@ -97,7 +98,8 @@ def test_int8_export_recipe(tiny_transformer_dir: Path, cache: Path) -> None:
 def test_int8_row_blocks_keep_order_and_drop_padding(tiny_transformer_dir: Path) -> None:
     """With 2 threads a batch runs as 2 row blocks, each exactly what one thread gives on that block; columns
     that are padding in every row change nothing."""
-    from model.network import OnnxInt8, TransformerBackend
+    from model.int8 import OnnxInt8
+    from model.network import TransformerBackend
     from model.scorer import Scorer
 
     backend = Scorer(tiny_transformer_dir).backend
@@ -164,10 +166,10 @@ def test_env_var_and_bad_precision(tiny_transformer_dir: Path, monkeypatch: pyte
 def test_disagreeing_int8_falls_back_to_fp32(
     tiny_transformer_dir: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    import model.network as network
+    import model.int8 as int8
     from model.scorer import Scorer
 
-    monkeypatch.setattr(network, "INT8_MAX_PROB_DIFF", -1.0)
+    monkeypatch.setattr(int8, "INT8_MAX_PROB_DIFF", -1.0)
     with caplog.at_level(logging.WARNING):
         s = Scorer(tiny_transformer_dir)
     assert s.precision == "fp32"

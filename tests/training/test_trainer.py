@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import numpy as np
 import pytest
@@ -100,7 +101,9 @@ def test_interrupted_run_resumes(tmp_path, tiny_encoder_dir):
 def test_time_budget_stops_early_and_keeps_an_evaluated_model(tmp_path, tiny_encoder_dir):
     cfg = TrainConfig.from_recipe("tiny", base_model=str(tiny_encoder_dir), epochs=50, time_budget_minutes=0.001)
     out = tmp_path / "budget"
-    metrics = train_transformer(cfg, fixture_splits(), Normalizer(), {}, out)
+    # Each step takes at least 40 ms, so the 60 ms budget always runs out inside the first epoch (on a fast idle
+    # machine the tiny model could otherwise finish its first epoch, and evaluate there, within the budget).
+    metrics = train_transformer(cfg, fixture_splits(), Normalizer(), {}, out, step_hook=lambda _: time.sleep(0.04))
     info = ModelDir(out).check()
     assert len(info["history"]) == 1  # stopped at the budget, evaluated once
     assert info["history"][0]["step"] < 50 * 9

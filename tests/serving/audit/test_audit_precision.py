@@ -109,13 +109,13 @@ def test_resuming_in_another_precision_is_refused(tiny_transformer_dir: Path, sr
 def test_int8_falling_back_to_fp32_is_recorded_and_never_mixed(
     tiny_transformer_dir: Path, src: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import model.network as network
+    import model.int8 as int8
     import serving.audit.score as score
 
     out = tmp_path / "out"
     with pytest.raises(KeyboardInterrupt):
         run_audit(config([src], tiny_transformer_dir, out, precision="int8"), on_event=stop_after_one_chunk)
-    monkeypatch.setattr(network, "INT8_MAX_PROB_DIFF", -1.0)  # the int8 copy now fails its check on load
+    monkeypatch.setattr(int8, "INT8_MAX_PROB_DIFF", -1.0)  # the int8 copy now fails its check on load
     monkeypatch.setattr(score, "_SCORERS", {})  # and the model is loaded again
     with pytest.raises(AuditError, match=r"scored in int8, but the model runs in fp32 here"):
         run_audit(config([src], tiny_transformer_dir, out, precision="int8"))

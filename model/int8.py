@@ -1,0 +1,285 @@
+"""int8 inference of the transformer member: the ONNX export, its dynamic quantisation, the cached copy and the
+ONNX Runtime runner, and the check against fp32 that every load runs (see model/network.py's docstring).
+
+The int8 copy is a build output, never part of the model directory: it is exported on first load into
+`$SARING_CACHE_DIR/int8/<weights sha256>/`, its sha256 recorded beside it in `int8.json` and checked on every
+load, and its logits are compared with the fp32 network's on every load; when ONNX Runtime is missing or the
+comparison fails, the backend logs why and scores in fp32.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+import os
+import time
+import warnings
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import torch
+
+from model.modeldir import ModelDir, file_sha256, verified_sha256
+
+if TYPE_CHECKING:
+    from model.network import RiskClassifier, Tokenized
+
+logger = logging.getLogger(__name__)
+
+INT8_FORMAT = 2  # bump when the export or quantisation recipe changes: cached files are rebuilt
+# ONNX Runtime graph fusions switched off in the int8 session. Measured on the 6-layer e5-small member (ONNX
+# Runtime 1.32, 2-core AVX-512 VNNI, 400 tweets, profiled): the fused SkipLayerNormalization kernel took ~40 ms
+# per node and pass against ~8 ms for the LayerNormalization + Add it replaces; without it the forward pass
+# needs ~15% less CPU. onnxruntime.transformers.optimizer's offline fusions (Attention, QAttention or
+# MultiHeadAttention, BiasGelu, SkipLayerNorm) made the int8 graph 1.05x to 1.6x slower than this recipe on
+# this model (issue 12), so the export is not fused beforehand.
+INT8_DISABLED_FUSIONS = ("SkipLayerNormFusion",)
+# The int8 copy is accepted when, on the check texts, no probability moves more than this and the mean move
+# stays below INT8_MEAN_PROB_DIFF. A sanity gate against a broken export (those move probabilities by tenths),
+# not the accuracy evidence: that is `saring eval --precision int8` vs `--precision fp32`. The first trained
+# default ensemble measured max 0.098, mean 0.0096 here, and -0.0/-0.2/-0.4 F1 points (hoax/slander/
+# incitement) on the test split with the same register-suite total; the second (register posts oversampled)
+# max 0.168, mean 0.0101: a single check text near 0.5 can move that far, so the max gate is loose and the mean
+# gate does the work.
+INT8_MAX_PROB_DIFF = 0.25
+INT8_MEAN_PROB_DIFF = 0.02
+# Texts the int8 copy is compared on (fp32 vs int8 logits): short and long, benign and risky registers.
+CHECK_TEXTS = [
+    "pemerintah membantah kabar bahwa vaksin mengandung chip pelacak",
+    "harga beras naik tajam menjelang lebaran di pasar tradisional",
+    "dasar bodoh kamu tidak tahu apa apa soal politik",
+    "gk usah sok tau deh jgn sebar berita bohong bgt",
+    "tolong viralkan agar semua orang tahu kebenarannya, pemerintah menyembunyikan fakta ini dari rakyat",
+    "ajakan menyerang kelompok lain tidak bisa dibenarkan",
+    "mantap gan makasih infonya sangat bermanfaat",
+    "anjir parah banget sih ini beneran apa hoax ya",
+    "usir saja mereka dari kampung ini, dasar kafir tidak tahu diri",
+    "video itu hasil suntingan dan sudah dibantah oleh kepolisian",
+    "ok",
+    "klarifikasi resmi dari kementerian komunikasi dan informatika tentang pesan berantai yang beredar di grup "
+    "whatsapp minggu ini: pesan itu tidak benar, jangan disebarkan, dan laporkan akun yang menyebarkannya",
+    "cebong kampret sama saja, semua penipu",
+    "gempa bumi mengguncang wilayah pesisir dan tidak berpotensi tsunami",
+    "bunuh saja semua pengkhianat bangsa itu",
+    "resep nasi goreng kampung yang enak dan mudah dibuat di rumah",
+]
+
+
+class Int8Unavailable(RuntimeError):
+    """The int8 copy cannot be built or did not match the fp32 network; the backend scores in fp32."""
+
+
+class OnnxInt8:
+    """The network as a dynamically quantised ONNX graph run by ONNX Runtime: `(ids, mask) -> logits`.
+
+    With `threads` > 1 a batch is cut into `threads` row blocks run at once, each on one ONNX Runtime thread
+    (the session's own pool is not used), rather than each operator split over `threads` pool threads: this
+    graph is many small operators on short rows, and per-operator hand-offs cost more than they gained.
+    Measured on the 6-layer e5-small member, 2 cores, 400 tweets: 1.1x the batch throughput of a 2-thread
+    session (spinning on or off), and a single text (one row, one thread) no slower. Activations are quantised
+    per tensor, so a block's scale comes from its own rows; each block is also cut to its own longest row."""
+
+    def __init__(self, path: Path, threads: int) -> None:
+        import onnxruntime as ort
+
+        so = ort.SessionOptions()
+        so.intra_op_num_threads = 1
+        so.inter_op_num_threads = 1
+        so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        # One thread per run: no pool, so nothing spins between batches while the same cores normalise,
+        # tokenise and run the TF-IDF member.
+        so.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        self.path = path
+        self.threads = max(1, threads)
+        self.session = ort.InferenceSession(
+            str(path), so, providers=["CPUExecutionProvider"], disabled_optimizers=list(INT8_DISABLED_FUSIONS)
+        )
+        self._pool: ThreadPoolExecutor | None = None
+        self._pool_pid = 0
+
+    def _run(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        used = np.flatnonzero(mask.any(axis=0))
+        width = int(used[-1]) + 1 if len(used) else mask.shape[1]  # trailing all-padding columns dropped
+        return self.session.run(None, {"input_ids": ids[:, :width], "attention_mask": mask[:, :width]})[0]
+
+    def __call__(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        blocks = min(self.threads, len(ids))
+        if blocks < 2:
+            return self._run(ids, mask)
+        if self._pool is None or self._pool_pid != os.getpid():  # a forked child gets a pool of its own
+            self._pool = ThreadPoolExecutor(self.threads - 1, thread_name_prefix="saring-int8")
+            self._pool_pid = os.getpid()
+        parts = list(zip(np.array_split(ids, blocks), np.array_split(mask, blocks), strict=True))
+        rest = [self._pool.submit(self._run, i, m) for i, m in parts[1:]]
+        first = self._run(*parts[0])
+        return np.concatenate([first, *(f.result() for f in rest)])
+
+
+def int8_cache_dir(weights_sha256: str) -> Path:
+    from model.paths import cache_dir
+
+    return cache_dir() / "int8" / weights_sha256[:32]
+
+
+class _DropMessage(logging.Filter):
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return self.text not in record.getMessage()
+
+
+def _eager_attention(net: RiskClassifier) -> RiskClassifier:
+    """A copy of `net` whose encoder runs eager attention; the shared network is left as it is. Exported, eager
+    attention is MatMul, Add(mask), Softmax, MatMul; the SDPA export adds IsNaN/Where guards to every layer,
+    which cost ONNX Runtime about a tenth of the int8 forward time."""
+    eager = copy.deepcopy(net).cpu().eval()
+    eager.encoder.set_attn_implementation("eager")
+    return eager
+
+
+def _onnx_export(net: RiskClassifier, ids: torch.Tensor, mask: torch.Tensor, path: Path) -> None:
+    with warnings.catch_warnings(), torch.inference_mode():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            net,
+            (ids, mask),
+            str(path),
+            input_names=["input_ids", "attention_mask"],
+            output_names=["logits"],
+            opset_version=17,
+            dynamo=False,
+            dynamic_axes={
+                "input_ids": {0: "batch", 1: "tokens"},
+                "attention_mask": {0: "batch", 1: "tokens"},
+                "logits": {0: "batch"},
+            },
+        )
+
+
+def _export_int8(net: RiskClassifier, tok: Tokenized, folder: Path) -> tuple[Path, str]:
+    """Export the fp32 network to ONNX (eager attention; the encoder's own attention when that export fails)
+    and quantise its MatMuls dynamically (int8 weights per channel); return the int8 file, named by its own
+    sha256 prefix so concurrent builders never mix files, and the attention that was exported."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f".build-{os.getpid()}-{time.monotonic_ns()}"
+    tmp.mkdir()
+    try:
+        ids, mask = tok.pad([w for ws in tok.windows(CHECK_TEXTS[:4]) for w in ws])
+        fp32 = tmp / "model.fp32.onnx"
+        try:
+            _onnx_export(_eager_attention(net), ids, mask, fp32)
+            attention = "eager"
+        except Exception as e:  # an encoder without eager attention, an exporter error on that graph
+            attention = str(getattr(getattr(net.encoder, "config", None), "_attn_implementation", None) or "default")
+            logger.warning(
+                "exporting the int8 model with eager attention failed (%s: %s); exporting the encoder's own "
+                "%s attention instead (same results, about a tenth slower)",
+                type(e).__name__,
+                e,
+                attention,
+            )
+            fp32.unlink(missing_ok=True)
+            _onnx_export(net.cpu(), ids, mask, fp32)
+        q = tmp / "model.int8.onnx"
+        hint = _DropMessage("pre-processing before quantization")  # onnxruntime's advice for static quantisation
+        logging.getLogger().addFilter(hint)
+        try:
+            quantize_dynamic(
+                str(fp32), str(q), weight_type=QuantType.QInt8, per_channel=True, op_types_to_quantize=["MatMul"]
+            )
+        finally:
+            logging.getLogger().removeFilter(hint)
+        final = folder / f"model.int8.{file_sha256(q)[:16]}.onnx"
+        os.replace(q, final)
+        return final, attention
+    finally:
+        for f in tmp.iterdir():
+            f.unlink()
+        tmp.rmdir()
+
+
+def load_int8(md: ModelDir, net: RiskClassifier, tok: Tokenized, threads: int) -> tuple[OnnxInt8, dict[str, Any]]:
+    """The cached int8 copy of `net` (built on first use), checked by sha256 and against the fp32 logits.
+
+    Raises Int8Unavailable (with the reason) when ONNX Runtime is missing or the copy disagrees."""
+    try:
+        import onnxruntime as ort
+    except ImportError as e:
+        raise Int8Unavailable("onnxruntime is not installed (pip install onnxruntime onnx)") from e
+    weights = verified_sha256(md.weights)
+    folder = int8_cache_dir(weights)
+    record_path = folder / "int8.json"
+    record: dict[str, Any] = {}
+    path: Path | None = None
+    try:
+        record = json.loads(record_path.read_text(encoding="utf-8"))
+        cand = folder / str(record["file"])
+        if (
+            record.get("format") == INT8_FORMAT
+            and record.get("weights_sha256") == weights
+            and record.get("onnxruntime") == ort.__version__
+            and cand.is_file()
+            and file_sha256(cand) == record.get("sha256")
+        ):
+            path = cand
+        else:
+            logger.info("the cached int8 model in %s is stale or altered; rebuilding it", folder)
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    if path is None:
+        t0 = time.perf_counter()
+        try:
+            path, attention = _export_int8(net, tok, folder)
+            record = {
+                "format": INT8_FORMAT,
+                "file": path.name,
+                "sha256": file_sha256(path),
+                "weights_sha256": weights,
+                "source": str(md.weights),
+                "onnxruntime": ort.__version__,
+                "torch": torch.__version__,
+                "attention": attention,
+                "quantization": "dynamic, MatMul weights int8 per channel, activations uint8",
+                "build_seconds": round(time.perf_counter() - t0, 1),
+            }
+            tmp = folder / f".int8.json.{os.getpid()}"
+            tmp.write_text(json.dumps(record, indent=2), encoding="utf-8")
+            os.replace(tmp, record_path)
+        except Exception as e:  # a read-only cache, a missing `onnx` package, an exporter error
+            raise Int8Unavailable(f"building the int8 model in {folder} failed ({type(e).__name__}: {e})") from e
+        logger.info(
+            "built the int8 model %s in %.1f s (sha256 %s)", path, record["build_seconds"], record["sha256"][:16]
+        )
+    runner = OnnxInt8(path, threads)
+    check = compare_int8(net, runner, tok)
+    if check["max_prob_diff"] > INT8_MAX_PROB_DIFF or check["mean_prob_diff"] > INT8_MEAN_PROB_DIFF:
+        raise Int8Unavailable(
+            f"the int8 model disagrees with fp32 on the check texts (max probability change "
+            f"{check['max_prob_diff']:.3f} > {INT8_MAX_PROB_DIFF} or mean "
+            f"{check['mean_prob_diff']:.4f} > {INT8_MEAN_PROB_DIFF})"
+        )
+    return runner, {**record, "disabled_fusions": list(INT8_DISABLED_FUSIONS), "check": check}
+
+
+def compare_int8(net: RiskClassifier, runner: OnnxInt8, tok: Tokenized) -> dict[str, float]:
+    """fp32 vs int8 on CHECK_TEXTS: the largest and mean change of any sigmoid output, and of any logit."""
+    batch = [w for ws in tok.windows(CHECK_TEXTS) for w in ws]
+    ids, mask = tok.pad_numpy(batch)
+    with torch.inference_mode():
+        ref = net(torch.from_numpy(ids), torch.from_numpy(mask)).float().numpy()
+    got = runner(ids, mask)
+    dp = np.abs(1 / (1 + np.exp(-ref)) - 1 / (1 + np.exp(-got)))
+    return {
+        "max_prob_diff": round(float(dp.max()), 5),
+        "mean_prob_diff": round(float(dp.mean()), 6),
+        "max_logit_diff": round(float(np.abs(ref - got).max()), 5),
+        "n_texts": len(CHECK_TEXTS),
+    }
