@@ -49,37 +49,33 @@ class Platt:
         return sigmoid(self.log_odds(logits))
 
 
-def fit_platt(
-    logits: np.ndarray, labels: np.ndarray, max_iter: int = 100, sample_weight: np.ndarray | None = None
-) -> Platt:
+def fit_platt(logits: np.ndarray, labels: np.ndarray, max_iter: int = 100) -> Platt:
     """Fit a, b on the log-loss with Platt's smoothed targets, by Newton's method with a backtracking line
     search and a numerically stable loss (Lin, Lin & Weng 2007, "A note on Platt's probabilistic outputs").
 
-    The line search matters: on validation data that the logits separate perfectly (the hoax label of the
-    templated sets), plain Newton steps overshoot into the flat tails of the sigmoid and end at slopes of
-    1e11, which turn the scores into a 0/1 step and throw the member's ranking away. `sample_weight`
-    (default: all 1) weights rows, e.g. to give every source the same say. Needs both classes; otherwise
+    The line search matters: on wide logits (the transformer's hoax head spans about -8..+6 on validation),
+    plain Newton steps from a = 1 overshot into the flat tails of the sigmoid and ended at slopes of 1e11,
+    which turn the scores into a 0/1 step and throw the member's ranking away. Needs both classes; otherwise
     returns the identity."""
     x = np.asarray(logits, dtype=np.float64)
     y = np.asarray(labels, dtype=np.float64)
-    w = np.ones_like(x) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
-    n_pos, n_neg = float((w * y).sum()), float((w * (1 - y)).sum())
+    n_pos, n_neg = float(y.sum()), float(len(y) - y.sum())
     if len(y) == 0 or n_pos <= 0 or n_neg <= 0:
         return Platt(1.0, 0.0, 0)
     t = np.where(y > 0.5, (n_pos + 1) / (n_pos + 2), 1 / (n_neg + 2))
 
     def loss(a: float, b: float) -> float:
         f = a * x + b  # log-loss with targets t, written so that exp never overflows
-        return float(np.sum(w * (np.logaddexp(0.0, f) - t * f)))
+        return float(np.sum(np.logaddexp(0.0, f) - t * f))
 
     a, b = 0.0, math.log((n_pos + 1) / (n_neg + 1))  # Lin, Lin & Weng's start: the prior log-odds
     current = loss(a, b)
     for _ in range(max_iter):
         p = sigmoid(a * x + b)
-        g = np.array([np.sum(w * (p - t) * x), np.sum(w * (p - t))])
-        if np.max(np.abs(g)) < 1e-5 * max(float(w.sum()), 1.0):
+        g = np.array([np.sum((p - t) * x), np.sum(p - t)])
+        if np.max(np.abs(g)) < 1e-5 * max(float(len(y)), 1.0):
             break
-        h = w * p * (1 - p)
+        h = p * (1 - p)
         hess = np.array([[np.sum(h * x * x), np.sum(h * x)], [np.sum(h * x), np.sum(h)]]) + 1e-12 * np.eye(2)
         step = np.linalg.solve(hess, g)
         size = 1.0

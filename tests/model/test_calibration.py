@@ -46,15 +46,6 @@ def test_platt_on_separable_scores_is_finite_and_monotone() -> None:
     assert np.all(np.diff(p.apply(np.sort(x))) > 0)
 
 
-def test_platt_sample_weights_equal_repeating_rows() -> None:
-    x, y = _overlapping(n=300, scale=1.0, shift=2.0, seed=3)
-    w = np.where(np.arange(x.size) % 3 == 0, 3.0, 1.0)
-    repeated = np.repeat(np.arange(x.size), w.astype(int))
-    weighted, copied = fit_platt(x, y, sample_weight=w), fit_platt(x[repeated], y[repeated])
-    assert weighted.a == pytest.approx(copied.a, rel=1e-6)
-    assert weighted.b == pytest.approx(copied.b, rel=1e-6)
-
-
 def test_platt_without_both_classes_is_the_identity() -> None:
     assert fit_platt(np.array([1.0, 2.0]), np.array([1.0, 1.0])) == Platt(1.0, 0.0, 0)
     assert fit_platt(np.array([]), np.array([])) == Platt(1.0, 0.0, 0)

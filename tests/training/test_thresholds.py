@@ -38,3 +38,10 @@ def test_beta_applies_to_the_named_risk_only() -> None:
     for r in ("hoax", "slander"):
         assert inc[r].flag == plain[r].flag == f1[r].flag
     assert f1["incitement"].flag == plain["incitement"].flag  # best_f1 ignores beta
+
+
+def test_flag_beta_from_the_command_line() -> None:
+    config = TrainConfig.from_recipe("default").with_overrides(['flag_beta={"incitement": 2, "slander": 1.2}'])
+    assert config.flag_beta == {"incitement": 2.0, "slander": 1.2}
+    with pytest.raises(ValueError, match="flag_beta maps risks"):
+        TrainConfig.from_recipe("default").with_overrides(['flag_beta={"fitnah": 2}'])
