@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from model.calibration import word_counts
 from model.modeldir import ModelDir
 
 if TYPE_CHECKING:
@@ -42,11 +43,12 @@ class EnsembleBackend:
     def member_logits(self, texts: list[str]) -> tuple[list[np.ndarray], list[int]]:
         """Calibrated log-odds of each member for every ensemble label (NaN where a member lacks it)."""
         out, windows = [], [1] * len(texts)
+        n_words = word_counts(texts)
         for m in self.members:
             raw, w = m.backend.logits(texts)
             if len(w) and max(w) > 1:
                 windows = w
-            cal = m.calibrated_log_odds(raw)
+            cal = m.calibrated_log_odds(raw, n_words)
             cols = np.full((len(texts), len(self.labels)), np.nan)
             for j, name in enumerate(self.labels):
                 if name in m.labels:

@@ -7,7 +7,8 @@ This module is the only place that knows the file names. A model directory holds
                             the weights' digest), label order, max length, normaliser version, text
                             prefix, created, git commit, library versions, and the sha256 of every
                             weights file (weights_sha256; checked on load by ModelDir.verify_weights)
-    calibration.json        per-label Platt parameters (probability = sigmoid(a * logit + b))
+    calibration.json        per-label Platt parameters (probability = sigmoid(a * logit + b), plus a length
+                            term for texts longer than a post where validation supports one)
     thresholds.json         per-risk decision thresholds: flag (review) and block, with the objective
     metrics.json            validation and test metrics
     data_manifest.json      the cards, file hashes and split counts the model was trained on

@@ -20,6 +20,7 @@ from model.calibration import (
     calibration_from_json,
     sigmoid,
     thresholds_from_json,
+    word_counts,
 )
 from model.labels import DECISIONS, RISK_SCORE_MEANING, RISKS
 from model.modeldir import CALIBRATION_JSON, MANIFEST_JSON, METRICS_JSON, THRESHOLDS_JSON, ModelDir, ModelDirError
@@ -149,20 +150,24 @@ class Scorer:
             return np.zeros((0, len(self.labels)), dtype=np.float32), []
         return self.backend.logits(self.normalize(texts))
 
-    def calibrated_log_odds(self, logits: np.ndarray) -> np.ndarray:
-        """Calibrated log-odds (n, labels) of raw logits: what an ensemble mixes."""
+    def calibrated_log_odds(self, logits: np.ndarray, n_words: np.ndarray | None = None) -> np.ndarray:
+        """Calibrated log-odds (n, labels) of raw logits: what an ensemble mixes. `n_words`: words of each
+        normalised text (model.calibration.word_counts), needed where a label's calibration has a length term."""
         out = np.empty_like(logits, dtype=np.float64)
         for j, name in enumerate(self.labels):
-            out[:, j] = self.calibration.get(name, Platt()).log_odds(logits[:, j])
+            out[:, j] = self.calibration.get(name, Platt()).log_odds(logits[:, j], n_words)
         return out
 
-    def calibrate(self, logits: np.ndarray) -> np.ndarray:
-        return sigmoid(self.calibrated_log_odds(logits))
+    def calibrate(self, logits: np.ndarray, n_words: np.ndarray | None = None) -> np.ndarray:
+        return sigmoid(self.calibrated_log_odds(logits, n_words))
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
         """Calibrated probabilities (n, labels) in the order of `self.labels`."""
-        logits, _ = self.predict_logits(texts)
-        return self.calibrate(logits)
+        if not texts:
+            return np.zeros((0, len(self.labels)))
+        normed = self.normalize(texts)
+        logits, _ = self.backend.logits(normed)
+        return self.calibrate(logits, word_counts(normed))
 
     def risk_proba(self, texts: list[str]) -> np.ndarray:
         """Calibrated probabilities (n, 3) for RISKS only."""
@@ -193,7 +198,7 @@ class Scorer:
         all_texts = list(texts) + parent_texts
         normed = self.normalize(all_texts)  # once: the model and the short-text check share it
         logits, windows = self.backend.logits(normed) if normed else (np.zeros((0, len(self.labels))), [])
-        probs = self.calibrate(logits)
+        probs = self.calibrate(logits, word_counts(normed))
         results: list[ScoredText] = []
         for i in range(len(texts)):
             row = probs[i]

@@ -43,16 +43,24 @@ from model.normalize import Normalizer
 logger = logging.getLogger(__name__)
 
 
-def fit_calibration(labels: list[str], logits: np.ndarray, y: np.ndarray) -> dict[str, Platt]:
+def fit_calibration(
+    labels: list[str], logits: np.ndarray, y: np.ndarray, n_words: np.ndarray | None = None
+) -> dict[str, Platt]:
+    """One Platt fit per label on the rows that label is known for; with `n_words` (words of each normalised
+    text) a label may get a length term where validation supports it (model.calibration)."""
     out = {}
     for j, name in enumerate(labels):
         keep = ~np.isnan(y[:, j])
-        out[name] = fit_platt(logits[keep, j], y[keep, j])
+        out[name] = fit_platt(logits[keep, j], y[keep, j], None if n_words is None else n_words[keep])
     return out
 
 
-def apply_calibration(labels: list[str], platts: dict[str, Platt], logits: np.ndarray) -> np.ndarray:
-    return np.stack([platts[n].apply(logits[:, j]) for j, n in enumerate(labels)], axis=1) if len(labels) else logits
+def apply_calibration(
+    labels: list[str], platts: dict[str, Platt], logits: np.ndarray, n_words: np.ndarray | None = None
+) -> np.ndarray:
+    if not len(labels):
+        return logits
+    return np.stack([platts[n].apply(logits[:, j], n_words) for j, n in enumerate(labels)], axis=1)
 
 
 def fit_thresholds(
@@ -114,18 +122,21 @@ def finalize_model_dir(
     block_precision: float = 0.9,
     beta: Mapping[str, float] | None = None,
     extra_info: dict[str, Any] | None = None,
+    val_words: np.ndarray | None = None,
+    test_words: np.ndarray | None = None,
 ) -> dict[str, Any]:
     """Fit calibration and thresholds on (validation logits, labels), measure validation and test, and
     write every JSON file of the model directory into `stage` (weights must already be there).
-    Returns the metrics dict."""
+    `val_words` / `test_words`: words of each normalised text (model.calibration.word_counts), for the
+    calibration's length term; without them no label gets one. Returns the metrics dict."""
     md = ModelDir(stage)
     val_logits, val_y = val
-    platts = fit_calibration(labels, val_logits, val_y)
-    val_probs = apply_calibration(labels, platts, val_logits)
+    platts = fit_calibration(labels, val_logits, val_y, val_words)
+    val_probs = apply_calibration(labels, platts, val_logits, val_words)
     th = fit_thresholds(labels, val_probs, val_y, objective, min_precision, block_precision, beta)
     metrics: dict[str, Any] = {"validation": split_metrics(labels, val_probs, val_y, th)}
     if test is not None and len(test[0]):
-        test_probs = apply_calibration(labels, platts, test[0])
+        test_probs = apply_calibration(labels, platts, test[0], test_words)
         metrics["test"] = split_metrics(labels, test_probs, test[1], th)
     normalizer.to_json(md.normalizer)
     md.write_json(CALIBRATION_JSON, calibration_to_json(platts))

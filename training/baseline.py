@@ -13,6 +13,7 @@ import numpy as np
 from scipy import sparse
 
 from model.baseline import BASELINE_SETTINGS, BaselineBackend, make_vectorizer
+from model.calibration import word_counts
 from model.examples import Example, label_matrix, training_targets
 from model.labels import ALL_LABELS
 from model.modeldir import ModelDir, staging_dir
@@ -90,6 +91,8 @@ def train_baseline(
             max_length=0,
             val=logits_of("validation"),
             test=logits_of("test") if splits.get("test") else None,
+            val_words=word_counts(norm["validation"]),
+            test_words=word_counts(norm["test"]) if splits.get("test") else None,
             training_config={
                 "kind": "baseline",
                 "C": c,

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from model.calibration import fit_platt
+from model.calibration import fit_platt, word_counts
 from model.ensemble import EnsembleBackend, mix
 from model.examples import Example, label_matrix
 from model.metrics import average_precision
@@ -75,12 +75,12 @@ def build_ensemble(
         labels = list(members[0].labels)
         backend = EnsembleBackend(members, {n: [0.5, 0.5] for n in labels}, labels)
 
-        def member_logits(split: str) -> tuple[list[np.ndarray], np.ndarray]:
+        def member_logits(split: str) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
             texts = [normalizer.normalize(e.text) for e in splits[split]]
             per_member, _ = backend.member_logits(texts)
-            return per_member, label_matrix(splits[split], labels)
+            return per_member, label_matrix(splits[split], labels), word_counts(texts)
 
-        val_members, y_val = member_logits("validation")
+        val_members, y_val, val_words = member_logits("validation")
         weights = choose_weights(val_members, y_val, labels)
         logger.info("ensemble weights of the transformer per label: %s", {k: v[0] for k, v in weights.items()})
         ModelDir(stage).write_json(
@@ -92,9 +92,9 @@ def build_ensemble(
                 "rule": "mix = sum_m w_m * logit(calibrated p_m)",
             },
         )
-        test = None
+        test, test_words = None, None
         if splits.get("test"):
-            test_members, y_test = member_logits("test")
+            test_members, y_test, test_words = member_logits("test")
             test = (mix(test_members, weights, labels), y_test)
         t_info = members[0].info
         metrics = finalize_model_dir(
@@ -106,6 +106,8 @@ def build_ensemble(
             max_length=members[0].max_length,
             val=(mix(val_members, weights, labels), y_val),
             test=test,
+            val_words=val_words,
+            test_words=test_words,
             training_config=training_config,
             manifest=manifest,
             objective=objective,

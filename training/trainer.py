@@ -30,6 +30,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from model.calibration import word_counts
 from model.examples import Example, label_matrix, training_targets
 from model.labels import ALL_LABELS, RISKS
 from model.modeldir import ModelDir, staging_dir, write_json_atomic
@@ -337,6 +338,7 @@ def train_transformer(
         net, tokenizer, labels, config.max_length, config.text_prefix, device, config.eval_batch_size
     )
     y_val = label_matrix(val, labels)
+    val_words = word_counts(norm["val"])
 
     best_val_logits: np.ndarray | None = None
 
@@ -346,8 +348,8 @@ def train_transformer(
         net.eval()
         logits, _ = backend.logits(norm["val"])
         net.train()
-        platts = fit_calibration(labels, logits, y_val)
-        probs = apply_calibration(labels, platts, logits)
+        platts = fit_calibration(labels, logits, y_val, val_words)
+        probs = apply_calibration(labels, platts, logits, val_words)
         th = fit_thresholds(
             labels,
             probs,
@@ -450,6 +452,8 @@ def train_transformer(
             max_length=config.max_length,
             val=(val_logits, y_val),
             test=test_pair,
+            val_words=val_words,
+            test_words=word_counts(norm["test"]) if test else None,
             training_config=config.model_dump(),
             manifest=manifest,
             objective=config.threshold_objective,

@@ -3,7 +3,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model.calibration import Platt, choose_threshold, fit_platt, sigmoid
+from model.calibration import (
+    LENGTH_KNOT_WORDS,
+    LENGTH_MIN_LONG,
+    Platt,
+    calibration_from_json,
+    calibration_to_json,
+    choose_threshold,
+    fit_platt,
+    sigmoid,
+    word_counts,
+)
 
 
 def _overlapping(n: int = 600, shift: float = 4.0, scale: float = 6.0, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -68,3 +78,47 @@ def test_fbeta_flag_is_lower_than_f1_flag_and_records_beta() -> None:
     assert choose_threshold(s, y, objective="best_fbeta", beta=1.0).flag == f1.flag
     with pytest.raises(ValueError, match="best_fbeta"):
         choose_threshold(s, y, objective="best_f3")  # type: ignore[arg-type]
+
+
+def _articles_and_posts(shift: float, n_long: int = 120, seed: int = 3) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Short posts calibrated as they are, and long texts whose logits run `shift` too high (the news articles
+    that one Platt fit across sources miscalibrated)."""
+    rng = np.random.default_rng(seed)
+    n_short = 2000
+    words = np.r_[rng.integers(5, 35, n_short), rng.integers(150, 600, n_long)].astype(float)
+    x = rng.normal(scale=2.0, size=words.size)
+    y = (rng.random(words.size) < sigmoid(x)).astype(float)  # the truth: the raw logit is calibrated...
+    x = x + np.where(words > LENGTH_KNOT_WORDS, shift, 0.0)  # ...except that long texts score `shift` higher
+    return x, y, words
+
+
+def test_length_term_corrects_long_texts_and_leaves_posts_alone() -> None:
+    x, y, words = _articles_and_posts(shift=3.0)
+    plain, with_length = fit_platt(x, y), fit_platt(x, y, words)
+    assert plain.c == 0.0
+    assert with_length.c < -1.0  # long texts pulled down
+    long = words > LENGTH_KNOT_WORDS
+    # long negatives: the plain fit flags most of them at 0.5, the length-aware fit few
+    assert np.mean(plain.apply(x[long & (y == 0)]) >= 0.5) > 0.5
+    assert np.mean(with_length.apply(x[long & (y == 0)], words[long & (y == 0)]) >= 0.5) < 0.25
+    # posts (at most the knot) get no length shift at all
+    assert np.allclose(with_length.log_odds(x[~long], words[~long]), with_length.a * x[~long] + with_length.b)
+
+
+def test_length_term_is_dropped_where_validation_does_not_support_it() -> None:
+    x, y, words = _articles_and_posts(shift=0.0)
+    assert fit_platt(x, y, words).c == 0.0  # no length effect: the likelihood-ratio test keeps the plain fit
+    x, y, words = _articles_and_posts(shift=3.0, n_long=LENGTH_MIN_LONG - 1)
+    assert fit_platt(x, y, words).c == 0.0  # too few long texts to fit it
+
+
+def test_a_length_term_needs_the_word_counts() -> None:
+    p = Platt(a=1.0, b=0.0, n=10, c=-1.0)
+    with pytest.raises(ValueError, match="word_counts"):
+        p.log_odds(np.array([0.0]))
+    assert p.log_odds(np.array([0.0, 0.0]), word_counts(["a b", " ".join(["w"] * 200)]))[1] < 0
+    # the JSON round trip keeps it, and files written before it read as c = 0
+    back = calibration_from_json(calibration_to_json({"hoax": p}))["hoax"]
+    assert back.c == -1.0
+    old = {"method": "platt", "labels": {"hoax": {"a": 1.0, "b": 0.0, "n": 5}}}
+    assert calibration_from_json(old)["hoax"].c == 0.0

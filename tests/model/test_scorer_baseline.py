@@ -84,3 +84,27 @@ def test_predict_proba_is_calibrated_shape(tiny_baseline_dir):
     p = s.risk_proba(["a b c", "jalan rusak mohon diperbaiki"])
     assert p.shape == (2, 3) and np.all((p >= 0) & (p <= 1))
     assert s.risk_proba([]).shape == (0, 3)
+
+
+@pytest.mark.parametrize("kind", ["baseline", "ensemble"])
+def test_a_calibrated_length_term_moves_long_texts_only(kind, tiny_baseline_dir, tiny_ensemble_dir, tmp_path):
+    """A calibration.json with a hoax length term (what training writes where validation supports one) is read
+    by Scorer.score and predict_proba, alone and as an ensemble member: long texts move, posts do not."""
+    import shutil
+
+    src = tiny_baseline_dir if kind == "baseline" else tiny_ensemble_dir
+    model = tmp_path / "m"
+    shutil.copytree(src, model)
+    calib = model / "calibration.json" if kind == "baseline" else model / "lexical" / "calibration.json"
+    data = json.loads(calib.read_text())
+    data["labels"]["hoax"]["c"] = -3.0
+    calib.write_text(json.dumps(data))
+    post = "awas vaksin berisi chip pelacak sebarkan sekarang"
+    article = " ".join([post] * 30)  # 210 words: far beyond the knot
+    before, after = Scorer(src), Scorer(model)
+    h = RISKS.index("hoax")
+    assert after.score([post])[0].scores["hoax"] == pytest.approx(before.score([post])[0].scores["hoax"])
+    assert after.score([article])[0].scores["hoax"] < before.score([article])[0].scores["hoax"] - 0.01
+    assert after.risk_proba([article])[0, h] == pytest.approx(after.score([article])[0].scores["hoax"])
+    # slander has no length term: unchanged for every length
+    assert after.score([article])[0].scores["slander"] == pytest.approx(before.score([article])[0].scores["slander"])
