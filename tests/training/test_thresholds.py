@@ -45,3 +45,40 @@ def test_flag_beta_from_the_command_line() -> None:
     assert config.flag_beta == {"incitement": 2.0, "slander": 1.2}
     with pytest.raises(ValueError, match="flag_beta maps risks"):
         TrainConfig.from_recipe("default").with_overrides(['flag_beta={"fitnah": 2}'])
+
+
+def test_finalize_fits_the_length_term_from_the_validation_word_counts(tmp_path) -> None:
+    """The plumbing training relies on: `val_words` reaches the calibration fit and calibration.json."""
+    import json
+
+    import numpy as np
+
+    from model.calibration import LENGTH_KNOT_WORDS, sigmoid
+    from model.labels import RISKS
+    from model.normalize import Normalizer
+    from training.artifacts import finalize_model_dir
+
+    rng = np.random.default_rng(7)
+    words = np.r_[rng.integers(5, 35, 1500), rng.integers(150, 600, 150)].astype(float)
+    raw = rng.normal(scale=2.0, size=(words.size, len(RISKS)))
+    y = (rng.random(raw.shape) < sigmoid(raw)).astype(float)
+    raw[:, 0] += np.where(words > LENGTH_KNOT_WORDS, 3.0, 0.0)  # hoax: long texts score too high
+    common = dict(
+        kind="baseline",
+        name="t",
+        labels=list(RISKS),
+        normalizer=Normalizer({}),
+        max_length=0,
+        val=(raw, y),
+        test=(raw, y),
+        training_config={},
+        manifest={},
+    )
+    for stage in ("with", "without"):
+        (tmp_path / stage).mkdir()  # training writes the weights there first
+    finalize_model_dir(tmp_path / "with", val_words=words, test_words=words, **common)
+    finalize_model_dir(tmp_path / "without", **common)
+    with_words = json.loads((tmp_path / "with" / "calibration.json").read_text())["labels"]
+    assert with_words["hoax"]["c"] < -1.0
+    assert with_words["slander"]["c"] == 0.0 and with_words["incitement"]["c"] == 0.0  # no length effect there
+    assert json.loads((tmp_path / "without" / "calibration.json").read_text())["labels"]["hoax"]["c"] == 0.0
