@@ -50,6 +50,7 @@ def test_flag_beta_from_the_command_line() -> None:
 def test_finalize_fits_the_length_term_from_the_validation_word_counts(tmp_path) -> None:
     """The plumbing training relies on: `val_words` reaches the calibration fit and calibration.json."""
     import json
+    from typing import Any
 
     import numpy as np
 
@@ -63,7 +64,7 @@ def test_finalize_fits_the_length_term_from_the_validation_word_counts(tmp_path)
     raw = rng.normal(scale=2.0, size=(words.size, len(RISKS)))
     y = (rng.random(raw.shape) < sigmoid(raw)).astype(float)
     raw[:, 0] += np.where(words > LENGTH_KNOT_WORDS, 3.0, 0.0)  # hoax: long texts score too high
-    common = dict(
+    common: dict[str, Any] = dict(
         kind="baseline",
         name="t",
         labels=list(RISKS),
