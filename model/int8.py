@@ -80,7 +80,10 @@ class OnnxInt8:
     graph is many small operators on short rows, and per-operator hand-offs cost more than they gained.
     Measured on the 6-layer e5-small member, 2 cores, 400 tweets: 1.1x the batch throughput of a 2-thread
     session (spinning on or off), and a single text (one row, one thread) no slower. Activations are quantised
-    per tensor, so a block's scale comes from its own rows; each block is also cut to its own longest row."""
+    per tensor, so a block's scale comes from its own rows; each block is also cut to its own longest row.
+    Blocks are balanced by cost (rows x longest row, `balanced_blocks`), not by row count: measured in one
+    process, interleaved, 2 cores, on the same padded batches: micro-batches of 8 tweets 24.1 -> 19.7 ms, 400
+    tweets in length buckets 602 -> 649 texts/s (medians)."""
 
     def __init__(self, path: Path, threads: int) -> None:
         import onnxruntime as ort
@@ -113,10 +116,49 @@ class OnnxInt8:
         if self._pool is None or self._pool_pid != os.getpid():  # a forked child gets a pool of its own
             self._pool = ThreadPoolExecutor(self.threads - 1, thread_name_prefix="saring-int8")
             self._pool_pid = os.getpid()
-        parts = list(zip(np.array_split(ids, blocks), np.array_split(mask, blocks), strict=True))
-        rest = [self._pool.submit(self._run, i, m) for i, m in parts[1:]]
-        first = self._run(*parts[0])
-        return np.concatenate([first, *(f.result() for f in rest)])
+        parts = balanced_blocks(mask.sum(axis=1), blocks)
+        rest = [self._pool.submit(self._run, ids[idx], mask[idx]) for idx in parts[1:]]
+        first = self._run(ids[parts[0]], mask[parts[0]])
+        out = np.empty((len(ids), first.shape[1]), dtype=first.dtype)
+        out[parts[0]] = first
+        for idx, f in zip(parts[1:], rest, strict=True):
+            out[idx] = f.result()
+        return out
+
+
+def balanced_blocks(lengths: np.ndarray, blocks: int) -> list[np.ndarray]:
+    """Row indices cut into at most `blocks` groups of similar cost, each group of rows of similar length.
+
+    A block costs about rows x its longest row (each block is cut to its own longest row). Rows are ordered by
+    length and cut into contiguous runs so that the costliest run is as cheap as possible: the rows of a
+    small batch of mixed lengths (the API's micro-batches) then no longer leave one thread with the short
+    half and the other with the long half (measured, 8 tweets: the long block took 1.75x the short one)."""
+    order = np.argsort(lengths, kind="stable")
+    widths = np.maximum(np.asarray(lengths)[order], 1)
+    n = len(order)
+
+    def cuts(limit: int) -> list[int] | None:
+        """Block starts, taking rows from the longest end while a block's rows x width stays within `limit`."""
+        starts: list[int] = []
+        end = n
+        while end > 0:
+            take = max(1, min(end, int(limit // widths[end - 1])))
+            end -= take
+            starts.append(end)
+            if len(starts) > blocks:
+                return None
+        return starts
+
+    lo, hi = int(widths[-1]), int(widths[-1]) * n  # one longest row alone .. every row at the longest width
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if cuts(mid) is None:
+            lo = mid + 1
+        else:
+            hi = mid
+    starts = sorted(cuts(lo) or [0])
+    bounds = [*starts, n]
+    return [order[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True) if b > a]
 
 
 def int8_cache_dir(weights_sha256: str) -> Path:

@@ -98,7 +98,7 @@ def test_int8_export_recipe(tiny_transformer_dir: Path, cache: Path) -> None:
 def test_int8_row_blocks_keep_order_and_drop_padding(tiny_transformer_dir: Path) -> None:
     """With 2 threads a batch runs as 2 row blocks, each exactly what one thread gives on that block; columns
     that are padding in every row change nothing."""
-    from model.int8 import OnnxInt8
+    from model.int8 import OnnxInt8, balanced_blocks
     from model.network import TransformerBackend
     from model.scorer import Scorer
 
@@ -107,10 +107,12 @@ def test_int8_row_blocks_keep_order_and_drop_padding(tiny_transformer_dir: Path)
     one, two = OnnxInt8(backend.int8.path, 1), OnnxInt8(backend.int8.path, 2)
     batch = [w for ws in backend.tok.windows(TEXTS + ["mantap gan", "ok"]) for w in ws]
     ids, mask = backend.tok.pad_numpy(batch)
-    k = (len(ids) + 1) // 2
     got = two(ids, mask)
     assert got.shape == (len(ids), len(backend.labels))
-    np.testing.assert_array_equal(got, np.concatenate([one(ids[:k], mask[:k]), one(ids[k:], mask[k:])]))
+    expected = np.empty_like(got)
+    for idx in balanced_blocks(mask.sum(axis=1), 2):
+        expected[idx] = one(ids[idx], mask[idx])
+    np.testing.assert_array_equal(got, expected)  # rows back in input order, each block as one thread scores it
     wide_ids = np.pad(ids, ((0, 0), (0, 7)), constant_values=backend.tok.pad_id)
     np.testing.assert_array_equal(one(wide_ids, np.pad(mask, ((0, 0), (0, 7)))), one(ids, mask))
     np.testing.assert_array_equal(two(ids[:1], mask[:1]), one(ids[:1], mask[:1]))
@@ -230,3 +232,26 @@ def test_unwritable_cache_falls_back_to_fp32(
     s = Scorer(tiny_transformer_dir)
     assert s.precision == "fp32"
     assert len(s.score(TEXTS)) == len(TEXTS)
+
+
+def test_balanced_blocks_cover_every_row_once_and_even_out_the_cost() -> None:
+    from model.int8 import balanced_blocks
+
+    rng = np.random.default_rng(0)
+    for lengths in (
+        [20, 25, 30, 31, 40, 50, 60, 64],
+        [10] * 8,
+        [64, 5, 5, 5, 5, 5, 5, 5],
+        [3, 7],
+        rng.integers(5, 64, 64),
+    ):
+        lengths = np.asarray(lengths)
+        parts = balanced_blocks(lengths, 2)
+        assert sorted(np.concatenate(parts).tolist()) == list(range(len(lengths)))
+        cost = max(len(p) * lengths[p].max() for p in parts)
+        halves = np.array_split(np.sort(lengths), 2)  # the old cut: half the rows each, by length
+        assert cost <= max(len(h) * h.max() for h in halves)
+    assert [len(p) for p in balanced_blocks(np.array([10] * 8), 2)] == [4, 4]
+    # a long row among short ones gets a block of its own instead of half the batch at its width
+    assert sorted(len(p) for p in balanced_blocks(np.array([64, 5, 5, 5, 5, 5, 5, 5]), 2)) == [1, 7]
+    assert len(balanced_blocks(np.array([12, 30, 7]), 4)) <= 3
