@@ -136,6 +136,8 @@ def balanced_blocks(lengths: np.ndarray, blocks: int) -> list[np.ndarray]:
     order = np.argsort(lengths, kind="stable")
     widths = np.maximum(np.asarray(lengths)[order], 1)
     n = len(order)
+    if n == 0 or blocks < 2:
+        return [order] if n else []
 
     def cuts(limit: int) -> list[int] | None:
         """Block starts, taking rows from the longest end while a block's rows x width stays within `limit`."""

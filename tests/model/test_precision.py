@@ -255,3 +255,5 @@ def test_balanced_blocks_cover_every_row_once_and_even_out_the_cost() -> None:
     # a long row among short ones gets a block of its own instead of half the batch at its width
     assert sorted(len(p) for p in balanced_blocks(np.array([64, 5, 5, 5, 5, 5, 5, 5]), 2)) == [1, 7]
     assert len(balanced_blocks(np.array([12, 30, 7]), 4)) <= 3
+    assert balanced_blocks(np.array([], dtype=int), 2) == []
+    assert [p.tolist() for p in balanced_blocks(np.array([9, 4]), 1)] == [[1, 0]]
