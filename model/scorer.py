@@ -144,12 +144,6 @@ class Scorer:
     def normalize(self, texts: list[str]) -> list[str]:
         return [self.normalizer.normalize(t) for t in texts]
 
-    def predict_logits(self, texts: list[str]) -> tuple[np.ndarray, list[int]]:
-        """Raw logits (n, labels) for raw texts, and the windows each was scored in."""
-        if not texts:
-            return np.zeros((0, len(self.labels)), dtype=np.float32), []
-        return self.backend.logits(self.normalize(texts))
-
     def calibrated_log_odds(self, logits: np.ndarray, n_words: np.ndarray | None = None) -> np.ndarray:
         """Calibrated log-odds (n, labels) of raw logits: what an ensemble mixes. `n_words`: words of each
         normalised text (model.calibration.word_counts), needed where a label's calibration has a length term."""
