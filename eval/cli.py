@@ -96,7 +96,8 @@ def eval_command(
     suite: Annotated[
         bool,
         typer.Option(
-            help="Run the out-of-distribution register-shift suite (card saring_register_suite; never trained on)."
+            help="Run the out-of-distribution suites: every evaluation card whose rows name a function, a risk "
+            "and a polarity (saring_register_suite, saring_circulated_posts; never trained on)."
         ),
     ] = True,
     claims_embedder: Annotated[
@@ -226,16 +227,13 @@ def _run_report(
             )
     ed = load_eval_data(data, main.normalizer, column, encoding)
     claims = _claims_evidence(claims_paraphrases, claims_embedder, main.normalizer)
-    suite_cases = None
+    suites = None
     if suite:
-        from eval.ood import SUITE_CARD, load_suite
-        from model.cards import load_cards
+        from eval.ood import load_suites
 
-        cards = load_cards()
-        if SUITE_CARD in cards:
-            suite_cases = load_suite(cards=cards)
-        else:
-            logger.warning("no %s card in the catalogue; the register-shift suite is not run", SUITE_CARD)
+        suites = load_suites()
+        if not suites:
+            logger.warning("no out-of-distribution suite card in the catalogue; no suite is run")
     report = build_report(
         models,
         ed,
@@ -244,7 +242,7 @@ def _run_report(
         errors_k=errors,
         functional=functional,
         claims=claims,
-        suite=suite_cases,
+        suites=suites,
     )
     paths = write_report(report, out)
 
@@ -273,18 +271,26 @@ def _run_report(
         fu = e.get("functional", {})
         if "n" in fu:
             line += f"; functional tests {fu['passed']}/{fu['n']} passed"
-        rs = e.get("register_suite")
-        if rs:
-            line += (
-                f"; register-shift suite: mean per-function accuracy {rs['register_suite_function_accuracy']:.3f}"
-                f", {rs['right']}/{rs['n']} cases right, incitement ROC-AUC "
-                f"{rs['risks']['incitement']['roc_auc']:.3f}, hoax flagged on "
-                f"{rs['risks']['hoax']['negatives_flagged']:.1%} of non-hoax cases"
-            )
         console.print(line)
+        for name, rs in e.get("ood_suites", {}).items():
+            console.print(f"  {name}: {suite_summary(rs)}")
     for line in hoax_summary(report):
         console.print(line)
     console.print(f"report: {paths['html']}")
+
+
+def suite_summary(rs: dict[str, Any]) -> str:
+    """One line on a suite's result: cases right, mean per-function accuracy, and each judged risk's measures."""
+    from eval.ood import PRIMARY
+
+    parts = [f"{rs['right']}/{rs['n']} cases right, mean per-function accuracy {rs[PRIMARY]:.3f}"]
+    for r, x in rs["risks"].items():
+        if x["n"]:
+            parts.append(
+                f"{r} ROC-AUC {x['roc_auc']:.3f}, recall {x['recall_at_flag']:.1%}, "
+                f"{x['negatives_flagged']:.1%} of its negatives flagged"
+            )
+    return "; ".join(parts)
 
 
 def hoax_summary(report: dict[str, Any]) -> list[str]:

@@ -1,6 +1,9 @@
-"""Out-of-distribution evaluation: the register-shift suite, scored per function as HateCheck reports it.
+"""Out-of-distribution evaluation: functional suites, scored per function as HateCheck reports it.
 
-The suite is an evaluation-only catalogue card (`purpose = "evaluation"`, default `saring_register_suite`):
+Every evaluation-only catalogue card (`purpose = "evaluation"`) whose rows name a `function`, a `risk` and a
+`polarity` is a suite, and `saring eval` runs them all (`ood_suites`): the register-shift suite
+(`saring_register_suite`, first) and the circulated-posts set (`saring_circulated_posts`: hoaxes and valid
+posts in the style of 2018-2019 WhatsApp, Facebook and Twitter, by a separate author). The register suite is:
 Indonesian cases written by the team blind to the training data, in four registers (formal, colloquial gue/lu,
 alay, regional code-mixing), each with the expected value of every risk it judges (1, 0, or missing = not
 judged), a `function` (e.g. hate_derogation, counter_quote, hoax_neg_announcement), the `risk` the function is
@@ -21,6 +24,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -34,6 +38,35 @@ logger = logging.getLogger(__name__)
 
 SUITE_CARD = "saring_register_suite"
 PRIMARY = "register_suite_function_accuracy"
+SUITE_COLUMNS = frozenset({"function", "risk", "polarity"})
+
+
+@dataclass(frozen=True)
+class Suite:
+    """One out-of-distribution suite: its card's name and title, and its cases."""
+
+    name: str
+    title: str
+    examples: Sequence[Example]
+
+
+def suite_names(cards: dict[str, Any]) -> list[str]:
+    """The evaluation cards that are functional suites (their rows carry function, risk and polarity): the
+    register-shift suite first, then the others by name."""
+    names = [
+        name
+        for name, card in cards.items()
+        if card.purpose == "evaluation" and any(SUITE_COLUMNS <= set(f.meta_columns or ()) for f in card.files)
+    ]
+    return sorted(names, key=lambda n: (n != SUITE_CARD, n))
+
+
+def load_suites(cards: dict[str, Any] | None = None) -> list[Suite]:
+    """Every out-of-distribution suite in the catalogue (see `suite_names`), loaded and sha256-checked."""
+    from model.cards import load_cards
+
+    cards = cards if cards is not None else load_cards()
+    return [Suite(name, str(cards[name].title), load_suite(name, cards)) for name in suite_names(cards)]
 
 
 def load_suite(name: str = SUITE_CARD, cards: dict[str, Any] | None = None) -> list[Example]:
@@ -60,7 +93,7 @@ def evaluate_suite(model: Any, examples: Sequence[Example]) -> dict[str, Any]:
     """Per-function, per-register and per-risk results of `model` on the suite's cases."""
     examples = list(examples)
     if not examples:
-        raise ValueError("the register-shift suite is empty; expected its cases from the suite card")
+        raise ValueError("the out-of-distribution suite is empty; expected its cases from the suite card")
     probs = predict(model, [e.text for e in examples])  # the model normalises, as it does when serving
     y = label_matrix(examples, RISKS)
     flags = np.array([flag_block(model, r)[0] for r in RISKS])
@@ -123,7 +156,7 @@ def evaluate_suite(model: Any, examples: Sequence[Example]) -> dict[str, Any]:
         "errors": errors,
     }
     logger.info(
-        "register-shift suite: %d of %d cases right, mean per-function accuracy %.3f",
+        "out-of-distribution suite: %d of %d cases right, mean per-function accuracy %.3f",
         result["right"],
         result["n"],
         macro,
@@ -163,12 +196,28 @@ SUITE_NOTE = (
 )
 
 
-def suite_context(entries: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
-    """The suite's tables comparing models (role, result), for eval/templates/suite.*.j2: functions (in the first
-    model's order), registers, risk measures, and each model's wrong cases (the first 60)."""
+def suite_note(name: str, title: str) -> str:
+    """What the report says above a suite's tables."""
+    if name == SUITE_CARD:
+        return SUITE_NOTE
+    return (
+        f"{title} (card `{name}`, evaluation only, never trained on). A case is right when every risk it "
+        "judges is flagged exactly when expected; per function (kind of post), per register and per risk."
+    )
+
+
+def suite_context(
+    entries: list[tuple[str, dict[str, Any]]], name: str = SUITE_CARD, title: str = "register-shift suite"
+) -> dict[str, Any]:
+    """A suite's tables comparing models (role, result), for eval/templates/suite.*.j2: functions (in the first
+    model's order), registers, the measures of the risks it judges, and each model's wrong cases (the first
+    60)."""
     first = entries[0][1]
     nan = float("nan")
     return {
+        "name": name,
+        "title": title,
+        "note": suite_note(name, title),
         "roles": [r for r, _ in entries],
         "n": first["n"],
         "functions": [
@@ -194,6 +243,7 @@ def suite_context(entries: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
         "risks": [
             {"risk": r, "measure": k, "by_model": [res["risks"][r][k] for _, res in entries]}
             for r in RISKS
+            if first["risks"][r]["n"]
             for k in ("roc_auc", "recall_at_flag", "negatives_flagged")
         ],
         "wrong": [
@@ -216,10 +266,12 @@ def suite_context(entries: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
     }
 
 
-def suite_markdown(entries: list[tuple[str, dict[str, Any]]]) -> list[str]:
-    """Markdown tables comparing models (role, result) on the suite: functions, registers, risks."""
+def suite_markdown(
+    entries: list[tuple[str, dict[str, Any]]], name: str = SUITE_CARD, title: str = "register-shift suite"
+) -> list[str]:
+    """Markdown tables comparing models (role, result) on a suite: functions, registers, risks."""
     if not entries:
         return []
     from eval.html import render
 
-    return render("suite.md.j2", {"suite": suite_context(entries)}).rstrip("\n").split("\n")
+    return render("suite.md.j2", {"suite": suite_context(entries, name, title)}).rstrip("\n").split("\n")

@@ -28,9 +28,9 @@ from eval.functional import CAPABILITIES, run_functional
 from eval.hoax import hoax_evidence
 from eval.html import Cell, Table, render
 from eval.html import num as _f
-from eval.ood import SUITE_NOTE, evaluate_suite, suite_context
+from eval.ood import Suite, evaluate_suite, suite_context
 from eval.slices import DIMENSION_TITLES, DIMENSIONS, compute_slices, slice_values
-from model.examples import Example, label_matrix
+from model.examples import label_matrix
 from model.labels import RISK_DESCRIPTIONS, RISKS
 from model.modeldir import write_json_atomic as write_json
 from model.modeldir import write_text_atomic
@@ -38,7 +38,7 @@ from model.normalize import Normalizer
 
 logger = logging.getLogger(__name__)
 
-REPORT_VERSION = 1
+REPORT_VERSION = 2  # 2: models[].ood_suites{card: result} replaced models[].register_suite
 HEADLINE = ("precision", "recall", "f1", "pr_auc", "roc_auc", "brier", "ece")
 
 
@@ -55,13 +55,13 @@ def build_report(
     functional: bool = True,
     normalizer: Normalizer | None = None,
     claims: dict[str, Any] | None = None,
-    suite: Sequence[Example] | None = None,
+    suites: Sequence[Suite] | None = None,
 ) -> dict[str, Any]:
     """Evaluate each (role, model) on the data; return the report as a JSON-ready dict.
 
     `normalizer` decides the slang slice (default: the first model's normaliser). `claims` is the claim-matching
-    evidence (eval.hoax.claim_matching_evidence), shown in the 'Hoax evidence' part; None: not measured. `suite`:
-    the register-shift suite's cases (eval.ood), evaluated for every model; None: not run."""
+    evidence (eval.hoax.claim_matching_evidence), shown in the 'Hoax evidence' part; None: not measured. `suites`:
+    the out-of-distribution suites (eval.ood.load_suites), each evaluated for every model; None: not run."""
     if not models:
         raise ValueError("no model to evaluate; pass at least one (role, model) pair")
     examples = data.examples
@@ -91,8 +91,8 @@ def build_report(
             except Exception as e:  # the functional suite must never hide the metrics
                 logger.warning("functional tests failed to run for %s: %s", role, e)
                 entry["functional"] = {"error": str(e)}
-        if suite:
-            entry["register_suite"] = evaluate_suite(model, suite)
+        if suites:
+            entry["ood_suites"] = {s.name: evaluate_suite(model, s.examples) for s in suites}
         entries.append(entry)
     notes = [
         "Missing labels are excluded per risk, never counted as negatives.",
@@ -115,6 +115,7 @@ def build_report(
             examples, scored, bootstrap=bootstrap, seed=seed, level=evaluator.level, claims=claims
         ),
         "errors": errors_by_model,
+        "ood_suites": [{"name": s.name, "title": s.title, "n": len(s.examples)} for s in suites or ()],
         "notes": notes,
     }
 
@@ -520,7 +521,14 @@ def report_context(report: dict[str, Any], *, with_figures: bool = False) -> dic
     """Everything report.md.j2 and report.html.j2 show, as plain values (the templates escape and lay out);
     `with_figures`: also render the plots (data URIs) that only the HTML shows."""
     models, risk_rows = _headline(report)
-    suites = [(e["role"], e["register_suite"]) for e in report["models"] if "register_suite" in e]
+    suites = [
+        suite_context(
+            [(e["role"], e["ood_suites"][s["name"]]) for e in report["models"] if s["name"] in e.get("ood_suites", {})],
+            s["name"],
+            s["title"],
+        )
+        for s in report.get("ood_suites", [])
+    ]
     ev = report.get("hoax_evidence")
     return {
         "title": "saring evaluation report",
@@ -534,8 +542,7 @@ def report_context(report: dict[str, Any], *, with_figures: bool = False) -> dic
         "thresholds": _thresholds(report),
         "slices": _slices(report, with_figures),
         "functional": _functional(report, with_figures),
-        "suite": suite_context(suites) if suites else None,
-        "suite_note": SUITE_NOTE,
+        "suites": suites,
         "worst_errors": _worst_errors(report),
         "notes": report["notes"],
         "figures": {

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
-from eval.ood import PRIMARY, RegisterSuiteEvaluator, evaluate_suite, suite_markdown
+from eval.ood import PRIMARY, RegisterSuiteEvaluator, Suite, evaluate_suite, suite_markdown, suite_names
 from tests.eval.helpers import TableModel, ex
 
 
@@ -69,14 +70,64 @@ def test_evaluator_shape_and_markdown(suite):
     assert "| hate_threat | incitement | positive | 1 | 1.00 |" in md
 
 
-def test_the_committed_suite_is_an_evaluation_card_and_never_trained_on():
+def _card(purpose: str, meta: tuple[str, ...]) -> SimpleNamespace:
+    return SimpleNamespace(purpose=purpose, files=[SimpleNamespace(meta_columns=meta)])
+
+
+def test_every_evaluation_card_with_functions_is_a_suite_register_suite_first():
+    suite_meta = ("function", "risk", "polarity", "register")
+    cards = {
+        "a_posts": _card("evaluation", suite_meta),
+        "saring_register_suite": _card("evaluation", suite_meta),
+        "train_set": _card("training", suite_meta),  # trained on: never a suite
+        "plain_eval": _card("evaluation", ("topic",)),  # no functions: an evaluation set, not a suite
+    }
+    assert suite_names(cards) == ["saring_register_suite", "a_posts"]
+
+
+def test_the_report_shows_every_suite_with_only_the_risks_it_judges(suite, tmp_path):
+    from eval.data import EvalData
+    from eval.report import build_report, write_report
+
+    posts = [
+        case("vaksin itu berisi chip", "hoax_health", "formal", "hoax", "positive", hoax=1),
+        case("jadwal vaksinasi di puskesmas hari sabtu", "official_notice", "formal", "hoax", "negative", hoax=0),
+    ]
+    model = TableModel(
+        {
+            **{s.text: (0.1, 0.1, 0.9 if i < 2 else 0.1) for i, s in enumerate(suite)},
+            posts[0].text: (0.9, 0.1, 0.1),
+            posts[1].text: (0.6, 0.1, 0.1),  # a valid post flagged as hoax
+        }
+    )
+    data = EvalData([ex("x", hoax=0, slander=0, incitement=0), ex("y", hoax=1, slander=1, incitement=1)], "fixture")
+    model.scores.update({"x": (0.1, 0.1, 0.1), "y": (0.9, 0.9, 0.9)})
+    suites = [Suite("saring_register_suite", "register-shift suite", suite), Suite("posts_card", "posts set", posts)]
+    rep = build_report([("model", model)], data, bootstrap=0, functional=False, suites=suites)
+    res = rep["models"][0]["ood_suites"]
+    assert list(res) == ["saring_register_suite", "posts_card"]
+    assert res["posts_card"]["risks"]["hoax"]["negatives_flagged"] == 1.0
+    assert res["posts_card"]["functions"]["official_notice"]["accuracy"] == 0.0
+    assert res["saring_register_suite"]["right"] == 4
+    md = write_report(rep, tmp_path)["md"].read_text(encoding="utf-8")
+    assert "## Out of distribution: register-shift suite" in md and "## Out of distribution: posts set" in md
+    posts_part = md.split("## Out of distribution: posts set")[1].split("## Errors")[0]
+    assert "| hoax | negatives_flagged | 1.000 |" in posts_part
+    assert "| slander |" not in posts_part  # the posts set judges hoax only: no NaN rows for the others
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "posts set" in html and "card `posts_card`" in html
+
+
+def test_the_committed_suites_are_evaluation_cards_and_never_trained_on():
     from model.cards import load_cards
     from model.catalogue import load_catalogue
 
     cards = load_cards()
-    assert cards["saring_register_suite"].purpose == "evaluation"
+    names = suite_names(cards)
+    assert names == ["saring_register_suite", "saring_circulated_posts"]
+    assert all(cards[n].purpose == "evaluation" for n in names)
     sources = {e.source for e in load_catalogue().examples}
-    assert "saring_register_suite" not in sources
+    assert not sources & set(names)
 
 
 def test_weak_labels_train_but_never_evaluate():
