@@ -71,9 +71,16 @@ class TrainConfig(BaseModel):
     # incitement 1.5 alone: recall at the flag 0.60 -> 0.79 (non-hateful cases flagged 4.7% -> 9.8%), mean
     # accuracy over functions 0.801, test-split F1 unchanged; 1.5 on all three risks: 0.790 and test F1 -0.01,
     # because low hoax and slander flags catch long announcements and kind mentions. `block` keeps its target.
+    # Hoax weighs precision 2x (beta 0.5): validation holds 20-50% hoaxes per source while real feeds hold far
+    # fewer, so the F1 optimum at validation's prevalence over-flags valid posts, and with ~150 validation
+    # hoaxes the F1 curve is flat enough that the chosen flag jumps between retrainings. Measured with refitted
+    # thresholds only (test split; circulated-posts set: hoax recall / valid posts flagged): the third-session
+    # served model, flag 0.385 -> 0.537, test hoax F1 0.753 -> 0.775, circulated 73.5%/26.5% -> 65.9%/17.8%; the
+    # TF-IDF baseline trained with saring_event_posts, flag 0.226 -> 0.584, test F1 0.766 -> 0.821, circulated
+    # 85.9%/35.7% -> 76.5%/12.2%.
     threshold_objective: Literal["best_fbeta", "best_f1", "recall_at_precision"] = "best_fbeta"
     flag_beta: dict[str, float] = Field(
-        default_factory=lambda: {"incitement": 1.5},
+        default_factory=lambda: {"incitement": 1.5, "hoax": 0.5},
         description="per-risk beta of the best_fbeta flag objective (>1 favours recall; risks not named: 1)",
     )
     min_precision: float = Field(0.8, gt=0, le=1)
@@ -126,9 +133,9 @@ class TrainConfig(BaseModel):
 # default: what the first `make run` trains; must finish within 15 minutes on 2 cores. Trade-offs: the first
 # 6 of 12 layers, 64-token windows (95% of tweets fit), frozen and pruned embeddings, one epoch, and a time
 # budget on the loop itself so slower machines still finish (the best checkpoint so far is kept; the learning
-# rate follows elapsed time). The team-written register posts are repeated three times: a one-epoch budget
-# otherwise barely shows the transformer the concepts the four corpora lack (measured on the register-shift
-# suite: without it the transformer alone stayed below the TF-IDF baseline there).
+# rate follows elapsed time). The team-written register and event posts are repeated three times: a one-epoch
+# budget otherwise barely shows the transformer the concepts the four corpora lack (measured on the
+# register-shift suite: without it the transformer alone stayed below the TF-IDF baseline there).
 # full: the best quality we can get: all layers, 128 tokens, embeddings trained, up to 4 epochs with
 # early stopping. Hours on 2 cores; minutes on a GPU.
 RECIPES: dict[str, dict[str, Any]] = {
@@ -144,7 +151,7 @@ RECIPES: dict[str, dict[str, Any]] = {
         "lr": 8e-5,
         "evals_per_epoch": 1,
         "time_budget_minutes": 10.0,
-        "oversample": {"saring_register_posts": 3},
+        "oversample": {"saring_register_posts": 3, "saring_event_posts": 3},
     },
     "full": {
         "recipe": "full",
@@ -158,7 +165,7 @@ RECIPES: dict[str, dict[str, Any]] = {
         "lr": 5e-5,
         "evals_per_epoch": 2,
         "early_stopping_patience": 3,
-        "oversample": {"saring_register_posts": 3},
+        "oversample": {"saring_register_posts": 3, "saring_event_posts": 3},
     },
     # tiny: for tests and smoke runs on toy encoders.
     "tiny": {

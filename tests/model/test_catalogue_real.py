@@ -30,7 +30,9 @@ def test_cards_validate_and_every_mirrored_file_matches(cards) -> None:
         "id_abusive_news_comments",
         "saring_hoax_posts",
         "saring_register_posts",
+        "saring_event_posts",
         "saring_register_suite",
+        "saring_circulated_posts",
     }
     for card in cards.values():
         for f in card.files:
@@ -48,7 +50,9 @@ def test_real_datasets_load_with_expected_counts(cards) -> None:
         "id_abusive_news_comments": 3184,
         "saring_hoax_posts": 1111,
         "saring_register_posts": 4880,
+        "saring_event_posts": 600,
         "saring_register_suite": 2313,
+        "saring_circulated_posts": 400,
     }
     for name, n in expected.items():
         res = load_dataset(name, cards)

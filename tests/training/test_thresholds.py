@@ -10,11 +10,12 @@ from training.artifacts import fit_thresholds
 from training.config import TrainConfig
 
 
-def test_recipes_weigh_recall_only_for_incitement() -> None:
+def test_recipes_weigh_recall_for_incitement_and_precision_for_hoax() -> None:
     for recipe in ("default", "full"):
         config = TrainConfig.from_recipe(recipe)
         assert config.threshold_objective == "best_fbeta"
-        assert config.flag_beta == {"incitement": 1.5}
+        assert config.flag_beta == {"incitement": 1.5, "hoax": 0.5}
+        assert config.oversample == {"saring_register_posts": 3, "saring_event_posts": 3}
 
 
 def test_flag_beta_names_risks_and_positive_numbers() -> None:
