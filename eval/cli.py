@@ -281,9 +281,9 @@ def _run_report(
 
 def suite_summary(rs: dict[str, Any]) -> str:
     """One line on a suite's result: cases right, mean per-function accuracy, and each judged risk's measures."""
-    from eval.ood import PRIMARY
+    from eval.ood import MEAN_FUNCTION
 
-    parts = [f"{rs['right']}/{rs['n']} cases right, mean per-function accuracy {rs[PRIMARY]:.3f}"]
+    parts = [f"{rs['right']}/{rs['n']} cases right, mean per-function accuracy {rs[MEAN_FUNCTION]:.3f}"]
     for r, x in rs["risks"].items():
         if x["n"]:
             parts.append(

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from eval.ood import PRIMARY, RegisterSuiteEvaluator, Suite, evaluate_suite, suite_markdown, suite_names
+from eval.ood import MEAN_FUNCTION, PRIMARY, RegisterSuiteEvaluator, Suite, evaluate_suite, suite_markdown, suite_names
 from tests.eval.helpers import TableModel, ex
 
 
@@ -49,7 +49,7 @@ def test_a_case_is_right_only_when_every_judged_risk_is_right(suite):
     assert res["functions"]["hate_threat"]["accuracy"] == 1.0
     assert res["functions"]["hate_derogation"]["accuracy"] == 0.0
     assert res["functions"]["counter_quote"]["accuracy"] == 0.0
-    assert res[PRIMARY] == pytest.approx(0.5)  # the mean over functions, each weighing the same
+    assert res[MEAN_FUNCTION] == pytest.approx(0.5)  # the mean over functions, each weighing the same
     assert res["registers"]["colloquial"] == {"n": 2, "right": 1, "accuracy": 0.5}
     inc = res["risks"]["incitement"]
     assert inc["recall_at_flag"] == 1.0 and inc["negatives_flagged"] == 0.5
