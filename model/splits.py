@@ -17,7 +17,8 @@
    from any card) go to test; units holding original training rows go to train or validation only (so a
    published or held-out test set stays exactly that). The other units are assigned per stratum (source x
    positive risks x any other positive label), shuffled with `seed`, larger units first, each to the allowed
-   split furthest below its target share. When a stratum's forced test rows exceed the test share (e.g.
+   split furthest below its target share (each stratum with its own generator: adding a source never moves
+   another source's rows). When a stratum's forced test rows exceed the test share (e.g.
    whole held-out genres), the rest is shared between train and validation in their proportion, so
    validation is not left empty. The same input, seed and normaliser always give the same splits.
 
@@ -194,9 +195,13 @@ def prepare(
         other_pos = any(v == 1 for i in idx for n, v in merged[i].labels.items() if n not in RISKS)
         strata[(merged[idx[0]].source, pos_risks, other_pos)].append(root)
 
-    rng = random.Random(seed)
     assignment: dict[int, str] = {}
     for stratum in sorted(strata, key=repr):
+        # Each stratum shuffles with its own generator, seeded by the seed and the stratum itself: adding a
+        # source (a new catalogue set, an analyst's file) then leaves every other source's splits exactly as they
+        # were. With one generator shared in order, a new source reshuffled every stratum after it, so a model
+        # trained before could hold today's test rows in its training data and look better in a comparison.
+        rng = random.Random(f"{seed}:{stratum!r}")
         roots = strata[stratum]
         total = sum(len(units[r]) for r in roots)
         assigned = dict.fromkeys(SPLITS, 0)

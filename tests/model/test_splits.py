@@ -150,3 +150,14 @@ def test_manifest_counts_and_table() -> None:
     console.print(manifest_table(man))
     out = console.export_text()
     assert "slander" in out and "validation" in out and "examples" in out
+
+
+def test_adding_a_source_leaves_the_other_sources_splits_as_they_were() -> None:
+    """A new source (here one that sorts first and one that sorts last) must not move any other source's row:
+    else a model trained before the addition could hold today's test rows in its training data."""
+    base = synthetic()
+    before = {e.text: e.meta["split"] for _, exs in prepare(base, NORM, seed=7).items() for e in exs}
+    for name in ("0_first", "zz_last"):
+        extra = [ex(f"kiriman baru {name} {i}", name, slander=int(i % 2 == 0)) for i in range(90)]
+        after = {e.text: e.meta["split"] for _, exs in prepare(base + extra, NORM, seed=7).items() for e in exs}
+        assert {t: after[t] for t in before} == before
