@@ -4,7 +4,8 @@
                 [--claims-embedder] [--claims-paraphrases FILE]
     saring eval --compare OLD_DIR NEW_DIR [--data ...] --out DIR
 
-Exit codes: 0 done; 1 (--compare) NEW is significantly worse than OLD on the primary metric; 2 bad input.
+Exit codes: 0 done; 1 (--compare) NEW is significantly worse than OLD on the primary metric or on an
+out-of-distribution suite; 2 bad input.
 """
 
 from __future__ import annotations
@@ -84,8 +85,8 @@ def eval_command(
         tuple[Path, Path] | None,
         typer.Option(
             "--compare",
-            help="OLD_DIR NEW_DIR: compare two models on the same data; exits 1 when NEW is "
-            "significantly worse on macro F1.",
+            help="OLD_DIR NEW_DIR: compare two models on the same data and on the out-of-distribution suites; "
+            "exits 1 when NEW is significantly worse on macro F1 or on any suite's mean accuracy over functions.",
             metavar="OLD_DIR NEW_DIR",
         ),
     ] = None,
@@ -137,7 +138,7 @@ def eval_command(
 
             os.environ["SARING_PRECISION"] = resolve_precision(precision)  # every model loaded below
         if compare is not None:
-            code = _run_compare(compare[0], compare[1], data or [], column or [], encoding, out, bootstrap, seed)
+            code = _run_compare(compare[0], compare[1], data or [], column or [], encoding, out, bootstrap, seed, suite)
             raise typer.Exit(code)
         _run_report(
             model,
@@ -325,18 +326,23 @@ def _run_compare(
     out: Path,
     bootstrap: int,
     seed: int,
+    suite: bool = True,
 ) -> int:
     from rich.console import Console
     from rich.table import Table
 
     from eval.compare import compare_models, comparison_html, comparison_markdown
     from eval.data import load_eval_data
+    from eval.ood import load_suites
     from model.modeldir import write_json_atomic as write_json
     from model.modeldir import write_text_atomic
 
     old, new = _load(old_dir), _load(new_dir)
     ed = load_eval_data(data, new.normalizer, column, encoding)
-    result = compare_models(old, new, ed.examples, replicates=bootstrap, seed=seed)
+    suites = load_suites() if suite else []
+    if suite and not suites:
+        logger.warning("no out-of-distribution suite card in the catalogue; the models are compared on the data only")
+    result = compare_models(old, new, ed.examples, replicates=bootstrap, seed=seed, suites=suites)
     result["data"] = ed.summary()
     out.mkdir(parents=True, exist_ok=True)
     write_json(out / "comparison.json", result)
@@ -369,11 +375,22 @@ def _run_compare(
         f"[{p['ci'][0]:+.3f}, {p['ci'][1]:+.3f}]",
         p["verdict"],
     )
+    for x in result["suites"]:
+        table.add_row(
+            x["name"],
+            "mean over functions",
+            f"{x['old']:.3f}",
+            f"{x['new']:.3f}",
+            f"{x['diff']:+.3f}",
+            f"[{x['ci'][0]:+.3f}, {x['ci'][1]:+.3f}]",
+            x["verdict"],
+        )
     console.print(table)
     console.print(f"comparison: {out / 'comparison.md'} and {out / 'comparison.html'}")
     if result["exit_code"]:
         typer.secho(
-            "NEW is significantly worse than OLD on macro F1: failing the gate (exit code 1)",
+            f"NEW is significantly worse than OLD on {', '.join(result['gate']['worse_on'])}: failing the gate "
+            "(exit code 1)",
             fg=typer.colors.RED,
             err=True,
         )

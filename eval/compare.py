@@ -6,7 +6,15 @@ the models, not the noise of the test set twice. Each model is judged at its own
 
 Verdict per metric: 'better' when the 95% interval of the difference lies entirely on the improving side,
 'worse' when it lies entirely on the other side, else 'no significant difference'. For Brier and ECE a
-lower value is better. The gate: NEW significantly worse on the primary metric (macro F1) -> exit code 1.
+lower value is better.
+
+Out-of-distribution suites (eval.ood: the register-shift suite, the circulated posts) are compared too, on their
+primary figure, the mean accuracy over functions, with a paired bootstrap that resamples cases within each
+function (every function keeps its size, so each still weighs the same).
+
+The gate: NEW significantly worse on the primary metric (macro F1), or on any suite's mean accuracy over
+functions -> exit code 1. A model that is better on the test split and worse on posts unlike the training
+corpora is not safe to deploy: the suites stand for what users will send.
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ import numpy as np
 
 from eval.bootstrap import LOWER_IS_BETTER, METRICS, bootstrap_models, interval
 from eval.evaluator import flag_block, flatten, model_identity, point_metrics, predict
+from eval.ood import MEAN_FUNCTION, Suite, cases_right, function_groups
 from model.examples import Example, label_matrix
 from model.labels import RISKS
 
@@ -101,6 +110,47 @@ def compare_scores(
     }
 
 
+def compare_suite(
+    old: Any, new: Any, suite: Suite, replicates: int = 1000, seed: int = 0, level: float = 0.95
+) -> dict[str, Any]:
+    """Both models on one out-of-distribution suite: mean accuracy over functions (each at its own flags), the
+    difference NEW - OLD and its paired bootstrap interval (cases resampled within each function)."""
+    examples = list(suite.examples)
+    if not examples:
+        raise ValueError(f"the suite {suite.name} has no cases; expected its rows from the card {suite.name}")
+    texts = [e.text for e in examples]
+    y = label_matrix(examples, RISKS)
+    right = [
+        cases_right(predict(m, texts), y, np.array([flag_block(m, r)[0] for r in RISKS])).astype(np.float64)
+        for m in (old, new)
+    ]
+    groups = list(function_groups(examples).values())
+
+    def mean_over_functions(r: np.ndarray, picks: list[np.ndarray]) -> float:
+        return float(np.mean([r[p].mean() for p in picks]))
+
+    point = [mean_over_functions(r, groups) for r in right]
+    rng = np.random.default_rng(seed)
+    diffs = np.empty(replicates)
+    for b in range(replicates):
+        picks = [g[rng.integers(0, len(g), len(g))] for g in groups]
+        diffs[b] = mean_over_functions(right[1], picks) - mean_over_functions(right[0], picks)
+    ci = interval(diffs, level) if replicates else [float("nan"), float("nan")]
+    return {
+        "name": suite.name,
+        "title": suite.title,
+        "n": len(examples),
+        "functions": len(groups),
+        "metric": MEAN_FUNCTION,
+        "old": point[0],
+        "new": point[1],
+        "diff": point[1] - point[0],
+        "ci": ci,
+        "verdict": verdict(ci),
+        "right": {"old": int(right[0].sum()), "new": int(right[1].sum())},
+    }
+
+
 def compare_models(
     old: Any,
     new: Any,
@@ -108,8 +158,10 @@ def compare_models(
     replicates: int = 1000,
     seed: int = 0,
     level: float = 0.95,
+    suites: Sequence[Suite] = (),
 ) -> dict[str, Any]:
-    """Score both models on `examples` and compare them (see compare_scores)."""
+    """Score both models on `examples` and on every suite, and compare them (see compare_scores and
+    compare_suite); the gate fails when NEW is significantly worse on macro F1 or on any suite."""
     examples = list(examples)
     if not examples:
         raise ValueError("no examples to compare the models on; expected labelled examples")
@@ -129,6 +181,13 @@ def compare_models(
     result["old"] = model_identity(old)
     result["new"] = model_identity(new)
     result["n"] = len(examples)
+    result["suites"] = [compare_suite(old, new, s, replicates, seed, level) for s in suites]
+    worse_suites = [s["name"] for s in result["suites"] if s["verdict"] == WORSE]
+    result["gate"] = {
+        "rule": f"fail when NEW is significantly worse on {PRIMARY} or on any suite's {MEAN_FUNCTION}",
+        "worse_on": ([PRIMARY] if result["primary"]["verdict"] == WORSE else []) + worse_suites,
+    }
+    result["exit_code"] = EXIT_WORSE if result["gate"]["worse_on"] else 0
     logger.info(
         "NEW vs OLD on %s: %+.4f [%.4f, %.4f] -> %s",
         PRIMARY,
@@ -157,7 +216,9 @@ def comparison_context(result: dict[str, Any]) -> dict[str, Any]:
         "data": {"description": data.get("description", ""), "fingerprint": str(data.get("fingerprint", ""))},
         "bootstrap": {**result["bootstrap"], "percent": int(result["bootstrap"]["level"] * 100)},
         "failed": bool(result["exit_code"]),
+        "worse_on": result.get("gate", {}).get("worse_on", []),
         "rows": rows,
+        "suites": result.get("suites", []),
     }
 
 

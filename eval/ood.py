@@ -90,6 +90,20 @@ def load_suite(name: str = SUITE_CARD, cards: dict[str, Any] | None = None) -> l
     return res.examples
 
 
+def cases_right(probs: np.ndarray, y: np.ndarray, flags: np.ndarray) -> np.ndarray:
+    """Per case: is every risk it judges (y not NaN) flagged (probs >= flags) exactly when expected?"""
+    correct = np.where(~np.isnan(y), (probs >= flags) == (y == 1), True)
+    return np.asarray(correct.all(axis=1))  # an array even when numpy's stubs allow a scalar
+
+
+def function_groups(examples: Sequence[Example]) -> dict[str, np.ndarray]:
+    """Case indices per function (sorted by function name)."""
+    by: dict[str, list[int]] = defaultdict(list)
+    for i, e in enumerate(examples):
+        by[str(e.meta.get("function", "unknown"))].append(i)
+    return {fn: np.asarray(idx) for fn, idx in sorted(by.items())}
+
+
 def evaluate_suite(model: Any, examples: Sequence[Example]) -> dict[str, Any]:
     """Per-function, per-register and per-risk results of `model` on the suite's cases."""
     examples = list(examples)
@@ -100,8 +114,7 @@ def evaluate_suite(model: Any, examples: Sequence[Example]) -> dict[str, Any]:
     flags = np.array([flag_block(model, r)[0] for r in RISKS])
     flagged = probs >= flags
     judged = ~np.isnan(y)
-    correct = np.where(judged, flagged == (y == 1), True)
-    right = np.asarray(correct.all(axis=1))  # an array even when numpy's stubs allow a scalar
+    right = cases_right(probs, y, flags)
 
     def rate(mask: np.ndarray) -> dict[str, Any]:
         n = int(mask.sum())
@@ -109,10 +122,7 @@ def evaluate_suite(model: Any, examples: Sequence[Example]) -> dict[str, Any]:
 
     meta = [e.meta for e in examples]
     functions: dict[str, dict[str, Any]] = {}
-    by_function: dict[str, list[int]] = defaultdict(list)
-    for i, m in enumerate(meta):
-        by_function[str(m.get("function", "unknown"))].append(i)
-    for fn, idx in sorted(by_function.items()):
+    for fn, idx in function_groups(examples).items():
         mask = np.zeros(len(examples), bool)
         mask[idx] = True
         functions[fn] = {**rate(mask), "risk": meta[idx[0]].get("risk"), "polarity": meta[idx[0]].get("polarity")}

@@ -7,8 +7,9 @@ import numpy as np
 from typer.testing import CliRunner
 
 from eval.cli import app
-from eval.compare import BETTER, SAME, WORSE, compare_models, verdict
-from tests.eval.helpers import TableModel, noisy_data, write_jsonl
+from eval.compare import BETTER, SAME, WORSE, compare_models, comparison_markdown, verdict
+from eval.ood import Suite
+from tests.eval.helpers import TableModel, ex, noisy_data, write_jsonl
 
 
 def test_verdict_rules() -> None:
@@ -79,3 +80,42 @@ def test_cli_compare_exit_code_on_perturbed_tiny_model(tiny_baseline_dir, tmp_pa
         ],
     )
     assert same.exit_code == 0, same.output
+
+
+def _suite_and_models() -> tuple[Suite, TableModel, TableModel]:
+    """40 hateful and 40 counter-speech cases; OLD gets every case right, NEW flags most counter-speech."""
+    cases, old, new = [], {}, {}
+    for i in range(40):
+        hate = ex(f"hate {i}", meta={"function": "hate_derogation", "risk": "incitement"}, hoax=0, incitement=1)
+        counter = ex(f"counter {i}", meta={"function": "counter_quote", "risk": "incitement"}, hoax=0, incitement=0)
+        cases += [hate, counter]
+        old[hate.text], old[counter.text] = (0.1, 0.1, 0.9), (0.1, 0.1, 0.1)
+        new[hate.text], new[counter.text] = (0.1, 0.1, 0.9), (0.1, 0.1, 0.9 if i % 4 else 0.1)
+    return Suite("toy_suite", "a toy suite", cases), TableModel(old, name="old"), TableModel(new, name="new")
+
+
+def test_a_model_worse_out_of_distribution_fails_the_gate_although_the_test_split_ties() -> None:
+    suite, old_suite, new_suite = _suite_and_models()
+    examples, scores = noisy_data(200, seed=6)
+    old = TableModel({**scores, **old_suite.scores}, name="old")
+    new = TableModel({**scores, **new_suite.scores}, name="new")
+    res = compare_models(old, new, examples, replicates=300, seed=0, suites=[suite])
+    assert res["primary"]["verdict"] == SAME  # same scores on the test data
+    (s,) = res["suites"]
+    # OLD right on both functions; NEW right on all hate and a quarter of the counter-speech
+    assert s["old"] == 1.0 and s["new"] == (1.0 + 0.25) / 2 and s["right"] == {"old": 80, "new": 50}
+    assert s["verdict"] == WORSE and s["ci"][1] < 0
+    assert res["exit_code"] == 1 and res["gate"]["worse_on"] == ["toy_suite"]
+    md = comparison_markdown(res | {"data": {"description": "toy", "fingerprint": "x"}})
+    assert "toy_suite" in md and "significantly worse on toy_suite" in md
+    # the other way round the suite is better and the gate passes; no suites: the data alone decides
+    assert compare_models(new, old, examples, replicates=300, suites=[suite])["exit_code"] == 0
+    assert compare_models(old, new, examples, replicates=300)["exit_code"] == 0
+
+
+def test_identical_models_tie_on_a_suite() -> None:
+    suite, model, _ = _suite_and_models()
+    examples, scores = noisy_data(50, seed=7)
+    m = TableModel({**scores, **model.scores})
+    (s,) = compare_models(m, m, examples, replicates=100, suites=[suite])["suites"]
+    assert s["verdict"] == SAME and s["ci"] == [0.0, 0.0] and s["diff"] == 0.0
