@@ -386,6 +386,8 @@ def _run_compare(
             x["verdict"],
         )
     console.print(table)
+    for w in result["warnings"]:
+        console.print(f"[yellow]warning:[/] {w}")
     console.print(f"comparison: {out / 'comparison.md'} and {out / 'comparison.html'}")
     if result["exit_code"]:
         typer.secho(

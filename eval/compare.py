@@ -31,6 +31,7 @@ from eval.evaluator import flag_block, flatten, model_identity, point_metrics, p
 from eval.ood import MEAN_FUNCTION, Suite, cases_right, function_groups
 from model.examples import Example, label_matrix
 from model.labels import RISKS
+from model.splits import HASHED_SPLITS, text_hash
 
 logger = logging.getLogger(__name__)
 
@@ -151,6 +152,41 @@ def compare_suite(
     }
 
 
+def trained_on(model: Any, examples: Sequence[Example]) -> dict[str, Any]:
+    """How many of `examples` the model saw in training or validation, from the text fingerprints of its data
+    manifest (model.splits.text_hash with the model's own normaliser). Models whose manifest has none (trained
+    before saring recorded them) are reported as unchecked."""
+    manifest = getattr(model, "manifest", None)
+    hashes = manifest.get("text_hashes") if isinstance(manifest, dict) else None
+    normalizer = getattr(model, "normalizer", None)
+    if not isinstance(hashes, dict) or normalizer is None:
+        why = "its data manifest lists no text fingerprints (trained before saring recorded them)"
+        return {"checked": False, "why": why}
+    ours = [text_hash(normalizer, e.text) for e in examples]
+    out: dict[str, Any] = {"checked": True, "n": len(ours)}
+    for split in HASHED_SPLITS:
+        seen = set(hashes.get(split) or ())
+        out[split] = sum(h in seen for h in ours)
+    return out
+
+
+def overlap_warnings(overlap: dict[str, dict[str, Any]]) -> list[str]:
+    """Plain sentences for the comparison when a model was trained or calibrated on the texts compared on."""
+    out = []
+    for role, o in overlap.items():
+        if not o.get("checked"):
+            out.append(f"{role.upper()}: not checked for training on these texts: {o['why']}.")
+            continue
+        if o["train"] or o["validation"]:
+            out.append(
+                f"{role.upper()} was trained on {o['train']} and calibrated on {o['validation']} of the {o['n']} texts "
+                f"compared on: the comparison favours {role.upper()} there (its splits differ from the data's, e.g. "
+                "trained on other data or before splits were stable per source). Compare on the out-of-distribution "
+                "suites or on data neither model saw."
+            )
+    return out
+
+
 def compare_models(
     old: Any,
     new: Any,
@@ -181,6 +217,10 @@ def compare_models(
     result["old"] = model_identity(old)
     result["new"] = model_identity(new)
     result["n"] = len(examples)
+    result["overlap"] = {"old": trained_on(old, examples), "new": trained_on(new, examples)}
+    result["warnings"] = overlap_warnings(result["overlap"])
+    for w in result["warnings"]:
+        logger.warning("%s", w)
     result["suites"] = [compare_suite(old, new, s, replicates, seed, level) for s in suites]
     worse_suites = [s["name"] for s in result["suites"] if s["verdict"] == WORSE]
     result["gate"] = {
@@ -217,6 +257,7 @@ def comparison_context(result: dict[str, Any]) -> dict[str, Any]:
         "bootstrap": {**result["bootstrap"], "percent": int(result["bootstrap"]["level"] * 100)},
         "failed": bool(result["exit_code"]),
         "worse_on": result.get("gate", {}).get("worse_on", []),
+        "warnings": result.get("warnings", []),
         "rows": rows,
         "suites": result.get("suites", []),
     }

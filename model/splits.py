@@ -28,6 +28,7 @@ removals, the groups per split, and the input files with their sha256.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import random
 from collections import Counter, defaultdict
@@ -65,6 +66,14 @@ class PreparedData:
 def _key(normalizer: Normalizer, text: str) -> str:
     key = normalizer.normalize(text)
     return key if key else " ".join(text.split()).lower()
+
+
+def text_hash(normalizer: Normalizer, text: str) -> str:
+    """A short fingerprint of a text as the splits see it (its normalised form): 16 hex characters of BLAKE2b.
+
+    Data manifests list them for the training and validation splits, so that a comparison can tell whether a
+    model was trained on the texts it is being compared on, without the manifest storing any text."""
+    return hashlib.blake2b(_key(normalizer, text).encode("utf-8"), digest_size=8).hexdigest()
 
 
 def _combine(name: str, values: list[LabelValue]) -> tuple[LabelValue, bool, bool]:
@@ -262,6 +271,9 @@ def prepare(
     return PreparedData(out["train"], out["validation"], out["test"], manifest)
 
 
+HASHED_SPLITS = ("train", "validation")
+
+
 def build_manifest(
     splits: dict[str, list[Example]],
     inputs: Sequence[Example],
@@ -298,6 +310,9 @@ def build_manifest(
         "groups": groups,
         "duplicates": duplicates,
         "conflicts": conflicts,
+        # What the model learnt from (train) and was calibrated on (validation), as text fingerprints: read by
+        # `saring eval --compare` to warn when a model is compared on texts it was trained on.
+        "text_hashes": {s: sorted({text_hash(normalizer, ex.text) for ex in splits[s]}) for s in HASHED_SPLITS},
     }
 
 

@@ -119,3 +119,45 @@ def test_identical_models_tie_on_a_suite() -> None:
     m = TableModel({**scores, **model.scores})
     (s,) = compare_models(m, m, examples, replicates=100, suites=[suite])["suites"]
     assert s["verdict"] == SAME and s["ci"] == [0.0, 0.0] and s["diff"] == 0.0
+
+
+def test_the_comparison_warns_when_a_model_was_trained_on_the_texts_compared_on() -> None:
+    from model.normalize import Normalizer
+    from model.splits import text_hash
+
+    examples, scores = noisy_data(60, seed=8)
+    norm = Normalizer({})
+    old, new = TableModel(scores, name="old"), TableModel(scores, name="new")
+    # OLD learnt from the first 20 of these texts and was calibrated on the next 5; NEW saw none of them
+    old.normalizer = new.normalizer = norm  # type: ignore[attr-defined]
+    old.manifest = {  # type: ignore[attr-defined]
+        "text_hashes": {
+            "train": sorted(text_hash(norm, e.text) for e in examples[:20]),
+            "validation": sorted(text_hash(norm, e.text) for e in examples[20:25]),
+        }
+    }
+    new.manifest = {"text_hashes": {"train": [text_hash(norm, "some other text")], "validation": []}}  # type: ignore[attr-defined]
+    res = compare_models(old, new, examples, replicates=50)
+    assert res["overlap"]["old"] == {"checked": True, "n": 60, "train": 20, "validation": 5}
+    assert res["overlap"]["new"] == {"checked": True, "n": 60, "train": 0, "validation": 0}
+    (w,) = res["warnings"]
+    assert w.startswith("OLD was trained on 20 and calibrated on 5 of the 60 texts")
+    md = comparison_markdown(res | {"data": {"description": "toy", "fingerprint": "x"}})
+    assert "Warning:** OLD was trained on 20" in md
+    # a model without fingerprints is reported as unchecked, not as clean
+    bare = compare_models(TableModel(scores), new, examples, replicates=50)
+    assert bare["overlap"]["old"]["checked"] is False and "not checked" in bare["warnings"][0]
+
+
+def test_training_records_the_fingerprints_of_train_and_validation_only() -> None:
+    from model.normalize import Normalizer
+    from model.splits import prepare, text_hash
+
+    examples, _ = noisy_data(120, seed=9)
+    norm = Normalizer({})
+    data = prepare(examples, norm, seed=1)
+    hashes = data.manifest["text_hashes"]
+    assert set(hashes) == {"train", "validation"}
+    for split in ("train", "validation"):
+        assert hashes[split] == sorted({text_hash(norm, e.text) for e in dict(data.items())[split]})
+    assert not {text_hash(norm, e.text) for e in dict(data.items())["test"]} & set(hashes["train"])
