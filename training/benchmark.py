@@ -86,7 +86,7 @@ TASKS: dict[str, Task] = {
         "title": "Pratiwi 2017 hoax vs valid, 5-fold grouped by hoax topic",
     },
 }
-KINDS = ("baseline", "transformer")
+KINDS = ("baseline", "transformer", "ensemble")
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -173,20 +173,28 @@ def train_fold(
     overrides: Sequence[str] = (),
 ) -> None:
     """Train one model directory at `out` on the fold's splits."""
-    if kind == "baseline":
-        from training.baseline import train_baseline
+    from training.baseline import train_baseline
+    from training.config import TrainConfig
+    from training.trainer import train_transformer
 
-        train_baseline(out, splits, normalizer, manifest)
-    elif kind == "transformer":
-        from training.config import TrainConfig
-        from training.trainer import train_transformer
-
-        config = TrainConfig.from_recipe(recipe)
-        if overrides:
-            config = config.with_overrides(list(overrides))
-        train_transformer(config, splits, normalizer, manifest, out)
-    else:
+    if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}; expected one of {list(KINDS)}")
+    if kind == "baseline":
+        train_baseline(out, splits, normalizer, manifest)
+        return
+    config = TrainConfig.from_recipe(recipe).with_overrides(list(overrides))
+    if kind == "transformer":
+        train_transformer(config, splits, normalizer, manifest, out)
+        return
+    # ensemble, the kind `saring train` serves: both members on the fold's splits, mixed per label with weights
+    # chosen on the fold's validation split
+    from training.ensemble import build_ensemble
+
+    b_out, t_out = out.with_name(f"{out.name}.baseline"), out.with_name(f"{out.name}.transformer")
+    train_baseline(b_out, splits, normalizer, manifest)
+    train_transformer(config, splits, normalizer, manifest, t_out)
+    build_ensemble(out, t_out, b_out, splits, normalizer, manifest, config.model_dump(), name=config.name)
+    shutil.rmtree(b_out, ignore_errors=True)  # copied into `out`; build_ensemble removed the transformer's
 
 
 def run_benchmark(
@@ -289,7 +297,7 @@ def run_benchmark(
         "task": task,
         "label": label,
         "kind": kind,
-        "recipe": recipe if kind == "transformer" else None,
+        "recipe": recipe if kind != "baseline" else None,
         "overrides": list(overrides),
         "labels_trained": "all labels the examples carry" if all_labels else [label],
         "examples": len(data),
@@ -390,7 +398,7 @@ def run_loso(
     return {
         "task": "loso",
         "kind": kind,
-        "recipe": recipe if kind == "transformer" else None,
+        "recipe": recipe if kind != "baseline" else None,
         "sources": results,
         "seconds": round(time.perf_counter() - t_all, 1),
         "note": "test split of each source; 'held_out' = trained without that source, 'in_distribution' = "
@@ -495,11 +503,11 @@ def _run(
 KindOpt = Annotated[
     str,
     typer.Option(
-        help="baseline (TF-IDF + logistic regression, seconds a fold) or "
-        "transformer (a recipe of `saring train`, long)."
+        help="baseline (TF-IDF + logistic regression, seconds a fold), transformer (a recipe of `saring train`, "
+        "long) or ensemble (both, mixed as `saring train` serves them; as long as transformer)."
     ),
 ]
-RecipeOpt = Annotated[str, typer.Option(help="Training recipe for --kind transformer.")]
+RecipeOpt = Annotated[str, typer.Option(help="Training recipe for --kind transformer or ensemble.")]
 SetOpt = Annotated[list[str] | None, typer.Option("--set", help="Override a training config field, e.g. epochs=2.")]
 FoldsOpt = Annotated[int, typer.Option(help="Number of folds.", min=2)]
 SeedOpt = Annotated[int, typer.Option(help="Seed of the folds.")]

@@ -113,3 +113,27 @@ def test_cli_prints_published_numbers_and_writes_json(monkeypatch, tmp_path) -> 
     assert saved["dataset"] == "ibrohim2019_multilabel_hs"
     bad = CliRunner().invoke(B.app, ["hs", "--kind", "svm"])
     assert bad.exit_code == 2
+
+
+def test_ensemble_kind_cross_validates_the_served_kind(tmp_path, tiny_encoder_dir) -> None:
+    """--kind ensemble trains both members on each fold and mixes them as `saring train` serves them."""
+    examples = fixture_examples()
+    res = B.run_benchmark(
+        examples,
+        "slander",
+        kind="ensemble",
+        folds=2,
+        seed=0,
+        normalizer=Normalizer({"gk": "tidak"}),
+        recipe="tiny",
+        overrides=[f"base_model={tiny_encoder_dir}", "epochs=1"],
+        workdir=tmp_path / "w",
+        keep_models=True,
+        task="fixture",
+    )
+    assert res["kind"] == "ensemble" and res["recipe"] == "tiny" and len(res["per_fold"]) == 2
+    assert sum(f["n"] for f in res["per_fold"]) == len(examples)
+    info = json.loads((tmp_path / "w" / "fold0" / "saring_model.json").read_text())
+    assert info["kind"] == "ensemble" and set(info["members"]) == {"transformer", "lexical"}
+    # the members live inside the ensemble's folder; nothing is left beside it
+    assert sorted(p.name for p in (tmp_path / "w").iterdir()) == ["fold0", "fold1"]
