@@ -156,8 +156,8 @@ def trained_on(model: Any, examples: Sequence[Example]) -> dict[str, Any]:
     """How many of `examples` the model saw in training or validation, from the text fingerprints of its data
     manifest (model.splits.text_hash with the model's own normaliser). Models whose manifest has none (trained
     before saring recorded them) are reported as unchecked."""
-    manifest = getattr(model, "manifest", None)
-    hashes = manifest.get("text_hashes") if isinstance(manifest, dict) else None
+    read = getattr(model, "text_fingerprints", None)
+    hashes = read() if callable(read) else None
     normalizer = getattr(model, "normalizer", None)
     if not isinstance(hashes, dict) or normalizer is None:
         why = "its data manifest lists no text fingerprints (trained before saring recorded them)"

@@ -128,8 +128,10 @@ class Scorer:
         self.calibration: dict[str, Platt] = calibration_from_json(self.dir.read_json(CALIBRATION_JSON))
         self.thresholds: dict[str, Threshold] = thresholds_from_json(self.dir.read_json(THRESHOLDS_JSON))
         self.metrics: dict[str, Any] = self.dir.read_json(METRICS_JSON, default={})
-        # Read once here: the model card is served on every GET /v1/model.
-        self.manifest: dict[str, Any] = self.dir.read_json(MANIFEST_JSON, default={})
+        # Read once here: the model card is served on every GET /v1/model. The text fingerprints (hundreds of
+        # kilobytes, only `saring eval --compare` needs them) are not kept: see text_fingerprints().
+        manifest = self.dir.read_json(MANIFEST_JSON, default={})
+        self.manifest: dict[str, Any] = {k: v for k, v in manifest.items() if k != "text_hashes"}
         self.max_length = self.backend.max_length
         logger.info(
             "loaded %s model %s (%s) from %s, %s", self.kind, self.name, self.version, self.dir.path, self.precision
@@ -227,6 +229,12 @@ class Scorer:
                 pflags, _, _ = decide(pscores, th)
                 results[i].warnings.extend(reply_warnings(texts[i], parent_texts[k], pflags, self.normalizer))
         return results
+
+    def text_fingerprints(self) -> dict[str, list[str]] | None:
+        """{split: fingerprints} of the texts the model was trained and calibrated on (model.splits.text_hash),
+        read from its data manifest on demand; None for a model trained before saring recorded them."""
+        hashes = self.dir.read_json(MANIFEST_JSON, default={}).get("text_hashes")
+        return hashes if isinstance(hashes, dict) else None
 
     def card(self) -> dict[str, Any]:
         """The model card served by the API: identity, labels, thresholds, metrics, data and licences."""

@@ -130,13 +130,12 @@ def test_the_comparison_warns_when_a_model_was_trained_on_the_texts_compared_on(
     old, new = TableModel(scores, name="old"), TableModel(scores, name="new")
     # OLD learnt from the first 20 of these texts and was calibrated on the next 5; NEW saw none of them
     old.normalizer = new.normalizer = norm  # type: ignore[attr-defined]
-    old.manifest = {  # type: ignore[attr-defined]
-        "text_hashes": {
-            "train": sorted(text_hash(norm, e.text) for e in examples[:20]),
-            "validation": sorted(text_hash(norm, e.text) for e in examples[20:25]),
-        }
+    old_hashes = {
+        "train": sorted(text_hash(norm, e.text) for e in examples[:20]),
+        "validation": sorted(text_hash(norm, e.text) for e in examples[20:25]),
     }
-    new.manifest = {"text_hashes": {"train": [text_hash(norm, "some other text")], "validation": []}}  # type: ignore[attr-defined]
+    old.text_fingerprints = lambda: old_hashes  # type: ignore[attr-defined]
+    new.text_fingerprints = lambda: {"train": [text_hash(norm, "some other text")], "validation": []}  # type: ignore[attr-defined]
     res = compare_models(old, new, examples, replicates=50)
     assert res["overlap"]["old"] == {"checked": True, "n": 60, "train": 20, "validation": 5}
     assert res["overlap"]["new"] == {"checked": True, "n": 60, "train": 0, "validation": 0}

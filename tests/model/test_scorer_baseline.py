@@ -108,3 +108,19 @@ def test_a_calibrated_length_term_moves_long_texts_only(kind, tiny_baseline_dir,
     assert after.risk_proba([article])[0, h] == pytest.approx(after.score([article])[0].scores["hoax"])
     # slander has no length term: unchanged for every length
     assert after.score([article])[0].scores["slander"] == pytest.approx(before.score([article])[0].scores["slander"])
+
+
+def test_text_fingerprints_are_read_on_demand_not_kept_for_serving(tiny_baseline_dir, tmp_path):
+    import shutil
+
+    from model.modeldir import MANIFEST_JSON
+
+    md = tmp_path / "m"
+    shutil.copytree(tiny_baseline_dir, md)
+    assert Scorer(md).text_fingerprints() is None  # trained without them
+    manifest = json.loads((md / MANIFEST_JSON).read_text())
+    manifest["text_hashes"] = {"train": ["00ff00ff00ff00ff"], "validation": []}
+    (md / MANIFEST_JSON).write_text(json.dumps(manifest))
+    s = Scorer(md)
+    assert s.text_fingerprints() == {"train": ["00ff00ff00ff00ff"], "validation": []}
+    assert "text_hashes" not in s.manifest and "text_hashes" not in json.dumps(s.card())
