@@ -30,29 +30,34 @@ logger = logging.getLogger(__name__)
 
 # --------------------------------------------------------------------------------------------------------
 # app state
+#
+# The dependencies that only read app state or check a key are `async def`: FastAPI runs a plain `def`
+# dependency in its thread pool, and on two cores those hand-offs (several per request, each contending for
+# the GIL with the scoring thread) cost more than the work itself. Those that may block on a file
+# (get_claims opens the claim store on first use) stay plain `def`.
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_holder(request: Request) -> ModelHolder:
+async def get_holder(request: Request) -> ModelHolder:
     return request.app.state.holder
 
 
-def get_batcher(request: Request) -> MicroBatcher[WorkItem, Outcome]:
+async def get_batcher(request: Request) -> MicroBatcher[WorkItem, Outcome]:
     return request.app.state.batcher
 
 
-def get_policies(request: Request) -> PolicyBook:
+async def get_policies(request: Request) -> PolicyBook:
     return request.app.state.policies
 
 
-def get_metrics(request: Request) -> Metrics:
+async def get_metrics(request: Request) -> Metrics:
     return request.app.state.metrics
 
 
-def get_store(request: Request) -> Store:
+async def get_store(request: Request) -> Store:
     return request.app.state.store
 
 
@@ -68,14 +73,18 @@ StoreDep = Annotated[Store, Depends(get_store)]
 # callers and the model
 
 
-def authorized_caller(request: Request, settings: SettingsDep) -> Caller:
+def check_caller(request: Request, settings: Settings) -> Caller:
     """Authenticate (401) then rate-limit (429) the caller."""
     caller = identify(request, settings.api_key_hashes, settings.keys_required)
     request.app.state.limiter.check(caller.id)
     return caller
 
 
-def admin_caller(request: Request, settings: SettingsDep) -> Caller:
+async def authorized_caller(request: Request, settings: SettingsDep) -> Caller:
+    return check_caller(request, settings)
+
+
+async def admin_caller(request: Request, settings: SettingsDep) -> Caller:
     if not settings.admin_key_hashes:
         raise ApiError(
             "FORBIDDEN",
@@ -85,7 +94,7 @@ def admin_caller(request: Request, settings: SettingsDep) -> Caller:
     return identify(request, settings.admin_key_hashes, required=True)
 
 
-def ready_scorer(holder: HolderDep) -> Scorer:
+def require_scorer(holder: ModelHolder) -> Scorer:
     """The serving model, or 503 NOT_READY while it loads (or after it failed to)."""
     scorer = holder.scorer
     if scorer is None:
@@ -96,6 +105,10 @@ def ready_scorer(holder: HolderDep) -> Scorer:
             headers={"Retry-After": "5"},
         )
     return scorer
+
+
+async def ready_scorer(holder: HolderDep) -> Scorer:
+    return require_scorer(holder)
 
 
 CallerDep = Annotated[Caller, Depends(authorized_caller)]

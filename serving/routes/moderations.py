@@ -30,7 +30,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from model.labels import RISKS
 from serving.batcher import BatcherClosed
-from serving.deps import BatcherDep, HolderDep, MetricsDep, SettingsDep, authorized_caller, ready_scorer
+from serving.deps import BatcherDep, HolderDep, MetricsDep, SettingsDep, check_caller, require_scorer
 from serving.engine import Outcome, WorkItem
 from serving.errors import ApiError, validation_message
 from serving.schemas import ErrorResponse, ShortLabel, StrictModel, Text, _check_label
@@ -235,12 +235,12 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 router = APIRouter(tags=["moderation"], route_class=OpenAIErrorRoute)
 
 
-def moderation_caller(request: Request, settings: SettingsDep) -> Caller:
+async def moderation_caller(request: Request, settings: SettingsDep) -> Caller:
     """The keys and rate limits of /v1/score, with one allowance: the OpenAI SDKs always send a key, so on a
     server that has no keys at all (loopback only, keys optional) a presented key is ignored instead of
     answering 401; the caller is then identified, and rate-limited, by its address as on /v1/score."""
     if settings.api_key_hashes:
-        return authorized_caller(request, settings)
+        return check_caller(request, settings)
     caller = Caller(f"addr:{request.client.host if request.client else 'unknown'}", False)
     request.app.state.limiter.check(caller.id)
     return caller
@@ -301,7 +301,7 @@ async def moderations(
         except ApiError as e:
             raise ParamError(e, where) from e
     work = [WorkItem(text, None, DEFAULT_POLICY, False) for text in texts]
-    ready_scorer(holder)
+    require_scorer(holder)
     try:
         outcomes, scorer = await batcher.submit(work)
     except BatcherClosed as e:

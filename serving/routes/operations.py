@@ -9,7 +9,7 @@ from fastapi import APIRouter, Response
 from fastapi.responses import PlainTextResponse
 
 from serving.batcher import BatcherClosed
-from serving.deps import BatcherDep, HolderDep, MetricsDep, ready_scorer
+from serving.deps import BatcherDep, HolderDep, MetricsDep, require_scorer
 from serving.engine import WorkItem
 from serving.errors import ApiError
 from serving.lifespan import CANARY_TEXT
@@ -29,7 +29,7 @@ async def healthz() -> dict[str, str]:
     "/readyz", summary="Readiness: the model is loaded and answering", responses={503: {"model": ErrorResponse}}
 )
 async def readyz(holder: HolderDep, batcher: BatcherDep) -> dict[str, Any]:
-    scorer = ready_scorer(holder)
+    scorer = require_scorer(holder)
     try:
         _, used = await asyncio.wait_for(batcher.submit([WorkItem(CANARY_TEXT)]), READY_TIMEOUT_S)
     except (BatcherClosed, TimeoutError) as e:

@@ -20,7 +20,7 @@ from serving.deps import (
     PoliciesDep,
     SettingsDep,
     StoreDep,
-    ready_scorer,
+    require_scorer,
 )
 from serving.engine import Outcome, PolicyBook, WorkItem
 from serving.errors import ApiError
@@ -176,7 +176,7 @@ async def score(
     """
     check_items(body, settings)
     prepared = [prepare_item(i, it, body.explain, settings, policies) for i, it in enumerate(body.items)]
-    ready_scorer(holder)
+    require_scorer(holder)
     try:
         outcomes, scorer = await batcher.submit([p.work for p in prepared])
     except BatcherClosed as e:

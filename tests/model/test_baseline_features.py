@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse
 
-from model.baseline import BASELINE_SETTINGS, BaselineBackend, CharNgramCounts, make_vectorizer
+from model.baseline import BASELINE_SETTINGS, BaselineBackend, CharNgramCounts, WordNgramCounts, make_vectorizer
 from model.modeldir import ModelDir
 from tests.fixture_texts import fixture_examples
 
@@ -37,10 +37,32 @@ def test_char_counts_are_scikit_learns_counts() -> None:
         assert np.array_equal(got.data, expected.data.astype(np.float32))
 
 
+def test_word_counts_are_scikit_learns_counts() -> None:
+    texts = _texts() + ["kata kata kata ulang", "x", "satu. dua, tiga! empat?", "ab cd ab cd ab"]
+    vec = make_vectorizer(BASELINE_SETTINGS["word"]).set_params(min_df=1).fit(texts[:20] + texts[-2:])
+    counter = WordNgramCounts(vec.vocabulary_, tuple(vec.ngram_range), vec.token_pattern)
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    ref = CountVectorizer(
+        ngram_range=(1, 2), lowercase=False, token_pattern=vec.token_pattern, vocabulary=vec.vocabulary_
+    )
+    expected = ref.transform(texts)
+    got = counter.counts(texts)
+    assert expected.nnz > len(texts)  # unigrams and bigrams of the fitted texts were found
+    assert np.array_equal(got.indptr, expected.indptr)
+    assert np.array_equal(got.indices, expected.indices)
+    assert np.array_equal(got.data, expected.data.astype(np.float32))
+    assert counter.counts([]).shape == (0, len(vec.vocabulary_))
+
+
 def test_baseline_features_match_scikit_learn_after_a_save_and_load(tiny_baseline_dir) -> None:
     backend = BaselineBackend.load(ModelDir(tiny_baseline_dir))
     texts = _texts()
-    expected = sparse.hstack([v.transform(texts) for v in backend.vectorizers], format="csr")
-    got = backend.features(texts)
-    assert np.array_equal(got.indptr, expected.indptr) and np.array_equal(got.indices, expected.indices)
-    assert np.allclose(got.data, expected.data, rtol=1e-6, atol=0)
+    for batch in (texts, texts[:1], texts[-3:]):  # the API's micro-batches are a post or a few
+        expected = sparse.hstack([v.transform(batch) for v in backend.vectorizers], format="csr")
+        got = backend.features(batch)
+        assert np.array_equal(got.indptr, expected.indptr) and np.array_equal(got.indices, expected.indices)
+        assert np.allclose(got.data, expected.data, rtol=1e-6, atol=0)
+    assert backend.features([]).shape == (0, got.shape[1])  # scikit-learn refuses an empty batch; saring does not
+    # neither part goes through scikit-learn's transform at inference
+    assert {type(c).__name__ for c in backend._counters.values()} == {"CharNgramCounts", "WordNgramCounts"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from pathlib import Path
 
 import numpy as np
@@ -330,7 +331,9 @@ def test_store_survives_a_restart_without_reembedding(index: ClaimIndex) -> None
     assert before[0] and before[0][0]["publisher"] == "turnbackhoax.id"
 
 
-def test_a_write_by_another_process_is_seen(index: ClaimIndex) -> None:
+def test_a_write_by_another_process_is_seen_within_the_staleness_window(index: ClaimIndex) -> None:
+    now = [time.monotonic()]
+    index._clock = lambda: now[0]
     other = ClaimIndex.open(index.path, NgramEmbedder(), params=TEST_PARAMS)
     text = "Kata BMKG nanti malam jam 2 ada gempa susulan yang lebih kuat"
     assert index.match([text]) == [[]]
@@ -341,7 +344,22 @@ def test_a_write_by_another_process_is_seen(index: ClaimIndex) -> None:
             "publisher": "BMKG",
         }
     )
+    now[0] += index.max_staleness_s / 2  # reads within the window use the snapshot, without opening SQLite
+    assert index.match([text]) == [[]]
+    now[0] += index.max_staleness_s
     assert [m["publisher"] for m in index.match([text])[0]] == ["BMKG"]
+
+
+def test_own_writes_are_seen_at_once_and_staleness_zero_checks_every_read(index: ClaimIndex) -> None:
+    index._clock = lambda: 100.0  # the clock never moves: only the writes' own refresh can show them
+    text = "Kata BMKG nanti malam jam 2 ada gempa susulan yang lebih kuat"
+    claim = {"claim": "BMKG menyebut gempa susulan yang lebih besar akan terjadi nanti malam pukul 02.00"}
+    index.import_records({**claim, "rating": "HOAKS", "publisher": "BMKG", "id": "own-1"})
+    assert [m["publisher"] for m in index.match([text])[0]] == ["BMKG"]
+    eager = ClaimIndex.open(index.path, NgramEmbedder(), params=TEST_PARAMS, max_staleness_s=0)
+    eager._clock = lambda: 100.0
+    assert index.remove(["own-1"]) == 1
+    assert eager.match([text]) == [[]] and index.match([text]) == [[]]
 
 
 def test_a_failed_embedding_leaves_the_store_unchanged(index: ClaimIndex) -> None:
