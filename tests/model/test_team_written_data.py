@@ -1,5 +1,5 @@
-"""The hand-written event-posts set (training) and the circulated-posts set (evaluation): the committed files
-have the shape their cards promise, and no training post is a near copy of an evaluation case."""
+"""The hand-written team sets: event posts and group posts (training), circulated posts (evaluation). The
+committed files have the shape their cards promise, and no training post is a near copy of an evaluation case."""
 
 from __future__ import annotations
 
@@ -38,20 +38,55 @@ def test_rows_match_the_card_and_kinds_match_labels(name: str, label_key: str) -
         assert r["text"].strip() and r["register"] and r["platform"]
 
 
+GROUP_HATE_KINDS = {
+    "derogation",
+    "dehumanisation",
+    "threat",
+    "slur",
+    "hate_question",
+    "hate_opinion",
+    "implicit",
+    "obfuscated",
+}
+
+
+def test_group_posts_match_the_card_and_hold_no_slander_or_hoax() -> None:
+    rows = _rows("saring_group_posts", "posts.jsonl")
+    card = _card("saring_group_posts")
+    assert len(rows) == card["files"][0]["rows"] and card["files"][0]["group_column"] == "family"
+    assert len({r["id"] for r in rows}) == len(rows) and len({r["text"] for r in rows}) == len(rows)
+    assert Counter(r["kind"] for r in rows) == card["original_labels"]["kind"]["counts"]
+    assert Counter(r["register"] for r in rows) == card["original_labels"]["register"]["counts"]
+    for r in rows:
+        assert r["incitement"] == int(r["kind"] in GROUP_HATE_KINDS), r["id"]
+        assert r["hoax"] == 0 and r["slander"] == 0, r["id"]
+        assert r["text"].strip() and r["platform"] and r["family"]
+        if r["target"] == "none":  # only profanity may name no group
+            assert r["kind"] == "profanity_nontarget", r["id"]
+    # families are minimal pairs: most hold both a hateful post and a non-hateful twin
+    families: dict[str, set[int]] = defaultdict(set)
+    for r in rows:
+        families[r["family"]].add(r["incitement"])
+    assert sum(v == {0, 1} for v in families.values()) > len(families) / 2
+
+
 def _tokens(text: str) -> frozenset[str]:
     return frozenset(re.findall(r"\w+", text.lower()))
 
 
-def test_no_training_post_is_a_near_copy_of_an_evaluation_case() -> None:
+@pytest.mark.parametrize("name", ["saring_event_posts", "saring_group_posts"])
+def test_no_training_post_is_a_near_copy_of_an_evaluation_case(name: str) -> None:
     evaluation = [r["text"] for r in _rows("saring_circulated_posts", "posts.jsonl")]
     evaluation += [r["text"] for r in _rows("saring_register_suite", "cases.jsonl")]
+    functional = REPO / "eval" / "functional_cases.jsonl"
+    evaluation += [json.loads(line)["text"] for line in functional.read_text(encoding="utf-8").splitlines()]
     ev = [_tokens(t) for t in evaluation]
     index: dict[str, set[int]] = defaultdict(set)
     for i, toks in enumerate(ev):
         for w in toks:
             index[w].add(i)
     worst = 0.0
-    for r in _rows("saring_event_posts", "posts.jsonl"):
+    for r in _rows(name, "posts.jsonl"):
         toks = _tokens(r["text"])
         shared = Counter(i for w in toks for i in index.get(w, ()))
         for i, _ in shared.most_common(20):
