@@ -157,7 +157,12 @@ RECIPES: dict[str, dict[str, Any]] = {
         "lr": 8e-5,
         "evals_per_epoch": 1,
         "time_budget_minutes": 10.0,
-        "oversample": {"saring_register_posts": 3, "saring_event_posts": 3, "saring_group_posts": 3},
+        "oversample": {
+            "saring_register_posts": 3,
+            "saring_event_posts": 3,
+            "saring_group_posts": 3,
+            "saring_negation_posts": 3,
+        },
     },
     "full": {
         "recipe": "full",
@@ -172,7 +177,12 @@ RECIPES: dict[str, dict[str, Any]] = {
         "lr": 5e-5,
         "evals_per_epoch": 2,
         "early_stopping_patience": 3,
-        "oversample": {"saring_register_posts": 3, "saring_event_posts": 3, "saring_group_posts": 3},
+        "oversample": {
+            "saring_register_posts": 3,
+            "saring_event_posts": 3,
+            "saring_group_posts": 3,
+            "saring_negation_posts": 3,
+        },
     },
     # tiny: for tests and smoke runs on toy encoders.
     "tiny": {

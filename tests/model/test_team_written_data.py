@@ -50,9 +50,10 @@ GROUP_HATE_KINDS = {
 }
 
 
-def test_group_posts_match_the_card_and_hold_no_slander_or_hoax() -> None:
-    rows = _rows("saring_group_posts", "posts.jsonl")
-    card = _card("saring_group_posts")
+@pytest.mark.parametrize("name", ["saring_group_posts", "saring_negation_posts"])
+def test_group_posts_match_the_card_and_hold_no_slander_or_hoax(name: str) -> None:
+    rows = _rows(name, "posts.jsonl")
+    card = _card(name)
     assert len(rows) == card["files"][0]["rows"] and card["files"][0]["group_column"] == "family"
     assert len({r["id"] for r in rows}) == len(rows) and len({r["text"] for r in rows}) == len(rows)
     assert Counter(r["kind"] for r in rows) == card["original_labels"]["kind"]["counts"]
@@ -74,7 +75,7 @@ def _tokens(text: str) -> frozenset[str]:
     return frozenset(re.findall(r"\w+", text.lower()))
 
 
-@pytest.mark.parametrize("name", ["saring_event_posts", "saring_group_posts"])
+@pytest.mark.parametrize("name", ["saring_event_posts", "saring_group_posts", "saring_negation_posts"])
 def test_no_training_post_is_a_near_copy_of_an_evaluation_case(name: str) -> None:
     evaluation = [r["text"] for r in _rows("saring_circulated_posts", "posts.jsonl")]
     evaluation += [r["text"] for r in _rows("saring_register_suite", "cases.jsonl")]

@@ -15,7 +15,12 @@ def test_recipes_weigh_recall_for_incitement_and_precision_for_hoax() -> None:
         config = TrainConfig.from_recipe(recipe)
         assert config.threshold_objective == "best_fbeta"
         assert config.flag_beta == {"incitement": 1.5, "hoax": 0.5}
-        assert config.oversample == {"saring_register_posts": 3, "saring_event_posts": 3, "saring_group_posts": 3}
+        assert config.oversample == {
+            "saring_register_posts": 3,
+            "saring_event_posts": 3,
+            "saring_group_posts": 3,
+            "saring_negation_posts": 3,
+        }
 
 
 def test_flag_beta_names_risks_and_positive_numbers() -> None:
