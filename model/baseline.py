@@ -139,6 +139,13 @@ def tfidf(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
     return x
 
 
+def _plain_word_settings(v: Any) -> bool:
+    """The word settings WordNgramCounts reproduces (saring's make_vectorizer): any other goes through
+    scikit-learn rather than silently counting differently."""
+    custom = (v.tokenizer, v.preprocessor, v.stop_words, v.strip_accents)
+    return not v.lowercase and all(c is None for c in custom) and v.input == "content" and bool(v.token_pattern)
+
+
 class BaselineBackend:
     """Raw logits from the stored TF-IDF vectorisers and linear heads."""
 
@@ -155,7 +162,7 @@ class BaselineBackend:
             vocab = getattr(v, "vocabulary_", None) or v.vocabulary
             if v.analyzer == "char_wb":
                 self._counters[k] = CharNgramCounts(vocab, tuple(v.ngram_range))
-            elif v.analyzer == "word" and not v.lowercase and v.stop_words is None and v.strip_accents is None:
+            elif v.analyzer == "word" and _plain_word_settings(v):
                 self._counters[k] = WordNgramCounts(vocab, tuple(v.ngram_range), v.token_pattern)
         self._idf = [np.asarray(v.idf_, dtype=np.float32) for v in vectorizers]
 

@@ -55,6 +55,17 @@ def test_word_counts_are_scikit_learns_counts() -> None:
     assert counter.counts([]).shape == (0, len(vec.vocabulary_))
 
 
+def test_word_settings_it_cannot_reproduce_go_through_scikit_learn() -> None:
+    texts = _texts()
+    plain = make_vectorizer(BASELINE_SETTINGS["word"]).set_params(min_df=1).fit(texts)
+    custom = make_vectorizer(BASELINE_SETTINGS["word"]).set_params(min_df=1, strip_accents="unicode").fit(texts)
+    coef = np.zeros((len(plain.vocabulary_), 1), dtype=np.float32)
+    assert isinstance(BaselineBackend([plain], coef, np.zeros(1), ["x"])._counters.get(0), WordNgramCounts)
+    backend = BaselineBackend([custom], coef[: len(custom.vocabulary_)], np.zeros(1), ["x"])
+    assert 0 not in backend._counters
+    assert np.allclose(backend.features(texts).toarray(), custom.transform(texts).toarray())
+
+
 def test_baseline_features_match_scikit_learn_after_a_save_and_load(tiny_baseline_dir) -> None:
     backend = BaselineBackend.load(ModelDir(tiny_baseline_dir))
     texts = _texts()
