@@ -16,7 +16,7 @@ in new words. This package gives saring that memory, one module per part:
 * ``store.py``: :class:`ClaimStore`, one SQLite file (SQLAlchemy Core; default ``$SARING_CLAIMS_DB``, else
   ``model.paths.data_dir()/claims.sqlite``) holding the records and their embeddings (float32 BLOBs) in the
   same rows, so that every update, embeddings included, is one transaction. A generation counter lets every
-  process holding an index notice another process's writes and reload.
+  process holding an index notice another process's writes and reload (checked at most once a second).
 * ``text.py`` (with ``numbers.py`` and ``slang.py``): :class:`ClaimEncoder`, one normalisation for posts and
   claims (symbols to words, amounts as one integer, slang, abbreviations and regional words to standard
   Indonesian; long posts are also read sentence by sentence); ``bm25.py``: BM25 over lightly stemmed tokens.
