@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
-from model.baseline import BASELINE_SETTINGS, BaselineBackend, make_vectorizer
+from model.baseline import BASELINE_SETTINGS, BaselineBackend, make_vectorizer, part_texts
 from model.calibration import word_counts
 from model.examples import Example, label_matrix, training_targets
 from model.labels import ALL_LABELS
@@ -45,7 +45,10 @@ def train_baseline(
     t0 = time.perf_counter()
     norm = {k: [normalizer.normalize(e.text) for e in v] for k, v in splits.items()}
     vectorizers = [make_vectorizer(s) for s in BASELINE_SETTINGS.values()]
-    x_train = sparse.hstack([v.fit_transform(norm["train"]) for v in vectorizers], format="csr")
+    marks = [s.get("marks") for s in BASELINE_SETTINGS.values()]
+    x_train = sparse.hstack(
+        [v.fit_transform(part_texts(m, norm["train"])) for v, m in zip(vectorizers, marks, strict=True)], format="csr"
+    )
     # Weak labels (a card's [weak_labels]) train with their weight < 1; see model.examples.training_targets.
     y_train_all, w_train_all = training_targets(splits["train"], ALL_LABELS, weak_labels)
     labels, coefs, intercepts = [], [], []
@@ -72,7 +75,7 @@ def train_baseline(
         coefs.append(clf.coef_[0].astype(np.float32))
         intercepts.append(float(clf.intercept_[0]))
         labels.append(name_j)
-    backend = BaselineBackend(vectorizers, np.stack(coefs, axis=1), np.asarray(intercepts, np.float32), labels)
+    backend = BaselineBackend(vectorizers, np.stack(coefs, axis=1), np.asarray(intercepts, np.float32), labels, marks)
     train_s = time.perf_counter() - t0
 
     def logits_of(split: str) -> tuple[np.ndarray, np.ndarray]:

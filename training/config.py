@@ -162,6 +162,7 @@ RECIPES: dict[str, dict[str, Any]] = {
             "saring_event_posts": 3,
             "saring_group_posts": 3,
             "saring_negation_posts": 3,
+            "saring_slander_posts": 3,
         },
     },
     "full": {
@@ -182,6 +183,7 @@ RECIPES: dict[str, dict[str, Any]] = {
             "saring_event_posts": 3,
             "saring_group_posts": 3,
             "saring_negation_posts": 3,
+            "saring_slander_posts": 3,
         },
     },
     # tiny: for tests and smoke runs on toy encoders.

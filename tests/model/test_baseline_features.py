@@ -3,7 +3,14 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse
 
-from model.baseline import BASELINE_SETTINGS, BaselineBackend, CharNgramCounts, WordNgramCounts, make_vectorizer
+from model.baseline import (
+    BASELINE_SETTINGS,
+    BaselineBackend,
+    CharNgramCounts,
+    WordNgramCounts,
+    make_vectorizer,
+    part_texts,
+)
 from model.modeldir import ModelDir
 from tests.fixture_texts import fixture_examples
 
@@ -70,10 +77,39 @@ def test_baseline_features_match_scikit_learn_after_a_save_and_load(tiny_baselin
     backend = BaselineBackend.load(ModelDir(tiny_baseline_dir))
     texts = _texts()
     for batch in (texts, texts[:1], texts[-3:]):  # the API's micro-batches are a post or a few
-        expected = sparse.hstack([v.transform(batch) for v in backend.vectorizers], format="csr")
+        parts = zip(backend.vectorizers, backend.marks, strict=True)
+        expected = sparse.hstack([v.transform(part_texts(m, batch)) for v, m in parts], format="csr")
         got = backend.features(batch)
         assert np.array_equal(got.indptr, expected.indptr) and np.array_equal(got.indices, expected.indices)
         assert np.allclose(got.data, expected.data, rtol=1e-6, atol=0)
     assert backend.features([]).shape == (0, got.shape[1])  # scikit-learn refuses an empty batch; saring does not
-    # neither part goes through scikit-learn's transform at inference
+    # logits multiply part by part; the same as the stacked features times the coefficients
+    rng = np.random.default_rng(0)
+    backend.coef = rng.normal(size=backend.coef.shape).astype(np.float32)
+    stacked = np.asarray(backend.features(texts) @ backend.coef) + backend.intercept
+    assert np.allclose(backend.logits(texts)[0], stacked, atol=1e-5)
+    assert backend.logits([])[0].shape == (0, len(backend.labels))
+    # no part goes through scikit-learn's transform at inference
     assert {type(c).__name__ for c in backend._counters.values()} == {"CharNgramCounts", "WordNgramCounts"}
+    assert len(backend._counters) == len(backend.vectorizers) == len(BASELINE_SETTINGS)
+    assert backend.marks == [s.get("marks") for s in BASELINE_SETTINGS.values()]  # the marks part survived the save
+
+
+def test_a_baseline_saved_without_marks_loads_and_saves_as_it_was(tmp_path) -> None:
+    """Models trained before the marks part have two parts and no "marks" key: they score as they did."""
+    texts = _texts()
+    vec = make_vectorizer(BASELINE_SETTINGS["word"]).set_params(min_df=1).fit(texts)
+    coef = np.ones((len(vec.vocabulary_), 1), dtype=np.float32)
+    md = ModelDir(tmp_path)
+    BaselineBackend([vec], coef, np.zeros(1), ["x"]).save(md)
+    assert "marks" not in md.read_json(md.baseline_vocab.name)["parts"][0]["settings"]
+    loaded = BaselineBackend.load(md)
+    assert loaded.marks == [None]
+    assert np.allclose(loaded.logits(texts)[0], (vec.transform(texts) @ coef))
+
+
+def test_an_unknown_text_view_is_refused_with_what_is_known() -> None:
+    import pytest
+
+    with pytest.raises(ValueError, match="unknown baseline text view 'sentiment'.*expected one of \\['scope'\\]"):
+        part_texts("sentiment", ["teks"])

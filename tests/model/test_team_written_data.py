@@ -1,4 +1,4 @@
-"""The hand-written team sets: event posts and group posts (training), circulated posts (evaluation). The
+"""The hand-written team sets: event, group, negation and slander posts (training), circulated posts (evaluation). The
 committed files have the shape their cards promise, and no training post is a near copy of an evaluation case."""
 
 from __future__ import annotations
@@ -71,11 +71,43 @@ def test_group_posts_match_the_card_and_hold_no_slander_or_hoax(name: str) -> No
     assert sum(v == {0, 1} for v in families.values()) > len(families) / 2
 
 
+SLANDER_KINDS = {"accusation_crime", "accusation_disgrace", "insinuation", "insult_person", "insult_institution"}
+
+
+def test_slander_posts_match_the_card_and_label_by_target() -> None:
+    """Slander is an accusation or insult aimed at a person or an institution; the same words aimed at a
+    protected group are incitement and not slander; reports, criticism and complaints are neither."""
+    rows = _rows("saring_slander_posts", "posts.jsonl")
+    card = _card("saring_slander_posts")
+    assert len(rows) == card["files"][0]["rows"] and card["files"][0]["group_column"] == "family"
+    assert len({r["id"] for r in rows}) == len(rows) and len({r["text"] for r in rows}) == len(rows)
+    assert Counter(r["kind"] for r in rows) == card["original_labels"]["kind"]["counts"]
+    assert Counter(r["register"] for r in rows) == card["original_labels"]["register"]["counts"]
+    for r in rows:
+        assert r["hoax"] == 0, r["id"]
+        assert r["slander"] == int(r["kind"] in SLANDER_KINDS), r["id"]
+        assert r["incitement"] == int(r["kind"] == "group_accusation"), r["id"]
+        kind_of_target = r["target"].split(":")[0]
+        if r["kind"] == "group_accusation":
+            assert kind_of_target == "group", r["id"]
+        elif r["kind"] == "profanity_nontarget":
+            assert r["target"] == "none", r["id"]
+        else:
+            assert kind_of_target in ("person", "institution"), r["id"]
+    # families are minimal pairs: most hold a slanderous post and a twin that is not
+    families: dict[str, set[int]] = defaultdict(set)
+    for r in rows:
+        families[r["family"]].add(r["slander"])
+    assert sum(v == {0, 1} for v in families.values()) > len(families) / 2
+
+
 def _tokens(text: str) -> frozenset[str]:
     return frozenset(re.findall(r"\w+", text.lower()))
 
 
-@pytest.mark.parametrize("name", ["saring_event_posts", "saring_group_posts", "saring_negation_posts"])
+@pytest.mark.parametrize(
+    "name", ["saring_event_posts", "saring_group_posts", "saring_negation_posts", "saring_slander_posts"]
+)
 def test_no_training_post_is_a_near_copy_of_an_evaluation_case(name: str) -> None:
     evaluation = [r["text"] for r in _rows("saring_circulated_posts", "posts.jsonl")]
     evaluation += [r["text"] for r in _rows("saring_register_suite", "cases.jsonl")]

@@ -322,7 +322,9 @@ def test_queue_lists_stored_items_with_counts(queued: TestClient) -> None:
     assert f"Menunggu tinjauan waiting : {len(flagged)} ditandai" in text_of(page.text)
     assert f'<span class="badge" title="menunggu tinjauan (waiting for review)">{len(flagged)}</span>' in page.text
     assert "j</kbd>" in page.text  # the keyboard help
-    assert queue_ids(queued.get("/console/antrean?decision=allow").text) == [rows["b"]["id"]]
+    allowed = sorted((r["id"] for r in rows.values() if r["decision"] == "allow"), reverse=True)
+    assert rows["b"]["id"] in allowed  # which others the tiny model allows depends on its training, not on the queue
+    assert queue_ids(queued.get("/console/antrean?decision=allow").text) == allowed
     assert len(queue_ids(queued.get("/console/antrean?decision=all").text)) == 4
 
 
