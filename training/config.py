@@ -163,6 +163,7 @@ RECIPES: dict[str, dict[str, Any]] = {
             "saring_group_posts": 3,
             "saring_negation_posts": 3,
             "saring_slander_posts": 3,
+            "saring_mention_posts": 3,
         },
     },
     "full": {
@@ -184,6 +185,7 @@ RECIPES: dict[str, dict[str, Any]] = {
             "saring_group_posts": 3,
             "saring_negation_posts": 3,
             "saring_slander_posts": 3,
+            "saring_mention_posts": 3,
         },
     },
     # tiny: for tests and smoke runs on toy encoders.

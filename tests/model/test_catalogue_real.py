@@ -34,6 +34,7 @@ def test_cards_validate_and_every_mirrored_file_matches(cards) -> None:
         "saring_group_posts",
         "saring_negation_posts",
         "saring_slander_posts",
+        "saring_mention_posts",
         "saring_register_suite",
         "saring_circulated_posts",
     }
@@ -57,6 +58,7 @@ def test_real_datasets_load_with_expected_counts(cards) -> None:
         "saring_group_posts": 960,
         "saring_negation_posts": 520,
         "saring_slander_posts": 900,
+        "saring_mention_posts": 749,
         "saring_register_suite": 2313,
         "saring_circulated_posts": 400,
     }

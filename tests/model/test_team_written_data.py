@@ -50,14 +50,21 @@ GROUP_HATE_KINDS = {
 }
 
 
-@pytest.mark.parametrize("name", ["saring_group_posts", "saring_negation_posts"])
-def test_group_posts_match_the_card_and_hold_no_slander_or_hoax(name: str) -> None:
+def _family_rows_matching_their_card(name: str) -> list[dict]:
+    """A hand-written family set's rows, after checking them against its card: row count, family column, unique
+    ids and texts, and the card's counts of kinds and registers."""
     rows = _rows(name, "posts.jsonl")
     card = _card(name)
     assert len(rows) == card["files"][0]["rows"] and card["files"][0]["group_column"] == "family"
     assert len({r["id"] for r in rows}) == len(rows) and len({r["text"] for r in rows}) == len(rows)
     assert Counter(r["kind"] for r in rows) == card["original_labels"]["kind"]["counts"]
     assert Counter(r["register"] for r in rows) == card["original_labels"]["register"]["counts"]
+    return rows
+
+
+@pytest.mark.parametrize("name", ["saring_group_posts", "saring_negation_posts"])
+def test_group_posts_match_the_card_and_hold_no_slander_or_hoax(name: str) -> None:
+    rows = _family_rows_matching_their_card(name)
     for r in rows:
         assert r["incitement"] == int(r["kind"] in GROUP_HATE_KINDS), r["id"]
         assert r["hoax"] == 0 and r["slander"] == 0, r["id"]
@@ -77,12 +84,7 @@ SLANDER_KINDS = {"accusation_crime", "accusation_disgrace", "insinuation", "insu
 def test_slander_posts_match_the_card_and_label_by_target() -> None:
     """Slander is an accusation or insult aimed at a person or an institution; the same words aimed at a
     protected group are incitement and not slander; reports, criticism and complaints are neither."""
-    rows = _rows("saring_slander_posts", "posts.jsonl")
-    card = _card("saring_slander_posts")
-    assert len(rows) == card["files"][0]["rows"] and card["files"][0]["group_column"] == "family"
-    assert len({r["id"] for r in rows}) == len(rows) and len({r["text"] for r in rows}) == len(rows)
-    assert Counter(r["kind"] for r in rows) == card["original_labels"]["kind"]["counts"]
-    assert Counter(r["register"] for r in rows) == card["original_labels"]["register"]["counts"]
+    rows = _family_rows_matching_their_card("saring_slander_posts")
     for r in rows:
         assert r["hoax"] == 0, r["id"]
         assert r["slander"] == int(r["kind"] in SLANDER_KINDS), r["id"]
@@ -101,12 +103,36 @@ def test_slander_posts_match_the_card_and_label_by_target() -> None:
     assert sum(v == {0, 1} for v in families.values()) > len(families) / 2
 
 
+GROUP_TARGETS = ("suku", "agama", "ras", "golongan")
+
+
+def test_mention_posts_match_the_card_and_mostly_do_not_attack() -> None:
+    """Friendly and neutral posts naming officials, institutions and groups, with attacking twins: insults of a
+    person or office are slander, group hate is incitement, everything else is neither."""
+    rows = _family_rows_matching_their_card("saring_mention_posts")
+    group_kinds = {"positive_mention", "neutral_mention", "negated", "counter_speech", "group_hate"}
+    for r in rows:
+        assert r["hoax"] == 0, r["id"]
+        assert r["slander"] == int(r["kind"] == "insult_person"), r["id"]
+        assert r["incitement"] == int(r["kind"] == "group_hate"), r["id"]
+        about_group = r["target"].split(":")[0] in GROUP_TARGETS
+        assert about_group == (r["kind"] in group_kinds), r["id"]
+    assert sum(r["slander"] or r["incitement"] for r in rows) < len(rows) / 3  # mostly not attacks
+
+
 def _tokens(text: str) -> frozenset[str]:
     return frozenset(re.findall(r"\w+", text.lower()))
 
 
 @pytest.mark.parametrize(
-    "name", ["saring_event_posts", "saring_group_posts", "saring_negation_posts", "saring_slander_posts"]
+    "name",
+    [
+        "saring_event_posts",
+        "saring_group_posts",
+        "saring_negation_posts",
+        "saring_slander_posts",
+        "saring_mention_posts",
+    ],
 )
 def test_no_training_post_is_a_near_copy_of_an_evaluation_case(name: str) -> None:
     evaluation = [r["text"] for r in _rows("saring_circulated_posts", "posts.jsonl")]

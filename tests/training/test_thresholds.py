@@ -21,6 +21,7 @@ def test_recipes_weigh_recall_for_incitement_and_precision_for_hoax() -> None:
             "saring_group_posts": 3,
             "saring_negation_posts": 3,
             "saring_slander_posts": 3,
+            "saring_mention_posts": 3,
         }
 
 
