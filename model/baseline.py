@@ -173,6 +173,10 @@ class BaselineBackend:
     ):
         self.vectorizers = vectorizers
         self.marks = list(marks) if marks is not None else [None] * len(vectorizers)  # each part's text view
+        if len(self.marks) != len(vectorizers):
+            raise ValueError(
+                f"{len(vectorizers)} vectoriser parts need {len(vectorizers)} text views, found {len(self.marks)}"
+            )
         self.coef = coef.astype(np.float32)  # (features, labels)
         self.intercept = intercept.astype(np.float32)
         self.labels = labels

@@ -111,5 +111,9 @@ def test_a_baseline_saved_without_marks_loads_and_saves_as_it_was(tmp_path) -> N
 def test_an_unknown_text_view_is_refused_with_what_is_known() -> None:
     import pytest
 
+    vec = make_vectorizer(BASELINE_SETTINGS["word"]).set_params(min_df=1).fit(_texts())
+    with pytest.raises(ValueError, match="1 vectoriser parts need 1 text views, found 2"):
+        BaselineBackend([vec], np.zeros((len(vec.vocabulary_), 1)), np.zeros(1), ["x"], ["scope", None])
+
     with pytest.raises(ValueError, match="unknown baseline text view 'sentiment'.*expected one of \\['scope'\\]"):
         part_texts("sentiment", ["teks"])
