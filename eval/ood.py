@@ -13,7 +13,10 @@ A case is **right** when, for every risk it judges, the model's flag (score >= t
 equals the expected value. The primary metric is the mean of the per-function accuracies (each function
 weighs the same, whatever its size); beside it: accuracy per register, per risk ROC-AUC on the cases that judge
 it, recall of the positives at the flag, the share of hard negatives flagged, and the share of cases that claim
-nothing (hoax = 0) flagged as hoax.
+nothing (hoax = 0) flagged as hoax; and the same measures for hate speech of either kind
+(`slander_or_incitement`: the higher of the two scores, flagged when either is; a case is hate when a risk it
+judges is 1, not hate when it judges both 0), which is how a set labelled "hate speech, personal or group" (the
+long-posts set) is read.
 
 `RegisterSuiteEvaluator(examples)(model) -> dict[str, float]` has the sentence-transformers evaluator shape;
 `evaluate_suite(model, examples)` returns the full breakdown for reports.
@@ -40,6 +43,8 @@ SUITE_CARD = "saring_register_suite"
 PRIMARY = "register_suite_function_accuracy"  # the evaluator's key; in every suite's result: MEAN_FUNCTION
 MEAN_FUNCTION = "mean_function_accuracy"
 SUITE_COLUMNS = frozenset({"function", "risk", "polarity"})
+# The measure of "hate speech, personal or group": max(slander, incitement); see evaluate_suite.
+HATE_EITHER = "slander_or_incitement"
 
 
 @dataclass(frozen=True)
@@ -104,6 +109,18 @@ def function_groups(examples: Sequence[Example]) -> dict[str, np.ndarray]:
     return {fn: np.asarray(idx) for fn, idx in sorted(by.items())}
 
 
+def _ranking(y: np.ndarray, p: np.ndarray, flagged: np.ndarray) -> dict[str, Any]:
+    """Cases, positives, ROC-AUC, recall at the flag and negatives flagged of one risk (y 1/0, scores, flags)."""
+    pos, neg = y == 1, y == 0
+    return {
+        "n": len(y),
+        "positives": int(pos.sum()),
+        "roc_auc": M.roc_auc(p, y) if pos.any() and neg.any() else float("nan"),
+        "recall_at_flag": float(flagged[pos].mean()) if pos.any() else float("nan"),
+        "negatives_flagged": float(flagged[neg].mean()) if neg.any() else float("nan"),
+    }
+
+
 def evaluate_suite(model: Any, examples: Sequence[Example]) -> dict[str, Any]:
     """Per-function, per-register and per-risk results of `model` on the suite's cases."""
     examples = list(examples)
@@ -133,16 +150,17 @@ def evaluate_suite(model: Any, examples: Sequence[Example]) -> dict[str, Any]:
     risks: dict[str, dict[str, Any]] = {}
     for j, r in enumerate(RISKS):
         k = judged[:, j]
-        yj, pj, fj = y[k, j], probs[k, j], flagged[k, j]
-        pos, neg = yj == 1, yj == 0
-        risks[r] = {
-            "n": int(k.sum()),
-            "positives": int(pos.sum()),
-            "roc_auc": M.roc_auc(pj, yj) if pos.any() and neg.any() else float("nan"),
-            "recall_at_flag": float(fj[pos].mean()) if pos.any() else float("nan"),
-            "negatives_flagged": float(fj[neg].mean()) if neg.any() else float("nan"),
-            "flag_threshold": float(flags[j]),
-        }
+        risks[r] = {**_ranking(y[k, j], probs[k, j], flagged[k, j]), "flag_threshold": float(flags[j])}
+    # Hate speech of either kind, as a set labelled "hate speech, personal or group" is read: by the higher of the
+    # two scores. A case counts as hate when either risk it judges is 1 and as not hate when it judges both 0
+    # (a group-hate case need not say whether it also insults a person).
+    si = [RISKS.index("slander"), RISKS.index("incitement")]
+    hate = (y[:, si] == 1).any(axis=1)
+    counted = hate | (y[:, si] == 0).all(axis=1)
+    if counted.any():
+        risks[HATE_EITHER] = _ranking(
+            hate[counted].astype(float), probs[counted][:, si].max(axis=1), flagged[counted][:, si].any(axis=1)
+        )
     macro = float(np.mean([f["accuracy"] for f in functions.values()]))
     errors = []
     for i in np.flatnonzero(~right)[:400]:
@@ -252,9 +270,9 @@ def suite_context(
             for reg, x in first["registers"].items()
         ],
         "risks": [
-            {"risk": r, "measure": k, "by_model": [res["risks"][r][k] for _, res in entries]}
-            for r in RISKS
-            if first["risks"][r]["n"]
+            {"risk": r, "measure": k, "by_model": [res["risks"].get(r, {}).get(k, nan) for _, res in entries]}
+            for r in (*RISKS, HATE_EITHER)
+            if first["risks"].get(r, {}).get("n")
             for k in ("roc_auc", "recall_at_flag", "negatives_flagged")
         ],
         "wrong": [

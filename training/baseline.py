@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
-from model.baseline import BASELINE_SETTINGS, BaselineBackend, make_vectorizer, part_texts
+from model.baseline import BASELINE_SETTINGS, BASELINE_WINDOW, BaselineBackend, make_vectorizer, part_texts
 from model.calibration import word_counts
 from model.examples import Example, label_matrix, training_targets
 from model.labels import ALL_LABELS
@@ -75,7 +75,9 @@ def train_baseline(
         coefs.append(clf.coef_[0].astype(np.float32))
         intercepts.append(float(clf.intercept_[0]))
         labels.append(name_j)
-    backend = BaselineBackend(vectorizers, np.stack(coefs, axis=1), np.asarray(intercepts, np.float32), labels, marks)
+    backend = BaselineBackend(
+        vectorizers, np.stack(coefs, axis=1), np.asarray(intercepts, np.float32), labels, marks, BASELINE_WINDOW
+    )
     train_s = time.perf_counter() - t0
 
     def logits_of(split: str) -> tuple[np.ndarray, np.ndarray]:
@@ -101,6 +103,7 @@ def train_baseline(
                 "C": c,
                 "class_weight": "balanced",
                 "vectorizers": BASELINE_SETTINGS,
+                "window": BASELINE_WINDOW,
                 "objective": objective,
                 "min_precision": min_precision,
                 "flag_beta": dict(beta or {}),

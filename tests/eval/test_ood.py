@@ -59,6 +59,31 @@ def test_a_case_is_right_only_when_every_judged_risk_is_right(suite):
     assert {e["id"] for e in res["errors"]} == {suite[1].id, suite[2].id}
 
 
+def test_hate_of_either_kind_is_read_by_the_higher_score():
+    posts = [
+        case("lurah itu maling", "personal_hate", "formal", "slander", "positive", slander=1),  # incitement not judged
+        case("orang X harus pergi", "group_hate", "formal", "incitement", "positive", incitement=1),
+        case("jalan rusak lagi", "complaint", "formal", "slander", "negative", slander=0, incitement=0),
+        case("makanan X enak", "group_positive", "formal", "incitement", "negative", slander=0, incitement=0),
+        case("kalo lo bilang X", "counter", "formal", "incitement", "negative", incitement=0),  # slander unknown
+    ]
+    model = TableModel(
+        {
+            posts[0].text: (0.1, 0.8, 0.1),  # personal hate: high slander, low incitement
+            posts[1].text: (0.1, 0.2, 0.7),  # group hate: high incitement
+            posts[2].text: (0.1, 0.3, 0.1),
+            posts[3].text: (0.1, 0.1, 0.75),  # a kind mention flagged for incitement, above the group hate
+            posts[4].text: (0.1, 0.9, 0.05),  # not counted: it may insult someone, the case does not say
+        }
+    )
+    hate = evaluate_suite(model, posts)["risks"]["slander_or_incitement"]
+    assert hate["n"] == 4 and hate["positives"] == 2
+    assert hate["roc_auc"] == pytest.approx(0.75)  # maxes 0.8, 0.7 vs 0.3, 0.75: three of four pairs ordered
+    assert hate["recall_at_flag"] == 1.0 and hate["negatives_flagged"] == 0.5
+    md = "\n".join(suite_markdown([("model", evaluate_suite(model, posts))]))
+    assert "| slander_or_incitement | roc_auc | 0.750 |" in md
+
+
 def test_evaluator_shape_and_markdown(suite):
     perfect = TableModel({s.text: ((0.9, 0.1, 0.9) if i < 2 else (0.1, 0.1, 0.1)) for i, s in enumerate(suite)})
     perfect.scores[suite[0].text] = (0.1, 0.1, 0.9)
@@ -124,7 +149,7 @@ def test_the_committed_suites_are_evaluation_cards_and_never_trained_on():
 
     cards = load_cards()
     names = suite_names(cards)
-    assert names == ["saring_register_suite", "saring_circulated_posts"]
+    assert names == ["saring_register_suite", "saring_circulated_posts", "saring_long_posts"]
     assert all(cards[n].purpose == "evaluation" for n in names)
     sources = {e.source for e in load_catalogue().examples}
     assert not sources & set(names)

@@ -117,3 +117,49 @@ def test_an_unknown_text_view_is_refused_with_what_is_known() -> None:
 
     with pytest.raises(ValueError, match="unknown baseline text view 'sentiment'.*expected one of \\['scope'\\]"):
         part_texts("sentiment", ["teks"])
+
+
+def _two_label_backend(window: dict | None) -> tuple[BaselineBackend, list[str]]:
+    """A word-unigram member whose 'hate' column counts 'tikus' and whose 'hoax' column counts 'vaksin'."""
+    vocab_texts = ["tikus vaksin pasar jalan hujan"]
+    vec = make_vectorizer(BASELINE_SETTINGS["word"]).set_params(min_df=1, ngram_range=(1, 1)).fit(vocab_texts)
+    coef = np.zeros((len(vec.vocabulary_), 2), dtype=np.float32)
+    coef[vec.vocabulary_["tikus"], 0] = 4.0
+    coef[vec.vocabulary_["vaksin"], 1] = 4.0
+    return BaselineBackend([vec], coef, np.zeros(2), ["incitement", "hoax"], window=window), vocab_texts
+
+
+def test_long_texts_take_their_highest_window_except_for_hoax() -> None:
+    window = {"words": 6, "stride": 3, "whole_text_labels": ["hoax"]}
+    windowed, _ = _two_label_backend(window)
+    whole, _ = _two_label_backend(None)
+    story = " ".join(["pasar jalan hujan"] * 10)
+    buried = story + " tikus vaksin " + story  # 62 words, one of them hateful
+    short = "tikus di pasar jalan"  # at most 6 words: scored exactly as before
+    got, counts = windowed.logits([buried, short])
+    ref, _ = whole.logits([buried, short])
+    assert counts == [1, 1]  # the member's word windows are its own; scorers report the transformer's windows
+    assert got[0, 0] > 2 * ref[0, 0] > 0  # the buried word is no longer diluted by the 60 words around it
+    assert got[0, 1] == ref[0, 1]  # hoax reads the whole text
+    assert np.array_equal(got[1], ref[1])
+    tail = story + " tikus"  # the last window reaches the end of the text
+    assert windowed.logits([tail])[0][0, 0] > 2 * whole.logits([tail])[0][0, 0] > 0
+
+
+def test_the_window_is_saved_with_the_model_and_old_models_read_whole_texts(tmp_path) -> None:
+    import pytest
+
+    window = {"words": 6, "stride": 3, "whole_text_labels": ["hoax"]}
+    backend, _ = _two_label_backend(window)
+    md = ModelDir(tmp_path / "new")
+    md.path.mkdir()
+    backend.save(md)
+    assert BaselineBackend.load(md).window == window
+    old, _ = _two_label_backend(None)
+    md_old = ModelDir(tmp_path / "old")
+    md_old.path.mkdir()
+    old.save(md_old)
+    assert "window" not in md_old.read_json(md_old.baseline_vocab.name)
+    assert BaselineBackend.load(md_old).window is None
+    with pytest.raises(ValueError, match="0 < stride <= words"):
+        _two_label_backend({"words": 4, "stride": 0})

@@ -37,6 +37,7 @@ def test_cards_validate_and_every_mirrored_file_matches(cards) -> None:
         "saring_mention_posts",
         "saring_register_suite",
         "saring_circulated_posts",
+        "saring_long_posts",
     }
     for card in cards.values():
         for f in card.files:
@@ -61,6 +62,7 @@ def test_real_datasets_load_with_expected_counts(cards) -> None:
         "saring_mention_posts": 749,
         "saring_register_suite": 2313,
         "saring_circulated_posts": 400,
+        "saring_long_posts": 320,
     }
     for name, n in expected.items():
         res = load_dataset(name, cards)

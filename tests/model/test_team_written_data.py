@@ -136,6 +136,7 @@ def _tokens(text: str) -> frozenset[str]:
 )
 def test_no_training_post_is_a_near_copy_of_an_evaluation_case(name: str) -> None:
     evaluation = [r["text"] for r in _rows("saring_circulated_posts", "posts.jsonl")]
+    evaluation += [r["text"] for r in _rows("saring_long_posts", "posts.jsonl")]
     evaluation += [r["text"] for r in _rows("saring_register_suite", "cases.jsonl")]
     functional = REPO / "eval" / "functional_cases.jsonl"
     evaluation += [json.loads(line)["text"] for line in functional.read_text(encoding="utf-8").splitlines()]
@@ -151,3 +152,22 @@ def test_no_training_post_is_a_near_copy_of_an_evaluation_case(name: str) -> Non
         for i, _ in shared.most_common(20):
             worst = max(worst, len(toks & ev[i]) / len(toks | ev[i]))
     assert worst < 0.5, f"a training post shares {worst:.0%} of its words with an evaluation case"
+
+
+def test_the_long_posts_match_their_card_and_labels_follow_the_function() -> None:
+    rows = _rows("saring_long_posts", "posts.jsonl")
+    card = _card("saring_long_posts")
+    assert len(rows) == card["files"][0]["rows"]
+    assert len({r["id"] for r in rows}) == len(rows) and len({r["text"] for r in rows}) == len(rows)
+    assert Counter(r["function"] for r in rows) == card["original_labels"]["function"]["counts"]
+    for r in rows:  # group hate is incitement, personal hate is slander, every other kind is neither
+        fn = r["function"]
+        hate = {"group_hate_": ("incitement", "slander"), "personal_hate_": ("slander", "incitement")}
+        kind = next((k for k in hate if fn.startswith(k)), None)
+        if kind:  # a hate post judges its own risk only
+            assert r[hate[kind][0]] == 1 and r[hate[kind][1]] is None, r["id"]
+        else:
+            assert r["slander"] == 0 and r["incitement"] == 0, r["id"]
+        assert r["polarity"] == ("positive" if "_hate_" in fn else "negative"), r["id"]
+        assert r["hoax"] is None and r["split"] == "test"
+        assert 70 <= len(r["text"].split()) <= 300, r["id"]  # long posts, as the card says
