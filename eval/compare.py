@@ -15,6 +15,9 @@ function (every function keeps its size, so each still weighs the same).
 The gate: NEW significantly worse on the primary metric (macro F1), or on any suite's mean accuracy over
 functions -> exit code 1. A model that is better on the test split and worse on posts unlike the training
 corpora is not safe to deploy: the suites stand for what users will send.
+
+When a risk's F1 is worse but its PR-AUC is not, the comparison says so in a warning that names both flags
+(`flag_notes`): the flag moved, not the ranking, and a flag can be set from review capacity with a channel policy.
 """
 
 from __future__ import annotations
@@ -187,6 +190,34 @@ def overlap_warnings(overlap: dict[str, dict[str, Any]]) -> list[str]:
     return out
 
 
+def flag_notes(result: dict[str, Any], old: Any, new: Any) -> list[str]:
+    """Plain sentences for each risk whose F1 is significantly worse while its threshold-free ranking (PR-AUC)
+    is not: the flag moved, not the model's ordering of posts. Names both flags and NEW's flag range (the 10th-90th
+    percentile of the bootstrap resamples' flags on validation) when the model records one."""
+    out = []
+    for r, e in result["risks"].items():
+        m = e["metrics"]
+        if m["f1"]["verdict"] != WORSE or m["pr_auc"]["verdict"] == WORSE:
+            continue
+        f_old, f_new = flag_block(old, r)[0], flag_block(new, r)[0]
+        t_new = getattr(new, "thresholds", {}).get(r)
+        span = getattr(t_new, "flag_range", None)
+        where = (
+            f"; NEW's validation placed it anywhere in [{span[0]:.2f}, {span[1]:.2f}] (10th-90th percentile of "
+            "resamples)"
+            if span
+            else ""
+        )
+        out.append(
+            f"{r}: F1 is worse at NEW's flag {f_new:.3f} (OLD's {f_old:.3f}: precision {m['precision']['old']:.3f} "
+            f"-> {m['precision']['new']:.3f}, recall {m['recall']['old']:.3f} -> {m['recall']['new']:.3f}) while "
+            f"PR-AUC, which no threshold sets, is {m['pr_auc']['verdict']} ({m['pr_auc']['old']:.3f} -> "
+            f"{m['pr_auc']['new']:.3f}): the flag moved, not the ranking{where}. Fix: set {r}'s flag from your "
+            "review capacity with a channel policy, or retrain with more validation data for it."
+        )
+    return out
+
+
 def compare_models(
     old: Any,
     new: Any,
@@ -218,7 +249,7 @@ def compare_models(
     result["new"] = model_identity(new)
     result["n"] = len(examples)
     result["overlap"] = {"old": trained_on(old, examples), "new": trained_on(new, examples)}
-    result["warnings"] = overlap_warnings(result["overlap"])
+    result["warnings"] = overlap_warnings(result["overlap"]) + flag_notes(result, old, new)
     for w in result["warnings"]:
         logger.warning("%s", w)
     result["suites"] = [compare_suite(old, new, s, replicates, seed, level) for s in suites]

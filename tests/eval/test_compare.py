@@ -160,3 +160,19 @@ def test_training_records_the_fingerprints_of_train_and_validation_only() -> Non
     for split in ("train", "validation"):
         assert hashes[split] == sorted({text_hash(norm, e.text) for e in dict(data.items())[split]})
     assert not {text_hash(norm, e.text) for e in dict(data.items())["test"]} & set(hashes["train"])
+
+
+def test_a_flag_that_moved_is_told_apart_from_a_worse_ranking() -> None:
+    from model.calibration import Threshold
+
+    examples, scores = noisy_data(300, seed=4)
+    old, new = TableModel(scores, name="old"), TableModel(scores, name="new")
+    new.thresholds["hoax"] = Threshold(0.95, 0.97, flag_range=[0.4, 0.96])  # same scores, a flag far up the curve
+    res = compare_models(old, new, examples, replicates=300, seed=0)
+    assert res["risks"]["hoax"]["verdict"] == WORSE
+    notes = [w for w in res["warnings"] if "the flag moved, not the ranking" in w]
+    assert len(notes) == 1 and notes[0].startswith("hoax: F1 is worse at NEW's flag 0.950 (OLD's 0.500")
+    assert "[0.40, 0.96]" in notes[0] and "channel policy" in notes[0]
+    # a model that ranks worse gets no such note: its PR-AUC is worse too
+    worse = compare_models(old, TableModel(_worse_table(scores), name="new"), examples, replicates=300, seed=0)
+    assert not [w for w in worse["warnings"] if "the flag moved" in w]
