@@ -183,8 +183,14 @@ class BaselineBackend:
     ):
         self.vectorizers = vectorizers
         self.window = dict(window) if window else None  # see BASELINE_WINDOW; None: every label reads whole texts
-        if self.window is not None and not 0 < int(self.window["stride"]) <= int(self.window["words"]):
-            raise ValueError(f"baseline window needs 0 < stride <= words; found {self.window}")
+        if self.window is not None:
+            size, stride = self.window.get("words"), self.window.get("stride")
+            if not (isinstance(size, int) and isinstance(stride, int) and 0 < stride <= size):
+                raise ValueError(
+                    f"baseline window needs integer 'words' and 'stride' with 0 < stride <= words, like "
+                    f"{BASELINE_WINDOW}; found {self.window}. Fix: retrain the baseline, or remove 'window' from "
+                    "baseline_vocab.json to read whole texts"
+                )
         self.marks = list(marks) if marks is not None else [None] * len(vectorizers)  # each part's text view
         if len(self.marks) != len(vectorizers):
             raise ValueError(

@@ -161,5 +161,6 @@ def test_the_window_is_saved_with_the_model_and_old_models_read_whole_texts(tmp_
     old.save(md_old)
     assert "window" not in md_old.read_json(md_old.baseline_vocab.name)
     assert BaselineBackend.load(md_old).window is None
-    with pytest.raises(ValueError, match="0 < stride <= words"):
-        _two_label_backend({"words": 4, "stride": 0})
+    for bad in ({"words": 4, "stride": 0}, {"words": 4}, {"words": "48", "stride": 24}):
+        with pytest.raises(ValueError, match="0 < stride <= words.*found"):
+            _two_label_backend(bad)
