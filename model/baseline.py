@@ -185,9 +185,17 @@ class BaselineBackend:
         self.window = dict(window) if window else None  # see BASELINE_WINDOW; None: every label reads whole texts
         if self.window is not None:
             size, stride = self.window.get("words"), self.window.get("stride")
-            if not (isinstance(size, int) and isinstance(stride, int) and 0 < stride <= size):
+            whole = self.window.get("whole_text_labels", [])
+            if not (
+                isinstance(size, int)
+                and isinstance(stride, int)
+                and 0 < stride <= size
+                and isinstance(whole, list)
+                and all(isinstance(x, str) for x in whole)
+            ):
                 raise ValueError(
-                    f"baseline window needs integer 'words' and 'stride' with 0 < stride <= words, like "
+                    f"baseline window needs integer 'words' and 'stride' with 0 < stride <= words and a list of "
+                    f"label names in 'whole_text_labels', like "
                     f"{BASELINE_WINDOW}; found {self.window}. Fix: retrain the baseline, or remove 'window' from "
                     "baseline_vocab.json to read whole texts"
                 )
@@ -227,7 +235,7 @@ class BaselineBackend:
         out = self._logits(texts)
         if self.window is None:
             return out, [1] * len(texts)
-        size, stride = int(self.window["words"]), int(self.window["stride"])
+        size, stride = self.window["words"], self.window["stride"]  # validated in __init__
         cols = [j for j, name in enumerate(self.labels) if name not in self.window.get("whole_text_labels", [])]
         owner: list[int] = []
         pieces: list[str] = []

@@ -161,6 +161,12 @@ def test_the_window_is_saved_with_the_model_and_old_models_read_whole_texts(tmp_
     old.save(md_old)
     assert "window" not in md_old.read_json(md_old.baseline_vocab.name)
     assert BaselineBackend.load(md_old).window is None
-    for bad in ({"words": 4, "stride": 0}, {"words": 4}, {"words": "48", "stride": 24}):
+    bad_windows = (
+        {"words": 4, "stride": 0},
+        {"words": 4},
+        {"words": "48", "stride": 24},
+        {"words": 4, "stride": 2, "whole_text_labels": "hoax"},  # a string, whose `in` would match substrings
+    )
+    for bad in bad_windows:
         with pytest.raises(ValueError, match="0 < stride <= words.*found"):
             _two_label_backend(bad)
