@@ -192,8 +192,9 @@ def overlap_warnings(overlap: dict[str, dict[str, Any]]) -> list[str]:
 
 def flag_notes(result: dict[str, Any], old: Any, new: Any) -> list[str]:
     """Plain sentences for each risk whose F1 is significantly worse while its threshold-free ranking (PR-AUC)
-    is not: the flag moved, not the model's ordering of posts. Names both flags and NEW's flag range (the 10th-90th
-    percentile of the bootstrap resamples' flags on validation) when the model records one."""
+    is not: the flag moved, not the model's ordering of posts. Names both flags and, when NEW records them, its
+    validation plateau (the flags validation could not tell apart from the best, model.calibration) or else its
+    flag range (the 10th-90th percentile of the bootstrap resamples' flags on validation)."""
     out = []
     for r, e in result["risks"].items():
         m = e["metrics"]
@@ -201,13 +202,19 @@ def flag_notes(result: dict[str, Any], old: Any, new: Any) -> list[str]:
             continue
         f_old, f_new = flag_block(old, r)[0], flag_block(new, r)[0]
         t_new = getattr(new, "thresholds", {}).get(r)
-        span = getattr(t_new, "flag_range", None)
-        where = (
-            f"; NEW's validation placed it anywhere in [{span[0]:.2f}, {span[1]:.2f}] (10th-90th percentile of "
-            "resamples)"
-            if span
-            else ""
-        )
+        plateau, span = getattr(t_new, "plateau", None), getattr(t_new, "flag_range", None)
+        if plateau:
+            where = (
+                f"; NEW's validation could not tell flags in [{plateau[0]:.2f}, {plateau[1]:.2f}] apart from the "
+                "best (its plateau)"
+            )
+        elif span:
+            where = (
+                f"; NEW's validation placed it anywhere in [{span[0]:.2f}, {span[1]:.2f}] (10th-90th percentile of "
+                "resamples)"
+            )
+        else:
+            where = ""
         out.append(
             f"{r}: F1 is worse at NEW's flag {f_new:.3f} (OLD's {f_old:.3f}: precision {m['precision']['old']:.3f} "
             f"-> {m['precision']['new']:.3f}, recall {m['recall']['old']:.3f} -> {m['recall']['new']:.3f}) while "

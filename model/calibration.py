@@ -16,7 +16,8 @@ kept, LR 32.9; slander 4.5 and incitement 0.0 left at c = 0).
 
 Thresholds: each risk has two, `flag` and `block`. score < flag -> allow; flag <= score < block -> review;
 score >= block -> block. `flag` is chosen by an objective (training's default: best F-beta on validation, beta
-per risk: see training/config.py), as the median over bootstrap resamples of validation (THRESHOLD_RESAMPLES);
+per risk: see training/config.py), as the middle of the validation plateau: the thresholds whose F-beta, averaged
+over bootstrap resamples of validation (THRESHOLD_RESAMPLES), is within one resampling standard deviation of the best;
 `block` is the lowest threshold that reaches a high precision target (default 0.9) on validation, and never
 below flag.
 """
@@ -178,6 +179,8 @@ class Threshold:
     beta: float | None = None  # the F-beta the flag maximised (best_fbeta); None for the other objectives
     # 10th and 90th percentiles of the bootstrap resamples' best flags: how firmly validation pins the flag down
     flag_range: list[float] | None = None
+    # lowest and highest threshold of the plateau the flag is the middle of (see choose_threshold)
+    plateau: list[float] | None = None
 
     def decide(self, score: float) -> str:
         if score >= self.block:
@@ -187,14 +190,20 @@ class Threshold:
         return "allow"
 
 
-# The flag of the F-beta objectives is the median, over this many bootstrap resamples of validation, of each
-# resample's best threshold. Why: with a few hundred validation positives the F-beta curve is flat near its top,
-# so its single argmax jumps between retrainings (measured on the default model of 2026-11-28: the middle 80% of
-# the resamples' best hoax flags spanned 0.47-0.70, incitement 0.16-0.21), and a model that ranks better could
-# still ship a worse flag. The median sits in the middle of the plateau and moves less between validation
-# draws (simulated, 300-2,000 examples: standard deviation of the flag 2-20% lower). Measured on two trained
-# default models, thresholds refitted only: test-split F1 at the median flag was equal to or higher than at the
-# argmax for all six risk-model pairs (+0.000 to +0.015).
+# The flag of the F-beta objectives is the middle of a plateau, not an argmax. With a few hundred validation
+# positives the F-beta curve is flat near its top: on the default models of 2026-11-28/29 the hoax F0.5 curve on
+# validation stayed within 0.05 of its best from 0.30 to 0.85, and its best point jumped between two bumps of that
+# plateau. The median of the resamples' best flags (the rule until 2026-11-29) followed the jumps: across five
+# trainings the served hoax flags were 0.52-0.80, the same model's flag was 0.62 from int8 and 0.77 from fp32
+# validation scores, and a retrained model that ranked hoaxes better failed `saring eval --compare` on a flag
+# moved to 0.80. The plateau is every threshold whose F-beta, averaged over the resamples, is within one
+# resampling standard deviation (at the best threshold) of the best: the thresholds validation cannot tell apart
+# from the best. Its edges are where the curve falls steeply, so they move little, and so does their middle.
+# Measured on the served (int8) scores of five trained default models, thresholds refitted only
+# (scripts/refit_flags.py): hoax flags 0.56-0.72, four of them 0.56-0.57 (median rule 0.52-0.80); int8 and fp32
+# scores of one model give flags at most 0.04 apart (0.15 before); test-split hoax F1 0.818-0.839 (0.773-0.846),
+# circulated posts' hoax recall 0.68-0.75 with 11-17% of valid posts flagged (0.61-0.77, 9-19%); test F1 of
+# slander -0.008 to +0.003 and of incitement +0.001 to +0.021 against the median rule's, their flags within 0.06.
 THRESHOLD_RESAMPLES = 200
 
 
@@ -205,6 +214,60 @@ def _best_cut(scores: np.ndarray, labels: np.ndarray, b2: float) -> float:
     fbeta = np.where(prec + rec > 0, (1 + b2) * prec * rec / np.maximum(b2 * prec + rec, 1e-12), 0.0)
     idx = int(np.argmax(fbeta))  # the first maximum: pr_points runs from the highest threshold down
     return float(_cuts(thr)[idx])
+
+
+def _threshold_grid(scores: np.ndarray) -> np.ndarray:
+    """Candidate thresholds for the plateau: steps of 1/400 across [0, 1] for probabilities (so the flag of
+    similar models lands on comparable values), else 399 steps across the scores' range."""
+    lo, hi = (0.0, 1.0) if scores.min() >= 0 and scores.max() <= 1 else (float(scores.min()), float(scores.max()))
+    return np.linspace(lo, hi, 401)[1:-1]
+
+
+def resampled_fbeta(
+    scores: np.ndarray, labels: np.ndarray, b2: float, grid: np.ndarray, resamples: int, seed: int
+) -> np.ndarray:
+    """F-beta at every threshold of `grid` (score >= threshold is flagged) for each of `resamples` seeded
+    bootstrap resamples of (scores, labels) that hold both classes: an array (resamples kept, len(grid)).
+    A resample is a count per example, so each curve costs one cumulative sum, not a pass per threshold."""
+    n = len(labels)
+    order = np.argsort(-scores, kind="stable")
+    pos = np.asarray(labels)[order] == 1
+    # examples with score >= t, for every t: scores sorted descending, so a right-sided search of -t
+    at = np.searchsorted(-scores[order], -grid, side="right")
+    rng = np.random.default_rng(seed)
+    curves = []
+    for _ in range(resamples):
+        counts = np.bincount(rng.integers(0, n, n), minlength=n)[order]
+        flagged = np.r_[0, np.cumsum(counts)][at]
+        tp = np.r_[0, np.cumsum(counts * pos)][at]
+        n_pos = int(np.sum(counts * pos))
+        if n_pos == 0 or n_pos == n:  # a resample needs both classes to have a best threshold
+            continue
+        prec = np.where(flagged > 0, tp / np.maximum(flagged, 1), 0.0)
+        rec = tp / n_pos
+        curves.append(np.where(prec + rec > 0, (1 + b2) * prec * rec / np.maximum(b2 * prec + rec, 1e-12), 0.0))
+    return np.asarray(curves).reshape(-1, len(grid))
+
+
+def plateau_flag(
+    scores: np.ndarray, labels: np.ndarray, b2: float, resamples: int, seed: int
+) -> tuple[float, list[float], list[float]] | None:
+    """(flag, plateau [lo, hi], flag_range [p10, p90] of the resamples' best thresholds), or None when no
+    resample holds both classes. The plateau: thresholds whose mean resampled F-beta is within one standard
+    deviation (at the best) of the best; the flag: its threshold nearest to the middle of its lowest and highest
+    (the plateau need not be one run: a flag is never put in a dip between two bumps)."""
+    grid = _threshold_grid(scores)
+    curves = resampled_fbeta(scores, labels, b2, grid, resamples, seed)
+    if not len(curves):
+        return None
+    mean, sd = curves.mean(axis=0), curves.std(axis=0)
+    best = int(np.argmax(mean))
+    on = grid[mean >= mean[best] - sd[best]]
+    middle = (on[0] + on[-1]) / 2
+    flag = float(on[int(np.argmin(np.abs(on - middle)))])
+    # each resample's best threshold (ties: the higher one, as _best_cut)
+    picks = grid[len(grid) - 1 - np.argmax(curves[:, ::-1], axis=1)]
+    return flag, [float(on[0]), float(on[-1])], [float(np.percentile(picks, 10)), float(np.percentile(picks, 90))]
 
 
 def _cuts(thr: np.ndarray) -> np.ndarray:
@@ -233,10 +296,11 @@ def choose_threshold(
     """Choose the flag threshold by `objective` and the block threshold by `block_precision`.
 
     best_f1: the threshold with the highest F1; best_fbeta: the highest F-beta (beta > 1 weighs recall beta
-    times as much as precision). With `resamples` > 0 (the default) the flag is the median of the best
-    thresholds of that many bootstrap resamples of (scores, labels), seeded, so the same data always gives the
-    same flag; `flag_range` records their 10th and 90th percentiles. With 0, the best threshold of the data
-    itself (ties: the higher threshold).
+    times as much as precision). With `resamples` > 0 (the default) the flag is the middle of the plateau of
+    F-beta averaged over that many bootstrap resamples of (scores, labels), seeded, so the same data always gives
+    the same flag (`plateau_flag`); `plateau` records the plateau's ends and `flag_range` the 10th and 90th
+    percentiles of the resamples' best thresholds. With 0, the best threshold of the data itself (ties: the
+    higher threshold).
     recall_at_precision: the lowest threshold whose precision >= min_precision (highest recall there);
     falls back to best F1 when no threshold reaches it.
     Thresholds sit halfway between adjacent distinct scores, so they generalise slightly better than the
@@ -253,22 +317,16 @@ def choose_threshold(
     thr, prec, rec = pr_points(s, y)
     cut = _cuts(thr)
     flag_range: list[float] | None = None
+    plateau: list[float] | None = None
     if objective == "recall_at_precision":
         ok = np.where(prec >= min_precision)[0]
         flag = float(cut[ok[-1]]) if len(ok) else _best_cut(s, y, 1.0)
     else:
         b2 = beta**2 if objective == "best_fbeta" else 1.0
         flag = _best_cut(s, y, b2)
-        if resamples > 0:
-            rng = np.random.default_rng(seed)
-            flags = []
-            for _ in range(resamples):
-                i = rng.integers(0, len(y), len(y))
-                if 0 < y[i].sum() < len(i):  # a resample needs both classes to have a best threshold
-                    flags.append(_best_cut(s[i], y[i], b2))
-            if flags:
-                flag = float(np.median(flags))
-                flag_range = [float(np.percentile(flags, 10)), float(np.percentile(flags, 90))]
+        found = plateau_flag(s, y, b2, resamples, seed) if resamples > 0 else None
+        if found is not None:
+            flag, plateau, flag_range = found
     p_flag, r_flag = _precision_recall_at(s, y, flag)
     ok = np.where(prec >= block_precision)[0]
     if len(ok):
@@ -288,6 +346,7 @@ def choose_threshold(
         block_precision=bprec,
         beta=float(beta) if objective == "best_fbeta" else None,
         flag_range=flag_range,
+        plateau=plateau,
     )
 
 

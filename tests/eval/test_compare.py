@@ -173,6 +173,11 @@ def test_a_flag_that_moved_is_told_apart_from_a_worse_ranking() -> None:
     notes = [w for w in res["warnings"] if "the flag moved, not the ranking" in w]
     assert len(notes) == 1 and notes[0].startswith("hoax: F1 is worse at NEW's flag 0.950 (OLD's 0.500")
     assert "[0.40, 0.96]" in notes[0] and "channel policy" in notes[0]
+    # a model that records its validation plateau is described by it
+    new.thresholds["hoax"] = Threshold(0.95, 0.97, flag_range=[0.4, 0.96], plateau=[0.9, 0.99])
+    res = compare_models(old, new, examples, replicates=300, seed=0)
+    notes = [w for w in res["warnings"] if "the flag moved, not the ranking" in w]
+    assert len(notes) == 1 and "could not tell flags in [0.90, 0.99] apart from the best" in notes[0]
     # a model that ranks worse gets no such note: its PR-AUC is worse too
     worse = compare_models(old, TableModel(_worse_table(scores), name="new"), examples, replicates=300, seed=0)
     assert not [w for w in worse["warnings"] if "the flag moved" in w]

@@ -1,0 +1,85 @@
+"""What the current flag rule would choose for trained models, without retraining them: thresholds only.
+
+    python scripts/refit_flags.py models/default
+    python scripts/refit_flags.py OLD_DIR NEW_DIR --precision fp32
+
+For each model directory (its own precision by default: int8), scores the catalogue's validation and test
+splits (the split of `saring train --data catalogue`, with the seed in the model's training_config.json) and
+the circulated-posts suite, refits each risk's flag with `model.calibration.choose_threshold` and the model's
+own objective and beta, and prints, per risk: the stored flag, the refitted flag with its plateau, test F1 at
+both, and for hoax the circulated posts' recall and valid posts flagged at both. Nothing is written: to serve a
+different flag, use a channel policy (docs/api.md) or retrain. The models' calibration is kept as stored.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+import numpy as np
+
+from eval.ood import load_suite
+from model.calibration import choose_threshold
+from model.examples import Example
+from model.labels import RISKS
+from model.modeldir import TRAINING_CONFIG_JSON
+from model.scorer import Scorer
+from training.cli import load_training_data
+
+CIRCULATED = "saring_circulated_posts"
+
+
+def _column(examples: list[Example], risk: str) -> np.ndarray:
+    return np.array([np.nan if e.labels.get(risk) is None else e.labels[risk] for e in examples], dtype=float)
+
+
+def _f1(scores: np.ndarray, y: np.ndarray, flag: float) -> float:
+    keep = ~np.isnan(y)
+    pred, pos = scores[keep] >= flag, y[keep] == 1
+    return float(2 * np.sum(pred & pos) / max(pred.sum() + pos.sum(), 1))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("models", nargs="+", help="model directories (saring train --out)")
+    ap.add_argument("--precision", choices=["int8", "fp32"], default=None, help="default: $SARING_PRECISION or int8")
+    args = ap.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    circulated = load_suite(CIRCULATED)
+    for path in args.models:
+        scorer = Scorer(path, precision=args.precision)
+        config = scorer.dir.read_json(TRAINING_CONFIG_JSON, default={})
+        _, prepared, _ = load_training_data(["catalogue"], [], "utf-8", int(config.get("seed", 42)))
+        splits = dict(prepared.items())
+        sets = {"validation": splits["validation"], "test": splits["test"], CIRCULATED: circulated}
+        scored = {name: scorer.risk_proba([e.text for e in ex]) for name, ex in sets.items()}
+        print(f"{path} ({scorer.version}, {scorer.precision})")
+        for j, risk in enumerate(RISKS):
+            y_val = _column(sets["validation"], risk)
+            keep = ~np.isnan(y_val)
+            stored = scorer.thresholds[risk]
+            objective = stored.objective if stored.objective in ("best_f1", "best_fbeta") else "best_fbeta"
+            refit = choose_threshold(
+                scored["validation"][keep, j],
+                y_val[keep],
+                objective=objective,  # type: ignore[arg-type]
+                beta=stored.beta or float(config.get("flag_beta", {}).get(risk, 1.0)),
+            )
+            y_test = _column(sets["test"], risk)
+            plateau = "-".join(f"{x:.3f}" for x in refit.plateau) if refit.plateau else "none"
+            line = (
+                f"  {risk:10s} flag {stored.flag:.3f} -> {refit.flag:.3f} (plateau {plateau}); "
+                f"test F1 {_f1(scored['test'][:, j], y_test, stored.flag):.3f} -> "
+                f"{_f1(scored['test'][:, j], y_test, refit.flag):.3f}"
+            )
+            if risk == "hoax":
+                y_c, s_c = _column(circulated, risk), scored[CIRCULATED][:, j]
+                line += "; circulated recall / valid flagged " + " -> ".join(
+                    f"{np.mean(s_c[y_c == 1] >= f):.3f} / {np.mean(s_c[y_c == 0] >= f):.3f}"
+                    for f in (stored.flag, refit.flag)
+                )
+            print(line)
+
+
+if __name__ == "__main__":
+    main()
