@@ -303,8 +303,12 @@ def queue_ids(page: str) -> list[int]:
 
 @pytest.fixture
 def queued(console: Callable[..., TestClient], make_settings: Callable[..., Any]) -> TestClient:
-    c = console(make_settings(channel_policies={"pengaduan": {"hoax": {"flag": 0.5}}}))
-    store_texts(c, [{"text": INSULT, "id": "a"}, {"text": NEUTRAL, "id": "b"}])
+    # b goes through a channel whose flags no score of the tiny model reaches: the queue's tests need one item the
+    # model allows, and which texts a model trained on 43 fixture texts allows under its own flags is not theirs
+    lenient = {r: {"flag": 0.99, "block": 0.995} for r in ("hoax", "slander", "incitement")}
+    c = console(make_settings(channel_policies={"pengaduan": {"hoax": {"flag": 0.5}}, "informasi": lenient}))
+    store_texts(c, [{"text": INSULT, "id": "a"}])
+    store_texts(c, [{"text": NEUTRAL, "id": "b", "channel": "informasi"}])
     store_texts(c, [{"text": INCITE, "id": "c", "channel": "pengaduan"}])
     store_texts(c, [{"text": QUOTING_REPLY, "parent_text": PARENT, "id": "d"}])
     return c
