@@ -62,13 +62,14 @@ class EnsembleBackend:
 
 
 def mix(per_member: list[np.ndarray], weights: dict[str, list[float]], labels: list[str]) -> np.ndarray:
-    n = per_member[0].shape[0] if per_member else 0
-    out = np.zeros((n, len(labels)))
-    for j, name in enumerate(labels):
-        w = np.asarray(weights[name], dtype=np.float64)
-        cols = np.stack([m[:, j] for m in per_member], axis=1)
-        present = ~np.isnan(cols)
-        ww = np.where(present, w, 0.0)
-        ww = ww / np.clip(ww.sum(axis=1, keepdims=True), 1e-12, None)
-        out[:, j] = np.sum(np.nan_to_num(cols) * ww, axis=1)
-    return out
+    """Per label, the weighted mean of the members' calibrated log-odds, over the members that have the label
+    (their weights renormalised). All labels at once: per label and per call, the loop this replaced cost a post
+    scored alone ~1 ms of Python and numpy overhead (16 labels)."""
+    if not per_member:
+        return np.zeros((0, len(labels)))
+    cols = np.stack(per_member, axis=2)  # (texts, labels, members)
+    w = np.asarray([weights[name] for name in labels], dtype=np.float64)  # (labels, members)
+    present = ~np.isnan(cols)
+    ww = np.where(present, w[None, :, :], 0.0)
+    ww = ww / np.clip(ww.sum(axis=2, keepdims=True), 1e-12, None)
+    return np.asarray(np.sum(np.nan_to_num(cols) * ww, axis=2))

@@ -148,10 +148,15 @@ class Scorer:
 
     def calibrated_log_odds(self, logits: np.ndarray, n_words: np.ndarray | None = None) -> np.ndarray:
         """Calibrated log-odds (n, labels) of raw logits: what an ensemble mixes. `n_words`: words of each
-        normalised text (model.calibration.word_counts), needed where a label's calibration has a length term."""
-        out = np.empty_like(logits, dtype=np.float64)
-        for j, name in enumerate(self.labels):
-            out[:, j] = self.calibration.get(name, Platt()).log_odds(logits[:, j], n_words)
+        normalised text (model.calibration.word_counts), needed where a label's calibration has a length term.
+        Every label's a * logit + b at once (as Platt.log_odds computes it), then the length terms."""
+        platts = [self.calibration.get(name, Platt()) for name in self.labels]
+        a = np.array([p.a for p in platts], dtype=np.float64)
+        b = np.array([p.b for p in platts], dtype=np.float64)
+        out = a * np.asarray(logits, dtype=np.float64) + b
+        for j, p in enumerate(platts):
+            if p.c:
+                out[:, j] = p.log_odds(logits[:, j], n_words)
         return out
 
     def calibrate(self, logits: np.ndarray, n_words: np.ndarray | None = None) -> np.ndarray:
