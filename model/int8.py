@@ -45,8 +45,12 @@ INT8_DISABLED_FUSIONS = ("SkipLayerNormFusion",)
 # default ensemble measured max 0.098, mean 0.0096 here, and -0.0/-0.2/-0.4 F1 points (hoax/slander/
 # incitement) on the test split with the same register-suite total; the second (register posts oversampled)
 # max 0.168, mean 0.0101: a single check text near 0.5 can move that far, so the max gate is loose and the mean
-# gate does the work.
-INT8_MAX_PROB_DIFF = 0.25
+# gate does the work. The tenth session's default ensemble moved one text by 0.267 when the copy ran on one thread
+# (activations are quantised per row block, so the blocks change with the threads; 0.196 on two, 0.218 on three;
+# mean 0.012 throughout): under the old max gate of 0.25 every one-thread process (a Dask worker of a 2-worker
+# audit on 2 cores) refused int8 and ran fp32, at 34% of the in-process audit speed. A broken export moves the
+# mean by tenths; the max gate only catches a copy that flips a text outright.
+INT8_MAX_PROB_DIFF = 0.4
 INT8_MEAN_PROB_DIFF = 0.02
 # Texts the int8 copy is compared on (fp32 vs int8 logits): short and long, benign and risky registers.
 CHECK_TEXTS = [
