@@ -190,11 +190,16 @@ def overlap_warnings(overlap: dict[str, dict[str, Any]]) -> list[str]:
     return out
 
 
+# Flags closer than this are "the same flag" in flag_notes: what moved is the scores around it, not the flag.
+SAME_FLAG = 0.02
+
+
 def flag_notes(result: dict[str, Any], old: Any, new: Any) -> list[str]:
     """Plain sentences for each risk whose F1 is significantly worse while its threshold-free ranking (PR-AUC)
-    is not: the flag moved, not the model's ordering of posts. Names both flags and, when NEW records them, its
-    validation plateau (the flags validation could not tell apart from the best, model.calibration) or else its
-    flag range (the 10th-90th percentile of the bootstrap resamples' flags on validation)."""
+    is not: the operating point moved, not the model's ordering of posts. Either the flag moved (names both flags
+    and, when NEW records them, its validation plateau, the flags validation could not tell apart from the best
+    (model.calibration), or else its flag range, the 10th-90th percentile of the bootstrap resamples' flags on
+    validation), or, at nearly the same flag (within SAME_FLAG), NEW's calibrated scores around it did."""
     out = []
     for r, e in result["risks"].items():
         m = e["metrics"]
@@ -215,11 +220,18 @@ def flag_notes(result: dict[str, Any], old: Any, new: Any) -> list[str]:
             )
         else:
             where = ""
+        if abs(f_new - f_old) < SAME_FLAG:
+            what = (
+                "the flag is nearly the same, so NEW's scores around it moved (its calibration, or retraining "
+                "noise), not the ranking"
+            )
+        else:
+            what = f"the flag moved, not the ranking{where}"
         out.append(
             f"{r}: F1 is worse at NEW's flag {f_new:.3f} (OLD's {f_old:.3f}: precision {m['precision']['old']:.3f} "
             f"-> {m['precision']['new']:.3f}, recall {m['recall']['old']:.3f} -> {m['recall']['new']:.3f}) while "
             f"PR-AUC, which no threshold sets, is {m['pr_auc']['verdict']} ({m['pr_auc']['old']:.3f} -> "
-            f"{m['pr_auc']['new']:.3f}): the flag moved, not the ranking{where}. Fix: set {r}'s flag from your "
+            f"{m['pr_auc']['new']:.3f}): {what}. Fix: set {r}'s flag from your "
             "review capacity with a channel policy, or retrain with more validation data for it."
         )
     return out

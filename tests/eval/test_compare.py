@@ -178,6 +178,13 @@ def test_a_flag_that_moved_is_told_apart_from_a_worse_ranking() -> None:
     res = compare_models(old, new, examples, replicates=300, seed=0)
     notes = [w for w in res["warnings"] if "the flag moved, not the ranking" in w]
     assert len(notes) == 1 and "could not tell flags in [0.90, 0.99] apart from the best" in notes[0]
+    # at the same flag, scores pushed up by a monotone map (the same ranking): the note says the scores moved
+    shifted = TableModel({k: (v[0] ** 0.5, v[1], v[2]) for k, v in scores.items()}, name="new")
+    res = compare_models(old, shifted, examples, replicates=300, seed=0)
+    assert res["risks"]["hoax"]["verdict"] == WORSE
+    notes = [w for w in res["warnings"] if w.startswith("hoax: F1 is worse")]
+    assert len(notes) == 1 and "the flag is nearly the same, so NEW's scores around it moved" in notes[0]
+    assert "the flag moved" not in notes[0]
     # a model that ranks worse gets no such note: its PR-AUC is worse too
     worse = compare_models(old, TableModel(_worse_table(scores), name="new"), examples, replicates=300, seed=0)
-    assert not [w for w in worse["warnings"] if "the flag moved" in w]
+    assert not [w for w in worse["warnings"] if "not the ranking" in w]
