@@ -68,7 +68,13 @@ def model_identity(model: Any) -> dict[str, Any]:
     ident["thresholds"] = {}
     for r in RISKS:
         flag, block = flag_block(model, r)
-        ident["thresholds"][r] = {"flag": flag, "block": None if math.isinf(block) else block}
+        # the thresholds validation could not tell apart from the best flag (model.calibration), when recorded
+        plateau = getattr((getattr(model, "thresholds", {}) or {}).get(r), "plateau", None)
+        ident["thresholds"][r] = {
+            "flag": flag,
+            "block": None if math.isinf(block) else block,
+            "plateau": [float(x) for x in plateau] if plateau else None,
+        }
     card = getattr(model, "card", None)
     if callable(card):
         try:

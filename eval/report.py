@@ -420,10 +420,15 @@ def _thresholds(report: dict[str, Any]) -> list[dict[str, Any]]:
                 for row in x["threshold_table"]
             ]
             decisions = [{"label": lab, **x["decisions"][lab]} for lab in ("positive", "negative")]
+            th = e["evaluation"].get("model", {}).get("thresholds", {}).get(r, {})
+            plateau = th.get("plateau")
             out.append(
                 {
                     "risk": r,
                     "role": e["role"],
+                    "flag": _f(th.get("flag")),
+                    "block": _f(th.get("block")),
+                    "plateau": f"{plateau[0]:.3f} – {plateau[1]:.3f}" if plateau else "not recorded",
                     "queries": queries,
                     "decisions": decisions,
                     "grid": Table(["threshold", "precision", "recall", "F1", "texts flagged"], grid),

@@ -99,6 +99,14 @@ def test_markdown_has_headline_and_functional_tables(report_dir: Path) -> None:
     assert "| risk | model | n | pos |" in md and "| slander | baseline |" in md
     assert "## Functional tests" in md and "| negation |" in md
     assert "highest recall at precision >= 0.9" in md
+    # each model's flags with the validation plateau its training recorded
+    stored = json.loads((report_dir.parent / "models" / "default" / "thresholds.json").read_text(encoding="utf-8"))
+    hoax = stored["risks"]["hoax"]
+    lo, hi = hoax["plateau"]
+    assert "## Flags" in md
+    assert f"| hoax | model | {hoax['flag']:.3f} | {hoax['block']:.3f} | {lo:.3f} – {hi:.3f} |" in md
+    html = (report_dir / "report.html").read_text(encoding="utf-8")
+    assert f"validation plateau {lo:.3f} – {hi:.3f}" in html
 
 
 def test_default_baseline_is_beside_the_model(tmp_path: Path) -> None:
