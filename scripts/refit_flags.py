@@ -4,7 +4,7 @@
     python scripts/refit_flags.py OLD_DIR NEW_DIR --precision fp32
 
 For each model directory (its own precision by default: int8), scores the catalogue's validation and test
-splits (the split of `saring train --data catalogue`, with the seed in the model's training_config.json) and
+splits (the split of `saring train --data catalogue`, with the split seed its data manifest records) and
 the circulated-posts suite, refits each risk's flag with `model.calibration.choose_threshold` and the model's
 own objective and beta, and prints, per risk: the stored flag, the refitted flag with its plateau, test F1 at
 both, and for hoax the circulated posts' recall and valid posts flagged at both. Nothing is written: to serve a
@@ -46,11 +46,15 @@ def main() -> None:
     args = ap.parse_args()
     logging.basicConfig(level=logging.WARNING)
     circulated = load_suite(CIRCULATED)
+    splits_by_seed: dict[int, dict[str, list[Example]]] = {}  # models of one seed share one split: read it once
     for path in args.models:
         scorer = Scorer(path, precision=args.precision)
         config = scorer.dir.read_json(TRAINING_CONFIG_JSON, default={})
-        _, prepared, _ = load_training_data(["catalogue"], [], "utf-8", int(config.get("seed", 42)))
-        splits = dict(prepared.items())
+        seed = int(scorer.manifest.get("seed", 42))  # the split's seed (training's --set seed= leaves it alone)
+        if seed not in splits_by_seed:
+            _, prepared, _ = load_training_data(["catalogue"], [], "utf-8", seed)
+            splits_by_seed[seed] = dict(prepared.items())
+        splits = splits_by_seed[seed]
         sets = {"validation": splits["validation"], "test": splits["test"], CIRCULATED: circulated}
         scored = {name: scorer.risk_proba([e.text for e in ex]) for name, ex in sets.items()}
         print(f"{path} ({scorer.version}, {scorer.precision})")
