@@ -194,6 +194,22 @@ def overlap_warnings(overlap: dict[str, dict[str, Any]]) -> list[str]:
 SAME_FLAG = 0.02
 
 
+def _where(threshold: Any) -> str:
+    """Where validation could have put a model's flag: its plateau, else its flag range, else nothing."""
+    plateau, span = getattr(threshold, "plateau", None), getattr(threshold, "flag_range", None)
+    if plateau:
+        return (
+            f"; NEW's validation could not tell flags in [{plateau[0]:.2f}, {plateau[1]:.2f}] apart from the best "
+            "(its plateau)"
+        )
+    if span:
+        return (
+            f"; NEW's validation placed it anywhere in [{span[0]:.2f}, {span[1]:.2f}] (10th-90th percentile of "
+            "resamples)"
+        )
+    return ""
+
+
 def flag_notes(result: dict[str, Any], old: Any, new: Any) -> list[str]:
     """Plain sentences for each risk whose F1 is significantly worse while its threshold-free ranking (PR-AUC)
     is not: the operating point moved, not the model's ordering of posts. Either the flag moved (names both flags
@@ -206,27 +222,13 @@ def flag_notes(result: dict[str, Any], old: Any, new: Any) -> list[str]:
         if m["f1"]["verdict"] != WORSE or m["pr_auc"]["verdict"] == WORSE:
             continue
         f_old, f_new = flag_block(old, r)[0], flag_block(new, r)[0]
-        t_new = getattr(new, "thresholds", {}).get(r)
-        plateau, span = getattr(t_new, "plateau", None), getattr(t_new, "flag_range", None)
-        if plateau:
-            where = (
-                f"; NEW's validation could not tell flags in [{plateau[0]:.2f}, {plateau[1]:.2f}] apart from the "
-                "best (its plateau)"
-            )
-        elif span:
-            where = (
-                f"; NEW's validation placed it anywhere in [{span[0]:.2f}, {span[1]:.2f}] (10th-90th percentile of "
-                "resamples)"
-            )
-        else:
-            where = ""
         if abs(f_new - f_old) < SAME_FLAG:
             what = (
                 "the flag is nearly the same, so NEW's scores around it moved (its calibration, or retraining "
                 "noise), not the ranking"
             )
         else:
-            what = f"the flag moved, not the ranking{where}"
+            what = "the flag moved, not the ranking" + _where(getattr(new, "thresholds", {}).get(r))
         out.append(
             f"{r}: F1 is worse at NEW's flag {f_new:.3f} (OLD's {f_old:.3f}: precision {m['precision']['old']:.3f} "
             f"-> {m['precision']['new']:.3f}, recall {m['recall']['old']:.3f} -> {m['recall']['new']:.3f}) while "

@@ -217,10 +217,14 @@ def _best_cut(scores: np.ndarray, labels: np.ndarray, b2: float) -> float:
 
 
 def _threshold_grid(scores: np.ndarray) -> np.ndarray:
-    """Candidate thresholds for the plateau: steps of 1/400 across [0, 1] for probabilities (so the flag of
-    similar models lands on comparable values), else 399 steps across the scores' range."""
-    lo, hi = (0.0, 1.0) if scores.min() >= 0 and scores.max() <= 1 else (float(scores.min()), float(scores.max()))
-    return np.linspace(lo, hi, 401)[1:-1]
+    """Candidate thresholds for the plateau: 399 steps across the scores' own range, and for probabilities also
+    steps of 1/400 across [0, 1] (so the flags of similar models land on comparable values). The scores' own steps
+    keep a model whose scores all sit in a narrow band (0.0001-0.002, say) from finding no threshold at all."""
+    lo, hi = float(scores.min()), float(scores.max())
+    own = np.linspace(lo, hi, 401)[1:-1]
+    if lo >= 0 and hi <= 1:
+        return np.unique(np.r_[own, np.linspace(0.0, 1.0, 401)[1:-1]])
+    return own
 
 
 def resampled_fbeta(

@@ -20,23 +20,14 @@ import numpy as np
 
 from eval.ood import load_suite
 from model.calibration import choose_threshold
-from model.examples import Example
+from model.examples import Example, label_matrix
 from model.labels import RISKS
+from model.metrics import risk_metrics
 from model.modeldir import TRAINING_CONFIG_JSON
 from model.scorer import Scorer
 from training.cli import load_training_data
 
 CIRCULATED = "saring_circulated_posts"
-
-
-def _column(examples: list[Example], risk: str) -> np.ndarray:
-    return np.array([np.nan if e.labels.get(risk) is None else e.labels[risk] for e in examples], dtype=float)
-
-
-def _f1(scores: np.ndarray, y: np.ndarray, flag: float) -> float:
-    keep = ~np.isnan(y)
-    pred, pos = scores[keep] >= flag, y[keep] == 1
-    return float(2 * np.sum(pred & pos) / max(pred.sum() + pos.sum(), 1))
 
 
 def main() -> None:
@@ -57,9 +48,10 @@ def main() -> None:
         splits = splits_by_seed[seed]
         sets = {"validation": splits["validation"], "test": splits["test"], CIRCULATED: circulated}
         scored = {name: scorer.risk_proba([e.text for e in ex]) for name, ex in sets.items()}
+        truth = {name: label_matrix(list(ex), RISKS).astype(np.float64) for name, ex in sets.items()}
         print(f"{path} ({scorer.version}, {scorer.precision})")
         for j, risk in enumerate(RISKS):
-            y_val = _column(sets["validation"], risk)
+            y_val = truth["validation"][:, j]
             keep = ~np.isnan(y_val)
             stored = scorer.thresholds[risk]
             objective = stored.objective if stored.objective in ("best_f1", "best_fbeta") else "best_fbeta"
@@ -69,15 +61,15 @@ def main() -> None:
                 objective=objective,  # type: ignore[arg-type]
                 beta=stored.beta or float(config.get("flag_beta", {}).get(risk, 1.0)),
             )
-            y_test = _column(sets["test"], risk)
+            s_test, y_test = scored["test"][:, j], truth["test"][:, j]
             plateau = "-".join(f"{x:.3f}" for x in refit.plateau) if refit.plateau else "none"
             line = (
                 f"  {risk:10s} flag {stored.flag:.3f} -> {refit.flag:.3f} (plateau {plateau}); "
-                f"test F1 {_f1(scored['test'][:, j], y_test, stored.flag):.3f} -> "
-                f"{_f1(scored['test'][:, j], y_test, refit.flag):.3f}"
+                f"test F1 {risk_metrics(s_test, y_test, stored.flag)['f1']:.3f} -> "
+                f"{risk_metrics(s_test, y_test, refit.flag)['f1']:.3f}"
             )
             if risk == "hoax":
-                y_c, s_c = _column(circulated, risk), scored[CIRCULATED][:, j]
+                y_c, s_c = truth[CIRCULATED][:, j], scored[CIRCULATED][:, j]
                 line += "; circulated recall / valid flagged " + " -> ".join(
                     f"{np.mean(s_c[y_c == 1] >= f):.3f} / {np.mean(s_c[y_c == 0] >= f):.3f}"
                     for f in (stored.flag, refit.flag)

@@ -185,6 +185,17 @@ def test_flag_on_a_flat_topped_curve_survives_small_score_noise() -> None:
     assert max(flags) - min(flags) < max(argmaxes) - min(argmaxes)
 
 
+def test_flag_is_found_when_all_scores_sit_in_a_narrow_band() -> None:
+    """Scores squeezed into 0.0001-0.002 (a rare label's calibrated probabilities) still get a flag between the
+    classes, not the grid's middle of [0, 1]."""
+    rng = np.random.default_rng(0)
+    y = (rng.random(400) < 0.3).astype(int)
+    s = np.where(y == 1, rng.uniform(0.00105, 0.002, y.size), rng.uniform(0.0001, 0.00105, y.size))
+    t = choose_threshold(s, y, objective="best_fbeta", beta=1.0)
+    assert t.plateau is not None and s[y == 0].max() < t.flag <= s[y == 1].min()
+    assert t.f1 == pytest.approx(1.0)
+
+
 def test_resampled_fbeta_matches_a_direct_count() -> None:
     rng = np.random.default_rng(3)
     y = (rng.random(120) < 0.3).astype(int)
