@@ -2,7 +2,7 @@
 
     saring eval --model DIR [--baseline DIR] [--data catalogue|FILE ...] [--column field=col ...] --out REPORT_DIR
                 [--claims-embedder] [--claims-paraphrases FILE]
-    saring eval --compare OLD_DIR NEW_DIR [--data ...] --out DIR
+    saring eval --compare OLD_DIR NEW_DIR [--old-run DIR ...] [--new-run DIR ...] [--data ...] --out DIR
 
 Exit codes: 0 done; 1 (--compare) NEW is significantly worse than OLD on the primary metric or on an
 out-of-distribution suite; 2 bad input.
@@ -90,6 +90,19 @@ def eval_command(
             metavar="OLD_DIR NEW_DIR",
         ),
     ] = None,
+    old_run: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--old-run",
+            help="With --compare: another training of OLD's recipe (another seed, e.g. `saring train --set seed=7`); "
+            "repeatable. OLD is then the mean over its trainings and the spread between trainings widens every "
+            "interval, so ordinary retraining noise does not fail the gate.",
+        ),
+    ] = None,
+    new_run: Annotated[
+        list[Path] | None,
+        typer.Option("--new-run", help="With --compare: another training of NEW's recipe; repeatable (see --old-run)."),
+    ] = None,
     bootstrap: Annotated[int, typer.Option(help="Bootstrap replicates for the 95% intervals.", min=0)] = 1000,
     seed: Annotated[int, typer.Option(help="Seed of the bootstrap.")] = 0,
     errors: Annotated[int, typer.Option(help="Worst false positives / negatives listed per risk.", min=0)] = 20,
@@ -137,8 +150,25 @@ def eval_command(
             from model.network import resolve_precision
 
             os.environ["SARING_PRECISION"] = resolve_precision(precision)  # every model loaded below
+        if compare is None and (old_run or new_run):
+            raise _fail(
+                "--old-run / --new-run name more trainings of the models compared; expected --compare OLD_DIR NEW_DIR "
+                "with them. Fix: add --compare, or drop the runs."
+            )
         if compare is not None:
-            code = _run_compare(compare[0], compare[1], data or [], column or [], encoding, out, bootstrap, seed, suite)
+            code = _run_compare(
+                compare[0],
+                compare[1],
+                data=data or [],
+                column=column or [],
+                encoding=encoding,
+                out=out,
+                bootstrap=bootstrap,
+                seed=seed,
+                suite=suite,
+                old_runs=old_run or [],
+                new_runs=new_run or [],
+            )
             raise typer.Exit(code)
         _run_report(
             model,
@@ -327,6 +357,8 @@ def _run_compare(
     bootstrap: int,
     seed: int,
     suite: bool = True,
+    old_runs: list[Path] | None = None,
+    new_runs: list[Path] | None = None,
 ) -> int:
     from rich.console import Console
     from rich.table import Table
@@ -338,11 +370,21 @@ def _run_compare(
     from model.modeldir import write_text_atomic
 
     old, new = _load(old_dir), _load(new_dir)
+    more_old, more_new = [_load(d) for d in old_runs or []], [_load(d) for d in new_runs or []]
     ed = load_eval_data(data, new.normalizer, column, encoding)
     suites = load_suites() if suite else []
     if suite and not suites:
         logger.warning("no out-of-distribution suite card in the catalogue; the models are compared on the data only")
-    result = compare_models(old, new, ed.examples, replicates=bootstrap, seed=seed, suites=suites)
+    result = compare_models(
+        old,
+        new,
+        ed.examples,
+        replicates=bootstrap,
+        seed=seed,
+        suites=suites,
+        old_runs=more_old,
+        new_runs=more_new,
+    )
     result["data"] = ed.summary()
     out.mkdir(parents=True, exist_ok=True)
     write_json(out / "comparison.json", result)
@@ -351,7 +393,11 @@ def _run_compare(
     write_text_atomic(out / "comparison.html", comparison_html(result))
     p = result["primary"]
     console = Console()
-    table = Table(title=f"NEW - OLD on {ed.description} ({len(ed.examples)} texts)")
+    k_old, k_new = len(result["runs"]["old"]), len(result["runs"]["new"])
+    title = f"NEW - OLD on {ed.description} ({len(ed.examples)} texts)"
+    if k_old + k_new > 2:
+        title += f"; OLD the mean of {k_old} training(s), NEW of {k_new}, intervals include the spread between them"
+    table = Table(title=title)
     for col in ("risk", "metric", "OLD", "NEW", "NEW - OLD", "95% interval", "verdict"):
         table.add_column(col, justify="left" if col in ("risk", "metric", "verdict") else "right")
     for r, e in result["risks"].items():

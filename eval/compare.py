@@ -18,6 +18,17 @@ corpora is not safe to deploy: the suites stand for what users will send.
 
 When a risk's F1 is worse but its PR-AUC is not, the comparison says so in a warning that names both flags
 (`flag_notes`): the flag moved, not the ranking, and a flag can be set from review capacity with a channel policy.
+
+Retraining noise. Two trainings of one recipe that differ only in their seed differ on the test split too (the
+tenth session: slander F1 0.684-0.715 across five trainings of the default recipe, macro F1 0.747-0.751 across
+three seeds), and the paired bootstrap knows only the test set's noise, so one lucky OLD fails an ordinary NEW.
+Given more trainings of either side (`old_runs`, `new_runs`: the same recipe and data, another seed), each side
+is the mean over its trainings, and every interval is widened by the spread between trainings: each bootstrap
+replicate of the difference of the means gets one draw of training noise, Student t with the pooled degrees of
+freedom ((K_old - 1) + (K_new - 1)) scaled by the pooled SD of the trainings' values on the full data times
+sqrt(1/K_old + 1/K_new) (`training_spread`). A side with one training is assumed to spread like the other. With
+one training per side nothing is added and the comparison is the plain paired bootstrap. Few trainings give
+wide intervals on purpose (one degree of freedom: a Cauchy draw); three per side is the least that says much.
 """
 
 from __future__ import annotations
@@ -34,6 +45,7 @@ from eval.evaluator import flag_block, flatten, model_identity, point_metrics, p
 from eval.ood import MEAN_FUNCTION, Suite, cases_right, function_groups
 from model.examples import Example, label_matrix
 from model.labels import RISKS
+from model.modeldir import MANIFEST_JSON, TRAINING_CONFIG_JSON
 from model.splits import HASHED_SPLITS, text_hash
 
 logger = logging.getLogger(__name__)
@@ -54,71 +66,150 @@ def verdict(ci: Sequence[float], lower_is_better: bool = False) -> str:
     return SAME
 
 
+def training_spread(old_values: Sequence[float], new_values: Sequence[float]) -> dict[str, Any]:
+    """The spread between trainings of each side: pooled SD of the values around their side's mean, its degrees
+    of freedom ((K_old - 1) + (K_new - 1)), and `se`, what it adds to the uncertainty of the difference of the
+    sides' means (SD * sqrt(1/K_old + 1/K_new)). df 0 (one training per side): nothing is known, se 0."""
+    sides = [np.asarray(old_values, dtype=np.float64), np.asarray(new_values, dtype=np.float64)]
+    df = sum(len(v) - 1 for v in sides)
+    if df <= 0:
+        return {"sd": 0.0, "df": 0, "se": 0.0}
+    squares = sum(float(np.sum((v - v.mean()) ** 2)) for v in sides)
+    sd = math.sqrt(squares / df)  # NaN when a value is NaN: the interval is then NaN and the verdict "no difference"
+    return {"sd": sd, "df": df, "se": sd * math.sqrt(1 / len(sides[0]) + 1 / len(sides[1]))}
+
+
+def training_noise(df: int, replicates: int, seed: int) -> np.ndarray:
+    """One Student-t draw per bootstrap replicate (zeros when df is 0), seeded apart from the resamples."""
+    if df <= 0 or replicates <= 0:
+        return np.zeros(max(replicates, 0))
+    return np.random.default_rng([seed, 0x5A]).standard_t(df, size=replicates)
+
+
+def _side_difference(
+    olds: Sequence[float],
+    news: Sequence[float],
+    b_olds: Sequence[np.ndarray],
+    b_news: Sequence[np.ndarray],
+    noise: np.ndarray,
+    level: float,
+    lower_is_better: bool = False,
+) -> dict[str, Any]:
+    """Point values (each side's mean over its trainings), the difference, its interval and verdict; with
+    several trainings the spread between them widens the interval (training_spread, training_noise)."""
+    old, new = float(np.mean(olds)), float(np.mean(news))
+    diffs = np.mean(b_news, axis=0) - np.mean(b_olds, axis=0)
+    spread = training_spread(olds, news)
+    if spread["df"]:
+        diffs = diffs + spread["se"] * noise[: len(diffs)]
+    ci = interval(diffs, level)
+    out: dict[str, Any] = {
+        "old": old,
+        "new": new,
+        "diff": new - old,
+        "ci": ci,
+        "verdict": verdict(ci, lower_is_better),
+    }
+    if spread["df"]:
+        out["spread"] = {**spread, "old_runs": [float(v) for v in olds], "new_runs": [float(v) for v in news]}
+    return out
+
+
+def _runs(x: Any, depth: int) -> list[Any]:
+    """One model's value (`depth` dimensions: scores 2, flags 1) or a list of them, one per training: the list."""
+    if isinstance(x, np.ndarray):
+        return [x] if x.ndim == depth else list(x)
+    return [x] if len(x) and np.ndim(x[0]) == depth - 1 else list(x)
+
+
 def compare_scores(
-    probs_old: np.ndarray,
-    probs_new: np.ndarray,
+    probs_old: np.ndarray | Sequence[np.ndarray],
+    probs_new: np.ndarray | Sequence[np.ndarray],
     labels: np.ndarray,
-    flags_old: Sequence[float],
-    flags_new: Sequence[float],
+    flags_old: Sequence[float] | Sequence[Sequence[float]],
+    flags_new: Sequence[float] | Sequence[Sequence[float]],
     replicates: int = 1000,
     seed: int = 0,
     level: float = 0.95,
 ) -> dict[str, Any]:
-    """The comparison from scores: per risk and metric, OLD, NEW, the difference, its interval and verdict."""
+    """The comparison from scores: per risk and metric, OLD, NEW, the difference, its interval and verdict.
+
+    Each side is one model's (n, 3) scores and flags, or a list of them, one per training of its recipe: then
+    the side's value is the mean over its trainings and the spread between trainings widens every interval."""
+    p_old, p_new = _runs(probs_old, 2), _runs(probs_new, 2)
+    f_old, f_new = _runs(flags_old, 1), _runs(flags_new, 1)
+    if len(p_old) != len(f_old) or len(p_new) != len(f_new):
+        raise ValueError(
+            f"{len(p_old)} OLD and {len(p_new)} NEW score sets but {len(f_old)} and {len(f_new)} sets of flags; "
+            "expected one set of flags per training"
+        )
     labels = np.asarray(labels, dtype=np.float64)
-    old_pt = point_metrics(probs_old, labels, flags_old)
-    new_pt = point_metrics(probs_new, labels, flags_new)
-    old_flat, new_flat = flatten(old_pt), flatten(new_pt)
-    b_old, b_new = bootstrap_models([probs_old, probs_new], labels, [flags_old, flags_new], replicates, seed)
+    points = [flatten(point_metrics(p, labels, f)) for p, f in zip(p_old + p_new, f_old + f_new, strict=True)]
+    boots = bootstrap_models(p_old + p_new, labels, f_old + f_new, replicates, seed)
+    k = len(p_old)
+    pt_old, pt_new, b_old, b_new = points[:k], points[k:], boots[:k], boots[k:]
+    noise = training_noise((k - 1) + (len(p_new) - 1), replicates, seed)
+    first = point_metrics(p_old[0], labels, f_old[0])
     risks: dict[str, Any] = {}
     for r in RISKS:
-        if not old_pt[r]["n"]:
+        if not first[r]["n"]:
             continue
-        per = {}
-        for k in METRICS:
-            diff = b_new[r][k] - b_old[r][k]
-            ci = interval(diff, level)
-            per[k] = {
-                "old": old_pt[r][k],
-                "new": new_pt[r][k],
-                "diff": new_pt[r][k] - old_pt[r][k],
-                "ci": ci,
-                "verdict": verdict(ci, k in LOWER_IS_BETTER),
-            }
+        per = {
+            m: _side_difference(
+                [pt[f"{r}_{m}"] for pt in pt_old],
+                [pt[f"{r}_{m}"] for pt in pt_new],
+                [b[r][m] for b in b_old],
+                [b[r][m] for b in b_new],
+                noise,
+                level,
+                m in LOWER_IS_BETTER,
+            )
+            for m in METRICS
+        }
         risks[r] = {
-            "n": old_pt[r]["n"],
-            "positives": old_pt[r]["positives"],
+            "n": first[r]["n"],
+            "positives": first[r]["positives"],
             "metrics": per,
             "verdict": per["f1"]["verdict"],
         }
-    diff = b_new["macro"]["f1"] - b_old["macro"]["f1"]
-    ci = interval(diff, level)
     primary = {
         "metric": PRIMARY,
-        "old": old_flat[PRIMARY],
-        "new": new_flat[PRIMARY],
-        "diff": new_flat[PRIMARY] - old_flat[PRIMARY],
-        "ci": ci,
-        "verdict": verdict(ci),
+        **_side_difference(
+            [pt[PRIMARY] for pt in pt_old],
+            [pt[PRIMARY] for pt in pt_new],
+            [b["macro"]["f1"] for b in b_old],
+            [b["macro"]["f1"] for b in b_new],
+            noise,
+            level,
+        ),
     }
+    method = "paired percentile bootstrap of NEW - OLD; examples resampled with replacement"
+    if len(p_old) + len(p_new) > 2:
+        method += (
+            f"; each side the mean of its trainings (OLD {len(p_old)}, NEW {len(p_new)}), each replicate plus one "
+            "Student-t draw of the spread between trainings"
+        )
     return {
         "primary": primary,
         "risks": risks,
-        "bootstrap": {
-            "replicates": replicates,
-            "seed": seed,
-            "level": level,
-            "method": "paired percentile bootstrap of NEW - OLD; examples resampled with replacement",
-        },
+        "bootstrap": {"replicates": replicates, "seed": seed, "level": level, "method": method},
         "exit_code": EXIT_WORSE if primary["verdict"] == WORSE else 0,
     }
 
 
 def compare_suite(
-    old: Any, new: Any, suite: Suite, replicates: int = 1000, seed: int = 0, level: float = 0.95
+    old: Any | Sequence[Any],
+    new: Any | Sequence[Any],
+    suite: Suite,
+    replicates: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
 ) -> dict[str, Any]:
-    """Both models on one out-of-distribution suite: mean accuracy over functions (each at its own flags), the
-    difference NEW - OLD and its paired bootstrap interval (cases resampled within each function)."""
+    """Both sides on one out-of-distribution suite: mean accuracy over functions (each model at its own flags),
+    the difference NEW - OLD and its paired bootstrap interval (cases resampled within each function). A side
+    may be a list of trainings of one recipe: its mean over them, and their spread widens the interval."""
+    olds: list[Any] = list(old) if isinstance(old, (list, tuple)) else [old]
+    news: list[Any] = list(new) if isinstance(new, (list, tuple)) else [new]
     examples = list(suite.examples)
     if not examples:
         raise ValueError(f"the suite {suite.name} has no cases; expected its rows from the card {suite.name}")
@@ -126,7 +217,7 @@ def compare_suite(
     y = label_matrix(examples, RISKS)
     right = [
         cases_right(predict(m, texts), y, np.array([flag_block(m, r)[0] for r in RISKS])).astype(np.float64)
-        for m in (old, new)
+        for m in olds + news
     ]
     groups = list(function_groups(examples).values())
 
@@ -135,24 +226,78 @@ def compare_suite(
 
     point = [mean_over_functions(r, groups) for r in right]
     rng = np.random.default_rng(seed)
-    diffs = np.empty(replicates)
+    reps = np.empty((len(right), replicates))
     for b in range(replicates):
         picks = [g[rng.integers(0, len(g), len(g))] for g in groups]
-        diffs[b] = mean_over_functions(right[1], picks) - mean_over_functions(right[0], picks)
-    ci = interval(diffs, level) if replicates else [float("nan"), float("nan")]
+        reps[:, b] = [mean_over_functions(r, picks) for r in right]
+    k = len(olds)
+    noise = training_noise((k - 1) + (len(news) - 1), replicates, seed)
+    if replicates:
+        side = _side_difference(point[:k], point[k:], list(reps[:k]), list(reps[k:]), noise, level)
+    else:
+        side = {"old": float(np.mean(point[:k])), "new": float(np.mean(point[k:])), "ci": [float("nan")] * 2}
+        side |= {"diff": side["new"] - side["old"], "verdict": SAME}
     return {
         "name": suite.name,
         "title": suite.title,
         "n": len(examples),
         "functions": len(groups),
         "metric": MEAN_FUNCTION,
-        "old": point[0],
-        "new": point[1],
-        "diff": point[1] - point[0],
-        "ci": ci,
-        "verdict": verdict(ci),
-        "right": {"old": int(right[0].sum()), "new": int(right[1].sum())},
+        **side,
+        "right": {"old": _mean_count(right[:k]), "new": _mean_count(right[k:])},
     }
+
+
+def _mean_count(rights: Sequence[np.ndarray]) -> int | float:
+    """Cases right: the count for one training, the mean count (one decimal) over several."""
+    counts = [int(r.sum()) for r in rights]
+    return counts[0] if len(counts) == 1 else round(float(np.mean(counts)), 1)
+
+
+# Settings that may differ between trainings of one recipe: the seed, and where and how fast it ran.
+RUN_SETTINGS = frozenset({"seed", "threads", "device", "eval_batch_size"})
+
+
+def training_recipe(model: Any) -> dict[str, Any] | None:
+    """What must be the same for two trainings to be runs of one recipe: the training configuration but for
+    RUN_SETTINGS, the split seed and the sources of the data manifest. None for a model without a directory."""
+    d = getattr(model, "dir", None)
+    if d is None or not hasattr(d, "read_json"):
+        return None
+    config = d.read_json(TRAINING_CONFIG_JSON, default={"_": None})
+    manifest = d.read_json(MANIFEST_JSON, default={"_": None})
+    recipe = {k: v for k, v in config.items() if k not in RUN_SETTINGS and k != "_"}
+    recipe["split seed"] = manifest.get("seed")
+    recipe["sources"] = manifest.get("sources")
+    return recipe
+
+
+def run_warnings(role: str, models: Sequence[Any]) -> list[str]:
+    """Plain sentences when the trainings given for one side are not runs of one recipe: their spread would then
+    be more than retraining noise. Raises when a training is given twice (it would shrink the spread)."""
+    versions = [getattr(m, "version", None) for m in models]
+    twice = sorted({v for v in versions if v is not None and versions.count(v) > 1})
+    if twice:
+        raise ValueError(
+            f"{role.upper()}'s trainings include the same model more than once (version {', '.join(twice)}); "
+            "expected different trainings of one recipe (e.g. `saring train --set seed=N` for N = 7, 13, ...). "
+            "Fix: give each training once."
+        )
+    if len(models) < 2:
+        return []
+    recipes = [training_recipe(m) for m in models]
+    if any(r is None for r in recipes):
+        return []
+    first = recipes[0]
+    assert first is not None
+    differ = sorted({k for r in recipes[1:] if r is not None for k in set(first) | set(r) if first.get(k) != r.get(k)})
+    if not differ:
+        return []
+    return [
+        f"{role.upper()}'s {len(models)} trainings differ in {', '.join(differ)} (beyond the seed): their spread is "
+        "more than retraining noise, so the intervals are wider than one recipe's. Fix: compare trainings of one "
+        "recipe and data that differ only in `--set seed=N`."
+    ]
 
 
 def trained_on(model: Any, examples: Sequence[Example]) -> dict[str, Any]:
@@ -247,36 +392,46 @@ def compare_models(
     seed: int = 0,
     level: float = 0.95,
     suites: Sequence[Suite] = (),
+    old_runs: Sequence[Any] = (),
+    new_runs: Sequence[Any] = (),
 ) -> dict[str, Any]:
     """Score both models on `examples` and on every suite, and compare them (see compare_scores and
-    compare_suite); the gate fails when NEW is significantly worse on macro F1 or on any suite."""
+    compare_suite); the gate fails when NEW is significantly worse on macro F1 or on any suite.
+
+    `old_runs` / `new_runs`: other trainings of OLD's / NEW's recipe (another seed). Each side is then the mean
+    over its trainings and the spread between them widens the intervals (module docstring)."""
     examples = list(examples)
     if not examples:
         raise ValueError("no examples to compare the models on; expected labelled examples")
+    olds, news = [old, *old_runs], [new, *new_runs]
+    run_notes = run_warnings("old", olds) + run_warnings("new", news)
     texts = [e.text for e in examples]
     labels = label_matrix(examples, RISKS)
-    p_old, p_new = predict(old, texts), predict(new, texts)
     result = compare_scores(
-        p_old,
-        p_new,
+        [predict(m, texts) for m in olds],
+        [predict(m, texts) for m in news],
         labels,
-        [flag_block(old, r)[0] for r in RISKS],
-        [flag_block(new, r)[0] for r in RISKS],
+        [[flag_block(m, r)[0] for r in RISKS] for m in olds],
+        [[flag_block(m, r)[0] for r in RISKS] for m in news],
         replicates,
         seed,
         level,
     )
     result["old"] = model_identity(old)
     result["new"] = model_identity(new)
+    result["runs"] = {"old": [model_identity(m) for m in olds], "new": [model_identity(m) for m in news]}
     result["n"] = len(examples)
     result["overlap"] = {"old": trained_on(old, examples), "new": trained_on(new, examples)}
-    result["warnings"] = overlap_warnings(result["overlap"]) + flag_notes(result, old, new)
+    # flag notes read one training's flags; with several trainings per side the spread speaks instead
+    flags = flag_notes(result, old, new) if len(olds) == len(news) == 1 else []
+    result["warnings"] = overlap_warnings(result["overlap"]) + run_notes + flags
     for w in result["warnings"]:
         logger.warning("%s", w)
-    result["suites"] = [compare_suite(old, new, s, replicates, seed, level) for s in suites]
+    result["suites"] = [compare_suite(olds, news, s, replicates, seed, level) for s in suites]
     worse_suites = [s["name"] for s in result["suites"] if s["verdict"] == WORSE]
     result["gate"] = {
-        "rule": f"fail when NEW is significantly worse on {PRIMARY} or on any suite's {MEAN_FUNCTION}",
+        "rule": f"fail when NEW is significantly worse on {PRIMARY} or on any suite's {MEAN_FUNCTION}"
+        + (" (retraining spread included)" if len(olds) + len(news) > 2 else ""),
         "worse_on": ([PRIMARY] if result["primary"]["verdict"] == WORSE else []) + worse_suites,
     }
     result["exit_code"] = EXIT_WORSE if result["gate"]["worse_on"] else 0
@@ -300,9 +455,13 @@ def comparison_context(result: dict[str, Any]) -> dict[str, Any]:
         for k in METRICS
         if k in e["metrics"]
     ]
+    runs = result.get("runs", {"old": [result["old"]], "new": [result["new"]]})
     return {
         "old": result["old"],
         "new": result["new"],
+        "runs": runs,
+        "several": len(runs["old"]) + len(runs["new"]) > 2,
+        "df": len(runs["old"]) + len(runs["new"]) - 2,
         "n": result["n"],
         "primary": result["primary"],
         "data": {"description": data.get("description", ""), "fingerprint": str(data.get("fingerprint", ""))},

@@ -188,3 +188,128 @@ def test_a_flag_that_moved_is_told_apart_from_a_worse_ranking() -> None:
     # a model that ranks worse gets no such note: its PR-AUC is worse too
     worse = compare_models(old, TableModel(_worse_table(scores), name="new"), examples, replicates=300, seed=0)
     assert not [w for w in worse["warnings"] if "not the ranking" in w]
+
+
+def _trainings(scores: dict, powers: list[float]) -> list[TableModel]:
+    """Trainings of one recipe that differ only in where their scores sit around the flag: each maps every score
+    through s ** power (the same ranking, a different F1 at the flag), as retraining with another seed does."""
+    return [
+        TableModel({t: tuple(float(v) ** g for v in s) for t, s in scores.items()}, name=f"run{i}")
+        for i, g in enumerate(powers)
+    ]
+
+
+def test_training_spread_pools_the_trainings_of_both_sides() -> None:
+    from eval.compare import training_spread
+
+    assert training_spread([0.7], [0.6]) == {"sd": 0.0, "df": 0, "se": 0.0}  # one training each: nothing known
+    s = training_spread([0.70, 0.72, 0.74], [0.60])
+    assert s["df"] == 2 and np.isclose(s["sd"], 0.02) and np.isclose(s["se"], 0.02 * np.sqrt(1 / 3 + 1))
+    s = training_spread([0.70, 0.74], [0.60, 0.64])  # deviations +-0.02 on each side, 2 degrees of freedom
+    assert s["df"] == 2 and np.isclose(s["sd"], np.sqrt(4 * 0.02**2 / 2)) and np.isclose(s["se"], s["sd"])
+
+
+def test_retraining_noise_does_not_fail_the_gate_when_the_trainings_are_given() -> None:
+    examples, scores = noisy_data(400, seed=11)
+    runs = _trainings(scores, [0.7, 0.85, 1.0, 1.2, 1.45, 1.7])
+    f1 = [compare_models(runs[0], m, examples, replicates=50)["primary"]["new"] for m in runs]
+    lucky, unlucky = int(np.argmax(f1)), int(np.argmin(f1))
+    others = [m for i, m in enumerate(runs) if i not in (lucky, unlucky)]
+    # one lucky OLD against one unlucky NEW of the same recipe: the paired bootstrap calls it worse
+    plain = compare_models(runs[lucky], runs[unlucky], examples, replicates=300, seed=0)
+    assert plain["primary"]["verdict"] == WORSE and plain["exit_code"] == 1
+    # the same two with two more trainings on each side: the spread between trainings says it is noise
+    res = compare_models(
+        runs[lucky], runs[unlucky], examples, replicates=300, seed=0, old_runs=others[:2], new_runs=others[2:]
+    )
+    assert res["primary"]["verdict"] == SAME and res["exit_code"] == 0
+    sp = res["primary"]["spread"]
+    assert sp["df"] == 4 and sp["sd"] > 0 and len(sp["old_runs"]) == len(sp["new_runs"]) == 3
+    assert np.isclose(res["primary"]["old"], np.mean(sp["old_runs"]))
+    width = [x["primary"]["ci"][1] - x["primary"]["ci"][0] for x in (plain, res)]
+    assert width[1] > width[0]  # wider than the paired bootstrap alone
+    assert [r["name"] for r in res["runs"]["old"]] == [runs[lucky].name, *(m.name for m in others[:2])]
+    assert "spread between trainings" in res["bootstrap"]["method"]
+    md = comparison_markdown(res | {"data": {"description": "toy", "fingerprint": "x"}})
+    assert "trainings: OLD 3" in md and "SD between trainings" in md
+    # a recipe that is really worse still fails with its trainings given
+    bad = [TableModel(_worse_table(scores, seed=s), name=f"bad{s}") for s in range(3)]
+    worse = compare_models(runs[2], bad[0], examples, replicates=300, seed=0, old_runs=runs[3:5], new_runs=bad[1:])
+    assert worse["primary"]["verdict"] == WORSE and worse["exit_code"] == 1
+
+
+def test_suites_are_compared_over_the_trainings_of_each_side() -> None:
+    suite, old_suite, new_suite = _suite_and_models()
+    examples, scores = noisy_data(100, seed=6)
+    olds = [TableModel({**scores, **old_suite.scores}, name=f"old{i}") for i in range(2)]
+    news = [TableModel({**scores, **new_suite.scores}, name=f"new{i}") for i in range(2)]
+    res = compare_models(
+        olds[0], news[0], examples, replicates=200, suites=[suite], old_runs=olds[1:], new_runs=news[1:]
+    )
+    (s,) = res["suites"]
+    # identical trainings: no spread, so the suite's verdict is the paired bootstrap's, and still worse
+    assert s["spread"]["sd"] == 0.0 and s["spread"]["df"] == 2 and s["verdict"] == WORSE
+    assert s["right"] == {"old": 80, "new": 50} and res["exit_code"] == 1
+
+
+def test_the_same_training_twice_is_refused_and_other_recipes_are_named() -> None:
+    import pytest
+
+    from eval.compare import run_warnings
+
+    examples, scores = noisy_data(50, seed=3)
+    a = TableModel(scores, name="a")
+    with pytest.raises(ValueError, match="more than once"):
+        compare_models(
+            a, TableModel(scores, name="b"), examples, replicates=10, old_runs=[TableModel(scores, name="a")]
+        )
+
+    class Dir:
+        def __init__(self, config: dict, manifest: dict) -> None:
+            self.files = {"training_config.json": config, "data_manifest.json": manifest}
+
+        def read_json(self, name: str, default: object = None) -> object:
+            return self.files.get(name, default)
+
+    runs = [TableModel(scores, name=f"r{i}") for i in range(3)]
+    for m, (lr, seed) in zip(runs, [(1e-4, 42), (1e-4, 7), (3e-4, 13)], strict=True):
+        m.dir = Dir({"lr": lr, "seed": seed, "epochs": 1}, {"seed": 42, "sources": ["a"]})  # type: ignore[attr-defined]
+    assert run_warnings("old", runs[:2]) == []  # only the seed differs
+    (w,) = run_warnings("old", runs)
+    assert w.startswith("OLD's 3 trainings differ in lr (beyond the seed)") and "--set seed=N" in w
+
+
+def test_cli_compare_with_runs(tiny_baseline_dir, tmp_path) -> None:
+    from tests.fixture_texts import fixture_examples
+
+    data = write_jsonl(tmp_path / "data.jsonl", fixture_examples())
+    run = tmp_path / "run2"
+    shutil.copytree(tiny_baseline_dir, run)
+    info = json.loads((run / "saring_model.json").read_text())
+    info["version"] += "-seed7"  # another training of the recipe (here the same weights under another version)
+    (run / "saring_model.json").write_text(json.dumps(info))
+    runner = CliRunner()
+    base = ["--data", str(data), "--bootstrap", "100", "--no-suite"]
+    res = runner.invoke(
+        app,
+        [
+            "--compare",
+            str(tiny_baseline_dir),
+            str(tiny_baseline_dir),
+            "--old-run",
+            str(run),
+            "--out",
+            str(tmp_path / "c"),
+            *base,
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    saved = json.loads((tmp_path / "c" / "comparison.json").read_text())
+    assert len(saved["runs"]["old"]) == 2 and saved["primary"]["spread"]["df"] == 1
+    assert "mean of 2 training(s)" in res.output.replace("\n", " ")
+    twice = runner.invoke(
+        app, ["--compare", str(tiny_baseline_dir), str(run), "--new-run", str(run), "--out", str(tmp_path / "d"), *base]
+    )
+    assert twice.exit_code == 2 and "more than once" in twice.output
+    alone = runner.invoke(app, ["--model", str(tiny_baseline_dir), "--new-run", str(run), "--out", str(tmp_path / "e")])
+    assert alone.exit_code == 2 and "expected --compare OLD_DIR NEW_DIR" in alone.output
