@@ -178,11 +178,12 @@ def train(
 
     from model.examples import DataError
     from model.modeldir import ModelDir, ModelDirError
+    from model.network import pick_device
     from model.paths import default_model_dir
     from model.splits import manifest_table
     from training.baseline import train_baseline
     from training.config import TrainConfig
-    from training.trainer import train_transformer
+    from training.trainer import autocast_dtype, train_transformer
 
     console = Console()
     out = out or default_model_dir()
@@ -229,7 +230,8 @@ def train(
     # With an ensemble the transformer is trained beside `out` and then moved inside it, so `out` only ever
     # holds a complete model.
     t_out = out.with_name(f".{out.name}.transformer") if ensemble else out
-    console.print(f"training the transformer, recipe [bold]{config.recipe}[/] -> {t_out}")
+    loop = "bf16" if autocast_dtype(config.mixed_precision, pick_device(config.device)) else "fp32"
+    console.print(f"training the transformer, recipe [bold]{config.recipe}[/], loop in {loop} -> {t_out}")
     try:
         results["transformer"] = train_transformer(config, splits, normalizer, prepared.manifest, t_out)
         console.print(f"transformer done in {time.perf_counter() - t0:.0f} s")

@@ -34,21 +34,20 @@ SPEED_DATASET = "ibrohim2019_multilabel_hs"
 def machine() -> dict[str, Any]:
     import torch
 
-    from model.network import configure_threads, physical_cores
+    from model.network import configure_threads, cpu_flags, physical_cores
 
     threads = configure_threads()
-    name, flags = platform.processor() or "unknown", ""
+    name = platform.processor() or "unknown"
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as f:
             for line in f:
                 key, _, val = line.partition(":")
                 if key.strip() == "model name":
                     name = val.strip()
-                elif key.strip() == "flags":
-                    flags = val
                     break
     except OSError:
         pass
+    flags = cpu_flags()
     try:
         import onnxruntime
 
@@ -59,7 +58,8 @@ def machine() -> dict[str, Any]:
         "cpu": name,
         "physical_cores": physical_cores(),
         "logical_cpus": os.cpu_count(),
-        "avx512_vnni": "avx512_vnni" in flags.split(),
+        "avx512_vnni": "avx512_vnni" in flags,
+        "amx": sorted(f for f in flags if f.startswith("amx")),
         "torch_threads": threads,
         "torch_interop_threads": torch.get_num_interop_threads(),
         "torch": torch.__version__,
@@ -214,7 +214,8 @@ def print_speed(res: dict[str, Any]) -> None:
     console = Console()
     console.print(
         f"machine: {m['cpu']}, {m['physical_cores']} physical cores ({m['logical_cpus']} logical), "
-        f"AVX-512 VNNI {'yes' if m['avx512_vnni'] else 'no'}; torch {m['torch']} with "
+        f"AVX-512 VNNI {'yes' if m['avx512_vnni'] else 'no'}, AMX {', '.join(m.get('amx') or []) or 'no'}; "
+        f"torch {m['torch']} with "
         f"{m['torch_threads']} intra-op / {m['torch_interop_threads']} inter-op threads; onnxruntime "
         f"{m['onnxruntime']}"
     )

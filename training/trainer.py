@@ -34,7 +34,15 @@ from model.calibration import word_counts
 from model.examples import Example, label_matrix, training_targets
 from model.labels import ALL_LABELS, RISKS
 from model.modeldir import ModelDir, staging_dir, write_json_atomic
-from model.network import RiskClassifier, Tokenized, TransformerBackend, pick_device, prune_vocabulary, save_network
+from model.network import (
+    RiskClassifier,
+    Tokenized,
+    TransformerBackend,
+    cpu_bf16_fast,
+    pick_device,
+    prune_vocabulary,
+    save_network,
+)
 from model.network import truncate_layers as _truncate_layers
 from model.normalize import Normalizer
 from training.artifacts import apply_calibration, finalize_model_dir, fit_calibration, fit_thresholds, split_metrics
@@ -198,6 +206,21 @@ def load_checkpoint(
 # ------------------------------------------------------------------------------------------------------
 
 
+def autocast_dtype(setting: str, device: torch.device) -> torch.dtype | None:
+    """The dtype of the training loop's matrix products under torch.autocast, or None for fp32 (see
+    TrainConfig.mixed_precision)."""
+    if setting == "off":
+        return None
+    if setting == "bf16":
+        if device.type == "cpu" and not cpu_bf16_fast():
+            logger.warning(
+                "mixed_precision=bf16 on a CPU without AMX-BF16 or AVX-512 BF16: bf16 is emulated there and "
+                "slower than fp32. Fix: --set mixed_precision=auto (fp32 on this CPU)"
+            )
+        return torch.bfloat16
+    return torch.bfloat16 if device.type == "cpu" and cpu_bf16_fast() else None
+
+
 def train_transformer(
     config: TrainConfig,
     splits: dict[str, list[Example]],
@@ -224,6 +247,8 @@ def train_transformer(
     if config.threads:
         torch.set_num_threads(config.threads)
     device = pick_device(config.device)
+    amp = autocast_dtype(config.mixed_precision, device)
+    logger.info("training loop precision: %s", "bf16 matrix products (autocast)" if amp else "fp32")
 
     # --- data -------------------------------------------------------------------------------------
     train, val, test = splits["train"], splits.get("validation", []), splits.get("test", [])
@@ -393,8 +418,9 @@ def train_transformer(
             factor = set_lr(progress["global_step"], elapsed())
             # Dropout draws from a generator seeded by the step, so a resumed run repeats the uninterrupted one.
             torch.manual_seed(config.seed * 1_000_003 + progress["global_step"])
-            logits = net(ids.to(device), mask.to(device))
-            loss = masked_bce(logits, y, pos_weight, label_weight, cw)
+            with torch.autocast(device.type, dtype=amp or torch.float32, enabled=amp is not None):
+                logits = net(ids.to(device), mask.to(device))
+            loss = masked_bce(logits.float(), y, pos_weight, label_weight, cw)  # the loss itself in fp32
             opt.zero_grad(set_to_none=True)
             loss.backward()
             nn.utils.clip_grad_norm_(net.parameters(), config.grad_clip)  # keeps early steps from wrecking the encoder
@@ -468,6 +494,7 @@ def train_transformer(
                 "total_seconds": round(time.perf_counter() - t_start, 1),
                 "history": progress["history"],
                 "device": str(device),
+                "training_precision": "bf16 autocast" if amp else "fp32",
                 "hoax_evidence": manifest.get("hoax_evidence"),
             },
         )

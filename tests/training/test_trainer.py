@@ -217,3 +217,39 @@ def test_oversample_repeats_only_the_named_sources_and_is_settable():
     assert cfg.oversample == {"saring_register_posts": 2}
     with pytest.raises(ValueError, match="not valid JSON"):
         cfg.with_overrides(["oversample={nope"])
+
+
+def test_mixed_precision_follows_the_setting_and_the_hardware(monkeypatch, caplog):
+    import training.trainer as trainer
+
+    cpu, gpu = torch.device("cpu"), torch.device("cuda")
+    assert trainer.autocast_dtype("off", cpu) is None
+    monkeypatch.setattr(trainer, "cpu_bf16_fast", lambda: True)
+    assert trainer.autocast_dtype("auto", cpu) is torch.bfloat16
+    assert trainer.autocast_dtype("auto", gpu) is None  # a GPU keeps fp32 (TF32) unless bf16 is asked for
+    assert trainer.autocast_dtype("bf16", gpu) is torch.bfloat16
+    monkeypatch.setattr(trainer, "cpu_bf16_fast", lambda: False)
+    assert trainer.autocast_dtype("auto", cpu) is None
+    with caplog.at_level("WARNING"):
+        assert trainer.autocast_dtype("bf16", cpu) is torch.bfloat16
+    assert "emulated" in caplog.text and "mixed_precision=auto" in caplog.text
+    with pytest.raises(ValueError, match="mixed_precision"):
+        TrainConfig.from_recipe("tiny").with_overrides(["mixed_precision=fp16"])
+    assert TrainConfig.from_recipe("tiny").mixed_precision == "off"  # tests train the same numbers on every CPU
+    assert TrainConfig.from_recipe("default").mixed_precision == "off"  # decided out of distribution (config.py)
+    assert TrainConfig.from_recipe("full").mixed_precision == "auto"
+
+
+def test_a_bf16_training_loop_writes_an_fp32_model_that_records_it(tmp_path, tiny_encoder_dir):
+    cfg = TrainConfig.from_recipe("tiny", base_model=str(tiny_encoder_dir), epochs=1, mixed_precision="bf16")
+    out = tmp_path / "bf16"
+    metrics = train_transformer(cfg, fixture_splits(), Normalizer(), {}, out)
+    info = ModelDir(out).check()
+    assert info["training_precision"] == "bf16 autocast"
+    assert 0.0 <= metrics["validation"]["macro_f1"] <= 1.0
+    from safetensors import safe_open
+
+    with safe_open(str(ModelDir(out).weights), "pt") as f:  # weights are saved in fp32 whatever the loop ran in
+        floats = {t.dtype for t in (f.get_tensor(k) for k in f.keys()) if t.dtype.is_floating_point}
+    assert floats == {torch.float32}
+    assert Scorer(out).score(["tes satu dua tiga"])[0].decision in ("allow", "review", "block")
