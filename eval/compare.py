@@ -33,6 +33,7 @@ wide intervals on purpose (one degree of freedom: a Cauchy draw); three per side
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 from collections.abc import Sequence
@@ -45,7 +46,7 @@ from eval.evaluator import flag_block, flatten, model_identity, point_metrics, p
 from eval.ood import MEAN_FUNCTION, Suite, cases_right, function_groups
 from model.examples import Example, label_matrix
 from model.labels import RISKS
-from model.modeldir import MANIFEST_JSON, TRAINING_CONFIG_JSON
+from model.modeldir import MANIFEST_JSON, MODEL_JSON, TRAINING_CONFIG_JSON
 from model.splits import HASHED_SPLITS, text_hash
 
 logger = logging.getLogger(__name__)
@@ -79,11 +80,20 @@ def training_spread(old_values: Sequence[float], new_values: Sequence[float]) ->
     return {"sd": sd, "df": df, "se": sd * math.sqrt(1 / len(sides[0]) + 1 / len(sides[1]))}
 
 
+# Training-noise draws per bootstrap replicate: the interval's ends are quantiles of a heavy-tailed sum, and one
+# draw per replicate left them with Monte-Carlo error of ~20% at one degree of freedom (1,000 replicates).
+NOISE_DRAWS = 20
+# Fewer degrees of freedom than this and the comparison says how little it can tell (t's 97.5% point is 4.3 at 2,
+# 12.7 at 1): the gate then passes nearly anything.
+FEW_DF = 3
+
+
 def training_noise(df: int, replicates: int, seed: int) -> np.ndarray:
-    """One Student-t draw per bootstrap replicate (zeros when df is 0), seeded apart from the resamples."""
+    """NOISE_DRAWS Student-t draws per bootstrap replicate, (replicates, NOISE_DRAWS), seeded apart from the
+    resamples; zeros (one column) when df is 0."""
     if df <= 0 or replicates <= 0:
-        return np.zeros(max(replicates, 0))
-    return np.random.default_rng([seed, 0x5A]).standard_t(df, size=replicates)
+        return np.zeros((max(replicates, 0), 1))
+    return np.random.default_rng([seed, 0x5A]).standard_t(df, size=(replicates, NOISE_DRAWS))
 
 
 def _side_difference(
@@ -101,7 +111,7 @@ def _side_difference(
     diffs = np.mean(b_news, axis=0) - np.mean(b_olds, axis=0)
     spread = training_spread(olds, news)
     if spread["df"]:
-        diffs = diffs + spread["se"] * noise[: len(diffs)]
+        diffs = (diffs[:, None] + spread["se"] * noise[: len(diffs)]).ravel()
     ci = interval(diffs, level)
     out: dict[str, Any] = {
         "old": old,
@@ -138,12 +148,27 @@ def compare_scores(
     the side's value is the mean over its trainings and the spread between trainings widens every interval."""
     p_old, p_new = _runs(probs_old, 2), _runs(probs_new, 2)
     f_old, f_new = _runs(flags_old, 1), _runs(flags_new, 1)
-    if len(p_old) != len(f_old) or len(p_new) != len(f_new):
-        raise ValueError(
-            f"{len(p_old)} OLD and {len(p_new)} NEW score sets but {len(f_old)} and {len(f_new)} sets of flags; "
-            "expected one set of flags per training"
-        )
     labels = np.asarray(labels, dtype=np.float64)
+    if not p_old or not p_new or len(p_old) != len(f_old) or len(p_new) != len(f_new):
+        raise ValueError(
+            f"{len(p_old)} OLD and {len(p_new)} NEW score sets with {len(f_old)} and {len(f_new)} sets of flags found; "
+            "expected at least one training per side and one set of flags per training. Fix: pass each side as one "
+            "model's scores and flags or as lists of them, one per training"
+        )
+    for role, side in (("OLD", p_old), ("NEW", p_new)):
+        for i, p in enumerate(side):
+            shape = np.shape(p)
+            if shape != (len(labels), len(RISKS)):
+                raise ValueError(
+                    f"{role} training {i + 1}: scores of shape {shape} found, expected ({len(labels)}, {len(RISKS)}) "
+                    f"(one row per example, one column per risk {list(RISKS)}). Fix: score every example once"
+                )
+            if not np.isfinite(np.asarray(p, dtype=np.float64)).all():
+                raise ValueError(
+                    f"{role} training {i + 1}: {int((~np.isfinite(np.asarray(p, dtype=np.float64))).sum())} scores "
+                    "are NaN or infinite; expected probabilities in [0, 1]. Fix: that model is broken (a diverged "
+                    "training?): retrain it or leave it out"
+                )
     points = [flatten(point_metrics(p, labels, f)) for p, f in zip(p_old + p_new, f_old + f_new, strict=True)]
     boots = bootstrap_models(p_old + p_new, labels, f_old + f_new, replicates, seed)
     k = len(p_old)
@@ -232,11 +257,7 @@ def compare_suite(
         reps[:, b] = [mean_over_functions(r, picks) for r in right]
     k = len(olds)
     noise = training_noise((k - 1) + (len(news) - 1), replicates, seed)
-    if replicates:
-        side = _side_difference(point[:k], point[k:], list(reps[:k]), list(reps[k:]), noise, level)
-    else:
-        side = {"old": float(np.mean(point[:k])), "new": float(np.mean(point[k:])), "ci": [float("nan")] * 2}
-        side |= {"diff": side["new"] - side["old"], "verdict": SAME}
+    side = _side_difference(point[:k], point[k:], list(reps[:k]), list(reps[k:]), noise, level)
     return {
         "name": suite.name,
         "title": suite.title,
@@ -254,50 +275,101 @@ def _mean_count(rights: Sequence[np.ndarray]) -> int | float:
     return counts[0] if len(counts) == 1 else round(float(np.mean(counts)), 1)
 
 
-# Settings that may differ between trainings of one recipe: the seed, and where and how fast it ran.
-RUN_SETTINGS = frozenset({"seed", "threads", "device", "eval_batch_size"})
+# Settings that may differ between trainings of one recipe: the seed, where it ran (unless a time budget makes the
+# machine decide how much is trained: see training_recipe), and settings that change no result.
+RUN_SETTINGS = frozenset(
+    {"seed", "threads", "device", "eval_batch_size", "name", "checkpoint_every_steps", "checkpoint_every_seconds"}
+)
+# Configuration keys added after models were trained, with the value those models ran with.
+ADDED_SETTINGS: dict[str, Any] = {"mixed_precision": "off"}
+
+
+def _read(d: Any, name: str) -> dict[str, Any]:
+    out = d.read_json(name, default={"_": None})
+    return out if isinstance(out, dict) else {}
 
 
 def training_recipe(model: Any) -> dict[str, Any] | None:
     """What must be the same for two trainings to be runs of one recipe: the training configuration but for
-    RUN_SETTINGS, the split seed and the sources of the data manifest. None for a model without a directory."""
+    RUN_SETTINGS, the precision the loop actually ran in, the split seed and the sources of the data manifest
+    (and, when a time budget ends the loop, the threads and device too: they decide how much of the data is
+    trained). None for a model without a directory."""
     d = getattr(model, "dir", None)
     if d is None or not hasattr(d, "read_json"):
         return None
-    config = d.read_json(TRAINING_CONFIG_JSON, default={"_": None})
-    manifest = d.read_json(MANIFEST_JSON, default={"_": None})
-    recipe = {k: v for k, v in config.items() if k not in RUN_SETTINGS and k != "_"}
+    config = {**ADDED_SETTINGS, **_read(d, TRAINING_CONFIG_JSON)}
+    manifest = _read(d, MANIFEST_JSON)
+    timed = config.get("time_budget_minutes") is not None
+    recipe = {
+        k: v
+        for k, v in config.items()
+        if k != "_" and (k not in RUN_SETTINGS or (timed and k in ("threads", "device")))
+    }
+    info = {**_read(d, "transformer/" + MODEL_JSON), **_read(d, MODEL_JSON)}
+    recipe["loop precision"] = info.get("training_precision", "fp32")  # models before it was recorded: fp32
     recipe["split seed"] = manifest.get("seed")
     recipe["sources"] = manifest.get("sources")
     return recipe
 
 
-def run_warnings(role: str, models: Sequence[Any]) -> list[str]:
-    """Plain sentences when the trainings given for one side are not runs of one recipe: their spread would then
-    be more than retraining noise. Raises when a training is given twice (it would shrink the spread)."""
-    versions = [getattr(m, "version", None) for m in models]
-    twice = sorted({v for v in versions if v is not None and versions.count(v) > 1})
+def training_key(model: Any) -> str:
+    """What tells two trainings apart: the sha256 of the weights the model records, else its version."""
+    info = getattr(model, "info", None)
+    weights = info.get("weights_sha256") if isinstance(info, dict) else None
+    if isinstance(weights, dict) and weights:
+        return json.dumps(weights, sort_keys=True)
+    return str(getattr(model, "version", id(model)))
+
+
+def _label(model: Any) -> str:
+    return str(getattr(model, "version", None) or getattr(model, "name", "a model"))
+
+
+def run_checks(olds: Sequence[Any], news: Sequence[Any]) -> list[str]:
+    """Refuse a training given twice when there are several (in one side, or on both); return plain sentences
+    when a side's trainings are not runs of one recipe (their spread would be more than retraining noise) or repeat
+    a seed, and when there are too few trainings for the spread to say much."""
+    # A model compared with itself (one training per side) is a legitimate check; with more trainings a training
+    # given twice, in one side or on both, would shrink the spread or hide in both means.
+    models: list[Any] = [*olds, *news] if len(olds) + len(news) > 2 else []
+    keys = [training_key(m) for m in models]
+    twice = sorted({_label(m) for m, k in zip(models, keys, strict=True) if keys.count(k) > 1})
     if twice:
         raise ValueError(
-            f"{role.upper()}'s trainings include the same model more than once (version {', '.join(twice)}); "
-            "expected different trainings of one recipe (e.g. `saring train --set seed=N` for N = 7, 13, ...). "
-            "Fix: give each training once."
+            f"the same training is given more than once (the same weights: {', '.join(twice)}); expected different "
+            "trainings, each once, OLD's and NEW's apart (e.g. `saring train --set seed=N` for N = 7, 13, ...). "
+            "Fix: give each training once"
         )
-    if len(models) < 2:
-        return []
-    recipes = [training_recipe(m) for m in models]
-    if any(r is None for r in recipes):
-        return []
-    first = recipes[0]
-    assert first is not None
-    differ = sorted({k for r in recipes[1:] if r is not None for k in set(first) | set(r) if first.get(k) != r.get(k)})
-    if not differ:
-        return []
-    return [
-        f"{role.upper()}'s {len(models)} trainings differ in {', '.join(differ)} (beyond the seed): their spread is "
-        "more than retraining noise, so the intervals are wider than one recipe's. Fix: compare trainings of one "
-        "recipe and data that differ only in `--set seed=N`."
-    ]
+    out: list[str] = []
+    for role, side in (("old", olds), ("new", news)):
+        recipes = [training_recipe(m) for m in side]
+        if len(side) < 2 or any(r is None for r in recipes):
+            continue
+        first = recipes[0]
+        assert first is not None
+        differ = sorted(
+            {k for r in recipes[1:] if r is not None for k in set(first) | set(r) if first.get(k) != r.get(k)}
+        )
+        if differ:
+            out.append(
+                f"{role.upper()}'s {len(side)} trainings differ in {', '.join(differ)} (beyond the seed): their "
+                "spread is more than retraining noise, so the intervals are wider than one recipe's. Fix: compare "
+                "trainings of one recipe and data that differ only in `--set seed=N`."
+            )
+        seeds = [_read(m.dir, TRAINING_CONFIG_JSON).get("seed") for m in side]
+        if len(set(seeds)) < len(seeds):
+            out.append(
+                f"{role.upper()}'s trainings repeat a seed ({seeds}): trainings with the same seed differ only by "
+                "the machine, which understates the spread. Fix: give each training its own `--set seed=N`."
+            )
+    df = len(olds) + len(news) - 2
+    if 0 < df < FEW_DF:
+        out.append(
+            f"only {len(olds)} OLD and {len(news)} NEW trainings ({df} degree{'s' if df > 1 else ''} of freedom for "
+            "their spread): the intervals are very wide and the gate passes nearly anything. Fix: give three or more "
+            "trainings per side."
+        )
+    return out
 
 
 def trained_on(model: Any, examples: Sequence[Example]) -> dict[str, Any]:
@@ -404,7 +476,7 @@ def compare_models(
     if not examples:
         raise ValueError("no examples to compare the models on; expected labelled examples")
     olds, news = [old, *old_runs], [new, *new_runs]
-    run_notes = run_warnings("old", olds) + run_warnings("new", news)
+    run_notes = run_checks(olds, news)
     texts = [e.text for e in examples]
     labels = label_matrix(examples, RISKS)
     result = compare_scores(
@@ -422,9 +494,15 @@ def compare_models(
     result["runs"] = {"old": [model_identity(m) for m in olds], "new": [model_identity(m) for m in news]}
     result["n"] = len(examples)
     result["overlap"] = {"old": trained_on(old, examples), "new": trained_on(new, examples)}
+    more = {
+        f"{role}'s training {i}": trained_on(m, examples)
+        for role, side in (("old", olds), ("new", news))
+        for i, m in enumerate(side[1:], start=2)
+    }
+    more = {k: o for k, o in more.items() if o.get("checked") and (o["train"] or o["validation"])}
     # flag notes read one training's flags; with several trainings per side the spread speaks instead
     flags = flag_notes(result, old, new) if len(olds) == len(news) == 1 else []
-    result["warnings"] = overlap_warnings(result["overlap"]) + run_notes + flags
+    result["warnings"] = overlap_warnings(result["overlap"]) + overlap_warnings(more) + run_notes + flags
     for w in result["warnings"]:
         logger.warning("%s", w)
     result["suites"] = [compare_suite(olds, news, s, replicates, seed, level) for s in suites]

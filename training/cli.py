@@ -196,6 +196,8 @@ def train(
             pass
     try:
         config = TrainConfig.from_recipe(recipe, seed=seed, base_model=base_model).with_overrides(set_ or [])
+        # checked before any training: bf16 asked for on a GPU without it fails here, not after the baseline
+        loop = "bf16" if autocast_dtype(config.mixed_precision, pick_device(config.device), warn=False) else "fp32"
     except ValueError as e:
         raise typer.BadParameter(str(e)) from e
     try:
@@ -230,7 +232,6 @@ def train(
     # With an ensemble the transformer is trained beside `out` and then moved inside it, so `out` only ever
     # holds a complete model.
     t_out = out.with_name(f".{out.name}.transformer") if ensemble else out
-    loop = "bf16" if autocast_dtype(config.mixed_precision, pick_device(config.device)) else "fp32"
     console.print(f"training the transformer, recipe [bold]{config.recipe}[/], loop in {loop} -> {t_out}")
     try:
         results["transformer"] = train_transformer(config, splits, normalizer, prepared.manifest, t_out)

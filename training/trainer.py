@@ -14,6 +14,7 @@ they were slow).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -206,13 +207,19 @@ def load_checkpoint(
 # ------------------------------------------------------------------------------------------------------
 
 
-def autocast_dtype(setting: str, device: torch.device) -> torch.dtype | None:
+def autocast_dtype(setting: str, device: torch.device, warn: bool = True) -> torch.dtype | None:
     """The dtype of the training loop's matrix products under torch.autocast, or None for fp32 (see
-    TrainConfig.mixed_precision)."""
+    TrainConfig.mixed_precision). ValueError for bf16 on a GPU without it; a warning for bf16 on a CPU that
+    would emulate it."""
     if setting == "off":
         return None
     if setting == "bf16":
-        if device.type == "cpu" and not cpu_bf16_fast():
+        if device.type == "cuda" and not torch.cuda.is_bf16_supported():
+            raise ValueError(
+                f"mixed_precision=bf16 found, but the GPU {torch.cuda.get_device_name(device)} has no bf16; expected "
+                "bf16 hardware for it. Fix: --set mixed_precision=off (or auto)"
+            )
+        if device.type == "cpu" and not cpu_bf16_fast() and warn:
             logger.warning(
                 "mixed_precision=bf16 on a CPU without AMX-BF16 or AVX-512 BF16: bf16 is emulated there and "
                 "slower than fp32. Fix: --set mixed_precision=auto (fp32 on this CPU)"
@@ -248,6 +255,7 @@ def train_transformer(
         torch.set_num_threads(config.threads)
     device = pick_device(config.device)
     amp = autocast_dtype(config.mixed_precision, device)
+    autocast_on = False  # whether torch actually ran the loop under autocast (it may turn itself off)
     logger.info("training loop precision: %s", "bf16 matrix products (autocast)" if amp else "fp32")
 
     # --- data -------------------------------------------------------------------------------------
@@ -418,7 +426,8 @@ def train_transformer(
             factor = set_lr(progress["global_step"], elapsed())
             # Dropout draws from a generator seeded by the step, so a resumed run repeats the uninterrupted one.
             torch.manual_seed(config.seed * 1_000_003 + progress["global_step"])
-            with torch.autocast(device.type, dtype=amp or torch.float32, enabled=amp is not None):
+            with torch.autocast(device.type, dtype=amp) if amp is not None else contextlib.nullcontext():
+                autocast_on = autocast_on or (amp is not None and torch.is_autocast_enabled(device.type))
                 logits = net(ids.to(device), mask.to(device))
             loss = masked_bce(logits.float(), y, pos_weight, label_weight, cw)  # the loss itself in fp32
             opt.zero_grad(set_to_none=True)
@@ -494,7 +503,7 @@ def train_transformer(
                 "total_seconds": round(time.perf_counter() - t_start, 1),
                 "history": progress["history"],
                 "device": str(device),
-                "training_precision": "bf16 autocast" if amp else "fp32",
+                "training_precision": "bf16 autocast" if autocast_on else "fp32",
                 "hoax_evidence": manifest.get("hoax_evidence"),
             },
         )

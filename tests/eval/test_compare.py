@@ -255,13 +255,17 @@ def test_suites_are_compared_over_the_trainings_of_each_side() -> None:
 def test_the_same_training_twice_is_refused_and_other_recipes_are_named() -> None:
     import pytest
 
-    from eval.compare import run_warnings
+    from eval.compare import run_checks
 
     examples, scores = noisy_data(50, seed=3)
     a = TableModel(scores, name="a")
     with pytest.raises(ValueError, match="more than once"):
         compare_models(
             a, TableModel(scores, name="b"), examples, replicates=10, old_runs=[TableModel(scores, name="a")]
+        )
+    with pytest.raises(ValueError, match="OLD's and NEW's apart"):  # one training on both sides
+        compare_models(
+            a, TableModel(scores, name="b"), examples, replicates=10, new_runs=[TableModel(scores, name="a")]
         )
 
     class Dir:
@@ -274,20 +278,32 @@ def test_the_same_training_twice_is_refused_and_other_recipes_are_named() -> Non
     runs = [TableModel(scores, name=f"r{i}") for i in range(3)]
     for m, (lr, seed) in zip(runs, [(1e-4, 42), (1e-4, 7), (3e-4, 13)], strict=True):
         m.dir = Dir({"lr": lr, "seed": seed, "epochs": 1}, {"seed": 42, "sources": ["a"]})  # type: ignore[attr-defined]
-    assert run_warnings("old", runs[:2]) == []  # only the seed differs
-    (w,) = run_warnings("old", runs)
+    others = [TableModel(scores, name=f"n{i}") for i in range(3)]
+    assert run_checks(runs[:2], others) == []  # only the seed differs; 3 degrees of freedom
+    (w,) = run_checks(runs, others[:2])
     assert w.startswith("OLD's 3 trainings differ in lr (beyond the seed)") and "--set seed=N" in w
+    runs[2].dir = Dir({"lr": 1e-4, "seed": 7, "epochs": 1}, {"seed": 42, "sources": ["a"]})  # type: ignore[attr-defined]
+    (w,) = run_checks(runs, others[:2])
+    assert "repeat a seed ([42, 7, 7])" in w
+    # an older model records no loop precision and no mixed_precision: it ran fp32, like an "off" training now
+    runs[2].dir = Dir({"lr": 1e-4, "seed": 13, "epochs": 1, "mixed_precision": "off"}, {"seed": 42, "sources": ["a"]})  # type: ignore[attr-defined]
+    assert run_checks(runs, others[:2]) == []
+    (w,) = run_checks(runs[:2], others[:1])
+    assert w.startswith("only 2 OLD and 1 NEW trainings (1 degree of freedom")
 
 
 def test_cli_compare_with_runs(tiny_baseline_dir, tmp_path) -> None:
-    from tests.fixture_texts import fixture_examples
+    from model.normalize import Normalizer
+    from tests.fixture_texts import fixture_examples, fixture_splits
+    from training.baseline import train_baseline
 
     data = write_jsonl(tmp_path / "data.jsonl", fixture_examples())
-    run = tmp_path / "run2"
-    shutil.copytree(tiny_baseline_dir, run)
-    info = json.loads((run / "saring_model.json").read_text())
-    info["version"] += "-seed7"  # another training of the recipe (here the same weights under another version)
-    (run / "saring_model.json").write_text(json.dumps(info))
+    normalizer = Normalizer({"gk": "tidak", "bgt": "banget", "jgn": "jangan", "yg": "yang"})
+    for k in (2, 3):  # more trainings of the recipe: the same settings, k - 1 training texts fewer
+        splits = fixture_splits()
+        splits["train"] = splits["train"][k - 1 :]
+        train_baseline(tmp_path / f"run{k}", splits, normalizer, {"sources": {"fixture": {"licence": "test texts"}}})
+    run, new = tmp_path / "run2", tmp_path / "run3"
     runner = CliRunner()
     base = ["--data", str(data), "--bootstrap", "100", "--no-suite"]
     res = runner.invoke(
@@ -295,7 +311,7 @@ def test_cli_compare_with_runs(tiny_baseline_dir, tmp_path) -> None:
         [
             "--compare",
             str(tiny_baseline_dir),
-            str(tiny_baseline_dir),
+            str(new),
             "--old-run",
             str(run),
             "--out",
@@ -310,6 +326,34 @@ def test_cli_compare_with_runs(tiny_baseline_dir, tmp_path) -> None:
     twice = runner.invoke(
         app, ["--compare", str(tiny_baseline_dir), str(run), "--new-run", str(run), "--out", str(tmp_path / "d"), *base]
     )
+    assert "1 degree of freedom" in (tmp_path / "c" / "comparison.md").read_text()
     assert twice.exit_code == 2 and "more than once" in twice.output
     alone = runner.invoke(app, ["--model", str(tiny_baseline_dir), "--new-run", str(run), "--out", str(tmp_path / "e")])
     assert alone.exit_code == 2 and "expected --compare OLD_DIR NEW_DIR" in alone.output
+
+
+def test_runs_without_bootstrap_and_bad_scores_are_reported_not_crashed() -> None:
+    from eval.compare import compare_scores, comparison_html
+
+    suite, old_suite, new_suite = _suite_and_models()
+    examples, scores = noisy_data(60, seed=6)
+    olds = [TableModel({**scores, **old_suite.scores}, name=f"old{i}") for i in range(2)]
+    news = [TableModel({**scores, **new_suite.scores}, name=f"new{i}") for i in range(2)]
+    res = compare_models(olds[0], news[0], examples, replicates=0, suites=[suite], old_runs=olds[1:], new_runs=news[1:])
+    (s,) = res["suites"]
+    assert s["verdict"] == SAME and s["spread"]["df"] == 2 and np.isnan(s["ci"][0])
+    page = res | {"data": {"description": "toy", "fingerprint": "x"}}
+    assert "SD between trainings" in comparison_markdown(page) and "SD between trainings" in comparison_html(page)
+    # scores of the wrong shape or NaN name the training and the fix
+    y = np.zeros((4, 3))
+    good = np.full((4, 3), 0.5)
+    import pytest
+
+    with pytest.raises(ValueError, match=r"NEW training 2: scores of shape \(3, 3\) found, expected \(4, 3\)"):
+        compare_scores(good, [good, good[:3]], y, [0.5] * 3, [[0.5] * 3] * 2, replicates=10)
+    bad = good.copy()
+    bad[0, 0] = np.nan
+    with pytest.raises(ValueError, match="OLD training 1: 1 scores are NaN or infinite"):
+        compare_scores(bad, good, y, [0.5] * 3, [0.5] * 3, replicates=10)
+    with pytest.raises(ValueError, match="at least one training per side"):
+        compare_scores([], good, y, [], [0.5] * 3, replicates=10)
