@@ -24,9 +24,9 @@ tenth session: slander F1 0.684-0.715 across five trainings of the default recip
 three seeds), and the paired bootstrap knows only the test set's noise, so one lucky OLD fails an ordinary NEW.
 Given more trainings of either side (`old_runs`, `new_runs`: the same recipe and data, another seed), each side
 is the mean over its trainings, and every interval is widened by the spread between trainings: each bootstrap
-replicate of the difference of the means gets one draw of training noise, Student t with the pooled degrees of
-freedom ((K_old - 1) + (K_new - 1)) scaled by the pooled SD of the trainings' values on the full data times
-sqrt(1/K_old + 1/K_new) (`training_spread`). A side with one training is assumed to spread like the other. With
+replicate of the difference of the means gets NOISE_DRAWS draws of training noise, Student t with the pooled
+degrees of freedom ((K_old - 1) + (K_new - 1)) scaled by the pooled SD of the trainings' values on the full data
+times sqrt(1/K_old + 1/K_new) (`training_spread`). A side with one training is assumed to spread like the other. With
 one training per side nothing is added and the comparison is the plain paired bootstrap. Few trainings give
 wide intervals on purpose (one degree of freedom: a Cauchy draw); three per side is the least that says much.
 """
@@ -211,8 +211,8 @@ def compare_scores(
     method = "paired percentile bootstrap of NEW - OLD; examples resampled with replacement"
     if len(p_old) + len(p_new) > 2:
         method += (
-            f"; each side the mean of its trainings (OLD {len(p_old)}, NEW {len(p_new)}), each replicate plus one "
-            "Student-t draw of the spread between trainings"
+            f"; each side the mean of its trainings (OLD {len(p_old)}, NEW {len(p_new)}), each replicate plus "
+            f"{NOISE_DRAWS} Student-t draws of the spread between trainings"
         )
     return {
         "primary": primary,
