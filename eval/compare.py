@@ -169,12 +169,13 @@ def compare_scores(
                     "are NaN or infinite; expected probabilities in [0, 1]. Fix: that model is broken (a diverged "
                     "training?): retrain it or leave it out"
                 )
-    points = [flatten(point_metrics(p, labels, f)) for p, f in zip(p_old + p_new, f_old + f_new, strict=True)]
+    per_risk = [point_metrics(p, labels, f) for p, f in zip(p_old + p_new, f_old + f_new, strict=True)]
+    points = [flatten(pm) for pm in per_risk]
     boots = bootstrap_models(p_old + p_new, labels, f_old + f_new, replicates, seed)
     k = len(p_old)
     pt_old, pt_new, b_old, b_new = points[:k], points[k:], boots[:k], boots[k:]
     noise = training_noise((k - 1) + (len(p_new) - 1), replicates, seed)
-    first = point_metrics(p_old[0], labels, f_old[0])
+    first = per_risk[0]  # counts of labelled examples and positives: the same for every training
     risks: dict[str, Any] = {}
     for r in RISKS:
         if not first[r]["n"]:
@@ -285,26 +286,32 @@ ADDED_SETTINGS: dict[str, Any] = {"mixed_precision": "off"}
 
 
 def _read(d: Any, name: str) -> dict[str, Any]:
-    out = d.read_json(name, default={"_": None})
+    """A JSON object of a model directory; {} when the file is missing (older models) or not an object."""
+    out = d.read_json(name, default={})
     return out if isinstance(out, dict) else {}
 
 
-def training_recipe(model: Any) -> dict[str, Any] | None:
-    """What must be the same for two trainings to be runs of one recipe: the training configuration but for
-    RUN_SETTINGS, the precision the loop actually ran in, the split seed and the sources of the data manifest
-    (and, when a time budget ends the loop, the threads and device too: they decide how much of the data is
-    trained). None for a model without a directory."""
+def training_config(model: Any) -> dict[str, Any] | None:
+    """The model's training configuration (keys added since filled with what older models ran with); None for
+    a model without a directory."""
     d = getattr(model, "dir", None)
     if d is None or not hasattr(d, "read_json"):
         return None
-    config = {**ADDED_SETTINGS, **_read(d, TRAINING_CONFIG_JSON)}
+    return {**ADDED_SETTINGS, **_read(d, TRAINING_CONFIG_JSON)}
+
+
+def training_recipe(model: Any, config: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    """What must be the same for two trainings to be runs of one recipe: the training configuration but for
+    RUN_SETTINGS, the precision the loop actually ran in, the split seed and the sources of the data manifest
+    (and, when a time budget ends the loop, the threads and device too: they decide how much of the data is
+    trained). `config`: the model's training_config when already read. None for a model without a directory."""
+    config = training_config(model) if config is None else config
+    if config is None:
+        return None
+    d = model.dir
     manifest = _read(d, MANIFEST_JSON)
     timed = config.get("time_budget_minutes") is not None
-    recipe = {
-        k: v
-        for k, v in config.items()
-        if k != "_" and (k not in RUN_SETTINGS or (timed and k in ("threads", "device")))
-    }
+    recipe = {k: v for k, v in config.items() if k not in RUN_SETTINGS or (timed and k in ("threads", "device"))}
     info = {**_read(d, "transformer/" + MODEL_JSON), **_read(d, MODEL_JSON)}
     recipe["loop precision"] = info.get("training_precision", "fp32")  # models before it was recorded: fp32
     recipe["split seed"] = manifest.get("seed")
@@ -342,9 +349,10 @@ def run_checks(olds: Sequence[Any], news: Sequence[Any]) -> list[str]:
         )
     out: list[str] = []
     for role, side in (("old", olds), ("new", news)):
-        recipes = [training_recipe(m) for m in side]
-        if len(side) < 2 or any(r is None for r in recipes):
+        configs = [training_config(m) for m in side]
+        if len(side) < 2 or any(c is None for c in configs):
             continue
+        recipes = [training_recipe(m, c) for m, c in zip(side, configs, strict=True)]
         first = recipes[0]
         assert first is not None
         differ = sorted(
@@ -356,7 +364,7 @@ def run_checks(olds: Sequence[Any], news: Sequence[Any]) -> list[str]:
                 "spread is more than retraining noise, so the intervals are wider than one recipe's. Fix: compare "
                 "trainings of one recipe and data that differ only in `--set seed=N`."
             )
-        seeds = [_read(m.dir, TRAINING_CONFIG_JSON).get("seed") for m in side]
+        seeds = [c.get("seed") for c in configs if c is not None]
         if len(set(seeds)) < len(seeds):
             out.append(
                 f"{role.upper()}'s trainings repeat a seed ({seeds}): trainings with the same seed differ only by "

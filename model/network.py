@@ -50,17 +50,24 @@ def resolve_precision(precision: str | None = None) -> str:
     return p
 
 
-def cpu_flags() -> set[str]:
-    """The CPU's feature flags from /proc/cpuinfo (empty where there is none, e.g. macOS)."""
+def cpu_info() -> dict[str, str]:
+    """The first processor's fields in /proc/cpuinfo ("model name", "flags", ...); {} where there is none."""
+    out: dict[str, str] = {}
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as f:
             for line in f:
                 key, _, val = line.partition(":")
-                if key.strip() == "flags":
-                    return set(val.split())
+                if not key.strip():  # a blank line ends the first processor
+                    break
+                out.setdefault(key.strip(), val.strip())
     except OSError:
         pass
-    return set()
+    return out
+
+
+def cpu_flags() -> set[str]:
+    """The CPU's feature flags from /proc/cpuinfo (empty where there is none, e.g. macOS)."""
+    return set(cpu_info().get("flags", "").split())
 
 
 def cpu_bf16_fast() -> bool:

@@ -34,20 +34,12 @@ SPEED_DATASET = "ibrohim2019_multilabel_hs"
 def machine() -> dict[str, Any]:
     import torch
 
-    from model.network import configure_threads, cpu_flags, physical_cores
+    from model.network import configure_threads, cpu_info, physical_cores
 
     threads = configure_threads()
-    name = platform.processor() or "unknown"
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as f:
-            for line in f:
-                key, _, val = line.partition(":")
-                if key.strip() == "model name":
-                    name = val.strip()
-                    break
-    except OSError:
-        pass
-    flags = cpu_flags()
+    info = cpu_info()
+    name = info.get("model name") or platform.processor() or "unknown"
+    flags = set(info.get("flags", "").split())
     try:
         import onnxruntime
 

@@ -257,3 +257,23 @@ def test_balanced_blocks_cover_every_row_once_and_even_out_the_cost() -> None:
     assert len(balanced_blocks(np.array([12, 30, 7]), 4)) <= 3
     assert balanced_blocks(np.array([], dtype=int), 2) == []
     assert [p.tolist() for p in balanced_blocks(np.array([9, 4]), 1)] == [[1, 0]]
+
+
+def test_cpu_info_reads_the_first_processor_and_its_flags(monkeypatch):
+    import io
+
+    import model.network as network
+
+    text = (
+        "processor\t: 0\nmodel name\t: Test CPU\nflags\t\t: fpu avx512_vnni amx_bf16\n\n"
+        "processor\t: 1\nmodel name\t: Other CPU\nflags\t\t: fpu\n"
+    )
+    monkeypatch.setattr(network, "open", lambda *a, **k: io.StringIO(text), raising=False)
+    assert network.cpu_info()["model name"] == "Test CPU"
+    assert network.cpu_flags() == {"fpu", "avx512_vnni", "amx_bf16"} and network.cpu_bf16_fast()
+
+    def missing(*a, **k):
+        raise OSError("no /proc here")
+
+    monkeypatch.setattr(network, "open", missing, raising=False)
+    assert network.cpu_info() == {} and network.cpu_flags() == set() and not network.cpu_bf16_fast()
