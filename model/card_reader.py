@@ -8,12 +8,24 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from model.cards import EXAMPLE_FORMATS, ORIGINAL_SPLITS, TEXT_REPAIRS, Card, CardFile, Grouping, Topic, cell_text
+from model.cards import (
+    EXAMPLE_FORMATS,
+    ORIGINAL_SPLITS,
+    TEXT_REPAIRS,
+    Card,
+    CardFile,
+    Grouping,
+    SpanWindows,
+    Topic,
+    cell_text,
+)
 from model.examples import BadRow, DataError, Example, LabelValue, ReadResult
 from model.readers import read_json_values, read_text
+from model.spans import parse_spans, span_windows
 
 logger = logging.getLogger(__name__)
 
@@ -103,6 +115,34 @@ def _read_jsonl(path: Path, file: CardFile) -> tuple[list[str], Iterator[dict[st
     ]
     columns = list(file.columns) or list(dict.fromkeys(k for r in rows for k in r))
     return columns, iter(rows)
+
+
+def _windowed(example: Example, cell: Any, spans: SpanWindows) -> list[Example]:
+    """A row of a `[files.spans]` file as its training windows (model.spans): passage windows keep the row's
+    labels, the others have every positive label set to 0. All windows of a row share one group, so that a post
+    never has windows in two splits. A row with a positive label and no passage, or with passages and no positive
+    label, is an error in the file (ValueError), not something to guess."""
+    passages = parse_spans(cell)
+    positive = [k for k, v in example.labels.items() if v == 1]
+    if positive and not passages:
+        raise ValueError(f"labels {positive} are 1 but no passage is marked; mark the passages that carry them")
+    if passages and not positive:
+        raise ValueError(f"{len(passages)} passage(s) marked but no label is 1; remove them or correct the labels")
+    negative: dict[str, LabelValue] = {k: (0 if v == 1 else v) for k, v in example.labels.items()}
+    out = []
+    for i, w in enumerate(span_windows(example.text, passages, spans.words, spans.stride)):
+        meta = {**example.meta, "window": f"{w.kind}:{w.first_word}+{w.words}"}
+        out.append(
+            replace(
+                example,
+                text=w.text,
+                labels=dict(example.labels) if w.positive else dict(negative),
+                id=f"{example.id}#w{i}",
+                group=example.group or example.id,
+                meta=meta,
+            )
+        )
+    return out
 
 
 def _meta_value(value: Any) -> Any:
@@ -226,18 +266,26 @@ def read_examples_file(card: Card, file: CardFile, path: Path) -> ReadResult:
         weak = {w.target: [w.value, w.weight] for w in card.weak if labels.get(w.target) is None}
         if weak:
             meta["weak"] = weak  # used by the trainers only; evaluation keeps the label missing
-        examples.append(
-            Example(
-                text=text,
-                labels=labels,
-                source=card.name,
-                id=f"{prefix}:{row_id}",
-                platform=platform,
-                group=group,
-                meta=meta,
-            )
+        example = Example(
+            text=text,
+            labels=labels,
+            source=card.name,
+            id=f"{prefix}:{row_id}",
+            platform=platform,
+            group=group,
+            meta=meta,
         )
-        rownums.append(rownum)
+        if file.spans is None:
+            examples.append(example)
+            rownums.append(rownum)
+            continue
+        try:
+            windows = _windowed(example, row.get(file.spans.column), file.spans)
+        except ValueError as e:
+            bad.append(BadRow(str(path), rownum, str(e), file.spans.column))
+            continue
+        examples.extend(windows)
+        rownums.extend([rownum] * len(windows))
     if file.rows is not None and n != file.rows:
         raise DataError(
             f"read {n} data rows, the card says {file.rows}",

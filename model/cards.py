@@ -65,6 +65,7 @@ RESERVED_META = (
     "weak",
     "merged_ids",
     "sources",
+    "window",
 )
 RAW_URL = "https://raw.githubusercontent.com/{repository}/{commit}/{path}"
 
@@ -295,6 +296,33 @@ class FileFormat(Table):
     sheet: Annotated[str | int, BeforeValidator(_sheet)] = 0  # xlsx: name or 0-based index
 
 
+class SpanWindows(Table):
+    """`[files.spans]`: long texts whose rows mark the passages that carry their positive labels.
+
+    Each row becomes examples of about `words` words instead of one: for every marked passage, the passage with
+    the words around it (the row's labels), and every `words`-word window (`stride` apart) that touches no
+    passage (the row's positive labels set to 0: the ordinary story around a hateful sentence is not hate). A
+    window that cuts a passage is skipped, being neither. Rows without a positive label give their windows with
+    the row's labels. Why: a model reads a long post in windows and keeps the highest, so it must learn which
+    window carries the label; training on the whole post would teach that its first window does."""
+
+    column: Text  # a JSON list of exact substrings of the row's text
+    words: StrictInt = 32
+    stride: StrictInt = 16
+
+    def _problems(self) -> Iterator[Issue]:
+        if self.words is not None and self.words < 8:
+            yield Issue(("words",), "a window must hold at least 8 words", "words >= 8", self.words, "raise words")
+        if self.words and self.stride is not None and not 1 <= self.stride <= self.words:
+            yield Issue(
+                ("stride",),
+                "windows must follow each other without gaps",
+                f"1 <= stride <= words ({self.words})",
+                self.stride,
+                "set stride to about half of words",
+            )
+
+
 class CardFile(Table):
     """One file of a dataset as published at the pinned commit (`[[files]]`)."""
 
@@ -317,6 +345,7 @@ class CardFile(Table):
     group_column: Text | None = None  # Example.group = <name>:<cell>; a group never crosses splits
     meta_columns: tuple[Annotated[Word, AfterValidator(_meta_column)], ...] = ()  # kept in Example.meta
     text_repairs: tuple[TextRepair, ...] = ()
+    spans: SpanWindows | None = None  # long texts cut into windows around marked passages (SpanWindows)
     # resource files
     resource: Text | None = None  # e.g. "slang", "abusive_lexicon"
 
@@ -390,6 +419,14 @@ class CardFile(Table):
                         col,
                         "name a column of the file, or correct format.columns",
                     )
+            if self.spans and self.spans.column and self.spans.column not in columns:
+                yield Issue(
+                    ("spans", "column"),
+                    f"spans.column {self.spans.column!r} is not among format.columns",
+                    f"one of {columns}",
+                    self.spans.column,
+                    "name the column that lists each row's marked passages",
+                )
             for i, col in enumerate(self.meta_columns or ()):
                 if col and col not in columns and col not in RESERVED_META:
                     yield Issue(

@@ -168,6 +168,7 @@ TEAM_SETS_SEEN_THREE_TIMES: dict[str, int] = {
     "saring_negation_posts": 3,
     "saring_slander_posts": 3,
     "saring_mention_posts": 3,
+    "saring_long_training_posts": 3,
 }
 RECIPES: dict[str, dict[str, Any]] = {
     "default": {

@@ -45,12 +45,15 @@ def card_toml(name: str, files: list[dict[str, object]], mapping: str = "", extr
     ]
     for f in files:
         parts.append("[[files]]")
-        fmt = f.pop("format", {"type": "csv"})
+        tables = {"format": f.pop("format", {"type": "csv"})}
+        tables |= {k: v for k, v in f.items() if isinstance(v, dict)}  # e.g. spans: [files.spans]
         for k, v in f.items():
-            parts.append(f"{k} = {_toml(v)}")
-        parts.append("[files.format]")
-        for k, v in fmt.items():  # type: ignore[union-attr]
-            parts.append(f"{k} = {_toml(v)}")
+            if not isinstance(v, dict):
+                parts.append(f"{k} = {_toml(v)}")
+        for name, table in tables.items():
+            parts.append(f"[files.{name}]")
+            for k, v in table.items():  # type: ignore[union-attr]
+                parts.append(f"{k} = {_toml(v)}")
     parts.append(mapping)
     parts.append(extra)
     return "\n".join(parts) + "\n"

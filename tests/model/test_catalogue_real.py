@@ -35,6 +35,7 @@ def test_cards_validate_and_every_mirrored_file_matches(cards) -> None:
         "saring_negation_posts",
         "saring_slander_posts",
         "saring_mention_posts",
+        "saring_long_training_posts",
         "saring_register_suite",
         "saring_circulated_posts",
         "saring_long_posts",
@@ -60,6 +61,7 @@ def test_real_datasets_load_with_expected_counts(cards) -> None:
         "saring_negation_posts": 520,
         "saring_slander_posts": 900,
         "saring_mention_posts": 749,
+        "saring_long_training_posts": 1895,  # 256 posts read as windows around and between the marked sentences
         "saring_register_suite": 2313,
         "saring_circulated_posts": 400,
         "saring_long_posts": 320,

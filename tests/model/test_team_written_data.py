@@ -132,6 +132,7 @@ def _tokens(text: str) -> frozenset[str]:
         "saring_negation_posts",
         "saring_slander_posts",
         "saring_mention_posts",
+        "saring_long_training_posts",
     ],
 )
 def test_no_training_post_is_a_near_copy_of_an_evaluation_case(name: str) -> None:
@@ -146,8 +147,12 @@ def test_no_training_post_is_a_near_copy_of_an_evaluation_case(name: str) -> Non
         for w in toks:
             index[w].add(i)
     worst = 0.0
-    for r in _rows(name, "posts.jsonl"):
-        toks = _tokens(r["text"])
+    texts = [r["text"] for r in _rows(name, "posts.jsonl")]
+    spans = _card(name)["files"][0].get("spans")
+    if spans:  # trained on as windows: a window must not be a near copy of a short case either
+        texts += [w.text for r in _rows(name, "posts.jsonl") for w in _windows(r, spans)]
+    for text in texts:
+        toks = _tokens(text)
         shared = Counter(i for w in toks for i in index.get(w, ()))
         for i, _ in shared.most_common(20):
             worst = max(worst, len(toks & ev[i]) / len(toks | ev[i]))
@@ -171,3 +176,27 @@ def test_the_long_posts_match_their_card_and_labels_follow_the_function() -> Non
         assert r["polarity"] == ("positive" if "_hate_" in fn else "negative"), r["id"]
         assert r["hoax"] is None and r["split"] == "test"
         assert 70 <= len(r["text"].split()) <= 300, r["id"]  # long posts, as the card says
+
+
+def _windows(row: dict, spans: dict) -> list:
+    from model.spans import span_windows
+
+    return span_windows(row["text"], row[spans["column"]], spans.get("words", 32), spans.get("stride", 16))
+
+
+def test_the_long_training_posts_match_their_card_and_mark_their_hate() -> None:
+    rows = _rows("saring_long_training_posts", "posts.jsonl")
+    card = _card("saring_long_training_posts")
+    file = card["files"][0]
+    assert card.get("purpose", "training") == "training" and len(rows) == file["rows"]
+    assert len({r["id"] for r in rows}) == len(rows) and len({r["text"] for r in rows}) == len(rows)
+    assert Counter(r["kind"] for r in rows) == card["original_labels"]["kind"]["counts"]
+    for r in rows:  # group hate is incitement, personal hate slander, the rest neither; hate marks its passages
+        kind = r["kind"]
+        expected = (0, 1) if kind.startswith("group_hate_") else (1, 0) if kind.startswith("personal_hate_") else (0, 0)
+        assert (r["slander"], r["incitement"]) == expected, r["id"]
+        assert bool(r["hate_spans"]) == (expected != (0, 0)), r["id"]
+        assert all(s in r["text"] for s in r["hate_spans"]), r["id"]
+        assert r["hoax"] is None and 60 <= len(r["text"].split()) <= 300, r["id"]
+        windows = _windows(r, file["spans"])
+        assert sum(w.positive for w in windows) >= (1 if r["hate_spans"] else 0), r["id"]
