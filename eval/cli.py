@@ -132,8 +132,8 @@ def eval_command(
     precision: Annotated[
         str | None,
         typer.Option(
-            help="Transformer inference precision: int8 (default when verified against fp32) or fp32. Default: "
-            "$SARING_PRECISION, else int8."
+            help="Transformer inference precision: int8 (default when verified against fp32), bf16 (on CPUs "
+            "with bf16 matrix units, else fp32) or fp32. Default: $SARING_PRECISION, else int8."
         ),
     ] = None,
 ) -> None:

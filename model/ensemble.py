@@ -29,8 +29,8 @@ class EnsembleBackend:
 
     @property
     def precision(self) -> str:
-        """int8 when any member's transformer runs in int8, else fp32."""
-        return "int8" if any(m.precision == "int8" for m in self.members) else "fp32"
+        """What its transformer member runs in (int8, bf16), else fp32."""
+        return next((m.precision for m in self.members if m.precision != "fp32"), "fp32")
 
     @classmethod
     def load(cls, md: ModelDir, device: str | None = None, precision: str | None = None) -> EnsembleBackend:

@@ -15,6 +15,7 @@ import logging
 import os
 import time
 import warnings
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -309,7 +310,7 @@ def load_int8(md: ModelDir, net: RiskClassifier, tok: Tokenized, threads: int) -
             "built the int8 model %s in %.1f s (sha256 %s)", path, record["build_seconds"], record["sha256"][:16]
         )
     runner = OnnxInt8(path, threads)
-    check = compare_int8(net, runner, tok)
+    check = compare_with_fp32(net, runner, tok)
     if check["max_prob_diff"] > INT8_MAX_PROB_DIFF or check["mean_prob_diff"] > INT8_MEAN_PROB_DIFF:
         raise Int8Unavailable(
             f"the int8 model disagrees with fp32 on the check texts (max probability change "
@@ -319,8 +320,11 @@ def load_int8(md: ModelDir, net: RiskClassifier, tok: Tokenized, threads: int) -
     return runner, {**record, "disabled_fusions": list(INT8_DISABLED_FUSIONS), "check": check}
 
 
-def compare_int8(net: RiskClassifier, runner: OnnxInt8, tok: Tokenized) -> dict[str, float]:
-    """fp32 vs int8 on CHECK_TEXTS: the largest and mean change of any sigmoid output, and of any logit."""
+def compare_with_fp32(
+    net: RiskClassifier, runner: Callable[[np.ndarray, np.ndarray], np.ndarray], tok: Tokenized
+) -> dict[str, float]:
+    """fp32 `net` vs `runner` (the int8 copy, or the bf16 network) on CHECK_TEXTS: the largest and mean change of
+    any sigmoid output, and of any logit."""
     batch = [w for ws in tok.windows(CHECK_TEXTS) for w in ws]
     ids, mask = tok.pad_numpy(batch)
     with torch.inference_mode():

@@ -94,8 +94,9 @@ def _load_backend(md: ModelDir, kind: str, device: str | None, precision: str | 
 class Scorer:
     """A loaded model directory. Thread-compatible for reads; load once, score many times.
 
-    `precision` (int8 or fp32; default $SARING_PRECISION, else int8) applies to the transformer: int8 is
-    used only when its copy of the network is verified against fp32 on load (else fp32, with a warning);
+    `precision` (int8, bf16 or fp32; default $SARING_PRECISION, else int8) applies to the transformer: int8 is
+    used only when its copy of the network is verified against fp32 on load (else bf16 where the CPU has bf16
+    matrix units, else fp32, with a warning), bf16 only where it is fast (model.network);
     `self.precision` says what actually runs.
     """
 
@@ -139,7 +140,7 @@ class Scorer:
 
     @property
     def precision(self) -> str:
-        """What the transformer runs in: int8 or fp32 ("fp32" for a model without one: nothing is quantised)."""
+        """What the transformer runs in: int8, bf16 or fp32 ("fp32" for a model without one: nothing is quantised)."""
         return str(getattr(self.backend, "precision", "fp32"))
 
     # ---------------------------------------------------------------------------------------------

@@ -317,7 +317,7 @@ def main() -> None:
     )
     ap.add_argument(
         "--precision",
-        choices=["int8", "fp32"],
+        choices=["int8", "bf16", "fp32"],
         help="the transformer's precision (default: $SARING_PRECISION, else int8)",
     )
     ap.add_argument(

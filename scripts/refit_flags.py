@@ -33,7 +33,9 @@ CIRCULATED = "saring_circulated_posts"
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("models", nargs="+", help="model directories (saring train --out)")
-    ap.add_argument("--precision", choices=["int8", "fp32"], default=None, help="default: $SARING_PRECISION or int8")
+    ap.add_argument(
+        "--precision", choices=["int8", "bf16", "fp32"], default=None, help="default: $SARING_PRECISION or int8"
+    )
     args = ap.parse_args()
     logging.basicConfig(level=logging.WARNING)
     circulated = load_suite(CIRCULATED)

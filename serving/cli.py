@@ -64,7 +64,7 @@ def serve(
         str | None,
         typer.Option(
             help="Transformer inference: int8 (default; used when verified "
-            "against fp32) or fp32 (default: $SARING_PRECISION)."
+            "against fp32), bf16 (CPUs with bf16 matrix units) or fp32 (default: $SARING_PRECISION)."
         ),
     ] = None,
 ) -> None:

@@ -186,10 +186,11 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     batch_max_size: int = Field(64, ge=1, description="Most texts in one forward pass.")
     batch_max_wait_ms: float = Field(2.0, ge=0, le=1000, description="How long a batch waits to fill.")
-    precision: Literal["int8", "fp32"] = Field(
+    precision: Literal["int8", "bf16", "fp32"] = Field(
         "int8",
         description="Transformer inference: int8 (ONNX Runtime, used when verified against fp32 on "
-        "load, else fp32 with a warning) or fp32.",
+        "load, else bf16 or fp32 with a warning), bf16 (torch, on CPUs with bf16 matrix units; scores "
+        "within about 0.001 of fp32) or fp32.",
     )
     graceful_timeout_s: float = Field(30.0, ge=0)
 

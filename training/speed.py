@@ -3,12 +3,12 @@
 On the first N raw texts (default: 400 Ibrohim & Budi 2019 tweets, or one text per line of --texts FILE):
 - the anchor: a naive Hugging Face loop on the transformer member, `tokenizer(text)` -> forward, batch 1,
   fp32 (what `transformers.pipeline` does by default), on the same weights;
-- the transformer member alone in saring's batch path, fp32 and int8;
-- the whole scorer (`Scorer.score`: normalisation, ensemble members, calibration, decisions), fp32 and int8;
-- single-post latency (`Scorer.score([text])`, p50/p99), fp32 and int8;
+- the transformer member alone in saring's batch path, fp32 and int8 (and bf16 on a CPU with bf16 matrix units);
+- the whole scorer (`Scorer.score`: normalisation, ensemble members, calibration, decisions), the same precisions;
+- single-post latency (`Scorer.score([text])`, p50/p99), the same precisions;
 - explanation time per flagged text (the API's own BatchRunner with explain=true), fp32 and int8, and how
   often the int8 explanation names the same top word as fp32;
-- how much int8 moves the scores and decisions on these texts.
+- how much int8 (and bf16) move the scores and decisions on these texts.
 Each throughput is the best of `--repeats` passes (the machine may be shared), and every ratio is to the
 anchor. The machine (CPU model, cores, torch threads) is printed with the numbers.
 """
@@ -135,9 +135,15 @@ def run_speed(
     from model.scorer import Scorer
 
     info = machine()
+    from model.network import cpu_bf16_fast
+
     s32 = Scorer(model, precision="fp32")
     s8 = Scorer(model, precision="int8")
     m32, m8 = transformer_member(s32), transformer_member(s8)
+    # bf16 only where it is fast; elsewhere the Scorer would run fp32 again under another name
+    sbf = Scorer(model, precision="bf16") if cpu_bf16_fast() and m32 is not None else None
+    sbf = sbf if sbf is not None and sbf.precision == "bf16" else None
+    mbf = transformer_member(sbf) if sbf is not None else None
     res: dict[str, Any] = {
         "machine": info,
         "model": str(model),
@@ -149,8 +155,9 @@ def run_speed(
     if m8 is not None:
         res["int8_check"] = m8.backend.int8_info.get("check")
     warm = texts[:16]
-    for s in (s32, s8):
-        s.score(warm)
+    for s in (s32, s8, sbf):
+        if s is not None:
+            s.score(warm)
     paths = res["paths"]
 
     def timed(name: str, fn: Any, n: int, reps: int = repeats) -> None:
@@ -165,23 +172,23 @@ def run_speed(
         timed("transformer member, batch path, fp32", lambda: m32.backend.logits(normed), len(texts))
         if m8 is not None:
             timed(f"transformer member, batch path, {m8.precision}", lambda: m8.backend.logits(normed), len(texts))
+        if mbf is not None:
+            timed("transformer member, batch path, bf16", lambda: mbf.backend.logits(normed), len(texts))
     timed(f"Scorer.score ({s32.kind}), fp32", lambda: s32.score(texts), len(texts))
     timed(f"Scorer.score ({s8.kind}), {s8.precision}", lambda: s8.score(texts), len(texts))
+    if sbf is not None:
+        timed(f"Scorer.score ({sbf.kind}), bf16", lambda: sbf.score(texts), len(texts))
     anchor = next(iter(paths.values())) if m32 is not None else None
     res["ratios"] = {k: round(v / anchor, 2) for k, v in paths.items()} if anchor else {}
     res["paths"] = {k: round(v, 1) for k, v in paths.items()}
     lat_texts = texts[:latency_n]
     res["latency"] = {"fp32": latency_ms(s32, lat_texts), s8.precision: latency_ms(s8, lat_texts)}
-    # Agreement of int8 with fp32 on these texts.
-    p32, p8 = s32.risk_proba(texts), s8.risk_proba(texts)
-    d32 = [r.decision for r in s32.score(texts)]
-    d8 = [r.decision for r in s8.score(texts)]
-    agree = float(np.mean([a == b for a, b in zip(d32, d8, strict=True)]))
-    res["int8_vs_fp32"] = {
-        "max_abs_score_diff": round(float(np.abs(p32 - p8).max()), 4),
-        "mean_abs_score_diff": round(float(np.abs(p32 - p8).mean()), 5),
-        "decision_agreement": round(agree, 4),
-    }
+    if sbf is not None:
+        res["latency"]["bf16"] = latency_ms(sbf, lat_texts)
+    # How far each faster precision moves scores and decisions from fp32 on these texts.
+    res["int8_vs_fp32"] = agreement(s32, s8, texts)
+    if sbf is not None:
+        res["bf16_vs_fp32"] = agreement(s32, sbf, texts)
     flagged = [t for t, r in zip(texts, s32.score(texts), strict=True) if any(r.flags.values())][:explain_n]
     if flagged:
         explain_run(s8, flagged[:2])
@@ -196,6 +203,20 @@ def run_speed(
             "mean_words": round(float(np.mean([len(t.split()) for t in flagged])), 1),
         }
     return res
+
+
+def agreement(reference: Any, other: Any, texts: list[str]) -> dict[str, float]:
+    """The largest and mean change of a risk score, and the share of equal decisions, of `other` against
+    `reference` (two Scorers of one model in different precisions)."""
+    p_ref, p_other = reference.risk_proba(texts), other.risk_proba(texts)
+    d_ref = [r.decision for r in reference.score(texts)]
+    d_other = [r.decision for r in other.score(texts)]
+    agree = float(np.mean([a == b for a, b in zip(d_ref, d_other, strict=True)]))
+    return {
+        "max_abs_score_diff": round(float(np.abs(p_ref - p_other).max()), 4),
+        "mean_abs_score_diff": round(float(np.abs(p_ref - p_other).mean()), 5),
+        "decision_agreement": round(agree, 4),
+    }
 
 
 def print_speed(res: dict[str, Any]) -> None:
@@ -224,6 +245,8 @@ def print_speed(res: dict[str, Any]) -> None:
     for prec, lat in res["latency"].items():
         console.print(f"single post, {prec}: p50 {lat['p50_ms']:.1f} ms, p99 {lat['p99_ms']:.1f} ms")
     console.print(f"int8 vs fp32 on these texts: {res['int8_vs_fp32']}")
+    if "bf16_vs_fp32" in res:
+        console.print(f"bf16 vs fp32 on these texts: {res['bf16_vs_fp32']}")
     if "explain" in res:
         e = res["explain"]
         console.print(

@@ -74,7 +74,7 @@ class AuditConfig:
     restart: bool = False  # discard a previous run's results in out_dir
     scheduler: str | None = None  # tcp://HOST:8786: a Dask distributed cluster
     workers: int = 0  # >0 without a scheduler: a LocalCluster with this many single-thread processes
-    precision: str | None = None  # the transformer's: int8 or fp32 (None: $SARING_PRECISION, else int8)
+    precision: str | None = None  # the transformer's: int8, bf16 or fp32 (None: $SARING_PRECISION, else int8)
     report: bool = True
     top: int = 20  # highest-scoring posts per risk in the report
 
@@ -98,7 +98,7 @@ class AuditSummary:
     model_version: str
     mode: str
     files: int
-    precision: str = ""  # what the model ran in: int8 or fp32 (fp32 for a model without a transformer)
+    precision: str = ""  # what the model ran in: int8, bf16 or fp32 (fp32 for a model without a transformer)
     rows_read: int = 0
     scored: int = 0
     rejected: int = 0
@@ -167,7 +167,7 @@ def _model_identity(model_dir: Path) -> tuple[str, str, str]:
 
 def _expected_precision(kind: str, requested: str) -> str:
     """What a model of this kind runs in when `requested` works: only a transformer has an int8 copy (the
-    Scorer reports fp32 for the others). A failed int8 check falls back to fp32; the runner says so."""
+    Scorer reports fp32 for the others). A failed int8 check falls back to bf16 or fp32; the runner says so."""
     return requested if kind in ("transformer", "ensemble") else "fp32"
 
 

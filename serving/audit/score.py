@@ -102,7 +102,7 @@ _SCORERS_LOCK = threading.Lock()
 
 
 def get_scorer(model_dir: str | Path, precision: str | None = None) -> Scorer:
-    """The Scorer for a model directory and precision (int8 or fp32; default $SARING_PRECISION, else int8),
+    """The Scorer for a model directory and precision (int8, bf16 or fp32; default $SARING_PRECISION, else int8),
     loaded once per process (a worker-level cache)."""
     from model.network import resolve_precision
 
@@ -218,7 +218,7 @@ def score_frame(
 ) -> pd.DataFrame:
     """Score a DataFrame of posts. `columns` says which column holds the text (required) and optionally the
     id, parent text, kind, platform, account, timestamp, plus columns to keep; e.g. {"text": "isi",
-    "id": "post_id", "keep": ["url"]}. `precision` (int8 or fp32, default $SARING_PRECISION, else int8) is
+    "id": "post_id", "keep": ["url"]}. `precision` (int8, bf16 or fp32, default $SARING_PRECISION, else int8) is
     the transformer's when a model directory is given (a loaded Scorer keeps its own).
 
     Returns one row per input row, in order: `result_columns()` + the kept columns + reject_code,

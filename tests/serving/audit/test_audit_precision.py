@@ -77,6 +77,28 @@ def test_in_process_audit_scores_in_the_precision_asked_for(
     assert json.loads((tmp_path / "fp32" / "summary.json").read_text())["precision"] == "fp32"
 
 
+def test_a_bf16_audit_is_recorded_as_bf16_and_never_mixed_with_fp32(
+    tiny_transformer_dir: Path, src: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import model.network as network
+    import serving.audit.score as score
+
+    monkeypatch.setattr(network, "cpu_bf16_fast", lambda: True)  # a CPU with bf16 matrix units
+    out = tmp_path / "bf16"
+    with pytest.raises(KeyboardInterrupt):
+        run_audit(config([src], tiny_transformer_dir, out, precision="bf16"), on_event=stop_after_one_chunk)
+    monkeypatch.setattr(network, "cpu_bf16_fast", lambda: False)  # resumed on a machine without them
+    monkeypatch.setattr(score, "_SCORERS", {})
+    with pytest.raises(AuditError, match=r"scored in bf16, but the model runs in fp32 here"):
+        run_audit(config([src], tiny_transformer_dir, out, precision="bf16"))
+    monkeypatch.setattr(network, "cpu_bf16_fast", lambda: True)
+    monkeypatch.setattr(score, "_SCORERS", {})
+    done = run_audit(config([src], tiny_transformer_dir, out, precision="bf16"))
+    assert done.precision == "bf16" and saved_precision(out) == "bf16"
+    res, _ = assert_exactly_once(out, [r["post_id"] for r in ROWS])
+    np.testing.assert_allclose(by_id(res)[SCORES].to_numpy(), direct_scores(tiny_transformer_dir, "fp32"), atol=0.05)
+
+
 def test_precision_defaults_to_the_environment_and_is_checked(
     tiny_transformer_dir: Path, tiny_baseline_dir: Path, src: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
