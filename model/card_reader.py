@@ -132,6 +132,8 @@ def _windowed(example: Example, cell: Any, spans: SpanWindows) -> list[Example]:
     out = []
     for i, w in enumerate(span_windows(example.text, passages, spans.words, spans.stride)):
         meta = {**example.meta, "window": f"{w.kind}:{w.first_word}+{w.words}"}
+        if not w.positive and "weak" in meta:  # a weak 1 is a claim about the marked passages, not the story
+            meta["weak"] = {k: v for k, v in meta["weak"].items() if v[0] != 1}
         out.append(
             replace(
                 example,

@@ -605,6 +605,17 @@ class Card(Table):
                             col,
                             "name a column of the examples file, or correct its format.columns",
                         )
+        windowed = [i for i, f in enumerate(files) if f.spans]
+        if self.groups and windowed:
+            yield Issue(
+                ("groups",),
+                "[groups] assigns a topic to each example, and a file with [files.spans] reads a row as several "
+                "windows that could then land in different topics, and so in different splits",
+                "[files.spans] without [groups] (a row's windows share the row's group, or its group_column)",
+                None,
+                "remove [groups], or group the rows with group_column",
+                found_text=f"[groups] and files[{windowed[0] + 1}].spans",
+            )
         grouped = [i for i, f in enumerate(files) if f.group_column]
         if self.groups and grouped:
             yield Issue(

@@ -327,8 +327,9 @@ def compare_with_fp32(
     any sigmoid output, and of any logit."""
     batch = [w for ws in tok.windows(CHECK_TEXTS) for w in ws]
     ids, mask = tok.pad_numpy(batch)
+    device = next(net.parameters()).device
     with torch.inference_mode():
-        ref = net(torch.from_numpy(ids), torch.from_numpy(mask)).float().numpy()
+        ref = net(torch.from_numpy(ids).to(device), torch.from_numpy(mask).to(device)).float().cpu().numpy()
     got = runner(ids, mask)
     dp = np.abs(1 / (1 + np.exp(-ref)) - 1 / (1 + np.exp(-got)))
     return {

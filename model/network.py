@@ -23,8 +23,8 @@ about 1.5x at a smaller logit error on this CPU.
 (AMX-BF16 or AVX-512 BF16: oneDNN's kernels) or on a GPU that supports it; elsewhere bf16 is emulated and slower
 than fp32, so the backend says so and scores in fp32. It is checked against the fp32 logits on load like int8.
 Why it exists: on such a CPU it ran at 0.8-0.9x int8's speed while moving probabilities about 20x less (mean
-0.0009 against int8's 0.0197 on raw tweets, eleventh session), and, unlike int8, a text's scores do not
-depend on which texts share its batch: the precision for audits that should reproduce fp32's decisions.
+0.0009 against int8's 0.0197 on raw tweets, eleventh session), and, unlike int8, a text's scores barely move
+with the texts that share its batch: the precision for audits that should reproduce fp32's decisions.
 """
 
 from __future__ import annotations
@@ -38,7 +38,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from model.int8 import INT8_MAX_PROB_DIFF, INT8_MEAN_PROB_DIFF, Int8Unavailable, OnnxInt8, compare_with_fp32, load_int8
+import model.int8 as int8_gates  # the gates, read at call time (tests and operators may set them)
+from model.int8 import Int8Unavailable, OnnxInt8, compare_with_fp32, load_int8
 from model.modeldir import ModelDir
 
 if TYPE_CHECKING:
@@ -87,8 +88,8 @@ def cpu_bf16_fast() -> bool:
 def bf16_fast(device: torch.device) -> bool:
     """Whether bf16 inference is fast on `device`: a CPU with bf16 matrix units (cpu_bf16_fast) or a CUDA GPU
     that supports bf16."""
-    if device.type == "cuda":
-        return bool(torch.cuda.is_bf16_supported())
+    if device.type == "cuda":  # native bf16 (compute capability 8+), not the emulation older GPUs offer
+        return bool(torch.cuda.is_bf16_supported(including_emulation=False))
     return device.type == "cpu" and cpu_bf16_fast()
 
 
@@ -377,9 +378,9 @@ class TransformerBackend:
             dev,
             int(info.get("batch_size", 32)),
         )
+        why = ""  # why int8 is not what runs, when it was asked for
         if wanted == "int8" and dev.type != "cpu":
-            logger.info("int8 is a CPU path; scoring in %s on %s", "bf16" if bf16_fast(dev) else "fp32", dev)
-            wanted = "bf16" if bf16_fast(dev) else "fp32"
+            why, wanted = f"int8 is a CPU path, not for {dev}", "bf16" if bf16_fast(dev) else "fp32"
         elif wanted == "int8":
             try:
                 backend.int8, backend.int8_info = load_int8(md, net, backend.tok, threads)
@@ -390,23 +391,22 @@ class TransformerBackend:
                     backend.int8_info["check"],
                 )
             except Int8Unavailable as e:
-                # bf16 is nearly as fast as int8 where the CPU has bf16 units, and closer to fp32
-                wanted = "bf16" if bf16_fast(dev) else "fp32"
-                logger.warning("%s: %s; scoring in %s", md.path, e, wanted)
-        if wanted == "bf16":
-            if not bf16_fast(dev):
-                logger.warning(
-                    "%s: bf16 requested, but %s has no bf16 matrix units (AMX-BF16 or AVX-512 BF16 on a CPU): "
-                    "bf16 would be emulated and slower than fp32; scoring in fp32",
-                    md.path,
-                    dev,
-                )
-            else:
-                try:
-                    backend.use_bf16()
-                    logger.info("%s: bf16 (torch), check against fp32: %s", md.path, backend.bf16_info["check"])
-                except ValueError as e:
-                    logger.warning("%s: %s; scoring in fp32", md.path, e)
+                # bf16 is about as fast as int8 in batches where the hardware has bf16 units, and closer to fp32
+                why, wanted = str(e), "bf16" if bf16_fast(dev) else "fp32"
+        if wanted == "bf16" and not bf16_fast(dev):
+            why = (
+                f"bf16 requested, but {dev} has no bf16 matrix units (AMX-BF16 or AVX-512 BF16 on a CPU, "
+                "compute capability 8 on a GPU): bf16 would be emulated and slower than fp32"
+            )
+        elif wanted == "bf16":
+            try:
+                backend.use_bf16()
+            except (ValueError, RuntimeError) as e:
+                why = f"{why}; {e}" if why else str(e)
+        if why:  # one message, naming what finally runs
+            logger.warning("%s: %s; scoring in %s", md.path, why, backend.precision)
+        elif backend.bf16:
+            logger.info("%s: bf16 (torch), check against fp32: %s", md.path, backend.bf16_info["check"])
         return backend
 
     def use_bf16(self) -> None:
@@ -421,7 +421,10 @@ class TransformerBackend:
                 return bf(t_ids, t_mask).float().cpu().numpy()
 
         check = compare_with_fp32(self.net, run, self.tok)
-        if check["max_prob_diff"] > INT8_MAX_PROB_DIFF or check["mean_prob_diff"] > INT8_MEAN_PROB_DIFF:
+        if (
+            check["max_prob_diff"] > int8_gates.INT8_MAX_PROB_DIFF
+            or check["mean_prob_diff"] > int8_gates.INT8_MEAN_PROB_DIFF
+        ):
             raise ValueError(f"the bf16 network disagrees with fp32 on the check texts: {check}")
         self.net, self.bf16, self.bf16_info = bf, True, {"check": check}
 

@@ -43,6 +43,13 @@ def parse_spans(cell: Any) -> list[str]:
     return [v for v in value if v.strip()]
 
 
+def _whole_words(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] neither starts nor ends inside a word ("bodoh" in "kebodohan" does both)."""
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return not (before.isalnum() and text[start].isalnum()) and not (after.isalnum() and text[end - 1].isalnum())
+
+
 def _word_range(bounds: list[tuple[int, int]], start: int, end: int) -> tuple[int, int]:
     """The words [a, b) that the characters [start, end) touch."""
     a = next(i for i, (_, e) in enumerate(bounds) if e > start)
@@ -51,19 +58,23 @@ def _word_range(bounds: list[tuple[int, int]], start: int, end: int) -> tuple[in
 
 
 def span_windows(text: str, spans: list[str], words: int, stride: int) -> list[Window]:
-    """Windows of `text` for training, in order: one around each passage of `spans` (each an exact substring of
-    `text`, else ValueError), then the sliding windows (`words` words, `stride` apart, the last one flush with the
-    end) that touch no passage. A text of at most `words` words is one window, positive when it has a passage.
-    Windows keep the text's own characters (line breaks included) between their first and last word; a window
-    whose text another window already has is left out."""
+    """Windows of `text` for training, in order: one around each occurrence of each passage of `spans` (each an
+    exact substring of `text` at word boundaries, else ValueError), then the sliding windows (`words` words, `stride`
+    apart, the last one flush with the end) that touch no passage. A text of at most `words` words is one window,
+    positive when it has a passage. Windows keep the text's own characters (line breaks included) between their
+    first and last word; a window whose text another window already has is left out."""
     bounds = [(m.start(), m.end()) for m in _WORD.finditer(text)]
     n = len(bounds)
     ranges: list[tuple[int, int]] = []
     for span in spans:
-        at = text.find(span)
-        if at < 0:
-            raise ValueError(f"marked passage {span[:60]!r} is not in the text (passages must be exact substrings)")
-        ranges.append(_word_range(bounds, at, at + len(span)))
+        found = [m.start() for m in re.finditer(re.escape(span), text) if _whole_words(text, m.start(), m.end())]
+        if not found:
+            where = "inside a word" if span in text else "not in the text"
+            raise ValueError(
+                f"marked passage {span[:60]!r} is {where} (passages must be exact substrings that start and end "
+                "at word boundaries)"
+            )
+        ranges += [_word_range(bounds, at, at + len(span)) for at in found]  # every occurrence is marked
     if n <= words:
         return [Window(text, bool(ranges), "passage" if ranges else "slide", 0, n)]
 

@@ -141,7 +141,8 @@ def run_speed(
     s8 = Scorer(model, precision="int8")
     m32, m8 = transformer_member(s32), transformer_member(s8)
     # bf16 only where it is fast; elsewhere the Scorer would run fp32 again under another name
-    sbf = Scorer(model, precision="bf16") if cpu_bf16_fast() and m32 is not None else None
+    # (and not when the int8 Scorer itself fell back to bf16: its rows are already the bf16 ones)
+    sbf = Scorer(model, precision="bf16") if cpu_bf16_fast() and m32 is not None and s8.precision == "int8" else None
     sbf = sbf if sbf is not None and sbf.precision == "bf16" else None
     mbf = transformer_member(sbf) if sbf is not None else None
     res: dict[str, Any] = {
@@ -186,7 +187,7 @@ def run_speed(
     if sbf is not None:
         res["latency"]["bf16"] = latency_ms(sbf, lat_texts)
     # How far each faster precision moves scores and decisions from fp32 on these texts.
-    res["int8_vs_fp32"] = agreement(s32, s8, texts)
+    res["int8_vs_fp32"] = agreement(s32, s8, texts)  # whatever s8 runs (int8_active says whether it is int8)
     if sbf is not None:
         res["bf16_vs_fp32"] = agreement(s32, sbf, texts)
     flagged = [t for t, r in zip(texts, s32.score(texts), strict=True) if any(r.flags.values())][:explain_n]

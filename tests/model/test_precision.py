@@ -12,19 +12,7 @@ import pytest
 
 pytest.importorskip("onnxruntime")
 
-TEXTS = [
-    "pemerintah membantah kabar bahwa vaksin mengandung chip pelacak",
-    "dasar bodoh kamu tidak tahu apa apa soal politik",
-    "ok",
-    "tolong viralkan agar semua orang tahu kebenarannya " * 40,  # windowed
-]
-
-
-@pytest.fixture()
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("SARING_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.delenv("SARING_PRECISION", raising=False)
-    return tmp_path / "cache"
+from tests.model.precision_fixtures import TEXTS
 
 
 def _record(cache: Path) -> tuple[Path, dict]:
@@ -281,68 +269,3 @@ def test_cpu_info_reads_the_first_processor_and_its_flags(monkeypatch):
 
     monkeypatch.setattr(network, "open", missing, raising=False)
     assert network.cpu_info() == {} and network.cpu_flags() == set() and not network.cpu_bf16_fast()
-
-
-@pytest.mark.usefixtures("cache")
-def test_bf16_where_the_cpu_has_bf16_units(tiny_transformer_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import torch
-
-    import model.network as network
-    from model.scorer import Scorer
-
-    monkeypatch.setattr(network, "cpu_bf16_fast", lambda: True)  # torch runs bf16 on any CPU; only speed differs
-    sbf, s32 = Scorer(tiny_transformer_dir, precision="bf16"), Scorer(tiny_transformer_dir, precision="fp32")
-    assert sbf.precision == "bf16"
-    b = sbf.backend
-    assert isinstance(b, network.TransformerBackend)
-    assert {p.dtype for p in b.net.parameters()} == {torch.bfloat16}
-    assert b.bf16_info["check"]["mean_prob_diff"] <= network.INT8_MEAN_PROB_DIFF
-    got = sbf.predict_proba(TEXTS)
-    assert got.dtype == np.float64 and np.abs(got - s32.predict_proba(TEXTS)).max() < 0.05
-    # scores of a text do not depend on the batch it is in (int8's row blocks quantise per block)
-    alone = np.vstack([sbf.predict_proba([t]) for t in TEXTS])
-    assert np.abs(alone - got).max() < 0.02
-
-
-@pytest.mark.usefixtures("cache")
-def test_bf16_without_bf16_units_scores_fp32_and_says_why(
-    tiny_transformer_dir: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
-    import model.network as network
-    from model.scorer import Scorer
-
-    monkeypatch.setattr(network, "cpu_bf16_fast", lambda: False)
-    with caplog.at_level(logging.WARNING):
-        s = Scorer(tiny_transformer_dir, precision="bf16")
-    assert s.precision == "fp32"
-    assert "no bf16 matrix units" in caplog.text and "emulated" in caplog.text
-
-
-@pytest.mark.usefixtures("cache")
-def test_unavailable_int8_falls_back_to_bf16_where_it_is_fast(
-    tiny_transformer_dir: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
-    import model.network as network
-    from model.int8 import Int8Unavailable
-    from model.scorer import Scorer
-
-    def no_int8(*args: object, **kwargs: object) -> None:
-        raise Int8Unavailable("onnxruntime is not installed (pip install onnxruntime onnx)")
-
-    monkeypatch.setattr(network, "load_int8", no_int8)
-    for fast, expected in ((True, "bf16"), (False, "fp32")):
-        monkeypatch.setattr(network, "cpu_bf16_fast", lambda fast=fast: fast)
-        caplog.clear()
-        with caplog.at_level(logging.WARNING):
-            s = Scorer(tiny_transformer_dir)
-        assert s.precision == expected
-        assert f"onnxruntime is not installed (pip install onnxruntime onnx); scoring in {expected}" in caplog.text
-
-
-@pytest.mark.usefixtures("cache")
-def test_ensemble_reports_its_members_bf16(tiny_ensemble_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import model.network as network
-    from model.scorer import Scorer
-
-    monkeypatch.setattr(network, "cpu_bf16_fast", lambda: True)
-    assert Scorer(tiny_ensemble_dir, precision="bf16").precision == "bf16"

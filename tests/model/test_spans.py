@@ -56,6 +56,15 @@ def test_short_texts_are_one_window_and_long_passages_their_own() -> None:
 def test_a_passage_that_is_not_in_the_text_is_an_error() -> None:
     with pytest.raises(ValueError, match="not in the text"):
         span_windows(STORY, ["kalimat yang tidak ada"], 20, 10)
+    with pytest.raises(ValueError, match="inside a word"):  # "uru" only occurs inside "turun"
+        span_windows(STORY, ["uru"], 20, 10)
+
+
+def test_every_occurrence_of_a_passage_is_marked() -> None:
+    twice = STORY + " " + HATE + " " + " ".join(["lalu hujan reda dan kami tidur"] * 5)
+    windows = span_windows(twice, [HATE], words=20, stride=10)
+    assert sum(w.positive for w in windows) == 2
+    assert all(HATE not in w.text and "diusir" not in w.text for w in windows if not w.positive)
 
 
 @pytest.mark.parametrize(
@@ -139,3 +148,17 @@ def test_card_spans_problems_name_the_key(tmp_path: Path) -> None:
         parse_card(tmp_path / "longs.toml")
     msg = str(err.value)
     assert "spans.column 'nope' is not among format.columns" in msg and "at least 8 words" in msg
+    grouped = card_toml("longs", [_card_file(b"", {"column": "spans"})], SPANS_MAPPING, GROUPS)
+    (tmp_path / "longs.toml").write_text(grouped, encoding="utf-8")
+    with pytest.raises(DataError, match="could then land in different topics"):
+        parse_card(tmp_path / "longs.toml")
+
+
+GROUPS = """
+[groups]
+method = "keywords"
+[[groups.topics]]
+id = "t1"
+name = "topic"
+keywords = ["kampung"]
+"""

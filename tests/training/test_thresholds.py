@@ -17,6 +17,7 @@ def test_recipes_weigh_recall_for_incitement_and_precision_for_hoax() -> None:
         assert config.flag_beta == {"incitement": 1.5, "hoax": 0.5}
         # every team-written training set, three times; none of the evaluation-only sets
         team_sets = {f"saring_{n}_posts" for n in ("register", "event", "group", "negation", "slander", "mention")}
+        team_sets.add("saring_long_training_posts")
         assert set(config.oversample) == team_sets and set(config.oversample.values()) == {3}
 
 
