@@ -22,9 +22,10 @@ about 1.5x at a smaller logit error on this CPU.
 `bf16` runs the torch network with its weights in bfloat16, on CPUs that multiply bf16 matrices in hardware
 (AMX-BF16 or AVX-512 BF16: oneDNN's kernels) or on a GPU that supports it; elsewhere bf16 is emulated and slower
 than fp32, so the backend says so and scores in fp32. It is checked against the fp32 logits on load like int8.
-Why it exists: on such a CPU it ran at 0.8-0.9x int8's speed while moving probabilities about 20x less (mean
-0.0009 against int8's 0.0197 on raw tweets, eleventh session), and, unlike int8, a text's scores barely move
-with the texts that share its batch: the precision for audits that should reproduce fp32's decisions.
+Why it exists: on such a CPU its batch path ran at 0.8-1.2x int8's speed (slower for one short text at a time)
+while moving probabilities about 20x less (mean 0.0009 against int8's 0.0197 on raw tweets, eleventh session),
+and, unlike int8, a text's scores barely move with the texts that share its batch: the precision for in-process
+audits that should reproduce fp32's decisions.
 """
 
 from __future__ import annotations
