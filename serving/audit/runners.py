@@ -190,8 +190,10 @@ class DaskRunner:
             each = {w: v["precision"] for w, v in loaded.items()}
             raise AuditError(
                 f"Dask workers score in different precisions ({each}): "
-                f"{self.requested_precision} could not be used on some (their logs say why); one audit must not mix "
-                "them. Fix: pass --precision fp32, or install the same onnxruntime on every worker"
+                f"{self.requested_precision} could not be used on some (their logs say why: an int8 copy that "
+                "cannot be used falls back to bf16 on CPUs with bf16 matrix units and to fp32 elsewhere); one audit "
+                "must not mix them. Fix: pass --precision fp32 (every machine runs it), or install the same "
+                "onnxruntime on every worker"
             )
         self.precision = precisions.pop() if precisions else self.requested_precision
         self._check_threads(loaded, nthreads)
