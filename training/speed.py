@@ -132,18 +132,18 @@ def run_speed(
     explain_n: int = 20,
     anchor_n: int | None = None,
 ) -> dict[str, Any]:
+    from model.network import cpu_bf16_fast
     from model.scorer import Scorer
 
     info = machine()
-    from model.network import cpu_bf16_fast
-
     s32 = Scorer(model, precision="fp32")
     s8 = Scorer(model, precision="int8")
     m32, m8 = transformer_member(s32), transformer_member(s8)
     # bf16 only where it is fast; elsewhere the Scorer would run fp32 again under another name
     # (and not when the int8 Scorer itself fell back to bf16: its rows are already the bf16 ones)
     sbf = Scorer(model, precision="bf16") if cpu_bf16_fast() and m32 is not None and s8.precision == "int8" else None
-    sbf = sbf if sbf is not None and sbf.precision == "bf16" else None
+    if sbf is not None and sbf.precision != "bf16":  # its check against fp32 failed: it runs fp32
+        sbf = None
     mbf = transformer_member(sbf) if sbf is not None else None
     res: dict[str, Any] = {
         "machine": info,
@@ -209,10 +209,12 @@ def run_speed(
 def agreement(reference: Any, other: Any, texts: list[str]) -> dict[str, float]:
     """The largest and mean change of a risk score, and the share of equal decisions, of `other` against
     `reference` (two Scorers of one model in different precisions)."""
-    p_ref, p_other = reference.risk_proba(texts), other.risk_proba(texts)
-    d_ref = [r.decision for r in reference.score(texts)]
-    d_other = [r.decision for r in other.score(texts)]
-    agree = float(np.mean([a == b for a, b in zip(d_ref, d_other, strict=True)]))
+    from model.labels import RISKS
+
+    ref, oth = reference.score(texts), other.score(texts)  # one pass each: scores and decisions together
+    p_ref = np.array([[r.scores[k] for k in RISKS] for r in ref])
+    p_other = np.array([[r.scores[k] for k in RISKS] for r in oth])
+    agree = float(np.mean([a.decision == b.decision for a, b in zip(ref, oth, strict=True)]))
     return {
         "max_abs_score_diff": round(float(np.abs(p_ref - p_other).max()), 4),
         "mean_abs_score_diff": round(float(np.abs(p_ref - p_other).mean()), 5),
