@@ -11,7 +11,9 @@ Inference precision (`precision`, default `int8`, or $SARING_PRECISION): `fp32` 
 trained; `int8` runs an ONNX Runtime copy of it with dynamically quantised MatMuls (int8 weights per
 channel, uint8 activations: VNNI dot products on CPUs that have them), exported with the encoder's eager
 attention (plain MatMul/Softmax, without the NaN guards of the SDPA export) and run without ONNX Runtime's
-SkipLayerNormalization fusion (see INT8_DISABLED_FUSIONS). The ONNX file is a build output,
+SkipLayerNormalization fusion (see INT8_DISABLED_FUSIONS); where quantising every MatMul moves the check texts
+too much (the 12-layer default), the feed-forward projection with outlier activations stays fp32
+(model.int8.outlier_projections). The ONNX file is a build output,
 never part of the model directory: it is exported on first load into the cache directory
 (`$SARING_CACHE_DIR/int8/<weights sha256>/`), its sha256 recorded beside it in `int8.json` and checked on
 every load, and its logits are compared with the fp32 network's on every load; when ONNX Runtime is

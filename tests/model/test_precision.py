@@ -80,6 +80,52 @@ def test_int8_export_recipe(tiny_transformer_dir: Path, cache: Path) -> None:
     assert backend.net.encoder.config._attn_implementation != "eager"
     assert backend.int8_info["disabled_fusions"] == list(INT8_DISABLED_FUSIONS) == ["SkipLayerNormFusion"]
     assert backend.int8_info["check"]["max_prob_diff"] < 0.05
+    # MatMuls left in fp32 are recorded (none here: the tiny member moves the check texts too little to refine)
+    assert meta["fp32_matmuls"] == []
+
+
+def test_the_outlier_projection_stays_fp32_when_int8_moves_too_much(
+    tiny_transformer_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The layer whose feed-forward output sees the largest activation is found on the check texts; when every
+    MatMul in int8 moves the check texts more than INT8_REFINE_MEAN_PROB_DIFF and leaving that projection in fp32
+    moves them at least a fifth less, its MatMul stays unquantised; otherwise every weight MatMul is quantised."""
+    import torch
+
+    import model.int8 as int8
+    from model.network import TransformerBackend
+    from model.scorer import Scorer
+
+    onnx = pytest.importorskip("onnx")
+    backend = Scorer(tiny_transformer_dir, precision="fp32").backend
+    assert isinstance(backend, TransformerBackend)
+    layers = backend.net.encoder.get_submodule("encoder.layer")
+    assert len(layers) >= 2
+    target = len(layers) - 1 if int8.outlier_projections(backend.net, backend.tok) != [len(layers) - 1] else 0
+    with torch.no_grad():  # an outlier: this layer's GELU outputs grow 60x
+        layers[target].intermediate.dense.weight.mul_(60.0)
+        layers[target].intermediate.dense.bias.mul_(60.0)
+    assert int8.outlier_projections(backend.net, backend.tok) == [target]
+    assert len(int8.outlier_projections(backend.net, backend.tok, keep=2)) == 2
+
+    def graph(path: Path) -> dict[str, str]:
+        return {n.name: n.op_type for n in onnx.load(str(path)).graph.node}
+
+    moves = iter([0.05, 0.01])  # every MatMul int8, then with the outlier in fp32
+    monkeypatch.setattr(int8, "compare_with_fp32", lambda *a, **k: {"mean_prob_diff": next(moves)})
+    path, _, kept = int8._export_int8(backend.net, backend.tok, tmp_path / "refined")
+    (name,) = kept
+    assert f"/layer.{target}/output/dense/" in name
+    nodes = graph(path)
+    assert nodes[name] == "MatMul"  # still a float MatMul, fed by the fp32 weight
+    assert sum(op == "MatMulInteger" for op in nodes.values()) >= 1  # the rest is quantised
+
+    moves = iter([0.05, 0.045])  # refining barely helps: keep every MatMul in int8
+    path, _, kept = int8._export_int8(backend.net, backend.tok, tmp_path / "barely")
+    assert kept == [] and name not in graph(path)
+    monkeypatch.setattr(int8, "compare_with_fp32", lambda *a, **k: {"mean_prob_diff": 0.005})
+    path, _, kept = int8._export_int8(backend.net, backend.tok, tmp_path / "close")  # close enough: not refined
+    assert kept == [] and name not in graph(path)
 
 
 @pytest.mark.usefixtures("cache")

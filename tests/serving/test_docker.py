@@ -80,6 +80,16 @@ def test_entrypoint_trains_once_then_serves(tmp_path):
         f"serve --model {model} --host 0.0.0.0 --port 8123",
         f"serve --model {model} --host 0.0.0.0 --port 8123",
     ]
+    # SARING_RECIPE picks the recipe of that first training (fast: the 6-layer network)
+    other = tmp_path / "models" / "fast"
+    res = subprocess.run(
+        ["sh", str(ENTRYPOINT)],
+        env={**env, "SARING_MODEL_DIR": str(other), "SARING_RECIPE": "fast"},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert res.returncode == 0 and log.read_text().splitlines()[-2] == f"train --recipe fast --out {other}"
     res = subprocess.run(
         ["sh", str(ENTRYPOINT), "saring", "feedback", "export"], env=env, capture_output=True, text=True, timeout=30
     )

@@ -11,7 +11,7 @@ from training.config import TrainConfig
 
 
 def test_recipes_weigh_recall_for_incitement_and_precision_for_hoax() -> None:
-    for recipe in ("default", "full"):
+    for recipe in ("default", "fast", "full"):
         config = TrainConfig.from_recipe(recipe)
         assert config.threshold_objective == "best_fbeta"
         assert config.flag_beta == {"incitement": 1.5, "hoax": 0.5}
@@ -87,3 +87,15 @@ def test_finalize_fits_the_length_term_from_the_validation_word_counts(tmp_path)
     assert with_words["hoax"]["c"] < -1.0
     assert with_words["slander"]["c"] == 0.0 and with_words["incitement"]["c"] == 0.0  # no length effect there
     assert json.loads((tmp_path / "without" / "calibration.json").read_text())["labels"]["hoax"]["c"] == 0.0
+
+
+def test_default_recipe_keeps_the_lower_layers_as_pretrained_and_fast_is_six_layers() -> None:
+    # The served model's transfer out of distribution rests on these (README, "Twelve layers, six trained"):
+    # all 12 layers kept, only the top 6 trained; `fast` is the 6-layer network for throughput.
+    default, fast = TrainConfig.from_recipe("default"), TrainConfig.from_recipe("fast")
+    assert default.num_layers is None and default.train_top_layers == 6 and default.mixed_precision == "auto"
+    assert fast.num_layers == 6 and fast.train_top_layers is None
+    assert default.max_length == fast.max_length == 64
+    # both budgets leave room for the data, baseline, calibration and ensemble steps inside 15 minutes
+    assert default.time_budget_minutes is not None and fast.time_budget_minutes is not None
+    assert default.time_budget_minutes <= 9 and fast.time_budget_minutes <= 10

@@ -39,14 +39,14 @@ def test_length_grouped_batches_cover_everything_once_and_are_deterministic():
 
 
 def test_config_overrides_are_validated():
-    cfg = TrainConfig.from_recipe("default").with_overrides(["epochs=2", "lr=3e-5", "num_layers=none"])
+    cfg = TrainConfig.from_recipe("fast").with_overrides(["epochs=2", "lr=3e-5", "num_layers=none"])
     assert cfg.epochs == 2 and cfg.lr == 3e-5 and cfg.num_layers is None
     with pytest.raises(ValueError, match="unknown config field"):
         cfg.with_overrides(["nope=1"])
     with pytest.raises(ValueError, match="invalid override"):
         cfg.with_overrides(["epochs=0"])
     with pytest.raises(ValueError, match="unknown recipe"):
-        TrainConfig.from_recipe("fast")
+        TrainConfig.from_recipe("fastest")
 
 
 def test_tiny_transformer_round_trips(tiny_transformer_dir):
@@ -242,8 +242,10 @@ def test_mixed_precision_follows_the_setting_and_the_hardware(monkeypatch, caplo
     assert "emulated" in caplog.text and "mixed_precision=auto" in caplog.text
     with pytest.raises(ValueError, match="mixed_precision"):
         TrainConfig.from_recipe("tiny").with_overrides(["mixed_precision=fp16"])
-    # off unless asked for: decided out of distribution on the default recipe (training/config.py)
-    assert {TrainConfig.from_recipe(r).mixed_precision for r in ("default", "full", "tiny")} == {"off"}
+    # decided out of distribution (training/config.py): the 12-layer default needs bf16's speed where the CPU has
+    # it (auto: fp32 elsewhere); the 6-layer `fast` transferred no better with it; `full` and `tiny` unmeasured
+    assert TrainConfig.from_recipe("default").mixed_precision == "auto"
+    assert {TrainConfig.from_recipe(r).mixed_precision for r in ("fast", "full", "tiny")} == {"off"}
 
 
 def test_a_bf16_training_loop_writes_an_fp32_model_that_records_it(tmp_path, tiny_encoder_dir):
