@@ -315,3 +315,21 @@ def test_cpu_info_reads_the_first_processor_and_its_flags(monkeypatch):
 
     monkeypatch.setattr(network, "open", missing, raising=False)
     assert network.cpu_info() == {} and network.cpu_flags() == set() and not network.cpu_bf16_fast()
+
+
+def test_outlier_projections_name_nothing_for_an_encoder_that_is_not_bert_like(tiny_transformer_dir: Path) -> None:
+    """An encoder without `encoder.layer[N].output.dense` gets no fp32 MatMul (every MatMul quantised), not a crash."""
+    import torch
+
+    from model.int8 import outlier_projections
+    from model.network import TransformerBackend
+    from model.scorer import Scorer
+
+    backend = Scorer(tiny_transformer_dir, precision="fp32").backend
+    assert isinstance(backend, TransformerBackend)
+    net = backend.net
+    layers = net.encoder.get_submodule("encoder.layer")
+    layers[0].output.dense = torch.nn.Identity()  # a layer shaped differently
+    assert outlier_projections(net, backend.tok) == []
+    del net.encoder.encoder  # no encoder.layer at all
+    assert outlier_projections(net, backend.tok) == []
