@@ -32,6 +32,11 @@ class EnsembleBackend:
         """What its transformer member runs in (int8, bf16), else fp32."""
         return next((m.precision for m in self.members if m.precision != "fp32"), "fp32")
 
+    @property
+    def int8_copy(self) -> str | None:
+        """The sha256 of its transformer member's int8 file when that runs (see TransformerBackend.int8_copy)."""
+        return next((m.int8_copy for m in self.members if m.int8_copy), None)
+
     @classmethod
     def load(cls, md: ModelDir, device: str | None = None, precision: str | None = None) -> EnsembleBackend:
         from model.scorer import Scorer

@@ -364,6 +364,12 @@ class TransformerBackend:
             return "int8"
         return "bf16" if self.bf16 else "fp32"
 
+    @property
+    def int8_copy(self) -> str | None:
+        """The sha256 of the int8 file that runs (None when int8 does not): two builds of one model's int8 copy
+        by different saring or ONNX Runtime versions can differ in hundredths, so audits record which ran."""
+        return str(self.int8_info["sha256"]) if self.int8 is not None and "sha256" in self.int8_info else None
+
     @classmethod
     def load(cls, md: ModelDir, device: str | None = None, precision: str | None = None) -> TransformerBackend:
         info = md.info()

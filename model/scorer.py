@@ -143,6 +143,12 @@ class Scorer:
         """What the transformer runs in: int8, bf16 or fp32 ("fp32" for a model without one: nothing is quantised)."""
         return str(getattr(self.backend, "precision", "fp32"))
 
+    @property
+    def int8_copy(self) -> str | None:
+        """The sha256 of the int8 file that runs, None when nothing runs in int8."""
+        copy = getattr(self.backend, "int8_copy", None)
+        return str(copy) if copy else None
+
     # ---------------------------------------------------------------------------------------------
     def normalize(self, texts: list[str]) -> list[str]:
         return [self.normalizer.normalize(t) for t in texts]

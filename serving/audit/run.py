@@ -99,6 +99,7 @@ class AuditSummary:
     mode: str
     files: int
     precision: str = ""  # what the model ran in: int8, bf16 or fp32 (fp32 for a model without a transformer)
+    int8_copy: str | None = None  # the sha256 of the int8 file that scored it, when it ran in int8
     rows_read: int = 0
     scored: int = 0
     rejected: int = 0
@@ -446,6 +447,7 @@ def _summary(
         mode=mode,
         files=len(files),
         precision=precision,
+        int8_copy=(ledger.header or {}).get("model", {}).get("int8_copy"),
         rows_read=t.rows,
         scored=t.scored,
         rejected=t.rejected,
@@ -470,20 +472,39 @@ def _summary(
     )
 
 
-def _settle_precision(ledger: Ledger, header: dict[str, Any], ran_in: str) -> None:
+def _settle_precision(ledger: Ledger, header: dict[str, Any], ran_in: str, int8_copy: str | None) -> None:
     """Record what the loaded model runs in: a ledger with no saved chunk is (re)started with it; saved chunks
-    must have been scored in the same precision (int8 that falls back to fp32 here must not mix with int8)."""
+    must have been scored in the same precision (int8 that falls back to fp32 here must not mix with int8) and,
+    for int8, by the same int8 file (a saring or ONNX Runtime upgrade between two runs rebuilds it, and the
+    two copies' scores differ in hundredths)."""
     if not ledger.chunks:
         header["model"]["precision"] = ran_in
+        header["model"]["int8_copy"] = int8_copy
         ledger.start(header)
         return
-    saved = (ledger.header or {}).get("model", {}).get("precision")
+    model = (ledger.header or {}).get("model", {})
+    saved = model.get("precision")
     if saved is not None and saved != ran_in:
         raise AuditError(
             f"the saved results were scored in {saved}, but the model runs in {ran_in} here (the "
             f"warning above says why {saved} is not available); one audit must not mix them. Fix: "
             f"make {saved} available again (e.g. install onnxruntime) and rerun, or pass --restart "
             f"--precision {ran_in} to score everything again"
+        )
+    if "int8_copy" not in model:
+        if int8_copy:
+            logger.warning(
+                "the saved run does not record which int8 copy scored it (an earlier saring started it); the "
+                "rest is scored by the int8 copy %s",
+                int8_copy[:16],
+            )
+    elif model["int8_copy"] != int8_copy:
+        raise AuditError(
+            f"the saved results were scored by the int8 copy {str(model['int8_copy'])[:16]} of this model, but "
+            f"this saring builds and runs the copy {str(int8_copy)[:16]} (another saring or onnxruntime version "
+            "quantised it); the two differ in hundredths and one audit must not mix them. Fix: finish the audit "
+            "with the saring and onnxruntime versions that started it, or pass --restart to score everything "
+            "with this one"
         )
 
 
@@ -591,7 +612,7 @@ def run_audit(config: AuditConfig, on_event: Callable[[AuditEvent], None] | None
                 mode = runner.mode
                 ran_in = runner.precision
                 try:
-                    _settle_precision(ledger, header, ran_in)
+                    _settle_precision(ledger, header, ran_in, runner.int8_copy)
                 except BaseException:
                     runner.close()
                     raise

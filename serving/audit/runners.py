@@ -85,6 +85,7 @@ def prepare_worker(
         "name": s.name,
         "version": s.version,
         "precision": s.precision,
+        "int8_copy": s.int8_copy,
         "host": host,
         "cores": usable_cores(),
         "intra_op_threads": threads,
@@ -100,6 +101,7 @@ class InProcessRunner:
     def __init__(self, model_dir: Path, columns: AuditColumns, drop_text: bool, precision: str | None = None) -> None:
         self.scorer = get_scorer(model_dir, precision)
         self.precision = self.scorer.precision
+        self.int8_copy = self.scorer.int8_copy
         self.columns = columns
         self.drop_text = drop_text
         self.done: deque[tuple[RawChunk, Any]] = deque()
@@ -196,6 +198,16 @@ class DaskRunner:
                 "onnxruntime on every worker"
             )
         self.precision = precisions.pop() if precisions else self.requested_precision
+        copies = {v.get("int8_copy") for v in loaded.values()}
+        if len(copies) > 1:
+            self.close()
+            each = {w: (v.get("int8_copy") or "none")[:16] for w, v in loaded.items()}
+            raise AuditError(
+                f"Dask workers run different int8 copies of the model (sha256 prefixes {each}): their saring or "
+                "onnxruntime versions differ, and the copies' scores differ in hundredths; one audit must not mix "
+                "them. Fix: install the same saring and onnxruntime on every worker, or pass --precision fp32"
+            )
+        self.int8_copy = copies.pop() if copies else None
         self._check_threads(loaded, nthreads)
         threads = sum(nthreads.values()) or 1
         self.capacity = max(2, 2 * threads)

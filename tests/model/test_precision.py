@@ -39,6 +39,7 @@ def test_int8_is_default_verified_and_cached(tiny_transformer_dir: Path, cache: 
     onnx = record.parent / meta["file"]
     assert file_sha256(onnx) == meta["sha256"]
     assert meta["weights_sha256"] == file_sha256(tiny_transformer_dir / "model.safetensors")
+    assert s8.int8_copy == meta["sha256"] and s32.int8_copy is None  # what audits record
     # A second load reuses the file.
     mtime = onnx.stat().st_mtime_ns
     assert Scorer(tiny_transformer_dir).precision == "int8"
@@ -221,6 +222,8 @@ def test_ensemble_members_follow_precision(tiny_ensemble_dir: Path) -> None:
     s8, s32 = Scorer(tiny_ensemble_dir), Scorer(tiny_ensemble_dir, precision="fp32")
     assert (s8.precision, s32.precision) == ("int8", "fp32")
     assert np.abs(s8.risk_proba(TEXTS) - s32.risk_proba(TEXTS)).max() < 0.05
+    member = Scorer(tiny_ensemble_dir / "transformer")  # the ensemble names its transformer member's int8 file
+    assert s8.int8_copy is not None and s8.int8_copy == member.int8_copy and s32.int8_copy is None
 
 
 @pytest.mark.usefixtures("cache")

@@ -145,6 +145,50 @@ def test_int8_falling_back_to_fp32_is_recorded_and_never_mixed(
     assert fresh.precision == "fp32" and saved_precision(tmp_path / "fresh") == "fp32"
 
 
+def test_resuming_with_another_int8_copy_is_refused(
+    tiny_transformer_dir: Path,
+    src: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A saring upgrade between two runs of one audit rebuilds the int8 copy under the same model version and
+    precision name; its scores differ in hundredths, so the resume is refused (and an old ledger that does not
+    record its copy resumes with a warning)."""
+    import model.int8 as int8
+    import serving.audit.score as score
+
+    out = tmp_path / "out"
+    with pytest.raises(KeyboardInterrupt):
+        run_audit(config([src], tiny_transformer_dir, out, precision="int8"), on_event=stop_after_one_chunk)
+    ledger = Ledger(out)
+    ledger.load()
+    first = (ledger.header or {})["model"]["int8_copy"]
+    assert isinstance(first, str) and len(first) == 64
+
+    # another quantisation recipe (as a later saring would have): a new format number rebuilds the cached copy,
+    # and this one keeps a projection in fp32, so the file differs
+    monkeypatch.setattr(int8, "INT8_FORMAT", int8.INT8_FORMAT + 100)
+    monkeypatch.setattr(int8, "INT8_REFINE_MEAN_PROB_DIFF", -1.0)
+    monkeypatch.setattr(int8, "INT8_REFINE_GAIN", 1e9)
+    monkeypatch.setattr(score, "_SCORERS", {})
+    with pytest.raises(AuditError, match=rf"(?s)scored by the int8 copy {first[:16]}.*another saring.*--restart"):
+        run_audit(config([src], tiny_transformer_dir, out, precision="int8"))
+    fresh = run_audit(config([src], tiny_transformer_dir, tmp_path / "fresh", precision="int8"))
+    assert fresh.int8_copy is not None and fresh.int8_copy != first
+
+    # a ledger written before saring recorded the copy: resumed, with a warning naming the copy used now
+    lines = (out / "_progress.jsonl").read_text(encoding="utf-8").splitlines()
+    head = json.loads(lines[0])
+    del head["model"]["int8_copy"]
+    (out / "_progress.jsonl").write_text("\n".join([json.dumps(head), *lines[1:]]) + "\n", encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        done = run_audit(config([src], tiny_transformer_dir, out, precision="int8"))
+    assert done.complete and done.rows_before == 50
+    assert f"scored by the int8 copy {fresh.int8_copy[:16]}" in caplog.text
+    assert_exactly_once(out, [r["post_id"] for r in ROWS])
+
+
 @pytest.fixture(scope="module")
 def cluster():
     from distributed import LocalCluster
