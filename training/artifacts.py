@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from model.calibration import (
     thresholds_to_json,
 )
 from model.labels import RISKS
-from model.metrics import macro, risk_metrics
+from model.metrics import macro, nanmean, risk_metrics
 from model.modeldir import (
     CALIBRATION_JSON,
     FORMAT_VERSION,
@@ -103,6 +104,19 @@ def split_metrics(labels: list[str], probs: np.ndarray, y: np.ndarray, th: dict[
         "risks": per_risk,
         "aux_at_0.5": aux,
     }
+
+
+def selection_metric(metrics: Mapping[str, Any]) -> tuple[float, str]:
+    """(value, name) of the number that picks the best checkpoint and drives early stopping, from split_metrics:
+    the validation macro F1 over the three risks where validation labels any of them; when it labels none (a
+    benchmark that trains one auxiliary label, e.g. `saring benchmark hs` on hate_speech), the mean F1 at 0.5 of
+    the auxiliary labels, the published benchmarks' own measure. Without it every evaluation read NaN: no
+    checkpoint was ever "best" and early stopping counted every evaluation as no improvement."""
+    value = float(metrics["macro_f1"])
+    if math.isnan(value) and metrics.get("aux_at_0.5"):
+        aux = metrics["aux_at_0.5"]
+        return nanmean(m["f1"] for m in aux.values()), f"F1 at 0.5 of {', '.join(aux)}"
+    return value, "macro F1"
 
 
 def finalize_model_dir(

@@ -46,7 +46,14 @@ from model.network import (
 )
 from model.network import truncate_layers as _truncate_layers
 from model.normalize import Normalizer
-from training.artifacts import apply_calibration, finalize_model_dir, fit_calibration, fit_thresholds, split_metrics
+from training.artifacts import (
+    apply_calibration,
+    finalize_model_dir,
+    fit_calibration,
+    fit_thresholds,
+    selection_metric,
+    split_metrics,
+)
 from training.config import TrainConfig
 
 logger = logging.getLogger(__name__)
@@ -376,7 +383,8 @@ def train_transformer(
     best_val_logits: np.ndarray | None = None
 
     def evaluate_and_keep(epoch: int, step: int) -> float:
-        """Validation macro F1 of the current weights; keep them (and their validation logits) if best."""
+        """Validation macro F1 of the current weights (selection_metric); keep them (and their validation
+        logits) if best."""
         nonlocal best_state, best_val_logits
         net.eval()
         logits, _ = backend.logits(norm["val"])
@@ -392,9 +400,9 @@ def train_transformer(
             config.block_precision,
             config.flag_beta,
         )
-        metric = float(split_metrics(labels, probs, y_val, th)["macro_f1"])
-        progress["history"].append({"epoch": epoch, "step": step, "val_macro_f1": metric})
-        logger.info("epoch %d step %d: validation macro F1 %.4f", epoch + 1, step, metric)
+        metric, measure = selection_metric(split_metrics(labels, probs, y_val, th))
+        progress["history"].append({"epoch": epoch, "step": step, "val_macro_f1": metric, "measure": measure})
+        logger.info("epoch %d step %d: validation %s %.4f", epoch + 1, step, measure, metric)
         if metric > progress["best_metric"]:
             progress["best_metric"], progress["bad_evals"] = metric, 0
             best_state = {k: v.detach().cpu().clone() for k, v in net.state_dict().items()}

@@ -261,3 +261,28 @@ def test_a_bf16_training_loop_writes_an_fp32_model_that_records_it(tmp_path, tin
         floats = {t.dtype for t in (f.get_tensor(k) for k in f.keys()) if t.dtype.is_floating_point}
     assert floats == {torch.float32}
     assert Scorer(out).score(["tes satu dua tiga"])[0].decision in ("allow", "review", "block")
+
+
+def test_a_run_on_one_auxiliary_label_selects_and_stops_on_it(tmp_path, tiny_encoder_dir, monkeypatch):
+    """`saring benchmark hs` trains hate_speech alone: no risk is labelled, so the validation macro F1 over the
+    risks is NaN. Selection and early stopping then follow the auxiliary label's F1 at 0.5, not NaN (with which
+    no checkpoint was ever best and every evaluation counted as no improvement, stopping after the first)."""
+    import dataclasses
+    import math
+
+    import training.trainer as T
+
+    monkeypatch.setattr(T, "MIN_AUX_EXAMPLES", 5)  # the fixture is small
+    splits = {
+        name: [dataclasses.replace(e, labels={"hate_speech": int(e.id.split("-")[0] != "neutral")}) for e in part]
+        for name, part in fixture_splits().items()
+    }
+    cfg = TrainConfig.from_recipe(
+        "tiny", base_model=str(tiny_encoder_dir), epochs=3, evals_per_epoch=1, early_stopping_patience=1
+    )
+    train_transformer(cfg, splits, Normalizer(), {}, tmp_path / "hs")
+    info = ModelDir(tmp_path / "hs").check()
+    history = info["history"]
+    assert len(history) >= 2  # the first evaluation is the best so far, so a second one always follows
+    assert all(math.isfinite(h["val_macro_f1"]) and h["measure"] == "F1 at 0.5 of hate_speech" for h in history)
+    assert "hate_speech" in info["labels"]
