@@ -152,7 +152,9 @@ class TrainConfig(BaseModel):
 # 0.734-0.782 -> 0.853-0.881 (TF-IDF 0.869), valid posts flagged 22-30% -> 9-13%, functional cases 87-94 -> 94-97
 # of 103; the served ensemble's register suite 0.853-0.861 -> 0.871-0.881 (`saring eval --compare`: better,
 # as on the circulated posts; test macro F1 no different). See the README ("Twelve layers, six trained"). It
-# costs twice the inference of `fast`.
+# costs twice the inference of `fast`. Nine layers with the top 6 trained (`--set num_layers=9`, fourteenth
+# session, two trainings) kept about half of the register-suite gain (0.865-0.869) for 1.2-1.3x the speed: not
+# adopted (README, "Nine layers").
 # fast: the default before the thirteenth session, for machines where scoring speed matters more than transfer
 # (2x the texts per second of `default`): the first 6 of 12 layers, all trained, the loop in fp32 by choice
 # ("off": on 6 layers, bf16's larger share of the epoch fitted the four corpora better and transferred no
