@@ -93,6 +93,20 @@ def prepare_worker(
     }
 
 
+def agreed_int8_copy(loaded: dict[str, dict[str, Any]]) -> str | None:
+    """The int8 file (sha256) that every worker loaded, None where none runs int8; AuditError when workers
+    loaded different copies (another saring or onnxruntime version quantised the same weights differently)."""
+    copies = {v.get("int8_copy") for v in loaded.values()}
+    if len(copies) > 1:
+        each = {w: (v.get("int8_copy") or "none")[:16] for w, v in loaded.items()}
+        raise AuditError(
+            f"Dask workers run different int8 copies of the model (sha256 prefixes {each}): their saring or "
+            "onnxruntime versions differ, and the copies' scores differ in hundredths; one audit must not mix "
+            "them. Fix: install the same saring and onnxruntime on every worker, or pass --precision fp32"
+        )
+    return copies.pop() if copies else None
+
+
 class InProcessRunner:
     """Scores each chunk in this process as it is submitted."""
 
@@ -198,16 +212,11 @@ class DaskRunner:
                 "onnxruntime on every worker"
             )
         self.precision = precisions.pop() if precisions else self.requested_precision
-        copies = {v.get("int8_copy") for v in loaded.values()}
-        if len(copies) > 1:
+        try:
+            self.int8_copy = agreed_int8_copy(loaded)
+        except AuditError:
             self.close()
-            each = {w: (v.get("int8_copy") or "none")[:16] for w, v in loaded.items()}
-            raise AuditError(
-                f"Dask workers run different int8 copies of the model (sha256 prefixes {each}): their saring or "
-                "onnxruntime versions differ, and the copies' scores differ in hundredths; one audit must not mix "
-                "them. Fix: install the same saring and onnxruntime on every worker, or pass --precision fp32"
-            )
-        self.int8_copy = copies.pop() if copies else None
+            raise
         self._check_threads(loaded, nthreads)
         threads = sum(nthreads.values()) or 1
         self.capacity = max(2, 2 * threads)

@@ -17,7 +17,7 @@ import pytest
 from model.labels import RISKS
 from serving.audit import AuditError, AuditEvent, read_results, run_audit
 from serving.audit.ledger import Ledger
-from serving.audit.runners import prepare_worker, usable_cores
+from serving.audit.runners import agreed_int8_copy, prepare_worker, usable_cores
 from tests.serving.audit.test_run import assert_exactly_once, by_id, config, make_rows, write_parquet
 
 pytest.importorskip("onnxruntime")
@@ -187,6 +187,16 @@ def test_resuming_with_another_int8_copy_is_refused(
     assert done.complete and done.rows_before == 50
     assert f"scored by the int8 copy {fresh.int8_copy[:16]}" in caplog.text
     assert_exactly_once(out, [r["post_id"] for r in ROWS])
+
+
+def test_dask_workers_must_agree_on_the_int8_copy() -> None:
+    a, b = "a" * 64, "b" * 64
+    assert agreed_int8_copy({"w1": {"int8_copy": a}, "w2": {"int8_copy": a}}) == a
+    assert agreed_int8_copy({"w1": {"int8_copy": None}, "w2": {"int8_copy": None}}) is None
+    with pytest.raises(AuditError, match=r"(?s)different int8 copies.*'w1': 'aaaaaaaaaaaaaaaa'.*same saring"):
+        agreed_int8_copy({"w1": {"int8_copy": a}, "w2": {"int8_copy": b}})
+    with pytest.raises(AuditError, match="'w2': 'none'"):  # one worker fell back from int8 to another precision
+        agreed_int8_copy({"w1": {"int8_copy": a}, "w2": {"int8_copy": None}})
 
 
 @pytest.fixture(scope="module")
