@@ -113,7 +113,8 @@ def print_summary(s: AuditSummary) -> None:
         t.add_row("saved by earlier runs", f"{s.rows_before:,}")
     t.add_row("rows this run", f"{s.rows_this_run:,}")
     if s.precision:
-        t.add_row("precision", s.precision)
+        # the int8 file's sha256 prefix: two saring versions may quantise one model differently (docs/audit.md)
+        t.add_row("precision", f"{s.precision}, file {s.int8_copy[:12]}" if s.int8_copy else s.precision)
     t.add_row("time", f"{s.seconds:,.1f} s in all, {s.scoring_seconds:,.1f} s scoring ({s.mode})")
     t.add_row("rows/s (scoring)", f"{s.rows_per_second:,.0f}")
     console = Console()

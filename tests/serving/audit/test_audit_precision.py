@@ -293,3 +293,10 @@ def test_cli_precision_option(tiny_transformer_dir: Path, src: Path, tmp_path: P
         [str(src), "--model", str(tiny_transformer_dir), "--out", str(tmp_path / "o2"), "--precision", "int4", *cols],
     )
     assert bad.exit_code == 2 and "unknown precision 'int4'" in bad.output
+    r8 = CliRunner().invoke(
+        app,
+        [str(src), "--model", str(tiny_transformer_dir), "--out", str(tmp_path / "o8"), "--no-report", *cols],
+    )
+    assert r8.exit_code == 0, r8.output
+    copy = json.loads((tmp_path / "o8" / "summary.json").read_text())["int8_copy"]
+    assert len(copy) == 64 and f"int8, file {copy[:12]}" in r8.output  # which int8 file scored the rows
