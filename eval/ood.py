@@ -2,8 +2,11 @@
 
 Every evaluation-only catalogue card (`purpose = "evaluation"`) whose rows name a `function`, a `risk` and a
 `polarity` is a suite, and `saring eval` runs them all (`ood_suites`): the register-shift suite
-(`saring_register_suite`, first) and the circulated-posts set (`saring_circulated_posts`: hoaxes and valid
-posts in the style of 2018-2019 WhatsApp, Facebook and Twitter, by a separate author). The register suite is:
+(`saring_register_suite`, first), the circulated-posts set (`saring_circulated_posts`: hoaxes and valid
+posts in the style of 2018-2019 WhatsApp, Facebook and Twitter, by a separate author), the long posts
+(`saring_long_posts`) and two suites by authors who never saw saring's data (`saring_outsider_hate_suite`:
+group hate in Jakarta colloquial, the issue's hidden set's shape; `saring_outsider_claims_suite`: hoax and
+slander with their hard negatives). The register suite is:
 Indonesian cases written by the team blind to the training data, in four registers (formal, colloquial gue/lu,
 alay, regional code-mixing), each with the expected value of every risk it judges (1, 0, or missing = not
 judged), a `function` (e.g. hate_derogation, counter_quote, hoax_neg_announcement), the `risk` the function is

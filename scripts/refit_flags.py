@@ -2,13 +2,16 @@
 
     python scripts/refit_flags.py models/default
     python scripts/refit_flags.py OLD_DIR NEW_DIR --precision fp32
+    python scripts/refit_flags.py models/default --beta incitement=1.5
 
 For each model directory (its own precision by default: int8), scores the catalogue's validation and test
-splits (the split of `saring train --data catalogue`, with the split seed its data manifest records) and
-the circulated-posts suite, refits each risk's flag with `model.calibration.choose_threshold` and the model's
-own objective and beta, and prints, per risk: the stored flag, the refitted flag with its plateau, test F1 at
-both, and for hoax the circulated posts' recall and valid posts flagged at both. Nothing is written: to serve a
-different flag, use a channel policy (docs/api.md) or retrain. The models' calibration is kept as stored.
+splits (the split of `saring train --data catalogue`, with the split seed its data manifest records),
+the circulated-posts suite and the group-hate suites, refits each risk's flag with
+`model.calibration.choose_threshold` and the model's own objective and beta (or the one `--beta` names), and
+prints, per risk: the stored flag, the refitted flag with its plateau, test F1 at both, for hoax the circulated
+posts' recall and valid posts flagged at both, and for incitement each group-hate suite's recall and non-hateful
+cases flagged at both. Nothing is written: to serve a different flag, use a channel policy (docs/api.md) or
+retrain. The models' calibration is kept as stored.
 """
 
 from __future__ import annotations
@@ -28,6 +31,22 @@ from model.scorer import Scorer
 from training.cli import load_training_data
 
 CIRCULATED = "saring_circulated_posts"
+GROUP_HATE = ("saring_register_suite", "saring_outsider_hate_suite")
+
+
+def beta_overrides(pairs: list[str]) -> dict[str, float]:
+    """`--beta incitement=1.5` pairs as {risk: beta}; a clear error for anything else."""
+    out: dict[str, float] = {}
+    for pair in pairs:
+        risk, _, value = pair.partition("=")
+        try:
+            beta = float(value)
+        except ValueError:
+            beta = 0.0
+        if risk not in RISKS or beta <= 0:
+            raise SystemExit(f"--beta expects RISK=POSITIVE_NUMBER with RISK one of {list(RISKS)}; found {pair!r}")
+        out[risk] = beta
+    return out
 
 
 def main() -> None:
@@ -36,9 +55,12 @@ def main() -> None:
     ap.add_argument(
         "--precision", choices=["int8", "bf16", "fp32"], default=None, help="default: $SARING_PRECISION or int8"
     )
+    ap.add_argument("--beta", action="append", default=[], help="refit a risk at this beta, e.g. incitement=1")
     args = ap.parse_args()
+    betas = beta_overrides(args.beta)
     logging.basicConfig(level=logging.WARNING)
     circulated = load_suite(CIRCULATED)
+    group_hate = {name: load_suite(name) for name in GROUP_HATE}
     splits_by_seed: dict[int, dict[str, list[Example]]] = {}  # models of one seed share one split: read it once
     for path in args.models:
         scorer = Scorer(path, precision=args.precision)
@@ -48,7 +70,7 @@ def main() -> None:
             _, prepared, _ = load_training_data(["catalogue"], [], "utf-8", seed)
             splits_by_seed[seed] = dict(prepared.items())
         splits = splits_by_seed[seed]
-        sets = {"validation": splits["validation"], "test": splits["test"], CIRCULATED: circulated}
+        sets = {"validation": splits["validation"], "test": splits["test"], CIRCULATED: circulated, **group_hate}
         scored = {name: scorer.risk_proba([e.text for e in ex]) for name, ex in sets.items()}
         truth = {name: label_matrix(list(ex), RISKS).astype(np.float64) for name, ex in sets.items()}
         print(f"{path} ({scorer.version}, {scorer.precision})")
@@ -61,7 +83,7 @@ def main() -> None:
                 scored["validation"][keep, j],
                 y_val[keep],
                 objective=objective,  # type: ignore[arg-type]
-                beta=stored.beta or float(config.get("flag_beta", {}).get(risk, 1.0)),
+                beta=betas.get(risk) or stored.beta or float(config.get("flag_beta", {}).get(risk, 1.0)),
             )
             s_test, y_test = scored["test"][:, j], truth["test"][:, j]
             plateau = "-".join(f"{x:.3f}" for x in refit.plateau) if refit.plateau else "none"
@@ -76,6 +98,13 @@ def main() -> None:
                     f"{np.mean(s_c[y_c == 1] >= f):.3f} / {np.mean(s_c[y_c == 0] >= f):.3f}"
                     for f in (stored.flag, refit.flag)
                 )
+            if risk == "incitement":
+                for name in GROUP_HATE:
+                    y_g, s_g = truth[name][:, j], scored[name][:, j]
+                    line += f"; {name} recall / non-hateful flagged " + " -> ".join(
+                        f"{np.mean(s_g[y_g == 1] >= f):.3f} / {np.mean(s_g[y_g == 0] >= f):.3f}"
+                        for f in (stored.flag, refit.flag)
+                    )
             print(line)
 
 

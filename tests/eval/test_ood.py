@@ -149,7 +149,13 @@ def test_the_committed_suites_are_evaluation_cards_and_never_trained_on():
 
     cards = load_cards()
     names = suite_names(cards)
-    assert names == ["saring_register_suite", "saring_circulated_posts", "saring_long_posts"]
+    assert names == [
+        "saring_register_suite",
+        "saring_circulated_posts",
+        "saring_long_posts",
+        "saring_outsider_claims_suite",
+        "saring_outsider_hate_suite",
+    ]
     assert all(cards[n].purpose == "evaluation" for n in names)
     sources = {e.source for e in load_catalogue().examples}
     assert not sources & set(names)

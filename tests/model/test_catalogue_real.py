@@ -36,9 +36,12 @@ def test_cards_validate_and_every_mirrored_file_matches(cards) -> None:
         "saring_slander_posts",
         "saring_mention_posts",
         "saring_long_training_posts",
+        "saring_threat_posts",
         "saring_register_suite",
         "saring_circulated_posts",
         "saring_long_posts",
+        "saring_outsider_hate_suite",
+        "saring_outsider_claims_suite",
     }
     for card in cards.values():
         for f in card.files:
@@ -61,10 +64,13 @@ def test_real_datasets_load_with_expected_counts(cards) -> None:
         "saring_negation_posts": 520,
         "saring_slander_posts": 900,
         "saring_mention_posts": 749,
+        "saring_threat_posts": 560,
         "saring_long_training_posts": 1895,  # 256 posts read as windows around and between the marked sentences
         "saring_register_suite": 2313,
         "saring_circulated_posts": 400,
         "saring_long_posts": 320,
+        "saring_outsider_hate_suite": 609,
+        "saring_outsider_claims_suite": 566,
     }
     for name, n in expected.items():
         res = load_dataset(name, cards)

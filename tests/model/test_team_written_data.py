@@ -78,6 +78,20 @@ def test_group_posts_match_the_card_and_hold_no_slander_or_hoax(name: str) -> No
     assert sum(v == {0, 1} for v in families.values()) > len(families) / 2
 
 
+THREAT_KINDS = {"threat_personal", "threat_collective", "threat_conditional_or_veiled"}
+
+
+def test_threat_posts_match_the_card_and_leave_slander_unjudged_on_threats() -> None:
+    rows = _family_rows_matching_their_card("saring_threat_posts")
+    for r in rows:
+        threat = r["kind"] in THREAT_KINDS
+        assert r["incitement"] == int(threat), r["id"]
+        assert r["hoax"] == 0 and r["slander"] == (None if threat else 0), r["id"]
+        assert r["text"].strip() and r["platform"] and r["family"] and r["target"], r["id"]
+    # the hard negatives outnumber the threats: the violent words alone must not decide
+    assert sum(r["incitement"] == 0 for r in rows) > sum(r["incitement"] == 1 for r in rows)
+
+
 SLANDER_KINDS = {"accusation_crime", "accusation_disgrace", "insinuation", "insult_person", "insult_institution"}
 
 
@@ -133,12 +147,14 @@ def _tokens(text: str) -> frozenset[str]:
         "saring_slander_posts",
         "saring_mention_posts",
         "saring_long_training_posts",
+        "saring_threat_posts",
     ],
 )
 def test_no_training_post_is_a_near_copy_of_an_evaluation_case(name: str) -> None:
     evaluation = [r["text"] for r in _rows("saring_circulated_posts", "posts.jsonl")]
     evaluation += [r["text"] for r in _rows("saring_long_posts", "posts.jsonl")]
-    evaluation += [r["text"] for r in _rows("saring_register_suite", "cases.jsonl")]
+    for suite in ("saring_register_suite", "saring_outsider_hate_suite", "saring_outsider_claims_suite"):
+        evaluation += [r["text"] for r in _rows(suite, "cases.jsonl")]
     functional = REPO / "eval" / "functional_cases.jsonl"
     evaluation += [json.loads(line)["text"] for line in functional.read_text(encoding="utf-8").splitlines()]
     ev = [_tokens(t) for t in evaluation]

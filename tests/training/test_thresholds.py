@@ -10,13 +10,15 @@ from training.artifacts import fit_thresholds
 from training.config import TrainConfig
 
 
-def test_recipes_weigh_recall_for_incitement_and_precision_for_hoax() -> None:
+def test_recipes_weigh_precision_for_hoax_and_plain_f1_for_the_others() -> None:
     for recipe in ("default", "fast", "full"):
         config = TrainConfig.from_recipe(recipe)
         assert config.threshold_objective == "best_fbeta"
-        assert config.flag_beta == {"incitement": 1.5, "hoax": 0.5}
+        assert config.flag_beta == {"hoax": 0.5}
         # every team-written training set, three times; none of the evaluation-only sets
-        team_sets = {f"saring_{n}_posts" for n in ("register", "event", "group", "negation", "slander", "mention")}
+        team_sets = {
+            f"saring_{n}_posts" for n in ("register", "event", "group", "negation", "slander", "mention", "threat")
+        }
         team_sets.add("saring_long_training_posts")
         assert set(config.oversample) == team_sets and set(config.oversample.values()) == {3}
 
