@@ -8,9 +8,9 @@ For each model directory (its own precision by default: int8), scores the catalo
 splits (the split of `saring train --data catalogue`, with the split seed its data manifest records),
 the circulated-posts suite and the group-hate suites, refits each risk's flag with
 `model.calibration.choose_threshold` and the model's own objective and beta (or the one `--beta` names), and
-prints, per risk: the stored flag, the refitted flag with its plateau, test F1 at both, for hoax the circulated
-posts' recall and valid posts flagged at both, and for incitement each group-hate suite's recall and non-hateful
-cases flagged at both. Nothing is written: to serve a different flag, use a channel policy (docs/api.md) or
+prints, per risk: the stored flag, the refitted flag with its plateau, test F1 at both, and the recall and
+false flags at both on the suites `SUITES_PER_RISK` names (hoax: the circulated posts; incitement: the
+group-hate suites). Nothing is written: to serve a different flag, use a channel policy (docs/api.md) or
 retrain. The models' calibration is kept as stored.
 """
 
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 
 import numpy as np
 
@@ -30,8 +31,11 @@ from model.modeldir import TRAINING_CONFIG_JSON
 from model.scorer import Scorer
 from training.cli import load_training_data
 
-CIRCULATED = "saring_circulated_posts"
-GROUP_HATE = ("saring_register_suite", "saring_outsider_hate_suite")
+# Per risk, the suites whose recall and false flags are printed at both flags: (suite, what its negatives are).
+SUITES_PER_RISK = {
+    "hoax": [("saring_circulated_posts", "valid posts")],
+    "incitement": [("saring_register_suite", "non-hateful cases"), ("saring_outsider_hate_suite", "non-hateful cases")],
+}
 
 
 def beta_overrides(pairs: list[str]) -> dict[str, float]:
@@ -42,8 +46,8 @@ def beta_overrides(pairs: list[str]) -> dict[str, float]:
         try:
             beta = float(value)
         except ValueError:
-            beta = 0.0
-        if risk not in RISKS or beta <= 0:
+            beta = math.nan
+        if risk not in RISKS or not (math.isfinite(beta) and beta > 0):
             raise SystemExit(f"--beta expects RISK=POSITIVE_NUMBER with RISK one of {list(RISKS)}; found {pair!r}")
         out[risk] = beta
     return out
@@ -59,8 +63,7 @@ def main() -> None:
     args = ap.parse_args()
     betas = beta_overrides(args.beta)
     logging.basicConfig(level=logging.WARNING)
-    circulated = load_suite(CIRCULATED)
-    group_hate = {name: load_suite(name) for name in GROUP_HATE}
+    suites = {name: load_suite(name) for named in SUITES_PER_RISK.values() for name, _ in named}
     splits_by_seed: dict[int, dict[str, list[Example]]] = {}  # models of one seed share one split: read it once
     for path in args.models:
         scorer = Scorer(path, precision=args.precision)
@@ -70,7 +73,7 @@ def main() -> None:
             _, prepared, _ = load_training_data(["catalogue"], [], "utf-8", seed)
             splits_by_seed[seed] = dict(prepared.items())
         splits = splits_by_seed[seed]
-        sets = {"validation": splits["validation"], "test": splits["test"], CIRCULATED: circulated, **group_hate}
+        sets = {"validation": splits["validation"], "test": splits["test"], **suites}
         scored = {name: scorer.risk_proba([e.text for e in ex]) for name, ex in sets.items()}
         truth = {name: label_matrix(list(ex), RISKS).astype(np.float64) for name, ex in sets.items()}
         print(f"{path} ({scorer.version}, {scorer.precision})")
@@ -92,19 +95,12 @@ def main() -> None:
                 f"test F1 {risk_metrics(s_test, y_test, stored.flag)['f1']:.3f} -> "
                 f"{risk_metrics(s_test, y_test, refit.flag)['f1']:.3f}"
             )
-            if risk == "hoax":
-                y_c, s_c = truth[CIRCULATED][:, j], scored[CIRCULATED][:, j]
-                line += "; circulated recall / valid flagged " + " -> ".join(
-                    f"{np.mean(s_c[y_c == 1] >= f):.3f} / {np.mean(s_c[y_c == 0] >= f):.3f}"
+            for name, negatives in SUITES_PER_RISK.get(risk, []):
+                y_s, s_s = truth[name][:, j], scored[name][:, j]
+                line += f"; {name} recall / {negatives} flagged " + " -> ".join(
+                    f"{np.mean(s_s[y_s == 1] >= f):.3f} / {np.mean(s_s[y_s == 0] >= f):.3f}"
                     for f in (stored.flag, refit.flag)
                 )
-            if risk == "incitement":
-                for name in GROUP_HATE:
-                    y_g, s_g = truth[name][:, j], scored[name][:, j]
-                    line += f"; {name} recall / non-hateful flagged " + " -> ".join(
-                        f"{np.mean(s_g[y_g == 1] >= f):.3f} / {np.mean(s_g[y_g == 0] >= f):.3f}"
-                        for f in (stored.flag, refit.flag)
-                    )
             print(line)
 
 
