@@ -92,6 +92,19 @@ def test_threat_posts_match_the_card_and_leave_slander_unjudged_on_threats() -> 
     assert sum(r["incitement"] == 0 for r in rows) > sum(r["incitement"] == 1 for r in rows)
 
 
+SLUR_KINDS = {"slur_at_group", "slur_at_person", "slur_exclusion", "slur_obfuscated"}
+
+
+def test_slur_posts_match_the_card_and_teach_incitement_only() -> None:
+    rows = _family_rows_matching_their_card("saring_slur_posts")
+    for r in rows:
+        assert r["incitement"] == int(r["kind"] in SLUR_KINDS), r["id"]
+        assert r["hoax"] == 0 and r["slander"] is None, r["id"]
+        assert r["text"].strip() and r["platform"] and r["family"] and r["target"], r["id"]
+    # the hard negatives (quoted, reported, ordinary senses) outnumber the slurs: the word alone must not decide
+    assert sum(r["incitement"] == 0 for r in rows) > sum(r["incitement"] == 1 for r in rows)
+
+
 SLANDER_KINDS = {"accusation_crime", "accusation_disgrace", "insinuation", "insult_person", "insult_institution"}
 
 
@@ -148,6 +161,7 @@ def _tokens(text: str) -> frozenset[str]:
         "saring_mention_posts",
         "saring_long_training_posts",
         "saring_threat_posts",
+        "saring_slur_posts",
     ],
 )
 def test_no_training_post_is_a_near_copy_of_an_evaluation_case(name: str) -> None:

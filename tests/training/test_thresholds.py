@@ -17,7 +17,8 @@ def test_recipes_weigh_precision_for_hoax_and_plain_f1_for_the_others() -> None:
         assert config.flag_beta == {"hoax": 0.5}
         # every team-written training set, three times; none of the evaluation-only sets
         team_sets = {
-            f"saring_{n}_posts" for n in ("register", "event", "group", "negation", "slander", "mention", "threat")
+            f"saring_{n}_posts"
+            for n in ("register", "event", "group", "negation", "slander", "mention", "threat", "slur")
         }
         team_sets.add("saring_long_training_posts")
         assert set(config.oversample) == team_sets and set(config.oversample.values()) == {3}
