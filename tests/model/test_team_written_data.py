@@ -151,24 +151,37 @@ def _tokens(text: str) -> frozenset[str]:
     return frozenset(re.findall(r"\w+", text.lower()))
 
 
+def _local_cards(evaluation: bool) -> list[str]:
+    """The cards of sets committed here (local = true), evaluation-only ones or training ones: a new set is
+    checked as soon as its card exists."""
+    names = []
+    for path in sorted(DATASETS.glob("*.toml")):
+        card = tomllib.loads(path.read_text(encoding="utf-8"))
+        if card.get("source", {}).get("local") and (card.get("purpose") == "evaluation") == evaluation:
+            names.append(card["name"])
+    return names
+
+
+# Sets generated from templates before this check covered every training card (sixteenth session): common
+# frames written independently by both sides ("Saya tidak sudi bertetangga dengan orang ...") put 41 register
+# posts and 2 hoax posts at or over half their words shared with an evaluation case (29 of them with the register
+# suite). Known and not yet cleaned; strict, so cleaning them makes this test say so.
+NEAR_COPIES_KNOWN = {"saring_register_posts", "saring_hoax_posts"}
+
+
 @pytest.mark.parametrize(
     "name",
     [
-        "saring_event_posts",
-        "saring_group_posts",
-        "saring_negation_posts",
-        "saring_slander_posts",
-        "saring_mention_posts",
-        "saring_long_training_posts",
-        "saring_threat_posts",
-        "saring_slur_posts",
+        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="near copies known, not yet cleaned"))
+        if n in NEAR_COPIES_KNOWN
+        else n
+        for n in _local_cards(evaluation=False)
     ],
 )
 def test_no_training_post_is_a_near_copy_of_an_evaluation_case(name: str) -> None:
-    evaluation = [r["text"] for r in _rows("saring_circulated_posts", "posts.jsonl")]
-    evaluation += [r["text"] for r in _rows("saring_long_posts", "posts.jsonl")]
-    for suite in ("saring_register_suite", "saring_outsider_hate_suite", "saring_outsider_claims_suite"):
-        evaluation += [r["text"] for r in _rows(suite, "cases.jsonl")]
+    evaluation = [
+        r["text"] for suite in _local_cards(evaluation=True) for r in _rows(suite, _card(suite)["files"][0]["path"])
+    ]
     functional = REPO / "eval" / "functional_cases.jsonl"
     evaluation += [json.loads(line)["text"] for line in functional.read_text(encoding="utf-8").splitlines()]
     ev = [_tokens(t) for t in evaluation]
@@ -177,10 +190,10 @@ def test_no_training_post_is_a_near_copy_of_an_evaluation_case(name: str) -> Non
         for w in toks:
             index[w].add(i)
     worst = 0.0
-    texts = [r["text"] for r in _rows(name, "posts.jsonl")]
-    spans = _card(name)["files"][0].get("spans")
-    if spans:  # trained on as windows: a window must not be a near copy of a short case either
-        texts += [w.text for r in _rows(name, "posts.jsonl") for w in _windows(r, spans)]
+    file = _card(name)["files"][0]
+    texts = [r["text"] for r in _rows(name, file["path"])]
+    if spans := file.get("spans"):  # trained on as windows: a window must not be a near copy of a short case either
+        texts += [w.text for r in _rows(name, file["path"]) for w in _windows(r, spans)]
     for text in texts:
         toks = _tokens(text)
         shared = Counter(i for w in toks for i in index.get(w, ()))
