@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from model.cards import load_cards
+
 REPO = Path(__file__).resolve().parents[2]
 DATASETS = REPO / "datasets"
 
@@ -78,30 +80,26 @@ def test_group_posts_match_the_card_and_hold_no_slander_or_hoax(name: str) -> No
     assert sum(v == {0, 1} for v in families.values()) > len(families) / 2
 
 
-THREAT_KINDS = {"threat_personal", "threat_collective", "threat_conditional_or_veiled"}
+# Sets that teach incitement by kind: (set, its incitement kinds, slander on those posts, slander on the others).
+# Threats and slurs aim at groups, so slander is unjudged on them; a slur may also insult one person, so the slur
+# set leaves slander unjudged everywhere.
+INCITEMENT_KINDS = [
+    ("saring_threat_posts", {"threat_personal", "threat_collective", "threat_conditional_or_veiled"}, None, 0),
+    ("saring_slur_posts", {"slur_at_group", "slur_at_person", "slur_exclusion", "slur_obfuscated"}, None, None),
+]
 
 
-def test_threat_posts_match_the_card_and_leave_slander_unjudged_on_threats() -> None:
-    rows = _family_rows_matching_their_card("saring_threat_posts")
+@pytest.mark.parametrize(("name", "kinds", "slander_on", "slander_off"), INCITEMENT_KINDS)
+def test_incitement_sets_match_the_card_and_label_by_kind(
+    name: str, kinds: set[str], slander_on: int | None, slander_off: int | None
+) -> None:
+    rows = _family_rows_matching_their_card(name)
     for r in rows:
-        threat = r["kind"] in THREAT_KINDS
-        assert r["incitement"] == int(threat), r["id"]
-        assert r["hoax"] == 0 and r["slander"] == (None if threat else 0), r["id"]
+        hateful = r["kind"] in kinds
+        assert r["incitement"] == int(hateful), r["id"]
+        assert r["hoax"] == 0 and r["slander"] == (slander_on if hateful else slander_off), r["id"]
         assert r["text"].strip() and r["platform"] and r["family"] and r["target"], r["id"]
-    # the hard negatives outnumber the threats: the violent words alone must not decide
-    assert sum(r["incitement"] == 0 for r in rows) > sum(r["incitement"] == 1 for r in rows)
-
-
-SLUR_KINDS = {"slur_at_group", "slur_at_person", "slur_exclusion", "slur_obfuscated"}
-
-
-def test_slur_posts_match_the_card_and_teach_incitement_only() -> None:
-    rows = _family_rows_matching_their_card("saring_slur_posts")
-    for r in rows:
-        assert r["incitement"] == int(r["kind"] in SLUR_KINDS), r["id"]
-        assert r["hoax"] == 0 and r["slander"] is None, r["id"]
-        assert r["text"].strip() and r["platform"] and r["family"] and r["target"], r["id"]
-    # the hard negatives (quoted, reported, ordinary senses) outnumber the slurs: the word alone must not decide
+    # the hard negatives outnumber the hateful posts: the violent words or the slurs alone must not decide
     assert sum(r["incitement"] == 0 for r in rows) > sum(r["incitement"] == 1 for r in rows)
 
 
@@ -152,14 +150,13 @@ def _tokens(text: str) -> frozenset[str]:
 
 
 def _local_cards(evaluation: bool) -> list[str]:
-    """The cards of sets committed here (local = true), evaluation-only ones or training ones: a new set is
-    checked as soon as its card exists."""
-    names = []
-    for path in sorted(DATASETS.glob("*.toml")):
-        card = tomllib.loads(path.read_text(encoding="utf-8"))
-        if card.get("source", {}).get("local") and (card.get("purpose") == "evaluation") == evaluation:
-            names.append(card["name"])
-    return names
+    """The sets committed here (local cards), evaluation-only ones or training ones, as the catalogue reads their
+    cards: a new set is checked as soon as its card exists."""
+    return sorted(
+        name
+        for name, card in load_cards().items()
+        if card.source.local and (card.purpose == "evaluation") == evaluation
+    )
 
 
 # Sets generated from templates before this check covered every training card (sixteenth session): common
