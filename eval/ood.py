@@ -98,6 +98,25 @@ def load_suite(name: str = SUITE_CARD, cards: dict[str, Any] | None = None) -> l
     return res.examples
 
 
+def evaluation_case_texts(cards: dict[str, Any] | None = None) -> list[str]:
+    """The text of every evaluation case committed in the project: the rows of every evaluation card with a local
+    source (suites and evaluation sets alike; remote ones are not read, so that a check never needs the network)
+    and the hand-written functional cases (eval.functional). Training posts must not be near copies of these
+    (model.overlap)."""
+    from eval.functional import load_cases
+    from model.cards import load_cards
+    from model.catalogue import load_dataset
+
+    cards = cards if cards is not None else load_cards()
+    texts = [
+        e.text
+        for name, card in sorted(cards.items())
+        if card.purpose == "evaluation" and card.source.local and card.examples_files
+        for e in load_dataset(name, cards).examples
+    ]
+    return texts + [case.text for case in load_cases()]
+
+
 def cases_right(probs: np.ndarray, y: np.ndarray, flags: np.ndarray) -> np.ndarray:
     """Per case: is every risk it judges (y not NaN) flagged (probs >= flags) exactly when expected?"""
     correct = np.where(~np.isnan(y), (probs >= flags) == (y == 1), True)

@@ -39,8 +39,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from eval.ood import evaluation_case_texts  # noqa: E402
 from model.claims import BUILTIN_SLANG  # noqa: E402
 from model.normalize import Normalizer  # noqa: E402
+from model.overlap import NearCopyIndex  # noqa: E402
 
 OUT = ROOT / "datasets" / "saring_register_posts" / "posts.jsonl"
 SEED = 20250611
@@ -3096,7 +3098,10 @@ def generate(seed: int = SEED) -> tuple[list[dict[str, Any]], list[str]]:
         "platform",
         "split",
     )
-    return [{k: r[k] for k in keys} for r in records], shortfalls
+    # Decontamination, after the ids are given so that dropping a post renumbers nothing: a post that shares half
+    # its words with a committed evaluation case (model.overlap) would teach that case; it is dropped, not redrawn.
+    evaluation = NearCopyIndex(evaluation_case_texts())
+    return [{k: r[k] for k in keys} for r in records if not evaluation.is_near_copy(r["text"])], shortfalls
 
 
 def to_jsonl(records: list[dict[str, Any]]) -> str:

@@ -43,15 +43,15 @@ def test_local_card_loads_without_any_mirror(posts: list) -> None:
     card = load_cards()["saring_hoax_posts"]
     assert card.local and not card.repository and not card.commit
     assert fetch_file(card, card.files[0]) == PROJECT_ROOT / "datasets" / "saring_hoax_posts" / "posts.jsonl"
-    assert len(posts) == 1111
-    assert Counter(e.labels["hoax"] for e in posts) == {1: 468, 0: 643}
+    assert len(posts) == 1109
+    assert Counter(e.labels["hoax"] for e in posts) == {1: 467, 0: 642}
     first = posts[0]
     assert set(first.labels) == {"hoax"}  # slander and incitement are missing, never 0
     assert first.label("slander") is None and first.label("incitement") is None
     assert first.id.startswith("saring_hoax_posts:shp-") and len({e.id for e in posts}) == len(posts)
     assert first.group == f"saring_hoax_posts:{first.meta['topic']}"
     assert {"genre", "kind", "topic", "register", "original_split"} <= set(first.meta)
-    assert Counter(e.meta["original_split"] for e in posts) == {"train": 744, "test": 367}
+    assert Counter(e.meta["original_split"] for e in posts) == {"train": 742, "test": 367}
     assert {e.meta["genre"] for e in posts if e.meta["original_split"] == "test"} == HELD_OUT
     assert {e.platform for e in posts} == {"whatsapp", "facebook", "x", "instagram"}
 

@@ -4,14 +4,15 @@ committed files have the shape their cards promise, and no training post is a ne
 from __future__ import annotations
 
 import json
-import re
 import tomllib
 from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
 
+from eval.ood import evaluation_case_texts
 from model.cards import load_cards
+from model.overlap import NEAR_COPY, NearCopyIndex, words
 
 REPO = Path(__file__).resolve().parents[2]
 DATASETS = REPO / "datasets"
@@ -145,10 +146,6 @@ def test_mention_posts_match_the_card_and_mostly_do_not_attack() -> None:
     assert sum(r["slander"] or r["incitement"] for r in rows) < len(rows) / 3  # mostly not attacks
 
 
-def _tokens(text: str) -> frozenset[str]:
-    return frozenset(re.findall(r"\w+", text.lower()))
-
-
 def _local_cards(evaluation: bool) -> list[str]:
     """The sets committed here (local cards), evaluation-only ones or training ones, as the catalogue reads their
     cards: a new set is checked as soon as its card exists."""
@@ -159,44 +156,29 @@ def _local_cards(evaluation: bool) -> list[str]:
     )
 
 
-# Sets generated from templates before this check covered every training card (sixteenth session): common
-# frames written independently by both sides ("Saya tidak sudi bertetangga dengan orang ...") put 41 register
-# posts and 2 hoax posts at or over half their words shared with an evaluation case (29 of them with the register
-# suite). Known and not yet cleaned; strict, so cleaning them makes this test say so.
-NEAR_COPIES_KNOWN = {"saring_register_posts", "saring_hoax_posts"}
+@pytest.fixture(scope="module")
+def evaluation_cases() -> NearCopyIndex:
+    return NearCopyIndex(evaluation_case_texts())
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="near copies known, not yet cleaned"))
-        if n in NEAR_COPIES_KNOWN
-        else n
-        for n in _local_cards(evaluation=False)
-    ],
-)
-def test_no_training_post_is_a_near_copy_of_an_evaluation_case(name: str) -> None:
-    evaluation = [
-        r["text"] for suite in _local_cards(evaluation=True) for r in _rows(suite, _card(suite)["files"][0]["path"])
-    ]
-    functional = REPO / "eval" / "functional_cases.jsonl"
-    evaluation += [json.loads(line)["text"] for line in functional.read_text(encoding="utf-8").splitlines()]
-    ev = [_tokens(t) for t in evaluation]
-    index: dict[str, set[int]] = defaultdict(set)
-    for i, toks in enumerate(ev):
-        for w in toks:
-            index[w].add(i)
-    worst = 0.0
+@pytest.mark.parametrize("name", _local_cards(evaluation=False))
+def test_no_training_post_is_a_near_copy_of_an_evaluation_case(name: str, evaluation_cases: NearCopyIndex) -> None:
     file = _card(name)["files"][0]
     texts = [r["text"] for r in _rows(name, file["path"])]
     if spans := file.get("spans"):  # trained on as windows: a window must not be a near copy of a short case either
         texts += [w.text for r in _rows(name, file["path"]) for w in _windows(r, spans)]
-    for text in texts:
-        toks = _tokens(text)
-        shared = Counter(i for w in toks for i in index.get(w, ()))
-        for i, _ in shared.most_common(20):
-            worst = max(worst, len(toks & ev[i]) / len(toks | ev[i]))
-    assert worst < 0.5, f"a training post shares {worst:.0%} of its words with an evaluation case"
+    worst, text = max((evaluation_cases.closest(t)[0], t) for t in texts)
+    assert worst < NEAR_COPY, f"a training post shares {worst:.0%} of its words with an evaluation case: {text!r}"
+
+
+def test_the_near_copy_index_finds_the_closest_text_exactly() -> None:
+    index = NearCopyIndex(["Saya tidak sudi bertetangga dengan orang itu", "cuaca hari ini cerah sekali", "halo"])
+    # 5 shared words of 7 + 7 - 5 = 9 distinct ones; the case and punctuation do not count
+    assert index.closest("saya TIDAK sudi bertetangga dengan mereka, titik!")[0] == pytest.approx(5 / 9)
+    assert index.closest("saya tidak sudi bertetangga dengan mereka")[1] == 0
+    assert index.is_near_copy("Cuaca hari ini cerah") and not index.is_near_copy("hari ini hujan deras, banjir lagi")
+    assert index.closest("tidak ada yang sama") == (1 / 10, 0) and index.closest("zzz") == (0.0, None)
+    assert words("Yg 2x, YG!") == {"yg", "2x"}
 
 
 def test_the_long_posts_match_their_card_and_labels_follow_the_function() -> None:
