@@ -4,6 +4,7 @@ committed files have the shape their cards promise, and no training post is a ne
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -27,17 +28,22 @@ def _card(name: str) -> dict:
 
 
 @pytest.mark.parametrize(
-    ("name", "label_key"), [("saring_event_posts", "kind"), ("saring_circulated_posts", "function")]
+    ("name", "label_key", "hoax_kinds"),
+    [
+        ("saring_event_posts", "kind", r"hoax_.*"),
+        ("saring_circulated_posts", "function", r"hoax_.*"),
+        ("saring_chat_claim_posts", "kind", r"claim_in_chat|claim_forward"),
+    ],
 )
-def test_rows_match_the_card_and_kinds_match_labels(name: str, label_key: str) -> None:
+def test_rows_match_the_card_and_kinds_match_labels(name: str, label_key: str, hoax_kinds: str) -> None:
     rows = _rows(name, "posts.jsonl")
     card = _card(name)
     assert len(rows) == card["files"][0]["rows"]
     assert len({r["id"] for r in rows}) == len(rows) and len({r["text"] for r in rows}) == len(rows)
     counts = card["original_labels"][label_key]["counts"]
     assert Counter(r[label_key] for r in rows) == counts
-    for r in rows:  # a hoax_* kind is a hoax, every other kind is not
-        assert r["hoax"] == int(r[label_key].startswith("hoax_")), r["id"]
+    for r in rows:  # a hoax kind is a hoax, every other kind is not
+        assert r["hoax"] == int(re.fullmatch(hoax_kinds, r[label_key]) is not None), r["id"]
         assert r["text"].strip() and r["register"] and r["platform"]
 
 
@@ -222,3 +228,14 @@ def test_the_long_training_posts_match_their_card_and_mark_their_hate() -> None:
         assert r["hoax"] is None and 60 <= len(r["text"].split()) <= 300, r["id"]
         windows = _windows(r, file["spans"])
         assert sum(w.positive for w in windows) >= (1 if r["hate_spans"] else 0), r["id"]
+
+
+def test_chat_claim_posts_accuse_and_blame_no_one_and_both_authors_write_every_kind() -> None:
+    """The set teaches where a hoax is (a false claim anywhere in a message), nothing about slander or incitement:
+    both are 0 everywhere; each author wrote every kind, so no kind is one author's style."""
+    rows = _rows("saring_chat_claim_posts", "posts.jsonl")
+    assert all(r["slander"] == 0 and r["incitement"] == 0 for r in rows)
+    kinds = {r["kind"] for r in rows}
+    for author in ("ccp-a-", "ccp-b-"):
+        assert {r["kind"] for r in rows if r["id"].startswith(author)} == kinds, author
+        assert all(r["family"].startswith(author) for r in rows if r["id"].startswith(author))
