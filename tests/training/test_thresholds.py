@@ -18,7 +18,7 @@ def test_recipes_weigh_precision_for_hoax_and_plain_f1_for_the_others() -> None:
         # every team-written training set, three times; none of the evaluation-only sets
         team_sets = {
             f"saring_{n}_posts"
-            for n in ("register", "event", "group", "negation", "slander", "mention", "threat", "slur")
+            for n in ("register", "event", "group", "negation", "slander", "mention", "threat", "slur", "chat_claim")
         }
         team_sets.add("saring_long_training_posts")
         assert set(config.oversample) == team_sets and set(config.oversample.values()) == {3}
