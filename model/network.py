@@ -186,6 +186,24 @@ class RiskClassifier(nn.Module):
             "id_map", id_map if id_map is not None else torch.zeros(0, dtype=torch.long), persistent=True
         )
 
+    def train(self, mode: bool = True) -> RiskClassifier:
+        """As `nn.Module.train`, except that blocks with nothing to learn (the embeddings and the lower layers
+        that `train_top_layers` freezes) stay in eval mode, without dropout: they are a fixed feature extractor,
+        so the trained layers learn from the same features they will see when scoring, and the dropout masks
+        of frozen layers (the costliest element-wise work on a CPU) are not drawn. Measured on 2 cores, the
+        12-layer network with the top 6 trained, bf16 autocast: 1.23-1.35x the steps per second on batches of 32
+        tweets, 1.2x the examples in the `default` recipe's 9-minute loop (README, "The whole epoch, and frozen
+        layers without dropout")."""
+        super().train(mode)
+        if mode:
+            for block in (*self.encoder.children(), *_layers(self.encoder)):
+                if isinstance(block, nn.ModuleList):
+                    continue
+                params = list(block.parameters())
+                if params and not any(p.requires_grad for p in params):
+                    block.eval()
+        return self
+
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         if self.id_map.numel():
             input_ids = self.id_map[input_ids]

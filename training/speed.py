@@ -55,6 +55,8 @@ def machine() -> dict[str, Any]:
         "torch_threads": threads,
         "torch_interop_threads": torch.get_num_interop_threads(),
         "torch": torch.__version__,
+        # where the Scorers run (model.network.pick_device: a CUDA GPU when one is visible)
+        "gpu": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
         "onnxruntime": ort,
         "python": platform.python_version(),
     }
@@ -96,11 +98,15 @@ def naive_loop(member: Any, texts: list[str]) -> None:
     import torch
 
     backend = member.backend
-    tok, prefix, net = backend.tok.tokenizer, backend.tok.prefix, backend.net
+    tok, prefix, net, device = backend.tok.tokenizer, backend.tok.prefix, backend.net, backend.device
     with torch.inference_mode():
         for t in texts:
             enc = tok(prefix + t, truncation=True, max_length=backend.max_length, return_tensors="pt")
-            net(enc["input_ids"], enc["attention_mask"])
+            # on the network's device: on a GPU the tokenizer's CPU tensors failed with "Expected all tensors
+            # to be on the same device" (the eighteenth session's run on a lent H200)
+            net(enc["input_ids"].to(device), enc["attention_mask"].to(device))
+    if device.type == "cuda":  # GPU calls return before the work is done: time it to the end
+        torch.cuda.synchronize(device)
 
 
 def latency_ms(scorer: Any, texts: list[str]) -> dict[str, float]:
@@ -233,7 +239,7 @@ def print_speed(res: dict[str, Any]) -> None:
         f"AVX-512 VNNI {'yes' if m['avx512_vnni'] else 'no'}, AMX {', '.join(m.get('amx') or []) or 'no'}; "
         f"torch {m['torch']} with "
         f"{m['torch_threads']} intra-op / {m['torch_interop_threads']} inter-op threads; onnxruntime "
-        f"{m['onnxruntime']}"
+        f"{m['onnxruntime']}" + (f"; the models run on the GPU ({m['gpu']})" if m.get("gpu") else "")
     )
     console.print(
         f"model: {res['model']} ({res['kind']}); {res['n_texts']} texts from {res.get('source', '?')}; "

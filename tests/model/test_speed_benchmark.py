@@ -56,3 +56,30 @@ def test_speed_benchmark_on_a_texts_file(
     assert got["ratios"]["naive HF loop, batch 1, fp32 (anchor)"] == 1.0
     assert got["machine"]["torch_threads"] >= 1
     assert got["int8_vs_fp32"]["decision_agreement"] > 0.8
+
+
+def test_naive_loop_feeds_the_network_on_its_own_device() -> None:
+    # On a lent GPU the anchor handed the tokenizer's CPU tensors to a CUDA network and failed.
+    from types import SimpleNamespace
+
+    import torch
+
+    from training.speed import naive_loop
+
+    seen: list[torch.device] = []
+
+    def tokenizer(text: str, **_: object) -> dict[str, torch.Tensor]:
+        n = len(text.split())
+        return {"input_ids": torch.ones(1, n, dtype=torch.long), "attention_mask": torch.ones(1, n, dtype=torch.long)}
+
+    def net(ids: torch.Tensor, mask: torch.Tensor) -> None:
+        seen.extend([ids.device, mask.device])
+
+    backend = SimpleNamespace(
+        tok=SimpleNamespace(tokenizer=tokenizer, prefix="query: "),
+        net=net,
+        device=torch.device("meta"),
+        max_length=16,
+    )
+    naive_loop(SimpleNamespace(backend=backend), ["satu dua", "tiga"])
+    assert seen == [torch.device("meta")] * 4

@@ -286,3 +286,33 @@ def test_a_run_on_one_auxiliary_label_selects_and_stops_on_it(tmp_path, tiny_enc
     assert len(history) >= 2  # the first evaluation is the best so far, so a second one always follows
     assert all(math.isfinite(h["val_macro_f1"]) and h["measure"] == "F1 at 0.5 of hate_speech" for h in history)
     assert "hate_speech" in info["labels"]
+
+
+def test_frozen_blocks_run_without_dropout_in_training_mode(tiny_encoder_dir):
+    # `train_top_layers` freezes the embeddings and the lower layers: in training mode they must compute what
+    # they compute when scoring (no dropout), while the trained layers and the head keep their dropout.
+    from transformers import AutoModel
+
+    from model.network import RiskClassifier
+
+    encoder = AutoModel.from_pretrained(str(tiny_encoder_dir))
+    encoder.config.hidden_dropout_prob = 0.5
+    for p in [*encoder.embeddings.parameters(), *encoder.encoder.layer[0].parameters()]:
+        p.requires_grad = False
+    net = RiskClassifier(encoder, 3, dropout=0.5)
+    net.train()
+    assert not encoder.embeddings.training and not encoder.encoder.layer[0].training
+    assert encoder.encoder.layer[1].training and net.dropout.training and net.training
+    ids = torch.tensor([[2, 5, 6, 7, 3]])
+
+    def lower(x: torch.Tensor) -> torch.Tensor:
+        out = encoder.encoder.layer[0](encoder.embeddings(input_ids=x))
+        return out[0] if isinstance(out, tuple) else out
+
+    assert torch.equal(lower(ids), lower(ids))  # deterministic: no dropout in the frozen blocks
+    net.eval()
+    assert not any(m.training for m in net.modules())
+    # nothing frozen: every block trains with dropout, as before
+    whole = RiskClassifier(AutoModel.from_pretrained(str(tiny_encoder_dir)), 3)
+    whole.train()
+    assert all(m.training for m in whole.modules())
