@@ -197,8 +197,6 @@ class RiskClassifier(nn.Module):
         super().train(mode)
         if mode:
             for block in (*self.encoder.children(), *_layers(self.encoder)):
-                if isinstance(block, nn.ModuleList):
-                    continue
                 params = list(block.parameters())
                 if params and not any(p.requires_grad for p in params):
                     block.eval()
