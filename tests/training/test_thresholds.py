@@ -105,4 +105,5 @@ def test_default_recipe_keeps_the_lower_layers_as_pretrained_and_fast_is_six_lay
     assert default.max_length == fast.max_length == 64
     # both budgets leave room for the data, baseline, calibration and ensemble steps inside 15 minutes
     assert default.time_budget_minutes is not None and fast.time_budget_minutes is not None
-    assert default.time_budget_minutes <= 9 and fast.time_budget_minutes <= 10
+    # (default's 9.5 minutes: its validation and test are scored in bf16 where its loop runs in bf16)
+    assert default.time_budget_minutes <= 9.5 and fast.time_budget_minutes <= 10

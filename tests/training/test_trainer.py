@@ -248,12 +248,27 @@ def test_mixed_precision_follows_the_setting_and_the_hardware(monkeypatch, caplo
     assert {TrainConfig.from_recipe(r).mixed_precision for r in ("fast", "full", "tiny")} == {"off"}
 
 
-def test_a_bf16_training_loop_writes_an_fp32_model_that_records_it(tmp_path, tiny_encoder_dir):
+def test_a_bf16_training_loop_writes_an_fp32_model_that_records_it(tmp_path, tiny_encoder_dir, monkeypatch):
+    from model.network import TransformerBackend
+
+    scored_under_autocast: list[bool] = []  # validation and test are scored in the loop's precision
+    real_logits = TransformerBackend.logits
+
+    def spy(self, texts):
+        scored_under_autocast.append(torch.is_autocast_enabled("cpu"))
+        return real_logits(self, texts)
+
+    monkeypatch.setattr(TransformerBackend, "logits", spy)
     cfg = TrainConfig.from_recipe("tiny", base_model=str(tiny_encoder_dir), epochs=1, mixed_precision="bf16")
     out = tmp_path / "bf16"
     metrics = train_transformer(cfg, fixture_splits(), Normalizer(), {}, out)
+    assert len(scored_under_autocast) >= 2 and all(scored_under_autocast)  # validation, then test
     info = ModelDir(out).check()
-    assert info["training_precision"] == "bf16 autocast"
+    assert info["training_precision"] == "bf16 autocast" and info["scoring_precision"] == "bf16 autocast"
+    scored_under_autocast.clear()
+    train_transformer(cfg.with_overrides(["mixed_precision=off"]), fixture_splits(), Normalizer(), {}, tmp_path / "fp")
+    assert scored_under_autocast and not any(scored_under_autocast)
+    assert ModelDir(tmp_path / "fp").check()["scoring_precision"] == "fp32"
     assert 0.0 <= metrics["validation"]["macro_f1"] <= 1.0
     from safetensors import safe_open
 
