@@ -382,9 +382,9 @@ def train_transformer(
 
     def score(texts: list[str]) -> np.ndarray:
         """Logits of normalised texts in the loop's precision. Under the loop's bf16 autocast, validation and
-        test (about 8k texts in the default recipe) score at 1.5-2x fp32's speed on a CPU with bf16 units, and
-        the minute that saves goes to the loop's budget; probabilities move by 0.0006 on average against fp32
-        (largest 0.013, measured on 1,000 tweets), far below int8's 0.01 as served."""
+        test (about 8k texts in the default recipe) score at 1.5-2x fp32's speed on a CPU with bf16 units (52-66 s
+        saved in the default recipe, half of it given to its loop's budget); probabilities move by 0.0006 on
+        average against fp32 (largest 0.013, measured on 1,000 tweets), far below int8's 0.01 as served."""
         with torch.autocast(device.type, dtype=amp) if amp is not None else contextlib.nullcontext():
             return backend.logits(texts)[0]
 
