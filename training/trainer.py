@@ -23,6 +23,7 @@ import os
 import random
 import shutil
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -163,11 +164,18 @@ def save_checkpoint(
     progress: dict[str, Any],
     best_state: dict[str, torch.Tensor] | None,
 ) -> None:
+    """Write one checkpoint so that a crash at any instant leaves a whole one on disk.
+
+    The tensors go into a new folder of their own (`step-<global step>-<random>`), and only then does `progress.json`,
+    replaced atomically, point at it; the folders it no longer names are removed last. Replacing the files of a
+    single folder one by one (the layout before) left a moment where new weights sat beside old optimiser
+    state and an old step count, and a resume from there would have mixed the two."""
     from safetensors.torch import save_file
 
     ckpt.mkdir(parents=True, exist_ok=True)
-    tmp = ckpt / ".tmp"
-    shutil.rmtree(tmp, ignore_errors=True)
+    # unique even when one step is written twice, so the folder the pointer names is never touched
+    name = f"step-{int(progress['global_step']):08d}-{uuid.uuid4().hex[:8]}"
+    tmp = ckpt / f".{name}.tmp"
     tmp.mkdir()
     save_file({k: v.detach().cpu().contiguous() for k, v in net.state_dict().items()}, str(tmp / "model.safetensors"))
     if best_state is not None:
@@ -179,12 +187,15 @@ def save_checkpoint(
         for k, v in st.items()
     }
     save_file(flat, str(tmp / "optimizer.safetensors"))
-    write_json_atomic(tmp / "progress.json", {**progress, "param_groups": osd["param_groups"]})
-    # progress.json is moved last: a checkpoint counts only when it is present.
-    for name in ("model.safetensors", "best.safetensors", "optimizer.safetensors", "progress.json"):
-        if (tmp / name).exists():
-            os.replace(tmp / name, ckpt / name)
-    shutil.rmtree(tmp, ignore_errors=True)
+    os.replace(tmp, ckpt / name)
+    write_json_atomic(ckpt / "progress.json", {**progress, "tensors": name, "param_groups": osd["param_groups"]})
+    for old in ckpt.iterdir():  # earlier generations, stray temporaries and the single-folder layout's files
+        if old.name in (name, "progress.json"):
+            continue
+        if old.is_dir():
+            shutil.rmtree(old)
+        else:
+            old.unlink()
 
 
 def load_checkpoint(
@@ -199,14 +210,16 @@ def load_checkpoint(
     if progress.get("key") != key:
         logger.warning("checkpoint in %s belongs to another configuration or data; starting afresh", ckpt)
         return None
-    net.load_state_dict(load_file(str(ckpt / "model.safetensors")))
-    flat = load_file(str(ckpt / "optimizer.safetensors"))
+    # `tensors` names the folder of this checkpoint; checkpoints written before it kept the files beside it.
+    where = ckpt / progress.pop("tensors", ".")
+    net.load_state_dict(load_file(str(where / "model.safetensors")))
+    flat = load_file(str(where / "optimizer.safetensors"))
     state: dict[int, dict[str, torch.Tensor]] = {}
     for k, v in flat.items():
         i, name = k.split(".", 1)
         state.setdefault(int(i), {})[name] = v
     opt.load_state_dict({"state": state, "param_groups": progress.pop("param_groups")})
-    best = load_file(str(ckpt / "best.safetensors")) if (ckpt / "best.safetensors").exists() else None
+    best = load_file(str(where / "best.safetensors")) if (where / "best.safetensors").exists() else None
     logger.info("resuming from %s at epoch %d, step %d", ckpt, progress["epoch"], progress["step_in_epoch"])
     return progress, best
 

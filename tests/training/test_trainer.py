@@ -12,8 +12,16 @@ from model.modeldir import ModelDir
 from model.normalize import Normalizer
 from model.scorer import Scorer
 from tests.fixture_texts import fixture_splits
+from training import trainer
 from training.config import TrainConfig
-from training.trainer import TrainingInterrupted, length_grouped_batches, masked_bce, train_transformer
+from training.trainer import (
+    TrainingInterrupted,
+    length_grouped_batches,
+    load_checkpoint,
+    masked_bce,
+    save_checkpoint,
+    train_transformer,
+)
 
 
 def test_masked_bce_ignores_missing_labels():
@@ -136,6 +144,72 @@ cfg = TrainConfig.from_recipe("tiny", base_model=sys.argv[1], epochs=2, checkpoi
 # slow steps so that the parent can kill the run between its first checkpoint and its end
 train_transformer(cfg, fixture_splits(), Normalizer(), {}, sys.argv[2], step_hook=lambda step: time.sleep(0.3))
 """
+
+
+def _tiny_step(net: torch.nn.Module, opt: torch.optim.Optimizer) -> None:
+    opt.zero_grad()
+    net(torch.ones(1, 3)).sum().backward()
+    opt.step()
+
+
+def test_a_crash_while_a_checkpoint_is_written_leaves_the_previous_one_whole(tmp_path, monkeypatch):
+    """Killed after the new tensors are on disk but before progress.json names them: a resume gets the last
+    whole checkpoint (weights, optimiser state and step together), never new weights with an old step."""
+    torch.manual_seed(0)
+    net = torch.nn.Linear(3, 2)
+    opt = torch.optim.AdamW(net.parameters(), lr=0.1)
+    ckpt = tmp_path / "run.checkpoint"
+    _tiny_step(net, opt)
+    first = {k: v.clone() for k, v in net.state_dict().items()}
+    save_checkpoint(ckpt, net, opt, {"key": "k", "epoch": 0, "step_in_epoch": 1, "global_step": 1}, None)
+    _tiny_step(net, opt)
+    assert not torch.equal(net.weight, first["weight"])
+
+    def killed(path, data):
+        raise TrainingInterrupted("killed before the pointer was replaced")
+
+    monkeypatch.setattr(trainer, "write_json_atomic", killed)
+    with pytest.raises(TrainingInterrupted):
+        save_checkpoint(ckpt, net, opt, {"key": "k", "epoch": 0, "step_in_epoch": 2, "global_step": 2}, first)
+    monkeypatch.undo()
+
+    fresh = torch.nn.Linear(3, 2)
+    fresh_opt = torch.optim.AdamW(fresh.parameters(), lr=0.1)
+    resumed = load_checkpoint(ckpt, fresh, fresh_opt, "k")
+    assert resumed is not None
+    progress, best = resumed
+    assert progress["global_step"] == 1 and best is None
+    for k, v in fresh.state_dict().items():
+        assert torch.equal(v, first[k])
+    assert fresh_opt.state_dict()["state"][0]["step"].item() == 1  # the optimiser of step 1, not step 2
+
+    # the next whole checkpoint replaces both generations: one folder and its pointer remain
+    save_checkpoint(ckpt, fresh, fresh_opt, {"key": "k", "epoch": 0, "step_in_epoch": 2, "global_step": 2}, first)
+    names = sorted(p.name for p in ckpt.iterdir())
+    assert len(names) == 2 and names[0] == "progress.json" and names[1].startswith("step-00000002-")
+    again = torch.nn.Linear(3, 2)
+    progress, best = load_checkpoint(ckpt, again, torch.optim.AdamW(again.parameters(), lr=0.1), "k")
+    assert progress["global_step"] == 2 and best is not None and torch.equal(best["weight"], first["weight"])
+
+
+def test_a_checkpoint_in_the_single_folder_layout_still_resumes(tmp_path):
+    """Checkpoints written before the generation folders kept their tensors beside progress.json."""
+    net = torch.nn.Linear(3, 2)
+    opt = torch.optim.AdamW(net.parameters(), lr=0.1)
+    _tiny_step(net, opt)
+    ckpt = tmp_path / "old.checkpoint"
+    save_checkpoint(ckpt, net, opt, {"key": "k", "epoch": 0, "step_in_epoch": 1, "global_step": 1}, None)
+    (folder,) = [p for p in ckpt.iterdir() if p.is_dir()]
+    for f in folder.iterdir():
+        f.rename(ckpt / f.name)
+    folder.rmdir()
+    progress = json.loads((ckpt / "progress.json").read_text())
+    del progress["tensors"]
+    (ckpt / "progress.json").write_text(json.dumps(progress))
+    fresh = torch.nn.Linear(3, 2)
+    resumed = load_checkpoint(ckpt, fresh, torch.optim.AdamW(fresh.parameters(), lr=0.1), "k")
+    assert resumed is not None and resumed[0]["global_step"] == 1
+    assert torch.equal(fresh.weight, net.weight)
 
 
 def test_sigkill_after_a_checkpoint_resumes_to_the_same_weights(tmp_path, tiny_encoder_dir):
