@@ -18,7 +18,8 @@ import numpy as np
 
 from model.labels import RISKS
 
-METRICS = ("precision", "recall", "f1", "pr_auc", "roc_auc", "brier", "ece")
+# fbeta: F-beta at the flag for the beta its threshold was chosen by (F1 where it was chosen by F1)
+METRICS = ("precision", "recall", "f1", "fbeta", "pr_auc", "roc_auc", "brier", "ece")
 LOWER_IS_BETTER = frozenset({"brier", "ece"})
 MAX_CELLS = 4_000_000  # weights held in memory at once (replicates x examples), ~32 MB of float64
 
@@ -37,7 +38,7 @@ def weight_chunks(n: int, replicates: int, seed: int) -> Iterator[np.ndarray]:
 
 
 def weighted_metrics(
-    p: np.ndarray, y: np.ndarray, w: np.ndarray, threshold: float, bins: int = 10
+    p: np.ndarray, y: np.ndarray, w: np.ndarray, threshold: float, bins: int = 10, beta: float = 1.0
 ) -> dict[str, np.ndarray]:
     """Every metric of eval.metrics.risk_metrics for each weight row of `w` (shape (b, n)).
 
@@ -62,6 +63,9 @@ def weighted_metrics(
             2 * precision * recall / np.where(precision + recall > 0, precision + recall, 1),
             0.0,
         )
+        b2 = beta * beta
+        fb_den = b2 * precision + recall
+        fb = np.where(fb_den > 0, (1 + b2) * precision * recall / np.where(fb_den > 0, fb_den, 1), 0.0)
         # average precision, at each distinct score (descending), as in eval.metrics.average_precision
         order = np.argsort(-p, kind="mergesort")
         ps = p[order]
@@ -93,6 +97,7 @@ def weighted_metrics(
         "precision": precision,
         "recall": recall,
         "f1": f1,
+        "fbeta": fb,
         "pr_auc": ap,
         "roc_auc": auc,
         "brier": np.where(empty, np.nan, brier),
@@ -116,11 +121,13 @@ def bootstrap_models(
     flags: Sequence[Sequence[float]],
     replicates: int = 1000,
     seed: int = 0,
+    betas: Sequence[Sequence[float]] | None = None,
 ) -> list[dict[str, dict[str, np.ndarray]]]:
     """Bootstrap replicates of every metric for one or more models scored on the same examples.
 
     probs[m] is model m's (n, 3) risk scores, `labels` the (n, 3) labels with NaN where missing, flags[m]
-    its three flag thresholds. Returns, per model, {risk: {metric: (replicates,)}, "macro": {"f1": ...}}.
+    its three flag thresholds, betas[m] the three betas of its `fbeta` (1 each when not given). Returns, per
+    model, {risk: {metric: (replicates,)}, "macro": {"f1": ...}}.
     The same resamples are used for every model, so differences between models are paired."""
     labels = np.asarray(labels, dtype=np.float64)
     n = len(labels)
@@ -137,7 +144,8 @@ def bootstrap_models(
                     for k in METRICS:
                         out[m][r][k].append(np.full(len(w), np.nan))
                     continue
-                vals = weighted_metrics(pm[keep, j], labels[keep, j], w[:, keep], float(flags[m][j]))
+                beta = float(betas[m][j]) if betas is not None else 1.0
+                vals = weighted_metrics(pm[keep, j], labels[keep, j], w[:, keep], float(flags[m][j]), beta=beta)
                 for k in METRICS:
                     out[m][r][k].append(vals[k])
     result = []

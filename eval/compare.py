@@ -42,7 +42,7 @@ from typing import Any
 import numpy as np
 
 from eval.bootstrap import LOWER_IS_BETTER, METRICS, bootstrap_models, interval
-from eval.evaluator import flag_block, flatten, model_identity, point_metrics, predict
+from eval.evaluator import flag_beta, flag_block, flatten, model_identity, point_metrics, predict
 from eval.ood import MEAN_FUNCTION, Suite, cases_right, function_groups
 from model.examples import Example, label_matrix
 from model.labels import RISKS
@@ -141,11 +141,14 @@ def compare_scores(
     replicates: int = 1000,
     seed: int = 0,
     level: float = 0.95,
+    betas: Sequence[float] | None = None,
 ) -> dict[str, Any]:
     """The comparison from scores: per risk and metric, OLD, NEW, the difference, its interval and verdict.
 
     Each side is one model's (n, 3) scores and flags, or a list of them, one per training of its recipe: then
-    the side's value is the mean over its trainings and the spread between trainings widens every interval."""
+    the side's value is the mean over its trainings and the spread between trainings widens every interval.
+    `betas` (one per risk, the same for both sides so that the difference is of one measure; 1 each when not
+    given) is the beta of the `fbeta` rows: compare_models passes the beta NEW's flags were chosen by."""
     p_old, p_new = _runs(probs_old, 2), _runs(probs_new, 2)
     f_old, f_new = _runs(flags_old, 1), _runs(flags_new, 1)
     labels = np.asarray(labels, dtype=np.float64)
@@ -169,9 +172,10 @@ def compare_scores(
                     "are NaN or infinite; expected probabilities in [0, 1]. Fix: that model is broken (a diverged "
                     "training?): retrain it or leave it out"
                 )
-    per_risk = [point_metrics(p, labels, f) for p, f in zip(p_old + p_new, f_old + f_new, strict=True)]
+    beta = [float(b) for b in betas] if betas is not None else [1.0] * len(RISKS)
+    per_risk = [point_metrics(p, labels, f, beta) for p, f in zip(p_old + p_new, f_old + f_new, strict=True)]
     points = [flatten(pm) for pm in per_risk]
-    boots = bootstrap_models(p_old + p_new, labels, f_old + f_new, replicates, seed)
+    boots = bootstrap_models(p_old + p_new, labels, f_old + f_new, replicates, seed, [beta] * len(per_risk))
     k = len(p_old)
     pt_old, pt_new, b_old, b_new = points[:k], points[k:], boots[:k], boots[k:]
     noise = training_noise((k - 1) + (len(p_new) - 1), replicates, seed)
@@ -195,6 +199,7 @@ def compare_scores(
         risks[r] = {
             "n": first[r]["n"],
             "positives": first[r]["positives"],
+            "beta": first[r]["beta"],
             "metrics": per,
             "verdict": per["f1"]["verdict"],
         }
@@ -454,6 +459,13 @@ def flag_notes(result: dict[str, Any], old: Any, new: Any) -> list[str]:
             )
         else:
             what = "the flag moved, not the ranking" + _where(getattr(new, "thresholds", {}).get(r))
+        beta = e.get("beta", 1.0)
+        if beta != 1.0 and "fbeta" in m:
+            # a flag chosen for F-beta trades F1 for its own objective: say which way that objective went
+            what += (
+                f"; F{beta:g}, the objective NEW's flag was chosen by, is {m['fbeta']['verdict']} "
+                f"({m['fbeta']['old']:.3f} -> {m['fbeta']['new']:.3f})"
+            )
         out.append(
             f"{r}: F1 is worse at NEW's flag {f_new:.3f} (OLD's {f_old:.3f}: precision {m['precision']['old']:.3f} "
             f"-> {m['precision']['new']:.3f}, recall {m['recall']['old']:.3f} -> {m['recall']['new']:.3f}) while "
@@ -461,6 +473,22 @@ def flag_notes(result: dict[str, Any], old: Any, new: Any) -> list[str]:
             f"{m['pr_auc']['new']:.3f}): {what}. Fix: set {r}'s flag from your "
             "review capacity with a channel policy, or retrain with more validation data for it."
         )
+    return out
+
+
+def beta_notes(olds: Sequence[Any], news: Sequence[Any]) -> list[str]:
+    """A sentence for each risk whose flags were chosen by different F-betas in the trainings compared: the
+    `fbeta` rows measure every training at NEW's beta, which is then not every flag's own objective."""
+    out = []
+    for r in RISKS:
+        want = flag_beta(news[0], r)
+        other = sorted({flag_beta(m, r) for m in [*olds, *news]} - {want})
+        if other:
+            out.append(
+                f"{r}: NEW's flag was chosen by F{want:g}, and flags compared with it by "
+                f"{', '.join(f'F{b:g}' for b in other)}; the fbeta rows measure every training at F{want:g}. "
+                "Fix: compare F1 and PR-AUC for this risk, or retrain both sides with the same threshold objective"
+            )
     return out
 
 
@@ -484,7 +512,7 @@ def compare_models(
     if not examples:
         raise ValueError("no examples to compare the models on; expected labelled examples")
     olds, news = [old, *old_runs], [new, *new_runs]
-    run_notes = run_checks(olds, news)
+    run_notes = run_checks(olds, news) + beta_notes(olds, news)
     texts = [e.text for e in examples]
     labels = label_matrix(examples, RISKS)
     result = compare_scores(
@@ -496,6 +524,7 @@ def compare_models(
         replicates,
         seed,
         level,
+        [flag_beta(new, r) for r in RISKS],
     )
     result["old"] = model_identity(old)
     result["new"] = model_identity(new)
@@ -531,12 +560,19 @@ def compare_models(
     return result
 
 
+def _metric_label(metric: str, risk_entry: dict[str, Any]) -> str:
+    """A row's metric as the tables name it: fbeta with its beta, the objective NEW's flag was chosen by."""
+    if metric != "fbeta":
+        return metric
+    return f"fbeta (F{risk_entry.get('beta', 1.0):g}, the flag's objective)"
+
+
 def comparison_context(result: dict[str, Any]) -> dict[str, Any]:
     """What comparison.md.j2 and comparison.html.j2 show: the models, the data, the primary verdict, and one row
     per risk and metric (METRICS order)."""
     data = result.get("data", {})
     rows = [
-        {"risk": r, "metric": k, "lower_is_better": k in LOWER_IS_BETTER, **e["metrics"][k]}
+        {"risk": r, "metric": _metric_label(k, e), "lower_is_better": k in LOWER_IS_BETTER, **e["metrics"][k]}
         for r, e in result["risks"].items()
         for k in METRICS
         if k in e["metrics"]

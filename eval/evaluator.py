@@ -55,6 +55,14 @@ def flag_block(model: Any, risk: str) -> tuple[float, float]:
     return float(t.flag), float(getattr(t, "block", math.inf))
 
 
+def flag_beta(model: Any, risk: str) -> float:
+    """The beta of the F-beta that the model's flag for a risk was chosen by (thresholds.json's `beta`); 1
+    (F1) when the flag was chosen otherwise or the model does not say."""
+    t = (getattr(model, "thresholds", {}) or {}).get(risk)
+    beta = getattr(t, "beta", None)
+    return float(beta) if beta is not None else 1.0
+
+
 def model_identity(model: Any) -> dict[str, Any]:
     """Name, version, kind, directory and thresholds of a model, for reports."""
     ident: dict[str, Any] = {
@@ -74,6 +82,7 @@ def model_identity(model: Any) -> dict[str, Any]:
             "flag": flag,
             "block": None if math.isinf(block) else block,
             "plateau": [float(x) for x in plateau] if plateau else None,
+            "beta": flag_beta(model, r),
         }
     card = getattr(model, "card", None)
     if callable(card):
@@ -105,14 +114,17 @@ def predict(model: RiskModel, texts: Sequence[str], batch_size: int = BATCH) -> 
     return probs
 
 
-def point_metrics(probs: np.ndarray, labels: np.ndarray, flags: Sequence[float]) -> dict[str, dict[str, Any]]:
-    """risk -> eval.metrics.risk_metrics on the labelled rows of that risk; a risk without labels gets NaN
-    (not 0) for precision, recall and F1."""
+def point_metrics(
+    probs: np.ndarray, labels: np.ndarray, flags: Sequence[float], betas: Sequence[float] | None = None
+) -> dict[str, dict[str, Any]]:
+    """risk -> eval.metrics.risk_metrics on the labelled rows of that risk, its `fbeta` at betas[j] (1 when not
+    given); a risk without labels gets NaN (not 0) for precision, recall, F1 and F-beta."""
     out = {}
     for j, r in enumerate(RISKS):
-        m = M.risk_metrics(probs[:, j], labels[:, j], float(flags[j]))
+        beta = float(betas[j]) if betas is not None else 1.0
+        m = M.risk_metrics(probs[:, j], labels[:, j], float(flags[j]), beta)
         if m["n"] == 0:
-            m.update(precision=float("nan"), recall=float("nan"), f1=float("nan"))
+            m.update(precision=float("nan"), recall=float("nan"), f1=float("nan"), fbeta=float("nan"))
         out[r] = m
     return out
 
@@ -125,7 +137,7 @@ def flatten(per_risk: dict[str, dict[str, Any]]) -> dict[str, float]:
     flat["macro_pr_auc"] = M.macro(per_risk, "pr_auc", labelled)
     flat["macro_ece"] = M.macro(per_risk, "ece", labelled)
     for r in RISKS:
-        for k in ("n", "positives", "threshold") + METRICS:
+        for k in ("n", "positives", "threshold", "beta") + METRICS:
             flat[f"{r}_{k}"] = float(per_risk[r][k])
     return flat
 
@@ -179,7 +191,7 @@ class RiskEvaluator:
 
     def metrics_from_scores(self, probs: np.ndarray, labels: np.ndarray, model: Any) -> dict[str, float]:
         flags = [flag_block(model, r)[0] for r in RISKS]
-        flat = flatten(point_metrics(probs, labels, flags))
+        flat = flatten(point_metrics(probs, labels, flags, [flag_beta(model, r) for r in RISKS]))
         return {f"{self.name}_{k}": v for k, v in flat.items()} if self.name else flat
 
     # --- the full evaluation ------------------------------------------------------------------------
@@ -197,9 +209,14 @@ class RiskEvaluator:
         labels = label_matrix(examples, RISKS).astype(np.float64)
         fb = [flag_block(model, r) for r in RISKS]
         flags = [f for f, _ in fb]
-        point = point_metrics(probs, labels, flags)
+        betas = [flag_beta(model, r) for r in RISKS]
+        point = point_metrics(probs, labels, flags, betas)
         flat = flatten(point)
-        boot = bootstrap_models([probs], labels, [flags], self.bootstrap, self.seed)[0] if self.bootstrap else None
+        boot = (
+            bootstrap_models([probs], labels, [flags], self.bootstrap, self.seed, [betas])[0]
+            if self.bootstrap
+            else None
+        )
         risks: dict[str, Any] = {}
         for j, r in enumerate(RISKS):
             p, y = M.masked(probs[:, j], labels[:, j])

@@ -39,7 +39,7 @@ from model.normalize import Normalizer
 logger = logging.getLogger(__name__)
 
 REPORT_VERSION = 2  # 2: models[].ood_suites{card: result} (key mean_function_accuracy) replaced models[].register_suite
-HEADLINE = ("precision", "recall", "f1", "pr_auc", "roc_auc", "brier", "ece")
+HEADLINE = ("precision", "recall", "f1", "fbeta", "pr_auc", "roc_auc", "brier", "ece")
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -376,6 +376,11 @@ def _headline(report: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[s
                     precision=_f(x["precision"]),
                     recall=_f(x["recall"]),
                     f1=Cell(_f(x["f1"]), _ci(x, "f1"), bold=True),
+                    # F-beta at the beta the flag was chosen by: the flag's own objective (F1 where beta is 1);
+                    # reports written before it have no fbeta
+                    fbeta=Cell(f"{_f(x['fbeta'])} (F{x['beta']:g})", _ci(x, "fbeta"))
+                    if "fbeta" in x
+                    else Cell("–", ""),
                     pr_auc=Cell(_f(x["pr_auc"]), _ci(x, "pr_auc")),
                     roc_auc=_f(x["roc_auc"]),
                     brier=_f(x["brier"]),

@@ -113,8 +113,18 @@ def ece(p: np.ndarray, y: np.ndarray, bins: int = 10) -> float:
     )
 
 
-def risk_metrics(probs: np.ndarray, labels: np.ndarray, threshold: float) -> dict[str, Any]:
-    """Metrics for one risk at one threshold; labels may hold NaN (excluded)."""
+def fbeta(precision: float, recall: float, beta: float) -> float:
+    """F-beta from precision and recall (beta > 1 weighs recall beta times as much; 1 is F1); 0.0 where both
+    are 0."""
+    b2 = beta * beta
+    den = b2 * precision + recall
+    return float((1 + b2) * precision * recall / den) if den > 0 else 0.0
+
+
+def risk_metrics(probs: np.ndarray, labels: np.ndarray, threshold: float, beta: float = 1.0) -> dict[str, Any]:
+    """Metrics for one risk at one threshold; labels may hold NaN (excluded). `fbeta` is F-beta at that
+    threshold for the given `beta`, the objective the flag threshold was chosen by (the flag's `beta` in
+    thresholds.json); with the default beta 1 it equals F1."""
     p, y = _mask(probs, labels)
     pred = (p >= threshold).astype(np.int64)
     precision, recall, f1 = precision_recall_f1(pred, y)
@@ -122,9 +132,11 @@ def risk_metrics(probs: np.ndarray, labels: np.ndarray, threshold: float) -> dic
         "n": int(len(y)),
         "positives": int(y.sum()),
         "threshold": float(threshold),
+        "beta": float(beta),
         "precision": precision,
         "recall": recall,
         "f1": f1,
+        "fbeta": fbeta(precision, recall, beta),
         "pr_auc": average_precision(p, y),
         "roc_auc": roc_auc(p, y),
         "brier": brier(p, y),

@@ -93,7 +93,10 @@ def fit_thresholds(
 
 
 def split_metrics(labels: list[str], probs: np.ndarray, y: np.ndarray, th: dict[str, Threshold]) -> dict[str, Any]:
-    per_risk = {r: risk_metrics(probs[:, labels.index(r)], y[:, labels.index(r)], th[r].flag) for r in RISKS}
+    # fbeta at the beta each flag was chosen by (thresholds.json), beside F1
+    per_risk = {
+        r: risk_metrics(probs[:, labels.index(r)], y[:, labels.index(r)], th[r].flag, th[r].beta or 1.0) for r in RISKS
+    }
     aux = {}
     for j, n in enumerate(labels):
         if n in RISKS or np.isnan(y[:, j]).all():

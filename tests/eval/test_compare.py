@@ -190,6 +190,38 @@ def test_a_flag_that_moved_is_told_apart_from_a_worse_ranking() -> None:
     assert not [w for w in worse["warnings"] if "not the ranking" in w]
 
 
+def test_a_flag_chosen_for_f_beta_is_compared_on_its_own_objective_too() -> None:
+    """Hoax's flag is chosen by F0.5: a NEW flag higher up the curve can lose F1 and gain F0.5. The comparison
+    has an fbeta row at NEW's beta for both sides, the flag note says which way that objective went, and a beta
+    that differs between the sides is named."""
+    from model.calibration import Threshold
+
+    examples, scores = noisy_data(300, seed=4)
+    old, new = TableModel(scores, name="old"), TableModel(scores, name="new")
+    old.thresholds["hoax"] = Threshold(0.5, 0.97, objective="best_fbeta", beta=0.5)
+    new.thresholds["hoax"] = Threshold(0.8, 0.97, objective="best_fbeta", beta=0.5)
+    res = compare_models(old, new, examples, replicates=300, seed=0)
+    hoax = res["risks"]["hoax"]
+    assert hoax["beta"] == 0.5 and res["risks"]["slander"]["beta"] == 1.0
+    fb, f1 = hoax["metrics"]["fbeta"], hoax["metrics"]["f1"]
+    assert fb["new"] - fb["old"] > f1["new"] - f1["old"]  # the higher flag favours precision, F0.5 weighs it
+    slander = res["risks"]["slander"]["metrics"]
+    assert slander["fbeta"]["diff"] == slander["f1"]["diff"]  # beta 1: the same measure
+    assert f1["verdict"] == WORSE and fb["verdict"] != WORSE and fb["new"] > fb["old"]
+    (note,) = [w for w in res["warnings"] if w.startswith("hoax: F1 is worse")]
+    assert "F0.5, the objective NEW's flag was chosen by, is no significant difference (0.766 -> 0.816)" in note
+    assert not [w for w in res["warnings"] if "chosen by F0.5, and flags compared" in w]
+    md = comparison_markdown({**res, "data": {"description": "test", "fingerprint": "x"}})
+    assert "| hoax | fbeta (F0.5, the flag's objective) |" in md
+    assert "| slander | fbeta (F1, the flag's objective) |" in md
+    # OLD's flag chosen by F1: the fbeta rows measure both at NEW's F0.5, and a warning says so
+    old.thresholds["hoax"] = Threshold(0.5, 0.97)
+    res = compare_models(old, new, examples, replicates=300, seed=0)
+    (note,) = [w for w in res["warnings"] if "chosen by F0.5, and flags compared" in w]
+    assert note.startswith("hoax: NEW's flag was chosen by F0.5, and flags compared with it by F1") and "Fix:" in note
+    assert res["risks"]["hoax"]["metrics"]["fbeta"]["old"] == fb["old"]
+
+
 def _trainings(scores: dict, powers: list[float]) -> list[TableModel]:
     """Trainings of one recipe that differ only in where their scores sit around the flag: each maps every score
     through s ** power (the same ranking, a different F1 at the flag), as retraining with another seed does."""

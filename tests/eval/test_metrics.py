@@ -95,10 +95,30 @@ def test_weighted_metrics_with_unit_weights_equal_point_metrics() -> None:
     rng = np.random.default_rng(3)
     p = rng.random(200).round(2)  # rounding makes ties
     y = (rng.random(200) < 0.3).astype(float)
-    point = M.risk_metrics(p, y, 0.4)
-    w = weighted_metrics(p, y, np.ones((1, 200)), 0.4)
-    for k, v in w.items():
-        assert v[0] == pytest.approx(point[k]), k
+    for beta in (1.0, 0.5, 2.0):
+        point = M.risk_metrics(p, y, 0.4, beta)
+        w = weighted_metrics(p, y, np.ones((1, 200)), 0.4, beta=beta)
+        for k, v in w.items():
+            assert v[0] == pytest.approx(point[k]), (k, beta)
+
+
+def test_fbeta_at_the_flag_is_scikit_learns_and_f1_at_beta_one() -> None:
+    from sklearn.metrics import fbeta_score
+
+    rng = np.random.default_rng(6)
+    p = rng.random(300)
+    y = (rng.random(300) < 0.35 + 0.3 * p).astype(float)
+    for beta in (0.5, 1.5):
+        m = M.risk_metrics(p, y, 0.55, beta)
+        assert m["beta"] == beta
+        assert m["fbeta"] == pytest.approx(fbeta_score(y, p >= 0.55, beta=beta))
+        assert m["fbeta"] != pytest.approx(m["f1"])
+    plain = M.risk_metrics(p, y, 0.55)
+    assert plain["beta"] == 1.0 and plain["fbeta"] == pytest.approx(plain["f1"])
+    # precision weighed twice: a flag high up the curve (few flagged, precise) scores better on F0.5 than on F1
+    high = M.risk_metrics(p, y, 0.9, 0.5)
+    assert high["precision"] > high["recall"] and high["fbeta"] > high["f1"]
+    assert M.fbeta(0.0, 0.0, 0.5) == 0.0
 
 
 def test_weighted_metrics_equal_metrics_of_the_resample() -> None:
@@ -108,7 +128,7 @@ def test_weighted_metrics_equal_metrics_of_the_resample() -> None:
     w = np.bincount(idx, minlength=30)[None, :].astype(float)
     direct = M.risk_metrics(p[idx], y[idx], 0.5)
     vec = weighted_metrics(p, y, w, 0.5)
-    for k in ("precision", "recall", "f1", "pr_auc", "roc_auc", "brier", "ece"):
+    for k in ("precision", "recall", "f1", "fbeta", "pr_auc", "roc_auc", "brier", "ece"):
         assert vec[k][0] == pytest.approx(direct[k]), k
 
 
