@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 
 from model.labels import RISKS
+from model.metrics import fbeta
 
 # fbeta: F-beta at the flag for the beta its threshold was chosen by (F1 where it was chosen by F1)
 METRICS = ("precision", "recall", "f1", "fbeta", "pr_auc", "roc_auc", "brier", "ece")
@@ -63,9 +64,6 @@ def weighted_metrics(
             2 * precision * recall / np.where(precision + recall > 0, precision + recall, 1),
             0.0,
         )
-        b2 = beta * beta
-        fb_den = b2 * precision + recall
-        fb = np.where(fb_den > 0, (1 + b2) * precision * recall / np.where(fb_den > 0, fb_den, 1), 0.0)
         # average precision, at each distinct score (descending), as in eval.metrics.average_precision
         order = np.argsort(-p, kind="mergesort")
         ps = p[order]
@@ -97,7 +95,7 @@ def weighted_metrics(
         "precision": precision,
         "recall": recall,
         "f1": f1,
-        "fbeta": fb,
+        "fbeta": fbeta(precision, recall, beta),
         "pr_auc": ap,
         "roc_auc": auc,
         "brier": np.where(empty, np.nan, brier),

@@ -113,12 +113,14 @@ def ece(p: np.ndarray, y: np.ndarray, bins: int = 10) -> float:
     )
 
 
-def fbeta(precision: float, recall: float, beta: float) -> float:
+def fbeta(precision: Any, recall: Any, beta: float) -> Any:
     """F-beta from precision and recall (beta > 1 weighs recall beta times as much; 1 is F1); 0.0 where both
-    are 0."""
+    are 0. Floats give a float; arrays (the bootstrap's replicates) an array of their shape."""
+    p, r = np.asarray(precision, dtype=np.float64), np.asarray(recall, dtype=np.float64)
     b2 = beta * beta
-    den = b2 * precision + recall
-    return float((1 + b2) * precision * recall / den) if den > 0 else 0.0
+    den = b2 * p + r
+    out = np.where(den > 0, (1 + b2) * p * r / np.where(den > 0, den, 1.0), 0.0)
+    return float(out) if out.ndim == 0 else out
 
 
 def risk_metrics(probs: np.ndarray, labels: np.ndarray, threshold: float, beta: float = 1.0) -> dict[str, Any]:
