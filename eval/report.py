@@ -39,7 +39,6 @@ from model.normalize import Normalizer
 logger = logging.getLogger(__name__)
 
 REPORT_VERSION = 2  # 2: models[].ood_suites{card: result} (key mean_function_accuracy) replaced models[].register_suite
-HEADLINE = ("precision", "recall", "f1", "fbeta", "pr_auc", "roc_auc", "brier", "ece")
 
 
 # ---------------------------------------------------------------------------------------------------------
