@@ -69,6 +69,11 @@ class TrainConfig(BaseModel):
     # every proxy; an fp32 run would take about twice as long: README, "The `full` recipe on 2 cores"); `fast`
     # keeps it off (see RECIPES).
     mixed_precision: Literal["auto", "bf16", "off"] = "off"
+    # Dropout masks on a CPU: torch's own draw one Mersenne-Twister number per element and took a fifth of a
+    # `default` training step on 2 cores; training/dropout.py cuts the same inverted dropout's mask from 16 random
+    # bits per element (1.22x the steps a second on the recipe's own batches, median of ten interleaved rounds;
+    # README, twenty-first session). On a GPU torch's fused kernels are kept whatever this says.
+    fast_dropout: bool = Field(True, description="on a CPU, dropout masks from 16 random bits (training/dropout.py)")
     threads: int | None = Field(None, ge=1, description="torch CPU threads (None: all cores)")
     device: str | None = None
     eval_batch_size: int = Field(64, ge=1)

@@ -56,6 +56,7 @@ from training.artifacts import (
     split_metrics,
 )
 from training.config import TrainConfig
+from training.dropout import use_fast_dropout
 
 logger = logging.getLogger(__name__)
 
@@ -212,6 +213,12 @@ def load_checkpoint(
         return None
     # `tensors` names the folder of this checkpoint; checkpoints written before it kept the files beside it.
     where = ckpt / progress.pop("tensors", ".")
+    missing = [f for f in ("model.safetensors", "optimizer.safetensors") if not (where / f).is_file()]
+    if missing:
+        raise FileNotFoundError(
+            f"checkpoint {prog_path} names tensors in {where}, but {', '.join(missing)} is not there (deleted or "
+            f"moved by hand?). Fix: put the folder back to resume, or delete {ckpt} to train from the start"
+        )
     net.load_state_dict(load_file(str(where / "model.safetensors")))
     flat = load_file(str(where / "optimizer.safetensors"))
     state: dict[int, dict[str, torch.Tensor]] = {}
@@ -329,6 +336,9 @@ def train_transformer(
             for p in layer.parameters():
                 p.requires_grad = False
     net = RiskClassifier(encoder, len(labels), dropout=config.dropout, id_map=id_map).to(device)
+    fast_dropout = config.fast_dropout and device.type == "cpu"
+    if fast_dropout:
+        logger.info("dropout masks from 16 random bits per element: %d dropouts swapped", use_fast_dropout(net))
 
     # --- loss and optimiser -----------------------------------------------------------------------
     pos_weight = positive_weights(y_train, config.pos_weight, config.max_pos_weight, w_train).to(device)
@@ -540,6 +550,7 @@ def train_transformer(
                 "training_precision": "bf16 autocast" if autocast_on else "fp32",
                 # validation (calibration, flags) and the closing table's test figures were scored this way
                 "scoring_precision": "bf16 autocast" if amp is not None else "fp32",
+                "dropout_masks": "16-bit (training/dropout.py)" if fast_dropout else "torch",
                 "hoax_evidence": manifest.get("hoax_evidence"),
             },
         )

@@ -152,6 +152,16 @@ def _tiny_step(net: torch.nn.Module, opt: torch.optim.Optimizer) -> None:
     opt.step()
 
 
+def _one_checkpoint(ckpt):
+    """A one-step Linear model, its optimiser and the tensor folder of the checkpoint written after that step."""
+    net = torch.nn.Linear(3, 2)
+    opt = torch.optim.AdamW(net.parameters(), lr=0.1)
+    _tiny_step(net, opt)
+    save_checkpoint(ckpt, net, opt, {"key": "k", "epoch": 0, "step_in_epoch": 1, "global_step": 1}, None)
+    (folder,) = [p for p in ckpt.iterdir() if p.is_dir()]
+    return net, opt, folder
+
+
 def test_a_crash_while_a_checkpoint_is_written_leaves_the_previous_one_whole(tmp_path, monkeypatch):
     """Killed after the new tensors are on disk but before progress.json names them: a resume gets the last
     whole checkpoint (weights, optimiser state and step together), never new weights with an old step."""
@@ -194,12 +204,8 @@ def test_a_crash_while_a_checkpoint_is_written_leaves_the_previous_one_whole(tmp
 
 def test_a_checkpoint_in_the_single_folder_layout_still_resumes(tmp_path):
     """Checkpoints written before the generation folders kept their tensors beside progress.json."""
-    net = torch.nn.Linear(3, 2)
-    opt = torch.optim.AdamW(net.parameters(), lr=0.1)
-    _tiny_step(net, opt)
     ckpt = tmp_path / "old.checkpoint"
-    save_checkpoint(ckpt, net, opt, {"key": "k", "epoch": 0, "step_in_epoch": 1, "global_step": 1}, None)
-    (folder,) = [p for p in ckpt.iterdir() if p.is_dir()]
+    net, _, folder = _one_checkpoint(ckpt)
     for f in folder.iterdir():
         f.rename(ckpt / f.name)
     folder.rmdir()
@@ -210,6 +216,14 @@ def test_a_checkpoint_in_the_single_folder_layout_still_resumes(tmp_path):
     resumed = load_checkpoint(ckpt, fresh, torch.optim.AdamW(fresh.parameters(), lr=0.1), "k")
     assert resumed is not None and resumed[0]["global_step"] == 1
     assert torch.equal(fresh.weight, net.weight)
+
+
+def test_a_checkpoint_whose_tensors_were_deleted_says_how_to_go_on(tmp_path):
+    ckpt = tmp_path / "gone.checkpoint"
+    net, opt, folder = _one_checkpoint(ckpt)
+    (folder / "optimizer.safetensors").unlink()
+    with pytest.raises(FileNotFoundError, match=r"optimizer.safetensors is not there.*delete .*gone.checkpoint"):
+        load_checkpoint(ckpt, net, opt, "k")
 
 
 def test_sigkill_after_a_checkpoint_resumes_to_the_same_weights(tmp_path, tiny_encoder_dir):
