@@ -71,8 +71,8 @@ class TrainConfig(BaseModel):
     mixed_precision: Literal["auto", "bf16", "off"] = "off"
     # Dropout masks on a CPU: torch's own draw one Mersenne-Twister number per element and took a fifth of a
     # `default` training step on 2 cores; training/dropout.py cuts the same inverted dropout's mask from 16 random
-    # bits per element (1.22x the steps a second on the recipe's own batches, median of ten interleaved rounds;
-    # README, twenty-first session). On a GPU torch's fused kernels are kept whatever this says.
+    # bits per element (1.20-1.25x the steps a second on the recipe's own batches, medians of three runs of
+    # interleaved rounds; README, twenty-first session). On a GPU torch's fused kernels are kept whatever this says.
     fast_dropout: bool = Field(True, description="on a CPU, dropout masks from 16 random bits (training/dropout.py)")
     threads: int | None = Field(None, ge=1, description="torch CPU threads (None: all cores)")
     device: str | None = None
