@@ -30,7 +30,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from model.metrics import pr_points
+from model.metrics import fbeta, pr_points
 
 Objective = Literal["best_f1", "best_fbeta", "recall_at_precision"]
 
@@ -207,12 +207,11 @@ class Threshold:
 THRESHOLD_RESAMPLES = 200
 
 
-def _best_cut(scores: np.ndarray, labels: np.ndarray, b2: float) -> float:
-    """The threshold with the highest F-beta (beta squared = b2; ties: the higher threshold), halfway between
-    adjacent distinct scores."""
+def _best_cut(scores: np.ndarray, labels: np.ndarray, beta: float) -> float:
+    """The threshold with the highest F-beta (ties: the higher threshold), halfway between adjacent distinct
+    scores."""
     thr, prec, rec = pr_points(scores, labels)
-    fbeta = np.where(prec + rec > 0, (1 + b2) * prec * rec / np.maximum(b2 * prec + rec, 1e-12), 0.0)
-    idx = int(np.argmax(fbeta))  # the first maximum: pr_points runs from the highest threshold down
+    idx = int(np.argmax(fbeta(prec, rec, beta)))  # the first maximum: pr_points runs from the highest threshold down
     return float(_cuts(thr)[idx])
 
 
@@ -228,7 +227,7 @@ def _threshold_grid(scores: np.ndarray) -> np.ndarray:
 
 
 def resampled_fbeta(
-    scores: np.ndarray, labels: np.ndarray, b2: float, grid: np.ndarray, resamples: int, seed: int
+    scores: np.ndarray, labels: np.ndarray, beta: float, grid: np.ndarray, resamples: int, seed: int
 ) -> np.ndarray:
     """F-beta at every threshold of `grid` (score >= threshold is flagged) for each of `resamples` seeded
     bootstrap resamples of (scores, labels) that hold both classes: an array (resamples kept, len(grid)).
@@ -249,19 +248,19 @@ def resampled_fbeta(
             continue
         prec = np.where(flagged > 0, tp / np.maximum(flagged, 1), 0.0)
         rec = tp / n_pos
-        curves.append(np.where(prec + rec > 0, (1 + b2) * prec * rec / np.maximum(b2 * prec + rec, 1e-12), 0.0))
+        curves.append(fbeta(prec, rec, beta))
     return np.asarray(curves).reshape(-1, len(grid))
 
 
 def plateau_flag(
-    scores: np.ndarray, labels: np.ndarray, b2: float, resamples: int, seed: int
+    scores: np.ndarray, labels: np.ndarray, beta: float, resamples: int, seed: int
 ) -> tuple[float, list[float], list[float]] | None:
     """(flag, plateau [lo, hi], flag_range [p10, p90] of the resamples' best thresholds), or None when no
     resample holds both classes. The plateau: thresholds whose mean resampled F-beta is within one standard
     deviation (at the best) of the best; the flag: its threshold nearest to the middle of its lowest and highest
     (the plateau need not be one run: a flag is never put in a dip between two bumps)."""
     grid = _threshold_grid(scores)
-    curves = resampled_fbeta(scores, labels, b2, grid, resamples, seed)
+    curves = resampled_fbeta(scores, labels, beta, grid, resamples, seed)
     if not len(curves):
         return None
     mean, sd = curves.mean(axis=0), curves.std(axis=0)
@@ -326,9 +325,9 @@ def choose_threshold(
         ok = np.where(prec >= min_precision)[0]
         flag = float(cut[ok[-1]]) if len(ok) else _best_cut(s, y, 1.0)
     else:
-        b2 = beta**2 if objective == "best_fbeta" else 1.0
-        flag = _best_cut(s, y, b2)
-        found = plateau_flag(s, y, b2, resamples, seed) if resamples > 0 else None
+        flag_beta = beta if objective == "best_fbeta" else 1.0
+        flag = _best_cut(s, y, flag_beta)
+        found = plateau_flag(s, y, flag_beta, resamples, seed) if resamples > 0 else None
         if found is not None:
             flag, plateau, flag_range = found
     p_flag, r_flag = _precision_recall_at(s, y, flag)

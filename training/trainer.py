@@ -216,7 +216,7 @@ def load_checkpoint(
     missing = [f for f in ("model.safetensors", "optimizer.safetensors") if not (where / f).is_file()]
     if missing:
         raise FileNotFoundError(
-            f"checkpoint {prog_path} names tensors in {where}, but {', '.join(missing)} is not there (deleted or "
+            f"checkpoint {prog_path} names tensors in {where}, missing there: {', '.join(missing)} (deleted or "
             f"moved by hand?). Fix: put the folder back to resume, or delete {ckpt} to train from the start"
         )
     net.load_state_dict(load_file(str(where / "model.safetensors")))

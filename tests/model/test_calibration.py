@@ -201,7 +201,7 @@ def test_resampled_fbeta_matches_a_direct_count() -> None:
     y = (rng.random(120) < 0.3).astype(int)
     s = np.round(rng.random(120), 2)  # ties on purpose
     grid = np.linspace(0, 1, 21)[1:-1]
-    curves = resampled_fbeta(s, y, 0.25, grid, resamples=5, seed=11)
+    curves = resampled_fbeta(s, y, 0.5, grid, resamples=5, seed=11)  # beta 0.5: precision weighs 2x
     draw = np.random.default_rng(11)
     for curve in curves:
         i = draw.integers(0, len(y), len(y))
