@@ -206,10 +206,53 @@ class RiskClassifier(nn.Module):
         if self.id_map.numel():
             input_ids = self.id_map[input_ids]
         out = self.encoder(input_ids=input_ids, attention_mask=attention_mask)
-        hidden = out.last_hidden_state
+        return self._pool_and_head(out.last_hidden_state, attention_mask)
+
+    def _pool_and_head(self, hidden: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
         pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)  # mean pooling, as e5 was trained
         return self.head(self.dropout(pooled))
+
+    def fixed_layers(self) -> int:
+        """How many of the encoder's first layers are fixed feature extractors: the embeddings and each of these
+        layers have no trainable parameter (so `train` keeps them in eval mode, without dropout, and what they give
+        for a text never changes). 0 when the embeddings train, or the first layer does."""
+        if any(p.requires_grad for p in self.encoder.get_submodule("embeddings").parameters()):
+            return 0
+        n = 0
+        for layer in _layers(self.encoder):
+            if any(p.requires_grad for p in layer.parameters()):
+                break
+            n += 1
+        return n
+
+    # `forward` in two halves, for a training loop that computes the frozen lower layers once per text
+    # (training/frozen.py): hidden_after(ids, mask, k) then forward_from(hidden, mask, k) gives forward's logits.
+    def _layer_mask(self, hidden: torch.Tensor, attention_mask: torch.Tensor) -> Any:
+        from transformers.masking_utils import create_bidirectional_mask
+
+        # the padding mask as the encoder's own forward builds it for its attention implementation
+        return create_bidirectional_mask(
+            config=_config(self.encoder), inputs_embeds=hidden, attention_mask=attention_mask
+        )
+
+    def hidden_after(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, n_layers: int) -> torch.Tensor:
+        """The hidden states after the embeddings and the first `n_layers` layers (batch, tokens, hidden)."""
+        if self.id_map.numel():
+            input_ids = self.id_map[input_ids]
+        hidden = self.encoder.get_submodule("embeddings")(input_ids=input_ids)
+        layer_mask = self._layer_mask(hidden, attention_mask)
+        for layer in list(_layers(self.encoder))[:n_layers]:
+            hidden = layer(hidden, layer_mask)
+        return hidden
+
+    def forward_from(self, hidden: torch.Tensor, attention_mask: torch.Tensor, first_layer: int) -> torch.Tensor:
+        """The logits from the hidden states that enter layer `first_layer` (what `hidden_after` returns for it).
+        The states at padded positions do not matter: attention and pooling never read them."""
+        layer_mask = self._layer_mask(hidden, attention_mask)
+        for layer in list(_layers(self.encoder))[first_layer:]:
+            hidden = layer(hidden, layer_mask)
+        return self._pool_and_head(hidden, attention_mask)
 
 
 def truncate_layers(encoder: PreTrainedModel, num_layers: int | None) -> None:

@@ -57,6 +57,7 @@ from training.artifacts import (
 )
 from training.config import TrainConfig
 from training.dropout import use_fast_dropout
+from training.frozen import FrozenFeatures, text_keys
 
 logger = logging.getLogger(__name__)
 
@@ -353,7 +354,8 @@ def train_transformer(
         {"params": [p for n, p in enc_params if any(k in n for k in no_decay)], "weight_decay": 0.0},
         {"params": list(net.head.parameters()), "weight_decay": 0.0, "lr": config.head_lr},
     ]
-    opt = torch.optim.AdamW([g for g in groups if g["params"]], lr=config.lr)
+    fused = config.fused_optimizer and device.type in ("cpu", "cuda")
+    opt = torch.optim.AdamW([g for g in groups if g["params"]], lr=config.lr, fused=fused)
     steps_per_epoch = math.ceil(len(train) / config.batch_size)
     total_steps = steps_per_epoch * config.epochs
     warmup = int(total_steps * config.warmup_ratio)
@@ -449,10 +451,23 @@ def train_transformer(
 
     # --- the loop ---------------------------------------------------------------------------------------
     lengths = [len(x) for x in train_ids]
+    epoch_batches = [length_grouped_batches(lengths, config.batch_size, config.seed + e) for e in range(config.epochs)]
+    frozen: FrozenFeatures | None = None
+    if config.frozen_cache_gb > 0 and net.fixed_layers() > 0:
+        # Every batch still to run, so that each text's states are kept until its last use and no longer.
+        schedule = [
+            b
+            for e in range(progress["epoch"], config.epochs)
+            for b in epoch_batches[e][(progress["step_in_epoch"] if e == progress["epoch"] else 0) :]
+        ]
+        frozen = FrozenFeatures(
+            net, net.fixed_layers(), text_keys(train_ids), schedule, int(config.frozen_cache_gb * 2**30)
+        )
+        logger.info("the frozen embeddings and %d layers run once per text (training/frozen.py)", frozen.layers)
     stop = False
     net.train()
     for epoch in range(progress["epoch"], config.epochs):
-        batches = length_grouped_batches(lengths, config.batch_size, config.seed + epoch)
+        batches = epoch_batches[epoch]
         start = progress["step_in_epoch"] if epoch == progress["epoch"] else 0
         bar = tqdm(
             total=len(train),
@@ -464,7 +479,7 @@ def train_transformer(
         )
         for step in range(start, len(batches)):
             idx = batches[step]
-            ids, mask = tok.pad([train_ids[i] for i in idx])
+            ids, mask = (t.to(device) for t in tok.pad([train_ids[i] for i in idx]))
             y = torch.from_numpy(y_train[idx]).to(device)
             cw = torch.from_numpy(w_train[idx]).to(device)
             factor = set_lr(progress["global_step"], elapsed())
@@ -472,7 +487,10 @@ def train_transformer(
             torch.manual_seed(config.seed * 1_000_003 + progress["global_step"])
             with in_loop_precision():
                 autocast_on = autocast_on or (amp is not None and torch.is_autocast_enabled(device.type))
-                logits = net(ids.to(device), mask.to(device))
+                if frozen is not None:  # the trained layers start from the frozen layers' states
+                    logits = net.forward_from(frozen(idx, ids, mask), mask, frozen.layers)
+                else:
+                    logits = net(ids, mask)
             loss = masked_bce(logits.float(), y, pos_weight, label_weight, cw)  # the loss itself in fp32
             opt.zero_grad(set_to_none=True)
             loss.backward()
@@ -509,6 +527,10 @@ def train_transformer(
             break
         progress["epoch"], progress["step_in_epoch"] = epoch + 1, 0
     train_seconds = elapsed()
+    frozen_record = frozen.stats.as_dict() if frozen is not None else None
+    if frozen_record is not None:
+        logger.info("frozen layers' states: %s", frozen_record)
+    frozen = None  # the states it held are not needed after the loop
 
     # --- calibrate on validation, measure on test, write the model directory ---------------------------
     if best_state is not None:
@@ -551,6 +573,9 @@ def train_transformer(
                 # validation (calibration, flags) and the closing table's test figures were scored this way
                 "scoring_precision": "bf16 autocast" if amp is not None else "fp32",
                 "dropout_masks": "16-bit (training/dropout.py)" if fast_dropout else "torch",
+                "optimizer": "AdamW (fused)" if fused else "AdamW",
+                # the frozen layers' states computed once per text (training/frozen.py): None when off
+                "frozen_states": frozen_record,
                 "hoax_evidence": manifest.get("hoax_evidence"),
             },
         )

@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+import pytest
+import torch
+from safetensors.torch import load_file
+
+from model.modeldir import ModelDir
+from model.network import RiskClassifier, Tokenized
+from model.normalize import Normalizer
+from tests.fixture_texts import fixture_splits
+from training.config import TrainConfig
+from training.frozen import FrozenFeatures, text_keys
+from training.trainer import train_transformer
+
+TEXTS = [
+    "dasar walikota goblok maling uang rakyat",
+    "jadwal vaksinasi besok pagi di puskesmas",
+    "usir orang suku itu dari kampung kita",
+    "harga beras naik",
+    "polisi menegaskan pesan berantai itu tidak benar dan meminta warga tenang",
+]
+
+
+def _network(tiny_encoder_dir, frozen_layers: int = 1) -> tuple[RiskClassifier, Tokenized]:
+    from transformers import AutoModel, AutoTokenizer
+
+    torch.manual_seed(0)
+    net = RiskClassifier(AutoModel.from_pretrained(str(tiny_encoder_dir)), 3)
+    for p in net.encoder.embeddings.parameters():
+        p.requires_grad = False
+    for layer in list(net.encoder.encoder.layer)[:frozen_layers]:
+        for p in layer.parameters():
+            p.requires_grad = False
+    return net, Tokenized(AutoTokenizer.from_pretrained(str(tiny_encoder_dir)), "", 32)
+
+
+def test_fixed_layers_counts_the_frozen_blocks_from_the_bottom(tiny_encoder_dir):
+    net, _ = _network(tiny_encoder_dir, frozen_layers=1)
+    assert net.fixed_layers() == 1
+    for p in net.encoder.encoder.layer[1].parameters():
+        p.requires_grad = False
+    assert net.fixed_layers() == 2
+    for p in net.encoder.embeddings.parameters():
+        p.requires_grad = True  # trained embeddings: nothing below the layers is fixed
+    assert net.fixed_layers() == 0
+
+
+@pytest.mark.parametrize("split_at", [0, 1, 2])
+def test_the_forward_pass_in_two_halves_gives_the_same_logits(tiny_encoder_dir, split_at):
+    net, tok = _network(tiny_encoder_dir)
+    net.eval()
+    ids, mask = tok.pad(tok.truncated(TEXTS))
+    with torch.no_grad():
+        whole = net(ids, mask)
+        states = net.hidden_after(ids, mask, split_at)
+        assert torch.equal(net.forward_from(states, mask, split_at), whole)
+        # what padded positions hold is never read: zeros there change nothing
+        states[mask == 0] = 0.0
+        assert torch.allclose(net.forward_from(states, mask, split_at), whole, atol=1e-6)
+
+
+def test_states_are_computed_once_kept_while_a_text_comes_again_and_then_dropped(tiny_encoder_dir):
+    net, tok = _network(tiny_encoder_dir)
+    net.train()
+    ids = tok.truncated(TEXTS + TEXTS[:2])  # examples 5 and 6 repeat texts 0 and 1
+    keys = text_keys(ids)
+    assert keys == [0, 1, 2, 3, 4, 0, 1]
+    schedule = [[0, 3, 2], [4, 5], [1, 6]]
+    cache = FrozenFeatures(net, 1, keys, schedule, budget_bytes=2**30)
+    for n, batch in enumerate(schedule):
+        x, m = tok.pad([ids[i] for i in batch])
+        got = cache(batch, x, m)
+        with torch.no_grad():
+            want = net.hidden_after(x, m, 1)
+        want[m == 0] = 0.0
+        assert got.shape == want.shape
+        assert torch.allclose(got, want, atol=1e-6)
+        if n == 0:
+            assert set(cache.store) == {0}  # text 0 comes again in the next batch; texts 3 and 2 never do
+        if n == 1:
+            assert set(cache.store) == set()  # text 0's last use; text 1 was not seen yet
+    assert cache.store == {} and cache.bytes == 0
+    assert cache.stats.as_dict() | {"peak_gb": 0} == {
+        "layers": 1,
+        "computed": 6,  # text 1 twice in the last batch: not held yet when that batch began
+        "reused": 1,
+        "peak_gb": 0,
+        "over_budget": 0,
+    }
+    assert cache.stats.peak_bytes > 0
+
+
+def test_a_text_over_the_budget_is_recomputed_not_lost(tiny_encoder_dir):
+    net, tok = _network(tiny_encoder_dir)
+    ids = tok.truncated(TEXTS)
+    schedule = [[0, 1], [0, 1]]
+    cache = FrozenFeatures(net, 1, text_keys(ids), schedule, budget_bytes=0)
+    for batch in schedule:
+        x, m = tok.pad([ids[i] for i in batch])
+        with torch.no_grad():
+            want = net.hidden_after(x, m, 1)
+        want[m == 0] = 0.0
+        assert torch.allclose(cache(batch, x, m), want, atol=1e-6)
+    assert cache.stats.computed == 4 and cache.stats.reused == 0 and cache.stats.over_budget == 2
+
+
+def test_training_with_the_states_kept_learns_the_same_weights(tmp_path, tiny_encoder_dir):
+    """Two epochs (every text comes twice) with the embeddings and the lower layer frozen: the loop that keeps the
+    frozen states ends with the weights of the loop that recomputes them, and records what it did."""
+    runs = {}
+    for gb in (0.0, 1.0):
+        cfg = TrainConfig.from_recipe(
+            "tiny",
+            base_model=str(tiny_encoder_dir),
+            epochs=2,
+            freeze_embeddings=True,
+            train_top_layers=1,
+            frozen_cache_gb=gb,
+        )
+        out = tmp_path / f"gb{gb}"
+        train_transformer(cfg, fixture_splits(), Normalizer(), {}, out)
+        runs[gb] = out
+    off, on = (load_file(str(ModelDir(runs[gb]).weights)) for gb in (0.0, 1.0))
+    assert off.keys() == on.keys()
+    for name in off:
+        assert torch.allclose(off[name], on[name], atol=1e-5), name
+    assert ModelDir(runs[0.0]).check()["frozen_states"] is None
+    assert ModelDir(runs[1.0]).check()["optimizer"] == "AdamW (fused)"
+    record = ModelDir(runs[1.0]).check()["frozen_states"]
+    assert record["layers"] == 1 and record["reused"] > 0 and record["over_budget"] == 0
+    assert record["computed"] + record["reused"] == 2 * len(fixture_splits()["train"])
+
+
+def test_the_optimiser_is_fused_unless_asked_otherwise_and_recorded(tmp_path, tiny_encoder_dir):
+    assert TrainConfig.from_recipe("default").fused_optimizer and TrainConfig.from_recipe("full").fused_optimizer
+    cfg = TrainConfig.from_recipe("tiny", base_model=str(tiny_encoder_dir), epochs=1, fused_optimizer=False)
+    out = tmp_path / "plain"
+    train_transformer(cfg, fixture_splits(), Normalizer(), {}, out)
+    assert ModelDir(out).check()["optimizer"] == "AdamW"
+
+
+def test_states_of_a_layer_that_trains_are_refused(tiny_encoder_dir):
+    net, _ = _network(tiny_encoder_dir, frozen_layers=1)
+    with pytest.raises(ValueError, match="asked for 2, the network has 1 frozen"):
+        FrozenFeatures(net, 2, [0], [[0]], budget_bytes=2**30)
+    with pytest.raises(ValueError, match="asked for 0"):
+        FrozenFeatures(net, 0, [0], [[0]], budget_bytes=2**30)
