@@ -145,3 +145,37 @@ def test_states_of_a_layer_that_trains_are_refused(tiny_encoder_dir):
         FrozenFeatures(net, 2, [0], [[0]], budget_bytes=2**30)
     with pytest.raises(ValueError, match="asked for 0"):
         FrozenFeatures(net, 0, [0], [[0]], budget_bytes=2**30)
+
+
+def test_a_run_that_crashed_resumes_with_the_states_recomputed_and_ends_where_an_unbroken_run_ends(
+    tmp_path, tiny_encoder_dir
+):
+    """The held states are not in the checkpoint: the resumed loop rebuilds the remaining schedule's counts from the
+    step it resumes at and recomputes what it needs, and ends with the weights of a run that never stopped."""
+    from training.trainer import TrainingInterrupted
+
+    cfg = TrainConfig.from_recipe(
+        "tiny",
+        base_model=str(tiny_encoder_dir),
+        epochs=2,
+        freeze_embeddings=True,
+        train_top_layers=1,
+        checkpoint_every_steps=2,
+    )
+    unbroken = tmp_path / "unbroken"
+    train_transformer(cfg, fixture_splits(), Normalizer(), {}, unbroken)
+
+    def crash(step: int) -> None:
+        if step == 5:  # mid-epoch: the last checkpoint is at step 4, after 32 of the 43 training examples
+            raise TrainingInterrupted("simulated crash")
+
+    resumed = tmp_path / "resumed"
+    with pytest.raises(TrainingInterrupted):
+        train_transformer(cfg, fixture_splits(), Normalizer(), {}, resumed, step_hook=crash)
+    train_transformer(cfg, fixture_splits(), Normalizer(), {}, resumed)
+    a, b = (load_file(str(ModelDir(d).weights)) for d in (unbroken, resumed))
+    for name in a:
+        assert torch.allclose(a[name], b[name], atol=1e-5), name
+    record = ModelDir(resumed).check()["frozen_states"]
+    assert record["computed"] + record["reused"] == 2 * len(fixture_splits()["train"]) - 4 * 8
+    assert record["reused"] > 0  # epoch 2 reuses what the resumed rest of epoch 1 computed
