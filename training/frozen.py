@@ -62,11 +62,12 @@ class FrozenFeatures:
         schedule: Iterable[Sequence[int]],
         budget_bytes: int,
     ) -> None:
-        if not 1 <= layers <= net.fixed_layers():
+        fixed = net.fixed_layers()
+        if not 1 <= layers <= fixed:
             # states of a layer that trains would go stale as soon as the optimiser stepped
             raise ValueError(
                 f"FrozenFeatures keeps the states of frozen layers only: asked for {layers}, the network has "
-                f"{net.fixed_layers()} frozen from the bottom (embeddings frozen and no trainable parameter). Fix: "
+                f"{fixed} frozen from the bottom (embeddings frozen and no trainable parameter). Fix: "
                 "freeze the embeddings and the lower layers (train_top_layers), or train without it (frozen_cache_gb=0)"
             )
         self.net = net

@@ -453,16 +453,15 @@ def train_transformer(
     lengths = [len(x) for x in train_ids]
     epoch_batches = [length_grouped_batches(lengths, config.batch_size, config.seed + e) for e in range(config.epochs)]
     frozen: FrozenFeatures | None = None
-    if config.frozen_cache_gb > 0 and net.fixed_layers() > 0:
+    fixed = net.fixed_layers()  # the embeddings and lower layers that nothing trains: their states never change
+    if config.frozen_cache_gb > 0 and fixed > 0:
         # Every batch still to run, so that each text's states are kept until its last use and no longer.
         schedule = [
             b
             for e in range(progress["epoch"], config.epochs)
             for b in epoch_batches[e][(progress["step_in_epoch"] if e == progress["epoch"] else 0) :]
         ]
-        frozen = FrozenFeatures(
-            net, net.fixed_layers(), text_keys(train_ids), schedule, int(config.frozen_cache_gb * 2**30)
-        )
+        frozen = FrozenFeatures(net, fixed, text_keys(train_ids), schedule, int(config.frozen_cache_gb * 2**30))
         logger.info("the frozen embeddings and %d layers run once per text (training/frozen.py)", frozen.layers)
     stop = False
     net.train()

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import torch
 from safetensors.torch import load_file
@@ -32,6 +34,20 @@ def _network(tiny_encoder_dir, frozen_layers: int = 1) -> tuple[RiskClassifier, 
         for p in layer.parameters():
             p.requires_grad = False
     return net, Tokenized(AutoTokenizer.from_pretrained(str(tiny_encoder_dir)), "", 32)
+
+
+def _frozen_config(tiny_encoder_dir, **overrides) -> TrainConfig:
+    """The tiny recipe over two epochs (every text comes twice) with the embeddings and the lower layer frozen."""
+    return TrainConfig.from_recipe(
+        "tiny", base_model=str(tiny_encoder_dir), epochs=2, freeze_embeddings=True, train_top_layers=1, **overrides
+    )
+
+
+def _assert_same_weights(a: Path, b: Path) -> None:
+    wa, wb = (load_file(str(ModelDir(d).weights)) for d in (a, b))
+    assert wa.keys() == wb.keys()
+    for name in wa:
+        assert torch.allclose(wa[name], wb[name], atol=1e-5), name
 
 
 def test_fixed_layers_counts_the_frozen_blocks_from_the_bottom(tiny_encoder_dir):
@@ -109,21 +125,11 @@ def test_training_with_the_states_kept_learns_the_same_weights(tmp_path, tiny_en
     frozen states ends with the weights of the loop that recomputes them, and records what it did."""
     runs = {}
     for gb in (0.0, 1.0):
-        cfg = TrainConfig.from_recipe(
-            "tiny",
-            base_model=str(tiny_encoder_dir),
-            epochs=2,
-            freeze_embeddings=True,
-            train_top_layers=1,
-            frozen_cache_gb=gb,
+        runs[gb] = tmp_path / f"gb{gb}"
+        train_transformer(
+            _frozen_config(tiny_encoder_dir, frozen_cache_gb=gb), fixture_splits(), Normalizer(), {}, runs[gb]
         )
-        out = tmp_path / f"gb{gb}"
-        train_transformer(cfg, fixture_splits(), Normalizer(), {}, out)
-        runs[gb] = out
-    off, on = (load_file(str(ModelDir(runs[gb]).weights)) for gb in (0.0, 1.0))
-    assert off.keys() == on.keys()
-    for name in off:
-        assert torch.allclose(off[name], on[name], atol=1e-5), name
+    _assert_same_weights(runs[0.0], runs[1.0])
     assert ModelDir(runs[0.0]).check()["frozen_states"] is None
     assert ModelDir(runs[1.0]).check()["optimizer"] == "AdamW (fused)"
     record = ModelDir(runs[1.0]).check()["frozen_states"]
@@ -150,18 +156,11 @@ def test_states_of_a_layer_that_trains_are_refused(tiny_encoder_dir):
 def test_a_run_that_crashed_resumes_with_the_states_recomputed_and_ends_where_an_unbroken_run_ends(
     tmp_path, tiny_encoder_dir
 ):
-    """The held states are not in the checkpoint: the resumed loop rebuilds the remaining schedule's counts from the
-    step it resumes at and recomputes what it needs, and ends with the weights of a run that never stopped."""
+    """The held states are not in the checkpoint: the resumed loop counts uses from the step it resumes at, computes
+    what it needs again, and ends with the weights of a run that never stopped."""
     from training.trainer import TrainingInterrupted
 
-    cfg = TrainConfig.from_recipe(
-        "tiny",
-        base_model=str(tiny_encoder_dir),
-        epochs=2,
-        freeze_embeddings=True,
-        train_top_layers=1,
-        checkpoint_every_steps=2,
-    )
+    cfg = _frozen_config(tiny_encoder_dir, checkpoint_every_steps=2)
     unbroken = tmp_path / "unbroken"
     train_transformer(cfg, fixture_splits(), Normalizer(), {}, unbroken)
 
@@ -173,9 +172,7 @@ def test_a_run_that_crashed_resumes_with_the_states_recomputed_and_ends_where_an
     with pytest.raises(TrainingInterrupted):
         train_transformer(cfg, fixture_splits(), Normalizer(), {}, resumed, step_hook=crash)
     train_transformer(cfg, fixture_splits(), Normalizer(), {}, resumed)
-    a, b = (load_file(str(ModelDir(d).weights)) for d in (unbroken, resumed))
-    for name in a:
-        assert torch.allclose(a[name], b[name], atol=1e-5), name
+    _assert_same_weights(unbroken, resumed)
     record = ModelDir(resumed).check()["frozen_states"]
     assert record["computed"] + record["reused"] == 2 * len(fixture_splits()["train"]) - 4 * 8
     assert record["reused"] > 0  # epoch 2 reuses what the resumed rest of epoch 1 computed
