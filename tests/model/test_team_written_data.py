@@ -1,5 +1,6 @@
-"""The hand-written team sets: event, group, negation and slander posts (training), circulated posts (evaluation). The
-committed files have the shape their cards promise, and no training post is a near copy of an evaluation case."""
+"""The hand-written team sets: event, group, negation, slander, group-talk and person-insult posts (training),
+circulated posts (evaluation). The committed files have the shape their cards promise, and no training post is a near
+copy of an evaluation case."""
 
 from __future__ import annotations
 
@@ -93,6 +94,12 @@ def test_group_posts_match_the_card_and_hold_no_slander_or_hoax(name: str) -> No
 INCITEMENT_KINDS = [
     ("saring_threat_posts", {"threat_personal", "threat_collective", "threat_conditional_or_veiled"}, None, 0),
     ("saring_slur_posts", {"slur_at_group", "slur_at_person", "slur_exclusion", "slur_obfuscated"}, None, None),
+    (
+        "saring_group_talk_posts",
+        {"derogation", "hate_question", "implicit_stereotype", "exclusion", "hate_opinion"},
+        0,
+        0,
+    ),
 ]
 
 
@@ -108,6 +115,44 @@ def test_incitement_sets_match_the_card_and_label_by_kind(
         assert r["text"].strip() and r["platform"] and r["family"] and r["target"], r["id"]
     # the hard negatives outnumber the hateful posts: the violent words or the slurs alone must not decide
     assert sum(r["incitement"] == 0 for r in rows) > sum(r["incitement"] == 1 for r in rows)
+
+
+def test_group_talk_posts_are_minimal_pairs_with_their_regional_variety_named() -> None:
+    """Every family holds a hateful post and a kind, neutral or defending twin in the same register, and every
+    regional post names its variety (the card counts ten)."""
+    rows = _family_rows_matching_their_card("saring_group_talk_posts")
+    families: dict[str, set[tuple[int, str]]] = defaultdict(set)
+    for r in rows:
+        families[r["family"]].add((r["incitement"], r["register"]))
+        assert bool(r["variety"]) == (r["register"] == "regional"), r["id"]
+    for family, seen in families.items():
+        assert {label for label, _ in seen} == {0, 1}, family
+        assert len({register for _, register in seen}) == 1, family
+    assert len({r["variety"] for r in rows if r["variety"]}) == 10
+
+
+PERSON_INSULT_KINDS = {"insult_person", "accusation_person", "insult_with_threat", "joking_insult"}
+
+
+def test_person_insult_posts_label_slander_by_kind_and_never_incitement() -> None:
+    """An insult or accusation aimed at one person is slander, joking or not; a bare threat at one person is not
+    judged (the suites disagree); the same words at a thing or oneself, complaints, criticism, praise and reported
+    insults are not slander; nothing here is group incitement or a claim."""
+    rows = _family_rows_matching_their_card("saring_person_insult_posts")
+    for r in rows:
+        assert r["hoax"] == 0 and r["incitement"] == 0, r["id"]
+        expected = 1 if r["kind"] in PERSON_INSULT_KINDS else None if r["kind"] == "threat_person" else 0
+        assert r["slander"] == expected, r["id"]
+        if expected == 1:
+            assert r["target"] in ("person", "institution"), r["id"]
+        assert r["target"] == {"swearing_at_thing": "thing", "self_deprecation": "self"}.get(r["kind"], r["target"])
+        assert bool(r["variety"]) == (r["register"] == "regional"), r["id"]
+    # families share a topic: most hold an attack and a twin that attacks no one
+    families: dict[str, set[int | None]] = defaultdict(set)
+    for r in rows:
+        families[r["family"]].add(r["slander"])
+    assert sum({0, 1} <= v for v in families.values()) > len(families) / 2
+    assert sum(r["slander"] == 0 for r in rows) > sum(r["slander"] == 1 for r in rows)
 
 
 SLANDER_KINDS = {"accusation_crime", "accusation_disgrace", "insinuation", "insult_person", "insult_institution"}
