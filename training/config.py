@@ -206,6 +206,8 @@ TEAM_SETS_SEEN_THREE_TIMES: dict[str, int] = {
     "saring_chat_claim_posts": 3,
     "saring_group_talk_posts": 3,
     "saring_person_insult_posts": 3,
+    "saring_group_exclusion_posts": 3,
+    "saring_person_news_posts": 3,
 }
 # What `default` and `fast` share: one epoch of 64-token windows on a loop budget, pruned and frozen embeddings.
 _ONE_EPOCH_ON_A_BUDGET: dict[str, Any] = {

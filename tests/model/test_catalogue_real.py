@@ -41,6 +41,8 @@ def test_cards_validate_and_every_mirrored_file_matches(cards) -> None:
         "saring_chat_claim_posts",
         "saring_group_talk_posts",
         "saring_person_insult_posts",
+        "saring_group_exclusion_posts",
+        "saring_person_news_posts",
         "saring_register_suite",
         "saring_circulated_posts",
         "saring_long_posts",
@@ -73,6 +75,8 @@ def test_real_datasets_load_with_expected_counts(cards) -> None:
         "saring_chat_claim_posts": 477,
         "saring_group_talk_posts": 600,
         "saring_person_insult_posts": 520,
+        "saring_group_exclusion_posts": 589,
+        "saring_person_news_posts": 576,
         "saring_long_training_posts": 1895,  # 256 posts read as windows around and between the marked sentences
         "saring_register_suite": 2313,
         "saring_circulated_posts": 400,

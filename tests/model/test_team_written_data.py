@@ -1,6 +1,6 @@
-"""The hand-written team sets: event, group, negation, slander, group-talk and person-insult posts (training),
-circulated posts (evaluation). The committed files have the shape their cards promise, and no training post is a near
-copy of an evaluation case."""
+"""The hand-written team sets: event, group, negation, slander, group-talk, person-insult, group-exclusion and
+person-news posts (training), circulated posts (evaluation). The committed files have the shape their cards promise,
+and no training post is a near copy of an evaluation case."""
 
 from __future__ import annotations
 
@@ -132,6 +132,35 @@ def test_group_talk_posts_are_minimal_pairs_with_their_regional_variety_named() 
     assert len({r["variety"] for r in rows if r["variety"]}) == 10
 
 
+EXCLUSION_KINDS = {"exclusion_casual", "exclusion_call", "threat_group"}
+NAMES_NO_GROUP = {"legit_restriction", "inclusive_notice"}  # the same ad or rule, lawful or open to all
+
+
+def test_group_exclusion_posts_label_incitement_by_kind_and_every_group_is_seen_both_ways() -> None:
+    """Excluding, expelling or threatening a group is incitement; refusing the threat in its own words, criticising
+    it, a victim's report, a lawful restriction and an open ad are not. Every family holds both, no group is tied to
+    one label, and no register is (the second author's capital and alay twins)."""
+    rows = _family_rows_matching_their_card("saring_group_exclusion_posts")
+    for r in rows:
+        assert r["incitement"] == int(r["kind"] in EXCLUSION_KINDS), r["id"]
+        assert r["hoax"] == 0 and r["slander"] == 0, r["id"]
+        assert bool(r["group"]) == bool(r["group_type"]), r["id"]
+        if r["kind"] not in NAMES_NO_GROUP:  # only a lawful or open ad may name no group
+            assert r["group"], r["id"]
+    families: dict[str, set[int]] = defaultdict(set)
+    labels_of_group: dict[str, set[int]] = defaultdict(set)
+    labels_of_register: dict[str, list[int]] = defaultdict(list)
+    for r in rows:
+        families[r["family"]].add(r["incitement"])
+        if r["group"]:
+            labels_of_group[r["group"]].add(r["incitement"])
+        labels_of_register[r["register"]].append(r["incitement"])
+    assert all(v == {0, 1} for v in families.values())
+    assert all(v == {0, 1} for v in labels_of_group.values()), labels_of_group
+    for register, labels in labels_of_register.items():  # hateful at most half of any register's posts
+        assert sum(labels) <= len(labels) / 2, register
+
+
 PERSON_INSULT_KINDS = {"insult_person", "accusation_person", "insult_with_threat", "joking_insult"}
 TARGET_OF_KIND = {"swearing_at_thing": "thing", "self_deprecation": "self"}  # the rude words aimed at no person
 
@@ -155,6 +184,28 @@ def test_person_insult_posts_label_slander_by_kind_and_never_incitement() -> Non
         families[r["family"]].add(r["slander"])
     assert sum({0, 1} <= v for v in families.values()) > len(families) / 2
     assert sum(r["slander"] == 0 for r in rows) > sum(r["slander"] == 1 for r in rows)
+
+
+NEWS_ATTACK_KINDS = {"accusation_attack", "insult_on_report"}
+
+
+def test_person_news_posts_are_reports_beside_attacks_on_the_same_person() -> None:
+    """News of a named person's arrest, verdict or appointment, a question about it or a comment on the process is
+    not slander; the writer's own verdict or an insult of the same person is. Every family holds both, and neither
+    label owns a register (the second author's formal attacks and calm capitals)."""
+    rows = _family_rows_matching_their_card("saring_person_news_posts")
+    for r in rows:
+        assert r["slander"] == int(r["kind"] in NEWS_ATTACK_KINDS), r["id"]
+        assert r["hoax"] == 0 and r["incitement"] == 0, r["id"]
+        assert r["target"] in ("person", "official", "institution"), r["id"]
+    families: dict[str, set[int]] = defaultdict(set)
+    slander_of_register: dict[str, list[int]] = defaultdict(list)
+    for r in rows:
+        families[r["family"]].add(r["slander"])
+        slander_of_register[r["register"]].append(r["slander"])
+    assert all(v == {0, 1} for v in families.values())
+    for register, labels in slander_of_register.items():  # each label at least three in ten of every register
+        assert 0.3 * len(labels) <= sum(labels) <= 0.7 * len(labels), register
 
 
 SLANDER_KINDS = {"accusation_crime", "accusation_disgrace", "insinuation", "insult_person", "insult_institution"}
