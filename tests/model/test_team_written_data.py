@@ -74,6 +74,14 @@ def _family_rows_matching_their_card(name: str) -> list[dict]:
     return rows
 
 
+def _labels_per(rows: list[dict], column: str, label: str) -> dict[str, list[int | None]]:
+    """Each value of `column` (a family, a group, a register) with the `label` of every row that has it."""
+    labels: dict[str, list[int | None]] = defaultdict(list)
+    for r in rows:
+        labels[r[column]].append(r[label])
+    return labels
+
+
 @pytest.mark.parametrize("name", ["saring_group_posts", "saring_negation_posts"])
 def test_group_posts_match_the_card_and_hold_no_slander_or_hoax(name: str) -> None:
     rows = _family_rows_matching_their_card(name)
@@ -84,10 +92,8 @@ def test_group_posts_match_the_card_and_hold_no_slander_or_hoax(name: str) -> No
         if r["target"] == "none":  # only profanity may name no group
             assert r["kind"] == "profanity_nontarget", r["id"]
     # families are minimal pairs: most hold both a hateful post and a non-hateful twin
-    families: dict[str, set[int]] = defaultdict(set)
-    for r in rows:
-        families[r["family"]].add(r["incitement"])
-    assert sum(v == {0, 1} for v in families.values()) > len(families) / 2
+    families = _labels_per(rows, "family", "incitement")
+    assert sum(set(v) == {0, 1} for v in families.values()) > len(families) / 2
 
 
 # Sets that teach incitement by kind: (set, its incitement kinds, slander on those posts, slander on the others).
@@ -147,18 +153,11 @@ def test_group_exclusion_posts_label_incitement_by_kind_and_every_group_is_seen_
         assert bool(r["group"]) == bool(r["group_type"]), r["id"]
         if r["kind"] not in NAMES_NO_GROUP:  # only a lawful or open ad may name no group
             assert r["group"], r["id"]
-    families: dict[str, set[int]] = defaultdict(set)
-    labels_of_group: dict[str, set[int]] = defaultdict(set)
-    labels_of_register: dict[str, list[int]] = defaultdict(list)
-    for r in rows:
-        families[r["family"]].add(r["incitement"])
-        if r["group"]:
-            labels_of_group[r["group"]].add(r["incitement"])
-        labels_of_register[r["register"]].append(r["incitement"])
-    assert all(v == {0, 1} for v in families.values())
-    assert all(v == {0, 1} for v in labels_of_group.values()), labels_of_group
-    for register, labels in labels_of_register.items():  # hateful at most half of any register's posts
-        assert sum(labels) <= len(labels) / 2, register
+    assert all(set(v) == {0, 1} for v in _labels_per(rows, "family", "incitement").values())
+    of_group = _labels_per([r for r in rows if r["group"]], "group", "incitement")
+    assert all(set(v) == {0, 1} for v in of_group.values()), of_group
+    for register, labels in _labels_per(rows, "register", "incitement").items():  # hateful at most half of any
+        assert labels.count(1) <= len(labels) / 2, register
 
 
 PERSON_INSULT_KINDS = {"insult_person", "accusation_person", "insult_with_threat", "joking_insult"}
@@ -179,10 +178,8 @@ def test_person_insult_posts_label_slander_by_kind_and_never_incitement() -> Non
         if r["kind"] in TARGET_OF_KIND:
             assert r["target"] == TARGET_OF_KIND[r["kind"]], r["id"]
     # families share a topic: most hold an attack and a twin that attacks no one
-    families: dict[str, set[int | None]] = defaultdict(set)
-    for r in rows:
-        families[r["family"]].add(r["slander"])
-    assert sum({0, 1} <= v for v in families.values()) > len(families) / 2
+    families = _labels_per(rows, "family", "slander")
+    assert sum({0, 1} <= set(v) for v in families.values()) > len(families) / 2
     assert sum(r["slander"] == 0 for r in rows) > sum(r["slander"] == 1 for r in rows)
 
 
@@ -198,14 +195,9 @@ def test_person_news_posts_are_reports_beside_attacks_on_the_same_person() -> No
         assert r["slander"] == int(r["kind"] in NEWS_ATTACK_KINDS), r["id"]
         assert r["hoax"] == 0 and r["incitement"] == 0, r["id"]
         assert r["target"] in ("person", "official", "institution"), r["id"]
-    families: dict[str, set[int]] = defaultdict(set)
-    slander_of_register: dict[str, list[int]] = defaultdict(list)
-    for r in rows:
-        families[r["family"]].add(r["slander"])
-        slander_of_register[r["register"]].append(r["slander"])
-    assert all(v == {0, 1} for v in families.values())
-    for register, labels in slander_of_register.items():  # each label at least three in ten of every register
-        assert 0.3 * len(labels) <= sum(labels) <= 0.7 * len(labels), register
+    assert all(set(v) == {0, 1} for v in _labels_per(rows, "family", "slander").values())
+    for register, labels in _labels_per(rows, "register", "slander").items():  # each label 30-70% of a register
+        assert 0.3 * len(labels) <= labels.count(1) <= 0.7 * len(labels), register
 
 
 SLANDER_KINDS = {"accusation_crime", "accusation_disgrace", "insinuation", "insult_person", "insult_institution"}
@@ -227,10 +219,8 @@ def test_slander_posts_match_the_card_and_label_by_target() -> None:
         else:
             assert kind_of_target in ("person", "institution"), r["id"]
     # families are minimal pairs: most hold a slanderous post and a twin that is not
-    families: dict[str, set[int]] = defaultdict(set)
-    for r in rows:
-        families[r["family"]].add(r["slander"])
-    assert sum(v == {0, 1} for v in families.values()) > len(families) / 2
+    families = _labels_per(rows, "family", "slander")
+    assert sum(set(v) == {0, 1} for v in families.values()) > len(families) / 2
 
 
 GROUP_TARGETS = ("suku", "agama", "ras", "golongan")
