@@ -9,6 +9,7 @@ import re
 import tomllib
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -74,9 +75,10 @@ def _family_rows_matching_their_card(name: str) -> list[dict]:
     return rows
 
 
-def _labels_per(rows: list[dict], column: str, label: str) -> dict[str, list[int | None]]:
-    """Each value of `column` (a family, a group, a register) with the `label` of every row that has it."""
-    labels: dict[str, list[int | None]] = defaultdict(list)
+def _labels_per(rows: list[dict], column: str, label: str) -> dict[str, list[Any]]:
+    """Each value of `column` (a family, a group, a register) with the `label` (or any other column) of every row
+    that has it."""
+    labels: dict[str, list[Any]] = defaultdict(list)
     for r in rows:
         labels[r[column]].append(r[label])
     return labels
@@ -129,12 +131,10 @@ def test_group_talk_posts_are_minimal_pairs_with_their_regional_variety_named() 
     """Every family holds a hateful post and a kind, neutral or defending twin in the same register; the regional
     posts name ten varieties, as the card says."""
     rows = _family_rows_matching_their_card("saring_group_talk_posts")
-    families: dict[str, set[tuple[int, str]]] = defaultdict(set)
-    for r in rows:
-        families[r["family"]].add((r["incitement"], r["register"]))
-    for family, seen in families.items():
-        assert {label for label, _ in seen} == {0, 1}, family
-        assert len({register for _, register in seen}) == 1, family
+    for family, labels in _labels_per(rows, "family", "incitement").items():
+        assert set(labels) == {0, 1}, family
+    for family, registers in _labels_per(rows, "family", "register").items():
+        assert len(set(registers)) == 1, family
     assert len({r["variety"] for r in rows if r["variety"]}) == 10
 
 
