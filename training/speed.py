@@ -3,11 +3,12 @@
 On the first N raw texts (default: 400 Ibrohim & Budi 2019 tweets, or one text per line of --texts FILE):
 - the anchor: a naive Hugging Face loop on the transformer member, `tokenizer(text)` -> forward, batch 1,
   fp32 (what `transformers.pipeline` does by default), on the same weights;
-- the transformer member alone in saring's batch path, fp32 and int8 (and bf16 on a CPU with bf16 matrix units);
+- the transformer member alone in saring's batch path, fp32 and int8 (and bf16 where it is fast: a CPU with bf16
+  matrix units or a GPU; on a GPU int8 runs fp32, so it has no rows of its own);
 - the whole scorer (`Scorer.score`: normalisation, ensemble members, calibration, decisions), the same precisions;
 - single-post latency (`Scorer.score([text])`, p50/p99), the same precisions;
-- explanation time per flagged text (the API's own BatchRunner with explain=true), fp32 and int8, and how
-  often the int8 explanation names the same top word as fp32;
+- explanation time per flagged text (the API's own BatchRunner with explain=true), each precision, and how
+  often the int8 (and bf16) explanation names the same top word as fp32;
 - how much int8 (and bf16) move the scores and decisions on these texts.
 Each throughput is the best of `--repeats` passes (the machine may be shared), and every ratio is to the
 anchor. The machine (CPU model, cores, torch threads) is printed with the numbers.
@@ -138,16 +139,25 @@ def run_speed(
     explain_n: int = 20,
     anchor_n: int | None = None,
 ) -> dict[str, Any]:
-    from model.network import cpu_bf16_fast
+    from model.network import bf16_fast
     from model.scorer import Scorer
 
     info = machine()
     s32 = Scorer(model, precision="fp32")
-    s8 = Scorer(model, precision="int8")
-    m32, m8 = transformer_member(s32), transformer_member(s8)
-    # bf16 only where it is fast; elsewhere the Scorer would run fp32 again under another name
-    # (and not when the int8 Scorer itself fell back to bf16: its rows are already the bf16 ones)
-    sbf = Scorer(model, precision="bf16") if cpu_bf16_fast() and m32 is not None and s8.precision == "int8" else None
+    m32 = transformer_member(s32)
+    # The default (int8) where it runs something other than fp32: int8, or the bf16 it falls back to. Where
+    # int8 runs fp32 instead (a GPU; a CPU without bf16 units that could not build int8) its rows would be
+    # the fp32 rows again under another name.
+    s8: Any = Scorer(model, precision="int8")
+    int8_runs = s8.precision
+    if s8.precision == "fp32":
+        s8 = None
+    m8 = transformer_member(s8) if s8 is not None else None
+    # bf16 only where it is fast (a CPU with bf16 matrix units, a GPU with native bf16); elsewhere the Scorer
+    # would run fp32 again under another name (and not when the int8 Scorer itself fell back to bf16: its
+    # rows are already the bf16 ones)
+    wants_bf16 = m32 is not None and bf16_fast(m32.backend.device) and int8_runs != "bf16"
+    sbf = Scorer(model, precision="bf16") if wants_bf16 else None
     if sbf is not None and sbf.precision != "bf16":  # its check against fp32 failed: it runs fp32
         sbf = None
     mbf = transformer_member(sbf) if sbf is not None else None
@@ -156,10 +166,11 @@ def run_speed(
         "model": str(model),
         "kind": s32.kind,
         "n_texts": len(texts),
-        "int8_active": s8.precision == "int8",
+        "int8_active": int8_runs == "int8",
+        "int8_runs": int8_runs,
         "paths": {},
     }
-    if m8 is not None:
+    if m8 is not None and m8.backend.int8 is not None:
         res["int8_check"] = m8.backend.int8_info.get("check")
     warm = texts[:16]
     for s in (s32, s8, sbf):
@@ -182,33 +193,40 @@ def run_speed(
         if mbf is not None:
             timed("transformer member, batch path, bf16", lambda: mbf.backend.logits(normed), len(texts))
     timed(f"Scorer.score ({s32.kind}), fp32", lambda: s32.score(texts), len(texts))
-    timed(f"Scorer.score ({s8.kind}), {s8.precision}", lambda: s8.score(texts), len(texts))
+    if s8 is not None:
+        timed(f"Scorer.score ({s8.kind}), {s8.precision}", lambda: s8.score(texts), len(texts))
     if sbf is not None:
         timed(f"Scorer.score ({sbf.kind}), bf16", lambda: sbf.score(texts), len(texts))
     anchor = next(iter(paths.values())) if m32 is not None else None
     res["ratios"] = {k: round(v / anchor, 2) for k, v in paths.items()} if anchor else {}
     res["paths"] = {k: round(v, 1) for k, v in paths.items()}
     lat_texts = texts[:latency_n]
-    res["latency"] = {"fp32": latency_ms(s32, lat_texts), s8.precision: latency_ms(s8, lat_texts)}
+    res["latency"] = {"fp32": latency_ms(s32, lat_texts)}
+    if s8 is not None:
+        res["latency"][s8.precision] = latency_ms(s8, lat_texts)
     if sbf is not None:
         res["latency"]["bf16"] = latency_ms(sbf, lat_texts)
     # How far each faster precision moves scores and decisions from fp32 on these texts.
-    res["int8_vs_fp32"] = agreement(s32, s8, texts)  # whatever s8 runs (int8_active says whether it is int8)
+    if s8 is not None:
+        res["int8_vs_fp32"] = agreement(s32, s8, texts)  # whatever s8 runs (int8_runs says what)
     if sbf is not None:
         res["bf16_vs_fp32"] = agreement(s32, sbf, texts)
     flagged = [t for t, r in zip(texts, s32.score(texts), strict=True) if any(r.flags.values())][:explain_n]
     if flagged:
-        explain_run(s8, flagged[:2])
+        faster = [s for s in (s8, sbf) if s is not None]
+        for s in (s32, *faster):  # first calls of a Scorer pay for shapes the GPU / oneDNN has not seen yet
+            explain_run(s, flagged[:2])
         sec32, spans32 = explain_run(s32, flagged)
-        sec8, spans8 = explain_run(s8, flagged)
-        same_top = [bool(a) and bool(b) and a[0]["word"] == b[0]["word"] for a, b in zip(spans32, spans8, strict=True)]
         res["explain"] = {
             "n_flagged": len(flagged),
-            "fp32_ms_per_text": round(sec32 * 1000, 1),
-            f"{s8.precision}_ms_per_text": round(sec8 * 1000, 1),
-            "same_top_word": round(float(np.mean(same_top)), 3),
             "mean_words": round(float(np.mean([len(t.split()) for t in flagged])), 1),
+            "fp32_ms_per_text": round(sec32 * 1000, 1),
         }
+        for s in faster:
+            sec, spans = explain_run(s, flagged)
+            same = [bool(a) and bool(b) and a[0]["word"] == b[0]["word"] for a, b in zip(spans32, spans, strict=True)]
+            res["explain"][f"{s.precision}_ms_per_text"] = round(sec * 1000, 1)
+            res["explain"][f"same_top_word_{s.precision}"] = round(float(np.mean(same)), 3)
     return res
 
 
@@ -243,7 +261,7 @@ def print_speed(res: dict[str, Any]) -> None:
     )
     console.print(
         f"model: {res['model']} ({res['kind']}); {res['n_texts']} texts from {res.get('source', '?')}; "
-        f"int8 active: {res['int8_active']}; int8 check vs fp32: {res.get('int8_check')}"
+        f"the default int8 runs {res['int8_runs']} here; int8 check vs fp32: {res.get('int8_check')}"
     )
     table = Table(title="Throughput (best of the repeats)")
     for col in ("path", "texts/s", "x anchor"):
@@ -253,7 +271,8 @@ def print_speed(res: dict[str, Any]) -> None:
     console.print(table)
     for prec, lat in res["latency"].items():
         console.print(f"single post, {prec}: p50 {lat['p50_ms']:.1f} ms, p99 {lat['p99_ms']:.1f} ms")
-    console.print(f"int8 vs fp32 on these texts: {res['int8_vs_fp32']}")
+    if "int8_vs_fp32" in res:
+        console.print(f"{res['int8_runs']} (the default) vs fp32 on these texts: {res['int8_vs_fp32']}")
     if "bf16_vs_fp32" in res:
         console.print(f"bf16 vs fp32 on these texts: {res['bf16_vs_fp32']}")
     if "explain" in res:
@@ -263,7 +282,11 @@ def print_speed(res: dict[str, Any]) -> None:
             + ", ".join(
                 f"{k.removesuffix('_ms_per_text')} {v} ms per text" for k, v in e.items() if k.endswith("_ms_per_text")
             )
-            + f"; same top word int8 vs fp32: {e['same_top_word']:.0%}"
+            + "".join(
+                f"; same top word {k.removeprefix('same_top_word_')} vs fp32: {v:.0%}"
+                for k, v in e.items()
+                if k.startswith("same_top_word_")
+            )
         )
 
 

@@ -58,6 +58,28 @@ def test_speed_benchmark_on_a_texts_file(
     assert got["int8_vs_fp32"]["decision_agreement"] > 0.8
 
 
+def test_where_int8_runs_fp32_the_benchmark_has_no_rows_under_its_name(
+    tiny_ensemble_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As on a GPU: the default (int8) runs fp32 there, and its rows were the fp32 rows again under another name.
+    import model.network as network
+    from model.int8 import Int8Unavailable
+    from training.speed import run_speed
+
+    def unavailable(*_: object, **__: object) -> None:
+        raise Int8Unavailable("no int8 here")
+
+    monkeypatch.setenv("SARING_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(network, "load_int8", unavailable)
+    monkeypatch.setattr(network, "cpu_flags", lambda: {"avx2"})
+    texts = ["Semua orang dari suku itu harus diusir dari kampung kita!", "Besok posyandu buka jam delapan pagi."]
+    got = run_speed(tiny_ensemble_dir, texts * 5, repeats=1, latency_n=2, explain_n=2)
+    assert got["int8_runs"] == "fp32" and got["int8_active"] is False
+    assert not [k for k in got["paths"] if "int8" in k or "bf16" in k]
+    assert set(got["latency"]) == {"fp32"} and "int8_vs_fp32" not in got and "bf16_vs_fp32" not in got
+    assert all(k in ("n_flagged", "mean_words", "fp32_ms_per_text") for k in got.get("explain", {}))
+
+
 def test_naive_loop_feeds_the_network_on_its_own_device() -> None:
     # On a lent GPU the anchor handed the tokenizer's CPU tensors to a CUDA network and failed.
     from types import SimpleNamespace
