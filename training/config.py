@@ -228,8 +228,8 @@ RECIPES: dict[str, dict[str, Any]] = {
         "name": "saring-default",
         "num_layers": None,
         "train_top_layers": 6,
-        # Two epochs, cut by the 9.5-minute budget: on 2 cores that now run the whole first epoch in 6-6.5 minutes
-        # the rest of the budget went unused. With epochs=2 the loop saw 1.55-1.67 epochs (twenty-fifth session,
+        # Two epochs, cut by the 9.5-minute budget: on 2 cores that now run the whole first epoch in 5.8-6.4 minutes
+        # the rest of the budget went unused. With epochs=2 the loop saw 1.55-1.68 epochs (twenty-fifth session,
         # three trainings against the twenty-fourth's three one-epoch ones): the transformer alone 0.853-0.863 ->
         # 0.877-0.881 on the register suite, 0.853-0.877 -> 0.875-0.893 on outsider group hate, 0.955-0.962 ->
         # 0.969-0.973 on long posts; served, valid circulated posts flagged 7.4-11.7% -> 4.8-8.7% (README, "Two
