@@ -148,10 +148,9 @@ def run_speed(
     # The default (int8) where it runs something other than fp32: int8, or the bf16 it falls back to. Where
     # int8 runs fp32 instead (a GPU; a CPU without bf16 units that could not build int8) its rows would be
     # the fp32 rows again under another name.
-    s8: Any = Scorer(model, precision="int8")
-    int8_runs = s8.precision
-    if s8.precision == "fp32":
-        s8 = None
+    default = Scorer(model, precision="int8")
+    int8_runs = default.precision
+    s8 = default if int8_runs != "fp32" else None
     m8 = transformer_member(s8) if s8 is not None else None
     # bf16 only where it is fast (a CPU with bf16 matrix units, a GPU with native bf16); elsewhere the Scorer
     # would run fp32 again under another name (and not when the int8 Scorer itself fell back to bf16: its
