@@ -12,7 +12,20 @@ Steps, in order (each one because the data showed it matters):
 6. Slang -> formal, word by word, from the slang table (Ibrohim's new_kamusalay.csv by default), which
    helps most on Netifier-style text (measured +0.05 F1 on defamation in the baselines note).
 
-The version string changes whenever the output of `normalize` may change; the model directory records it.
+Version 2 (the twenty-sixth session) adds two steps for spellings that hide a word, the obfuscations
+HateCheck tests (space-separated letters, masked vowels), which version 1 cut into letters that the slang
+table then read as words ("a s e n g" -> "a si e dan", "h*m*" -> "h * sama *"):
+2a. A run of three or more single letters joined by one kind of separator (space, dot or hyphen) is one
+    word: "a s e n g" -> "aseng", "b.a.b.i" -> "babi", "d.k.k" -> "dkk". Two letters are left alone ("a.n.").
+4a. A word whose vowels are masked with "*" is read as the one known word that fits, vowels only in the
+    masked places: "j*j*k" -> "jijik", "m*ti" -> "mati". Known words are the slang table's (its forms and
+    their formal words) and the words that the training texts use at least twice (`add_words`, saved with
+    the model), so that a masked name is not read as a commoner word ("M*nang" fits "menang" and "minang":
+    left alone). When none or several fit ("b*b*": babi, bibi, bobo) the masked word stays one token.
+
+The version string changes whenever the output of `normalize` may change; the model directory records it,
+and a model keeps the version it was trained with (`from_json`), so models written before a change score
+as they did.
 """
 
 from __future__ import annotations
@@ -25,7 +38,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-NORMALIZER_VERSION = "1"
+NORMALIZER_VERSION = "2"
+SUPPORTED_VERSIONS = ("1", "2")
 
 _URL_RE = re.compile(
     r"(?:https?://|www\.)\S+|\b[a-z0-9-]+\.(?:com|id|co\.id|go\.id|net|org|ly|me)(?:/\S*)?", re.IGNORECASE
@@ -38,6 +52,14 @@ _SPACE_RE = re.compile(r"\s+")
 _REPEAT3_RE = re.compile(r"(\w)\1{2,}")
 _REPEAT2_RE = re.compile(r"(\w)\1+")
 _WORD_RE = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*|\S", re.UNICODE)
+# Version 2: a word of letters may carry masking stars between its letters and at its end ("j*j*k",
+# "h*m*"), not after a star: "*PENTING*" is WhatsApp's bold, "5*3" arithmetic, "wkwk*" an emphasis.
+_WORD_V2_RE = re.compile(r"(?<![\w*])[^\W\d_]+(?:\*+[^\W\d_]+)+\**(?![\w*])|[^\W_]+(?:[-'][^\W_]+)*|\S", re.UNICODE)
+# Three or more single letters, each followed by the same separator as the first (step 2a).
+# Not next to a word character or a masking star ("p e n d a t a n g k*parat": "k" belongs to "k*parat").
+_SPELLED_RE = re.compile(r"(?<![\w*])[^\W\d_](?P<sep>[ .\-])[^\W\d_](?:(?P=sep)[^\W\d_])+(?![\w*])", re.UNICODE)
+_VOWELS = "aeiou"
+_KNOWN_WORD_RE = re.compile(r"\b[a-z]{3,24}\b")
 _REDUP_RE = re.compile(r"^([a-z]{2,})2$")
 _LEET = str.maketrans({"4": "a", "3": "e", "1": "i", "0": "o", "5": "s", "7": "t", "8": "b", "9": "g", "6": "g"})
 _MASKS = {"URL", "USER"}
@@ -57,10 +79,24 @@ def _is_leet(token: str) -> bool:
 class Normalizer:
     """Normalises text; `slang` maps informal words to their formal form."""
 
-    version = NORMALIZER_VERSION
-
-    def __init__(self, slang: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        slang: Mapping[str, str] | None = None,
+        version: str = NORMALIZER_VERSION,
+        words: Iterable[str] = (),
+    ) -> None:
+        if version not in SUPPORTED_VERSIONS:
+            raise ValueError(
+                f"normaliser version {version!r} requested, this saring knows {', '.join(SUPPORTED_VERSIONS)}; "
+                "retrain the model or install the saring version that wrote it"
+            )
+        self.version = version
         self.slang: dict[str, str] = {k.lower(): v.lower() for k, v in (slang or {}).items() if k and v}
+        self._token_re = _WORD_RE if version == "1" else _WORD_V2_RE
+        self.words: set[str] = {w for w in words if _KNOWN_WORD_RE.fullmatch(w)}
+        # Masked words (version 2) are read against the slang table's words, grouped by length; built on the
+        # first masked word, since most texts have none.
+        self._mask_words: dict[int, dict[str, str]] | None = None
         # Steps 3-6 of a word depend on the word alone: each distinct word is worked out once (bounded:
         # emptied when full). Posts repeat their words; this halves the time of `normalize` on tweets.
         self._words: dict[str, list[str]] = {}
@@ -77,18 +113,31 @@ class Normalizer:
         import json
 
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-        if data.get("version") != NORMALIZER_VERSION:
+        version = data.get("version")
+        if version not in SUPPORTED_VERSIONS:
             raise ValueError(
-                f"{path}: normaliser version {data.get('version')!r} found, this saring has "
-                f"{NORMALIZER_VERSION!r}; retrain the model or install the saring version that wrote it"
+                f"{path}: normaliser version {version!r} found, this saring knows "
+                f"{', '.join(SUPPORTED_VERSIONS)}; retrain the model or install the saring version that wrote it"
             )
-        return cls(data.get("slang", {}))
+        return cls(data.get("slang", {}), version=version, words=data.get("words", ()))
 
     def to_json(self, path: str | Path) -> None:
         import json
 
-        payload = {"version": self.version, "slang": dict(sorted(self.slang.items()))}
+        payload: dict[str, object] = {"version": self.version, "slang": dict(sorted(self.slang.items()))}
+        if self.words:
+            payload["words"] = sorted(self.words)
         Path(path).write_text(json.dumps(payload, ensure_ascii=False, indent=0), encoding="utf-8")
+
+    def add_words(self, texts: Iterable[str], min_count: int = 2) -> None:
+        """Learn the known words of step 4a from raw texts (a training set): words used `min_count` times."""
+        counts: dict[str, int] = {}
+        for text in texts:
+            for w in _KNOWN_WORD_RE.findall(text.lower()):
+                counts[w] = counts.get(w, 0) + 1
+        self.words |= {w for w, c in counts.items() if c >= min_count}
+        self._mask_words = None
+        self._words.clear()
 
     # -- normalisation -----------------------------------------------------------------------------
     def clean(self, text: str) -> str:
@@ -108,7 +157,10 @@ class Normalizer:
     def normalize_tokens(self, text: str) -> list[str]:
         out: list[str] = []
         words = self._words
-        for tok in _WORD_RE.findall(self.clean(text)):
+        text = self.clean(text)
+        if self.version != "1":
+            text = _SPELLED_RE.sub(lambda m: m.group(0).replace(m.group("sep"), ""), text)
+        for tok in self._token_re.findall(text):
             done = words.get(tok)
             if done is None:
                 done = [tok] if tok in _MASKS else self._word(tok.lower()).split()
@@ -119,6 +171,8 @@ class Normalizer:
         return out
 
     def _word(self, tok: str) -> str:
+        if "*" in tok:
+            return self._unmask(tok)
         if _is_leet(tok):
             m = _REDUP_RE.match(tok)
             tok = f"{m.group(1)} {m.group(1)}" if m else tok.translate(_LEET)
@@ -135,10 +189,22 @@ class Normalizer:
                 return self.slang[once]
         return squeezed
 
+    def _unmask(self, tok: str) -> str:
+        """Step 4a: the one formal word that the masked word can be, else the masked word itself."""
+        if self._mask_words is None:
+            self._mask_words = {}
+            forms = set(self.slang) | {w for v in self.slang.values() for w in v.split()} | self.words
+            for form in forms:
+                if form.isalpha() and form.isascii():
+                    self._mask_words.setdefault(len(form), {})[form] = self.slang.get(form, form)
+        pattern = re.compile("".join(f"[{_VOWELS}]" if c == "*" else re.escape(c) for c in tok))
+        fits = {formal for form, formal in self._mask_words.get(len(tok), {}).items() if pattern.fullmatch(form)}
+        return fits.pop() if len(fits) == 1 else tok
+
     def slang_words(self, text: str) -> list[str]:
         """The words of `text` that the slang table rewrites (for slices and explanations)."""
         found = []
-        for tok in _WORD_RE.findall(self.clean(text)):
+        for tok in self._token_re.findall(self.clean(text)):
             low = tok.lower()
             if low in self.slang or _REPEAT3_RE.sub(r"\1\1", low) in self.slang or _is_leet(low):
                 found.append(tok)

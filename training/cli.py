@@ -42,6 +42,9 @@ def load_training_data(data: list[str], columns: list[str], encoding: str, seed:
         bad += res.bad_rows
     if not examples:
         raise typer.BadParameter("no labelled examples: pass --data catalogue and/or --data FILE")
+    # The words of the training texts let the normaliser read masked words ("j*j*k") without taking a
+    # masked name for a commoner word; only words, no labels, and saved with the model's normaliser.
+    normalizer.add_words(e.text for e in examples)
     prepared = prepare(examples, normalizer, seed=seed)
     prepared.manifest["sources"] = training_sources(dict(prepared.items()))
     prepared.manifest.setdefault("bad_rows", [str(b) for b in bad[:200]])

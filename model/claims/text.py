@@ -79,7 +79,10 @@ class ClaimEncoder:
         # A given normaliser (e.g. the scorer's, with the full slang table) is completed with the built-in
         # chat abbreviations and regional words; its own entries win, except for CLAIM_SYNONYMS.
         base = normalizer.slang if normalizer is not None else {}
-        self.normalizer = Normalizer({**REGIONAL_SLANG, **BUILTIN_SLANG, **base, **CLAIM_SYNONYMS})
+        # Normaliser version 1, pinned: claim texts have their own version (CLAIM_TEXT_VERSION), and moving
+        # them to version 2's readings of spelled-out and masked words would re-embed every stored claim
+        # and set aside calibrated match parameters.
+        self.normalizer = Normalizer({**REGIONAL_SLANG, **BUILTIN_SLANG, **base, **CLAIM_SYNONYMS}, version="1")
         self._stems: dict[str, str] = {}
         self._norm_cache: dict[str, list[str]] = {}
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import model.normalize as normalize_module
@@ -28,3 +30,42 @@ def test_the_word_cache_changes_no_output_and_stays_bounded(monkeypatch: pytest.
     small = Normalizer(SLANG)
     assert [small.normalize(t) for t in texts] == cold
     assert len(small._words) <= 5
+
+
+def test_version_2_joins_letters_spelled_out_with_one_separator() -> None:
+    n = Normalizer(SLANG)
+    assert n.normalize("u s i r aja o r a n g itu") == "usir aja orang itu"
+    assert n.normalize("b.a.b.i semua, d-a-y-a-k juga") == "babi semua , dayak juga"
+    # two letters are an abbreviation, mixed separators are not one word, and a letter before a masked
+    # word belongs to it
+    assert n.normalize("a.n. Budi") == "a . n . budi"
+    assert n.normalize("a b.c d") == "a b . c d"
+    assert n.normalize("p e n d a t a n g k*parat") == "pendatang k*parat"
+
+
+def test_version_2_reads_a_masked_word_only_when_one_known_word_fits() -> None:
+    n = Normalizer({"jyjyk": "jijik", "mati": "mati", "babi": "babi", "bibi": "bibi", "menang": "menang"})
+    assert n.normalize("j*j*k, m*ti aja") == "jijik , mati aja"  # the slang form's formal word
+    assert n.normalize("dasar b*b*") == "dasar b*b*"  # babi or bibi: left as one token
+    assert n.normalize("orang M*nang") == "orang menang"
+    n.add_words(["orang minang datang", "rendang minang enak"])  # the training texts' words
+    assert "minang" in n.words
+    assert n.normalize("orang M*nang") == "orang m*nang"  # menang or minang: left alone
+    # stars that do not mask a vowel inside a word keep version 1's reading
+    assert n.normalize("*PENTING* 5*3 wkwk*") == "* penting * 5 * 3 wkwk *"
+
+
+def test_version_1_is_kept_for_models_written_before_version_2(tmp_path: Path) -> None:
+    old = Normalizer(SLANG, version="1")
+    assert old.normalize("a s e n g yg gk") == "a s e n g yang tidak"
+    assert old.normalize("j*j*k") == "j * j * k"
+    path = tmp_path / "normalizer.json"
+    old.to_json(path)
+    assert Normalizer.from_json(path).version == "1"
+    new = Normalizer(SLANG, words=["minang"])
+    new.to_json(path)
+    loaded = Normalizer.from_json(path)
+    assert (loaded.version, loaded.words) == ("2", {"minang"})
+    path.write_text('{"version": "9", "slang": {}}', encoding="utf-8")
+    with pytest.raises(ValueError, match="version '9' found, this saring knows 1, 2"):
+        Normalizer.from_json(path)
