@@ -13,7 +13,8 @@ This module is the only place that knows the file names. A model directory holds
     metrics.json            validation and test metrics
     data_manifest.json      the cards, file hashes and split counts the model was trained on
     training_config.json    the full training configuration
-    normalizer.json         the normaliser's resources (slang table), so serving needs no data mirror
+    normalizer.json         the normaliser's version and resources (slang table; since version 2 the training
+                            texts' words that masked words are read against), so serving needs no data mirror
     model.safetensors       weights (transformer: encoder + heads; baseline: coefficient matrices)
     encoder_config.json     the encoder's Hugging Face config (transformer)
     tokenizer/              the tokenizer files (transformer)
