@@ -35,6 +35,7 @@ import html
 import io
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -64,6 +65,7 @@ _REDUP_RE = re.compile(r"^([a-z]{2,})2$")
 _LEET = str.maketrans({"4": "a", "3": "e", "1": "i", "0": "o", "5": "s", "7": "t", "8": "b", "9": "g", "6": "g"})
 _MASKS = {"URL", "USER"}
 _MAX_CACHED_WORDS = 200_000
+_MAX_KNOWN_WORDS = 100_000
 
 
 def _is_leet(token: str) -> bool:
@@ -94,8 +96,8 @@ class Normalizer:
         self.slang: dict[str, str] = {k.lower(): v.lower() for k, v in (slang or {}).items() if k and v}
         self._token_re = _WORD_RE if version == "1" else _WORD_V2_RE
         self.words: set[str] = {w for w in words if _KNOWN_WORD_RE.fullmatch(w)}
-        # Masked words (version 2) are read against the slang table's words, grouped by length; built on the
-        # first masked word, since most texts have none.
+        # Masked words (version 2) are read against the known words (the slang table's and `words`), grouped
+        # by length; built on the first masked word, since most texts have none.
         self._mask_words: dict[int, dict[str, str]] | None = None
         # Steps 3-6 of a word depend on the word alone: each distinct word is worked out once (bounded:
         # emptied when full). Posts repeat their words; this halves the time of `normalize` on tweets.
@@ -129,13 +131,14 @@ class Normalizer:
             payload["words"] = sorted(self.words)
         Path(path).write_text(json.dumps(payload, ensure_ascii=False, indent=0), encoding="utf-8")
 
-    def add_words(self, texts: Iterable[str], min_count: int = 2) -> None:
-        """Learn the known words of step 4a from raw texts (a training set): words used `min_count` times."""
-        counts: dict[str, int] = {}
+    def add_words(self, texts: Iterable[str], min_count: int = 2, max_words: int = _MAX_KNOWN_WORDS) -> None:
+        """Learn the known words of step 4a from raw texts (a training set): words used `min_count` times, the
+        `max_words` most used of them (so that ten times the data does not make normalizer.json ten times
+        larger; 40k training texts give about 31k words)."""
+        counts: Counter[str] = Counter()
         for text in texts:
-            for w in _KNOWN_WORD_RE.findall(text.lower()):
-                counts[w] = counts.get(w, 0) + 1
-        self.words |= {w for w, c in counts.items() if c >= min_count}
+            counts.update(_KNOWN_WORD_RE.findall(text.lower()))
+        self.words |= {w for w, c in counts.most_common(max_words) if c >= min_count}
         self._mask_words = None
         self._words.clear()
 

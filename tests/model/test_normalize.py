@@ -51,6 +51,9 @@ def test_version_2_reads_a_masked_word_only_when_one_known_word_fits() -> None:
     n.add_words(["orang minang datang", "rendang minang enak"])  # the training texts' words
     assert "minang" in n.words
     assert n.normalize("orang M*nang") == "orang m*nang"  # menang or minang: left alone
+    capped = Normalizer()
+    capped.add_words(["kata kata kata lain lain satu satu"], max_words=2)  # the two most used words
+    assert capped.words == {"kata", "lain"}
     # stars that do not mask a vowel inside a word keep version 1's reading
     assert n.normalize("*PENTING* 5*3 wkwk*") == "* penting * 5 * 3 wkwk *"
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import csv
 import json
 
-from model.modeldir import MANIFEST_JSON
+from model.modeldir import MANIFEST_JSON, NORMALIZER_JSON
+from model.normalize import NORMALIZER_VERSION, Normalizer
 from tests.fixture_texts import fixture_examples
 from tests.model.catalogue_fixtures import make_catalogue
 from training.baseline import train_baseline
@@ -23,6 +24,11 @@ def test_model_card_lists_every_source_with_its_licence(tmp_path, monkeypatch, m
     normalizer, prepared, _ = load_training_data(["catalogue", str(mine)], [], "utf-8")
     out = tmp_path / "model"
     train_baseline(out, dict(prepared.items()), normalizer, prepared.manifest)
+
+    # the normaliser is saved with the words of the training texts that masked words are read against
+    saved = Normalizer.from_json(out / NORMALIZER_JSON)
+    texts = " ".join(e.text for e in fixture_examples()).lower()
+    assert saved.version == NORMALIZER_VERSION and saved.words and all(w in texts for w in saved.words)
 
     written = json.loads((out / MANIFEST_JSON).read_text(encoding="utf-8"))["sources"]
     by_name = {s["name"]: s for s in written}
