@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-INT8_FORMAT = 4  # bump when the export or quantisation recipe changes: cached files are rebuilt
+INT8_FORMAT = 5  # bump when the export or quantisation recipe changes: cached files are rebuilt
 # ONNX Runtime graph fusions switched off in the int8 session. Measured on the 6-layer e5-small member (ONNX
 # Runtime 1.32, 2-core AVX-512 VNNI, 400 tweets, profiled): the fused SkipLayerNormalization kernel took ~40 ms
 # per node and pass against ~8 ms for the LayerNormalization + Add it replaces; without it the forward pass
@@ -55,13 +55,20 @@ INT8_MAX_PROB_DIFF = 0.4
 INT8_MEAN_PROB_DIFF = 0.02
 # Above this mean move on the check texts (one thread), the export tries again with the feed-forward output
 # projection that carries the largest activations left in fp32 (`outlier_projections`) and keeps that copy when
-# it moves them at least a fifth less. Measured (thirteenth session, every MatMul int8 -> outlier in fp32): two
-# 6-layer members 0.0098 -> 0.0091 and 0.0090 -> 0.0084 (not worth the speed: that one fp32 MatMul cost the
-# 6-layer member 454 vs 580 texts/s, medians of four interleaved rounds); two 12-layer default members 0.0159 ->
-# 0.0088 and 0.0155 -> 0.0084 (no measurable speed cost there: 261 vs 243 texts/s), where on 400 raw tweets the
-# served ensemble's decisions agreed with fp32 on 97.5% -> 99.25% of texts.
-INT8_REFINE_MEAN_PROB_DIFF = 0.012
-INT8_REFINE_GAIN = 0.8  # the refined copy must move the check texts by at most this share of the first one's move
+# it moves them at least a tenth less (a fifth until the twenty-sixth session). Measured in the thirteenth
+# session (every MatMul int8 -> outlier in fp32): two 6-layer members 0.0098 -> 0.0091 and 0.0090 -> 0.0084 (not
+# worth the speed: that one fp32 MatMul cost the 6-layer member 454 vs 580 texts/s, medians of four interleaved
+# rounds); two 12-layer default members 0.0159 -> 0.0088 and 0.0155 -> 0.0084 (no measurable speed cost there:
+# 261 vs 243 texts/s), where on 400 raw tweets the served ensemble's decisions agreed with fp32 on 97.5% ->
+# 99.25% of texts. In the twenty-sixth session the two-epoch 12-layer members sat near the old bounds (trigger
+# 0.012, gain 0.8): 0.0109 (not tried), 0.0144 -> 0.0117 (0.81: refused), 0.0154 -> 0.0102 (kept). The two served
+# all in int8 lost about 3 points of incitement recall against fp32 on both hate suites (outsider 0.898 / 0.901
+# vs 0.926 / 0.935, register 0.873 / 0.883 vs 0.909 / 0.920) and agreed with fp32's decisions on 94% of the 400
+# tweets (one measured); with layer 4's projection in fp32 they served like fp32 (0.926 / 0.935 and 0.911 /
+# 0.906; decisions 96.25% and 97.25% the same) at 0.95x and 1.02x the all-int8 speed (400 tweets, medians of five
+# interleaved rounds). Hence the bounds below; the 6-layer members (0.0090-0.0098, gain 0.93) stay all int8.
+INT8_REFINE_MEAN_PROB_DIFF = 0.010
+INT8_REFINE_GAIN = 0.9  # the refined copy must move the check texts by at most this share of the first one's move
 # Texts the int8 copy is compared on (fp32 vs int8 logits): short and long, benign and risky registers.
 CHECK_TEXTS = [
     "pemerintah membantah kabar bahwa vaksin mengandung chip pelacak",
