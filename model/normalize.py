@@ -121,7 +121,13 @@ class Normalizer:
                 f"{path}: normaliser version {version!r} found, this saring knows "
                 f"{', '.join(SUPPORTED_VERSIONS)}; retrain the model or install the saring version that wrote it"
             )
-        return cls(data.get("slang", {}), version=version, words=data.get("words", ()))
+        words = data.get("words", [])
+        if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+            raise ValueError(
+                f"{path}: 'words' should be a list of strings (the training texts' known words), found "
+                f"{type(words).__name__}; retrain the model or restore normalizer.json from the model that wrote it"
+            )
+        return cls(data.get("slang", {}), version=version, words=words)
 
     def to_json(self, path: str | Path) -> None:
         import json
@@ -194,14 +200,17 @@ class Normalizer:
 
     def _unmask(self, tok: str) -> str:
         """Step 4a: the one formal word that the masked word can be, else the masked word itself."""
-        if self._mask_words is None:
-            self._mask_words = {}
+        index = self._mask_words
+        if index is None:
+            # Built whole, then published: a scorer thread never sees a half-filled index.
+            index = {}
             forms = set(self.slang) | {w for v in self.slang.values() for w in v.split()} | self.words
             for form in forms:
                 if form.isalpha() and form.isascii():
-                    self._mask_words.setdefault(len(form), {})[form] = self.slang.get(form, form)
+                    index.setdefault(len(form), {})[form] = self.slang.get(form, form)
+            self._mask_words = index
         pattern = re.compile("".join(f"[{_VOWELS}]" if c == "*" else re.escape(c) for c in tok))
-        fits = {formal for form, formal in self._mask_words.get(len(tok), {}).items() if pattern.fullmatch(form)}
+        fits = {formal for form, formal in index.get(len(tok), {}).items() if pattern.fullmatch(form)}
         return fits.pop() if len(fits) == 1 else tok
 
     def slang_words(self, text: str) -> list[str]:

@@ -69,6 +69,9 @@ def test_version_1_is_kept_for_models_written_before_version_2(tmp_path: Path) -
     new.to_json(path)
     loaded = Normalizer.from_json(path)
     assert (loaded.version, loaded.words) == ("2", {"minang"})
+    path.write_text('{"version": "2", "slang": {}, "words": "minang"}', encoding="utf-8")
+    with pytest.raises(ValueError, match="'words' should be a list of strings .* found str"):
+        Normalizer.from_json(path)
     path.write_text('{"version": "9", "slang": {}}', encoding="utf-8")
     with pytest.raises(ValueError, match="version '9' found, this saring knows 1, 2"):
         Normalizer.from_json(path)

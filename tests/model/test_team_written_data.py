@@ -93,7 +93,7 @@ PERSON_INSULTS_RELABELLED = {
 
 
 @pytest.mark.parametrize("name", ["saring_group_posts", "saring_negation_posts"])
-def test_group_posts_match_the_card_and_hold_no_slander_or_hoax(name: str) -> None:
+def test_group_posts_match_the_card_with_no_hoax_and_slander_only_on_insults_of_persons(name: str) -> None:
     rows = _family_rows_matching_their_card(name)
     relabelled = [r for r in rows if r["id"][:8] in PERSON_INSULTS_RELABELLED[name]]
     assert len(relabelled) == 6 and all(r["kind"] == "profanity_nontarget" for r in relabelled)
