@@ -229,6 +229,28 @@ def _onnx_export(net: RiskClassifier, ids: torch.Tensor, mask: torch.Tensor, pat
         )
 
 
+def export_fp32_onnx(net: RiskClassifier, tok: Tokenized, path: Path) -> str:
+    """Export the fp32 network to ONNX at `path` with eager attention (the encoder's own attention when that
+    export fails) and dynamic batch and token axes; return the attention that was exported. The int8 copy
+    quantises this graph and the OpenVINO bf16 copy (model/openvino_bf16.py) compiles it."""
+    ids, mask = tok.pad([w for ws in tok.windows(CHECK_TEXTS[:4]) for w in ws])
+    try:
+        _onnx_export(_eager_attention(net), ids, mask, path)
+        return "eager"
+    except Exception as e:  # an encoder without eager attention, an exporter error on that graph
+        attention = str(getattr(getattr(net.encoder, "config", None), "_attn_implementation", None) or "default")
+        logger.warning(
+            "exporting the ONNX copy with eager attention failed (%s: %s); exporting the encoder's own "
+            "%s attention instead (same results, about a tenth slower)",
+            type(e).__name__,
+            e,
+            attention,
+        )
+        path.unlink(missing_ok=True)
+        _onnx_export(net.cpu(), ids, mask, path)
+        return attention
+
+
 def outlier_projections(net: RiskClassifier, tok: Tokenized, keep: int = 1) -> list[int]:
     """The layers whose feed-forward output projection (`layer.N.output.dense`, the MatMul after GELU) sees the
     largest absolute activation on the check texts, largest first, at most `keep`: the ones to leave in fp32.
@@ -291,22 +313,8 @@ def _export_int8(net: RiskClassifier, tok: Tokenized, folder: Path) -> tuple[Pat
     tmp = folder / f".build-{os.getpid()}-{time.monotonic_ns()}"
     tmp.mkdir()
     try:
-        ids, mask = tok.pad([w for ws in tok.windows(CHECK_TEXTS[:4]) for w in ws])
         fp32 = tmp / "model.fp32.onnx"
-        try:
-            _onnx_export(_eager_attention(net), ids, mask, fp32)
-            attention = "eager"
-        except Exception as e:  # an encoder without eager attention, an exporter error on that graph
-            attention = str(getattr(getattr(net.encoder, "config", None), "_attn_implementation", None) or "default")
-            logger.warning(
-                "exporting the int8 model with eager attention failed (%s: %s); exporting the encoder's own "
-                "%s attention instead (same results, about a tenth slower)",
-                type(e).__name__,
-                e,
-                attention,
-            )
-            fp32.unlink(missing_ok=True)
-            _onnx_export(net.cpu(), ids, mask, fp32)
+        attention = export_fp32_onnx(net, tok, fp32)
         hint = _DropMessage("pre-processing before quantization")  # onnxruntime's advice for static quantisation
         logging.getLogger().addFilter(hint)
         try:
@@ -348,6 +356,32 @@ def _export_int8(net: RiskClassifier, tok: Tokenized, folder: Path) -> tuple[Pat
         tmp.rmdir()
 
 
+def cached_copy(record_path: Path, expected: dict[str, Any]) -> tuple[Path | None, dict[str, Any]]:
+    """The cached file that the JSON record at `record_path` names, when the record holds every `expected` value
+    and the file's sha256 is the recorded one; else (None, {}) and the caller rebuilds it (a stale or altered copy
+    is logged). Shared by the int8 and the OpenVINO copies."""
+    try:
+        record = json.loads(record_path.read_text(encoding="utf-8"))
+        cand = record_path.parent / str(record["file"])
+        if (
+            all(record.get(k) == v for k, v in expected.items())
+            and cand.is_file()
+            and file_sha256(cand) == record.get("sha256")
+        ):
+            return cand, record
+        logger.info("the cached copy in %s is stale or altered; rebuilding it", record_path.parent)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass
+    return None, {}
+
+
+def write_record(record_path: Path, record: dict[str, Any]) -> None:
+    """Write a cached copy's JSON record whole (a temporary file, then renamed): a reader never sees half."""
+    tmp = record_path.parent / f".{record_path.name}.{os.getpid()}"
+    tmp.write_text(json.dumps(record, indent=2), encoding="utf-8")
+    os.replace(tmp, record_path)
+
+
 def load_int8(md: ModelDir, net: RiskClassifier, tok: Tokenized, threads: int) -> tuple[OnnxInt8, dict[str, Any]]:
     """The cached int8 copy of `net` (built on first use), checked by sha256 and against the fp32 logits.
 
@@ -359,23 +393,9 @@ def load_int8(md: ModelDir, net: RiskClassifier, tok: Tokenized, threads: int) -
     weights = verified_sha256(md.weights)
     folder = int8_cache_dir(weights)
     record_path = folder / "int8.json"
-    record: dict[str, Any] = {}
-    path: Path | None = None
-    try:
-        record = json.loads(record_path.read_text(encoding="utf-8"))
-        cand = folder / str(record["file"])
-        if (
-            record.get("format") == INT8_FORMAT
-            and record.get("weights_sha256") == weights
-            and record.get("onnxruntime") == ort.__version__
-            and cand.is_file()
-            and file_sha256(cand) == record.get("sha256")
-        ):
-            path = cand
-        else:
-            logger.info("the cached int8 model in %s is stale or altered; rebuilding it", folder)
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
+    path, record = cached_copy(
+        record_path, {"format": INT8_FORMAT, "weights_sha256": weights, "onnxruntime": ort.__version__}
+    )
     if path is None:
         t0 = time.perf_counter()
         try:
@@ -393,9 +413,7 @@ def load_int8(md: ModelDir, net: RiskClassifier, tok: Tokenized, threads: int) -
                 "fp32_matmuls": keep_fp32,  # the outlier feed-forward projection(s) left unquantised
                 "build_seconds": round(time.perf_counter() - t0, 1),
             }
-            tmp = folder / f".int8.json.{os.getpid()}"
-            tmp.write_text(json.dumps(record, indent=2), encoding="utf-8")
-            os.replace(tmp, record_path)
+            write_record(record_path, record)
         except Exception as e:  # a read-only cache, a missing `onnx` package, an exporter error
             raise Int8Unavailable(f"building the int8 model in {folder} failed ({type(e).__name__}: {e})") from e
         logger.info(

@@ -47,6 +47,12 @@ def machine() -> dict[str, Any]:
         ort = onnxruntime.__version__
     except ImportError:
         ort = None
+    try:
+        import openvino
+
+        ov = openvino.__version__.split("-")[0]
+    except ImportError:
+        ov = None
     return {
         "cpu": name,
         "physical_cores": physical_cores(),
@@ -59,6 +65,7 @@ def machine() -> dict[str, Any]:
         # where the Scorers run (model.network.pick_device: a CUDA GPU when one is visible)
         "gpu": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
         "onnxruntime": ort,
+        "openvino": ov,
         "python": platform.python_version(),
     }
 
@@ -171,6 +178,8 @@ def run_speed(
     }
     if m8 is not None and m8.backend.int8 is not None:
         res["int8_check"] = m8.backend.int8_info.get("check")
+    if mbf is not None:  # OpenVINO's bf16 copy, or torch's bf16 weights where OpenVINO is missing
+        res["bf16_runtime"] = mbf.backend.bf16_info.get("runtime", "torch")
     warm = texts[:16]
     for s in (s32, s8, sbf):
         if s is not None:
@@ -256,11 +265,13 @@ def print_speed(res: dict[str, Any]) -> None:
         f"AVX-512 VNNI {'yes' if m['avx512_vnni'] else 'no'}, AMX {', '.join(m.get('amx') or []) or 'no'}; "
         f"torch {m['torch']} with "
         f"{m['torch_threads']} intra-op / {m['torch_interop_threads']} inter-op threads; onnxruntime "
-        f"{m['onnxruntime']}" + (f"; the models run on the GPU ({m['gpu']})" if m.get("gpu") else "")
+        f"{m['onnxruntime']}; openvino {m.get('openvino')}"
+        + (f"; the models run on the GPU ({m['gpu']})" if m.get("gpu") else "")
     )
     console.print(
         f"model: {res['model']} ({res['kind']}); {res['n_texts']} texts from {res.get('source', '?')}; "
         f"the default int8 runs {res['int8_runs']} here; int8 check vs fp32: {res.get('int8_check')}"
+        + (f"; bf16 runs through {res['bf16_runtime']}" if res.get("bf16_runtime") else "")
     )
     table = Table(title="Throughput (best of the repeats)")
     for col in ("path", "texts/s", "x anchor"):

@@ -4,6 +4,7 @@ Runtime needed."""
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
@@ -13,26 +14,98 @@ import pytest
 from tests.model.precision_fixtures import TEXTS
 
 
-@pytest.mark.usefixtures("cache")
-def test_bf16_where_the_cpu_has_bf16_units(tiny_transformer_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bf16_runs_openvino_where_the_cpu_has_bf16_units(
+    tiny_transformer_dir: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import torch
 
     import model.int8 as int8
     import model.network as network
+    from model.modeldir import file_sha256
+    from model.openvino_bf16 import OPENVINO_BATCH_ROWS, OPENVINO_BATCH_TOKENS
     from model.scorer import Scorer
 
-    monkeypatch.setattr(network, "cpu_bf16_fast", lambda: True)  # torch runs bf16 on any CPU; only speed differs
+    monkeypatch.setattr(network, "cpu_bf16_fast", lambda: True)  # OpenVINO runs bf16 on any CPU; only speed differs
     sbf, s32 = Scorer(tiny_transformer_dir, precision="bf16"), Scorer(tiny_transformer_dir, precision="fp32")
     assert sbf.precision == "bf16"
     b = sbf.backend
-    assert isinstance(b, network.TransformerBackend)
-    assert {p.dtype for p in b.net.parameters()} == {torch.bfloat16}
+    assert isinstance(b, network.TransformerBackend) and b.ov is not None
+    assert b.bf16_info["runtime"] == "openvino" and b.bf16_info["openvino"]
+    assert {p.dtype for p in b.net.parameters()} == {torch.float32}  # the torch network is left as trained
+    assert b.batch_size >= OPENVINO_BATCH_ROWS and b.max_batch_tokens >= OPENVINO_BATCH_TOKENS  # taller batches
     assert b.bf16_info["check"]["mean_prob_diff"] <= int8.INT8_MEAN_PROB_DIFF
+    # the ONNX copy is a build output in the cache, named in openvino.json with its sha256
+    (record_path,) = (cache / "openvino").glob("*/openvino.json")
+    record = json.loads(record_path.read_text(encoding="utf-8"))
+    onnx = record_path.parent / record["file"]
+    assert record["sha256"] == file_sha256(onnx) and record["attention"] == "eager"
+    assert not list(tiny_transformer_dir.glob("*.onnx"))
     got = sbf.predict_proba(TEXTS)
     assert got.dtype == np.float64 and np.abs(got - s32.predict_proba(TEXTS)).max() < 0.05
     # a text's scores barely move with the batch it is in (int8's row blocks quantise per block)
     alone = np.vstack([sbf.predict_proba([t]) for t in TEXTS])
     assert np.abs(alone - got).max() < 0.02
+    # an altered copy is rebuilt, not run
+    onnx.write_bytes(onnx.read_bytes()[:-10])
+    again = Scorer(tiny_transformer_dir, precision="bf16")
+    assert again.backend.bf16_info["runtime"] == "openvino"
+    assert file_sha256(record_path.parent / again.backend.bf16_info["file"]) == again.backend.bf16_info["sha256"]
+    assert np.abs(again.predict_proba(TEXTS) - got).max() < 1e-6
+
+
+@pytest.mark.usefixtures("cache")
+def test_bf16_without_openvino_casts_the_torch_network_and_says_why(
+    tiny_transformer_dir: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import torch
+
+    import model.int8 as int8
+    import model.network as network
+    from model.openvino_bf16 import OpenVinoUnavailable
+    from model.scorer import Scorer
+
+    def no_openvino(*args: object, **kwargs: object) -> None:
+        raise OpenVinoUnavailable("openvino is not installed (pip install openvino)")
+
+    monkeypatch.setattr(network, "cpu_bf16_fast", lambda: True)
+    monkeypatch.setattr(network, "load_openvino_bf16", no_openvino)
+    with caplog.at_level(logging.WARNING):
+        sbf = Scorer(tiny_transformer_dir, precision="bf16")
+    s32 = Scorer(tiny_transformer_dir, precision="fp32")
+    assert sbf.precision == "bf16"
+    assert "openvino is not installed (pip install openvino); bf16 through torch instead" in caplog.text
+    b = sbf.backend
+    assert isinstance(b, network.TransformerBackend) and b.ov is None and b.bf16_info["runtime"] == "torch"
+    assert (b.batch_size, b.max_batch_tokens) == (s32.backend.batch_size, s32.backend.max_batch_tokens)
+    assert {p.dtype for p in b.net.parameters()} == {torch.bfloat16}
+    assert b.bf16_info["check"]["mean_prob_diff"] <= int8.INT8_MEAN_PROB_DIFF
+    got = sbf.predict_proba(TEXTS)
+    assert np.abs(got - s32.predict_proba(TEXTS)).max() < 0.05
+    alone = np.vstack([sbf.predict_proba([t]) for t in TEXTS])
+    assert np.abs(alone - got).max() < 0.02
+
+
+def test_openvino_row_blocks_keep_order_and_drop_padding(tiny_transformer_dir: Path, cache: Path) -> None:
+    import model.network as network
+    from model.modeldir import ModelDir
+    from model.openvino_bf16 import load_openvino_bf16
+    from model.scorer import Scorer
+
+    b = Scorer(tiny_transformer_dir, precision="fp32").backend
+    assert isinstance(b, network.TransformerBackend)
+    one, _ = load_openvino_bf16(ModelDir(tiny_transformer_dir), b.net, b.tok, 1)
+    two, _ = load_openvino_bf16(ModelDir(tiny_transformer_dir), b.net, b.tok, 2)
+    ids, mask = b.tok.pad_numpy([w for ws in b.tok.windows(TEXTS) for w in ws])
+    wide_ids = np.pad(ids, ((0, 0), (0, 7)), constant_values=0)  # padding columns change nothing
+    wide_mask = np.pad(mask, ((0, 0), (0, 7)), constant_values=0)
+    ref = one(ids, mask)
+    assert ref.shape == (len(ids), len(b.labels))
+    for got in (
+        two(ids, mask),
+        two(wide_ids, wide_mask),
+        np.vstack([two(ids[k : k + 1], mask[k : k + 1]) for k in range(len(ids))]),
+    ):
+        assert np.abs(got - ref).max() < 0.05
 
 
 @pytest.mark.usefixtures("cache")

@@ -1,0 +1,169 @@
+"""bf16 inference of the transformer member through OpenVINO: the fp32 ONNX export compiled by OpenVINO's CPU
+plugin with bf16 inference precision, run as one row block per thread, and the check against fp32 that every
+load runs.
+
+Why: on a CPU that multiplies bf16 in hardware (AMX-BF16, AVX-512 BF16) OpenVINO fuses the encoder's
+element-wise work (Softmax, Gelu, LayerNorm, Add: 40% of ONNX Runtime's int8 time on this model) into its own
+kernels. Measured on the twenty-sixth session's 12-layer default member (raw Ibrohim tweets, the scorer's length
+buckets, 2 idle cores with AMX, interleaved rounds in one process): the network alone 435 rows/s against torch
+bf16's 351 and ONNX Runtime int8's 333 (medians of seven rounds); the whole `Scorer.score` 1.13x int8 at 32 rows
+a batch and 1.20x at 128 (per-round ratios, medians of nine rounds; single rounds range 0.8-1.75x on this
+drifting machine). It moves probabilities as little as torch bf16 (mean 0.0005 from fp32 on the ensemble's
+scores, decisions 99.5% the same; int8 0.009 and 96%). One short text at a time it is slower than int8 (p50 17.7
+against 9.6 ms; torch bf16 21.5), so the served default stays int8 and this is what `bf16` runs on a CPU.
+OpenVINO's own int8 (NNCF, MIXED preset, with and without SmoothQuant) was no faster than this and moved
+probabilities 0.018-0.046, so it is not used.
+
+Like the int8 copy, the ONNX file is a build output, never part of the model directory: exported on first load
+into `$SARING_CACHE_DIR/openvino/<weights sha256>/`, its sha256 recorded beside it in `openvino.json` and
+checked on every load. Where OpenVINO is not installed or the copy fails the check, the backend says why and
+runs torch's bf16.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+import model.int8 as int8_gates  # the gates, read at call time (tests and operators may set them)
+from model.int8 import balanced_blocks, cached_copy, compare_with_fp32, export_fp32_onnx, write_record
+from model.modeldir import ModelDir, file_sha256, verified_sha256
+
+if TYPE_CHECKING:
+    from model.network import RiskClassifier, Tokenized
+
+logger = logging.getLogger(__name__)
+
+OPENVINO_FORMAT = 1  # bump when the export changes: cached files are rebuilt
+# The length buckets of the scorer when OpenVINO runs bf16 (at least these; see TransformerBackend.use_bf16).
+OPENVINO_BATCH_ROWS = 128
+OPENVINO_BATCH_TOKENS = 8192
+
+
+class OpenVinoUnavailable(RuntimeError):
+    """The OpenVINO copy cannot be built or did not match the fp32 network; the backend runs torch's bf16."""
+
+
+def openvino_cache_dir(weights_sha256: str) -> Path:
+    from model.paths import cache_dir
+
+    return cache_dir() / "openvino" / weights_sha256[:32]
+
+
+class OpenVinoBf16:
+    """The fp32 ONNX graph compiled by OpenVINO for the CPU in bf16: `(ids, mask) -> logits`.
+
+    One stream of one thread per core: a batch is cut into `threads` row blocks balanced by cost (as the int8
+    runner does, `balanced_blocks`), each run on its own stream and cut to its own longest row; a single row
+    runs on one stream. Requests are reused under a lock, so concurrent callers take turns (the scorer's callers
+    already do: the API's micro-batcher has one worker). In a forked child the compiled model is rebuilt."""
+
+    def __init__(self, path: Path, threads: int) -> None:
+        self.path = path
+        self.threads = max(1, threads)
+        self._lock = threading.Lock()
+        self._pid = 0
+        self._compile()
+
+    def _compile(self) -> None:
+        import openvino as ov
+
+        core = ov.Core()
+        self.compiled = core.compile_model(
+            core.read_model(str(self.path)),
+            "CPU",
+            {
+                "INFERENCE_PRECISION_HINT": "bf16",
+                "PERFORMANCE_HINT": "THROUGHPUT",
+                "NUM_STREAMS": self.threads,
+                "INFERENCE_NUM_THREADS": self.threads,
+            },
+        )
+        self.requests = [self.compiled.create_infer_request() for _ in range(self.threads)]
+        self._pid = os.getpid()
+
+    @staticmethod
+    def _inputs(ids: np.ndarray, mask: np.ndarray) -> dict[str, np.ndarray]:
+        used = np.flatnonzero(mask.any(axis=0))
+        width = int(used[-1]) + 1 if len(used) else mask.shape[1]  # trailing all-padding columns dropped
+        return {
+            "input_ids": np.ascontiguousarray(ids[:, :width]),
+            "attention_mask": np.ascontiguousarray(mask[:, :width]),
+        }
+
+    def __call__(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        with self._lock:
+            if self._pid != os.getpid():
+                self._compile()
+            blocks = min(self.threads, len(ids))
+            parts = balanced_blocks(mask.sum(axis=1), blocks) if blocks > 1 else [np.arange(len(ids))]
+            used = self.requests[: len(parts)]
+            for req, idx in zip(used, parts, strict=True):
+                req.start_async(self._inputs(ids[idx], mask[idx]))
+            out: np.ndarray | None = None
+            for req, idx in zip(used, parts, strict=True):
+                req.wait()
+                got = req.get_output_tensor(0).data
+                if out is None:
+                    out = np.empty((len(ids), got.shape[1]), dtype=np.float32)
+                out[idx] = got
+            assert out is not None
+            return out
+
+
+def load_openvino_bf16(
+    md: ModelDir, net: RiskClassifier, tok: Tokenized, threads: int
+) -> tuple[OpenVinoBf16, dict[str, Any]]:
+    """The cached OpenVINO bf16 copy of `net` (its ONNX export built on first use), checked by sha256 and against
+    the fp32 logits with the int8 gates. Raises OpenVinoUnavailable (with the reason) when OpenVINO is missing,
+    the build fails or the copy disagrees."""
+    try:
+        import openvino as ov
+    except ImportError as e:
+        raise OpenVinoUnavailable("openvino is not installed (pip install openvino)") from e
+    weights = verified_sha256(md.weights)
+    folder = openvino_cache_dir(weights)
+    record_path = folder / "openvino.json"
+    path, record = cached_copy(record_path, {"format": OPENVINO_FORMAT, "weights_sha256": weights})
+    if path is None:
+        t0 = time.perf_counter()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp = folder / f".build-{os.getpid()}-{time.monotonic_ns()}.onnx"
+            try:
+                attention = export_fp32_onnx(net, tok, tmp)
+                path = folder / f"model.fp32.{file_sha256(tmp)[:16]}.onnx"  # named by content: builders never mix
+                os.replace(tmp, path)
+            finally:
+                tmp.unlink(missing_ok=True)
+            record = {
+                "format": OPENVINO_FORMAT,
+                "file": path.name,
+                "sha256": file_sha256(path),
+                "weights_sha256": weights,
+                "source": str(md.weights),
+                "attention": attention,
+                "build_seconds": round(time.perf_counter() - t0, 1),
+            }
+            write_record(record_path, record)
+        except Exception as e:  # a read-only cache, an exporter error
+            raise OpenVinoUnavailable(f"building the OpenVINO copy in {folder} failed ({type(e).__name__}: {e})") from e
+        logger.info("exported the OpenVINO copy %s in %.1f s", path, record["build_seconds"])
+    try:
+        runner = OpenVinoBf16(path, threads)
+        check = compare_with_fp32(net, runner, tok)
+    except Exception as e:  # OpenVINO cannot read or compile the graph on this CPU
+        raise OpenVinoUnavailable(f"OpenVINO could not run {path} ({type(e).__name__}: {e})") from e
+    max_gate, mean_gate = int8_gates.INT8_MAX_PROB_DIFF, int8_gates.INT8_MEAN_PROB_DIFF
+    if check["max_prob_diff"] > max_gate or check["mean_prob_diff"] > mean_gate:
+        raise OpenVinoUnavailable(
+            f"the OpenVINO bf16 copy disagrees with fp32 on the check texts (max probability change "
+            f"{check['max_prob_diff']:.3f} > {max_gate} or mean {check['mean_prob_diff']:.4f} > {mean_gate})"
+        )
+    return runner, {**record, "runtime": "openvino", "openvino": ov.__version__, "check": check}
