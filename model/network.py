@@ -27,10 +27,11 @@ OpenVINO's bf16 compilation of the same fp32 ONNX export (model/openvino_bf16.py
 torch's bf16 in batches), and where OpenVINO is missing or its copy fails the check, the torch network with its
 weights in bfloat16 (oneDNN's kernels; on a GPU always). Either is checked against the fp32 logits on load like
 int8.
-Why it exists: on such a CPU its batch path ran at 0.8-1.2x int8's speed (slower for one short text at a time)
-while moving probabilities about 20x less (mean 0.0009 against int8's 0.0197 on raw tweets, eleventh session),
-and, unlike int8, a text's scores barely move with the texts that share its batch: the precision for in-process
-audits that should reproduce fp32's decisions.
+Why it exists: on such a CPU it moves probabilities about 20x less than int8 (mean 0.0009 against 0.0197 on raw
+tweets, eleventh session) and, unlike int8, a text's scores barely move with the texts that share its batch: the
+precision for audits that should reproduce fp32's decisions. Through torch its batch path ran at 0.8-1.2x int8's
+speed; through OpenVINO at 1.1-1.3x at the scorer, and 1.45x per CPU second on two one-thread Dask workers
+(twenty-seventh session). One short text at a time both are slower than int8, which stays the default.
 """
 
 from __future__ import annotations
