@@ -168,8 +168,9 @@ def audit(
         str | None,
         typer.Option(
             help="transformer inference: int8 (default; used when verified "
-            "against fp32), bf16 (on CPUs with bf16 matrix units: fp32's decisions at about int8's speed) or "
-            "fp32 (default: $SARING_PRECISION); Dask workers load the model in it too"
+            "against fp32), bf16 (on CPUs with bf16 matrix units: fp32's decisions, and through OpenVINO the "
+            "fastest, most of all with --workers) or fp32 (default: $SARING_PRECISION); Dask workers load the "
+            "model in it too"
         ),
     ] = None,
     report: Annotated[bool, typer.Option("--report/--no-report", help="write report.json/.md/.html")] = True,
