@@ -167,10 +167,11 @@ def audit(
     precision: Annotated[
         str | None,
         typer.Option(
-            help="transformer inference: int8 (default; used when verified "
-            "against fp32), bf16 (on CPUs with bf16 matrix units: fp32's decisions, and through OpenVINO the "
-            "fastest, most of all with --workers) or fp32 (default: $SARING_PRECISION); Dask workers load the "
-            "model in it too"
+            help="transformer inference: int8 (ONNX Runtime, verified against fp32; the API's default), bf16 (on "
+            "CPUs with bf16 matrix units: fp32's decisions, through OpenVINO the fastest, most of all with "
+            "--workers) or fp32. Default: $SARING_PRECISION; on a resume, the saved results' precision; else bf16 "
+            "where the CPU has bf16 units and OpenVINO is installed (not with --scheduler), int8 elsewhere. Dask "
+            "workers load the model in it too"
         ),
     ] = None,
     report: Annotated[bool, typer.Option("--report/--no-report", help="write report.json/.md/.html")] = True,

@@ -74,7 +74,7 @@ class AuditConfig:
     restart: bool = False  # discard a previous run's results in out_dir
     scheduler: str | None = None  # tcp://HOST:8786: a Dask distributed cluster
     workers: int = 0  # >0 without a scheduler: a LocalCluster with this many single-thread processes
-    precision: str | None = None  # the transformer's: int8, bf16 or fp32 (None: $SARING_PRECISION, else int8)
+    precision: str | None = None  # int8, bf16 or fp32 (None: $SARING_PRECISION, else audit_precision's default)
     report: bool = True
     top: int = 20  # highest-scoring posts per risk in the report
 
@@ -166,6 +166,21 @@ def _model_identity(model_dir: Path) -> tuple[str, str, str]:
     return str(info.get("name", md.path.name)), str(info["version"]), str(info.get("kind", ""))
 
 
+def audit_precision(requested: str | None, scheduler: str | None) -> tuple[bool, str]:
+    """(whether a precision was asked for, the precision to score in): `requested` (--precision), else
+    $SARING_PRECISION, else the batch default of this machine (model.network.batch_precision: bf16 where the CPU
+    multiplies bf16 in hardware and OpenVINO is installed, int8 elsewhere). On an existing cluster (`scheduler`)
+    the workers' CPUs are not this one's, so the default there is int8, which runs alike everywhere. A resumed
+    audit with nothing asked goes on in the precision its saved results record (run_audit). ValueError for an
+    unknown precision."""
+    from model.network import DEFAULT_PRECISION, batch_precision, resolve_precision
+
+    asked = requested or os.environ.get("SARING_PRECISION")
+    if asked:
+        return True, resolve_precision(asked)
+    return False, DEFAULT_PRECISION if scheduler else batch_precision()
+
+
 def _expected_precision(kind: str, requested: str) -> str:
     """What a model of this kind runs in when `requested` works: only a transformer has an int8 copy (the
     Scorer reports fp32 for the others). A failed int8 check falls back to bf16 or fp32; the runner says so."""
@@ -191,7 +206,7 @@ def _describe_changes(old: dict[str, Any], new: dict[str, Any]) -> tuple[list[st
         bad.append(
             f"precision: the saved results were scored in {om['precision']}; this command scores in "
             f"{nm['precision']} (--precision, else $SARING_PRECISION); pass --precision {om['precision']} "
-            "to resume"
+            "to resume, or leave both unset to resume in the saved precision"
         )
     old_in = {i["path"]: i for i in old.get("inputs", [])}
     new_in = {i["path"]: i for i in new["inputs"]}
@@ -517,10 +532,8 @@ def run_audit(config: AuditConfig, on_event: Callable[[AuditEvent], None] | None
         raise AuditError("pass either --scheduler (an existing Dask cluster) or --workers (a local one), not both")
     if config.chunk_rows < 1:
         raise AuditError(f"--chunk-rows must be at least 1, found {config.chunk_rows}")
-    from model.network import resolve_precision
-
     try:
-        precision = resolve_precision(config.precision)
+        asked, precision = audit_precision(config.precision, config.scheduler)
     except ValueError as e:
         raise AuditError(str(e)) from e
     out = Path(config.out_dir).expanduser().resolve()
@@ -542,7 +555,7 @@ def run_audit(config: AuditConfig, on_event: Callable[[AuditEvent], None] | None
         )
         name, version, kind = _model_identity(model_dir)
         identity = (name, version)
-        header = {
+        header: dict[str, Any] = {
             "model": {
                 "name": name,
                 "version": version,
@@ -565,6 +578,13 @@ def run_audit(config: AuditConfig, on_event: Callable[[AuditEvent], None] | None
             _clear_outputs(out)
         ledger = Ledger(out)
         ledger.load()
+        saved = str((ledger.header or {}).get("model", {}).get("precision") or "")
+        if not asked and ledger.chunks and saved in ("int8", "bf16", "fp32") and saved != header["model"]["precision"]:
+            # No precision asked for: a resume goes on in the one the saved results were scored in, whatever
+            # this machine's default (the audit's default depends on the CPU)
+            logger.info("resuming in %s, the precision the saved results were scored in", saved)
+            precision = saved
+            header["model"]["precision"] = _expected_precision(kind, saved)
         if ledger.header is not None:
             bad, soft = _describe_changes(ledger.header, header)
             if bad:

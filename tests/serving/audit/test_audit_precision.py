@@ -105,7 +105,13 @@ def test_precision_defaults_to_the_environment_and_is_checked(
     monkeypatch.setenv("SARING_PRECISION", "fp32")
     assert run_audit(config([src], tiny_transformer_dir, tmp_path / "env")).precision == "fp32"
     monkeypatch.delenv("SARING_PRECISION")
+    import model.network as network
+
+    # nothing asked: bf16 where the CPU multiplies it in hardware (OpenVINO is a dependency), else int8
+    monkeypatch.setattr(network, "cpu_bf16_fast", lambda: False)
     assert run_audit(config([src], tiny_transformer_dir, tmp_path / "default")).precision == "int8"
+    monkeypatch.setattr(network, "cpu_bf16_fast", lambda: True)
+    assert run_audit(config([src], tiny_transformer_dir, tmp_path / "default_bf16")).precision == "bf16"
     with pytest.raises(AuditError, match=r"unknown precision 'int4'.*int8"):
         run_audit(config([src], tiny_transformer_dir, tmp_path / "bad", precision="int4"))
     # a model without a transformer has nothing to quantise: fp32 whatever is asked, and resuming ignores it
@@ -126,6 +132,44 @@ def test_resuming_in_another_precision_is_refused(tiny_transformer_dir: Path, sr
     assert summary.rows_before == 50 and summary.complete and summary.precision == "int8"
     res, _ = assert_exactly_once(out, [r["post_id"] for r in ROWS])
     np.testing.assert_array_equal(by_id(res)[SCORES].to_numpy(), direct_scores(tiny_transformer_dir, "int8"))
+
+
+def test_a_resume_with_nothing_asked_goes_on_in_the_saved_precision(
+    tiny_transformer_dir: Path, src: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import model.network as network
+
+    monkeypatch.setattr(network, "cpu_bf16_fast", lambda: True)  # this machine's default would be bf16
+    out = tmp_path / "out"
+    with pytest.raises(KeyboardInterrupt):
+        run_audit(config([src], tiny_transformer_dir, out, precision="int8"), on_event=stop_after_one_chunk)
+    summary = run_audit(config([src], tiny_transformer_dir, out))  # the original command without --precision
+    assert summary.precision == "int8" and summary.rows_before == 50 and summary.complete
+    assert saved_precision(out) == "int8"
+    assert_exactly_once(out, [r["post_id"] for r in ROWS])
+    np.testing.assert_array_equal(
+        by_id(read_results(out))[SCORES].to_numpy(), direct_scores(tiny_transformer_dir, "int8")
+    )
+    # asked for explicitly, another precision is still refused
+    with pytest.raises(AuditError, match="leave both unset to resume in the saved precision"):
+        run_audit(config([src], tiny_transformer_dir, out, precision="fp32"))
+
+
+def test_the_audit_default_precision(monkeypatch: pytest.MonkeyPatch) -> None:
+    import model.network as network
+    from serving.audit.run import audit_precision
+
+    monkeypatch.setattr(network, "cpu_bf16_fast", lambda: True)
+    assert audit_precision(None, None) == (False, "bf16")
+    assert audit_precision(None, "tcp://elsewhere:8786") == (False, "int8")  # the workers' CPUs are not known
+    assert audit_precision("fp32", None) == (True, "fp32")
+    monkeypatch.setenv("SARING_PRECISION", "int8")
+    assert audit_precision(None, None) == (True, "int8")
+    monkeypatch.delenv("SARING_PRECISION")
+    monkeypatch.setattr(network, "cpu_bf16_fast", lambda: False)
+    assert audit_precision(None, None) == (False, "int8")
+    with pytest.raises(ValueError, match="unknown precision"):
+        audit_precision("int4", None)
 
 
 def test_int8_falling_back_to_fp32_is_recorded_and_never_mixed(
@@ -295,7 +339,17 @@ def test_cli_precision_option(tiny_transformer_dir: Path, src: Path, tmp_path: P
     assert bad.exit_code == 2 and "unknown precision 'int4'" in bad.output
     r8 = CliRunner().invoke(
         app,
-        [str(src), "--model", str(tiny_transformer_dir), "--out", str(tmp_path / "o8"), "--no-report", *cols],
+        [
+            str(src),
+            "--model",
+            str(tiny_transformer_dir),
+            "--out",
+            str(tmp_path / "o8"),
+            "--no-report",
+            "--precision",
+            "int8",
+            *cols,
+        ],
     )
     assert r8.exit_code == 0, r8.output
     copy = json.loads((tmp_path / "o8" / "summary.json").read_text())["int8_copy"]
