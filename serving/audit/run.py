@@ -532,6 +532,8 @@ def run_audit(config: AuditConfig, on_event: Callable[[AuditEvent], None] | None
         raise AuditError("pass either --scheduler (an existing Dask cluster) or --workers (a local one), not both")
     if config.chunk_rows < 1:
         raise AuditError(f"--chunk-rows must be at least 1, found {config.chunk_rows}")
+    from model.network import PRECISIONS
+
     try:
         asked, precision = audit_precision(config.precision, config.scheduler)
     except ValueError as e:
@@ -579,7 +581,7 @@ def run_audit(config: AuditConfig, on_event: Callable[[AuditEvent], None] | None
         ledger = Ledger(out)
         ledger.load()
         saved = str((ledger.header or {}).get("model", {}).get("precision") or "")
-        if not asked and ledger.chunks and saved in ("int8", "bf16", "fp32") and saved != header["model"]["precision"]:
+        if not asked and ledger.chunks and saved in PRECISIONS and saved != header["model"]["precision"]:
             # No precision asked for: a resume goes on in the one the saved results were scored in, whatever
             # this machine's default (the audit's default depends on the CPU)
             logger.info("resuming in %s, the precision the saved results were scored in", saved)
