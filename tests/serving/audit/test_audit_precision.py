@@ -166,6 +166,14 @@ def test_the_audit_default_precision(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SARING_PRECISION", "int8")
     assert audit_precision(None, None) == (True, "int8")
     monkeypatch.delenv("SARING_PRECISION")
+    import importlib.util
+
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "openvino" else find_spec(name, *a)
+    )
+    assert audit_precision(None, None) == (False, "int8")  # torch's bf16 was slower than int8 on Dask workers
+    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
     monkeypatch.setattr(network, "cpu_bf16_fast", lambda: False)
     assert audit_precision(None, None) == (False, "int8")
     with pytest.raises(ValueError, match="unknown precision"):
