@@ -45,8 +45,7 @@ import numpy as np
 import torch
 from torch import nn
 
-import model.int8 as int8_gates  # the gates, read at call time (tests and operators may set them)
-from model.int8 import Int8Unavailable, OnnxInt8, compare_with_fp32, load_int8
+from model.int8 import Int8Unavailable, OnnxInt8, compare_with_fp32, gate_failure, load_int8
 from model.modeldir import ModelDir
 from model.openvino_bf16 import (
     OPENVINO_BATCH_ROWS,
@@ -547,11 +546,9 @@ class TransformerBackend:
                 return bf(t_ids, t_mask).float().cpu().numpy()
 
         check = compare_with_fp32(self.net, run, self.tok)
-        if (
-            check["max_prob_diff"] > int8_gates.INT8_MAX_PROB_DIFF
-            or check["mean_prob_diff"] > int8_gates.INT8_MEAN_PROB_DIFF
-        ):
-            raise ValueError(f"the bf16 network disagrees with fp32 on the check texts: {check}")
+        failed = gate_failure(check)
+        if failed:
+            raise ValueError(f"the bf16 network disagrees with fp32 on the check texts ({failed})")
         self.net, self.bf16, self.bf16_info = bf, True, {"runtime": "torch", "check": check}
 
     def batches(self, lengths: list[int]) -> list[list[int]]:

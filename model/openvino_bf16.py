@@ -31,8 +31,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-import model.int8 as int8_gates  # the gates, read at call time (tests and operators may set them)
-from model.int8 import balanced_blocks, cached_copy, compare_with_fp32, export_fp32_onnx, write_record
+from model.int8 import (
+    balanced_blocks,
+    cached_copy,
+    compare_with_fp32,
+    export_fp32_onnx,
+    gate_failure,
+    trim_padding,
+    write_record,
+)
 from model.modeldir import ModelDir, file_sha256, verified_sha256
 
 if TYPE_CHECKING:
@@ -95,12 +102,8 @@ class OpenVinoBf16:
 
     @staticmethod
     def _inputs(ids: np.ndarray, mask: np.ndarray) -> dict[str, np.ndarray]:
-        used = np.flatnonzero(mask.any(axis=0))
-        width = int(used[-1]) + 1 if len(used) else mask.shape[1]  # trailing all-padding columns dropped
-        return {
-            "input_ids": np.ascontiguousarray(ids[:, :width]),
-            "attention_mask": np.ascontiguousarray(mask[:, :width]),
-        }
+        ids, mask = trim_padding(ids, mask)
+        return {"input_ids": np.ascontiguousarray(ids), "attention_mask": np.ascontiguousarray(mask)}
 
     def __call__(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         with self._lock:
@@ -165,10 +168,7 @@ def load_openvino_bf16(
         check = compare_with_fp32(net, runner, tok)
     except Exception as e:  # OpenVINO cannot read or compile the graph on this CPU
         raise OpenVinoUnavailable(f"OpenVINO could not run {path} ({type(e).__name__}: {e})") from e
-    max_gate, mean_gate = int8_gates.INT8_MAX_PROB_DIFF, int8_gates.INT8_MEAN_PROB_DIFF
-    if check["max_prob_diff"] > max_gate or check["mean_prob_diff"] > mean_gate:
-        raise OpenVinoUnavailable(
-            f"the OpenVINO bf16 copy disagrees with fp32 on the check texts (max probability change "
-            f"{check['max_prob_diff']:.3f} > {max_gate} or mean {check['mean_prob_diff']:.4f} > {mean_gate})"
-        )
+    failed = gate_failure(check)
+    if failed:
+        raise OpenVinoUnavailable(f"the OpenVINO bf16 copy disagrees with fp32 on the check texts ({failed})")
     return runner, {**record, "runtime": "openvino", "openvino": ov.__version__, "check": check}
