@@ -1,6 +1,7 @@
 """The hand-written team sets: event, group, negation, slander, group-talk, person-insult, group-exclusion and
-person-news posts (training), circulated posts (evaluation). The committed files have the shape their cards promise,
-and no training post is a near copy of an evaluation case."""
+person-news posts (training), circulated posts (evaluation), and the candidate sets measured and not adopted
+(datasets/candidates/, which the catalogue does not read). The committed files have the shape their cards promise,
+and no training or candidate post is a near copy of an evaluation case."""
 
 from __future__ import annotations
 
@@ -15,18 +16,22 @@ import pytest
 
 from eval.ood import evaluation_case_texts
 from model.cards import load_cards
+from model.catalogue import load_dataset
 from model.overlap import NEAR_COPY, NearCopyIndex, words
 
 REPO = Path(__file__).resolve().parents[2]
 DATASETS = REPO / "datasets"
 
 
-def _rows(name: str, file: str) -> list[dict]:
-    return [json.loads(line) for line in (DATASETS / name / file).read_text(encoding="utf-8").splitlines()]
+CANDIDATES = DATASETS / "candidates"
 
 
-def _card(name: str) -> dict:
-    return tomllib.loads((DATASETS / f"{name}.toml").read_text(encoding="utf-8"))
+def _rows(name: str, file: str, where: Path = DATASETS) -> list[dict]:
+    return [json.loads(line) for line in (where / name / file).read_text(encoding="utf-8").splitlines()]
+
+
+def _card(name: str, where: Path = DATASETS) -> dict:
+    return tomllib.loads((where / f"{name}.toml").read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize(
@@ -61,11 +66,11 @@ GROUP_HATE_KINDS = {
 }
 
 
-def _family_rows_matching_their_card(name: str) -> list[dict]:
+def _family_rows_matching_their_card(name: str, where: Path = DATASETS) -> list[dict]:
     """A hand-written family set's rows, after checking them against its card: row count, family column, unique
     ids and texts, and the card's counts of kinds and registers."""
-    rows = _rows(name, "posts.jsonl")
-    card = _card(name)
+    rows = _rows(name, "posts.jsonl", where)
+    card = _card(name, where)
     assert len(rows) == card["files"][0]["rows"] and card["files"][0]["group_column"] == "family"
     assert len({r["id"] for r in rows}) == len(rows) and len({r["text"] for r in rows}) == len(rows)
     assert Counter(r["kind"] for r in rows) == card["original_labels"]["kind"]["counts"]
@@ -210,6 +215,29 @@ def test_person_news_posts_are_reports_beside_attacks_on_the_same_person() -> No
         assert 0.3 * len(labels) <= labels.count(1) <= 0.7 * len(labels), register
 
 
+OPINION_KINDS = {"opinion", "suggestion", "review", "disappointment", "preference", "feeling"}
+
+
+def test_candidate_opinion_posts_claim_nothing_and_attack_no_one_in_every_register_and_variety() -> None:
+    """The candidate opinion set (twenty-eighth session, not adopted): mild negative and mixed opinions about
+    things, places, services and policies, no risk at all, four wordings per family, no group of people named as
+    the subject of a judgement, the five registers with the ten regional varieties evenly; its card validates and
+    its file matches the card's sha256."""
+    cards = load_cards(CANDIDATES)
+    assert set(cards) == {"saring_opinion_posts"} and cards["saring_opinion_posts"].purpose == "training"
+    assert len(load_dataset("saring_opinion_posts", cards).examples) == 480
+    rows = _family_rows_matching_their_card("saring_opinion_posts", CANDIDATES)
+    for r in rows:
+        assert (r["hoax"], r["slander"], r["incitement"]) == (0, 0, 0), r["id"]
+        assert r["kind"] in OPINION_KINDS and r["topic"], r["id"]
+        # "orang X itu ...", "kaum ...", "umat ...": the judgements this set must not make
+        assert not re.search(r"\b(orang|kaum|umat|suku|etnis)\s+[A-Z]", r["text"]), r["id"]
+    families = _labels_per(rows, "family", "register")
+    assert len(families) == 120 and all(len(v) == 4 for v in families.values())
+    varieties = Counter(r["variety"] for r in rows if r["register"] == "regional")
+    assert len(varieties) == 10 and set(varieties.values()) == {14}
+
+
 SLANDER_KINDS = {"accusation_crime", "accusation_disgrace", "insinuation", "insult_person", "insult_institution"}
 
 
@@ -269,6 +297,15 @@ def test_no_training_post_is_a_near_copy_of_an_evaluation_case(name: str, evalua
         texts += [w.text for r in _rows(name, file["path"]) for w in _windows(r, spans)]
     worst, text = max((evaluation_cases.closest(t)[0], t) for t in texts)
     assert worst < NEAR_COPY, f"a training post shares {worst:.0%} of its words with an evaluation case: {text!r}"
+
+
+def test_no_candidate_post_is_a_near_copy_of_an_evaluation_case(evaluation_cases: NearCopyIndex) -> None:
+    """A candidate set may join the catalogue in a later session: it is held to the training sets' rule now."""
+    for name in load_cards(CANDIDATES):
+        worst, text = max(
+            (evaluation_cases.closest(r["text"])[0], r["text"]) for r in _rows(name, "posts.jsonl", CANDIDATES)
+        )
+        assert worst < NEAR_COPY, f"{name}: a post shares {worst:.0%} of its words with an evaluation case: {text!r}"
 
 
 def test_the_near_copy_index_finds_the_closest_text_exactly() -> None:
