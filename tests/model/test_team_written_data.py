@@ -278,10 +278,13 @@ def test_mention_posts_match_the_card_and_mostly_do_not_attack() -> None:
     assert sum(r["slander"] or r["incitement"] for r in rows) < len(rows) / 3  # mostly not attacks
 
 
-def _local_training_cards() -> list[str]:
-    """The training sets committed here (local cards), as the catalogue reads their cards: a new set is checked as
-    soon as its card exists."""
-    return sorted(name for name, card in load_cards().items() if card.source.local and card.purpose == "training")
+def _local_training_cards() -> list[tuple[Path, str]]:
+    """The training sets committed here (local cards), as the catalogue reads their cards, and the candidate sets
+    (datasets/candidates/, which may join the catalogue later): a new set is checked as soon as its card exists."""
+    catalogue = [
+        (DATASETS, name) for name, card in load_cards().items() if card.source.local and card.purpose == "training"
+    ]
+    return sorted(catalogue) + sorted((CANDIDATES, name) for name in load_cards(CANDIDATES))
 
 
 @pytest.fixture(scope="module")
@@ -289,23 +292,16 @@ def evaluation_cases() -> NearCopyIndex:
     return NearCopyIndex(evaluation_case_texts())
 
 
-@pytest.mark.parametrize("name", _local_training_cards())
-def test_no_training_post_is_a_near_copy_of_an_evaluation_case(name: str, evaluation_cases: NearCopyIndex) -> None:
-    file = _card(name)["files"][0]
-    texts = [r["text"] for r in _rows(name, file["path"])]
+@pytest.mark.parametrize(("where", "name"), _local_training_cards(), ids=lambda v: v.name if isinstance(v, Path) else v)
+def test_no_training_post_is_a_near_copy_of_an_evaluation_case(
+    where: Path, name: str, evaluation_cases: NearCopyIndex
+) -> None:
+    file = _card(name, where)["files"][0]
+    texts = [r["text"] for r in _rows(name, file["path"], where)]
     if spans := file.get("spans"):  # trained on as windows: a window must not be a near copy of a short case either
-        texts += [w.text for r in _rows(name, file["path"]) for w in _windows(r, spans)]
+        texts += [w.text for r in _rows(name, file["path"], where) for w in _windows(r, spans)]
     worst, text = max((evaluation_cases.closest(t)[0], t) for t in texts)
     assert worst < NEAR_COPY, f"a training post shares {worst:.0%} of its words with an evaluation case: {text!r}"
-
-
-def test_no_candidate_post_is_a_near_copy_of_an_evaluation_case(evaluation_cases: NearCopyIndex) -> None:
-    """A candidate set may join the catalogue in a later session: it is held to the training sets' rule now."""
-    for name in load_cards(CANDIDATES):
-        worst, text = max(
-            (evaluation_cases.closest(r["text"])[0], r["text"]) for r in _rows(name, "posts.jsonl", CANDIDATES)
-        )
-        assert worst < NEAR_COPY, f"{name}: a post shares {worst:.0%} of its words with an evaluation case: {text!r}"
 
 
 def test_the_near_copy_index_finds_the_closest_text_exactly() -> None:
