@@ -575,14 +575,24 @@ class TransformerBackend:
             t_ids, t_mask = torch.from_numpy(ids).to(self.device), torch.from_numpy(mask).to(self.device)
             return self.net(t_ids, t_mask).float().cpu().numpy()
 
+    def _run(self, rows: list[list[int]]) -> np.ndarray:
+        """Logits (rows, labels) of token-id rows, in length-sorted batches."""
+        out = np.empty((len(rows), len(self.labels)), dtype=np.float32)
+        for idx in self.batches([len(w) for w in rows]):
+            ids, mask = self.tok.pad_numpy([rows[k] for k in idx])
+            out[idx] = self.forward(ids, mask)
+        return out
+
+    def first_window_logits(self, texts: list[str]) -> np.ndarray:
+        """Logits (texts, labels) of each text's first window only: what a training loop shows a network (a
+        distilled student learns these from its teacher, training/distill.py)."""
+        return self._run(self.tok.truncated(texts))
+
     def logits(self, texts: list[str]) -> tuple[np.ndarray, list[int]]:
         windows = self.tok.windows(texts)  # one tokenizer call for the whole batch
         flat = [w for ws in windows for w in ws]
         owner = np.repeat(np.arange(len(texts)), [len(ws) for ws in windows])
-        out = np.empty((len(flat), len(self.labels)), dtype=np.float32)
-        for idx in self.batches([len(w) for w in flat]):
-            ids, mask = self.tok.pad_numpy([flat[k] for k in idx])
-            out[idx] = self.forward(ids, mask)
+        out = self._run(flat)
         if len(flat) == len(texts):  # no text was windowed: rows are texts
             return out, [1] * len(texts)
         result = np.full((len(texts), len(self.labels)), -np.inf, dtype=np.float32)

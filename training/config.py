@@ -51,6 +51,20 @@ class TrainConfig(BaseModel):
         '{"saring_register_posts": 3} (the transformer only; the TF-IDF baseline sees each example once)',
     )
     baseline_weak_labels: bool = Field(False, description="train the TF-IDF baseline on the cards' weak labels too")
+    # Distillation (training/distill.py): the loss mixes the labels with a trained teacher's probabilities for every
+    # training text, e.g. a `fast` student of the `default` model for audits that need the speed.
+    teacher: str | None = Field(
+        None, description="a trained transformer (or ensemble) model directory whose outputs the network learns too"
+    )
+    distill_weight: float = Field(
+        0.7, ge=0.0, le=1.0, description="share of the loss from the teacher's probabilities (with a teacher)"
+    )
+    distill_transfer: float = Field(
+        0.0,
+        ge=0.0,
+        description="with a teacher, add this many unlabelled mixtures of two training texts per training example, "
+        "trained on the teacher's probabilities alone (training/distill.py, transfer_texts)",
+    )
 
     evals_per_epoch: int = Field(1, ge=1)
     early_stopping_patience: int = Field(2, ge=1, description="evaluations without improvement before stopping")
@@ -124,7 +138,7 @@ class TrainConfig(BaseModel):
             )
         return v
 
-    @field_validator("base_model")
+    @field_validator("base_model", "teacher")
     @classmethod
     def _empty_is_default(cls, v: str | None) -> str | None:
         return v or None
@@ -182,7 +196,9 @@ class TrainConfig(BaseModel):
 # (2x the texts per second of `default`): the first 6 of 12 layers, all trained, the loop in fp32 by choice
 # ("off": on 6 layers, bf16's larger share of the epoch fitted the four corpora better and transferred no
 # better: eleventh session, test macro F1 0.749 -> 0.757 n.s., valid circulated posts flagged hoax 14-17% ->
-# 17-21%), 10-minute budget.
+# 17-21%), 10-minute budget. With `--set teacher=models/default` it also learns the default model's outputs
+# (training/distill.py; twenty-ninth session: at or above `fast` on labels alone on most proxies in two seeds, the
+# circulated posts' gap to the teacher not closed; README, "A fast student of the default model").
 # full: the best quality we can get: all 12 layers, 128 tokens, up to 4 epochs with early stopping, and only the
 # top 6 layers trained (embeddings and the lower 6 layers keep the pretrained encoder's knowledge). About an hour
 # on 2 cores with AMX (bf16 loop), minutes on a GPU. Decided out of distribution, on one GPU run of each variant

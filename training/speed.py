@@ -145,6 +145,7 @@ def run_speed(
     latency_n: int = 200,
     explain_n: int = 20,
     anchor_n: int | None = None,
+    against: Path | None = None,
 ) -> dict[str, Any]:
     from model.network import bf16_fast
     from model.scorer import Scorer
@@ -235,12 +236,45 @@ def run_speed(
             same = [bool(a) and bool(b) and a[0]["word"] == b[0]["word"] for a, b in zip(spans32, spans, strict=True)]
             res["explain"][f"{s.precision}_ms_per_text"] = round(sec * 1000, 1)
             res["explain"][f"same_top_word_{s.precision}"] = round(float(np.mean(same)), 3)
+    if against is not None:
+        # in the batch path's precision: bf16 where it runs (the faster batch path on a CPU with bf16 units)
+        res["against"] = run_against(sbf or s8 or s32, against, texts, rounds=max(3, 2 * repeats + 1))
     return res
+
+
+def run_against(this: Any, other_model: Path, texts: list[str], rounds: int = 5) -> dict[str, Any]:
+    """`this` Scorer against another model directory loaded in the precision that `this` runs: their
+    `Scorer.score` timed in alternating rounds in one process (this machine's speed drifts by a third between
+    minutes, so each round's ratio is taken within the round and the median of them reported), and how far the
+    other model's scores and decisions are from this one's on the same texts (e.g. a distilled student against
+    its teacher, training/distill.py)."""
+    from model.scorer import Scorer
+
+    other = Scorer(other_model, precision=this.precision)
+    for s in (this, other):
+        s.score(texts[:16])
+    mine, theirs = [], []
+    for _ in range(max(1, rounds)):
+        t = time.perf_counter()
+        this.score(texts)
+        mine.append(len(texts) / (time.perf_counter() - t))
+        t = time.perf_counter()
+        other.score(texts)
+        theirs.append(len(texts) / (time.perf_counter() - t))
+    return {
+        "model": str(other_model),
+        "precision": other.precision,
+        "rounds": len(mine),
+        "this_texts_per_s": round(float(np.median(mine)), 1),
+        "other_texts_per_s": round(float(np.median(theirs)), 1),
+        "this_over_other": round(float(np.median(np.array(mine) / np.array(theirs))), 2),
+        "other_vs_this": agreement(this, other, texts),
+    }
 
 
 def agreement(reference: Any, other: Any, texts: list[str]) -> dict[str, float]:
     """The largest and mean change of a risk score, and the share of equal decisions, of `other` against
-    `reference` (two Scorers of one model in different precisions)."""
+    `reference` (two Scorers of one model in different precisions, or of two models)."""
     from model.labels import RISKS
 
     ref, oth = reference.score(texts), other.score(texts)  # one pass each: scores and decisions together
@@ -298,6 +332,13 @@ def print_speed(res: dict[str, Any]) -> None:
                 if k.startswith("same_top_word_")
             )
         )
+    if "against" in res:
+        a = res["against"]
+        console.print(
+            f"against {a['model']} ({a['precision']}, Scorer.score, median of {a['rounds']} alternating rounds): "
+            f"{a['this_texts_per_s']:.1f} vs {a['other_texts_per_s']:.1f} texts/s, this model "
+            f"{a['this_over_other']:.2f}x; its scores vs this model's: {a['other_vs_this']}"
+        )
 
 
 def speed_command(
@@ -315,9 +356,17 @@ def speed_command(
     explain_n: Annotated[int, typer.Option(min=0, help="Flagged texts explained.")] = 20,
     anchor_n: Annotated[int | None, typer.Option(min=1, help="Texts for the naive loop (default: all).")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Also write the result as JSON.")] = None,
+    against: Annotated[
+        Path | None,
+        typer.Option(
+            "--against",
+            help="Another model directory timed in alternating rounds with this one, in the same precision, "
+            "with how far its decisions are from this one's (e.g. a distilled model against its teacher).",
+        ),
+    ] = None,
 ) -> None:
     """Inference speed: naive Hugging Face loop (anchor), fp32 and int8 batch paths, single-post latency,
-    explanation time, with the machine they ran on."""
+    explanation time, with the machine they ran on; with --against, a second model timed beside this one."""
     from model.modeldir import ModelDirError
     from model.paths import default_model_dir
 
@@ -325,7 +374,7 @@ def speed_command(
         items, source = load_texts(texts, n)
         if not items:
             raise ValueError("no texts to time")
-        res = run_speed(model or default_model_dir(), items, repeats, latency_n, explain_n, anchor_n)
+        res = run_speed(model or default_model_dir(), items, repeats, latency_n, explain_n, anchor_n, against)
     except (ModelDirError, ValueError, OSError) as e:
         typer.secho(f"error: {e}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from e

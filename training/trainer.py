@@ -56,6 +56,7 @@ from training.artifacts import (
     split_metrics,
 )
 from training.config import TrainConfig
+from training.distill import TeacherTargets, check_teacher_splits, teacher_dir, teacher_targets, transfer_texts
 from training.dropout import use_fast_dropout
 from training.frozen import FrozenFeatures, text_keys
 
@@ -297,10 +298,20 @@ def train_transformer(
         raise ValueError(f"training needs train and validation examples; found {len(train)} and {len(val)}")
     train = oversample(train, config.oversample)
     labels = choose_labels(train)
+    if config.teacher is not None and config.distill_transfer > 0:
+        extra = transfer_texts(train, config.distill_transfer, config.seed)
+        logger.info("%d unlabelled transfer texts for distillation", len(extra))
+        train = train + extra
     norm = {k: [normalizer.normalize(e.text) for e in v] for k, v in (("train", train), ("val", val), ("test", test))}
     # Weak labels (a card's [weak_labels], e.g. hoax = 0 for tweets that claim nothing) train with a weight < 1;
     # validation and test keep only annotated labels.
     y_train, w_train = training_targets(train, labels, config.weak_labels)
+    # A teacher's probabilities for every training text and label (NaN where it has no such output), before the
+    # network is built: its scoring uses the cores the loop will.
+    teacher: TeacherTargets | None = None
+    if config.teacher is not None:
+        check_teacher_splits(teacher_dir(config.teacher), splits)
+        teacher = teacher_targets(config.teacher, train, labels, config.device)
     if (w_train[~np.isnan(y_train)] < 1).any():
         logger.info(
             "weak labels in train: %s",
@@ -344,6 +355,7 @@ def train_transformer(
     # --- loss and optimiser -----------------------------------------------------------------------
     pos_weight = positive_weights(y_train, config.pos_weight, config.max_pos_weight, w_train).to(device)
     label_weight = torch.tensor([1.0 if n in RISKS else config.aux_loss_weight for n in labels], device=device)
+    no_pos_weight = torch.ones(len(labels), device=device)
     no_decay = ("bias", "LayerNorm.weight", "layer_norm", "ln")
     enc_params = [(n, p) for n, p in net.encoder.named_parameters() if p.requires_grad]
     groups = [
@@ -491,6 +503,12 @@ def train_transformer(
                 else:
                     logits = net(ids, mask)
             loss = masked_bce(logits.float(), y, pos_weight, label_weight, cw)  # the loss itself in fp32
+            if teacher is not None:
+                # the teacher's probabilities as soft targets, with no positive weight: they already carry the
+                # teacher's own weighting of rare positives
+                soft = torch.from_numpy(teacher.probs[idx]).to(device)
+                distilled = masked_bce(logits.float(), soft, no_pos_weight, label_weight)
+                loss = (1 - config.distill_weight) * loss + config.distill_weight * distilled
             opt.zero_grad(set_to_none=True)
             loss.backward()
             nn.utils.clip_grad_norm_(net.parameters(), config.grad_clip)  # keeps early steps from wrecking the encoder
@@ -576,6 +594,8 @@ def train_transformer(
                 # the frozen layers' states computed once per text (training/frozen.py): None when off
                 "frozen_states": frozen_record,
                 "hoax_evidence": manifest.get("hoax_evidence"),
+                # the model it was distilled from (training/distill.py), None when trained on labels alone
+                "teacher": {**teacher.info, "distill_weight": config.distill_weight} if teacher is not None else None,
             },
         )
     shutil.rmtree(ckpt, ignore_errors=True)  # the run finished: its checkpoint is no longer needed

@@ -39,6 +39,8 @@ def test_speed_benchmark_on_a_texts_file(
             "3",
             "--out",
             str(out),
+            "--against",
+            str(tiny_ensemble_dir),
         ],
     )
     assert res.exit_code == 0, res.output
@@ -56,6 +58,29 @@ def test_speed_benchmark_on_a_texts_file(
     assert got["ratios"]["naive HF loop, batch 1, fp32 (anchor)"] == 1.0
     assert got["machine"]["torch_threads"] >= 1
     assert got["int8_vs_fp32"]["decision_agreement"] > 0.8
+    # the second model, timed beside this one in its precision (here the same model: the same decisions)
+    against = got["against"]
+    # in the batch path's precision: bf16 where this CPU runs it, else the default (int8)
+    assert against["precision"] == ("bf16" if "Scorer.score (ensemble), bf16" in paths else "int8")
+    assert against["rounds"] == 3
+    assert against["this_texts_per_s"] > 0 and against["other_texts_per_s"] > 0
+    assert against["other_vs_this"]["decision_agreement"] == 1.0
+    assert "against " in res.output and "alternating rounds" in res.output
+
+
+def test_a_model_against_another_reports_both_speeds_and_how_far_apart_they_score(
+    tiny_ensemble_dir: Path, tiny_transformer_dir: Path
+) -> None:
+    from model.scorer import Scorer
+    from training.speed import run_against
+
+    texts = ["Semua orang dari suku itu harus diusir dari kampung kita!", "Besok posyandu buka jam delapan pagi."] * 4
+    this = Scorer(tiny_ensemble_dir, precision="fp32")
+    same = run_against(this, tiny_ensemble_dir, texts, rounds=2)
+    assert same["other_vs_this"] == {"max_abs_score_diff": 0.0, "mean_abs_score_diff": 0.0, "decision_agreement": 1.0}
+    other = run_against(this, tiny_transformer_dir, texts, rounds=2)
+    assert other["precision"] == "fp32" and other["model"] == str(tiny_transformer_dir)
+    assert other["other_vs_this"]["max_abs_score_diff"] > 0  # the member alone does not score as the ensemble
 
 
 def test_where_int8_runs_fp32_the_benchmark_has_no_rows_under_its_name(

@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from model.modeldir import MANIFEST_JSON, ModelDir, ModelDirError
+from model.network import TransformerBackend
+from model.normalize import Normalizer
+from model.splits import text_hash
+from tests.fixture_texts import fixture_splits
+from training.config import TrainConfig
+from training.distill import TRANSFER_SOURCE, check_teacher_splits, teacher_dir, teacher_targets, transfer_texts
+from training.trainer import oversample, train_transformer
+
+NORMALIZER = Normalizer({"gk": "tidak"})
+
+
+@pytest.fixture(scope="module")
+def teacher(tmp_path_factory: pytest.TempPathFactory, tiny_encoder_dir: Path) -> Path:
+    """A tiny transformer trained on the fixture's training split, its manifest listing those texts' fingerprints
+    as `saring train` writes them."""
+    splits = fixture_splits()
+    manifest = {"text_hashes": {"train": sorted({text_hash(NORMALIZER, e.text) for e in splits["train"]})}}
+    out = tmp_path_factory.mktemp("teacher") / "teacher"
+    config = TrainConfig.from_recipe("tiny", base_model=str(tiny_encoder_dir), epochs=6, seed=3)
+    train_transformer(config, splits, NORMALIZER, manifest, out)
+    return out
+
+
+def _first_window_logits(model: Path, texts: list[str]) -> np.ndarray:
+    backend = TransformerBackend.load(ModelDir(model), precision="fp32")
+    return backend.first_window_logits([NORMALIZER.normalize(t) for t in texts])
+
+
+def test_a_student_learns_its_teachers_outputs_and_records_the_teacher(tmp_path, teacher, tiny_encoder_dir):
+    splits = fixture_splits()
+    texts = [e.text for e in splits["train"]]
+    want = 1 / (1 + np.exp(-_first_window_logits(teacher, texts)))
+    gaps = {}
+    for weight in (0.0, 1.0):
+        config = TrainConfig.from_recipe(
+            "tiny", base_model=str(tiny_encoder_dir), epochs=6, teacher=str(teacher), distill_weight=weight
+        )
+        out = tmp_path / f"student-{weight}"
+        train_transformer(config, splits, NORMALIZER, {}, out)
+        got = 1 / (1 + np.exp(-_first_window_logits(out, texts)))
+        gaps[weight] = float(np.abs(got[:, :3] - want[:, :3]).mean())
+        info = ModelDir(out).check()
+        assert info["teacher"]["version"] == ModelDir(teacher).info()["version"]
+        assert info["teacher"]["distill_weight"] == weight
+    # trained on the teacher's probabilities alone, the student is closer to them than one trained on labels alone
+    assert gaps[1.0] < gaps[0.0], gaps
+
+
+def test_teacher_targets_cover_every_example_once_per_distinct_text(teacher):
+    train = oversample(fixture_splits()["train"], {"fixture": 2})
+    labels = ["hoax", "slander", "incitement", "no_such_label"]
+    targets = teacher_targets(teacher, train, labels)
+    assert targets.probs.shape == (len(train), 4)
+    assert np.isnan(targets.probs[:, 3]).all()  # the teacher has no such output: the labels alone train it
+    known = targets.probs[:, :3]
+    assert ((known > 0) & (known < 1)).all()
+    by_text: dict[str, np.ndarray] = {}
+    for e, row in zip(train, known, strict=True):  # the repeats of a text get the same targets
+        np.testing.assert_array_equal(by_text.setdefault(e.text, row), row)
+    assert targets.info["labels"] == ["hoax", "slander", "incitement"]
+
+
+def test_a_teacher_that_saw_held_out_texts_is_refused(tmp_path, teacher):
+    leaky = tmp_path / "leaky"
+    leaky.mkdir()
+    for p in Path(teacher).rglob("*"):
+        if p.is_file():
+            (leaky / p.relative_to(teacher)).parent.mkdir(parents=True, exist_ok=True)
+            (leaky / p.relative_to(teacher)).write_bytes(p.read_bytes())
+    splits = fixture_splits()
+    manifest = json.loads((leaky / MANIFEST_JSON).read_text())
+    manifest["text_hashes"]["train"].append(text_hash(NORMALIZER, splits["test"][0].text))
+    (leaky / MANIFEST_JSON).write_text(json.dumps(manifest))
+    with pytest.raises(ValueError, match=r"trained on 0 of this run's validation and 1 of its test texts.*Fix"):
+        check_teacher_splits(ModelDir(leaky), splits)
+    del manifest["text_hashes"]
+    (leaky / MANIFEST_JSON).write_text(json.dumps(manifest))
+    with pytest.raises(ValueError, match="lists no training-text fingerprints.*Fix: retrain the teacher"):
+        check_teacher_splits(ModelDir(leaky), splits)
+    check_teacher_splits(ModelDir(teacher), splits)  # its own splits: nothing held out was seen
+
+
+def test_the_teacher_is_a_transformer_or_an_ensembles_transformer(teacher, tiny_ensemble_dir, tiny_baseline_dir):
+    assert teacher_dir(teacher).path == Path(teacher)
+    assert teacher_dir(tiny_ensemble_dir).info()["kind"] == "transformer"
+    with pytest.raises(ValueError, match="baseline model with no transformer.*Fix"):
+        teacher_dir(tiny_baseline_dir)
+    with pytest.raises(ModelDirError, match="does not exist"):
+        teacher_dir(Path(teacher).parent / "nowhere")
+
+
+def test_teacher_is_a_config_field_and_its_weight_is_bounded():
+    config = TrainConfig.from_recipe("fast").with_overrides(["teacher=models/default", "distill_weight=0.5"])
+    assert config.teacher == "models/default" and config.distill_weight == 0.5
+    assert TrainConfig.from_recipe("fast").with_overrides(["teacher="]).teacher is None
+    with pytest.raises(ValueError, match="distill_weight"):
+        TrainConfig.from_recipe("fast").with_overrides(["distill_weight=1.5"])
+
+
+def test_transfer_texts_join_halves_of_two_training_texts_and_carry_no_labels():
+    train = fixture_splits()["train"]
+    extra = transfer_texts(train, 0.5, seed=1)
+    assert len(extra) == round(0.5 * len(train))
+    assert extra == transfer_texts(train, 0.5, seed=1)  # a function of the seed
+    assert transfer_texts(train, 0.0, seed=1) == []
+    halves = {" ".join(w[: max(1, len(w) // 2)]) for w in (e.text.split() for e in train)}
+    for e in extra:
+        assert e.source == TRANSFER_SOURCE and e.labels == {}
+        assert any(e.text.startswith(h + " ") or e.text == h for h in halves)
+
+
+def test_a_student_with_transfer_texts_trains_and_records_them(tmp_path, teacher, tiny_encoder_dir):
+    config = TrainConfig.from_recipe(
+        "tiny", base_model=str(tiny_encoder_dir), epochs=1, teacher=str(teacher), distill_transfer=1.0
+    )
+    out = tmp_path / "student"
+    train_transformer(config, fixture_splits(), NORMALIZER, {}, out)
+    info = ModelDir(out).check()
+    n_train = len(fixture_splits()["train"])
+    # the epoch held the training texts and as many transfer texts: twice the steps
+    assert info["history"][-1]["step"] == -(-2 * n_train // config.batch_size)
+    assert json.loads((out / "training_config.json").read_text())["distill_transfer"] == 1.0
