@@ -205,6 +205,10 @@ def train(
         config = TrainConfig.from_recipe(recipe, seed=seed, base_model=base_model).with_overrides(set_ or [])
         # checked before any training: bf16 asked for on a GPU without it fails here, not after the baseline
         loop = "bf16" if autocast_dtype(config.mixed_precision, pick_device(config.device), warn=False) else "fp32"
+        if config.teacher is not None:  # a wrong teacher fails here, not after the data and the baseline
+            from training.distill import teacher_dir
+
+            teacher_dir(config.teacher)
     except ValueError as e:
         raise typer.BadParameter(str(e)) from e
     try:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from model.labels import RISKS
 
@@ -137,6 +137,16 @@ class TrainConfig(BaseModel):
                 "--set 'flag_beta={\"incitement\": 1.5}'"
             )
         return v
+
+    @model_validator(mode="after")
+    def _transfer_needs_a_teacher(self) -> TrainConfig:
+        if self.distill_transfer > 0 and self.teacher is None:
+            raise ValueError(
+                f"distill_transfer={self.distill_transfer} found without a teacher; expected transfer texts only "
+                "with distillation (they carry no labels). Fix: add --set teacher=models/default, or drop "
+                "distill_transfer"
+            )
+        return self
 
     @field_validator("base_model", "teacher")
     @classmethod

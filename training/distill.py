@@ -112,16 +112,16 @@ def check_teacher_splits(md: ModelDir, splits: dict[str, list[Example]]) -> None
 
 
 def teacher_targets(
-    path: str | Path,
+    md: ModelDir,
     train: list[Example],
     labels: list[str],
     device: str | None = None,
 ) -> TeacherTargets:
     """The teacher's probabilities for each training example's first window, scored once per distinct text in
-    the teacher's own normalisation and tokenisation, bf16 where the hardware multiplies it (fp32 elsewhere)."""
+    the teacher's own normalisation and tokenisation, bf16 where the hardware multiplies it (fp32 elsewhere).
+    `md`: the transformer directory that `teacher_dir` resolved."""
     from model.network import TransformerBackend, pick_device, precision_instead_of_int8
 
-    md = teacher_dir(path)
     info = md.info()
     precision = precision_instead_of_int8(pick_device(device))
     backend = TransformerBackend.load(md, device=device, precision=precision)
@@ -148,7 +148,7 @@ def teacher_targets(
     return TeacherTargets(
         probs,
         {
-            "path": str(Path(path)),
+            "path": str(md.path),
             "name": info.get("name"),
             "version": info["version"],
             "precision": backend.precision,

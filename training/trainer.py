@@ -150,9 +150,13 @@ def masked_bce(
     return (loss * weight).sum() / weight.sum().clamp(min=1.0)
 
 
-def _config_key(config: TrainConfig, n_train: int, labels: list[str]) -> str:
-    """Identifies a run so a checkpoint is only resumed by the same configuration and data."""
-    payload = json.dumps({"config": config.model_dump(), "n_train": n_train, "labels": labels}, sort_keys=True)
+def _config_key(config: TrainConfig, n_train: int, labels: list[str], teacher_version: str | None = None) -> str:
+    """Identifies a run so a checkpoint is only resumed by the same configuration and data (and, when distilling,
+    the same teacher: the path in the configuration may hold a retrained model by the time a run resumes)."""
+    run: dict[str, Any] = {"config": config.model_dump(), "n_train": n_train, "labels": labels}
+    if teacher_version is not None:
+        run["teacher_version"] = teacher_version
+    payload = json.dumps(run, sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
@@ -310,8 +314,9 @@ def train_transformer(
     # network is built: its scoring uses the cores the loop will.
     teacher: TeacherTargets | None = None
     if config.teacher is not None:
-        check_teacher_splits(teacher_dir(config.teacher), splits)
-        teacher = teacher_targets(config.teacher, train, labels, config.device)
+        teacher_md = teacher_dir(config.teacher)
+        check_teacher_splits(teacher_md, splits)
+        teacher = teacher_targets(teacher_md, train, labels, config.device)
     if (w_train[~np.isnan(y_train)] < 1).any():
         logger.info(
             "weak labels in train: %s",
@@ -393,7 +398,7 @@ def train_transformer(
     eval_points = {round(steps_per_epoch * k / config.evals_per_epoch) for k in range(1, config.evals_per_epoch + 1)}
 
     # --- resume ----------------------------------------------------------------------------------------
-    key = _config_key(config, len(train), labels)
+    key = _config_key(config, len(train), labels, teacher.info["version"] if teacher is not None else None)
     progress: dict[str, Any] = {
         "key": key,
         "epoch": 0,

@@ -11,6 +11,7 @@ from model.network import TransformerBackend
 from model.normalize import Normalizer
 from model.splits import text_hash
 from tests.fixture_texts import fixture_splits
+from training import trainer
 from training.config import TrainConfig
 from training.distill import TRANSFER_SOURCE, check_teacher_splits, teacher_dir, teacher_targets, transfer_texts
 from training.trainer import oversample, train_transformer
@@ -58,7 +59,7 @@ def test_a_student_learns_its_teachers_outputs_and_records_the_teacher(tmp_path,
 def test_teacher_targets_cover_every_example_once_per_distinct_text(teacher):
     train = oversample(fixture_splits()["train"], {"fixture": 2})
     labels = ["hoax", "slander", "incitement", "no_such_label"]
-    targets = teacher_targets(teacher, train, labels)
+    targets = teacher_targets(ModelDir(teacher), train, labels)
     assert targets.probs.shape == (len(train), 4)
     assert np.isnan(targets.probs[:, 3]).all()  # the teacher has no such output: the labels alone train it
     known = targets.probs[:, :3]
@@ -98,12 +99,37 @@ def test_the_teacher_is_a_transformer_or_an_ensembles_transformer(teacher, tiny_
         teacher_dir(Path(teacher).parent / "nowhere")
 
 
+def test_a_wrong_teacher_fails_before_the_data_is_read(tmp_path, tiny_baseline_dir):
+    from typer.testing import CliRunner
+
+    from training.cli import app
+
+    for teacher, said in ((tmp_path / "nowhere", "does not exist"), (tiny_baseline_dir, "no transformer")):
+        res = CliRunner().invoke(
+            app, ["--recipe", "tiny", "--data", str(tmp_path / "never-read.csv"), "--set", f"teacher={teacher}"]
+        )
+        assert res.exit_code == 2, res.output
+        flat = " ".join(w for w in res.output.replace("│", " ").split())  # the error box wraps long lines
+        assert said in flat and "never-read" not in flat, flat  # refused before the data file was opened
+
+
+def test_a_resumed_student_needs_the_same_teacher():
+    config = TrainConfig.from_recipe("fast", teacher="models/default")
+    key = trainer._config_key(config, 10, ["hoax"], "saring-default-1")
+    assert key == trainer._config_key(config, 10, ["hoax"], "saring-default-1")
+    assert key != trainer._config_key(config, 10, ["hoax"], "saring-default-2")  # retrained at the same path
+    plain = TrainConfig.from_recipe("fast")  # runs without a teacher keep the key they had
+    assert trainer._config_key(plain, 10, ["hoax"]) == trainer._config_key(plain, 10, ["hoax"], None)
+
+
 def test_teacher_is_a_config_field_and_its_weight_is_bounded():
     config = TrainConfig.from_recipe("fast").with_overrides(["teacher=models/default", "distill_weight=0.5"])
     assert config.teacher == "models/default" and config.distill_weight == 0.5
     assert TrainConfig.from_recipe("fast").with_overrides(["teacher="]).teacher is None
     with pytest.raises(ValueError, match="distill_weight"):
         TrainConfig.from_recipe("fast").with_overrides(["distill_weight=1.5"])
+    with pytest.raises(ValueError, match="without a teacher.*Fix: add --set teacher"):
+        TrainConfig.from_recipe("fast").with_overrides(["distill_transfer=0.5"])
 
 
 def test_transfer_texts_join_halves_of_two_training_texts_and_carry_no_labels():
