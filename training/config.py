@@ -236,9 +236,11 @@ TEAM_SETS_SEEN_THREE_TIMES: dict[str, int] = {
     "saring_person_news_posts": 3,
     # Opinions about things, and the same opinion frames about groups written kindly, neutrally and hatefully
     # (thirtieth session): together they taught the transformer that a mild negative opinion is group hate only
-    # when it is aimed at a group (README, "Opinions about groups beside opinions about things").
+    # when it is aimed at a group; rhetorical questions about things and groups then brought back the hate asked
+    # as a question that they had cost (README, "Opinions about groups beside opinions about things").
     "saring_opinion_posts": 3,
     "saring_group_opinion_posts": 3,
+    "saring_group_question_posts": 3,
 }
 # What `default` and `fast` share: one epoch of 64-token windows on a loop budget (two for `default`), pruned and
 # frozen embeddings.
