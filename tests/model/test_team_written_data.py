@@ -1,7 +1,8 @@
 """The hand-written team sets: event, group, negation, slander, group-talk, person-insult, group-exclusion,
-person-news, opinion and group-opinion posts (training), circulated posts (evaluation), and any candidate set
-measured and not adopted (datasets/candidates/, which the catalogue does not read; none at present). The committed
-files have the shape their cards promise, and no training or candidate post is a near copy of an evaluation case."""
+person-news, opinion, group-opinion and group-question posts (training), circulated posts (evaluation), and any
+candidate set measured and not adopted (datasets/candidates/, which the catalogue does not read; none at present).
+The committed files have the shape their cards promise, and no training or candidate post is a near copy of an
+evaluation case."""
 
 from __future__ import annotations
 
