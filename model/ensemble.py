@@ -37,6 +37,11 @@ class EnsembleBackend:
         """The sha256 of its transformer member's int8 file when that runs (see TransformerBackend.int8_copy)."""
         return next((m.int8_copy for m in self.members if m.int8_copy), None)
 
+    @property
+    def runtime(self) -> str | None:
+        """The library that runs its transformer member (see TransformerBackend.runtime); None without one."""
+        return next((m.runtime for m in self.members if m.runtime), None)
+
     @classmethod
     def load(cls, md: ModelDir, device: str | None = None, precision: str | None = None) -> EnsembleBackend:
         from model.scorer import Scorer

@@ -464,6 +464,17 @@ class TransformerBackend:
         by different saring or ONNX Runtime versions can differ in hundredths, so audits record which ran."""
         return str(self.int8_info["sha256"]) if self.int8 is not None and "sha256" in self.int8_info else None
 
+    @property
+    def runtime(self) -> str:
+        """The library that runs the network, with its version ("onnxruntime 1.32.0" for int8, "openvino 2026.4.1-..."
+        for bf16 through OpenVINO, "torch 2.13.0" otherwise). Where OpenVINO is missing, bf16 runs on torch; the
+        two agree within thousandths, and audits record which scored each chunk."""
+        if self.int8 is not None:
+            return f"onnxruntime {self.int8_info.get('onnxruntime', '?')}"
+        if self.ov is not None:
+            return f"openvino {self.bf16_info.get('openvino', '?')}"
+        return f"torch {torch.__version__}"
+
     @classmethod
     def load(cls, md: ModelDir, device: str | None = None, precision: str | None = None) -> TransformerBackend:
         info = md.info()

@@ -149,6 +149,12 @@ class Scorer:
         copy = getattr(self.backend, "int8_copy", None)
         return str(copy) if copy else None
 
+    @property
+    def runtime(self) -> str | None:
+        """The library (and version) that runs the transformer, None for a model without one."""
+        r = getattr(self.backend, "runtime", None)
+        return str(r) if r else None
+
     # ---------------------------------------------------------------------------------------------
     def normalize(self, texts: list[str]) -> list[str]:
         return [self.normalizer.normalize(t) for t in texts]

@@ -69,6 +69,13 @@ class TrainConfig(BaseModel):
     evals_per_epoch: int = Field(1, ge=1)
     early_stopping_patience: int = Field(2, ge=1, description="evaluations without improvement before stopping")
     time_budget_minutes: float | None = Field(None, gt=0, description="stop training (keeping the best) after this")
+    max_steps: int | None = Field(
+        None,
+        ge=1,
+        description="stop after this many optimiser steps if the epochs have not ended there (the learning rate "
+        "decays to zero at that step, as at the epochs' end): comparisons of two trainings at equal steps when one "
+        "sees more examples per epoch; None: the epochs decide",
+    )
     checkpoint_every_steps: int = Field(200, ge=1)
     checkpoint_every_seconds: float = Field(60.0, gt=0, description="also checkpoint when this much time passed")
     seed: int = 42

@@ -375,6 +375,8 @@ def train_transformer(
     opt = torch.optim.AdamW([g for g in groups if g["params"]], lr=config.lr, fused=fused)
     steps_per_epoch = math.ceil(len(train) / config.batch_size)
     total_steps = steps_per_epoch * config.epochs
+    if config.max_steps is not None:  # the schedule (warm-up, decay to zero) fits the steps that will run
+        total_steps = min(total_steps, config.max_steps)
     warmup = int(total_steps * config.warmup_ratio)
 
     budget_s = config.time_budget_minutes * 60 if config.time_budget_minutes is not None else None
@@ -477,7 +479,7 @@ def train_transformer(
             b
             for e in range(progress["epoch"], config.epochs)
             for b in epoch_batches[e][(progress["step_in_epoch"] if e == progress["epoch"] else 0) :]
-        ]
+        ][: max(0, total_steps - progress["global_step"])]
         frozen = FrozenFeatures(net, fixed, text_keys(train_ids), schedule, int(config.frozen_cache_gb * 2**30))
         logger.info("the frozen embeddings and %d layers run once per text (training/frozen.py)", frozen.layers)
     stop = False

@@ -115,6 +115,8 @@ def print_summary(s: AuditSummary) -> None:
     if s.precision:
         # the int8 file's sha256 prefix: two saring versions may quantise one model differently (docs/audit.md)
         t.add_row("precision", f"{s.precision}, file {s.int8_copy[:12]}" if s.int8_copy else s.precision)
+    if s.rows_by_runtime:
+        t.add_row("run by", "; ".join(f"{k} ({v:,} rows)" for k, v in sorted(s.rows_by_runtime.items())))
     t.add_row("time", f"{s.seconds:,.1f} s in all, {s.scoring_seconds:,.1f} s scoring ({s.mode})")
     t.add_row("rows/s (scoring)", f"{s.rows_per_second:,.0f}")
     console = Console()

@@ -100,6 +100,10 @@ class AuditSummary:
     files: int
     precision: str = ""  # what the model ran in: int8, bf16 or fp32 (fp32 for a model without a transformer)
     int8_copy: str | None = None  # the sha256 of the int8 file that scored it, when it ran in int8
+    # rows scored by each library that ran the transformer ("openvino 2026.4.1-...", "torch 2.13.0"): a bf16 audit may
+    # be resumed where OpenVINO is missing (torch's bf16 agrees within thousandths); "unrecorded" for chunks saved
+    # by a saring that did not record it
+    rows_by_runtime: dict[str, int] = field(default_factory=dict)
     rows_read: int = 0
     scored: int = 0
     rejected: int = 0
@@ -302,9 +306,12 @@ class _Totals:
         self.warnings: Counter[str] = Counter()
         self.reject_codes: Counter[str] = Counter()
         self.bad_values: Counter[str] = Counter()
+        self.runtimes: Counter[str] = Counter()
 
     def add(self, rec: dict[str, Any]) -> None:
         self.chunks += 1
+        if rec.get("runtime", "unrecorded"):  # None: a model without a transformer
+            self.runtimes[str(rec.get("runtime", "unrecorded"))] += int(rec["rows"])
         self.rows += int(rec["rows"])
         self.scored += int(rec["scored"])
         self.rejected += int(rec["rejected"])
@@ -324,8 +331,10 @@ def _commit(
     drop_text: bool,
     expected_version: str,
     started: float,
+    runtime: str | None,
 ) -> dict[str, Any]:
-    """Save one scored chunk: part files first (atomically), then its ledger line."""
+    """Save one scored chunk: part files first (atomically), then its ledger line (which records the library
+    that ran the transformer, `runtime`)."""
     import pandas as pd
     import pyarrow as pa
 
@@ -376,6 +385,7 @@ def _commit(
         "warnings": dict(warn_counts),
         "reject_codes": {str(k): int(v) for k, v in rejects["code"].value_counts().items()} if len(rejects) else {},
         "bad_values": dict(bad_counts),
+        "runtime": runtime,
         "elapsed": round(time.perf_counter() - started, 3),
         "time": datetime.now(UTC).isoformat(timespec="seconds"),
     }
@@ -463,6 +473,7 @@ def _summary(
         files=len(files),
         precision=precision,
         int8_copy=(ledger.header or {}).get("model", {}).get("int8_copy"),
+        rows_by_runtime=dict(t.runtimes),
         rows_read=t.rows,
         scored=t.scored,
         rejected=t.rejected,
@@ -521,6 +532,27 @@ def _settle_precision(ledger: Ledger, header: dict[str, Any], ran_in: str, int8_
             "with the saring and onnxruntime versions that started it, or pass --restart to score everything "
             "with this one"
         )
+
+
+def _note_runtime(ledger: Ledger, runtime: str | None) -> None:
+    """Warn when a resume runs the transformer on another library than the saved chunks (bf16 through torch
+    where OpenVINO is missing, or another version): allowed, since they agree within thousandths, and every
+    chunk's ledger line and the summary's rows_by_runtime say which scored it."""
+    saved = {r.get("runtime", "unrecorded") for r in ledger.chunks.values()} - {None}
+    if not runtime or not saved or saved == {runtime}:
+        return
+    if saved == {"unrecorded"}:
+        logger.info(
+            "the saved chunks do not record which library scored them (an earlier saring); the rest: %s", runtime
+        )
+        return
+    logger.warning(
+        "the saved results were scored by %s; the rest is scored by %s (their scores agree within thousandths; "
+        "summary.json counts the rows of each in rows_by_runtime). Fix, for one library throughout: finish where "
+        "the audit started, or pass --restart",
+        ", ".join(sorted(str(r) for r in saved)),
+        runtime,
+    )
 
 
 def run_audit(config: AuditConfig, on_event: Callable[[AuditEvent], None] | None = None) -> AuditSummary:
@@ -635,6 +667,7 @@ def run_audit(config: AuditConfig, on_event: Callable[[AuditEvent], None] | None
                 ran_in = runner.precision
                 try:
                     _settle_precision(ledger, header, ran_in, runner.int8_copy)
+                    _note_runtime(ledger, runner.runtime)
                 except BaseException:
                     runner.close()
                     raise
@@ -649,7 +682,9 @@ def run_audit(config: AuditConfig, on_event: Callable[[AuditEvent], None] | None
                         nonlocal rows_done, chunks_done, in_flight
                         raw, scored = runner.next_done()
                         in_flight -= 1
-                        rec = _commit(out, ledger, raw, scored, columns, config.drop_text, identity[1], started)
+                        rec = _commit(
+                            out, ledger, raw, scored, columns, config.drop_text, identity[1], started, runner.runtime
+                        )
                         rows_done += raw.rows
                         chunks_done += 1
                         total = max(rows_done, _estimate_total(files, seen) - rows_before)

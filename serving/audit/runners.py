@@ -86,6 +86,7 @@ def prepare_worker(
         "version": s.version,
         "precision": s.precision,
         "int8_copy": s.int8_copy,
+        "runtime": s.runtime,
         "host": host,
         "cores": usable_cores(),
         "intra_op_threads": threads,
@@ -107,6 +108,20 @@ def agreed_int8_copy(loaded: dict[str, dict[str, Any]]) -> str | None:
     return copies.pop() if copies else None
 
 
+def agreed_runtime(loaded: dict[str, dict[str, Any]]) -> str | None:
+    """The library (and version) that runs the transformer on every worker; AuditError when workers differ (one
+    without OpenVINO runs bf16 on torch): a chunk's ledger line names the one library that scored it."""
+    runtimes = {v.get("runtime") for v in loaded.values()}
+    if len(runtimes) > 1:
+        each = {w: v.get("runtime") or "none" for w, v in loaded.items()}
+        raise AuditError(
+            f"Dask workers run the transformer on different libraries or versions ({each}); one run records one "
+            "per chunk. Fix: install the same saring, openvino, onnxruntime and torch on every worker (pip "
+            "install saring's pinned versions), or pass --precision fp32"
+        )
+    return runtimes.pop() if runtimes else None
+
+
 class InProcessRunner:
     """Scores each chunk in this process as it is submitted."""
 
@@ -116,6 +131,7 @@ class InProcessRunner:
         self.scorer = get_scorer(model_dir, precision)
         self.precision = self.scorer.precision
         self.int8_copy = self.scorer.int8_copy
+        self.runtime = self.scorer.runtime
         self.columns = columns
         self.drop_text = drop_text
         self.done: deque[tuple[RawChunk, Any]] = deque()
@@ -214,6 +230,7 @@ class DaskRunner:
         self.precision = precisions.pop() if precisions else self.requested_precision
         try:
             self.int8_copy = agreed_int8_copy(loaded)
+            self.runtime = agreed_runtime(loaded)
         except AuditError:
             self.close()
             raise

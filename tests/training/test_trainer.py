@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from model.labels import RISKS
-from model.modeldir import ModelDir
+from model.modeldir import TRAINING_CONFIG_JSON, ModelDir
 from model.normalize import Normalizer
 from model.scorer import Scorer
 from tests.fixture_texts import fixture_splits
@@ -116,6 +116,21 @@ def test_time_budget_stops_early_and_keeps_an_evaluated_model(tmp_path, tiny_enc
     assert len(info["history"]) == 1  # stopped at the budget, evaluated once
     assert info["history"][0]["step"] < 50 * 9
     assert 0.0 <= metrics["validation"]["macro_f1"] <= 1.0
+
+
+def test_max_steps_stops_there_with_the_schedule_decayed(tmp_path, tiny_encoder_dir):
+    """`--set max_steps=N` ends training at step N (evaluated and kept), its learning rate decayed to zero there as
+    at the end of the epochs, so that two trainings can be compared at equal steps."""
+    cfg = TrainConfig.from_recipe("tiny", base_model=str(tiny_encoder_dir), epochs=50, max_steps=5)
+    factors: list[float] = []
+    out = tmp_path / "steps"
+    train_transformer(cfg, fixture_splits(), Normalizer(), {}, out, step_hook=factors.append)
+    info = ModelDir(out).check()
+    assert factors == [1, 2, 3, 4, 5]  # the global steps run
+    assert info["history"][-1]["step"] == 5  # evaluated there, in the first epoch
+    assert json.loads((out / TRAINING_CONFIG_JSON).read_text())["max_steps"] == 5
+    with pytest.raises(ValueError, match="max_steps"):
+        TrainConfig.from_recipe("tiny", max_steps=0)
 
 
 def test_ensemble_combines_members_and_round_trips(tiny_ensemble_dir):

@@ -17,7 +17,7 @@ import pytest
 from model.labels import RISKS
 from serving.audit import AuditError, AuditEvent, read_results, run_audit
 from serving.audit.ledger import Ledger
-from serving.audit.runners import agreed_int8_copy, prepare_worker, usable_cores
+from serving.audit.runners import agreed_int8_copy, agreed_runtime, prepare_worker, usable_cores
 from tests.serving.audit.test_run import assert_exactly_once, by_id, config, make_rows, write_parquet
 
 pytest.importorskip("onnxruntime")
@@ -241,6 +241,64 @@ def test_resuming_with_another_int8_copy_is_refused(
     assert_exactly_once(out, [r["post_id"] for r in ROWS])
 
 
+def test_each_chunk_records_the_library_that_scored_it(
+    tiny_transformer_dir: Path,
+    src: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """bf16 runs through OpenVINO, or through torch where OpenVINO is missing; the two agree within thousandths,
+    so a resume by the other is allowed, but it is said (a warning) and recorded (each chunk's ledger line, the
+    summary's rows per library)."""
+    import openvino
+    import torch
+
+    import model.network as network
+    import serving.audit.score as score
+    from model.openvino_bf16 import OpenVinoUnavailable
+
+    monkeypatch.setattr(network, "cpu_bf16_fast", lambda: True)  # a CPU with bf16 matrix units
+    out = tmp_path / "bf16"
+    with pytest.raises(KeyboardInterrupt):
+        run_audit(config([src], tiny_transformer_dir, out, precision="bf16"), on_event=stop_after_one_chunk)
+    ledger = Ledger(out)
+    ledger.load()
+    assert [r["runtime"] for r in ledger.chunks.values()] == [f"openvino {openvino.__version__}"]
+
+    def no_openvino(*_a: object, **_k: object) -> None:
+        raise OpenVinoUnavailable("openvino is not installed (a test)")
+
+    monkeypatch.setattr(network, "load_openvino_bf16", no_openvino)
+    monkeypatch.setattr(score, "_SCORERS", {})
+    with caplog.at_level(logging.WARNING):
+        done = run_audit(config([src], tiny_transformer_dir, out, precision="bf16"))
+    torch_bf16 = f"torch {torch.__version__}"
+    assert done.complete and done.precision == "bf16"
+    assert done.rows_by_runtime == {f"openvino {openvino.__version__}": 50, torch_bf16: 70}
+    assert f"the rest is scored by {torch_bf16}" in caplog.text
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["rows_by_runtime"] == done.rows_by_runtime
+    assert_exactly_once(out, [r["post_id"] for r in ROWS])
+
+    # int8 names ONNX Runtime; a run that starts and ends in one library warns about nothing
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        s8 = run_audit(config([src], tiny_transformer_dir, tmp_path / "int8", precision="int8"))
+    import onnxruntime
+
+    assert s8.rows_by_runtime == {f"onnxruntime {onnxruntime.__version__}": 120}
+    assert "the rest is scored by" not in caplog.text
+
+
+def test_dask_workers_must_agree_on_the_library_that_runs_the_transformer() -> None:
+    ov, pt = "openvino 2025.2.0", "torch 2.13.0"
+    assert agreed_runtime({"w1": {"runtime": ov}, "w2": {"runtime": ov}}) == ov
+    assert agreed_runtime({"w1": {"runtime": None}}) is None  # a model without a transformer
+    with pytest.raises(AuditError, match=r"(?s)different libraries.*'w2': 'torch 2.13.0'.*same saring, openvino"):
+        agreed_runtime({"w1": {"runtime": ov}, "w2": {"runtime": pt}})
+
+
 def test_dask_workers_must_agree_on_the_int8_copy() -> None:
     a, b = "a" * 64, "b" * 64
     assert agreed_int8_copy({"w1": {"int8_copy": a}, "w2": {"int8_copy": a}}) == a
@@ -290,6 +348,7 @@ def test_a_worker_gets_its_share_of_the_cores_before_loading(
     assert os.environ["SARING_THREADS"] == str(max(1, usable_cores() // 2))  # 2 Dask threads on its machine
     assert os.environ["TOKENIZERS_PARALLELISM"] == "false"
     assert (info["host"], info["precision"], info["in_driver"]) == ("10.1.2.3", "fp32", False)
+    assert info["runtime"] is None  # no transformer: nothing to record
     monkeypatch.setenv("SARING_THREADS", "7")  # an operator's choice is kept
     prepare_worker(str(tiny_baseline_dir), "int8", {"10.1.2.3": 2}, elsewhere, dask_worker=_Worker())
     assert os.environ["SARING_THREADS"] == "7"
@@ -338,6 +397,7 @@ def test_cli_precision_option(tiny_transformer_dir: Path, src: Path, tmp_path: P
     )
     assert r.exit_code == 0, r.output
     assert "precision" in r.output and "fp32" in r.output
+    assert "run by" in r.output and "torch" in r.output  # the library that scored the rows
     assert json.loads((tmp_path / "out" / "summary.json").read_text())["precision"] == "fp32"
     assert saved_precision(tmp_path / "out") == "fp32"
     bad = CliRunner().invoke(
