@@ -1,6 +1,6 @@
 """The hand-written team sets: event, group, negation, slander, group-talk, person-insult, group-exclusion,
 person-news, opinion, group-opinion and group-question posts (training), circulated posts (evaluation), and any
-candidate set measured and not adopted (datasets/candidates/, which the catalogue does not read; none at present).
+candidate set measured and not adopted (datasets/candidates/, which the catalogue does not read).
 The committed files have the shape their cards promise, and no training or candidate post is a near copy of an
 evaluation case."""
 
@@ -234,9 +234,10 @@ def test_opinion_posts_claim_nothing_and_attack_no_one_in_every_register_and_var
     assert len(varieties) == 10 and set(varieties.values()) == {14}
 
 
-# Sets written as one frame five times (thirtieth session): (set, its families, the kinds in every family, the kind
-# that is incitement, the kind that names no group, whether each group is named once hatefully and once not under
-# one name: the question set's sincere questions may name a variant, "Tionghoa" for "Cina").
+# Sets written as one frame five times (thirtieth and thirty-first sessions): (set, its families, the kinds in every
+# family, the kind that is incitement, the kind that names no group, whether each group is named once hatefully and
+# once not under one name: the question set's sincere questions may name a variant, "Tionghoa" for "Cina"; the
+# regional varieties). The hardship set is a candidate (datasets/candidates/): measured and not adopted.
 FRAME_SETS = [
     (
         "saring_group_opinion_posts",
@@ -245,6 +246,7 @@ FRAME_SETS = [
         "hate_opinion",
         "thing_opinion",
         True,
+        10,
     ),
     (
         "saring_group_question_posts",
@@ -253,18 +255,36 @@ FRAME_SETS = [
         "hate_question",
         "thing_question",
         False,
+        10,
+    ),
+    (
+        "saring_group_hardship_posts",
+        80,
+        {"hardship_report": 1, "kind_hardship": 2, "hate_hardship": 2},
+        "hate_hardship",
+        "hardship_report",
+        True,
+        9,
     ),
 ]
 
 
-@pytest.mark.parametrize(("name", "n_families", "shape", "hateful", "about_a_thing", "same_names"), FRAME_SETS)
+@pytest.mark.parametrize(
+    ("name", "n_families", "shape", "hateful", "about_a_thing", "same_names", "varieties"), FRAME_SETS
+)
 def test_frame_sets_write_one_frame_about_a_thing_and_about_two_groups_both_ways(
-    name: str, n_families: int, shape: dict[str, int], hateful: str, about_a_thing: str, same_names: bool
+    name: str,
+    n_families: int,
+    shape: dict[str, int],
+    hateful: str,
+    about_a_thing: str,
+    same_names: bool,
+    varieties: int,
 ) -> None:
-    """Each family writes one opinion or question frame five times, in one register: about a thing (no group), and
+    """Each family writes one opinion, question or misfortune five times, in one register: with no group named, and
     about each of two groups hatefully and not; only the hateful ones are incitement, so neither the frame, nor a
-    group's name, nor a negative opinion or a rhetorical question decides the label alone."""
-    rows = _family_rows_matching_their_card(name)
+    group's name, nor a negative opinion, a rhetorical question or a misfortune's words decides the label alone."""
+    rows = _family_rows_matching_their_card(name, CANDIDATES if (CANDIDATES / f"{name}.toml").exists() else DATASETS)
     families: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
         assert r["incitement"] == int(r["kind"] == hateful), r["id"]
@@ -279,7 +299,7 @@ def test_frame_sets_write_one_frame_about_a_thing_and_about_two_groups_both_ways
         if same_names:
             named = _labels_per([r for r in posts if r["target"] != "none"], "target", "incitement")
             assert all(sorted(v) == [0, 1] for v in named.values()), family
-    assert len({r["variety"] for r in rows if r["register"] == "regional"}) == 10
+    assert len({r["variety"] for r in rows if r["register"] == "regional"}) == varieties
 
 
 SLANDER_KINDS = {"accusation_crime", "accusation_disgrace", "insinuation", "insult_person", "insult_institution"}
@@ -328,7 +348,7 @@ def _local_training_cards() -> list[tuple[Path, str]]:
     catalogue = [
         (DATASETS, name) for name, card in load_cards().items() if card.source.local and card.purpose == "training"
     ]
-    candidates = load_cards(CANDIDATES) if CANDIDATES.is_dir() else {}  # none at present: every one was adopted
+    candidates = load_cards(CANDIDATES) if CANDIDATES.is_dir() else {}  # a folder with no set may be absent
     return sorted(catalogue) + sorted((CANDIDATES, name) for name in candidates)
 
 
