@@ -310,8 +310,9 @@ class _Totals:
 
     def add(self, rec: dict[str, Any]) -> None:
         self.chunks += 1
-        if rec.get("runtime", "unrecorded"):  # None: a model without a transformer
-            self.runtimes[str(rec.get("runtime", "unrecorded"))] += int(rec["rows"])
+        runtime = rec.get("runtime", "unrecorded")  # None: a model without a transformer
+        if runtime:
+            self.runtimes[str(runtime)] += int(rec["rows"])
         self.rows += int(rec["rows"])
         self.scored += int(rec["scored"])
         self.rejected += int(rec["rejected"])
