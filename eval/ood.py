@@ -6,7 +6,9 @@ Every evaluation-only catalogue card (`purpose = "evaluation"`) whose rows name 
 posts in the style of 2018-2019 WhatsApp, Facebook and Twitter, by a separate author), the long posts
 (`saring_long_posts`) and two suites by authors who never saw saring's data (`saring_outsider_hate_suite`:
 group hate in Jakarta colloquial, the issue's hidden set's shape; `saring_outsider_claims_suite`: hoax and
-slander with their hard negatives). The register suite is:
+slander with their hard negatives), and the group-swap suite (`saring_group_swap_suite`: the same kind and hateful
+frames filled with 34 groups; a suite whose cases carry a `group` column is also reported per group, see
+`group_bias`). The register suite is:
 Indonesian cases written by the team blind to the training data, in four registers (formal, colloquial gue/lu,
 alay, regional code-mixing), each with the expected value of every risk it judges (1, 0, or missing = not
 judged), a `function` (e.g. hate_derogation, counter_quote, hoax_neg_announcement), the `risk` the function is
@@ -48,6 +50,9 @@ MEAN_FUNCTION = "mean_function_accuracy"
 SUITE_COLUMNS = frozenset({"function", "risk", "polarity"})
 # The measure of "hate speech, personal or group": max(slander, incitement); see evaluate_suite.
 HATE_EITHER = "slander_or_incitement"
+# A suite whose cases name the group they are about in this column (the group-swap suite: one frame filled with
+# many groups) is also reported per group (group_bias).
+GROUP_COLUMN = "group"
 
 
 @dataclass(frozen=True)
@@ -184,6 +189,7 @@ def evaluate_suite(model: Any, examples: Sequence[Example]) -> dict[str, Any]:
             hate[counted].astype(float), probs[counted][:, si].max(axis=1), flagged[counted][:, si].any(axis=1)
         )
     macro = float(np.mean([f["accuracy"] for f in functions.values()]))
+    groups = group_bias(examples, probs, flags, right) if any(GROUP_COLUMN in m for m in meta) else None
     errors = []
     for i in np.flatnonzero(~right)[:400]:
         errors.append(
@@ -206,6 +212,8 @@ def evaluate_suite(model: Any, examples: Sequence[Example]) -> dict[str, Any]:
         "risks": risks,
         "errors": errors,
     }
+    if groups is not None:
+        result["groups"] = groups
     logger.info(
         "out-of-distribution suite: %d of %d cases right, mean per-function accuracy %.3f",
         result["right"],
@@ -213,6 +221,49 @@ def evaluate_suite(model: Any, examples: Sequence[Example]) -> dict[str, Any]:
         macro,
     )
     return result
+
+
+def group_bias(
+    examples: Sequence[Example], probs: np.ndarray, flags: np.ndarray, right: np.ndarray
+) -> dict[str, dict[str, Any]]:
+    """Per group named in the cases' `group` column: how the model treats the same frames about that group.
+
+    Each case is scored on its own risk (its `risk` column) and is positive when its polarity is. Beside the share of
+    the group's cases right, its hard negatives flagged and its positives flagged, the three AUCs of Borkan et al.
+    (2019, "Nuanced Metrics for Measuring Unintended Bias with Real Data for Text Classification"): `subgroup_auc`
+    (the group's cases alone), `bpsn_auc` (background positive, subgroup negative: the other groups' positives
+    against this group's negatives; low when the group's name alone raises the score, i.e. its kind posts look
+    hateful) and `bnsp_auc` (background negative, subgroup positive: low when hate against this group scores
+    lower than kind posts about others)."""
+    risk_of = {r: j for j, r in enumerate(RISKS)}
+    rows = [(i, risk_of[str(e.meta.get("risk"))]) for i, e in enumerate(examples) if e.meta.get(GROUP_COLUMN)]
+    if not rows:
+        return {}
+    idx = np.array([i for i, _ in rows])
+    col = np.array([j for _, j in rows])
+    score = probs[idx, col]
+    flagged = score >= flags[col]
+    positive = np.array([examples[i].meta.get("polarity") == "positive" for i in idx])
+    group = np.array([str(examples[i].meta[GROUP_COLUMN]) for i in idx])
+    ok = right[idx]
+
+    def auc(mask: np.ndarray) -> float:
+        y = positive[mask]
+        return M.roc_auc(score[mask], y.astype(float)) if y.any() and not y.all() else float("nan")
+
+    out: dict[str, dict[str, Any]] = {}
+    for g in sorted(set(group)):
+        sub = group == g
+        out[g] = {
+            "n": int(sub.sum()),
+            "accuracy": float(ok[sub].mean()),
+            "negatives_flagged": float(flagged[sub & ~positive].mean()) if (sub & ~positive).any() else float("nan"),
+            "recall_at_flag": float(flagged[sub & positive].mean()) if (sub & positive).any() else float("nan"),
+            "subgroup_auc": auc(sub),
+            "bpsn_auc": auc((~sub & positive) | (sub & ~positive)),
+            "bnsp_auc": auc((~sub & ~positive) | (sub & positive)),
+        }
+    return out
 
 
 def flatten_suite(result: dict[str, Any]) -> dict[str, float]:
@@ -314,7 +365,29 @@ def suite_context(
             }
             for role, res in entries
         ],
+        "groups": _group_rows(entries),
     }
+
+
+GROUP_MEASURES = ("negatives_flagged", "recall_at_flag", "bpsn_auc", "bnsp_auc")
+
+
+def _group_rows(entries: list[tuple[str, dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The per-group table of a group-swap suite (empty for other suites): the first model's worst groups first
+    (lowest BPSN AUC: the group whose name alone most raises the score of its kind posts)."""
+    first = entries[0][1].get("groups") or {}
+    nan = float("nan")
+    order = sorted(first, key=lambda g: (np.nan_to_num(first[g]["bpsn_auc"], nan=2.0), g))
+    return [
+        {
+            "name": g,
+            "n": first[g]["n"],
+            "by_model": [
+                [(res.get("groups") or {}).get(g, {}).get(k, nan) for k in GROUP_MEASURES] for _, res in entries
+            ],
+        }
+        for g in order
+    ]
 
 
 def suite_markdown(

@@ -8,7 +8,17 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from eval.ood import MEAN_FUNCTION, PRIMARY, RegisterSuiteEvaluator, Suite, evaluate_suite, suite_markdown, suite_names
+from eval.html import render
+from eval.ood import (
+    MEAN_FUNCTION,
+    PRIMARY,
+    RegisterSuiteEvaluator,
+    Suite,
+    evaluate_suite,
+    suite_context,
+    suite_markdown,
+    suite_names,
+)
 from tests.eval.helpers import TableModel, ex
 
 
@@ -95,6 +105,40 @@ def test_evaluator_shape_and_markdown(suite):
     assert "| hate_threat | incitement | positive | 1 | 1.00 |" in md
 
 
+def test_a_group_swap_suite_is_reported_per_group_with_the_bias_aucs():
+    """The same frames about each group: a group whose name alone raises its kind posts' scores has a low BPSN AUC
+    (background positive, subgroup negative), one whose hate scores low a low BNSP AUC (Borkan et al. 2019)."""
+
+    def swap(text: str, group: str, polarity: str) -> object:
+        c = case(text, f"swap_{polarity}", "formal", "incitement", polarity, incitement=int(polarity == "positive"))
+        c.meta["group"] = group
+        return c
+
+    posts = [
+        swap(f"{frame} {g}", g, pol)
+        for g in ("a", "b", "c")
+        for frame, pol in (("kind", "negative"), ("hate", "positive"))
+    ]
+    posts.append(case("no group here", "plain", "formal", "incitement", "negative", incitement=0))  # not per group
+    model = TableModel({p.text: (0.1, 0.1, 0.2) for p in posts})
+    model.scores.update({"hate a": (0.1, 0.1, 0.9), "hate b": (0.1, 0.1, 0.9), "hate c": (0.1, 0.1, 0.55)})
+    model.scores["kind a"] = (0.1, 0.1, 0.6)  # group a's kind post flagged (the flag is 0.5): its name is a cue
+    res = evaluate_suite(model, posts)
+    groups = res["groups"]
+    assert set(groups) == {"a", "b", "c"} and groups["a"]["n"] == 2
+    assert groups["a"]["negatives_flagged"] == 1.0 and groups["b"]["negatives_flagged"] == 0.0
+    assert groups["a"]["bpsn_auc"] == pytest.approx(0.5)  # its kind post (0.6) above c's hate (0.55), below b's
+    assert groups["b"]["bpsn_auc"] == 1.0 and groups["a"]["subgroup_auc"] == 1.0
+    assert groups["c"]["bnsp_auc"] == pytest.approx(0.5)  # its hate (0.55) below a's kind post (0.6), above b's
+    assert groups["c"]["recall_at_flag"] == 1.0
+    md = "\n".join(suite_markdown([("model", res)]))
+    rows = [line for line in md.splitlines() if line.startswith("| a |") or line.startswith("| c |")]
+    assert rows[0] == "| a | 2 | 1.00 | 1.00 | 0.50 | 1.00 |"  # the lowest BPSN first
+    html = render("suite.html.j2", {"suite": suite_context([("model", res)])})
+    assert '<td class="text">a</td><td>2</td><td>1.00</td><td>1.00</td><td>0.50</td><td>1.00</td>' in html
+    assert "groups" not in evaluate_suite(model, posts[-1:])  # a suite naming no group has no per-group table
+
+
 def _card(purpose: str, meta: tuple[str, ...]) -> SimpleNamespace:
     return SimpleNamespace(purpose=purpose, files=[SimpleNamespace(meta_columns=meta)])
 
@@ -152,6 +196,7 @@ def test_the_committed_suites_are_evaluation_cards_and_never_trained_on():
     assert names == [
         "saring_register_suite",
         "saring_circulated_posts",
+        "saring_group_swap_suite",
         "saring_long_posts",
         "saring_outsider_claims_suite",
         "saring_outsider_hate_suite",
