@@ -234,10 +234,11 @@ def test_opinion_posts_claim_nothing_and_attack_no_one_in_every_register_and_var
     assert len(varieties) == 10 and set(varieties.values()) == {14}
 
 
-# Sets written as one frame five times (thirtieth and thirty-first sessions): (set, its families, the kinds in every
-# family, the kind that is incitement, the kind that names no group, whether each group is named once hatefully and
-# once not under one name: the question set's sincere questions may name a variant, "Tionghoa" for "Cina"; the
-# regional varieties). The hardship set is a candidate (datasets/candidates/): measured and not adopted.
+# Sets written as one frame five times, the hardship set seven (thirtieth to thirty-second sessions): (set, its
+# families, the kinds in every family, the kind that is incitement, the kind that names no group, whether each group
+# is named both hatefully and not under one name: the question set's sincere questions may name a variant,
+# "Tionghoa" for "Cina"; the regional varieties). The hardship set is a candidate (datasets/candidates/): measured
+# and not adopted.
 FRAME_SETS = [
     (
         "saring_group_opinion_posts",
@@ -260,7 +261,7 @@ FRAME_SETS = [
     (
         "saring_group_hardship_posts",
         80,
-        {"hardship_report": 1, "kind_hardship": 2, "hate_hardship": 2},
+        {"hardship_report": 1, "kind_hardship": 2, "hate_hardship": 2, "negated_kind": 2},
         "hate_hardship",
         "hardship_report",
         True,
@@ -298,8 +299,31 @@ def test_frame_sets_write_one_frame_about_a_thing_and_about_two_groups_both_ways
         assert len({r["target"] for r in posts if r["kind"] == hateful}) == 2, family
         if same_names:
             named = _labels_per([r for r in posts if r["target"] != "none"], "target", "incitement")
-            assert all(sorted(v) == [0, 1] for v in named.values()), family
+            assert all(set(v) == {0, 1} for v in named.values()), family
     assert len({r["variety"] for r in rows if r["register"] == "regional"}) == varieties
+
+
+#   Negation words of the registers and varieties the hardship set is written in (Indonesian, colloquial, alay,
+# Javanese, Sundanese, Betawi, Minang, Banjar, Makassar, Batak, Madurese, Palembang).
+NEGATION = re.compile(
+    r"\b(tidak|tdk|tak|gak|ga|g|gk|nggak|ngga|enggak|kagak|kaga|ndak|nda|indak|dak|kada|ora|ojo|ulah|teu|henteu|can"
+    r"|alun|ja'|ta'|jangan|jgn|jngn|bukan|bkn|belum|blm|belon|blom)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def test_hardship_refusals_have_kind_twins_in_negated_words() -> None:
+    """The hardship set's hateful posts mostly refuse help in negated words ("gak usah dibantu"); each has a kind
+    twin about the same group and need that carries a negation too ("gak usah nunggu diminta, ..."), so that a
+    negation beside a group's name does not decide the label (thirty-second session)."""
+    name = "saring_group_hardship_posts"
+    rows = _rows(name, "posts.jsonl", CANDIDATES if (CANDIDATES / f"{name}.toml").exists() else DATASETS)
+    twins = [r for r in rows if r["kind"] == "negated_kind"]
+    assert twins and not [r["id"] for r in twins if not NEGATION.search(r["text"])]
+    hateful = Counter((r["family"], r["target"]) for r in rows if r["kind"] == "hate_hardship")
+    assert Counter((r["family"], r["target"]) for r in twins) == hateful
+    negated = {kind: sum(bool(NEGATION.search(r["text"])) for r in rows if r["incitement"] == kind) for kind in (0, 1)}
+    assert negated[0] >= negated[1], negated  # more negated kind posts than negated hateful ones
 
 
 SLANDER_KINDS = {"accusation_crime", "accusation_disgrace", "insinuation", "insult_person", "insult_institution"}
