@@ -236,7 +236,12 @@ def group_bias(
     hateful) and `bnsp_auc` (background negative, subgroup positive: low when hate against this group scores
     lower than kind posts about others)."""
     risk_of = {r: j for j, r in enumerate(RISKS)}
-    rows = [(i, risk_of[str(e.meta.get("risk"))]) for i, e in enumerate(examples) if e.meta.get(GROUP_COLUMN)]
+    rows = [(i, risk_of.get(str(e.meta.get("risk")), -1)) for i, e in enumerate(examples) if e.meta.get(GROUP_COLUMN)]
+    if bad := [examples[i].id for i, j in rows if j < 0]:
+        raise ValueError(
+            f"{len(bad)} case(s) naming a group have no risk among {list(RISKS)} in their `risk` column (first: "
+            f"{bad[0]}); a group-swap case is scored on its own risk: fix the suite's rows or its card"
+        )
     if not rows:
         return {}
     idx = np.array([i for i, _ in rows])

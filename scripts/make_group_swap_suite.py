@@ -273,7 +273,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--check", action="store_true", help="exit 1 unless --out equals what would be written")
     args = parser.parse_args(argv)
-    text = render(cases())
+    rows = cases()
+    text = render(rows)
     if args.check:
         same = args.out.is_file() and args.out.read_text(encoding="utf-8") == text
         print(f"{args.out}: {'up to date' if same else 'DIFFERS from the generator; rerun without --check'}")
@@ -282,7 +283,7 @@ def main(argv: list[str] | None = None) -> int:
     tmp = args.out.with_suffix(".tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(args.out)  # never a half-written suite
-    counts = Counter(str(r["function"]) for r in cases())
+    counts = Counter(str(r["function"]) for r in rows)
     print(f"wrote {args.out}: {text.count(chr(10))} cases; functions {dict(counts)}")
     return 0
 

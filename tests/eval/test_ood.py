@@ -137,6 +137,9 @@ def test_a_group_swap_suite_is_reported_per_group_with_the_bias_aucs():
     html = render("suite.html.j2", {"suite": suite_context([("model", res)])})
     assert '<td class="text">a</td><td>2</td><td>1.00</td><td>1.00</td><td>0.50</td><td>1.00</td>' in html
     assert "groups" not in evaluate_suite(model, posts[-1:])  # a suite naming no group has no per-group table
+    posts[0].meta["risk"] = "hate"  # not a risk: said, not a KeyError
+    with pytest.raises(ValueError, match=r"have no risk among .*fix the suite's rows"):
+        evaluate_suite(model, posts)
 
 
 def _card(purpose: str, meta: tuple[str, ...]) -> SimpleNamespace:
