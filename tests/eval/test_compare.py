@@ -121,6 +121,72 @@ def test_identical_models_tie_on_a_suite() -> None:
     assert s["verdict"] == SAME and s["ci"] == [0.0, 0.0] and s["diff"] == 0.0
 
 
+def _templated_suite(grouped: bool, templates: int = 4) -> tuple[Suite, TableModel, TableModel]:
+    """Two functions, each written from `templates` templates with 10 fills; NEW gets every fill of one
+    counter-speech template wrong (one mistake of its author's, repeated ten times), OLD gets everything right."""
+    cases, old, new = [], {}, {}
+    for fn, hateful in (("hate_derogation", 1), ("counter_quote", 0)):
+        for t in range(templates):
+            for g in range(10):
+                case = ex(
+                    f"{fn} template {t} group {g}",
+                    meta={"function": fn, "risk": "incitement"},
+                    hoax=0,
+                    incitement=hateful,
+                    group=f"toy:{fn}.{t}" if grouped else None,
+                )
+                cases.append(case)
+                old[case.text] = (0.1, 0.1, 0.9 if hateful else 0.1)
+                wrong = fn == "counter_quote" and t == 0
+                new[case.text] = (0.1, 0.1, 0.9 if hateful or wrong else 0.1)
+    return Suite("toy_templated", "a templated toy suite", cases), TableModel(old), TableModel(new)
+
+
+def test_cases_of_one_template_are_resampled_together_in_the_gate() -> None:
+    examples, scores = noisy_data(60, seed=3)
+
+    def gate(suite: Suite, old: TableModel, new: TableModel) -> dict:
+        old, new = TableModel({**scores, **old.scores}, name="old"), TableModel({**scores, **new.scores}, name="new")
+        return compare_models(old, new, examples, replicates=400, seed=1, suites=[suite])
+
+    (flat,) = gate(*_templated_suite(grouped=False))["suites"]
+    res = gate(*_templated_suite(grouped=True))
+    (clustered,) = res["suites"]
+    # the same cases and the same point figures: 10 of 40 counter-speech cases wrong, (1 + 0.75) / 2
+    assert flat["new"] == clustered["new"] == 0.875 and flat["diff"] == clustered["diff"] == -0.125
+    # as 40 independent cases the ten wrong ones look like a sure loss; as one wrong template of four, a
+    # resample without it is likely ((3/4)^4 = 32% of them), so the interval reaches 0 and nothing is proven
+    assert flat["verdict"] == WORSE and flat["clusters"] == 80
+    assert clustered["verdict"] == SAME and clustered["ci"][1] == 0.0 and clustered["clusters"] == 8
+    assert clustered["ci"][0] < flat["ci"][0] and res["exit_code"] == 0
+    md = comparison_markdown(res | {"data": {"description": "toy", "fingerprint": "x"}})
+    assert "| toy_templated | 80 | 2 | 8 |" in md
+
+
+def test_cluster_resampling_matches_the_case_bootstrap_when_no_case_shares_a_template() -> None:
+    from eval.compare import function_clusters, resample_clusters
+
+    suite, _, _ = _templated_suite(grouped=False)
+    idx = np.arange(40, 80)  # the counter-speech function
+    singletons = function_clusters(suite.examples, idx)
+    assert len(singletons) == 40
+    a, b = np.random.default_rng(5), np.random.default_rng(5)
+    for _ in range(3):  # draw for draw what the case bootstrap `idx[rng.integers(0, n, n)]` draws
+        assert np.array_equal(resample_clusters(a, singletons), idx[b.integers(0, 40, 40)])
+    # one template: no spread between templates to draw on, so its cases are drawn instead of one whole copy
+    one = function_clusters(_templated_suite(grouped=True, templates=1)[0].examples, np.arange(10, 20))
+    assert len(one) == 1
+    draws = [resample_clusters(a, one) for _ in range(20)]
+    assert all(len(d) == 10 and set(d) <= set(range(10, 20)) for d in draws)
+    assert any(len(set(d)) < 10 for d in draws)
+    # several templates: whole templates, each drawn with all its cases
+    four = function_clusters(_templated_suite(grouped=True)[0].examples, np.arange(40, 80))
+    assert [len(c) for c in four] == [10, 10, 10, 10]
+    for _ in range(5):
+        d = resample_clusters(a, four)
+        assert len(d) == 40 and all(np.isin(c, d).all() or not np.isin(c, d).any() for c in four)
+
+
 def test_the_comparison_warns_when_a_model_was_trained_on_the_texts_compared_on() -> None:
     from model.normalize import Normalizer
     from model.splits import text_hash
