@@ -6,13 +6,21 @@ of 5,000 texts x 1,000 replicates takes well under a second per risk. Examples (
 resampled: a text labelled for several risks carries the same weight in each, and two models evaluated on
 the same data see the same resamples (the paired bootstrap behind `eval.compare`).
 
-The weights depend only on (number of examples, replicates, seed): results are deterministic.
+Examples written from one template, on one topic or in one family (Example.group: the card's group_column, which
+also keeps them inside one split) are not independent: they are right or wrong together, and drawing them one by
+one reads the data as more certain than it is. Given cluster ids (`cluster_ids`), a replicate draws the clusters
+with replacement and every example carries its cluster's draw count (the cluster bootstrap; Davison & Hinkley 1997,
+ch. 3.8). An example without a group is its own cluster, so data without groups gets the example bootstrap, draw for
+draw.
+
+The weights depend only on (number of examples or the cluster ids, replicates, seed): results are deterministic.
 """
 
 from __future__ import annotations
 
 import warnings
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -23,18 +31,49 @@ from model.metrics import fbeta
 METRICS = ("precision", "recall", "f1", "fbeta", "pr_auc", "roc_auc", "brier", "ece")
 LOWER_IS_BETTER = frozenset({"brier", "ece"})
 MAX_CELLS = 4_000_000  # weights held in memory at once (replicates x examples), ~32 MB of float64
+# How reports name the resampling (eval.evaluator, eval.compare)
+RESAMPLING = (
+    "clusters resampled whole with replacement (examples sharing a group: a template, topic or family; an example "
+    "without one is its own cluster)"
+)
+METHOD = f"percentile; {RESAMPLING}"
 
 
-def weight_chunks(n: int, replicates: int, seed: int) -> Iterator[np.ndarray]:
-    """Bootstrap weights (chunk, n): row b counts how often each example was drawn in replicate b."""
+def cluster_ids(groups: Sequence[str | None]) -> np.ndarray:
+    """One cluster id per example (0, 1, ... in order of first appearance): examples sharing a group share an id,
+    an example without a group (None) gets one of its own. All different: 0..n-1, the example bootstrap's draws."""
+    ids: dict[str, int] = {}
+    out = np.empty(len(groups), dtype=np.int64)
+    for i, g in enumerate(groups):
+        out[i] = ids.setdefault(g if g is not None else f"\0example {i}", len(ids))
+    return out
+
+
+def clusters_of(examples: Sequence[Any]) -> np.ndarray:
+    """`cluster_ids` of examples' groups (Example.group)."""
+    return cluster_ids([getattr(e, "group", None) for e in examples])
+
+
+def weight_chunks(n: int, replicates: int, seed: int, clusters: np.ndarray | None = None) -> Iterator[np.ndarray]:
+    """Bootstrap weights (chunk, n): row b counts how often each example was drawn in replicate b. With
+    `clusters` (an id per example) the clusters are drawn and each example gets its cluster's count; with a single
+    cluster there is no spread between clusters to draw on, and the examples are drawn."""
     rng = np.random.default_rng(seed)
+    if clusters is not None:
+        if len(clusters) != n:
+            raise ValueError(f"{len(clusters)} cluster ids found for {n} examples; expected one id per example")
+        ids, clusters = np.unique(np.asarray(clusters), return_inverse=True)  # any ids (a subset's) -> 0..k-1
+        if len(ids) < 2:  # one cluster: nothing to draw between, so its examples are drawn instead
+            clusters = None
+    k = n if clusters is None else int(clusters.max()) + 1
     chunk = max(1, min(replicates, MAX_CELLS // max(n, 1)))
     done = 0
     while done < replicates:
         b = min(chunk, replicates - done)
-        idx = rng.integers(0, n, size=(b, n))
-        flat = (idx + (np.arange(b) * n)[:, None]).ravel()
-        yield np.bincount(flat, minlength=b * n).reshape(b, n).astype(np.float64)
+        idx = rng.integers(0, k, size=(b, k))
+        flat = (idx + (np.arange(b) * k)[:, None]).ravel()
+        counts = np.bincount(flat, minlength=b * k).reshape(b, k).astype(np.float64)
+        yield counts if clusters is None else counts[:, clusters]
         done += b
 
 
@@ -120,20 +159,22 @@ def bootstrap_models(
     replicates: int = 1000,
     seed: int = 0,
     betas: Sequence[Sequence[float]] | None = None,
+    clusters: np.ndarray | None = None,
 ) -> list[dict[str, dict[str, np.ndarray]]]:
     """Bootstrap replicates of every metric for one or more models scored on the same examples.
 
     probs[m] is model m's (n, 3) risk scores, `labels` the (n, 3) labels with NaN where missing, flags[m]
     its three flag thresholds, betas[m] the three betas of its `fbeta` (1 each when not given). Returns, per
     model, {risk: {metric: (replicates,)}, "macro": {"f1": ...}}.
-    The same resamples are used for every model, so differences between models are paired."""
+    The same resamples are used for every model, so differences between models are paired. `clusters`: an id
+    per example (`cluster_ids`); examples sharing one are resampled together."""
     labels = np.asarray(labels, dtype=np.float64)
     n = len(labels)
     out: list[dict[str, dict[str, list[np.ndarray]]]] = [{r: {k: [] for k in METRICS} for r in RISKS} for _ in probs]
     if n == 0 or replicates <= 0:
         return [{r: {k: np.zeros(0) for k in METRICS} for r in RISKS} | {"macro": {"f1": np.zeros(0)}} for _ in probs]
     keeps = [~np.isnan(labels[:, j]) for j in range(len(RISKS))]
-    for w in weight_chunks(n, replicates, seed):
+    for w in weight_chunks(n, replicates, seed, clusters):
         for m, pm in enumerate(probs):
             pm = np.asarray(pm, dtype=np.float64)
             for j, r in enumerate(RISKS):

@@ -2,7 +2,9 @@
 
 The difference is NEW - OLD. Both models are scored on the same examples and every bootstrap replicate
 resamples the same examples for both (a paired bootstrap), so the interval reflects the difference between
-the models, not the noise of the test set twice. Each model is judged at its own flag thresholds.
+the models, not the noise of the test set twice. Examples written from one template, on one topic or in one family
+(Example.group) are resampled together (eval.bootstrap: the cluster bootstrap). Each model is judged at its own flag
+thresholds.
 
 Verdict per metric: 'better' when the 95% interval of the difference lies entirely on the improving side,
 'worse' when it lies entirely on the other side, else 'no significant difference'. For Brier and ECE a
@@ -48,7 +50,7 @@ from typing import Any
 
 import numpy as np
 
-from eval.bootstrap import LOWER_IS_BETTER, METRICS, bootstrap_models, interval
+from eval.bootstrap import LOWER_IS_BETTER, METRICS, RESAMPLING, bootstrap_models, clusters_of, interval
 from eval.evaluator import flag_beta, flag_block, flatten, model_identity, point_metrics, predict
 from eval.ood import MEAN_FUNCTION, Suite, cases_right, function_groups
 from model.examples import Example, label_matrix
@@ -149,13 +151,15 @@ def compare_scores(
     seed: int = 0,
     level: float = 0.95,
     betas: Sequence[float] | None = None,
+    clusters: np.ndarray | None = None,
 ) -> dict[str, Any]:
     """The comparison from scores: per risk and metric, OLD, NEW, the difference, its interval and verdict.
 
     Each side is one model's (n, 3) scores and flags, or a list of them, one per training of its recipe: then
     the side's value is the mean over its trainings and the spread between trainings widens every interval.
     `betas` (one per risk, the same for both sides so that the difference is of one measure; 1 each when not
-    given) is the beta of the `fbeta` rows: compare_models passes the beta NEW's flags were chosen by."""
+    given) is the beta of the `fbeta` rows: compare_models passes the beta NEW's flags were chosen by. `clusters`:
+    an id per example (eval.bootstrap.cluster_ids); examples sharing one are resampled together."""
     p_old, p_new = _runs(probs_old, 2), _runs(probs_new, 2)
     f_old, f_new = _runs(flags_old, 1), _runs(flags_new, 1)
     labels = np.asarray(labels, dtype=np.float64)
@@ -182,7 +186,7 @@ def compare_scores(
     beta = [float(b) for b in betas] if betas is not None else [1.0] * len(RISKS)
     per_risk = [point_metrics(p, labels, f, beta) for p, f in zip(p_old + p_new, f_old + f_new, strict=True)]
     points = [flatten(pm) for pm in per_risk]
-    boots = bootstrap_models(p_old + p_new, labels, f_old + f_new, replicates, seed, [beta] * len(per_risk))
+    boots = bootstrap_models(p_old + p_new, labels, f_old + f_new, replicates, seed, [beta] * len(per_risk), clusters)
     k = len(p_old)
     pt_old, pt_new, b_old, b_new = points[:k], points[k:], boots[:k], boots[k:]
     noise = training_noise((k - 1) + (len(p_new) - 1), replicates, seed)
@@ -221,7 +225,7 @@ def compare_scores(
             level,
         ),
     }
-    method = "paired percentile bootstrap of NEW - OLD; examples resampled with replacement"
+    method = f"paired percentile bootstrap of NEW - OLD; {RESAMPLING}"
     if len(p_old) + len(p_new) > 2:
         method += (
             f"; each side the mean of its trainings (OLD {len(p_old)}, NEW {len(p_new)}), each replicate plus "
@@ -230,7 +234,13 @@ def compare_scores(
     return {
         "primary": primary,
         "risks": risks,
-        "bootstrap": {"replicates": replicates, "seed": seed, "level": level, "method": method},
+        "bootstrap": {
+            "replicates": replicates,
+            "seed": seed,
+            "level": level,
+            "method": method,
+            "clusters": len(labels) if clusters is None else len(set(np.asarray(clusters).tolist())),
+        },
         "exit_code": EXIT_WORSE if primary["verdict"] == WORSE else 0,
     }
 
@@ -558,6 +568,7 @@ def compare_models(
         seed,
         level,
         [flag_beta(new, r) for r in RISKS],
+        clusters_of(examples),
     )
     result["old"] = model_identity(old)
     result["new"] = model_identity(new)

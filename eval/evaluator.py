@@ -27,7 +27,8 @@ from typing import Any, Protocol
 import numpy as np
 
 from eval import metrics as M
-from eval.bootstrap import METRICS, bootstrap_models, interval
+from eval.bootstrap import METHOD as BOOTSTRAP_METHOD
+from eval.bootstrap import METRICS, bootstrap_models, clusters_of, interval
 from model.examples import Example, label_matrix
 from model.labels import RISKS
 
@@ -213,7 +214,7 @@ class RiskEvaluator:
         point = point_metrics(probs, labels, flags, betas)
         flat = flatten(point)
         boot = (
-            bootstrap_models([probs], labels, [flags], self.bootstrap, self.seed, [betas])[0]
+            bootstrap_models([probs], labels, [flags], self.bootstrap, self.seed, [betas], clusters_of(examples))[0]
             if self.bootstrap
             else None
         )
@@ -246,7 +247,8 @@ class RiskEvaluator:
                 "replicates": self.bootstrap,
                 "seed": self.seed,
                 "level": self.level,
-                "method": "percentile; examples resampled with replacement",
+                "method": BOOTSTRAP_METHOD,
+                "clusters": int(len(set(clusters_of(examples).tolist()))),
             },
         }
         if boot is not None:

@@ -25,7 +25,7 @@ from typing import Any, TypedDict
 import numpy as np
 
 from eval import metrics as M
-from eval.bootstrap import bootstrap_models, interval, weight_chunks
+from eval.bootstrap import bootstrap_models, clusters_of, interval, weight_chunks
 from model.examples import Example, label_matrix
 from model.labels import RISKS
 from model.normalize import Normalizer
@@ -47,12 +47,15 @@ class _BootstrapArgs(TypedDict):
     level: float
 
 
-def _share_ci(flagged: np.ndarray, replicates: int, seed: int, level: float) -> list[float]:
-    """Bootstrap interval of the share of True values (resampling the same way as eval.bootstrap)."""
+def _share_ci(
+    flagged: np.ndarray, replicates: int, seed: int, level: float, clusters: np.ndarray | None = None
+) -> list[float]:
+    """Bootstrap interval of the share of True values (resampling the same way as eval.bootstrap, clusters
+    whole)."""
     x = np.asarray(flagged, dtype=np.float64)
     if not len(x) or replicates <= 0:
         return [NAN, NAN]
-    vals = np.concatenate([(w @ x) / w.sum(axis=1) for w in weight_chunks(len(x), replicates, seed)])
+    vals = np.concatenate([(w @ x) / w.sum(axis=1) for w in weight_chunks(len(x), replicates, seed, clusters)])
     return interval(vals, level)
 
 
@@ -64,11 +67,13 @@ def hoax_metrics(
     bootstrap: int = 1000,
     seed: int = 0,
     level: float = 0.95,
+    clusters: np.ndarray | None = None,
 ) -> dict[str, Any]:
     """Hoax precision / recall / F1 at the flag threshold, PR-AUC, ROC-AUC and the false-alarm rate (share of
     non-hoax texts flagged), each with its bootstrap interval, on rows with a hoax label.
 
-    `probs` (n, 3) and `labels` (n, 3, NaN = missing) are in the order of model.labels.RISKS."""
+    `probs` (n, 3) and `labels` (n, 3, NaN = missing) are in the order of model.labels.RISKS; `clusters` an id
+    per row (eval.bootstrap.clusters_of), rows sharing one resampled together."""
     j = RISKS.index(HOAX)
     m = M.risk_metrics(probs[:, j], labels[:, j], float(flags[j]))
     known = ~np.isnan(labels[:, j])
@@ -83,9 +88,10 @@ def hoax_metrics(
     out.update({k: float(m[k]) for k in HOAX_METRICS})
     out["false_alarm_rate"] = float(flagged[neg].mean()) if neg.any() else NAN
     if bootstrap > 0 and m["n"]:
-        boot = bootstrap_models([probs], labels, [flags], bootstrap, seed)[0][HOAX]
+        boot = bootstrap_models([probs], labels, [flags], bootstrap, seed, clusters=clusters)[0][HOAX]
         out["ci"] = {k: interval(boot[k], level) for k in HOAX_METRICS}
-        out["ci"]["false_alarm_rate"] = _share_ci(flagged[neg], bootstrap, seed, level)
+        negatives = None if clusters is None else np.asarray(clusters)[known][neg]
+        out["ci"]["false_alarm_rate"] = _share_ci(flagged[neg], bootstrap, seed, level, negatives)
     return out
 
 
@@ -102,6 +108,7 @@ def _kind_rates(
     """kind -> {n, label, flagged (share), ci}: the flag rate per kind of post."""
     j = RISKS.index(HOAX)
     kinds = [e.meta.get("kind") for e in examples]
+    topics = clusters_of(examples)
     out: dict[str, Any] = {}
     for kind in sorted({k for k in kinds if k}):
         sel = np.array([k == kind for k in kinds])
@@ -113,7 +120,7 @@ def _kind_rates(
             "n": int(sel.sum()),
             "label": label,
             "flagged": float(flagged.mean()),
-            "ci": _share_ci(flagged, bootstrap, seed, level),
+            "ci": _share_ci(flagged, bootstrap, seed, level, topics[sel]),
             "meaning": "detection rate"
             if label == "hoax"
             else "false-alarm rate"
@@ -146,9 +153,10 @@ def hoax_evidence(
         "topics": sorted({e.group for e, s in zip(examples, sel, strict=True) if s and e.group}),
         "models": {},
     }
+    articles = clusters_of([e for e, s in zip(examples, sel, strict=True) if s])
     if sel.any():
         for role, probs, flags in scored:
-            pratiwi["models"][role] = hoax_metrics(probs[sel], labels[sel], flags, **kw)
+            pratiwi["models"][role] = hoax_metrics(probs[sel], labels[sel], flags, **kw, clusters=articles)
 
     is_post = np.array([e.source == POSTS for e in examples], dtype=bool) & has_hoax
     trained = np.array([e.meta.get("original_split") == "train" for e in examples], dtype=bool)
@@ -162,13 +170,14 @@ def hoax_evidence(
         "genres": genres,
         "models": {},
     }
+    topics = clusters_of(held)
     if sel.any():
         for role, probs, flags in scored:
             p, y = probs[sel], labels[sel]
-            entry: dict[str, Any] = {"overall": hoax_metrics(p, y, flags, **kw), "by_genre": {}}
+            entry: dict[str, Any] = {"overall": hoax_metrics(p, y, flags, **kw, clusters=topics), "by_genre": {}}
             for g in genres:
                 gs = np.array([e.meta.get("genre") == g for e in held])
-                entry["by_genre"][g] = hoax_metrics(p[gs], y[gs], flags, **kw)
+                entry["by_genre"][g] = hoax_metrics(p[gs], y[gs], flags, **kw, clusters=topics[gs])
             entry["by_kind"] = _kind_rates(held, p, y, float(flags[RISKS.index(HOAX)]), **kw)
             posts["models"][role] = entry
 
@@ -177,8 +186,9 @@ def hoax_evidence(
         "posts": posts,
         "claim_matching": claims if claims is not None else {"measured": False, "note": "not measured"},
         "intervals": (
-            f"{int(level * 100)}% percentile bootstrap over examples ({bootstrap} replicates, seed "
-            f"{seed}) for articles and posts; Wilson score interval over queries for claim matching"
+            f"{int(level * 100)}% percentile bootstrap ({bootstrap} replicates, seed {seed}) for articles and posts, "
+            "texts of one topic resampled together (a single topic: its texts); Wilson score interval over queries "
+            "for claim matching"
         ),
     }
 

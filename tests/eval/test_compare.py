@@ -163,6 +163,33 @@ def test_cases_of_one_template_are_resampled_together_in_the_gate() -> None:
     assert "| toy_templated | 80 | 2 | 8 |" in md
 
 
+def test_the_test_split_is_resampled_by_template_too() -> None:
+    """40 templates of 10 texts; NEW flags every text of one non-hateful template. Read as 400 independent texts
+    that is a sure loss of F1; read as one template of 40, a resample without it is likely ((39/40)^40 = 36%)."""
+
+    def data(grouped: bool) -> tuple[list, TableModel, TableModel]:
+        examples, old, new = [], {}, {}
+        for t in range(40):
+            for i in range(10):
+                e = ex(f"template {t} text {i}", incitement=int(t < 20), group=f"toy:{t}" if grouped else None)
+                examples.append(e)
+                old[e.text] = (0.1, 0.1, 0.9 if t < 20 else 0.1)
+                new[e.text] = (0.1, 0.1, 0.9 if t < 21 else 0.1)
+        return examples, TableModel(old, name="old"), TableModel(new, name="new")
+
+    examples, old, new = data(grouped=False)
+    flat = compare_models(old, new, examples, replicates=400, seed=2)
+    examples, old, new = data(grouped=True)
+    clustered = compare_models(old, new, examples, replicates=400, seed=2)
+    assert flat["primary"]["diff"] == clustered["primary"]["diff"] < 0
+    assert flat["primary"]["verdict"] == WORSE and flat["bootstrap"]["clusters"] == 400
+    assert clustered["primary"]["verdict"] == SAME and clustered["primary"]["ci"][1] == 0.0
+    assert clustered["bootstrap"]["clusters"] == 40 and clustered["exit_code"] == 0
+    assert "clusters resampled whole" in clustered["bootstrap"]["method"]
+    md = comparison_markdown(clustered | {"data": {"description": "toy", "fingerprint": "x"}})
+    assert "40 clusters of texts resampled whole" in md
+
+
 def test_cluster_resampling_matches_the_case_bootstrap_when_no_case_shares_a_template() -> None:
     from eval.compare import function_clusters, resample_clusters
 

@@ -61,6 +61,13 @@ def test_evaluate_full_contents() -> None:
     # deterministic
     again = RiskEvaluator(examples, bootstrap=200, seed=3).evaluate_full(model)
     assert again["risks"]["hoax"]["ci"] == full["risks"]["hoax"]["ci"]
+    assert full["bootstrap"]["clusters"] == 300 and "clusters resampled whole" in full["bootstrap"]["method"]
+    # the same texts in 30 families of ten: 30 clusters, the same point figures, other intervals
+    for i, e in enumerate(examples):
+        e.group = f"toy:{i // 10}"
+    grouped = RiskEvaluator(examples, bootstrap=200, seed=3).evaluate_full(model)
+    assert grouped["bootstrap"]["clusters"] == 30 and grouped["macro_f1"] == full["macro_f1"]
+    assert grouped["macro_f1_ci"] != full["macro_f1_ci"]
 
 
 def test_threshold_queries_on_scores() -> None:
