@@ -298,11 +298,9 @@ def compare_suite(
 def function_clusters(examples: Sequence[Example], idx: np.ndarray) -> list[np.ndarray]:
     """One function's cases (`idx`) split into clusters by Example.group (the template or frame they were written
     from), in order of first appearance; a case without a group is a cluster of its own."""
-    by: dict[str, list[int]] = {}
-    for i in idx:
-        group = examples[int(i)].group
-        by.setdefault(group if group is not None else f"case {int(i)}", []).append(int(i))
-    return [np.asarray(members) for members in by.values()]
+    idx = np.asarray(idx)
+    ids = clusters_of([examples[int(i)] for i in idx])
+    return [idx[ids == c] for c in range(int(ids.max(initial=-1)) + 1)]
 
 
 def resample_clusters(rng: np.random.Generator, clusters: Sequence[np.ndarray]) -> np.ndarray:
