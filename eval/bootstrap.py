@@ -54,6 +54,13 @@ def clusters_of(examples: Sequence[Any]) -> np.ndarray:
     return cluster_ids([getattr(e, "group", None) for e in examples])
 
 
+def resampled_units(n: int, clusters: np.ndarray | None) -> int:
+    """How many units a replicate draws (what reports call clusters): the distinct cluster ids, or the n examples
+    when there are no ids or a single cluster (see weight_chunks)."""
+    k = 0 if clusters is None else len(np.unique(np.asarray(clusters)))
+    return k if k >= 2 else n
+
+
 def weight_chunks(n: int, replicates: int, seed: int, clusters: np.ndarray | None = None) -> Iterator[np.ndarray]:
     """Bootstrap weights (chunk, n): row b counts how often each example was drawn in replicate b. With
     `clusters` (an id per example) the clusters are drawn and each example gets its cluster's count; with a single

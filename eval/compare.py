@@ -50,7 +50,15 @@ from typing import Any
 
 import numpy as np
 
-from eval.bootstrap import LOWER_IS_BETTER, METRICS, RESAMPLING, bootstrap_models, clusters_of, interval
+from eval.bootstrap import (
+    LOWER_IS_BETTER,
+    METRICS,
+    RESAMPLING,
+    bootstrap_models,
+    clusters_of,
+    interval,
+    resampled_units,
+)
 from eval.evaluator import flag_beta, flag_block, flatten, model_identity, point_metrics, predict
 from eval.ood import MEAN_FUNCTION, Suite, cases_right, function_groups
 from model.examples import Example, label_matrix
@@ -239,7 +247,7 @@ def compare_scores(
             "seed": seed,
             "level": level,
             "method": method,
-            "clusters": len(labels) if clusters is None else len(set(np.asarray(clusters).tolist())),
+            "clusters": resampled_units(len(labels), clusters),
         },
         "exit_code": EXIT_WORSE if primary["verdict"] == WORSE else 0,
     }

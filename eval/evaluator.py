@@ -28,7 +28,7 @@ import numpy as np
 
 from eval import metrics as M
 from eval.bootstrap import METHOD as BOOTSTRAP_METHOD
-from eval.bootstrap import METRICS, bootstrap_models, clusters_of, interval
+from eval.bootstrap import METRICS, bootstrap_models, clusters_of, interval, resampled_units
 from model.examples import Example, label_matrix
 from model.labels import RISKS
 
@@ -248,7 +248,7 @@ class RiskEvaluator:
                 "seed": self.seed,
                 "level": self.level,
                 "method": BOOTSTRAP_METHOD,
-                "clusters": int(len(set(clusters_of(examples).tolist()))),
+                "clusters": resampled_units(len(examples), clusters_of(examples)),
             },
         }
         if boot is not None:

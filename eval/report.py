@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from eval import figures
-from eval.bootstrap import RESAMPLING, clusters_of
+from eval.bootstrap import RESAMPLING, clusters_of, resampled_units
 from eval.data import EvalData
 from eval.errors import worst_errors, write_errors
 from eval.evaluator import RiskEvaluator, flag_block, predict
@@ -98,7 +98,7 @@ def build_report(
         "Missing labels are excluded per risk, never counted as negatives.",
         "Precision, recall and F1 are at each model's flag threshold (score >= flag means flagged).",
         f"Intervals: {int(evaluator.level * 100)}% percentile bootstrap, {bootstrap} replicates, seed {seed}; "
-        f"{len(set(clusters_of(examples).tolist()))} {RESAMPLING}.",
+        f"{resampled_units(len(examples), clusters_of(examples))} {RESAMPLING}.",
     ]
     for entry in entries:
         warning = split_check(data.manifest, entry["evaluation"]["model"])

@@ -8,7 +8,14 @@ import numpy as np
 import pytest
 
 from eval import metrics as M
-from eval.bootstrap import bootstrap_models, cluster_ids, interval, weight_chunks, weighted_metrics
+from eval.bootstrap import (
+    bootstrap_models,
+    cluster_ids,
+    interval,
+    resampled_units,
+    weight_chunks,
+    weighted_metrics,
+)
 
 # Scores and labels used throughout; by hand, at threshold 0.5: predictions 1 1 0 1 0 -> tp 2, fp 1, fn 1.
 P = np.array([0.9, 0.8, 0.3, 0.6, 0.1])
@@ -177,6 +184,9 @@ def test_examples_of_one_cluster_are_drawn_together() -> None:
     # one cluster: no spread between clusters to draw on (every replicate would be the data), so texts are drawn
     one = np.concatenate(list(weight_chunks(3, 50, seed=4, clusters=np.array([2, 2, 2]))))
     assert np.array_equal(one, np.concatenate(list(weight_chunks(3, 50, seed=4))))
+    # and reports count what is drawn: the clusters, or the texts when there is one cluster or none
+    assert resampled_units(7, ids) == 4 and resampled_units(3, np.array([2, 2, 2])) == 3
+    assert resampled_units(3, None) == 3
 
 
 def test_a_templated_test_set_gets_the_wider_interval_it_deserves() -> None:
