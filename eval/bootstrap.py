@@ -61,7 +61,9 @@ def resampled_units(n: int, clusters: np.ndarray | None) -> int:
     return k if k >= 2 else n
 
 
-def weight_chunks(n: int, replicates: int, seed: int, clusters: np.ndarray | None = None) -> Iterator[np.ndarray]:
+def weight_chunks(
+    n: int, replicates: int, seed: int | Sequence[int], clusters: np.ndarray | None = None
+) -> Iterator[np.ndarray]:
     """Bootstrap weights (chunk, n): row b counts how often each example was drawn in replicate b. With
     `clusters` (an id per example) the clusters are drawn and each example gets its cluster's count; with a single
     cluster there is no spread between clusters to draw on, and the examples are drawn."""

@@ -16,10 +16,10 @@ function is resampled on its own, so each still weighs the same). Cases written 
 frame (the card's group_column: Example.group) are not independent: the 34 fills of one group-swap frame are mostly
 all right or all wrong together, so resampling them as single cases would count one frame as 34 pieces of evidence
 and make the interval far too narrow. A replicate therefore draws a function's clusters with replacement and keeps
-each whole (`resample_clusters`; Davison & Hinkley 1997, ch. 3.8, strategy 1); a case without a group is its own
-cluster, so a suite without groups gets the plain case bootstrap, draw for draw. A function written from a single
-template has no between-template spread to draw on: its cases are resampled instead (that function's interval is
-then too narrow, as every interval was before clusters).
+each whole (eval.bootstrap.weight_chunks with cluster ids; Davison & Hinkley 1997, ch. 3.8, strategy 1); a case
+without a group is its own cluster. A function written from a single template has no between-template spread to
+draw on: its cases are resampled instead (that function's interval is then too narrow, as every interval was before
+clusters).
 
 The gate: NEW significantly worse on the primary metric (macro F1), or on any suite's mean accuracy over
 functions -> exit code 1. A model that is better on the test split and worse on posts unlike the training
@@ -58,6 +58,7 @@ from eval.bootstrap import (
     clusters_of,
     interval,
     resampled_units,
+    weight_chunks,
 )
 from eval.evaluator import flag_beta, flag_block, flatten, model_identity, point_metrics, predict
 from eval.ood import MEAN_FUNCTION, Suite, cases_right, function_groups
@@ -262,9 +263,8 @@ def compare_suite(
     level: float = 0.95,
 ) -> dict[str, Any]:
     """Both sides on one out-of-distribution suite: mean accuracy over functions (each model at its own flags),
-    the difference NEW - OLD and its paired bootstrap interval (within each function, templates resampled whole:
-    `resample_clusters`). A side may be a list of trainings of one recipe: its mean over them, and their spread
-    widens the interval."""
+    the difference NEW - OLD and its paired bootstrap interval (within each function, templates resampled whole).
+    A side may be a list of trainings of one recipe: its mean over them, and their spread widens the interval."""
     olds: list[Any] = list(old) if isinstance(old, (list, tuple)) else [old]
     news: list[Any] = list(new) if isinstance(new, (list, tuple)) else [new]
     examples = list(suite.examples)
@@ -277,17 +277,16 @@ def compare_suite(
         for m in olds + news
     ]
     groups = list(function_groups(examples).values())
-    clusters = [function_clusters(examples, g) for g in groups]
-
-    def mean_over_functions(r: np.ndarray, picks: list[np.ndarray]) -> float:
-        return float(np.mean([r[p].mean() for p in picks]))
-
-    point = [mean_over_functions(r, groups) for r in right]
-    rng = np.random.default_rng(seed)
-    reps = np.empty((len(right), replicates))
-    for b in range(replicates):
-        picks = [resample_clusters(rng, c) for c in clusters]
-        reps[:, b] = [mean_over_functions(r, picks) for r in right]
+    ids = clusters_of(examples)
+    point = [float(np.mean([r[g].mean() for g in groups])) for r in right]
+    # Each function is resampled on its own (its own seed stream), its clusters drawn whole (eval.bootstrap), and
+    # weighs the same in every replicate's mean over functions.
+    reps = np.zeros((len(right), replicates))
+    for f, g in enumerate(groups):
+        w = np.concatenate([np.zeros((0, len(g))), *weight_chunks(len(g), replicates, [seed, f], ids[g])])
+        for m, r in enumerate(right):
+            reps[m] += (w @ r[g]) / w.sum(axis=1)
+    reps /= len(groups)
     k = len(olds)
     noise = training_noise((k - 1) + (len(news) - 1), replicates, seed)
     side = _side_difference(point[:k], point[k:], list(reps[:k]), list(reps[k:]), noise, level)
@@ -296,32 +295,11 @@ def compare_suite(
         "title": suite.title,
         "n": len(examples),
         "functions": len(groups),
-        "clusters": sum(len(c) for c in clusters),
+        "clusters": sum(resampled_units(len(g), ids[g]) for g in groups),
         "metric": MEAN_FUNCTION,
         **side,
         "right": {"old": _mean_count(right[:k]), "new": _mean_count(right[k:])},
     }
-
-
-def function_clusters(examples: Sequence[Example], idx: np.ndarray) -> list[np.ndarray]:
-    """One function's cases (`idx`) split into clusters by Example.group (the template or frame they were written
-    from), in order of first appearance; a case without a group is a cluster of its own."""
-    idx = np.asarray(idx)
-    ids = clusters_of([examples[int(i)] for i in idx])
-    return [idx[ids == c] for c in range(int(ids.max(initial=-1)) + 1)]
-
-
-def resample_clusters(rng: np.random.Generator, clusters: Sequence[np.ndarray]) -> np.ndarray:
-    """One bootstrap resample of a function's cases: its clusters drawn with replacement, each kept whole. With
-    one cluster there is nothing to draw between, so its cases are drawn with replacement instead. When every
-    cluster is one case this is the plain case bootstrap, with the same draws."""
-    if len(clusters) == 1:
-        only = clusters[0]
-        return only[rng.integers(0, len(only), len(only))]
-    if all(len(c) == 1 for c in clusters):
-        cases = np.concatenate(clusters)
-        return cases[rng.integers(0, len(cases), len(cases))]
-    return np.concatenate([clusters[j] for j in rng.integers(0, len(clusters), len(clusters))])
 
 
 def _mean_count(rights: Sequence[np.ndarray]) -> int | float:

@@ -190,30 +190,6 @@ def test_the_test_split_is_resampled_by_template_too() -> None:
     assert "40 clusters of texts resampled whole" in md
 
 
-def test_cluster_resampling_matches_the_case_bootstrap_when_no_case_shares_a_template() -> None:
-    from eval.compare import function_clusters, resample_clusters
-
-    suite, _, _ = _templated_suite(grouped=False)
-    idx = np.arange(40, 80)  # the counter-speech function
-    singletons = function_clusters(suite.examples, idx)
-    assert len(singletons) == 40
-    a, b = np.random.default_rng(5), np.random.default_rng(5)
-    for _ in range(3):  # draw for draw what the case bootstrap `idx[rng.integers(0, n, n)]` draws
-        assert np.array_equal(resample_clusters(a, singletons), idx[b.integers(0, 40, 40)])
-    # one template: no spread between templates to draw on, so its cases are drawn instead of one whole copy
-    one = function_clusters(_templated_suite(grouped=True, templates=1)[0].examples, np.arange(10, 20))
-    assert len(one) == 1
-    draws = [resample_clusters(a, one) for _ in range(20)]
-    assert all(len(d) == 10 and set(d) <= set(range(10, 20)) for d in draws)
-    assert any(len(set(d)) < 10 for d in draws)
-    # several templates: whole templates, each drawn with all its cases
-    four = function_clusters(_templated_suite(grouped=True)[0].examples, np.arange(40, 80))
-    assert [len(c) for c in four] == [10, 10, 10, 10]
-    for _ in range(5):
-        d = resample_clusters(a, four)
-        assert len(d) == 40 and all(np.isin(c, d).all() or not np.isin(c, d).any() for c in four)
-
-
 def test_the_comparison_warns_when_a_model_was_trained_on_the_texts_compared_on() -> None:
     from model.normalize import Normalizer
     from model.splits import text_hash
