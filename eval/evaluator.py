@@ -213,8 +213,9 @@ class RiskEvaluator:
         betas = [flag_beta(model, r) for r in RISKS]
         point = point_metrics(probs, labels, flags, betas)
         flat = flatten(point)
+        clusters = clusters_of(examples)  # texts of one template, topic or family are resampled together
         boot = (
-            bootstrap_models([probs], labels, [flags], self.bootstrap, self.seed, [betas], clusters_of(examples))[0]
+            bootstrap_models([probs], labels, [flags], self.bootstrap, self.seed, [betas], clusters)[0]
             if self.bootstrap
             else None
         )
@@ -248,7 +249,7 @@ class RiskEvaluator:
                 "seed": self.seed,
                 "level": self.level,
                 "method": BOOTSTRAP_METHOD,
-                "clusters": resampled_units(len(examples), clusters_of(examples)),
+                "clusters": resampled_units(len(examples), clusters),
             },
         }
         if boot is not None:
