@@ -1,89 +1,33 @@
 """Vectorised bootstrap of the per-risk metrics, plain and paired.
 
-A bootstrap resample is represented by a weight per example (how many times it was drawn), so that every
-metric is computed for all resamples at once with matrix operations instead of a Python loop: a resample
-of 5,000 texts x 1,000 replicates takes well under a second per risk. Examples (rows), not labels, are
-resampled: a text labelled for several risks carries the same weight in each, and two models evaluated on
-the same data see the same resamples (the paired bootstrap behind `eval.compare`).
-
-Examples written from one template, on one topic or in one family (Example.group: the card's group_column, which
-also keeps them inside one split) are not independent: they are right or wrong together, and drawing them one by
-one reads the data as more certain than it is. Given cluster ids (`cluster_ids`), a replicate draws the clusters
-with replacement and every example carries its cluster's draw count (the cluster bootstrap; Davison & Hinkley 1997,
-ch. 3.8). An example without a group is its own cluster, so data without groups gets the example bootstrap, draw for
-draw.
-
-The weights depend only on (number of examples or the cluster ids, replicates, seed): results are deterministic.
+A bootstrap resample is represented by a weight per example (how many times it was drawn; model.resample draws
+them, whole clusters at a time where examples share a template, topic or family), so that every metric is computed
+for all resamples at once with matrix operations instead of a Python loop: a resample of 5,000 texts x 1,000
+replicates takes well under a second per risk. Examples (rows), not labels, are resampled: a text labelled for
+several risks carries the same weight in each, and two models evaluated on the same data see the same resamples
+(the paired bootstrap behind `eval.compare`). Results are deterministic for a seed.
 """
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 import numpy as np
 
 from model.labels import RISKS
 from model.metrics import fbeta
+from model.resample import weight_chunks
 
 # fbeta: F-beta at the flag for the beta its threshold was chosen by (F1 where it was chosen by F1)
 METRICS = ("precision", "recall", "f1", "fbeta", "pr_auc", "roc_auc", "brier", "ece")
 LOWER_IS_BETTER = frozenset({"brier", "ece"})
-MAX_CELLS = 4_000_000  # weights held in memory at once (replicates x examples), ~32 MB of float64
 # How reports name the resampling (eval.evaluator, eval.compare)
 RESAMPLING = (
     "clusters resampled whole with replacement (examples sharing a group: a template, topic or family; an example "
     "without one is its own cluster)"
 )
 METHOD = f"percentile; {RESAMPLING}"
-
-
-def cluster_ids(groups: Sequence[str | None]) -> np.ndarray:
-    """One cluster id per example (0, 1, ... in order of first appearance): examples sharing a group share an id,
-    an example without a group (None) gets one of its own. All different: 0..n-1, the example bootstrap's draws."""
-    ids: dict[str, int] = {}
-    out = np.empty(len(groups), dtype=np.int64)
-    for i, g in enumerate(groups):
-        out[i] = ids.setdefault(g if g is not None else f"\0example {i}", len(ids))
-    return out
-
-
-def clusters_of(examples: Sequence[Any]) -> np.ndarray:
-    """`cluster_ids` of examples' groups (Example.group)."""
-    return cluster_ids([getattr(e, "group", None) for e in examples])
-
-
-def resampled_units(n: int, clusters: np.ndarray | None) -> int:
-    """How many units a replicate draws (what reports call clusters): the distinct cluster ids, or the n examples
-    when there are no ids or a single cluster (see weight_chunks)."""
-    k = 0 if clusters is None else len(np.unique(np.asarray(clusters)))
-    return k if k >= 2 else n
-
-
-def weight_chunks(
-    n: int, replicates: int, seed: int | Sequence[int], clusters: np.ndarray | None = None
-) -> Iterator[np.ndarray]:
-    """Bootstrap weights (chunk, n): row b counts how often each example was drawn in replicate b. With
-    `clusters` (an id per example) the clusters are drawn and each example gets its cluster's count; with a single
-    cluster there is no spread between clusters to draw on, and the examples are drawn."""
-    rng = np.random.default_rng(seed)
-    if clusters is not None:
-        if len(clusters) != n:
-            raise ValueError(f"{len(clusters)} cluster ids found for {n} examples; expected one id per example")
-        ids, clusters = np.unique(np.asarray(clusters), return_inverse=True)  # any ids (a subset's) -> 0..k-1
-        if len(ids) < 2:  # one cluster: nothing to draw between, so its examples are drawn instead
-            clusters = None
-    k = n if clusters is None else int(clusters.max()) + 1
-    chunk = max(1, min(replicates, MAX_CELLS // max(n, 1)))
-    done = 0
-    while done < replicates:
-        b = min(chunk, replicates - done)
-        idx = rng.integers(0, k, size=(b, k))
-        flat = (idx + (np.arange(b) * k)[:, None]).ravel()
-        counts = np.bincount(flat, minlength=b * k).reshape(b, k).astype(np.float64)
-        yield counts if clusters is None else counts[:, clusters]
-        done += b
 
 
 def weighted_metrics(
@@ -176,7 +120,7 @@ def bootstrap_models(
     its three flag thresholds, betas[m] the three betas of its `fbeta` (1 each when not given). Returns, per
     model, {risk: {metric: (replicates,)}, "macro": {"f1": ...}}.
     The same resamples are used for every model, so differences between models are paired. `clusters`: an id
-    per example (`cluster_ids`); examples sharing one are resampled together."""
+    per example (model.resample.cluster_ids); examples sharing one are resampled together."""
     labels = np.asarray(labels, dtype=np.float64)
     n = len(labels)
     out: list[dict[str, dict[str, list[np.ndarray]]]] = [{r: {k: [] for k in METRICS} for r in RISKS} for _ in probs]

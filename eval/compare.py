@@ -16,7 +16,7 @@ function is resampled on its own, so each still weighs the same). Cases written 
 frame (the card's group_column: Example.group) are not independent: the 34 fills of one group-swap frame are mostly
 all right or all wrong together, so resampling them as single cases would count one frame as 34 pieces of evidence
 and make the interval far too narrow. A replicate therefore draws a function's clusters with replacement and keeps
-each whole (eval.bootstrap.weight_chunks with cluster ids; Davison & Hinkley 1997, ch. 3.8, strategy 1); a case
+each whole (model.resample.weight_chunks with cluster ids; Davison & Hinkley 1997, ch. 3.8, strategy 1); a case
 without a group is its own cluster. A function written from a single template has no between-template spread to
 draw on: its cases are resampled instead (that function's interval is then too narrow, as every interval was before
 clusters).
@@ -55,16 +55,14 @@ from eval.bootstrap import (
     METRICS,
     RESAMPLING,
     bootstrap_models,
-    clusters_of,
     interval,
-    resampled_units,
-    weight_chunks,
 )
 from eval.evaluator import flag_beta, flag_block, flatten, model_identity, point_metrics, predict
 from eval.ood import MEAN_FUNCTION, Suite, cases_right, function_groups
 from model.examples import Example, label_matrix
 from model.labels import RISKS
 from model.modeldir import MANIFEST_JSON, MODEL_JSON, TRAINING_CONFIG_JSON
+from model.resample import clusters_of, resampled_units, weight_chunks
 from model.splits import HASHED_SPLITS, text_hash
 
 logger = logging.getLogger(__name__)
@@ -168,7 +166,7 @@ def compare_scores(
     the side's value is the mean over its trainings and the spread between trainings widens every interval.
     `betas` (one per risk, the same for both sides so that the difference is of one measure; 1 each when not
     given) is the beta of the `fbeta` rows: compare_models passes the beta NEW's flags were chosen by. `clusters`:
-    an id per example (eval.bootstrap.cluster_ids); examples sharing one are resampled together."""
+    an id per example (model.resample.cluster_ids); examples sharing one are resampled together."""
     p_old, p_new = _runs(probs_old, 2), _runs(probs_new, 2)
     f_old, f_new = _runs(flags_old, 1), _runs(flags_new, 1)
     labels = np.asarray(labels, dtype=np.float64)

@@ -28,9 +28,10 @@ import numpy as np
 
 from eval import metrics as M
 from eval.bootstrap import METHOD as BOOTSTRAP_METHOD
-from eval.bootstrap import METRICS, bootstrap_models, clusters_of, interval, resampled_units
+from eval.bootstrap import METRICS, bootstrap_models, interval
 from model.examples import Example, label_matrix
 from model.labels import RISKS
+from model.resample import clusters_of, resampled_units
 
 logger = logging.getLogger(__name__)
 
@@ -78,11 +79,14 @@ def model_identity(model: Any) -> dict[str, Any]:
     for r in RISKS:
         flag, block = flag_block(model, r)
         # the thresholds validation could not tell apart from the best flag (model.calibration), when recorded
-        plateau = getattr((getattr(model, "thresholds", {}) or {}).get(r), "plateau", None)
+        # and how many units of validation (texts, or clusters of them) each of its resamples drew
+        stored = (getattr(model, "thresholds", {}) or {}).get(r)
+        plateau, units = getattr(stored, "plateau", None), getattr(stored, "resampled_units", None)
         ident["thresholds"][r] = {
             "flag": flag,
             "block": None if math.isinf(block) else block,
             "plateau": [float(x) for x in plateau] if plateau else None,
+            "plateau_clusters": int(units) if units else None,
             "beta": flag_beta(model, r),
         }
     card = getattr(model, "card", None)

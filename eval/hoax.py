@@ -25,10 +25,11 @@ from typing import Any, TypedDict
 import numpy as np
 
 from eval import metrics as M
-from eval.bootstrap import bootstrap_models, clusters_of, interval, weight_chunks
+from eval.bootstrap import bootstrap_models, interval
 from model.examples import Example, label_matrix
 from model.labels import RISKS
 from model.normalize import Normalizer
+from model.resample import clusters_of, weight_chunks
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +74,7 @@ def hoax_metrics(
     non-hoax texts flagged), each with its bootstrap interval, on rows with a hoax label.
 
     `probs` (n, 3) and `labels` (n, 3, NaN = missing) are in the order of model.labels.RISKS; `clusters` an id
-    per row (eval.bootstrap.clusters_of), rows sharing one resampled together."""
+    per row (model.resample.clusters_of), rows sharing one resampled together."""
     j = RISKS.index(HOAX)
     m = M.risk_metrics(probs[:, j], labels[:, j], float(flags[j]))
     known = ~np.isnan(labels[:, j])

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from eval import figures
-from eval.bootstrap import RESAMPLING, clusters_of, resampled_units
+from eval.bootstrap import RESAMPLING
 from eval.data import EvalData
 from eval.errors import worst_errors, write_errors
 from eval.evaluator import RiskEvaluator, flag_block, predict
@@ -36,6 +36,7 @@ from model.labels import RISK_DESCRIPTIONS, RISKS
 from model.modeldir import write_json_atomic as write_json
 from model.modeldir import write_text_atomic
 from model.normalize import Normalizer
+from model.resample import clusters_of, resampled_units
 
 logger = logging.getLogger(__name__)
 
@@ -426,14 +427,15 @@ def _thresholds(report: dict[str, Any]) -> list[dict[str, Any]]:
             ]
             decisions = [{"label": lab, **x["decisions"][lab]} for lab in ("positive", "negative")]
             th = e["evaluation"].get("model", {}).get("thresholds", {}).get(r, {})
-            plateau = th.get("plateau")
+            plateau, units = th.get("plateau"), th.get("plateau_clusters")
             out.append(
                 {
                     "risk": r,
                     "role": e["role"],
                     "flag": _f(th.get("flag")),
                     "block": _f(th.get("block")),
-                    "plateau": f"{plateau[0]:.3f} – {plateau[1]:.3f}" if plateau else "not recorded",
+                    "plateau": (f"{plateau[0]:.3f} – {plateau[1]:.3f}" if plateau else "not recorded")
+                    + (f" ({units:,} drawn per resample)" if plateau and units else ""),
                     "queries": queries,
                     "decisions": decisions,
                     "grid": Table(["threshold", "precision", "recall", "F1", "texts flagged"], grid),

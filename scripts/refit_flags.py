@@ -3,6 +3,7 @@
     python scripts/refit_flags.py models/default
     python scripts/refit_flags.py OLD_DIR NEW_DIR --precision fp32
     python scripts/refit_flags.py models/default --beta incitement=1.5
+    python scripts/refit_flags.py models/default --resample clusters
 
 For each model directory (its own precision by default: int8), scores the catalogue's validation and test
 splits (the split of `saring train --data catalogue`, with the split seed its data manifest records),
@@ -28,6 +29,7 @@ from model.examples import Example, label_matrix
 from model.labels import RISKS
 from model.metrics import risk_metrics
 from model.modeldir import TRAINING_CONFIG_JSON
+from model.resample import clusters_of
 from model.scorer import Scorer
 from training.cli import load_training_data
 
@@ -60,6 +62,12 @@ def main() -> None:
         "--precision", choices=["int8", "bf16", "fp32"], default=None, help="default: $SARING_PRECISION or int8"
     )
     ap.add_argument("--beta", action="append", default=[], help="refit a risk at this beta, e.g. incitement=1")
+    ap.add_argument(
+        "--resample",
+        choices=["texts", "clusters"],
+        default=None,
+        help="what the flag's plateau resamples from validation (default: the model's own flag_resampling)",
+    )
     args = ap.parse_args()
     betas = beta_overrides(args.beta)
     logging.basicConfig(level=logging.WARNING)
@@ -76,7 +84,10 @@ def main() -> None:
         sets = {"validation": splits["validation"], "test": splits["test"], **suites}
         scored = {name: scorer.risk_proba([e.text for e in ex]) for name, ex in sets.items()}
         truth = {name: label_matrix(list(ex), RISKS).astype(np.float64) for name, ex in sets.items()}
-        print(f"{path} ({scorer.version}, {scorer.precision})")
+        # a template's texts drawn together for the plateau, where the model's recipe (or --resample) says so
+        resample = args.resample or config.get("flag_resampling", "texts")
+        val_clusters = clusters_of(splits["validation"]) if resample == "clusters" else None
+        print(f"{path} ({scorer.version}, {scorer.precision}; validation's {resample} resampled)")
         for j, risk in enumerate(RISKS):
             y_val = truth["validation"][:, j]
             keep = ~np.isnan(y_val)
@@ -85,6 +96,7 @@ def main() -> None:
             refit = choose_threshold(
                 scored["validation"][keep, j],
                 y_val[keep],
+                clusters=val_clusters[keep] if val_clusters is not None else None,
                 objective=objective,  # type: ignore[arg-type]
                 beta=betas.get(risk) or stored.beta or float(config.get("flag_beta", {}).get(risk, 1.0)),
             )

@@ -72,7 +72,11 @@ def fit_thresholds(
     min_precision: float,
     block_precision: float,
     beta: Mapping[str, float] | None = None,
+    clusters: np.ndarray | None = None,
 ) -> dict[str, Threshold]:
+    """Each risk's thresholds from its labelled validation rows (model.calibration.choose_threshold). `clusters`:
+    an id per validation row (model.resample.clusters_of); rows sharing one (a template, topic or family) are
+    resampled together when the flag's plateau is found, since they are right or wrong together."""
     out = {}
     for r in RISKS:
         j = labels.index(r)
@@ -88,6 +92,7 @@ def fit_thresholds(
             min_precision=min_precision,
             block_precision=block_precision,
             beta=(beta or {}).get(r, 1.0),
+            clusters=clusters[keep] if clusters is not None else None,
         )
     return out
 
@@ -141,16 +146,18 @@ def finalize_model_dir(
     extra_info: dict[str, Any] | None = None,
     val_words: np.ndarray | None = None,
     test_words: np.ndarray | None = None,
+    val_clusters: np.ndarray | None = None,
 ) -> dict[str, Any]:
     """Fit calibration and thresholds on (validation logits, labels), measure validation and test, and
     write every JSON file of the model directory into `stage` (weights must already be there).
     `val_words` / `test_words`: words of each normalised text (model.calibration.word_counts), for the
-    calibration's length term; without them no label gets one. Returns the metrics dict."""
+    calibration's length term; without them no label gets one. `val_clusters`: an id per validation row
+    (model.resample.clusters_of) for the flags' resampling (fit_thresholds). Returns the metrics dict."""
     md = ModelDir(stage)
     val_logits, val_y = val
     platts = fit_calibration(labels, val_logits, val_y, val_words)
     val_probs = apply_calibration(labels, platts, val_logits, val_words)
-    th = fit_thresholds(labels, val_probs, val_y, objective, min_precision, block_precision, beta)
+    th = fit_thresholds(labels, val_probs, val_y, objective, min_precision, block_precision, beta, val_clusters)
     metrics: dict[str, Any] = {"validation": split_metrics(labels, val_probs, val_y, th)}
     if test is not None and len(test[0]):
         test_probs = apply_calibration(labels, platts, test[0], test_words)

@@ -18,6 +18,7 @@ from model.examples import Example, label_matrix, training_targets
 from model.labels import ALL_LABELS
 from model.modeldir import ModelDir, staging_dir
 from model.normalize import Normalizer
+from model.resample import clusters_of
 from training.artifacts import finalize_model_dir
 
 logger = logging.getLogger(__name__)
@@ -37,9 +38,11 @@ def train_baseline(
     min_precision: float = 0.8,
     beta: Mapping[str, float] | None = None,
     weak_labels: bool = False,
+    flag_resampling: str = "texts",
 ) -> dict[str, Any]:
     """Fit on splits['train'], calibrate on splits['validation'], measure on splits['test'], and write a
-    model directory at `out`. Returns the metrics."""
+    model directory at `out`. `flag_resampling`: "clusters" resamples validation's groups whole for the flags'
+    plateau (training.config.TrainConfig.flag_resampling). Returns the metrics."""
     from sklearn.linear_model import LogisticRegression
 
     t0 = time.perf_counter()
@@ -97,6 +100,7 @@ def train_baseline(
             val=logits_of("validation"),
             test=logits_of("test") if splits.get("test") else None,
             val_words=word_counts(norm["validation"]),
+            val_clusters=clusters_of(splits["validation"]) if flag_resampling == "clusters" else None,
             test_words=word_counts(norm["test"]) if splits.get("test") else None,
             training_config={
                 "kind": "baseline",
@@ -107,6 +111,7 @@ def train_baseline(
                 "objective": objective,
                 "min_precision": min_precision,
                 "flag_beta": dict(beta or {}),
+                "flag_resampling": flag_resampling,
                 "weak_labels": weak_labels,
             },
             manifest=manifest,

@@ -236,6 +236,7 @@ def train(
             min_precision=config.min_precision,
             beta=config.flag_beta,
             weak_labels=config.baseline_weak_labels,
+            flag_resampling=config.flag_resampling,
         )
         console.print(f"baseline done in {time.perf_counter() - t0:.0f} s")
     t0 = time.perf_counter()
@@ -264,6 +265,7 @@ def train(
                 min_precision=config.min_precision,
                 block_precision=config.block_precision,
                 beta=config.flag_beta,
+                flag_resampling=config.flag_resampling,
             )
     except (ValueError, ModelDirError) as e:
         console.print(f"[red]training failed:[/] {e}")

@@ -21,6 +21,7 @@ from model.examples import Example, label_matrix
 from model.metrics import average_precision
 from model.modeldir import ENSEMBLE_JSON, ModelDir, staging_dir
 from model.normalize import Normalizer
+from model.resample import clusters_of
 from model.scorer import Scorer
 from training.artifacts import finalize_model_dir
 
@@ -64,8 +65,10 @@ def build_ensemble(
     min_precision: float = 0.8,
     block_precision: float = 0.9,
     beta: Mapping[str, float] | None = None,
+    flag_resampling: str = "texts",
 ) -> dict[str, Any]:
-    """Write an ensemble model directory at `out` from a trained transformer and baseline directory."""
+    """Write an ensemble model directory at `out` from a trained transformer and baseline directory.
+    `flag_resampling`: "clusters" resamples validation's groups whole for the flags' plateau."""
     with staging_dir(out) as stage:
         # Copied, not moved: if anything below fails, the trained transformer is still where training left it
         # (the error says so) and only the ensemble step needs rerunning. It is removed once `out` is complete.
@@ -108,6 +111,7 @@ def build_ensemble(
             test=test,
             val_words=val_words,
             test_words=test_words,
+            val_clusters=clusters_of(splits["validation"]) if flag_resampling == "clusters" else None,
             training_config=training_config,
             manifest=manifest,
             objective=objective,

@@ -47,6 +47,7 @@ from model.network import (
 )
 from model.network import truncate_layers as _truncate_layers
 from model.normalize import Normalizer
+from model.resample import clusters_of
 from training.artifacts import (
     apply_calibration,
     finalize_model_dir,
@@ -428,6 +429,8 @@ def train_transformer(
     )
     y_val = label_matrix(val, labels)
     val_words = word_counts(norm["val"])
+    # texts of one template, topic or family drawn together for the flags' plateau, when the recipe asks for it
+    val_clusters = clusters_of(val) if config.flag_resampling == "clusters" else None
 
     def score(texts: list[str]) -> np.ndarray:
         """Logits of normalised texts in the loop's precision. Under the loop's bf16 autocast, validation and
@@ -456,6 +459,7 @@ def train_transformer(
             config.min_precision,
             config.block_precision,
             config.flag_beta,
+            val_clusters,
         )
         metric, measure = selection_metric(split_metrics(labels, probs, y_val, th))
         progress["history"].append({"epoch": epoch, "step": step, "val_macro_f1": metric, "measure": measure})
@@ -578,6 +582,7 @@ def train_transformer(
             val=(val_logits, y_val),
             test=test_pair,
             val_words=val_words,
+            val_clusters=val_clusters,
             test_words=word_counts(norm["test"]) if test else None,
             training_config=config.model_dump(),
             manifest=manifest,

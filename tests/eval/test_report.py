@@ -103,10 +103,12 @@ def test_markdown_has_headline_and_functional_tables(report_dir: Path) -> None:
     stored = json.loads((report_dir.parent / "models" / "default" / "thresholds.json").read_text(encoding="utf-8"))
     hoax = stored["risks"]["hoax"]
     lo, hi = hoax["plateau"]
+    units = hoax["resampled_units"]  # the default recipe resamples validation's texts
     assert "## Flags" in md
-    assert f"| hoax | model | {hoax['flag']:.3f} | {hoax['block']:.3f} | {lo:.3f} – {hi:.3f} |" in md
+    plateau = f"{lo:.3f} – {hi:.3f} ({units:,} drawn per resample)"
+    assert f"| hoax | model | {hoax['flag']:.3f} | {hoax['block']:.3f} | {plateau} |" in md
     html = (report_dir / "report.html").read_text(encoding="utf-8")
-    assert f"validation plateau {lo:.3f} – {hi:.3f}" in html
+    assert f"validation plateau {plateau}" in html
 
 
 def test_default_baseline_is_beside_the_model(tmp_path: Path) -> None:

@@ -210,3 +210,47 @@ def test_resampled_fbeta_matches_a_direct_count() -> None:
             p, r = tp / max(np.sum(s[i] >= t), 1), tp / y[i].sum()
             want = 1.25 * p * r / (0.25 * p + r) if p + r > 0 else 0.0
             assert got == pytest.approx(want)
+
+
+def test_copies_of_one_template_count_once_in_the_plateau() -> None:
+    """Ten texts from each template, right or wrong together, are one piece of evidence: resampled as clusters,
+    the plateau and flag are those of one text per template, and the plateau is wider than the texts drawn one
+    by one would make it."""
+    rng = np.random.default_rng(4)
+    y = (rng.random(200) < 0.3).astype(int)
+    s = sigmoid(rng.normal(size=y.size) + np.where(y == 1, 1.5, -1.0))
+    one = choose_threshold(s, y, objective="best_fbeta", beta=0.5)
+    templated_s, templated_y, template = np.repeat(s, 10), np.repeat(y, 10), np.repeat(np.arange(200), 10)
+    clustered = choose_threshold(templated_s, templated_y, objective="best_fbeta", beta=0.5, clusters=template)
+    texts = choose_threshold(templated_s, templated_y, objective="best_fbeta", beta=0.5)
+    assert clustered.flag == one.flag and clustered.plateau == one.plateau
+    assert clustered.resampled_units == 200 and texts.resampled_units == 2000
+    assert clustered.plateau is not None and texts.plateau is not None
+    assert clustered.plateau[1] - clustered.plateau[0] > texts.plateau[1] - texts.plateau[0]
+    # recorded in thresholds.json, and files written before it read as None
+    assert thresholds_from_json(thresholds_to_json({"hoax": clustered}))["hoax"] == clustered
+    old = thresholds_to_json({"hoax": clustered})
+    del old["risks"]["hoax"]["resampled_units"]
+    assert thresholds_from_json(old)["hoax"].resampled_units is None
+
+
+def test_resampled_fbeta_draws_whole_clusters() -> None:
+    rng = np.random.default_rng(8)
+    clusters = rng.integers(0, 15, 90)
+    y = (rng.random(15) < 0.4).astype(int)[clusters]  # a template's texts share its label
+    s = np.round(rng.random(90), 2)
+    grid = np.linspace(0, 1, 11)[1:-1]
+    curves = resampled_fbeta(s, y, 1.0, grid, resamples=4, seed=2, clusters=clusters)
+    ids = np.unique(clusters, return_inverse=True)[1]
+    draw = np.random.default_rng(2).integers(0, ids.max() + 1, size=(4, ids.max() + 1))
+    kept = 0
+    for row in draw:
+        w = np.bincount(row, minlength=ids.max() + 1)[ids]
+        if not 0 < np.sum(w * y) < np.sum(w):
+            continue
+        for t, got in zip(grid, curves[kept], strict=True):
+            tp, flagged = np.sum(w * (s >= t) * y), np.sum(w * (s >= t))
+            p, r = tp / max(flagged, 1), tp / np.sum(w * y)
+            assert got == pytest.approx(2 * p * r / (p + r) if p + r > 0 else 0.0)
+        kept += 1
+    assert kept == len(curves)

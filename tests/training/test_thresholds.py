@@ -1,13 +1,19 @@
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from pydantic import ValidationError
 
-from model.calibration import sigmoid
+from model.calibration import choose_threshold, sigmoid
 from model.cards import load_cards
 from model.labels import RISKS
+from model.normalize import Normalizer
+from model.scorer import Scorer
+from tests.fixture_texts import fixture_splits
 from training.artifacts import fit_thresholds
+from training.baseline import train_baseline
 from training.config import TrainConfig
 
 
@@ -107,3 +113,39 @@ def test_default_recipe_keeps_the_lower_layers_as_pretrained_and_fast_is_six_lay
     assert default.time_budget_minutes is not None and fast.time_budget_minutes is not None
     # (default's 9.5 minutes: its validation and test are scored in bf16 where its loop runs in bf16)
     assert default.time_budget_minutes <= 9.5 and fast.time_budget_minutes <= 10
+
+
+def test_validation_clusters_reach_each_risks_flag_through_its_labelled_rows() -> None:
+    """fit_thresholds resamples a risk's labelled rows with their clusters: a row without that risk's label is
+    dropped with its cluster id, so the ids stay aligned with the scores."""
+    rng = np.random.default_rng(1)
+    n = 400
+    clusters = np.repeat(np.arange(80), 5)
+    y = np.repeat((rng.random((80, len(RISKS))) < 0.3).astype(float), 5, axis=0)
+    y[rng.random(n) < 0.3, 0] = np.nan  # hoax unlabelled on some rows
+    probs = sigmoid(rng.normal(size=y.shape) + np.where(y == 1, 1.5, -1.0))
+    labels = list(RISKS)
+    th = fit_thresholds(labels, probs, y, "best_fbeta", 0.8, 0.9, clusters=clusters)
+    keep = ~np.isnan(y[:, 0])
+    want = choose_threshold(probs[keep, 0], y[keep, 0], objective="best_fbeta", clusters=clusters[keep])
+    assert th["hoax"] == want and want.resampled_units == len(np.unique(clusters[keep]))
+    assert th["slander"].resampled_units == 80
+    assert fit_thresholds(labels, probs, y, "best_fbeta", 0.8, 0.9)["slander"].resampled_units == n
+
+
+def test_training_can_resample_validation_by_its_groups(tmp_path) -> None:
+    """With flag_resampling="clusters", a model trained on validation whose texts come in templates records flags
+    chosen by drawing the templates whole: each risk's resampled units are its labelled validation clusters."""
+    splits = fixture_splits()
+    val = [dataclasses.replace(e, group=f"template {i // 3}") for i, e in enumerate(splits["validation"])]
+    splits["validation"] = val
+    out = tmp_path / "baseline"
+    train_baseline(out, splits, Normalizer({}), {"sources": {}}, flag_resampling="clusters")
+    th = Scorer(out).thresholds
+    for r in RISKS:
+        labelled = [e.group for e in val if e.label(r) is not None]
+        assert th[r].resampled_units == len(set(labelled)) < len(labelled), r
+    # the default draws the texts one by one
+    train_baseline(tmp_path / "texts", splits, Normalizer({}), {"sources": {}})
+    th = Scorer(tmp_path / "texts").thresholds
+    assert all(th[r].resampled_units == sum(e.label(r) is not None for e in val) for r in RISKS)
