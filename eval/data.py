@@ -33,6 +33,9 @@ class EvalData:
     files: list[dict[str, Any]] = field(default_factory=list)
     manifest: dict[str, Any] | None = None
     bad_rows: list[BadRow] = field(default_factory=list)
+    # the training split the evaluated data was split from (the catalogue's), for the report's style probe
+    # (eval.shortcut); None for analysts' files, whose training data the report does not know
+    train: list[Example] | None = None
 
     def summary(self) -> dict[str, Any]:
         """What a report records about the data."""
@@ -97,7 +100,13 @@ def load_catalogue_test(normalizer: Normalizer) -> EvalData:
     manifest = getattr(prepared, "manifest", None)
     if isinstance(manifest, dict):  # the text fingerprints are for comparisons (eval.compare), not for reports
         manifest = {k: v for k, v in manifest.items() if k != "text_hashes"}
-    return EvalData(test, "catalogue test split", manifest=_jsonable(manifest), bad_rows=list(res.bad_rows))
+    return EvalData(
+        test,
+        "catalogue test split",
+        manifest=_jsonable(manifest),
+        bad_rows=list(res.bad_rows),
+        train=list(prepared.split("train")),
+    )
 
 
 def load_eval_data(
@@ -152,4 +161,5 @@ def load_eval_data(
         [f for p in parts for f in p.files],
         manifests[0] if len(manifests) == 1 else (manifests or None),  # type: ignore[arg-type]
         [b for p in parts for b in p.bad_rows],
+        train=next((p.train for p in parts if p.train is not None), None),
     )

@@ -30,6 +30,7 @@ from eval.hoax import hoax_evidence
 from eval.html import Cell, Table, render
 from eval.html import num as _f
 from eval.ood import Suite, evaluate_suite, suite_context
+from eval.shortcut import style_shortcut
 from eval.slices import DIMENSION_TITLES, DIMENSIONS, compute_slices, slice_values
 from model.examples import label_matrix
 from model.labels import RISK_DESCRIPTIONS, RISKS
@@ -117,6 +118,9 @@ def build_report(
         ),
         "errors": errors_by_model,
         "ood_suites": [{"name": s.name, "title": s.title, "n": len(s.examples)} for s in suites or ()],
+        "style_shortcut": style_shortcut(
+            data.train, [("data", data.description, examples)] + [(s.name, s.name, s.examples) for s in suites or ()]
+        ),
         "notes": notes,
     }
 
@@ -529,6 +533,37 @@ def _worst_errors(report: dict[str, Any], k: int = 5) -> list[dict[str, Any]]:
     return out
 
 
+def _style(report: dict[str, Any]) -> dict[str, Any] | None:
+    """The style-shortcut table: per evaluated set and risk, the style probe's ROC-AUC beside each model's."""
+    sec = report.get("style_shortcut")
+    if not sec:
+        return None  # a report written before the check
+    if "skipped" in sec:
+        return {"skipped": sec["skipped"]}
+    roles = [e["role"] for e in report["models"]]
+    rows = []
+    for s in sec["sets"]:
+        for r, v in s["risks"].items():
+            by_model = []
+            for e in report["models"]:
+                if s["name"] == "data":
+                    res = e["evaluation"]["risks"].get(r, {})
+                else:
+                    res = e.get("ood_suites", {}).get(s["name"], {}).get("risks", {}).get(r, {})
+                by_model.append(_f(res.get("roc_auc")))
+            rows.append([s["title"], r, f"{v['n']:,}", f"{v['positives']:,}", _f(v["roc_auc"]), *by_model])
+    strongest = [
+        f"{r}: " + ", ".join(f"{name} {w:+.2f}" for name, w in feats) for r, feats in sec["strongest"].items() if feats
+    ]
+    return {
+        "skipped": None,
+        "table": Table(["set", "risk", "n", "positives", "style probe ROC-AUC", *roles], rows, (0,)),
+        "strongest": strongest,
+        "features": sec["features"],
+        "trained_on": sec["trained_on"],
+    }
+
+
 def report_context(report: dict[str, Any], *, with_figures: bool = False) -> dict[str, Any]:
     """Everything report.md.j2 and report.html.j2 show, as plain values (the templates escape and lay out);
     `with_figures`: also render the plots (data URIs) that only the HTML shows."""
@@ -555,6 +590,7 @@ def report_context(report: dict[str, Any], *, with_figures: bool = False) -> dic
         "slices": _slices(report, with_figures),
         "functional": _functional(report, with_figures),
         "suites": suites,
+        "style": _style(report),
         "worst_errors": _worst_errors(report),
         "notes": report["notes"],
         "figures": {

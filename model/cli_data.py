@@ -255,3 +255,53 @@ def export(
     Console().print(
         f"wrote {out}: " + ", ".join(f"{s} {n:,}" for s, n in result.rows.items()) + f" rows{left_out}", highlight=False
     )
+
+
+@app.command("style")
+def style(ctx: typer.Context) -> None:
+    """How far the labels can be told from style alone (length, capitals, '!', emoji, links; no word is a feature):
+    a logistic regression per risk fitted on the training split, its ROC-AUC on each split and on each source of
+    the test split. Near 0.5: the labels are not in the style; well above it: a model can learn the style instead of
+    the concept (model.style)."""
+    from model.labels import RISKS
+    from model.style import STYLE_FEATURES, fit_style_probe
+
+    inputs = ctx.obj if isinstance(ctx.obj, _Inputs) else _Inputs([], [])
+    prepared, _ = _prepare(inputs)
+    splits = dict(prepared.items())
+    try:
+        probe = fit_style_probe(splits["train"])
+    except ValueError as e:
+        raise _fail(f"{e}. Fix: pass labelled files with --data before 'style'") from e
+    if all(c is None for c in probe.coef.values()):
+        found = ", ".join(f"{r}: {n} labelled" for r, n in probe.trained_on.items())
+        raise _fail(
+            f"the style probe needs positive and negative training texts of at least one risk; the training split "
+            f"has both classes for none ({found}). Fix: pass more labelled rows, with both 1 and 0 for a risk"
+        )
+    rows: list[tuple[str, list[Example]]] = [
+        ("train (the probe's own data)", splits["train"]),
+        ("validation", splits["validation"]),
+        ("test", splits["test"]),
+    ]
+    for source in sorted({e.source for e in splits["test"]}):
+        rows.append((f"  test: {source}", [e for e in splits["test"] if e.source == source]))
+    table = Table(title="style-only probe: ROC-AUC (labelled texts)")
+    table.add_column("set")
+    for r in RISKS:
+        table.add_column(r, justify="right")
+    for name, examples in rows:
+        res = probe.roc_auc(examples)
+        cells = ["–" if v["roc_auc"] != v["roc_auc"] else f"{v['roc_auc']:.3f} ({v['n']:,})" for v in res.values()]
+        table.add_row(name, *cells)
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=150)
+    console.print(table)
+    for r in RISKS:
+        feats = probe.strongest(r)
+        if feats:
+            console.print(
+                f"{r}: strongest standardised weights " + ", ".join(f"{n} {w:+.2f}" for n, w in feats), highlight=False
+            )
+    console.print("features: " + ", ".join(f"{n} ({what})" for n, what in STYLE_FEATURES), highlight=False)

@@ -53,3 +53,25 @@ def test_import_datasets_is_hugging_face_from_the_project_root() -> None:
     proc = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "site-packages" in proc.stdout
+
+
+def test_cli_style_probe_reads_a_planted_shortcut_in_analysts_files(tmp_path: Path) -> None:
+    """Hoaxes in capitals with '!!!', valid posts quiet: `saring data style` reports the shortcut on every split."""
+    rows = ["isi,hoax"]
+    for i in range(300):
+        rows.append(f"AWAS VIRAL PESAN NOMOR {i} SEBARKAN!!!,1" if i % 2 else f"jadwal posyandu pekan {i} di balai,0")
+    mine = tmp_path / "mine.csv"
+    mine.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["--data", str(mine), "--column", "text=isi", "style"])
+    assert result.exit_code == 0, result.output
+    lines = {line.split("│")[1].strip(): line for line in result.output.splitlines() if line.count("│") >= 4}
+    assert "1.000" in lines["test"] and "1.000" in lines["validation"]
+    assert "hoax: strongest standardised weights" in result.output
+
+
+def test_cli_style_probe_says_what_it_needs(tmp_path: Path) -> None:
+    mine = tmp_path / "mine.csv"
+    mine.write_text("isi,hoax\nsatu,1\n", encoding="utf-8")
+    result = runner.invoke(app, ["--data", str(mine), "--column", "text=isi", "style"])
+    assert result.exit_code == 2
+    assert "needs positive and negative training texts" in result.output and "hoax: " in result.output
