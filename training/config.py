@@ -258,6 +258,11 @@ TEAM_SETS_SEEN_THREE_TIMES: dict[str, int] = {
     "saring_opinion_posts": 3,
     "saring_group_opinion_posts": 3,
     "saring_group_question_posts": 3,
+    # Short claims, false and true, of one length (thirty-fourth session): a style-only probe told the catalogue's
+    # hoax labels apart from length alone (ROC-AUC 0.85) and short hoaxes went unflagged; with this set the
+    # circulated posts rose 0.797 -> 0.835 over functions (better, three trainings a side), negated hate in the
+    # outsider group-hate suite fell 37-40 -> 33-34 of 40 (not significant; README, "Short claims").
+    "saring_short_claim_posts": 3,
 }
 # What `default` and `fast` share: one epoch of 64-token windows on a loop budget (two for `default`), pruned and
 # frozen embeddings.

@@ -46,6 +46,7 @@ def test_cards_validate_and_every_mirrored_file_matches(cards) -> None:
         "saring_opinion_posts",
         "saring_group_opinion_posts",
         "saring_group_question_posts",
+        "saring_short_claim_posts",
         "saring_register_suite",
         "saring_circulated_posts",
         "saring_long_posts",
@@ -84,6 +85,7 @@ def test_real_datasets_load_with_expected_counts(cards) -> None:
         "saring_opinion_posts": 480,
         "saring_group_opinion_posts": 500,
         "saring_group_question_posts": 200,
+        "saring_short_claim_posts": 320,
         "saring_long_training_posts": 1895,  # 256 posts read as windows around and between the marked sentences
         "saring_register_suite": 2313,
         "saring_circulated_posts": 400,

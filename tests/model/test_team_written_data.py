@@ -455,3 +455,22 @@ def test_chat_claim_posts_accuse_and_blame_no_one_and_both_authors_write_every_k
     for author in ("ccp-a-", "ccp-b-"):
         assert {r["kind"] for r in rows if r["id"].startswith(author)} == kinds, author
         assert all(r["family"].startswith(author) for r in rows if r["id"].startswith(author))
+
+
+def test_short_claim_posts_are_short_on_both_sides_and_claim_falsely_only_as_hoaxes() -> None:
+    """The short-claim set exists to take length away as a hoax cue: every post is short, the hoax and the other
+    posts are the same length on average, each author wrote every kind, and only false claims are hoaxes."""
+    rows = _rows("saring_short_claim_posts", "posts.jsonl")
+    card = _card("saring_short_claim_posts")
+    assert len(rows) == card["files"][0]["rows"] and len({r["text"] for r in rows}) == len(rows)
+    assert Counter(r["kind"] for r in rows) == card["original_labels"]["kind"]["counts"]
+    assert Counter(r["register"] for r in rows) == card["original_labels"]["register"]["counts"]
+    for r in rows:
+        assert r["hoax"] == int(r["kind"] == "short_false_claim") and r["slander"] == 0 and r["incitement"] == 0
+        assert 5 <= len(r["text"].split()) <= 19, r["id"]
+    words = {k: [len(r["text"].split()) for r in rows if r["hoax"] == k] for k in (0, 1)}
+    assert abs(sum(words[1]) / len(words[1]) - sum(words[0]) / len(words[0])) < 1.0
+    for author in ("scp-a-", "scp-b-"):
+        mine = [r for r in rows if r["id"].startswith(author)]
+        assert {r["kind"] for r in mine} == set(card["original_labels"]["kind"]["counts"]), author
+        assert all(r["family"].startswith(author) for r in mine)
