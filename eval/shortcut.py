@@ -4,8 +4,9 @@ model.style fits a logistic regression on non-lexical style features (length, ca
 the training split and reads its ROC-AUC on the evaluated data and on every out-of-distribution suite, beside each
 model's own ROC-AUC there. Where the style probe is well above 0.5 a model can score well on that set by the style
 its training data taught; where it is near 0.5 (or below) the set measures content. Measured on the catalogue
-(thirty-fourth session): hoax 0.79 on the test split and 0.92 / 0.84 on the register and outsider claims suites
-(their claims are longer than their insults and questions), 0.54 on the circulated posts.
+(thirty-fourth session, before the short-claim set joined it): hoax 0.79 on the test split and 0.92 / 0.84 on the
+register and outsider claims suites (their claims are longer than their insults and questions), 0.54 on the
+circulated posts.
 """
 
 from __future__ import annotations

@@ -435,3 +435,18 @@ def test_frozen_blocks_run_without_dropout_in_training_mode(tiny_encoder_dir):
     whole = RiskClassifier(AutoModel.from_pretrained(str(tiny_encoder_dir)), 3)
     whole.train()
     assert all(m.training for m in whole.modules())
+
+
+def test_clustered_flags_reach_the_transformer_s_thresholds(tmp_path, tiny_encoder_dir):
+    """`--set flag_resampling=clusters`: the transformer's flags are chosen drawing validation's groups whole (each
+    flag records as many resampled units as its labelled validation clusters); the default draws its texts."""
+    import dataclasses
+
+    splits = fixture_splits()
+    splits["validation"] = [dataclasses.replace(e, group=f"t{i // 3}") for i, e in enumerate(splits["validation"])]
+    clusters = len({e.group for e in splits["validation"]})
+    for resampling, units in (("clusters", clusters), ("texts", len(splits["validation"]))):
+        cfg = TrainConfig.from_recipe("tiny", base_model=str(tiny_encoder_dir), max_steps=2, flag_resampling=resampling)
+        out = tmp_path / resampling
+        train_transformer(cfg, splits, Normalizer(), {}, out)
+        assert {Scorer(out).thresholds[r].resampled_units for r in RISKS} == {units}, resampling
