@@ -11,16 +11,13 @@ circulated posts.
 
 from __future__ import annotations
 
-import logging
 import math
 from collections.abc import Sequence
 from typing import Any
 
 from model.examples import Example
 from model.labels import RISKS
-from model.style import STYLE_FEATURES, fit_style_probe
-
-logger = logging.getLogger(__name__)
+from model.style import feature_descriptions, fit_style_probe
 
 
 def style_shortcut(
@@ -42,7 +39,7 @@ def style_shortcut(
             out_sets.append({"name": name, "title": title, "risks": risks})
     return {
         "trained_on": probe.trained_on,
-        "features": [f"{name} ({what})" for name, what in STYLE_FEATURES],
+        "features": feature_descriptions(),
         "strongest": {r: probe.strongest(r) for r in RISKS},
         "sets": out_sets,
     }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import shlex
 import sys
 from dataclasses import dataclass
@@ -264,7 +265,7 @@ def style(ctx: typer.Context) -> None:
     the test split. Near 0.5: the labels are not in the style; well above it: a model can learn the style instead of
     the concept (model.style)."""
     from model.labels import RISKS
-    from model.style import STYLE_FEATURES, fit_style_probe
+    from model.style import feature_descriptions, fit_style_probe
 
     inputs = ctx.obj if isinstance(ctx.obj, _Inputs) else _Inputs([], [])
     prepared, _ = _prepare(inputs)
@@ -292,7 +293,7 @@ def style(ctx: typer.Context) -> None:
         table.add_column(r, justify="right")
     for name, examples in rows:
         res = probe.roc_auc(examples)
-        cells = ["–" if v["roc_auc"] != v["roc_auc"] else f"{v['roc_auc']:.3f} ({v['n']:,})" for v in res.values()]
+        cells = ["–" if math.isnan(v["roc_auc"]) else f"{v['roc_auc']:.3f} ({v['n']:,})" for v in res.values()]
         table.add_row(name, *cells)
     console = Console()
     if not console.is_terminal:
@@ -304,4 +305,4 @@ def style(ctx: typer.Context) -> None:
             console.print(
                 f"{r}: strongest standardised weights " + ", ".join(f"{n} {w:+.2f}" for n, w in feats), highlight=False
             )
-    console.print("features: " + ", ".join(f"{n} ({what})" for n, what in STYLE_FEATURES), highlight=False)
+    console.print("features: " + ", ".join(feature_descriptions()), highlight=False)

@@ -15,7 +15,6 @@ any labelled examples (`StyleProbe.roc_auc`).
 
 from __future__ import annotations
 
-import logging
 import math
 import re
 import unicodedata
@@ -28,8 +27,6 @@ import numpy as np
 from model.examples import Example, label_matrix
 from model.labels import RISKS
 from model.metrics import roc_auc
-
-logger = logging.getLogger(__name__)
 
 _URL = re.compile(r"https?://|www\.|\bbit\.ly/|\b\w+\.(?:com|id|co|net|org)\b", re.IGNORECASE)
 
@@ -49,6 +46,11 @@ STYLE_FEATURES: tuple[tuple[str, str], ...] = (
     ("lines", "line breaks"),
 )
 FEATURE_NAMES = tuple(name for name, _ in STYLE_FEATURES)
+
+
+def feature_descriptions() -> list[str]:
+    """Each feature as "name (what it measures)", for reports and the command line."""
+    return [f"{name} ({what})" for name, what in STYLE_FEATURES]
 
 
 def _is_pictograph(ch: str) -> bool:
