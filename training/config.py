@@ -263,6 +263,11 @@ TEAM_SETS_SEEN_THREE_TIMES: dict[str, int] = {
     # circulated posts rose 0.797 -> 0.835 over functions (better, three trainings a side), negated hate in the
     # outsider group-hate suite fell 37-40 -> 33-34 of 40 (not significant; README, "Short claims").
     "saring_short_claim_posts": 3,
+    # Hateful statements about groups beside their negations, refusals and corrections in the same words, and hate
+    # that holds a negation word (thirty-fifth session): the transformer read negated hate by its hateful words; with
+    # this set the outsider suite's negated hate went 33-34 -> 40 of 40, the register suite's 51-59 -> 61-63 of 80,
+    # and half as many of the outsider suite's non-hateful cases were flagged (README, "Hate beside its negation").
+    "saring_negated_hate_posts": 3,
 }
 # What `default` and `fast` share: one epoch of 64-token windows on a loop budget (two for `default`), pruned and
 # frozen embeddings.

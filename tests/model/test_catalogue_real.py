@@ -47,6 +47,7 @@ def test_cards_validate_and_every_mirrored_file_matches(cards) -> None:
         "saring_group_opinion_posts",
         "saring_group_question_posts",
         "saring_short_claim_posts",
+        "saring_negated_hate_posts",
         "saring_register_suite",
         "saring_circulated_posts",
         "saring_long_posts",
@@ -86,6 +87,7 @@ def test_real_datasets_load_with_expected_counts(cards) -> None:
         "saring_group_opinion_posts": 500,
         "saring_group_question_posts": 200,
         "saring_short_claim_posts": 320,
+        "saring_negated_hate_posts": 400,
         "saring_long_training_posts": 1895,  # 256 posts read as windows around and between the marked sentences
         "saring_register_suite": 2313,
         "saring_circulated_posts": 400,

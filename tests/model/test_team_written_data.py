@@ -474,3 +474,35 @@ def test_short_claim_posts_are_short_on_both_sides_and_claim_falsely_only_as_hoa
         mine = [r for r in rows if r["id"].startswith(author)]
         assert {r["kind"] for r in mine} == set(card["original_labels"]["kind"]["counts"]), author
         assert all(r["family"].startswith(author) for r in mine)
+
+
+# Negation words in the registers and varieties the negated-hate set is written in (Indonesian, colloquial, alay,
+# Javanese, Sundanese, Minang, Betawi, Ambon, Papua, Makassar, Banjar).
+NEGATION_WORDS = re.compile(
+    r"\b(tidak|tdk|tak|gak|ga|gk|nggak|ngga|enggak|kagak|bukan|bkn|ndak|nda|ora|ojo|teu|henteu|ulah|indak|tra|seng|"
+    r"jang|jangan|jgn|usah|gausah|tena|belum|blm|mana|siapa|stop|salah)\b"
+)
+
+
+def test_negated_hate_posts_pair_each_hateful_post_with_its_negation() -> None:
+    """Every family of the negated-hate set holds a hateful post and one that negates, refuses or corrects it, so
+    the words cannot decide; the hateful posts that contain a negation word really contain one; incitement follows
+    the kind, nothing else is labelled, and each author wrote every kind."""
+    name = "saring_negated_hate_posts"
+    where = DATASETS if (DATASETS / f"{name}.toml").exists() else CANDIDATES
+    rows, card = _rows(name, "posts.jsonl", where), _card(name, where)
+    assert len(rows) == card["files"][0]["rows"] and len({r["text"] for r in rows}) == len(rows)
+    assert Counter(r["kind"] for r in rows) == card["original_labels"]["kind"]["counts"]
+    assert Counter(r["register"] for r in rows) == card["original_labels"]["register"]["counts"]
+    families: dict[str, set[int]] = defaultdict(set)
+    for r in rows:
+        assert r["incitement"] == int(r["kind"].startswith("hate_")) and r["hoax"] == 0 and r["slander"] == 0, r["id"]
+        assert r["target"].split(":")[0] in {"suku", "agama", "ras", "golongan"}, r["id"]
+        families[r["family"]].add(r["incitement"])
+        if r["kind"] == "hate_with_negation":
+            assert NEGATION_WORDS.search(r["text"].lower()), r["id"]
+    assert all(labels == {0, 1} for labels in families.values())
+    for author in ("nhp-a-", "nhp-b-"):
+        mine = [r for r in rows if r["id"].startswith(author)]
+        assert {r["kind"] for r in mine} == set(card["original_labels"]["kind"]["counts"]), author
+        assert all(r["family"].startswith(author) for r in mine)
