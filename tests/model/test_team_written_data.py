@@ -1,6 +1,7 @@
 """The hand-written team sets: event, group, negation, slander, group-talk, person-insult, group-exclusion,
-person-news, opinion, group-opinion and group-question posts (training), circulated posts (evaluation), and any
-candidate set measured and not adopted (datasets/candidates/, which the catalogue does not read).
+person-news, opinion, group-opinion, group-question, short-claim and negated-hate posts (training), circulated posts
+(evaluation), and any candidate set measured and not adopted (datasets/candidates/, which the catalogue does not
+read).
 The committed files have the shape their cards promise, and no training or candidate post is a near copy of an
 evaluation case."""
 
@@ -488,9 +489,7 @@ def test_negated_hate_posts_pair_each_hateful_post_with_its_negation() -> None:
     """Every family of the negated-hate set holds a hateful post and one that negates, refuses or corrects it, so
     the words cannot decide; the hateful posts that contain a negation word really contain one; incitement follows
     the kind, nothing else is labelled, and each author wrote every kind."""
-    name = "saring_negated_hate_posts"
-    where = DATASETS if (DATASETS / f"{name}.toml").exists() else CANDIDATES
-    rows, card = _rows(name, "posts.jsonl", where), _card(name, where)
+    rows, card = _rows("saring_negated_hate_posts", "posts.jsonl"), _card("saring_negated_hate_posts")
     assert len(rows) == card["files"][0]["rows"] and len({r["text"] for r in rows}) == len(rows)
     assert Counter(r["kind"] for r in rows) == card["original_labels"]["kind"]["counts"]
     assert Counter(r["register"] for r in rows) == card["original_labels"]["register"]["counts"]
