@@ -98,6 +98,12 @@ def cpu_bf16_fast() -> bool:
     return bool({"amx_bf16", "avx512_bf16"} & cpu_flags())
 
 
+def cpu_bf16_tiles() -> bool:
+    """Whether this CPU has AMX-BF16 matrix tiles, where OpenVINO's bf16 runs faster than the int8 copy; a CPU with
+    AVX-512 BF16 dot products alone (cpu_bf16_fast) runs bf16 faster than fp32, slower than int8 (batch_precision)."""
+    return "amx_bf16" in cpu_flags()
+
+
 def bf16_fast(device: torch.device) -> bool:
     """Whether bf16 inference is fast on `device`: a CPU with bf16 matrix units (cpu_bf16_fast) or a CUDA GPU
     that supports bf16."""
@@ -117,14 +123,16 @@ def precision_instead_of_int8(device: torch.device) -> str:
 
 
 def batch_precision() -> str:
-    """The precision for batch work (audits) when none is asked for: bf16 where the CPU multiplies bf16 in hardware
-    and OpenVINO is installed, int8 elsewhere. On such a CPU OpenVINO's bf16 was the faster batch path (two
+    """The precision for batch work (audits) when none is asked for: bf16 where the CPU has AMX-BF16 tiles and
+    OpenVINO is installed, int8 elsewhere. On a Xeon with AMX OpenVINO's bf16 was the faster batch path (two
     one-thread Dask workers on 2 cores: 542-697 rows/s against int8's 407-452; in process 1.05-1.2x) and keeps
-    fp32's decisions (99.5% of raw tweets against int8's 96%; twenty-seventh session). Without OpenVINO, torch's
-    bf16 was slower than int8 on one-thread workers (twelfth session), so int8 stays."""
+    fp32's decisions (99.5% of raw tweets against int8's 96%; twenty-seventh session). On an AMD EPYC with AVX-512
+    BF16 but no AMX it is the slower one (`saring benchmark speed`, 2 cores, the default model: the ensemble 167
+    texts/s in bf16 against 239 in int8; thirty-sixth session), so int8 stays there. Without OpenVINO, torch's bf16
+    was slower than int8 on one-thread workers (twelfth session), so int8 stays too."""
     import importlib.util
 
-    if cpu_bf16_fast() and importlib.util.find_spec("openvino") is not None:
+    if cpu_bf16_tiles() and importlib.util.find_spec("openvino") is not None:
         return "bf16"
     return DEFAULT_PRECISION
 

@@ -293,7 +293,10 @@ RECIPES: dict[str, dict[str, Any]] = {
         # three trainings against the twenty-fourth's three one-epoch ones): the transformer alone 0.853-0.863 ->
         # 0.877-0.881 on the register suite, 0.853-0.877 -> 0.875-0.893 on outsider group hate, 0.955-0.962 ->
         # 0.969-0.973 on long posts; served, valid circulated posts flagged 7.4-11.7% -> 4.8-8.7% (README, "Two
-        # epochs in the default's budget"). A slower machine still stops at the budget, as before.
+        # epochs in the default's budget"). A slower machine still stops at the budget, as before: an AMD EPYC without
+        # AMX saw 0.59-0.72 of one epoch in 13 min 33 s - 14 min 17 s, served within the whole-epoch trainings'
+        # spread on most suites (thirty-sixth session, README "The default recipe on a CPU without AMX"); the loop
+        # warns and the model records `epochs_seen`.
         "epochs": 2,
         # 9.5, not 9: validation and test are scored under the loop's bf16 autocast since the nineteenth session,
         # which saved 52-66 s after the loop; half of it goes to the loop, and the whole step stays inside 15

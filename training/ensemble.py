@@ -123,6 +123,8 @@ def build_ensemble(
                 "text_prefix": t_info.get("text_prefix", ""),
                 "hoax_evidence": t_info.get("hoax_evidence"),
                 "train_seconds": t_info.get("train_seconds"),
+                # how much of its planned epochs the transformer member's loop ran (its budget may end it early)
+                "epochs_seen": t_info.get("epochs_seen"),
             },
         )
     if move_transformer:

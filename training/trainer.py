@@ -90,6 +90,23 @@ def length_grouped_batches(lengths: list[int], batch_size: int, seed: int) -> li
     return batches
 
 
+def lr_factor(step: int, elapsed: float, total_steps: int, budget_s: float | None, warmup_ratio: float) -> float:
+    """The learning rate's factor before optimiser step `step` (0-based) after `elapsed` seconds of the loop: a linear
+    warm-up over the first `warmup_ratio` of the planned steps, then a linear decay to zero at the end of training,
+    which is the planned steps or the time budget, whichever runs out first, so that the schedule fits the budget
+    whatever the speed of the machine. The warm-up stays counted in planned steps: on a CPU where the `default`
+    loop runs a third of them it takes 18% of the run, and a warm-up ended at 6% of the budget instead was measured
+    no better (three trainings a side, thirty-sixth session, README "The default recipe on a CPU without AMX")."""
+    done = step / max(1, total_steps)
+    if budget_s:
+        done = max(done, elapsed / budget_s)
+    factor = max(0.0, min(1.0, (1.0 - done) / max(1e-9, 1.0 - warmup_ratio)))
+    warmup = int(total_steps * warmup_ratio)
+    if step < warmup:
+        factor = min(factor, (step + 1) / warmup)
+    return factor
+
+
 def oversample(train: list[Example], factors: dict[str, int]) -> list[Example]:
     """Repeat the training examples of some sources (`{source: times}`): the team-written register posts are
     a fifth of the data but carry the concepts the corpora lack (group hate in colloquial registers and its
@@ -378,8 +395,6 @@ def train_transformer(
     total_steps = steps_per_epoch * config.epochs
     if config.max_steps is not None:  # the schedule (warm-up, decay to zero) fits the steps that will run
         total_steps = min(total_steps, config.max_steps)
-    warmup = int(total_steps * config.warmup_ratio)
-
     budget_s = config.time_budget_minutes * 60 if config.time_budget_minutes is not None else None
     base_lrs = [g["lr"] for g in opt.param_groups]
 
@@ -389,11 +404,8 @@ def train_transformer(
         return max(frac, elapsed / budget_s) if budget_s else frac
 
     def set_lr(step: int, elapsed: float) -> float:
-        """Linear warm-up over the first steps, then linear decay to zero at progress 1; returns the factor."""
-        frac = progress_fraction(step, elapsed)
-        factor = max(0.0, min(1.0, (1.0 - frac) / max(1e-9, 1.0 - config.warmup_ratio)))
-        if step < warmup:
-            factor = min(factor, (step + 1) / warmup)
+        """Set the learning rate of the step about to run (lr_factor); returns the factor."""
+        factor = lr_factor(step, elapsed, total_steps, budget_s, config.warmup_ratio)
         for g, lr in zip(opt.param_groups, base_lrs, strict=True):
             g["lr"] = lr * factor
         return factor
@@ -555,6 +567,31 @@ def train_transformer(
             break
         progress["epoch"], progress["step_in_epoch"] = epoch + 1, 0
     train_seconds = elapsed()
+    # How much of the planned schedule the loop ran: on a slower CPU the budget ends it early (the learning rate
+    # has decayed by then, so the model is complete, but it has not seen every training example).
+    ep = progress["epoch"]
+    epochs_seen = float(ep) if ep >= config.epochs else ep + progress["step_in_epoch"] / len(epoch_batches[ep])
+    examples_per_second = epochs_seen * len(train) / max(train_seconds, 1e-9)
+    logger.info(
+        "the loop saw %.2f of %d planned epochs (%.0f examples a second) in %.1f minutes",
+        epochs_seen,
+        config.epochs,
+        examples_per_second,
+        train_seconds / 60,
+    )
+    if budget_s is not None and train_seconds >= budget_s and epochs_seen < 1.0:  # time, not steps, ended it
+        logger.warning(
+            "the loop's %.1f-minute budget ended it at %.0f%% of one epoch on this machine (%.0f examples a second): "
+            "the model has not seen every training example, and scores lower than one trained on the whole epoch "
+            "(README, 'The default recipe on a CPU without AMX'). Expected at least one epoch; to train on all of it "
+            "here, give the loop about %.0f minutes: --set time_budget_minutes=%.0f (the whole training step then "
+            "takes longer than the budget of `make run`)",
+            budget_s / 60,
+            100 * epochs_seen,
+            examples_per_second,
+            budget_s / 60 / max(epochs_seen, 1e-3),
+            math.ceil(budget_s / 60 / max(epochs_seen, 1e-3)),
+        )
     frozen_record = frozen.stats.as_dict() if frozen is not None else None
     if frozen_record is not None:
         logger.info("frozen layers' states: %s", frozen_record)
@@ -597,6 +634,10 @@ def train_transformer(
                 "train_seconds": round(train_seconds, 1),
                 "total_seconds": round(time.perf_counter() - t_start, 1),
                 "history": progress["history"],
+                # how much of the planned epochs the loop ran before its budget or early stopping ended it
+                "epochs_planned": config.epochs,
+                "epochs_seen": round(epochs_seen, 3),
+                "examples_per_second": round(examples_per_second, 1),
                 "device": str(device),
                 "training_precision": "bf16 autocast" if autocast_on else "fp32",
                 # validation (calibration, flags) and the closing table's test figures were scored this way

@@ -173,7 +173,7 @@ def _model_identity(model_dir: Path) -> tuple[str, str, str]:
 def audit_precision(requested: str | None, scheduler: str | None) -> tuple[bool, str]:
     """(whether a precision was asked for, the precision to score in): `requested` (--precision), else
     $SARING_PRECISION, else the batch default of this machine (model.network.batch_precision: bf16 where the CPU
-    multiplies bf16 in hardware and OpenVINO is installed, int8 elsewhere). On an existing cluster (`scheduler`)
+    has AMX-BF16 tiles and OpenVINO is installed, int8 elsewhere). On an existing cluster (`scheduler`)
     the workers' CPUs are not this one's, so the default there is int8, which runs alike everywhere. A resumed
     audit with nothing asked goes on in the precision its saved results record (run_audit). ValueError for an
     unknown precision."""

@@ -316,6 +316,11 @@ def test_cpu_info_reads_the_first_processor_and_its_flags(monkeypatch):
     monkeypatch.setattr(network, "open", lambda *a, **k: io.StringIO(text), raising=False)
     assert network.cpu_info()["model name"] == "Test CPU"
     assert network.cpu_flags() == {"fpu", "avx512_vnni", "amx_bf16"} and network.cpu_bf16_fast()
+    assert network.cpu_bf16_tiles()
+    # AVX-512 BF16 without AMX (an AMD EPYC): bf16 is fast against fp32, but batch work stays in int8
+    amd = "processor\t: 0\nmodel name\t: AMD EPYC\nflags\t\t: fpu avx512_vnni avx512_bf16\n"
+    monkeypatch.setattr(network, "open", lambda *a, **k: io.StringIO(amd), raising=False)
+    assert network.cpu_bf16_fast() and not network.cpu_bf16_tiles() and network.batch_precision() == "int8"
 
     def missing(*a, **k):
         raise OSError("no /proc here")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 
 import numpy as np
@@ -305,6 +306,44 @@ def test_time_budget_is_used_whatever_the_speed_of_the_first_steps(tmp_path, tin
     info = ModelDir(tmp_path / "b").check()
     assert info["train_seconds"] >= budget_s * 0.95
     assert time.perf_counter() - t0 >= budget_s
+
+
+def test_the_learning_rate_warms_up_by_steps_and_decays_by_steps_or_budget_whichever_runs_out_first():
+    from training.trainer import lr_factor
+
+    # no budget: warm-up over the first 6% of 1,000 steps, then a linear decay that reaches zero at the end
+    assert lr_factor(0, 0.0, 1000, None, 0.06) == pytest.approx(1 / 60)
+    assert lr_factor(59, 0.0, 1000, None, 0.06) == pytest.approx(1.0)
+    assert lr_factor(530, 0.0, 1000, None, 0.06) == pytest.approx(0.5)
+    assert lr_factor(1000, 0.0, 1000, None, 0.06) == 0.0
+    # a 600-second budget on a machine that runs a third of the planned steps: the decay follows the time and
+    # reaches zero when the budget does; the warm-up still counts planned steps (60 of them)
+    assert lr_factor(165, 318.0, 1000, 600.0, 0.06) == pytest.approx(0.5)
+    assert lr_factor(330, 600.0, 1000, 600.0, 0.06) == 0.0
+    assert lr_factor(29, 180.0, 1000, 600.0, 0.06) == pytest.approx(0.5)  # min(warm-up 30/60, decay 0.74)
+    # a fast machine: the steps are further than the time, and they lead
+    assert lr_factor(530, 60.0, 1000, 600.0, 0.06) == pytest.approx(0.5)
+    assert lr_factor(0, 0.0, 10, None, 0.0) == 1.0  # no warm-up asked for
+
+
+def test_the_model_records_how_much_of_its_epochs_the_budget_let_it_see(tmp_path, tiny_encoder_dir, caplog):
+    """A loop cut by its time budget inside the first epoch says so (a warning with the budget that would see the
+    whole epoch) and records the share it saw; a loop that ran its epochs records them all, without a warning."""
+    cfg = TrainConfig.from_recipe("tiny", base_model=str(tiny_encoder_dir), epochs=50, time_budget_minutes=0.001)
+    with caplog.at_level(logging.WARNING, logger="training.trainer"):
+        # each step takes at least 40 ms, so the 60 ms budget runs out inside the first epoch
+        train_transformer(
+            cfg, fixture_splits(), Normalizer(), {}, tmp_path / "cut", step_hook=lambda _: time.sleep(0.04)
+        )
+    info = ModelDir(tmp_path / "cut").check()
+    assert info["epochs_planned"] == 50 and 0 < info["epochs_seen"] < 1 and info["examples_per_second"] > 0
+    assert "has not seen every training example" in caplog.text and "--set time_budget_minutes=" in caplog.text
+    caplog.clear()
+    whole = TrainConfig.from_recipe("tiny", base_model=str(tiny_encoder_dir), epochs=2)
+    with caplog.at_level(logging.WARNING, logger="training.trainer"):
+        train_transformer(whole, fixture_splits(), Normalizer(), {}, tmp_path / "whole")
+    assert ModelDir(tmp_path / "whole").check()["epochs_seen"] == 2.0
+    assert "has not seen every training example" not in caplog.text
 
 
 def test_oversample_repeats_only_the_named_sources_and_is_settable():

@@ -107,10 +107,12 @@ def test_precision_defaults_to_the_environment_and_is_checked(
     monkeypatch.delenv("SARING_PRECISION")
     import model.network as network
 
-    # nothing asked: bf16 where the CPU multiplies it in hardware (OpenVINO is a dependency), else int8
+    # nothing asked: bf16 where the CPU has AMX-BF16 tiles (OpenVINO is a dependency), else int8
     monkeypatch.setattr(network, "cpu_bf16_fast", lambda: False)
+    monkeypatch.setattr(network, "cpu_bf16_tiles", lambda: False)
     assert run_audit(config([src], tiny_transformer_dir, tmp_path / "default")).precision == "int8"
     monkeypatch.setattr(network, "cpu_bf16_fast", lambda: True)
+    monkeypatch.setattr(network, "cpu_bf16_tiles", lambda: True)
     assert run_audit(config([src], tiny_transformer_dir, tmp_path / "default_bf16")).precision == "bf16"
     with pytest.raises(AuditError, match=r"unknown precision 'int4'.*int8"):
         run_audit(config([src], tiny_transformer_dir, tmp_path / "bad", precision="int4"))
@@ -140,6 +142,7 @@ def test_a_resume_with_nothing_asked_goes_on_in_the_saved_precision(
     import model.network as network
 
     monkeypatch.setattr(network, "cpu_bf16_fast", lambda: True)  # this machine's default would be bf16
+    monkeypatch.setattr(network, "cpu_bf16_tiles", lambda: True)
     out = tmp_path / "out"
     with pytest.raises(KeyboardInterrupt):
         run_audit(config([src], tiny_transformer_dir, out, precision="int8"), on_event=stop_after_one_chunk)
@@ -160,6 +163,7 @@ def test_the_audit_default_precision(monkeypatch: pytest.MonkeyPatch) -> None:
     from serving.audit.run import audit_precision
 
     monkeypatch.setattr(network, "cpu_bf16_fast", lambda: True)
+    monkeypatch.setattr(network, "cpu_bf16_tiles", lambda: True)  # AMX: OpenVINO's bf16 is the faster batch path
     assert audit_precision(None, None) == (False, "bf16")
     assert audit_precision(None, "tcp://elsewhere:8786") == (False, "int8")  # the workers' CPUs are not known
     assert audit_precision("fp32", None) == (True, "fp32")
@@ -174,6 +178,8 @@ def test_the_audit_default_precision(monkeypatch: pytest.MonkeyPatch) -> None:
     )
     assert audit_precision(None, None) == (False, "int8")  # torch's bf16 was slower than int8 on Dask workers
     monkeypatch.setattr(importlib.util, "find_spec", find_spec)
+    monkeypatch.setattr(network, "cpu_bf16_tiles", lambda: False)  # AVX-512 BF16 alone: bf16 slower than int8 there
+    assert audit_precision(None, None) == (False, "int8")
     monkeypatch.setattr(network, "cpu_bf16_fast", lambda: False)
     assert audit_precision(None, None) == (False, "int8")
     with pytest.raises(ValueError, match="unknown precision"):
