@@ -90,6 +90,13 @@ def length_grouped_batches(lengths: list[int], batch_size: int, seed: int) -> li
     return batches
 
 
+def training_progress(step: int, elapsed: float, total_steps: int, budget_s: float | None) -> float:
+    """How far through training the loop is: the steps done, or the time budget spent, whichever is further
+    (1 or more: training is over)."""
+    done = step / max(1, total_steps)
+    return max(done, elapsed / budget_s) if budget_s else done
+
+
 def lr_factor(step: int, elapsed: float, total_steps: int, budget_s: float | None, warmup_ratio: float) -> float:
     """The learning rate's factor before optimiser step `step` (0-based) after `elapsed` seconds of the loop: a linear
     warm-up over the first `warmup_ratio` of the planned steps, then a linear decay to zero at the end of training,
@@ -97,9 +104,7 @@ def lr_factor(step: int, elapsed: float, total_steps: int, budget_s: float | Non
     whatever the speed of the machine. The warm-up stays counted in planned steps: on a CPU where the `default`
     loop runs a third of them it takes 18% of the run, and a warm-up ended at 6% of the budget instead was measured
     no better (three trainings a side, thirty-sixth session, README "The default recipe on a CPU without AMX")."""
-    done = step / max(1, total_steps)
-    if budget_s:
-        done = max(done, elapsed / budget_s)
+    done = training_progress(step, elapsed, total_steps, budget_s)
     factor = max(0.0, min(1.0, (1.0 - done) / max(1e-9, 1.0 - warmup_ratio)))
     warmup = int(total_steps * warmup_ratio)
     if step < warmup:
@@ -398,11 +403,6 @@ def train_transformer(
     budget_s = config.time_budget_minutes * 60 if config.time_budget_minutes is not None else None
     base_lrs = [g["lr"] for g in opt.param_groups]
 
-    def progress_fraction(step: int, elapsed: float) -> float:
-        """How far through training we are: steps done, or budget spent, whichever is further."""
-        frac = step / max(1, total_steps)
-        return max(frac, elapsed / budget_s) if budget_s else frac
-
     def set_lr(step: int, elapsed: float) -> float:
         """Set the learning rate of the step about to run (lr_factor); returns the factor."""
         factor = lr_factor(step, elapsed, total_steps, budget_s, config.warmup_ratio)
@@ -541,7 +541,7 @@ def train_transformer(
             bar.update(len(idx))
             bar.set_postfix(loss=f"{loss.item():.4f}", lr=f"{base_lrs[0] * factor:.1e}")
 
-            budget_spent = progress_fraction(progress["global_step"], elapsed()) >= 1.0
+            budget_spent = training_progress(progress["global_step"], elapsed(), total_steps, budget_s) >= 1.0
             if step + 1 in eval_points or step + 1 == len(batches) or budget_spent:
                 evaluate_and_keep(epoch, step + 1)
                 if progress["bad_evals"] >= config.early_stopping_patience:
@@ -582,7 +582,8 @@ def train_transformer(
     if budget_s is not None and train_seconds >= budget_s and epochs_seen < 1.0:  # time, not steps, ended it
         logger.warning(
             "the loop's %.1f-minute budget ended it at %.0f%% of one epoch on this machine (%.0f examples a second): "
-            "the model has not seen every training example, and scores lower than one trained on the whole epoch "
+            "the model has not seen every training example, and its transformer scores lower than one trained on the "
+            "whole epoch "
             "(README, 'The default recipe on a CPU without AMX'). Expected at least one epoch; to train on all of it "
             "here, give the loop about %.0f minutes: --set time_budget_minutes=%.0f (the whole training step then "
             "takes longer than the budget of `make run`)",
