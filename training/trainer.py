@@ -571,7 +571,7 @@ def train_transformer(
     # has decayed by then, so the model is complete, but it has not seen every training example).
     ep = progress["epoch"]
     epochs_seen = float(ep) if ep >= config.epochs else ep + progress["step_in_epoch"] / len(epoch_batches[ep])
-    examples_per_second = epochs_seen * len(train) / max(train_seconds, 1e-9)
+    examples_per_second = epochs_seen * len(train) / max(train_seconds, 1e-9)  # its validations included
     logger.info(
         "the loop saw %.2f of %d planned epochs (%.0f examples a second) in %.1f minutes",
         epochs_seen,

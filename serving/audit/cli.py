@@ -170,11 +170,11 @@ def audit(
         str | None,
         typer.Option(
             help="transformer inference: int8 (ONNX Runtime, verified against fp32; the API's default), bf16 (on "
-            "CPUs with bf16 matrix units: fp32's decisions, through OpenVINO the fastest, most of all with "
-            "--workers) or fp32. Default: $SARING_PRECISION; on a resume, the saved results' precision; else bf16 "
-            "where the CPU has AMX-BF16 tiles and OpenVINO is installed (not with --scheduler), int8 elsewhere "
-            "(with AVX-512 BF16 alone, bf16 is slower than int8). Dask "
-            "workers load the model in it too"
+            "CPUs with bf16 matrix units: fp32's decisions; through OpenVINO the fastest on CPUs with AMX tiles, "
+            "most of all with --workers, and slower than int8 with AVX-512 BF16 alone) or fp32. Default: "
+            "$SARING_PRECISION; on a resume, the saved results' precision; else bf16 where the CPU has AMX-BF16 "
+            "tiles and OpenVINO is installed (not with --scheduler), int8 elsewhere. Dask workers load the model in "
+            "it too"
         ),
     ] = None,
     report: Annotated[bool, typer.Option("--report/--no-report", help="write report.json/.md/.html")] = True,
