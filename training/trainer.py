@@ -9,7 +9,8 @@ resuming needs no RNG state.
 With a time budget the learning-rate schedule follows elapsed time: progress is the larger of the fraction of
 steps done and the fraction of the budget spent, so the rate decays to zero exactly when the budget runs out,
 whatever the speed of the first steps (a schedule planned from the first steps wasted 40% of the budget when
-they were slow).
+they were slow). With a step budget as well (`step_budget_minutes`), the loop's budget shrinks so that the whole
+training step, the work before the loop and an estimate of the work after it included, ends inside it.
 """
 
 from __future__ import annotations
@@ -110,6 +111,41 @@ def lr_factor(step: int, elapsed: float, total_steps: int, budget_s: float | Non
     if step < warmup:
         factor = min(factor, (step + 1) / warmup)
     return factor
+
+
+def seconds_after_loop(val_pass_s: float, n_val: int, n_test: int, ensemble: bool) -> float:
+    """An estimate of the training step's work after the loop's budget runs out, from the time one validation pass
+    takes in the loop's precision (`val_pass_s`, measured on this machine): the validation pass at the budget's end and
+    the test split in that precision, plus what does not follow it (calibration and flags, writing the weights, and
+    with an ensemble the int8 build, both members' scoring of validation and test in int8 and TF-IDF, and the
+    ensemble's own flags: 80-119 s on 2 cores of an AMD EPYC, 90 s taken; 30 s without an ensemble), and 20% more for
+    safety. Measured there after the budget (thirty-seventh session): bf16 loop, a 44 s pass, 213 s (this says 221);
+    bf16, 48 s, 207 s (231); fp32, 93 s, 279 s (347)."""
+    passes = 1.0 + n_test / max(1, n_val)
+    return 1.2 * (passes * val_pass_s + (90.0 if ensemble else 30.0))
+
+
+def timed_validation_pass(score: Callable[[list[str]], np.ndarray], texts: list[str], sample: int = 256) -> float:
+    """Seconds one scoring pass over `texts` takes, timed on an evenly spaced sample of them (after a few texts
+    that warm the kernels up) and scaled to the whole."""
+    if not texts:
+        return 0.0
+    picked = texts[:: max(1, len(texts) // sample)]
+    score(picked[:8])
+    t0 = time.perf_counter()
+    score(picked)
+    return (time.perf_counter() - t0) * len(texts) / len(picked)
+
+
+def step_loop_budget(
+    loop_budget_s: float, seconds_left: float, after_s: float, elapsed_before: float, floor_s: float = 120.0
+) -> float:
+    """The loop's time budget inside a step budget: its own budget, or what the step has left once the work after the
+    loop (`after_s`) is set aside, whichever is less, counted like the loop's elapsed time (a resumed loop's earlier
+    seconds included). Never under `floor_s` (or its own budget if smaller): a step that cannot fit runs over rather
+    than train a model that has seen almost nothing."""
+    fits = elapsed_before + seconds_left - after_s
+    return max(min(loop_budget_s, fits), min(floor_s, loop_budget_s))
 
 
 def oversample(train: list[Example], factors: dict[str, int]) -> list[Example]:
@@ -293,10 +329,13 @@ def train_transformer(
     *,
     checkpoint_dir: str | Path | None = None,
     step_hook: Callable[[int], None] | None = None,
+    step_started: float | None = None,
 ) -> dict[str, Any]:
     """Fine-tune, calibrate and write a model directory at `out`. Returns the metrics.
 
     `step_hook(global_step)` is called after every optimiser step (tests use it to simulate a crash).
+    `step_started`: `time.perf_counter()` when the training step began, so that the work before this call (data,
+    baseline) counts against the config's `step_budget_minutes`; None: this call's start.
     """
     from tqdm.auto import tqdm
     from transformers import AutoModel, AutoTokenizer
@@ -396,20 +435,11 @@ def train_transformer(
     ]
     fused = config.fused_optimizer and device.type in ("cpu", "cuda")
     opt = torch.optim.AdamW([g for g in groups if g["params"]], lr=config.lr, fused=fused)
+    base_lrs = [g["lr"] for g in opt.param_groups]  # before a resumed optimiser state brings its decayed rates back
     steps_per_epoch = math.ceil(len(train) / config.batch_size)
     total_steps = steps_per_epoch * config.epochs
     if config.max_steps is not None:  # the schedule (warm-up, decay to zero) fits the steps that will run
         total_steps = min(total_steps, config.max_steps)
-    budget_s = config.time_budget_minutes * 60 if config.time_budget_minutes is not None else None
-    base_lrs = [g["lr"] for g in opt.param_groups]
-
-    def set_lr(step: int, elapsed: float) -> float:
-        """Set the learning rate of the step about to run (lr_factor); returns the factor."""
-        factor = lr_factor(step, elapsed, total_steps, budget_s, config.warmup_ratio)
-        for g, lr in zip(opt.param_groups, base_lrs, strict=True):
-            g["lr"] = lr * factor
-        return factor
-
     eval_points = {round(steps_per_epoch * k / config.evals_per_epoch) for k in range(1, config.evals_per_epoch + 1)}
 
     # --- resume ----------------------------------------------------------------------------------------
@@ -483,6 +513,54 @@ def train_transformer(
         else:
             progress["bad_evals"] += 1
         return metric
+
+    # --- the loop's time budget and learning-rate schedule -------------------------------------------------
+    budget_s = config.time_budget_minutes * 60 if config.time_budget_minutes is not None else None
+    step_budget: dict[str, float] | None = None  # what the step budget measured and gave the loop, for the model card
+    if config.step_budget_minutes is not None and budget_s is not None:
+        # The whole step (data, baseline, this set-up, the loop, calibration, int8, ensemble) must end inside the
+        # step budget on whatever CPU runs it: the loop gets what is left once the work after it is set aside, which
+        # scales with this machine's scoring speed (measured now, on a sample of validation) and differs by 2x or more
+        # between CPUs with and without bf16 units.
+        net.eval()
+        val_pass_s = timed_validation_pass(score, norm["val"])
+        net.train()
+        after_s = seconds_after_loop(val_pass_s, len(val), len(test), config.ensemble)
+        started = step_started if step_started is not None else t_start
+        left_s = started + config.step_budget_minutes * 60 - time.perf_counter()
+        own = budget_s
+        budget_s = step_loop_budget(budget_s, left_s, after_s, elapsed_before)
+        logger.info(
+            "step budget %.1f min: %.1f min spent before the loop, %.1f min estimated after it (one validation pass "
+            "%.0f s); the loop's budget is %.1f min%s",
+            config.step_budget_minutes,
+            (time.perf_counter() - started) / 60,
+            after_s / 60,
+            val_pass_s,
+            budget_s / 60,
+            f" (its own {own / 60:.1f})" if budget_s < own else "",
+        )
+        step_budget = {
+            "val_pass_s": round(val_pass_s, 1),
+            "estimated_after_loop_s": round(after_s, 1),
+            "loop_budget_s": round(budget_s, 1),
+        }
+        if budget_s > elapsed_before + left_s - after_s:
+            logger.warning(
+                "this machine cannot fit the training step in its %.1f-minute budget: the loop keeps its minimum "
+                "%.1f minutes and the step will take about %.0f minutes. To give the loop a budget of its own "
+                "instead: --set step_budget_minutes=none --set time_budget_minutes=N",
+                config.step_budget_minutes,
+                budget_s / 60,
+                (time.perf_counter() - started + budget_s - elapsed_before + after_s) / 60,
+            )
+
+    def set_lr(step: int, elapsed: float) -> float:
+        """Set the learning rate of the step about to run (lr_factor); returns the factor."""
+        factor = lr_factor(step, elapsed, total_steps, budget_s, config.warmup_ratio)
+        for g, lr in zip(opt.param_groups, base_lrs, strict=True):
+            g["lr"] = lr * factor
+        return factor
 
     # --- the loop ---------------------------------------------------------------------------------------
     lengths = [len(x) for x in train_ids]
@@ -585,8 +663,8 @@ def train_transformer(
             "the model has not seen every training example, and its transformer scores lower than one trained on the "
             "whole epoch "
             "(README, 'The default recipe on a CPU without AMX'). Expected at least one epoch; to train on all of it "
-            "here, give the loop about %.0f minutes: --set time_budget_minutes=%.0f (the whole training step then "
-            "takes longer than the budget of `make run`)",
+            "here, give the loop about %.0f minutes: --set time_budget_minutes=%.0f --set step_budget_minutes=none "
+            "(the whole training step then takes longer than the budget of `make run`)",
             budget_s / 60,
             100 * epochs_seen,
             examples_per_second,
@@ -639,6 +717,8 @@ def train_transformer(
                 "epochs_planned": config.epochs,
                 "epochs_seen": round(epochs_seen, 3),
                 "examples_per_second": round(examples_per_second, 1),
+                # the loop's share of the step budget on this machine (None: no step budget)
+                "step_budget": step_budget,
                 "device": str(device),
                 "training_precision": "bf16 autocast" if autocast_on else "fp32",
                 # validation (calibration, flags) and the closing table's test figures were scored this way

@@ -346,6 +346,79 @@ def test_the_model_records_how_much_of_its_epochs_the_budget_let_it_see(tmp_path
     assert "has not seen every training example" not in caplog.text
 
 
+def test_the_work_after_the_loop_is_estimated_from_one_validation_pass():
+    from training.trainer import seconds_after_loop
+
+    # the AMD EPYC measurement with the bf16 loop: a 44 s pass, 4,062 texts in validation and 4,616 in test
+    assert seconds_after_loop(44.0, 4062, 4616, True) == pytest.approx(1.2 * ((1 + 4616 / 4062) * 44 + 90))
+    # a CPU that scores half as fast needs more time after the loop; without an ensemble, less
+    assert seconds_after_loop(88.0, 4062, 4616, True) > seconds_after_loop(44.0, 4062, 4616, True)
+    assert seconds_after_loop(44.0, 4062, 4616, False) < seconds_after_loop(44.0, 4062, 4616, True)
+    assert seconds_after_loop(40.0, 4000, 0, False) == pytest.approx(1.2 * (40 + 30))  # no test split
+
+
+def test_the_step_budget_shortens_the_loop_only_when_the_rest_of_the_step_needs_it():
+    from training.trainer import step_loop_budget
+
+    # 14.5 minutes, 96 s spent before the loop, 221 s estimated after it: 553 s fit, less than the loop's own 570
+    assert step_loop_budget(570.0, 870.0 - 96.0, 221.0, 0.0) == pytest.approx(553.0)
+    assert step_loop_budget(570.0, 900.0, 100.0, 0.0) == 570.0  # the rest is quick: the loop keeps its own budget
+    # a resumed loop already spent 300 s; its budget counts those, as its elapsed time does
+    assert step_loop_budget(570.0, 400.0, 200.0, 300.0) == 500.0
+    # a step that cannot fit: the loop keeps its minimum (2 minutes, or its own budget if less)
+    assert step_loop_budget(570.0, 100.0, 200.0, 0.0) == 120.0
+    assert step_loop_budget(60.0, 100.0, 200.0, 0.0) == 60.0
+
+
+def test_one_validation_pass_is_timed_on_a_sample_and_scaled_to_the_whole():
+    from training.trainer import timed_validation_pass
+
+    def score(texts: list[str]) -> np.ndarray:
+        time.sleep(0.001 * len(texts))  # 1 ms a text
+        return np.zeros((len(texts), 3))
+
+    assert timed_validation_pass(score, [f"teks {i}" for i in range(1000)]) == pytest.approx(1.0, rel=0.3)
+    assert timed_validation_pass(score, []) == 0.0
+
+
+def test_a_step_that_cannot_fit_its_budget_keeps_the_loop_s_minimum_says_so_and_records_it(
+    tmp_path, tiny_encoder_dir, caplog
+):
+    """The step budget counts from `step_started` (the CLI passes when the step began): a step whose data and
+    baseline already took longer than its budget still trains, for the loop's minimum (here its own 3 s), and the
+    warning names the setting that lifts it; the model records what the budget measured and gave the loop."""
+    cfg = TrainConfig.from_recipe(
+        "tiny",
+        base_model=str(tiny_encoder_dir),
+        epochs=1000,
+        early_stopping_patience=10**6,
+        time_budget_minutes=0.05,
+        step_budget_minutes=1.0,
+    )  # only the budget may end this run
+    with caplog.at_level(logging.INFO, logger="training.trainer"):
+        train_transformer(
+            cfg, fixture_splits(), Normalizer(), {}, tmp_path / "late", step_started=time.perf_counter() - 1000
+        )
+    info = ModelDir(tmp_path / "late").check()
+    assert info["step_budget"]["loop_budget_s"] == 3.0 and info["step_budget"]["val_pass_s"] >= 0
+    assert info["step_budget"]["estimated_after_loop_s"] >= 108  # at least the fixed 90 s, and 20% more
+    assert info["train_seconds"] >= 3.0
+    assert "cannot fit the training step" in caplog.text and "--set step_budget_minutes=none" in caplog.text
+    # without a loop budget (`--set time_budget_minutes=none`: the whole epochs) the step budget does not apply,
+    # and without a step budget nothing is measured or recorded
+    for name, overrides in (("unbudgeted", {"step_budget_minutes": 1.0}), ("plain", {})):
+        cfg = TrainConfig.from_recipe("tiny", base_model=str(tiny_encoder_dir), epochs=1, **overrides)
+        train_transformer(cfg, fixture_splits(), Normalizer(), {}, tmp_path / name, step_started=0.0)
+        assert ModelDir(tmp_path / name).check()["step_budget"] is None
+
+
+def test_the_default_recipe_budgets_the_whole_step_inside_15_minutes():
+    cfg = TrainConfig.from_recipe("default")
+    assert cfg.step_budget_minutes is not None and cfg.step_budget_minutes < 15
+    assert cfg.time_budget_minutes is not None and cfg.time_budget_minutes < cfg.step_budget_minutes
+    assert TrainConfig.from_recipe("default").with_overrides(["step_budget_minutes=none"]).step_budget_minutes is None
+
+
 def test_oversample_repeats_only_the_named_sources_and_is_settable():
     from training.trainer import oversample
 
