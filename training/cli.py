@@ -241,7 +241,9 @@ def train(
         )
         console.print(f"baseline done in {time.perf_counter() - t0:.0f} s")
     t0 = time.perf_counter()
-    ensemble = baseline and config.ensemble
+    if not baseline:  # no ensemble without its TF-IDF member: the recorded config (and the step budget) say so
+        config = config.model_copy(update={"ensemble": False})
+    ensemble = config.ensemble
     # With an ensemble the transformer is trained beside `out` and then moved inside it, so `out` only ever
     # holds a complete model.
     t_out = out.with_name(f".{out.name}.transformer") if ensemble else out

@@ -148,6 +148,49 @@ def step_loop_budget(
     return max(min(loop_budget_s, fits), min(floor_s, loop_budget_s))
 
 
+def budget_within_step(
+    step_budget_minutes: float,
+    ensemble: bool,
+    loop_budget_s: float,
+    val_pass_s: float,
+    n_val: int,
+    n_test: int,
+    started: float,
+    elapsed_before: float,
+) -> tuple[float, dict[str, float]]:
+    """The loop's budget in a step of `step_budget_minutes` that began at `started` (perf_counter), said in the log
+    (with a warning when the step cannot fit), and the record the model keeps of it."""
+    after_s = seconds_after_loop(val_pass_s, n_val, n_test, ensemble)
+    spent_s = time.perf_counter() - started
+    left_s = step_budget_minutes * 60 - spent_s
+    budget_s = step_loop_budget(loop_budget_s, left_s, after_s, elapsed_before)
+    logger.info(
+        "step budget %.1f min: %.1f min spent before the loop, %.1f min estimated after it (one validation pass "
+        "%.0f s); the loop's budget is %.1f min%s",
+        step_budget_minutes,
+        spent_s / 60,
+        after_s / 60,
+        val_pass_s,
+        budget_s / 60,
+        f" (its own {loop_budget_s / 60:.1f})" if budget_s < loop_budget_s else "",
+    )
+    if budget_s > elapsed_before + left_s - after_s:
+        logger.warning(
+            "this machine cannot fit the training step in its %.1f-minute budget: the loop keeps its minimum "
+            "%.1f minutes and the step will take about %.0f minutes. To give the loop a budget of its own "
+            "instead: --set step_budget_minutes=none --set time_budget_minutes=N",
+            step_budget_minutes,
+            budget_s / 60,
+            (spent_s + budget_s - elapsed_before + after_s) / 60,
+        )
+    record = {
+        "val_pass_s": round(val_pass_s, 1),
+        "estimated_after_loop_s": round(after_s, 1),
+        "loop_budget_s": round(budget_s, 1),
+    }
+    return budget_s, record
+
+
 def oversample(train: list[Example], factors: dict[str, int]) -> list[Example]:
     """Repeat the training examples of some sources (`{source: times}`): the team-written register posts are
     a fifth of the data but carry the concepts the corpora lack (group hate in colloquial registers and its
@@ -519,41 +562,22 @@ def train_transformer(
     step_budget: dict[str, float] | None = None  # what the step budget measured and gave the loop, for the model card
     if config.step_budget_minutes is not None and budget_s is not None:
         # The whole step (data, baseline, this set-up, the loop, calibration, int8, ensemble) must end inside the
-        # step budget on whatever CPU runs it: the loop gets what is left once the work after it is set aside, which
-        # scales with this machine's scoring speed (measured now, on a sample of validation) and differs by 2x or more
-        # between CPUs with and without bf16 units.
+        # step budget on whatever CPU runs it: the work after the loop scales with this machine's scoring speed,
+        # timed now on a sample of validation (2x or more between CPUs with and without bf16 units).
         net.eval()
         val_pass_s = timed_validation_pass(score, norm["val"])
         net.train()
-        after_s = seconds_after_loop(val_pass_s, len(val), len(test), config.ensemble)
         started = step_started if step_started is not None else t_start
-        left_s = started + config.step_budget_minutes * 60 - time.perf_counter()
-        own = budget_s
-        budget_s = step_loop_budget(budget_s, left_s, after_s, elapsed_before)
-        logger.info(
-            "step budget %.1f min: %.1f min spent before the loop, %.1f min estimated after it (one validation pass "
-            "%.0f s); the loop's budget is %.1f min%s",
+        budget_s, step_budget = budget_within_step(
             config.step_budget_minutes,
-            (time.perf_counter() - started) / 60,
-            after_s / 60,
+            config.ensemble,
+            budget_s,
             val_pass_s,
-            budget_s / 60,
-            f" (its own {own / 60:.1f})" if budget_s < own else "",
+            len(val),
+            len(test),
+            started,
+            elapsed_before,
         )
-        step_budget = {
-            "val_pass_s": round(val_pass_s, 1),
-            "estimated_after_loop_s": round(after_s, 1),
-            "loop_budget_s": round(budget_s, 1),
-        }
-        if budget_s > elapsed_before + left_s - after_s:
-            logger.warning(
-                "this machine cannot fit the training step in its %.1f-minute budget: the loop keeps its minimum "
-                "%.1f minutes and the step will take about %.0f minutes. To give the loop a budget of its own "
-                "instead: --set step_budget_minutes=none --set time_budget_minutes=N",
-                config.step_budget_minutes,
-                budget_s / 60,
-                (time.perf_counter() - started + budget_s - elapsed_before + after_s) / 60,
-            )
 
     def set_lr(step: int, elapsed: float) -> float:
         """Set the learning rate of the step about to run (lr_factor); returns the factor."""

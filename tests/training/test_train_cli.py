@@ -4,7 +4,7 @@ import csv
 
 from typer.testing import CliRunner
 
-from model.modeldir import ModelDir
+from model.modeldir import TRAINING_CONFIG_JSON, ModelDir
 from model.scorer import Scorer
 from tests.fixture_texts import fixture_examples
 from training.cli import app
@@ -53,6 +53,27 @@ def test_train_cli_on_analyst_file_writes_ensemble_and_baseline(tmp_path, tiny_e
     # idempotent: a second run with --if-missing trains nothing
     again = CliRunner().invoke(app, ["--recipe", "tiny", "--data", str(data), "--out", str(out), "--if-missing"])
     assert again.exit_code == 0 and "already present" in again.output
+
+
+def test_train_cli_without_the_baseline_writes_a_transformer_that_records_no_ensemble(
+    tmp_path, tiny_encoder_dir, monkeypatch
+):
+    """--no-baseline: the transformer alone at --out, its recorded config saying no ensemble was built (the step
+    budget's estimate of the work after the loop reads the same setting)."""
+    monkeypatch.setenv("SARING_CATALOGUE_DIR", str(tmp_path / "no-catalogue"))
+    data = tmp_path / "labels.csv"
+    _write_labels(
+        data, [[e.text, e.labels["hoax"], e.labels["slander"], e.labels["incitement"]] for e in fixture_examples()]
+    )
+    out = tmp_path / "models" / "alone"
+    args = ["--recipe", "tiny", "--data", str(data), "--column", "text=isi", "--column", "slander=fitnah"]
+    args += ["--base-model", str(tiny_encoder_dir), "--out", str(out), "--set", "ensemble=true", "--no-baseline"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    md = ModelDir(out)
+    assert md.check()["kind"] == "transformer"
+    assert md.read_json(TRAINING_CONFIG_JSON)["ensemble"] is False
+    assert not (tmp_path / "models" / "baseline").exists()
 
 
 def test_train_cli_reports_bad_file_clearly(tmp_path):
