@@ -31,6 +31,14 @@ logger = logging.getLogger(__name__)
 MIN_WORDS = 3  # below this a text carries too little signal to score with confidence
 
 
+def distinct(texts: list[str]) -> tuple[list[str], np.ndarray]:
+    """The distinct texts in order of first appearance, and for each input its index among them
+    (`[distinct[k] for k in index] == texts`)."""
+    first: dict[str, int] = {}
+    index = np.fromiter((first.setdefault(t, len(first)) for t in texts), dtype=np.int64, count=len(texts))
+    return list(first), index
+
+
 class Backend(Protocol):
     """What a model kind must provide: raw logits for every label, for already-normalised texts."""
 
@@ -180,8 +188,23 @@ class Scorer:
         if not texts:
             return np.zeros((0, len(self.labels)))
         normed = self.normalize(texts)
-        logits, _ = self.backend.logits(normed)
+        logits, _ = self.distinct_logits(normed)
         return self.calibrate(logits, word_counts(normed))
+
+    def distinct_logits(self, normed: list[str]) -> tuple[np.ndarray, list[int]]:
+        """The backend's logits and windows of normalised texts, each distinct text run once.
+
+        Why: a post that was forwarded or copied (a broadcast, a retweet) comes many times in an audit's chunk or a
+        busy micro-batch, and the network is most of the cost. Running each copy once also gives every copy the
+        same scores: in int8 a row's scores move slightly with the rows batched beside it (model/int8.py), so two
+        copies in different batches of one call could otherwise land on either side of a flag."""
+        if not normed:
+            return np.zeros((0, len(self.labels))), []
+        uniq, index = distinct(normed)
+        logits, windows = self.backend.logits(uniq)
+        if len(uniq) == len(normed):
+            return logits, windows
+        return logits[index], [windows[k] for k in index]
 
     def risk_proba(self, texts: list[str]) -> np.ndarray:
         """Calibrated probabilities (n, 3) for RISKS only."""
@@ -211,7 +234,7 @@ class Scorer:
         # One forward pass over the texts and the parents together.
         all_texts = list(texts) + parent_texts
         normed = self.normalize(all_texts)  # once: the model and the short-text check share it
-        logits, windows = self.backend.logits(normed) if normed else (np.zeros((0, len(self.labels))), [])
+        logits, windows = self.distinct_logits(normed)
         probs = self.calibrate(logits, word_counts(normed))
         results: list[ScoredText] = []
         for i in range(len(texts)):

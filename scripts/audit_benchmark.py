@@ -95,21 +95,32 @@ def fill(template: str, rnd: random.Random) -> str:
     return template.format(**{k: rnd.choice(v) for k, v in SLOTS.items()})
 
 
-def generate(path: Path, n: int, seed: int = 0, batch: int = 50_000) -> None:
-    """n posts (a quarter of them replies to another generated post) as Parquet, written in batches."""
+def generate(path: Path, n: int, seed: int = 0, batch: int = 50_000, copies: float = 0.0) -> None:
+    """n posts (a quarter of them replies to another generated post) as Parquet, written in batches.
+
+    Every post and every parent is a distinct text (the templates alone give only a few thousand, and the scorer
+    runs each distinct text of a call once, so repeats would time less work than real posts take), except a
+    `copies` share of the rows that repeats an earlier post word for word, as forwarded broadcasts and retweets
+    do."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     rnd = random.Random(seed)
     writer = None
+    recent: list[str] = []  # posts that later rows may copy: forwards come soon after the original
     try:
         for start in range(0, n, batch):
             rows = []
             for i in range(start, min(n, start + batch)):
-                text = fill(rnd.choice(TEMPLATES), rnd)
-                parent = fill(rnd.choice(TEMPLATES), rnd) if i % 4 == 3 else None
-                if parent is not None and rnd.random() < 0.3:
-                    text = "tidak benar bahwa " + parent
+                if recent and rnd.random() < copies:
+                    text, parent = rnd.choice(recent), None
+                else:
+                    text = f"{fill(rnd.choice(TEMPLATES), rnd)} (no {i})"
+                    # the post a reply answers, itself distinct (it is scored in the same pass as the reply)
+                    parent = f"{fill(rnd.choice(TEMPLATES), rnd)} (induk {i})" if i % 4 == 3 else None
+                    if parent is not None and rnd.random() < 0.3:
+                        text = f"tidak benar bahwa {parent}"
+                    recent = [*recent[-999:], text]
                 rows.append(
                     {
                         "post_id": f"b{i:08d}",
@@ -311,6 +322,13 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=100_000)
     ap.add_argument("--chunk-rows", type=int, default=10_000)
     ap.add_argument(
+        "--copies",
+        type=float,
+        default=0.0,
+        help="share of rows that repeat an earlier post word for word, like forwards and retweets (default 0: every "
+        "row distinct; the scorer runs each distinct text of a chunk once)",
+    )
+    ap.add_argument(
         "--configs",
         help="comma-separated: batch (Scorer.score, the reference), in-process and/or "
         "numbers of local Dask workers (default: batch,in-process,1,<cores>)",
@@ -343,9 +361,12 @@ def main() -> None:
             model = args.model or default_model_dir()
         src = work / "posts.parquet"
         t = time.perf_counter()
-        generate(src, args.rows)
+        if not 0.0 <= args.copies < 1.0:
+            ap.error(f"--copies is a share of the rows, from 0 up to (not including) 1; got {args.copies}")
+        generate(src, args.rows, copies=args.copies)
         print(
-            f"generated {args.rows:,} rows in {time.perf_counter() - t:.1f} s -> {src} "
+            f"generated {args.rows:,} rows ({args.copies:.0%} copies of earlier posts) in "
+            f"{time.perf_counter() - t:.1f} s -> {src} "
             f"({src.stat().st_size / 2**20:.1f} MiB)"
         )
         from model.modeldir import ModelDir
