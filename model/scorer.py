@@ -7,7 +7,10 @@ for every label; calibration, thresholds, decisions and warnings are applied her
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -37,6 +40,53 @@ def distinct(texts: list[str]) -> tuple[list[str], np.ndarray]:
     first: dict[str, int] = {}
     index = np.fromiter((first.setdefault(t, len(first)) for t in texts), dtype=np.int64, count=len(texts))
     return list(first), index
+
+
+class LogitCache:
+    """The backend's logits and window counts of recently scored normalised texts, the least recently used dropped
+    first. Keyed by a 16-byte digest of the text: no text is kept. Thread-safe.
+
+    Why: a viral post is sent to the API again and again, by many callers, for as long as it circulates; its
+    copies then cost nothing, and every copy gets the scores of the first, whatever batch it comes in (in int8 a
+    row's scores move slightly with the rows batched beside it, model/int8.py). A cache belongs to one Scorer, so
+    one loaded model: a reload starts with an empty one."""
+
+    def __init__(self, size: int) -> None:
+        if size < 1:
+            raise ValueError(f"a logit cache holds at least 1 text; got {size} (use no cache instead: size 0)")
+        self.size = size
+        self.hits = 0
+        self.misses = 0
+        self._rows: OrderedDict[bytes, tuple[np.ndarray, int]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def key(text: str) -> bytes:
+        return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def get(self, keys: list[bytes]) -> list[tuple[np.ndarray, int] | None]:
+        with self._lock:
+            out = []
+            for k in keys:
+                row = self._rows.get(k)
+                if row is not None:
+                    self._rows.move_to_end(k)
+                out.append(row)
+            found = sum(r is not None for r in out)
+            self.hits += found
+            self.misses += len(keys) - found
+            return out
+
+    def put(self, keys: list[bytes], logits: np.ndarray, windows: list[int]) -> None:
+        with self._lock:
+            for k, row, w in zip(keys, logits, windows, strict=True):
+                self._rows[k] = (row.copy(), int(w))
+                self._rows.move_to_end(k)
+            while len(self._rows) > self.size:
+                self._rows.popitem(last=False)
 
 
 class Backend(Protocol):
@@ -108,7 +158,9 @@ class Scorer:
     `self.precision` says what actually runs.
     """
 
-    def __init__(self, path: str | Path, device: str | None = None, precision: str | None = None) -> None:
+    def __init__(
+        self, path: str | Path, device: str | None = None, precision: str | None = None, cache_size: int = 0
+    ) -> None:
         from model.network import resolve_precision
 
         self.requested_precision = resolve_precision(precision)
@@ -142,6 +194,8 @@ class Scorer:
         manifest = self.dir.read_json(MANIFEST_JSON, default={})
         self.manifest: dict[str, Any] = {k: v for k, v in manifest.items() if k != "text_hashes"}
         self.max_length = self.backend.max_length
+        # The logits of the last `cache_size` distinct texts scored (LogitCache); 0: none kept between calls.
+        self.cache: LogitCache | None = LogitCache(cache_size) if cache_size > 0 else None
         logger.info(
             "loaded %s model %s (%s) from %s, %s", self.kind, self.name, self.version, self.dir.path, self.precision
         )
@@ -201,10 +255,25 @@ class Scorer:
         if not normed:
             return np.zeros((0, len(self.labels))), []
         uniq, index = distinct(normed)
-        logits, windows = self.backend.logits(uniq)
+        logits, windows = self.backend.logits(uniq) if self.cache is None else self._cached_logits(uniq)
         if len(uniq) == len(normed):
             return logits, windows
         return logits[index], [windows[k] for k in index]
+
+    def _cached_logits(self, texts: list[str]) -> tuple[np.ndarray, list[int]]:
+        """The backend's logits of distinct texts, those in the cache taken from it and the rest run and added."""
+        assert self.cache is not None
+        keys = [LogitCache.key(t) for t in texts]
+        found = self.cache.get(keys)
+        todo = [i for i, f in enumerate(found) if f is None]
+        rows: list[np.ndarray | None] = [f[0] if f is not None else None for f in found]
+        windows = [f[1] if f is not None else 0 for f in found]
+        if todo:
+            logits, w = self.backend.logits([texts[i] for i in todo])
+            self.cache.put([keys[i] for i in todo], logits, w)
+            for j, i in enumerate(todo):
+                rows[i], windows[i] = logits[j], w[j]
+        return np.stack([r for r in rows if r is not None]), windows
 
     def risk_proba(self, texts: list[str]) -> np.ndarray:
         """Calibrated probabilities (n, 3) for RISKS only."""

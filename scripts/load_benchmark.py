@@ -115,7 +115,11 @@ async def run_load(
 ) -> Result:
     rng = random.Random(seed)
     bodies = [
-        {"explain": explain, "items": [{"text": make_text(rng), "id": f"{i}-{j}"} for j in range(batch)]}
+        # every text distinct (its own number): the server runs a text it has seen before from its logit cache
+        {
+            "explain": explain,
+            "items": [{"text": f"{make_text(rng)} (no {seed}-{i}-{j})", "id": f"{i}-{j}"} for j in range(batch)],
+        }
         for i in range(n)
     ]
     latencies: list[float] = []

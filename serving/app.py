@@ -71,10 +71,13 @@ def create_app(
     app = FastAPI(title="saring", version=_version(), description=DESCRIPTION, lifespan=lifespan)
     state = app.state
     state.settings = settings
-    state.loader = loader or functools.partial(Scorer, precision=settings.precision)
+    state.loader = loader or functools.partial(
+        Scorer, precision=settings.precision, cache_size=settings.score_cache_size
+    )
     state.holder = ModelHolder()
     state.policies = PolicyBook(settings.channel_policies)
     state.metrics = Metrics()
+    state.metrics.watch_cache(lambda: state.holder.scorer)
     state.limiter = RateLimiter(settings.rate_limit_per_minute, settings.burst)
     state.store = Store(settings.database_url)
     state.claims = claims

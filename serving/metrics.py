@@ -7,11 +7,14 @@ saring_score{risk}                              score distribution per risk (dri
 saring_decisions_total{risk,decision,policy}    decisions per risk and policy
 saring_model_info{name,version,kind}            1 for the model serving now
 saring_model_reloads_total{outcome}             hot swaps: success / failure
+saring_score_cache_{entries,hits,misses}         the serving model's logit cache since it loaded (distinct texts
+                                                kept; found there; run through the network)
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
@@ -47,6 +50,26 @@ class Metrics:
             "saring_model_info", "The model serving now (value 1)", ["name", "version", "kind"], registry=r
         )
         self.reloads = Counter("saring_model_reloads", "Model reloads by outcome", ["outcome"], registry=r)
+
+    def watch_cache(self, scorer: Callable[[], Any]) -> None:
+        """Gauges read at scrape time from the logit cache of `scorer()`, the model serving now
+        (model.scorer.LogitCache; 0 without a model or a cache). They restart from 0 when a reload swaps the model."""
+
+        def reading(attr: str) -> Callable[[], float]:
+            def read() -> float:
+                cache = getattr(scorer(), "cache", None)
+                if cache is None:
+                    return 0.0
+                return float(len(cache) if attr == "entries" else getattr(cache, attr))
+
+            return read
+
+        for attr, doc in (
+            ("entries", "Distinct texts in the serving model's logit cache"),
+            ("hits", "Distinct texts found in the logit cache since the model loaded"),
+            ("misses", "Distinct texts run through the network since the model loaded (not in the cache)"),
+        ):
+            Gauge(f"saring_score_cache_{attr}", doc, registry=self.registry).set_function(reading(attr))
 
     def set_model(self, name: str, version: str, kind: str) -> None:
         self.model_info.clear()

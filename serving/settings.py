@@ -192,6 +192,12 @@ class Settings(BaseSettings):
         "load, else bf16 or fp32 with a warning), bf16 (torch, on CPUs with bf16 matrix units; scores "
         "within about 0.001 of fp32) or fp32.",
     )
+    score_cache_size: int = Field(
+        100_000,
+        ge=0,
+        description="Distinct texts whose model outputs are kept (by a digest, not the text) so that a copy sent "
+        "again is not run again and gets the same scores; 0 keeps none. About 0.4 KB each.",
+    )
     graceful_timeout_s: float = Field(30.0, ge=0)
 
     # -- validators --------------------------------------------------------------------------------

@@ -99,11 +99,15 @@ def output_ddl(keep: tuple[str, ...] | list[str] = (), drop_text: bool = False) 
 # ----------------------------------------------------------------------------------------------------
 _SCORERS: dict[tuple[str, str], Scorer] = {}
 _SCORERS_LOCK = threading.Lock()
+# Distinct texts whose model outputs a process keeps (model.scorer.LogitCache, about 0.4 KB each): a post that
+# recirculates through the files (forwards, retweets in later chunks) is run once per process and every copy
+# that process scores gets the same numbers. Copies inside one chunk are run once with or without it.
+AUDIT_CACHE_SIZE = 100_000
 
 
 def get_scorer(model_dir: str | Path, precision: str | None = None) -> Scorer:
     """The Scorer for a model directory and precision (int8, bf16 or fp32; default $SARING_PRECISION, else int8),
-    loaded once per process (a worker-level cache)."""
+    loaded once per process (a worker-level cache), with a logit cache of AUDIT_CACHE_SIZE texts."""
     from model.network import resolve_precision
 
     key = (str(Path(model_dir).expanduser().resolve()), resolve_precision(precision))
@@ -116,7 +120,7 @@ def get_scorer(model_dir: str | Path, precision: str | None = None) -> Scorer:
             # cores before it starts (serving.audit.runners.worker_env), another cluster's worker before it
             # loads the model (runners.prepare_worker); the kernel (SARING_THREADS), torch, ONNX Runtime and
             # OpenMP (OMP_NUM_THREADS) read it.
-            scorer = _SCORERS[key] = Scorer(key[0], precision=key[1])
+            scorer = _SCORERS[key] = Scorer(key[0], precision=key[1], cache_size=AUDIT_CACHE_SIZE)
         return scorer
 
 

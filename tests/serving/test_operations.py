@@ -14,6 +14,7 @@ import pytest
 from model.scorer import Scorer
 from serving.batcher import BatcherClosed, MicroBatcher
 from serving.lifespan import sighup
+from serving.settings import Settings
 from tests.serving.conftest import ADMIN_KEY, INSULT, NEUTRAL, assert_error, sha
 
 
@@ -262,3 +263,25 @@ def test_batcher_propagates_errors_to_every_job_of_the_batch():
 
     res, ok_after = asyncio.run(main())
     assert all(isinstance(r, ValueError) for r in res) and ok_after
+
+
+def test_a_text_sent_again_comes_from_the_logit_cache_and_the_metrics_count_it(make_client):
+    client = make_client()
+    scorer = client.app.state.holder.scorer
+    assert scorer.cache is not None and scorer.cache.size == Settings().score_cache_size
+    before = scorer.cache.misses
+    one = client.post("/v1/score", json={"items": [{"text": INSULT}]}).json()
+    two = client.post("/v1/score", json={"items": [{"text": NEUTRAL}, {"text": INSULT}]}).json()
+    assert one["results"][0]["scores"] == two["results"][1]["scores"]
+    assert scorer.cache.misses == before + 2  # INSULT and NEUTRAL run once each
+    text = client.get("/metrics").text
+    assert f"saring_score_cache_misses {float(scorer.cache.misses)}" in text
+    assert f"saring_score_cache_hits {float(scorer.cache.hits)}" in text and scorer.cache.hits >= 1
+    assert f"saring_score_cache_entries {float(len(scorer.cache))}" in text
+
+
+def test_no_logit_cache_when_its_size_is_zero(make_client, make_settings):
+    client = make_client(make_settings(score_cache_size=0))
+    assert client.app.state.holder.scorer.cache is None
+    client.post("/v1/score", json={"items": [{"text": INSULT}]})
+    assert "saring_score_cache_hits 0.0" in client.get("/metrics").text

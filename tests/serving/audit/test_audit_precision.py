@@ -31,17 +31,28 @@ def no_env_precision(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SARING_PRECISION", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def fresh_audit_scorers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test's audits load their Scorer, and so start their logit cache, afresh: texts another test scored
+    would otherwise come from that test's batches."""
+    import serving.audit.score as score
+
+    monkeypatch.setattr(score, "_SCORERS", {})
+
+
 @pytest.fixture()
 def src(tmp_path: Path) -> Path:
     return write_parquet(tmp_path / "posts.parquet", ROWS)
 
 
 def direct_scores(model: Path, precision: str) -> np.ndarray:
-    """What the API's Scorer gives in `precision`, called on the audit's chunks (int8 activations are quantised
-    per batch, so the same batches give the same numbers)."""
+    """What the API's Scorer gives in `precision`, called on the audit's chunks in order and with the audit's logit
+    cache (int8 activations are quantised per batch, so the same batches give the same numbers, and a text of an
+    earlier chunk keeps the scores it got there)."""
     from model.scorer import Scorer
+    from serving.audit.score import AUDIT_CACHE_SIZE
 
-    s = Scorer(model, precision=precision)
+    s = Scorer(model, precision=precision, cache_size=AUDIT_CACHE_SIZE)
     out = []
     for start in range(0, len(ROWS), 50):
         part = ROWS[start : start + 50]
@@ -75,6 +86,13 @@ def test_in_process_audit_scores_in_the_precision_asked_for(
     assert not np.array_equal(r8[SCORES].to_numpy(), r32[SCORES].to_numpy())  # really two precisions
     assert (saved_precision(tmp_path / "int8"), saved_precision(tmp_path / "fp32")) == ("int8", "fp32")
     assert json.loads((tmp_path / "fp32" / "summary.json").read_text())["precision"] == "fp32"
+    # copies of a post in later chunks keep the scores of its first copy (the audit's logit cache): in int8 each
+    # copy would otherwise take the quantisation of its own batch
+    text_of = {x["post_id"]: x["isi"] for x in ROWS}
+    texts = r8["id"].map(text_of)
+    assert texts.notna().all() and texts.duplicated().any()
+    spread = r8[SCORES].groupby(texts.to_numpy()).nunique()
+    assert (spread == 1).all().all()
 
 
 def test_a_bf16_audit_is_recorded_as_bf16_and_never_mixed_with_fp32(
