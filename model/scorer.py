@@ -237,16 +237,18 @@ class Scorer:
     def calibrate(self, logits: np.ndarray, n_words: np.ndarray | None = None) -> np.ndarray:
         return sigmoid(self.calibrated_log_odds(logits, n_words))
 
-    def predict_proba(self, texts: list[str]) -> np.ndarray:
-        """Calibrated probabilities (n, labels) in the order of `self.labels`."""
+    def predict_proba(self, texts: list[str], remember: bool = True) -> np.ndarray:
+        """Calibrated probabilities (n, labels) in the order of `self.labels`. `remember=False`: neither read nor
+        fill the logit cache (texts no one will send again, such as an explanation's variants)."""
         if not texts:
             return np.zeros((0, len(self.labels)))
         normed = self.normalize(texts)
-        logits, _ = self.distinct_logits(normed)
+        logits, _ = self.distinct_logits(normed, remember)
         return self.calibrate(logits, word_counts(normed))
 
-    def distinct_logits(self, normed: list[str]) -> tuple[np.ndarray, list[int]]:
-        """The backend's logits and windows of normalised texts, each distinct text run once.
+    def distinct_logits(self, normed: list[str], remember: bool = True) -> tuple[np.ndarray, list[int]]:
+        """The backend's logits and windows of normalised texts, each distinct text run once (and, with a logit
+        cache and `remember`, each text seen before taken from the cache).
 
         Why: a post that was forwarded or copied (a broadcast, a retweet) comes many times in an audit's chunk or a
         busy micro-batch, and the network is most of the cost. Running each copy once also gives every copy the
@@ -255,7 +257,9 @@ class Scorer:
         if not normed:
             return np.zeros((0, len(self.labels))), []
         uniq, index = distinct(normed)
-        logits, windows = self.backend.logits(uniq) if self.cache is None else self._cached_logits(uniq)
+        logits, windows = (
+            self._cached_logits(uniq) if self.cache is not None and remember else self.backend.logits(uniq)
+        )
         if len(uniq) == len(normed):
             return logits, windows
         return logits[index], [windows[k] for k in index]
@@ -275,9 +279,9 @@ class Scorer:
                 rows[i], windows[i] = logits[j], w[j]
         return np.stack([r for r in rows if r is not None]), windows
 
-    def risk_proba(self, texts: list[str]) -> np.ndarray:
-        """Calibrated probabilities (n, 3) for RISKS only."""
-        p = self.predict_proba(texts)
+    def risk_proba(self, texts: list[str], remember: bool = True) -> np.ndarray:
+        """Calibrated probabilities (n, 3) for RISKS only (`remember`: see predict_proba)."""
+        p = self.predict_proba(texts, remember)
         return p[:, [self.labels.index(r) for r in RISKS]]
 
     def score(

@@ -187,7 +187,8 @@ class BatchRunner:
             all_variants.extend(occlusion.variants(p))
         if not plans:
             return
-        probs = scorer.risk_proba(all_variants) if all_variants else np.zeros((0, len(RISKS)))
+        # Variants are never sent again: kept in the logit cache they would only push out posts that are.
+        probs = scorer.risk_proba(all_variants, remember=False) if all_variants else np.zeros((0, len(RISKS)))
         start = 0
         for i, p, flagged in plans:
             n = len(p.words)

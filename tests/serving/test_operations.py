@@ -285,3 +285,12 @@ def test_no_logit_cache_when_its_size_is_zero(make_client, make_settings):
     assert client.app.state.holder.scorer.cache is None
     client.post("/v1/score", json={"items": [{"text": INSULT}]})
     assert "saring_score_cache_hits 0.0" in client.get("/metrics").text
+
+
+def test_explanation_variants_stay_out_of_the_logit_cache(make_client):
+    client = make_client()
+    cache = client.app.state.holder.scorer.cache
+    before = len(cache)
+    r = client.post("/v1/score", json={"explain": True, "items": [{"text": INSULT}]})
+    assert r.status_code == 200 and r.json()["results"][0]["spans"]  # explained: the variants were scored
+    assert len(cache) == before + 1  # the post itself, not one variant per word
