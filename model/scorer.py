@@ -163,6 +163,8 @@ class Scorer:
     ) -> None:
         from model.network import resolve_precision
 
+        if cache_size < 0:  # before the model loads: a typo should not cost a load
+            raise ValueError(f"cache_size is a number of texts, 0 or more (0: no logit cache); got {cache_size}")
         self.requested_precision = resolve_precision(precision)
         self.dir = ModelDir(path)
         self.info: dict[str, Any] = self.dir.check()
@@ -270,14 +272,21 @@ class Scorer:
         keys = [LogitCache.key(t) for t in texts]
         found = self.cache.get(keys)
         todo = [i for i, f in enumerate(found) if f is None]
-        rows: list[np.ndarray | None] = [f[0] if f is not None else None for f in found]
-        windows = [f[1] if f is not None else 0 for f in found]
+        run: tuple[np.ndarray, list[int]] | None = None
         if todo:
-            logits, w = self.backend.logits([texts[i] for i in todo])
-            self.cache.put([keys[i] for i in todo], logits, w)
-            for j, i in enumerate(todo):
-                rows[i], windows[i] = logits[j], w[j]
-        return np.stack([r for r in rows if r is not None]), windows
+            run = self.backend.logits([texts[i] for i in todo])
+            self.cache.put([keys[i] for i in todo], *run)
+        sample = run[0] if run is not None else next(f[0] for f in found if f is not None)
+        logits = np.empty((len(texts), sample.shape[-1]), dtype=sample.dtype)
+        windows = [0] * len(texts)
+        for i, f in enumerate(found):
+            if f is not None:
+                logits[i], windows[i] = f
+        if run is not None:
+            logits[todo] = run[0]
+            for i, w in zip(todo, run[1], strict=True):
+                windows[i] = w
+        return logits, windows
 
     def risk_proba(self, texts: list[str], remember: bool = True) -> np.ndarray:
         """Calibrated probabilities (n, 3) for RISKS only (`remember`: see predict_proba)."""

@@ -107,7 +107,9 @@ def generate(path: Path, n: int, seed: int = 0, batch: int = 50_000, copies: flo
 
     rnd = random.Random(seed)
     writer = None
-    recent: list[str] = []  # posts that later rows may copy: forwards come soon after the original
+    # the last 1,000 posts, which later rows may copy (forwards come soon after the original): a ring, so a million
+    # rows cost a million writes, not a million copies of the list
+    recent: list[str] = []
     try:
         for start in range(0, n, batch):
             rows = []
@@ -120,7 +122,10 @@ def generate(path: Path, n: int, seed: int = 0, batch: int = 50_000, copies: flo
                     parent = f"{fill(rnd.choice(TEMPLATES), rnd)} (induk {i})" if i % 4 == 3 else None
                     if parent is not None and rnd.random() < 0.3:
                         text = f"tidak benar bahwa {parent}"
-                    recent = [*recent[-999:], text]
+                    if len(recent) < 1000:
+                        recent.append(text)
+                    else:
+                        recent[i % 1000] = text
                 rows.append(
                     {
                         "post_id": f"b{i:08d}",

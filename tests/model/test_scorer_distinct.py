@@ -105,3 +105,8 @@ def test_a_text_seen_before_is_not_run_again_and_scores_the_same(kind, tiny_tran
     assert len(scorer.cache) == 3  # type: ignore[arg-type]
     scorer.score([hoax])  # still there: it was used since
     assert len(calls) == 3
+
+
+def test_a_negative_cache_size_is_refused_before_the_model_loads(tmp_path) -> None:
+    with pytest.raises(ValueError, match="0 or more"):
+        Scorer(tmp_path / "no-model-here", cache_size=-1)
