@@ -10,9 +10,9 @@ splits (the split of `saring train --data catalogue`, with the split seed its da
 the circulated-posts suite and the group-hate suites, refits each risk's flag with
 `model.calibration.choose_threshold` and the model's own objective and beta (or the one `--beta` names), and
 prints, per risk: the stored flag, the refitted flag with its plateau, test F1 at both, and the recall and
-false flags at both on the suites `SUITES_PER_RISK` names (hoax: the circulated posts; incitement: the
-group-hate suites). Nothing is written: to serve a different flag, use a channel policy (docs/api.md) or
-retrain. The models' calibration is kept as stored.
+false flags at both on the suites `SUITES_PER_RISK` names (hoax: the circulated posts and the outsider rumour
+suite; incitement: the group-hate suites). Nothing is written: to serve a different flag, use a channel policy
+(docs/api.md) or retrain. The models' calibration is kept as stored.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from training.cli import load_training_data
 
 # Per risk, the suites whose recall and false flags are printed at both flags: (suite, what its negatives are).
 SUITES_PER_RISK = {
-    "hoax": [("saring_circulated_posts", "valid posts")],
+    "hoax": [("saring_circulated_posts", "valid posts"), ("saring_outsider_rumour_suite", "valid posts")],
     "incitement": [("saring_register_suite", "non-hateful cases"), ("saring_outsider_hate_suite", "non-hateful cases")],
 }
 

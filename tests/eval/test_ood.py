@@ -203,6 +203,7 @@ def test_the_committed_suites_are_evaluation_cards_and_never_trained_on():
         "saring_long_posts",
         "saring_outsider_claims_suite",
         "saring_outsider_hate_suite",
+        "saring_outsider_rumour_suite",
     ]
     assert all(cards[n].purpose == "evaluation" for n in names)
     sources = {e.source for e in load_catalogue().examples}

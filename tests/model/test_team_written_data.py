@@ -491,3 +491,18 @@ def test_negated_hate_posts_pair_each_hateful_post_with_its_negation() -> None:
             assert NEGATION.search(r["text"]), r["id"]
     assert all(labels == {0, 1} for labels in families.values())
     _each_author_wrote_every_kind(rows, ("nhp-a-", "nhp-b-"))
+
+
+def test_rumour_posts_put_one_false_rumour_beside_true_posts_on_its_topic() -> None:
+    """A candidate (measured in the thirty-ninth session, not adopted). Each family of the rumour set is one topic in
+    one register: exactly one false rumour and one or two true posts, so that what the post claims decides, not its
+    topic or style; hoax follows the kind, nothing else is labelled, and each author wrote every kind."""
+    rows = _family_rows_matching_their_card("saring_rumour_posts", CANDIDATES)
+    families: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        assert r["hoax"] == int(r["kind"].startswith("false_")) and r["slander"] == 0 and r["incitement"] == 0, r["id"]
+        families[r["family"]].append(r)
+    for family, posts in families.items():
+        assert sorted(p["hoax"] for p in posts) in ([0, 1], [0, 0, 1]), family
+        assert len({p["register"] for p in posts}) == 1 and len({p["topic"] for p in posts}) == 1, family
+    _each_author_wrote_every_kind(rows, ("rmp-a-", "rmp-b-"))
