@@ -7,7 +7,8 @@ posts in the style of 2018-2019 WhatsApp, Facebook and Twitter, by a separate au
 (`saring_long_posts`) and two suites by authors who never saw saring's data (`saring_outsider_hate_suite`:
 group hate in Jakarta colloquial, the issue's hidden set's shape; `saring_outsider_claims_suite`: hoax and
 slander with their hard negatives; `saring_outsider_rumour_suite`: hoaxes and valid posts as they circulated in
-2016-2024), and the group-swap suite (`saring_group_swap_suite`: the same kind and hateful
+2016-2024; `saring_outsider_functional_suite`: everyday posts in ten functions, each judged on all three risks), and
+the group-swap suite (`saring_group_swap_suite`: the same kind and hateful
 frames filled with 34 groups; a suite whose cases carry a `group` column is also reported per group, see
 `group_bias`). The register suite is:
 Indonesian cases written by the team blind to the training data, in four registers (formal, colloquial gue/lu,

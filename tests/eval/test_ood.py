@@ -202,6 +202,7 @@ def test_the_committed_suites_are_evaluation_cards_and_never_trained_on():
         "saring_group_swap_suite",
         "saring_long_posts",
         "saring_outsider_claims_suite",
+        "saring_outsider_functional_suite",
         "saring_outsider_hate_suite",
         "saring_outsider_rumour_suite",
     ]

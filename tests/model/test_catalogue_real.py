@@ -54,6 +54,7 @@ def test_cards_validate_and_every_mirrored_file_matches(cards) -> None:
         "saring_outsider_hate_suite",
         "saring_outsider_claims_suite",
         "saring_outsider_rumour_suite",
+        "saring_outsider_functional_suite",
         "saring_group_swap_suite",
     }
     for card in cards.values():
@@ -96,6 +97,7 @@ def test_real_datasets_load_with_expected_counts(cards) -> None:
         "saring_outsider_hate_suite": 609,
         "saring_outsider_claims_suite": 566,
         "saring_outsider_rumour_suite": 320,
+        "saring_outsider_functional_suite": 300,
         "saring_group_swap_suite": 952,
     }
     for name, n in expected.items():
