@@ -506,3 +506,20 @@ def test_rumour_posts_put_one_false_rumour_beside_true_posts_on_its_topic() -> N
         assert sorted(p["hoax"] for p in posts) in ([0, 1], [0, 0, 1]), family
         assert len({p["register"] for p in posts}) == 1 and len({p["topic"] for p in posts}) == 1, family
     _each_author_wrote_every_kind(rows, ("rmp-a-", "rmp-b-"))
+
+
+def test_banter_posts_put_rough_words_at_nobody_beside_the_same_words_at_a_person() -> None:
+    """A candidate (measured in the fortieth session, not adopted). Each family of the banter set is one situation in
+    one register: one or two posts whose rough words attack nobody (at oneself, a thing, in admiration or in fun) and
+    exactly one that aims them in earnest at a particular person or institution, so that the target decides, not the
+    words; slander follows the kind, nothing else is labelled, and each author wrote every kind."""
+    rows = _family_rows_matching_their_card("saring_banter_posts", CANDIDATES)
+    families: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        assert r["slander"] == int(r["kind"] == "real_insult") and r["hoax"] == 0 and r["incitement"] == 0, r["id"]
+        assert r["target"].strip(), r["id"]
+        families[r["family"]].append(r)
+    for family, posts in families.items():
+        assert sorted(p["slander"] for p in posts) in ([0, 1], [0, 0, 1]), family
+        assert len({p["register"] for p in posts}) == 1, family
+    _each_author_wrote_every_kind(rows, ("bnt-a-", "bnt-b-"))
