@@ -112,7 +112,7 @@ def eval_command(
         typer.Option(
             help="Run the out-of-distribution suites: every evaluation card whose rows name a function, a risk "
             "and a polarity (saring_register_suite, saring_circulated_posts, saring_long_posts, the group-swap suite "
-            "and the three outsider suites; never trained on)."
+            "and the outsider suites; never trained on)."
         ),
     ] = True,
     claims_embedder: Annotated[

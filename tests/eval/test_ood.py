@@ -211,6 +211,20 @@ def test_the_committed_suites_are_evaluation_cards_and_never_trained_on():
     assert not sources & set(names)
 
 
+def test_the_functional_suite_judges_all_three_risks_on_every_case_but_two():
+    """The outsider functional suite is read as the hidden functional cases are (a case is right only when all three
+    risks are): every case judges every risk, but for the two joking insults of a friend whose slander its card
+    leaves unjudged, and each function's own risk, where judged, follows its polarity."""
+    from eval.ood import load_suite
+    from model.labels import RISKS
+
+    cases = load_suite("saring_outsider_functional_suite")
+    unjudged = {(e.id.rsplit(":", 1)[-1], r) for e in cases for r in RISKS if e.label(r) is None}
+    assert unjudged == {("of-g0078", "slander"), ("of-g0081", "slander")}
+    judged = [e for e in cases if e.label(e.meta["risk"]) is not None]
+    assert len(judged) == 298 and all(e.label(e.meta["risk"]) == int(e.meta["polarity"] == "positive") for e in judged)
+
+
 def test_weak_labels_train_but_never_evaluate():
     from model.examples import label_matrix, training_targets
 

@@ -11,6 +11,7 @@ import json
 import re
 import tomllib
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -493,18 +494,27 @@ def test_negated_hate_posts_pair_each_hateful_post_with_its_negation() -> None:
     _each_author_wrote_every_kind(rows, ("nhp-a-", "nhp-b-"))
 
 
+def _one_positive_per_family(rows: list[dict], label: str, positive: Callable[[str], bool]) -> dict[str, list[dict]]:
+    """A contrast set's rows by family, after checking that `label` follows the kind (1 where `positive(kind)`), the
+    other risks are 0, and each family is one register with exactly one positive beside one or two negatives."""
+    families: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        assert r[label] == int(positive(r["kind"])), r["id"]
+        assert all(r[other] == 0 for other in ("hoax", "slander", "incitement") if other != label), r["id"]
+        families[r["family"]].append(r)
+    for family, posts in families.items():
+        assert sorted(p[label] for p in posts) in ([0, 1], [0, 0, 1]), family
+        assert len({p["register"] for p in posts}) == 1, family
+    return families
+
+
 def test_rumour_posts_put_one_false_rumour_beside_true_posts_on_its_topic() -> None:
     """A candidate (measured in the thirty-ninth session, not adopted). Each family of the rumour set is one topic in
     one register: exactly one false rumour and one or two true posts, so that what the post claims decides, not its
     topic or style; hoax follows the kind, nothing else is labelled, and each author wrote every kind."""
     rows = _family_rows_matching_their_card("saring_rumour_posts", CANDIDATES)
-    families: dict[str, list[dict]] = defaultdict(list)
-    for r in rows:
-        assert r["hoax"] == int(r["kind"].startswith("false_")) and r["slander"] == 0 and r["incitement"] == 0, r["id"]
-        families[r["family"]].append(r)
-    for family, posts in families.items():
-        assert sorted(p["hoax"] for p in posts) in ([0, 1], [0, 0, 1]), family
-        assert len({p["register"] for p in posts}) == 1 and len({p["topic"] for p in posts}) == 1, family
+    families = _one_positive_per_family(rows, "hoax", lambda kind: kind.startswith("false_"))
+    assert all(len({p["topic"] for p in posts}) == 1 for posts in families.values())
     _each_author_wrote_every_kind(rows, ("rmp-a-", "rmp-b-"))
 
 
@@ -514,12 +524,6 @@ def test_banter_posts_put_rough_words_at_nobody_beside_the_same_words_at_a_perso
     exactly one that aims them in earnest at a particular person or institution, so that the target decides, not the
     words; slander follows the kind, nothing else is labelled, and each author wrote every kind."""
     rows = _family_rows_matching_their_card("saring_banter_posts", CANDIDATES)
-    families: dict[str, list[dict]] = defaultdict(list)
-    for r in rows:
-        assert r["slander"] == int(r["kind"] == "real_insult") and r["hoax"] == 0 and r["incitement"] == 0, r["id"]
-        assert r["target"].strip(), r["id"]
-        families[r["family"]].append(r)
-    for family, posts in families.items():
-        assert sorted(p["slander"] for p in posts) in ([0, 1], [0, 0, 1]), family
-        assert len({p["register"] for p in posts}) == 1, family
+    _one_positive_per_family(rows, "slander", lambda kind: kind == "real_insult")
+    assert all(r["target"].strip() for r in rows)
     _each_author_wrote_every_kind(rows, ("bnt-a-", "bnt-b-"))
