@@ -26,6 +26,12 @@ def words(text: str) -> frozenset[str]:
     return frozenset(_WORD.findall(text.lower()))
 
 
+def copy_key(text: str) -> str:
+    """A text's words in order, lower-cased and joined by one space: two posts with the same key are copies of one
+    another whatever their case, punctuation, emoji and spacing (audits count copies by it)."""
+    return " ".join(_WORD.findall(text.lower()))
+
+
 class NearCopyIndex:
     """The texts of a fixed list (e.g. evaluation cases) indexed by word, to find a text's closest one quickly.
 

@@ -8,6 +8,7 @@ The package never touches the API. Its modules, in the order a row meets them:
     ledger.py      the checkpoint ledger that makes a resumed run save every row exactly once
     runners.py     where chunks are scored: in-process, or on Dask workers (their thread shares)
     run.py         ``run_audit``: chunks -> runner -> part files + ledger, resumable, exactly once
+    copies.py      the same post published many times: the report's copy counts and most-copied flagged posts
     report.py      the audit report (JSON, Markdown, HTML from templates/audit/)
     cli.py         ``saring audit``
 """

@@ -1,11 +1,12 @@
 """The audit report: how often each risk was flagged and each decision taken, by platform, account, kind and
-month; the highest-scoring posts per risk; the share of replies that repeated risky content; and, when the
+month; the highest-scoring posts per risk (distinct texts, their copies counted); the flagged posts copied most
+and how far they spread (serving.audit.copies); the share of replies that repeated risky content; and, when the
 input has engagement columns, engagement related to the decisions (serving.audit.engagement).
 
 Computed by streaming over the part files of ``OUT_DIR/results`` (per-part group sums and top-k, merged),
-so memory grows with the number of groups, not with the number of rows. Written as ``report.json``,
-``report.md`` and one self-contained ``report.html`` with charts, both rendered from one context
-(:func:`report_context`) by the Jinja2 templates in serving/templates/audit/ (HTML autoescaped).
+so memory grows with the number of groups, not with the number of rows (but for copies: 8-16 bytes a row).
+Written as ``report.json``, ``report.md`` and one self-contained ``report.html`` with charts, both rendered from one
+context (:func:`report_context`) by the Jinja2 templates in serving/templates/audit/ (HTML autoescaped).
 
 Run on an existing audit folder: ``python -m serving.audit.report OUT_DIR``.
 """
@@ -28,6 +29,7 @@ from markupsafe import Markup
 from eval.html import md_cell, template_environment
 from model.labels import DECISIONS, RISKS
 from model.modeldir import write_json_atomic
+from serving.audit import copies as audit_copies
 from serving.audit import engagement as audit_engagement
 
 logger = logging.getLogger(__name__)
@@ -126,7 +128,10 @@ def build_report(out_dir: str | Path, top: int = 20, max_groups: int = 200) -> d
     tops: dict[str, Any] = dict.fromkeys(RISKS)
     show = ["id", "source_file", "row", "platform", "account", "kind", "timestamp", "text", "decision"]
     engagement = audit_engagement.EngagementAccumulator(mapped, top=top)
+    copies = audit_copies.CopyCounter(top=top)
+    key = audit_copies.KEY_COLUMN
     parts = _parts(out / "results")
+    has_text = False
     for part in parts:
         names = pq.ParquetFile(part).schema_arrow.names
         want = [
@@ -147,11 +152,13 @@ def build_report(out_dir: str | Path, top: int = 20, max_groups: int = 200) -> d
         df = pq.read_table(part, columns=want).to_pandas()
         if df.empty:
             continue
+        has_text = has_text or "text" in df.columns
         for c in ("platform", "account", "kind", "month", "text"):
             if c not in df.columns:
                 df[c] = None
         ind = _indicators(df)
         engagement.update(df)
+        df[key] = copies.update(df, part)
         overall = overall.add(ind.sum(), fill_value=0)
         for codes in df["warnings"]:
             if codes is not None:
@@ -161,11 +168,17 @@ def build_report(out_dir: str | Path, top: int = 20, max_groups: int = 200) -> d
             g = ind.groupby(keys.to_numpy(), sort=False).sum()
             acc[d] = g if acc[d] is None else acc[d].add(g, fill_value=0)
         for r in RISKS:
-            cand = df.nlargest(top, f"score_{r}", keep="first")[
-                [c for c in show if c in df.columns] + [f"score_{r}", f"decision_{r}"]
+            # distinct texts: a post copied a thousand times is one line of the table (with its copies counted)
+            cand = _distinct_top(df, f"score_{r}", top)[
+                [c for c in show if c in df.columns] + [f"score_{r}", f"decision_{r}", key]
             ]
             both = cand if tops[r] is None else pd.concat([tops[r], cand], ignore_index=True)
-            tops[r] = both.nlargest(top, f"score_{r}", keep="first").reset_index(drop=True)
+            tops[r] = _distinct_top(both, f"score_{r}", top).reset_index(drop=True)
+    copies.finish()
+    for r in RISKS:
+        if tops[r] is not None:
+            tops[r]["copies"] = copies.copies(tops[r][key].to_numpy(dtype="uint64"), no_words=1)
+            tops[r] = tops[r].drop(columns=[key])
 
     rejects: Counter[str] = Counter()
     reject_sample: list[dict[str, Any]] = []
@@ -202,6 +215,15 @@ def build_report(out_dir: str | Path, top: int = 20, max_groups: int = 200) -> d
         "top_posts": {r: _records(tops[r]) if tops[r] is not None else [] for r in RISKS},
         "rejects_sample": reject_sample,
         "engagement": engagement.result(),
+        "copies": {
+            "definition": audit_copies.DEFINITION,
+            "summary": copies.summary,
+            "top": copies.spread(
+                parts, [*show, "month", *[f"score_{r}" for r in RISKS], *[f"decision_{r}" for r in RISKS]]
+            ),
+        }
+        if has_text
+        else None,
     }
     for d in DIMENSIONS:
         if d not in dims:
@@ -211,6 +233,14 @@ def build_report(out_dir: str | Path, top: int = 20, max_groups: int = 200) -> d
         report["groups_total"][d] = len(rows)
         report[f"by_{d}"] = rows[:max_groups] if d == "account" else rows
     return report
+
+
+def _distinct_top(df: Any, column: str, top: int) -> Any:
+    """The `top` rows with the highest `column`, one per copy key (the first of its copies with that score); posts
+    without words (emoji, punctuation) are not copies of one another."""
+    ranked = df.sort_values(column, ascending=False, kind="stable")
+    keys = ranked[audit_copies.KEY_COLUMN]
+    return ranked[~keys.duplicated(keep="first") | (keys == audit_copies.empty_key())].head(top)
 
 
 def _records(df: Any) -> list[dict[str, Any]]:
@@ -250,12 +280,13 @@ def _group_table(rows: list[dict[str, Any]]) -> tuple[list[str], list[list[Any]]
 
 
 def _top_rows(posts: list[dict[str, Any]], risk: str) -> tuple[list[str], list[list[Any]]]:
-    headers = ["#", "score", "decision", "id", "platform", "account", "time", "text"]
+    headers = ["#", "score", "decision", "copies", "id", "platform", "account", "time", "text"]
     rows = [
         [
             i + 1,
             f"{p.get(f'score_{risk}', 0):.3f}",
             p.get(f"decision_{risk}"),
+            p.get("copies") or 1,
             p.get("id"),
             p.get("platform") or "",
             p.get("account") or "",
@@ -375,6 +406,7 @@ def report_context(report: dict[str, Any], with_charts: bool = False) -> dict[st
         "replies": report["replies"],
         "top": top,
         "engagement": audit_engagement.section_context(report.get("engagement"), with_charts),
+        "copies": audit_copies.section_context(report.get("copies"), SNIPPET_CHARS),
         "warnings": _table(["code", "rows"], [[k, v] for k, v in report["warnings"].items()])
         if report["warnings"]
         else None,

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from model.labels import DECISIONS, RISKS
+from model.overlap import copy_key
 from serving.audit import read_results, run_audit
+from serving.audit.copies import copy_keys, empty_key
 from serving.audit.report import build_report, write_report
 from tests.serving.audit.test_run import COLUMNS, config, make_rows, write_csv
 
@@ -44,9 +46,53 @@ def test_report_rates_match_the_results(audited: Path) -> None:
     assert rep["replies"]["replies"] == int(replies.sum())
     assert rep["replies"]["repeats_risky_parent"] == int(repeats.sum()) > 0
     assert rep["replies"]["share"] == pytest.approx(repeats.sum() / replies.sum(), abs=1e-6)
+    # the highest-scoring posts are distinct texts (the fixture posts each text many times), copies counted
+    keys = res["text"].map(copy_key)
     for r in RISKS:
         top = rep["top_posts"][r]
-        assert [p[f"score_{r}"] for p in top] == pytest.approx(sorted(res[f"score_{r}"], reverse=True)[:5])
+        best = res.assign(key=keys).groupby("key")[f"score_{r}"].max().sort_values(ascending=False)
+        assert [p[f"score_{r}"] for p in top] == pytest.approx(best.head(5).tolist())
+        assert len({copy_key(p["text"]) for p in top}) == len(top) == 5
+        assert [p["copies"] for p in top] == [int((keys == copy_key(p["text"])).sum()) for p in top]
+    # ... and without that, some risk's five highest rows would repeat a text
+    assert any(keys[res[f"score_{r}"].nlargest(5).index].duplicated().any() for r in RISKS)
+
+
+def test_the_most_copied_flagged_posts_match_the_results(audited: Path) -> None:
+    rep = build_report(audited, top=4)
+    res = read_results(audited)
+    res["key"] = res["text"].map(copy_key)
+    res["flagged"] = res[[f"flag_{r}" for r in RISKS]].any(axis=1)
+    summary = rep["copies"]["summary"]
+    assert summary["rows"] == len(res) and summary["distinct_texts"] == res["key"].nunique()
+    counts = res["key"].value_counts()
+    assert summary["rows_with_copies"] == int(counts[counts >= 2].sum())
+    flagged = res[res["flagged"]]
+    fcounts = flagged["key"].value_counts()
+    assert summary["flagged_rows"] == len(flagged) and summary["flagged_distinct_texts"] == len(fcounts)
+    assert summary["flagged_rows_with_copies"] == int(fcounts[fcounts >= 2].sum())
+    top = rep["copies"]["top"]
+    assert len(top) == 4
+    assert [p["flagged_copies"] for p in top] == sorted(fcounts[fcounts >= 2].tolist(), reverse=True)[:4]
+    for p in top:
+        rows = res[res["key"] == copy_key(p["text"])]
+        assert p["copies"] == len(rows) and p["flagged_copies"] == int(rows["flagged"].sum())
+        assert p["id"] == rows["id"].iloc[0]  # the first copy in the results' order
+        assert p["accounts"] == rows["account"].nunique() and p["platforms"] == sorted(rows["platform"].unique())
+        assert (p["first_month"], p["last_month"]) == (rows["month"].min(), rows["month"].max())
+        for r in RISKS:
+            assert p["scores"][r] == pytest.approx(rows[f"score_{r}"].max(), abs=1e-4)
+            assert (p["decisions"][r] != "allow") == bool(rows[f"flag_{r}"].any())
+
+
+def test_copies_ignore_case_punctuation_emoji_and_spacing() -> None:
+    a = "AWAS!!! Vaksin   mengandung chip 5G 😱😱 sebarkan!"
+    b = "awas vaksin mengandung chip 5g, sebarkan"
+    assert copy_key(a) == copy_key(b) == "awas vaksin mengandung chip 5g sebarkan"
+    assert copy_key("vaksin mengandung chip 5g") != copy_key(b)  # fewer words: not a copy
+    assert copy_key("😱😱 !!!") == ""  # no words: never counted as a copy of another post
+    ka, kb, kc, kempty = copy_keys([a, b, "lain", None])
+    assert ka == kb != kc and kempty == empty_key()
 
 
 def test_report_files_are_written(audited: Path) -> None:
@@ -55,8 +101,10 @@ def test_report_files_are_written(audited: Path) -> None:
     assert data["model"]["version"].startswith("saring-baseline-")
     md = paths["md"].read_text(encoding="utf-8")
     assert "## By platform" in md and "## Highest-scoring posts: slander" in md and "replies" in md
+    assert "## Most-copied flagged posts" in md and "copies flagged / all" in md
     page = paths["html"].read_text(encoding="utf-8")
     assert page.count("data:image/png;base64,") >= 4 and "Replies that repeated risky content" in page
+    assert "<h2>Most-copied flagged posts</h2>" in page
 
 
 def test_unmapped_roles_have_no_section(tiny_baseline_dir: Path, tmp_path: Path) -> None:
