@@ -30,6 +30,11 @@ DEFINITION = (
     "a post is flagged when any risk is flagged (review or block)"
 )
 
+NO_TEXT = (
+    "left out: the results hold no texts (the audit ran with --drop-text), so copies cannot be counted; run the "
+    "audit without --drop-text to count them"
+)
+
 
 def copy_keys(texts: Any) -> np.ndarray:
     """64-bit fingerprints of the texts' copy keys (a pandas Series of str or None; None and empty texts get the
@@ -179,6 +184,8 @@ def section_context(copies: dict[str, Any] | None, snippet: int = 280) -> dict[s
     """The report's "Most-copied flagged posts" section: a sentence of totals and one table."""
     if not copies:
         return None
+    if "left_out" in copies:
+        return {"left_out": copies["left_out"]}
     s = copies["summary"]
     headers = ["#", "copies flagged / all", "accounts", "platforms", "months", "risks flagged (highest score)"]
     headers += ["first id", "text"]
@@ -205,6 +212,7 @@ def section_context(copies: dict[str, Any] | None, snippet: int = 280) -> dict[s
         f"{s['rows']:,} posts, {s['rows_with_copies']:,} have a copy in this audit."
     )
     return {
+        "left_out": None,
         "summary": s,
         "sentence": sentence,
         "definition": copies["definition"][:1].upper() + copies["definition"][1:],

@@ -223,6 +223,8 @@ def build_report(out_dir: str | Path, top: int = 20, max_groups: int = 200) -> d
             ),
         }
         if has_text
+        else {"left_out": audit_copies.NO_TEXT}
+        if n
         else None,
     }
     for d in DIMENSIONS:

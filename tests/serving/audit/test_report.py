@@ -10,7 +10,7 @@ import pytest
 from model.labels import DECISIONS, RISKS
 from model.overlap import copy_key
 from serving.audit import read_results, run_audit
-from serving.audit.copies import copy_keys, empty_key
+from serving.audit.copies import NO_TEXT, copy_keys, empty_key
 from serving.audit.report import build_report, write_report
 from tests.serving.audit.test_run import COLUMNS, config, make_rows, write_csv
 
@@ -115,3 +115,14 @@ def test_unmapped_roles_have_no_section(tiny_baseline_dir: Path, tmp_path: Path)
     assert rep["by_account"] is None and rep["by_month"] is None
     assert rep["by_platform"] is not None  # a column named 'platform' is mapped by its name
     assert COLUMNS["account"] not in rep["columns"].values()
+
+
+def test_without_texts_the_copies_section_says_why(tiny_baseline_dir: Path, tmp_path: Path) -> None:
+    src = write_csv(tmp_path / "posts.csv", make_rows(40))
+    out = tmp_path / "out"
+    run_audit(config([src], tiny_baseline_dir, out, drop_text=True))
+    rep = build_report(out)
+    assert rep["copies"] == {"left_out": NO_TEXT} and all(p["copies"] == 1 for p in rep["top_posts"]["hoax"])
+    paths = write_report(out, rep)
+    assert "--drop-text" in paths["md"].read_text(encoding="utf-8")
+    assert "--drop-text" in paths["html"].read_text(encoding="utf-8")
