@@ -22,6 +22,7 @@ import numpy as np
 
 from model.labels import DECISIONS, RISKS
 from model.overlap import copy_key
+from serving.audit.engagement import flagged_rows
 
 KEY_COLUMN = "_copy_key"
 MAX_ACCOUNTS_LISTED = 5
@@ -51,32 +52,25 @@ def empty_key() -> int:
     return int(copy_keys([""])[0])
 
 
-def _flagged(df: Any) -> np.ndarray:
-    return np.logical_or.reduce([df[f"flag_{r}"].astype(bool).to_numpy() for r in RISKS])
-
-
 class CopyCounter:
     """Counts every row's copy key and every flagged row's, part by part; :meth:`finish` ranks the flagged texts
     copied most, and :meth:`spread` reads the results again for those texts only."""
 
     def __init__(self, top: int = 20) -> None:
         self.top = top
-        self._all: list[np.ndarray] = []
-        self._by_part: dict[Path, np.ndarray] = {}
+        self._by_part: dict[Path, np.ndarray] = {}  # every row's key, by part: counted once, read again by spread
         self._flagged: list[np.ndarray] = []
         self._keys = np.zeros(0, np.uint64)
         self._counts = np.zeros(0, np.int64)
         self.summary: dict[str, Any] = {}
         self.ranked: list[tuple[int, int, int]] = []  # (key, flagged copies, all copies), most copied first
 
-    def update(self, df: Any, part: Path | None = None) -> np.ndarray:
-        """Count a results part's rows; returns their keys (the report also uses them to list distinct texts).
-        Keys of a named `part` are kept for :meth:`spread` (the same 8 bytes a row, not computed twice)."""
+    def update(self, df: Any, part: Path) -> np.ndarray:
+        """Count the rows of results part `part`; returns their keys (the report also uses them to list distinct
+        texts). The keys are kept for :meth:`spread`, so no text's words are worked out twice."""
         keys = copy_keys(df["text"])
-        if part is not None:
-            self._by_part[part] = keys
-        self._all.append(keys)
-        self._flagged.append(keys[_flagged(df)])
+        self._by_part[part] = keys
+        self._flagged.append(keys[flagged_rows(df)])
         return keys
 
     def copies(self, keys: np.ndarray, no_words: int | None = None) -> np.ndarray:
@@ -92,9 +86,9 @@ class CopyCounter:
         return out
 
     def finish(self) -> None:
-        every = np.concatenate(self._all) if self._all else np.zeros(0, np.uint64)  # the per-part arrays stay
+        every = np.concatenate(list(self._by_part.values())) if self._by_part else np.zeros(0, np.uint64)
         flagged = np.concatenate(self._flagged) if self._flagged else np.zeros(0, np.uint64)
-        self._all, self._flagged = [], []
+        self._flagged = []
         self._keys, counts = np.unique(every, return_counts=True)
         self._counts = counts.astype(np.int64)
         real = self._keys != empty_key()
@@ -127,13 +121,13 @@ class CopyCounter:
         seen: dict[int, dict[str, Any]] = {}
         severity = {d: i for i, d in enumerate(DECISIONS)}
         for part in parts:
-            names = pq.ParquetFile(part).schema_arrow.names
             keys = self._by_part.get(part)
             if keys is None:
                 keys = copy_keys(pq.read_table(part, columns=["text"]).column("text").to_pylist())
             hit = np.isin(keys, wanted)
             if not hit.any():
                 continue
+            names = pq.ParquetFile(part).schema_arrow.names
             df = pq.read_table(part, columns=[c for c in columns if c in names]).to_pandas().loc[hit]
             # one group per listed text, in the results' order: a text's first copy is the first row of its group
             for key, grp in df.groupby(keys[hit], sort=False):

@@ -247,6 +247,12 @@ def median_comparison(
 # the accumulator
 
 
+def flagged_rows(df: Any) -> Any:
+    """Which rows of a results part are flagged: any risk flagged, i.e. the row's decision is review or block (the
+    one definition the report's sections share)."""
+    return (df["decision"].astype("string") != "allow").fillna(False).to_numpy(dtype=bool)
+
+
 class EngagementAccumulator:
     """Streams over results parts (pandas DataFrames) and builds the report's engagement section."""
 
@@ -278,7 +284,7 @@ class EngagementAccumulator:
         if df.empty:
             return
         self.rows += len(df)
-        flagged = (df["decision"].astype("string") != "allow").fillna(False).to_numpy(dtype=bool)
+        flagged = flagged_rows(df)
         if self.mapped["interaction"] or self.mapped["author_type"]:
             inter = (
                 df["interaction"].astype(object)
