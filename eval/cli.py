@@ -236,7 +236,7 @@ def _run_report(
     from rich.console import Console
     from rich.table import Table
 
-    from eval.data import load_eval_data
+    from eval.data import load_eval_data, split_seed_of
     from eval.report import build_report, write_report
     from model.paths import default_model_dir
 
@@ -257,7 +257,7 @@ def _run_report(
                 "no baseline directory at %s; evaluating the model alone (pass --baseline DIR)",
                 model_dir.parent / "baseline",
             )
-    ed = load_eval_data(data, main.normalizer, column, encoding)
+    ed = load_eval_data(data, main.normalizer, column, encoding, split_seed_of(main))
     claims = _claims_evidence(claims_paraphrases, claims_embedder, main.normalizer)
     suites = None
     if suite:
@@ -365,14 +365,14 @@ def _run_compare(
     from rich.table import Table
 
     from eval.compare import compare_models, comparison_html, comparison_markdown
-    from eval.data import load_eval_data
+    from eval.data import load_eval_data, split_seed_of
     from eval.ood import load_suites
     from model.modeldir import write_json_atomic as write_json
     from model.modeldir import write_text_atomic
 
     old, new = _load(old_dir), _load(new_dir)
     more_old, more_new = [_load(d) for d in old_runs or []], [_load(d) for d in new_runs or []]
-    ed = load_eval_data(data, new.normalizer, column, encoding)
+    ed = load_eval_data(data, new.normalizer, column, encoding, split_seed_of(new))
     suites = load_suites() if suite else []
     if suite and not suites:
         logger.warning("no out-of-distribution suite card in the catalogue; the models are compared on the data only")

@@ -63,7 +63,7 @@ from model.examples import Example, label_matrix
 from model.labels import RISKS
 from model.modeldir import MANIFEST_JSON, MODEL_JSON, TRAINING_CONFIG_JSON
 from model.resample import clusters_of, resampled_units, weight_chunks
-from model.splits import HASHED_SPLITS, text_hash
+from model.splits import HASHED_SPLITS, split_settings, text_hash
 
 logger = logging.getLogger(__name__)
 
@@ -400,6 +400,15 @@ def run_checks(olds: Sequence[Any], news: Sequence[Any]) -> list[str]:
                 f"{role.upper()}'s trainings repeat a seed ({seeds}): trainings with the same seed differ only by "
                 "the machine, which understates the spread. Fix: give each training its own `--set seed=N`."
             )
+    splits = [split_settings(getattr(m, "manifest", None)) for m in [*olds, *news]]
+    split_seeds = sorted({s["seed"] for s in splits if s is not None})
+    if len(split_seeds) > 1:
+        out.append(
+            f"the trainings were split with different seeds ({', '.join(map(str, split_seeds))}): on the catalogue "
+            "they are compared on NEW's test split, of which a training split otherwise has seen some texts (counted "
+            "above when it records them). Fix: train a recipe's runs with `saring train --set seed=N`, which seeds "
+            "the training alone, not `--seed N`, which moves the split too."
+        )
     df = len(olds) + len(news) - 2
     if 0 < df < FEW_DF:
         out.append(

@@ -20,6 +20,7 @@ from model.examples import BadRow, ColumnMap, DataError, Example, read_labelled_
 from model.labels import RISKS
 from model.modeldir import file_sha256
 from model.normalize import Normalizer
+from model.splits import SPLIT_SEED, prepare, split_settings
 
 logger = logging.getLogger(__name__)
 
@@ -83,13 +84,19 @@ def _jsonable(obj: Any) -> Any:
     return str(obj)
 
 
-def load_catalogue_test(normalizer: Normalizer) -> EvalData:
-    """The test split of the catalogue, as training makes it (model.splits.prepare)."""
+def split_seed_of(model: Any) -> int:
+    """The seed the model's training data was split with (its data manifest's), SPLIT_SEED when it records none:
+    evaluated on the catalogue split with another seed, the model would be scored on texts it trained on."""
+    split = split_settings(getattr(model, "manifest", None))
+    return int(split["seed"]) if split is not None else SPLIT_SEED
+
+
+def load_catalogue_test(normalizer: Normalizer, seed: int = SPLIT_SEED) -> EvalData:
+    """The test split of the catalogue, as training makes it (model.splits.prepare) with the split seed `seed`."""
     from model.catalogue import load_catalogue  # imported here: the catalogue reads files on first use
-    from model.splits import prepare
 
     res = load_catalogue()
-    prepared = prepare(res.examples, normalizer)
+    prepared = prepare(res.examples, normalizer, seed=seed)
     try:
         test = list(prepared.split("test"))
     except (AttributeError, KeyError) as e:
@@ -102,7 +109,7 @@ def load_catalogue_test(normalizer: Normalizer) -> EvalData:
         manifest = {k: v for k, v in manifest.items() if k != "text_hashes"}
     return EvalData(
         test,
-        "catalogue test split",
+        "catalogue test split" + (f" (split seed {seed})" if seed != SPLIT_SEED else ""),
         manifest=_jsonable(manifest),
         bad_rows=list(res.bad_rows),
         train=list(prepared.split("train")),
@@ -114,14 +121,17 @@ def load_eval_data(
     normalizer: Normalizer,
     columns: Sequence[str] = (),
     encoding: str = "utf-8",
+    split_seed: int = SPLIT_SEED,
 ) -> EvalData:
-    """`specs`: 'catalogue' and/or paths of labelled files (CSV, TSV, JSONL, Parquet)."""
+    """`specs`: 'catalogue' and/or paths of labelled files (CSV, TSV, JSONL, Parquet). The catalogue's test split
+    is made with `split_seed`: the evaluated model's (split_seed_of), so that it is the split the model was tested
+    on in training."""
     specs = list(specs) or [CATALOGUE]
     cmap = ColumnMap.parse(columns)
     parts: list[EvalData] = []
     for spec in specs:
         if spec == CATALOGUE:
-            parts.append(load_catalogue_test(normalizer))
+            parts.append(load_catalogue_test(normalizer, split_seed))
             continue
         path = Path(spec)
         res = read_labelled_file(path, cmap, encoding=encoding)

@@ -32,6 +32,7 @@ from eval.bootstrap import METRICS, bootstrap_models, interval
 from model.examples import Example, label_matrix
 from model.labels import RISKS
 from model.resample import clusters_of, resampled_units
+from model.splits import split_settings
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +90,11 @@ def model_identity(model: Any) -> dict[str, Any]:
             "plateau_clusters": int(units) if units else None,
             "beta": flag_beta(model, r),
         }
+    # how the model's training data was split (model.splits.SPLIT_KEYS): a report evaluating it on the catalogue's
+    # test split checks that split was made the same way (eval.report.split_check)
+    split = split_settings(getattr(model, "manifest", None))
+    if split is not None:
+        ident["split"] = split
     card = getattr(model, "card", None)
     if callable(card):
         try:

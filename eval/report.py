@@ -38,6 +38,7 @@ from model.modeldir import write_json_atomic as write_json
 from model.modeldir import write_text_atomic
 from model.normalize import Normalizer
 from model.resample import clusters_of, resampled_units
+from model.splits import SPLIT_KEYS, split_settings
 
 logger = logging.getLogger(__name__)
 
@@ -127,17 +128,24 @@ def build_report(
 
 def split_check(data_manifest: Any, identity: dict[str, Any]) -> str | None:
     """A warning when the catalogue split evaluated here was not made from the same inputs and settings as
-    the split the model was trained on: its 'test' texts may then include the model's training texts."""
-    trained = identity.get("training_data")
-    if not isinstance(data_manifest, dict) or not isinstance(trained, dict) or "inputs" not in trained:
+    the split the model was trained on (model.splits.SPLIT_KEYS): its 'test' texts may then include the model's
+    training texts. None when either side does not say (labelled files; a model trained before saring recorded it)."""
+    evaluated, trained = split_settings(data_manifest), identity.get("split")
+    if evaluated is None or not isinstance(trained, dict):
         return None
-    keys = ("inputs", "seed", "fractions", "normalizer_version")
-    diff = [k for k in keys if data_manifest.get(k) != trained.get(k)]
+    diff = [k for k in SPLIT_KEYS if evaluated.get(k) != trained.get(k)]
     if not diff:
         return None
+    if diff == ["seed"]:  # e.g. a baseline beside a model trained with another --seed
+        fix = (
+            f"evaluate it alone (`saring eval --model DIR`), which splits the catalogue with the seed it was split "
+            f"with ({trained.get('seed')}; this split's is {evaluated.get('seed')})"
+        )
+    else:  # the catalogue, the shares or the normaliser changed since it was trained
+        fix = "retrain it on the current catalogue, or evaluate it on labelled files it was not trained on"
     return (
         f"the catalogue split evaluated here differs from the one the model was trained on ({', '.join(diff)}); "
-        "its test texts may overlap the model's training texts, so these numbers may be optimistic"
+        f"its test texts may overlap the model's training texts, so these numbers may be optimistic. Fix: {fix}"
     )
 
 

@@ -26,7 +26,7 @@ from model.examples import BadRow, ColumnMap, DataError, Example, read_labelled_
 from model.export import check_destination, export_prepared
 from model.logs import setup_logging
 from model.normalize import Normalizer
-from model.splits import PreparedData, manifest_table, prepare
+from model.splits import SPLIT_SEED, PreparedData, manifest_table, prepare
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +39,6 @@ app = typer.Typer(
 
 CATALOGUE = "catalogue"
 DEFAULT_ENCODING = "utf-8"
-DEFAULT_SEED = 42
 
 DataOpt = Annotated[
     list[str] | None,
@@ -69,7 +68,7 @@ class _Inputs:
     data: list[str]
     columns: list[str]
     encoding: str = DEFAULT_ENCODING
-    seed: int = DEFAULT_SEED
+    seed: int = SPLIT_SEED
 
 
 def _load(
@@ -152,7 +151,7 @@ def data(
     column: ColumnOpt = None,
     encoding: Annotated[str, typer.Option("--encoding", help=ENCODING_HELP)] = DEFAULT_ENCODING,
     as_json: Annotated[bool, typer.Option("--json", help="print the manifest and bad rows as JSON.")] = False,
-    seed: Annotated[int, typer.Option("--seed", help=SEED_HELP)] = DEFAULT_SEED,
+    seed: Annotated[int, typer.Option("--seed", help=SEED_HELP)] = SPLIT_SEED,
     show_bad: Annotated[int, typer.Option("--show-bad", help="how many bad rows to list.")] = 20,
 ) -> None:
     """Examples per source, label and split; then the bad rows and the duplicates found."""
@@ -213,7 +212,7 @@ def export(
     seed: Annotated[
         int | None,
         typer.Option(
-            "--seed", help=SEED_HELP + f" Default: as given before 'export', else {DEFAULT_SEED}.", show_default=False
+            "--seed", help=SEED_HELP + f" Default: as given before 'export', else {SPLIT_SEED}.", show_default=False
         ),
     ] = None,
     overwrite: Annotated[

@@ -45,6 +45,11 @@ from model.normalize import Normalizer
 logger = logging.getLogger(__name__)
 
 SPLITS: tuple[str, ...] = ("train", "validation", "test")
+# The seed `saring train` splits with unless given `--seed N` (`--set seed=N` seeds the training alone).
+SPLIT_SEED = 42
+# What makes a split: the same values in two data manifests (build_manifest) give the same train, validation and
+# test texts; a model evaluated on a split made otherwise may have trained on that split's test texts.
+SPLIT_KEYS: tuple[str, ...] = ("inputs", "seed", "fractions", "normalizer_version")
 
 
 @dataclass
@@ -108,7 +113,7 @@ class _UnionFind:
 def prepare(
     examples: Sequence[Example],
     normalizer: Normalizer,
-    seed: int = 42,
+    seed: int = SPLIT_SEED,
     fractions: tuple[float, float, float] = (0.8, 0.1, 0.1),
 ) -> PreparedData:
     """Merge duplicates, assign splits and build the manifest (see the module docstring)."""
@@ -272,6 +277,14 @@ def prepare(
 
 
 HASHED_SPLITS = ("train", "validation")
+
+
+def split_settings(manifest: Any) -> dict[str, Any] | None:
+    """The SPLIT_KEYS of a data manifest: how its split was made; None when it records no split seed (a model
+    trained on no split, or a manifest from before saring recorded one)."""
+    if not isinstance(manifest, dict) or manifest.get("seed") is None:
+        return None
+    return {k: manifest.get(k) for k in SPLIT_KEYS}
 
 
 def build_manifest(

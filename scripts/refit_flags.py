@@ -31,6 +31,7 @@ from model.metrics import risk_metrics
 from model.modeldir import TRAINING_CONFIG_JSON
 from model.resample import clusters_of
 from model.scorer import Scorer
+from model.splits import SPLIT_SEED
 from training.cli import load_training_data
 
 # Per risk, the suites whose recall and false flags are printed at both flags: (suite, what its negatives are).
@@ -76,7 +77,7 @@ def main() -> None:
     for path in args.models:
         scorer = Scorer(path, precision=args.precision)
         config = scorer.dir.read_json(TRAINING_CONFIG_JSON, default={})
-        seed = int(scorer.manifest.get("seed", 42))  # the split's seed (training's --set seed= leaves it alone)
+        seed = int(scorer.manifest.get("seed", SPLIT_SEED))  # the split's seed (training's --set seed= leaves it alone)
         if seed not in splits_by_seed:
             _, prepared, _ = load_training_data(["catalogue"], [], "utf-8", seed)
             splits_by_seed[seed] = dict(prepared.items())

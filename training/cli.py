@@ -9,6 +9,8 @@ from typing import Annotated, Any
 
 import typer
 
+from model.splits import SPLIT_SEED
+
 logger = logging.getLogger(__name__)
 
 app = typer.Typer(
@@ -17,7 +19,7 @@ app = typer.Typer(
 )
 
 
-def load_training_data(data: list[str], columns: list[str], encoding: str, seed: int = 42):
+def load_training_data(data: list[str], columns: list[str], encoding: str, seed: int = SPLIT_SEED):
     """Examples from the catalogue and/or labelled files, normalised, deduplicated and split.
 
     Returns (normalizer, PreparedData). Raises DataError with a clear message on bad input.
@@ -177,7 +179,13 @@ def train(
     baseline_out: Annotated[Path, typer.Option(help="where the baseline goes (default: <out>/../baseline)")] = None,  # type: ignore[assignment]
     baseline: Annotated[bool, typer.Option(help="also train the TF-IDF baseline on the same splits")] = True,
     if_missing: Annotated[bool, typer.Option(help="do nothing when a valid model already exists at --out")] = False,
-    seed: Annotated[int, typer.Option(help="seed for splits and training")] = 42,
+    seed: Annotated[
+        int,
+        typer.Option(
+            help="seed for the splits and the training; `--set seed=N` seeds the training alone and keeps the splits "
+            "(for retrainings compared with `saring eval --compare --old-run`)"
+        ),
+    ] = SPLIT_SEED,
 ) -> None:
     import time
 

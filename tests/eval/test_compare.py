@@ -391,6 +391,12 @@ def test_the_same_training_twice_is_refused_and_other_recipes_are_named() -> Non
     assert run_checks(runs, others[:2]) == []
     (w,) = run_checks(runs[:2], others[:1])
     assert w.startswith("only 2 OLD and 1 NEW trainings (1 degree of freedom")
+    # `saring train --seed N` moves the split with the seed: said once, with the flag that keeps the split
+    for m, split_seed in zip([*runs, *others], [42, 42, 42, 42, 7, 3], strict=True):
+        m.manifest = {"seed": split_seed, "inputs": [], "fractions": {}, "normalizer_version": "1"}  # type: ignore[attr-defined]
+    (w,) = run_checks(runs, others)
+    assert w.startswith("the trainings were split with different seeds (3, 7, 42)")
+    assert "`saring train --set seed=N`" in w
 
 
 def test_cli_compare_with_runs(tiny_baseline_dir, tmp_path) -> None:

@@ -143,10 +143,35 @@ def test_split_check_warns_when_the_split_differs() -> None:
         "fractions": {"test": 0.1},
         "normalizer_version": "1",
     }
-    assert split_check(m, {"training_data": dict(m)}) is None
-    warning = split_check(m, {"training_data": {**m, "inputs": [{"file": "a.csv", "sha256": "y"}]}})
-    assert warning is not None and "inputs" in warning and "overlap" in warning
-    assert split_check(None, {"training_data": m}) is None  # labelled files: nothing to compare
+    assert split_check(m, {"split": dict(m)}) is None
+    warning = split_check(m, {"split": {**m, "inputs": [{"file": "a.csv", "sha256": "y"}]}})
+    assert warning is not None and "inputs" in warning and "overlap" in warning and "retrain it" in warning
+    warning = split_check(m, {"split": {**m, "seed": 7}})
+    assert warning is not None and "(seed)" in warning and "with the seed it was split with (7" in warning
+    assert split_check(None, {"split": m}) is None  # labelled files: nothing to compare
+    assert split_check(m, {"name": "older"}) is None  # a model that records no split
+
+
+def test_a_model_records_how_it_was_split_and_a_report_checks_it() -> None:
+    """model_identity carries the model's split settings (its data manifest's), which split_check reads: a
+    model card's `data` holds the sources only, so a check on it never fired for a trained model."""
+    from eval.data import EvalData
+    from eval.evaluator import model_identity
+    from eval.report import build_report
+    from tests.eval.helpers import TableModel, noisy_data
+
+    examples, scores = noisy_data(60, seed=2)
+    m = {"inputs": [], "seed": 7, "fractions": {"test": 0.1}, "normalizer_version": "1", "examples": {}}
+    model = TableModel(scores)
+    model.manifest = {**m, "sources": ["a"]}  # type: ignore[attr-defined]
+    assert model_identity(model)["split"] == {k: m[k] for k in ("inputs", "seed", "fractions", "normalizer_version")}
+    assert "split" not in model_identity(TableModel(scores))
+    data = EvalData(examples, "catalogue test split", manifest={**m, "seed": 42})
+    report = build_report([("model", model)], data, bootstrap=0, functional=False)
+    (note,) = [n for n in report["notes"] if n.startswith("WARNING")]
+    assert "differs from the one the model was trained on (seed)" in note
+    same = build_report([("model", model)], EvalData(examples, "same", manifest=m), bootstrap=0, functional=False)
+    assert not [n for n in same["notes"] if n.startswith("WARNING")]
 
 
 def test_texts_from_the_data_are_escaped_in_the_html(report_dir: Path) -> None:
@@ -168,3 +193,38 @@ def test_texts_from_the_data_are_escaped_in_the_html(report_dir: Path) -> None:
     assert page.count(escaped) == 2
     assert "reply to: &lt;script&gt;parent()&lt;/script&gt;" in page
     assert page.count("data:image/png;base64,") >= 8  # the figures survive a report read back from report.json
+
+
+def test_a_model_trained_with_another_split_seed_is_evaluated_on_its_own_test_split(
+    tmp_path: Path, tiny_encoder_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`saring train --seed 7` then `saring eval`: the report is on the seed-7 test split, which the model never
+    trained on, says so, and warns of nothing; the seed-42 split would hold texts it trained on."""
+    from eval.compare import trained_on
+    from eval.data import load_eval_data, split_seed_of
+    from model.examples import ReadResult
+    from model.scorer import Scorer
+    from tests.fixture_texts import fixture_examples
+    from training.cli import app as train_app
+
+    monkeypatch.setenv("SARING_CATALOGUE_DIR", str(tmp_path / "no-catalogue"))
+    monkeypatch.setattr("model.catalogue.load_catalogue", lambda *a, **k: ReadResult(fixture_examples(), []))
+    out = tmp_path / "models" / "seven"
+    args = ["--recipe", "tiny", "--base-model", str(tiny_encoder_dir), "--out", str(out), "--seed", "7"]
+    trained = CliRunner().invoke(train_app, [*args, "--no-baseline", "--set", "epochs=1"])
+    assert trained.exit_code == 0, trained.output
+    res = CliRunner().invoke(
+        app, ["--model", str(out), "--no-baseline", "--bootstrap", "0", "--no-suite", "--out", str(tmp_path / "r")]
+    )
+    assert res.exit_code == 0, res.output
+    report = json.loads((tmp_path / "r" / "report.json").read_text(encoding="utf-8"))
+    assert report["data"]["description"] == "catalogue test split (split seed 7)"
+    assert report["data"]["manifest"]["seed"] == 7
+    assert not [n for n in report["notes"] if n.startswith("WARNING")]
+    # the texts evaluated are none the model trained or calibrated on; the seed-42 split's are not so clean
+    scorer = Scorer(out)
+    evaluated = load_eval_data(["catalogue"], scorer.normalizer, split_seed=split_seed_of(scorer)).examples
+    assert report["data"]["n"] == len(evaluated)
+    assert trained_on(scorer, evaluated) == {"checked": True, "n": len(evaluated), "train": 0, "validation": 0}
+    other = trained_on(scorer, load_eval_data(["catalogue"], scorer.normalizer).examples)
+    assert other["train"] + other["validation"] > 0

@@ -112,3 +112,25 @@ def test_catalogue_test_split(monkeypatch) -> None:
     assert data.description == "catalogue test split"
     assert 0 < len(data.examples) < len(fixture_examples())
     assert data.manifest is not None and data.summary()["manifest"]["seed"] == 42
+
+
+def test_the_catalogue_is_split_as_the_evaluated_model_was(monkeypatch) -> None:
+    """A model trained with `saring train --seed 7` is tested on the seed-7 test split, not on seed 42's, whose
+    test texts it partly trained on."""
+    from eval.data import split_seed_of
+    from model.splits import prepare
+    from tests.fixture_texts import fixture_examples
+
+    monkeypatch.setattr("model.catalogue.load_catalogue", lambda *a, **k: ReadResult(fixture_examples(), []))
+    seven = prepare(fixture_examples(), Normalizer(), seed=7)
+
+    class Trained:
+        manifest = {**seven.manifest, "sources": ["fixture"]}
+
+    assert split_seed_of(Trained()) == 7
+    assert split_seed_of(object()) == 42  # a model that records no split: training's default
+    data = load_eval_data(["catalogue"], Normalizer(), split_seed=split_seed_of(Trained()))
+    assert data.description == "catalogue test split (split seed 7)"
+    assert [e.text for e in data.examples] == [e.text for e in seven.split("test")]
+    assert {e.text for e in data.examples} != {e.text for e in load_eval_data(["catalogue"], Normalizer()).examples}
+    assert data.summary()["manifest"]["seed"] == 7
