@@ -202,8 +202,10 @@ def claim_matching_evidence(
 ) -> dict[str, Any]:
     """Claim-matching precision / recall on the held-out ('test') groups of the paraphrase set
     (default datasets/claims_paraphrases.jsonl): at the threshold chosen on its calibration groups in this
-    run (model.claims.calibrate), and at the threshold saring serves (LEXICAL_PARAMS without an embedder,
-    DEFAULT_PARAMS with one; model.claims.evaluate_matching). Lexical (BM25) only when `embedder` is None."""
+    run (model.claims.calibrate), and at the method's default threshold (LEXICAL_PARAMS without an embedder,
+    DEFAULT_PARAMS with one; model.claims.evaluate_matching). The API uses those defaults for the method it
+    matches with (BM25 + e5 whenever the encoder loads) unless `saring claims calibrate --save` stored parameters
+    in its claim store, which this evaluation does not read. Lexical (BM25) only when `embedder` is None."""
     from model.claims import (
         DEFAULT_PARAMS,
         LEXICAL_PARAMS,

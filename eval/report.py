@@ -297,7 +297,13 @@ def hoax_blocks(report: dict[str, Any]) -> list[tuple[str, list[str], list[str],
         rows = []
         for name, title in (
             ("calibrated", f"threshold chosen on the calibration groups (precision >= {cm['min_precision']})"),
-            ("served", "threshold saring serves"),
+            (
+                "served",
+                # the library's defaults for the method measured: the API matches with BM25 + e5 whenever the
+                # encoder loads, and with the parameters `saring claims calibrate --save` stored when there are any
+                f"default threshold for {cm['method']} (what the API uses with this method unless "
+                "`saring claims calibrate --save` stored others)",
+            ),
         ):
             st = cm["settings"][name]
             t = st["test"]

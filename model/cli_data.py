@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.table import Table
 
 from model.cards import Card, load_cards
-from model.catalogue import load_catalogue, load_slang, sha256_of
+from model.catalogue import load_catalogue, load_slang
 from model.examples import BadRow, ColumnMap, DataError, Example, read_labelled_file
 from model.export import check_destination, export_prepared
 from model.logs import setup_logging
@@ -88,11 +88,7 @@ def _load(
             res = load_catalogue(names, cards)
         else:
             path = Path(spec)
-            res = read_labelled_file(path, column_map, encoding=encoding)
-            digest = sha256_of(path)
-            for ex in res.examples:
-                ex.meta.setdefault("file", str(path))
-                ex.meta.setdefault("sha256", digest)
+            res = read_labelled_file(path, column_map, encoding=encoding)  # each example names its file and sha256
         examples += res.examples
         bad += res.bad_rows
     return examples, bad

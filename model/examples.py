@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from model.labels import ALL_LABELS, RISKS
+from model.modeldir import file_sha256
 
 # DataError lives in model.readers; re-exported here for the many callers that import it from here
 from model.readers import DataError as DataError
@@ -189,6 +190,9 @@ def read_labelled_file(
             fix="add a column named after a risk, e.g. 'slander', or map one: --column slander=<column>",
         )
     src = source or f"file:{path.name}"
+    # every example names its file and the file's sha256: a data manifest lists them as its inputs
+    # (model.splits.build_manifest), which is what says two splits were made from the same data
+    digest = file_sha256(path)
     examples: list[Example] = []
     bad: list[BadRow] = []
     n = 0
@@ -237,6 +241,7 @@ def read_labelled_file(
                 parent_text=opt(cm.parent_text),
                 platform=opt(cm.platform),
                 group=opt(cm.group),
+                meta={"file": str(path), "sha256": digest},
             )
         )
     if n == 0:

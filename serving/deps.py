@@ -158,6 +158,19 @@ def claim_store(app: Any, *, create: bool) -> Any:
     opener: Callable[[Path], Any] | None = getattr(state, "claims_opener", None)
     if path is None or opener is None:
         return None
+    holder = getattr(state, "holder", None)
+    if holder is not None and holder.loading and holder.scorer is None:
+        # The store reads posts with the model's slang table (open_claims): opened before the model, it would
+        # keep the built-in table for the life of the process. The lifespan opens it once the model is in.
+        if not create:
+            return None
+        raise ApiError(
+            "NOT_READY",
+            "the claim store opens once the model has loaded, so that it reads slang as the model does. "
+            "Fix: retry after Retry-After seconds (GET /readyz says when the model is in).",
+            status=503,
+            headers={"Retry-After": "5"},
+        )
     if not create:  # the scoring path: only a store that exists, and not again until the file changes
         stamp = _stamp(path)
         if stamp is None or stamp == getattr(state, "claims_failed", None):

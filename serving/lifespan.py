@@ -62,6 +62,15 @@ async def sighup(app: FastAPI) -> None:
         await reload_model(app, app.state.settings.model_dir)
 
 
+def _attach_claims(app: FastAPI) -> None:
+    """Open the claim store if its file exists, else create it (failures are logged; the routes retry)."""
+    if app.state.claims is None:
+        if app.state.claims_path.exists():
+            claim_store(app, create=False)
+        else:
+            create_claims(app)
+
+
 async def _initial_load(app: FastAPI) -> None:
     state = app.state
     state.holder.loading = True
@@ -83,9 +92,19 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     state.reload_lock = asyncio.Lock()
     await state.batcher.start()
     load_task: asyncio.Task[Any] | None = None
+    claims_task: asyncio.Task[Any] | None = None
     if settings.load_in_background:
-        load_task = asyncio.create_task(_initial_load(app))
-        load_task.add_done_callback(lambda t: t.cancelled() or t.exception())  # error kept in holder
+        # loading is set before the task runs: until the model is in, nothing opens the claim store (it reads
+        # posts with the model's slang table: serving.deps.claim_store), and the task opens it afterwards
+        state.holder.loading = True
+
+        async def load_then_claims() -> None:
+            with contextlib.suppress(Exception):  # the error is kept in the holder; the claims still open
+                await _initial_load(app)
+            await asyncio.to_thread(_attach_claims, app)
+
+        load_task = asyncio.create_task(load_then_claims())
+        load_task.add_done_callback(lambda t: t.cancelled() or t.exception())
     else:
         try:
             await _initial_load(app)
@@ -93,14 +112,12 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             state.startup_error = f"the model in {settings.model_dir} could not be loaded: {e}"
             await state.batcher.close(timeout=1.0)
             raise
-    claims_task: asyncio.Task[Any] | None = None
-    if state.claims is None:
-        # An existing store is opened now. A missing one is created at its default path in the background
-        # (loading the e5 encoder takes seconds), so that the first POST /v1/claims on a fresh install does
-        # not wait for it; a route that comes first creates it itself (under the same lock).
-        if state.claims_path.exists():
+        if state.claims is None and state.claims_path.exists():
             await asyncio.to_thread(claim_store, app, create=False)
-        else:
+        elif state.claims is None:
+            # A missing store is created at its default path in the background (loading the e5 encoder takes
+            # seconds), so that the first POST /v1/claims on a fresh install does not wait for it; a route that
+            # comes first creates it itself (under the same lock).
             claims_task = asyncio.create_task(asyncio.to_thread(create_claims, app))
     loop = asyncio.get_running_loop()
     on_sighup = False
@@ -119,7 +136,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             with contextlib.suppress(Exception):
                 loop.remove_signal_handler(signal.SIGHUP)
         if load_task is not None and not load_task.done():
-            load_task.cancel()
+            if state.holder.loading:  # still loading the model: nothing is lost by stopping
+                load_task.cancel()
+            else:  # opening or creating the claim store: let it finish, as below
+                with contextlib.suppress(BaseException):
+                    await asyncio.wait_for(load_task, timeout=settings.graceful_timeout_s)
         if claims_task is not None and not claims_task.done():
             with contextlib.suppress(BaseException):
                 await asyncio.wait_for(claims_task, timeout=settings.graceful_timeout_s)

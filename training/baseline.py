@@ -118,7 +118,8 @@ def train_baseline(
             objective=objective,
             min_precision=min_precision,
             beta=beta,
-            extra_info={"train_seconds": round(train_s, 2)},
+            # what the hoax labels rest on (training/cli.hoax_evidence), on the model card as the other kinds have it
+            extra_info={"train_seconds": round(train_s, 2), "hoax_evidence": manifest.get("hoax_evidence")},
         )
     logger.info("baseline trained in %.1f s and written to %s", train_s, out)
     return metrics

@@ -267,6 +267,10 @@ class ClaimIndex:
     def list_claims(self, limit: int = 50, offset: int = 0, verdict: str | None = None) -> list[Claim]:
         return self.store.list_claims(limit, offset, verdict)
 
+    def count(self, verdict: str | None = None) -> int:
+        """How many claims list_claims pages through (with `verdict`, those with it), read from the store."""
+        return self.store.count(verdict)
+
     # -- reads -------------------------------------------------------------------------------------
     def similarities(
         self, texts: Sequence[str], snap: _Snapshot | None = None

@@ -203,9 +203,13 @@ class ClaimStore:
             value = con.execute(select(meta_table.c.value).where(meta_table.c.key == "generation")).scalar()
         return int(value) if value is not None else 0
 
-    def count(self) -> int:
+    def count(self, verdict: str | None = None) -> int:
+        """Claims stored; with `verdict`, those with that verdict (what list_claims pages through)."""
+        query = select(func.count()).select_from(claims_table)
+        if verdict:
+            query = query.where(_C.verdict == verdict)
         with self._read() as con:
-            return int(con.execute(select(func.count()).select_from(claims_table)).scalar_one())
+            return int(con.execute(query).scalar_one())
 
     def get(self, cid: str) -> Claim | None:
         with self._read() as con:

@@ -253,10 +253,11 @@ def list_claims(
         Literal["false", "misleading", "true", "unproven"] | None, Query(description=f"One of {', '.join(VERDICTS)}.")
     ] = None,
 ) -> dict[str, Any]:
-    """Stored claims, newest review first."""
+    """Stored claims, newest review first. `total`: how many match the filter (all claims without `verdict`),
+    the count to page through with `limit` and `offset`."""
     if verdict is not None and verdict not in VERDICTS:
         raise ApiError("INVALID_REQUEST", f"verdict {verdict!r} is not known; expected one of {list(VERDICTS)}")
-    return {"total": len(claims), "claims": [c.to_dict() for c in claims.list_claims(limit, offset, verdict)]}
+    return {"total": claims.count(verdict), "claims": [c.to_dict() for c in claims.list_claims(limit, offset, verdict)]}
 
 
 @router.get("/{claim_id}", summary="One stored claim", responses={404: _err("NOT_FOUND: no claim with this id")})

@@ -24,7 +24,15 @@ from serving.deps import (
 )
 from serving.engine import Outcome, PolicyBook, WorkItem
 from serving.errors import ApiError
-from serving.schemas import ERROR_RESPONSES, SCORE_EXAMPLES, ScoreItem, ScoreRequest, ScoreResponse, is_blank
+from serving.schemas import (
+    ERROR_RESPONSES,
+    SCORE_EXAMPLES,
+    ScoreItem,
+    ScoreRequest,
+    ScoreResponse,
+    is_blank,
+    strip_controls,
+)
 from serving.settings import Settings
 from serving.store import Store
 from serving.validation import check_text, request_id_of, round_score
@@ -123,8 +131,10 @@ def stored_rows(
             "item_id": it.id,
             "kind": prep.kind,
             "policy": prep.work.policy,
-            "text": it.text,
-            "parent_text": prep.work.parent,
+            # Stored as feedback stores them (serving/routes/feedback.py): the review queue matches an item with
+            # the feedback given on it by these texts, and some databases (PostgreSQL) refuse NUL in text.
+            "text": strip_controls(it.text),
+            "parent_text": strip_controls(prep.work.parent) if prep.work.parent else None,
             "model_name": scorer.name,
             "model_version": scorer.version,
             "scores": res["scores"],

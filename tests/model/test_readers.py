@@ -25,6 +25,22 @@ def test_good_csv_with_column_mapping(tmp_path: Path) -> None:
     assert first.label("hoax") is None and first.label("incitement") is None  # missing, never 0
 
 
+def test_an_analysts_file_is_named_in_the_data_manifest(tmp_path: Path) -> None:
+    """Each example names its file and sha256, so that `saring train --data FILE` records the file among the
+    split's inputs (and a report can tell a split made with it from the catalogue's alone)."""
+    from model.modeldir import file_sha256
+    from model.normalize import Normalizer
+    from model.splits import prepare
+
+    p = tmp_path / "labels.csv"
+    p.write_text("text,slander\n" + "".join(f"dasar pejabat nomor {i} maling,1\n" for i in range(12)), encoding="utf-8")
+    res = read_labelled_file(p)
+    assert {(e.meta["file"], e.meta["sha256"]) for e in res.examples} == {(str(p), file_sha256(p))}
+    assert len({id(e.meta) for e in res.examples}) == len(res.examples)  # each its own: splits write into them
+    manifest = prepare(res.examples, Normalizer()).manifest
+    assert manifest["inputs"] == [{"source": "file:labels.csv", "file": str(p), "sha256": file_sha256(p)}]
+
+
 def test_bad_rows_are_reported_not_dropped(tmp_path: Path) -> None:
     f = write_csv(tmp_path / "b.csv", "text,slander,hoax\n,1,0\nteks baik,2,0\nteks ok,ya,\nteks kosong,,\n")
     res = read_labelled_file(f)

@@ -40,6 +40,22 @@ def test_fresh_install_creates_the_store(make_client, make_settings):
     assert c.get("/v1/claims").json()["total"] == 1
 
 
+def test_the_total_counts_what_the_verdict_filter_lists(make_client, make_settings):
+    """`total` is what a client pages through: with a verdict, the claims with it, not every claim stored."""
+    c = make_client(make_settings())
+    true_claim = {
+        **TELUR,
+        "claim": "Pemerintah membuka pendaftaran bantuan beasiswa lewat situs resmi",
+        "verdict": "true",
+    }
+    assert c.post("/v1/claims", json=[SIRSAK, TELUR, true_claim]).status_code == 201
+    assert c.get("/v1/claims").json()["total"] == 3
+    listed = c.get("/v1/claims", params={"verdict": "true", "limit": 1}).json()
+    assert listed["total"] == 1 and [x["verdict"] for x in listed["claims"]] == ["true"]
+    assert c.get("/v1/claims", params={"verdict": "false", "limit": 1}).json()["total"] == 2
+    assert c.get("/v1/claims", params={"verdict": "misleading"}).json() == {"total": 0, "claims": []}
+
+
 def test_get_routes_on_a_fresh_install_answer_empty(make_client, make_settings):
     c = make_client(make_settings())
     assert c.get("/v1/claims").json() == {"total": 0, "claims": []}

@@ -389,6 +389,26 @@ def test_one_click_writes_feedback_like_the_api(queued: TestClient, action: str)
     assert queue_ids(reviewed.text) == [row["id"]] and "✔ " in reviewed.text
 
 
+def test_an_item_with_a_control_character_leaves_the_waiting_list_once_reviewed(queued: TestClient) -> None:
+    """Text copied from apps often carries control characters; feedback stores the text without them, and so does
+    the scored item now, so the queue finds the feedback given on it."""
+    store_texts(queued, [{"text": f"{INSULT}\x07", "parent_text": f"\x0b{PARENT}", "kind": "reply", "id": "e"}])
+    row = next(r for r in stored_rows(queued) if r["item_id"] == "e")
+    assert (row["text"], row["parent_text"]) == (INSULT, PARENT)
+    r = queued.post(
+        f"/console/antrean/{row['id']}/feedback", data={"csrf": csrf_of(queued), "action": "slander:correct"}
+    )
+    assert r.status_code == 303
+    assert row["id"] in queue_ids(queued.get("/console/antrean?status=reviewed&decision=all").text)
+    assert row["id"] not in queue_ids(queued.get("/console/antrean?status=waiting&decision=all").text)
+    # feedback through the API with the raw text, as a moderation system sends it, matches too
+    api = queued.post(
+        "/v1/feedback", json={"text": f"{INSULT}\x07", "parent_text": f"\x0b{PARENT}", "risk": "hoax", "label": 0}
+    )
+    assert api.status_code in (200, 201), api.text
+    assert {(f["text"], f["parent_text"]) for f in feedback_rows(queued)} == {(INSULT, PARENT)}
+
+
 def test_feedback_on_a_reply_keeps_its_parent(queued: TestClient) -> None:
     row = next(r for r in stored_rows(queued) if r["item_id"] == "d")
     r = queued.post(
@@ -478,6 +498,7 @@ def test_claims_add_list_and_search(open_console: TestClient) -> None:
     assert "kemiripan" in found.text and SIRSAK["claim"] in found.text and "cocok" in found.text
     none_true = open_console.get("/console/klaim", params={"verdict": "true"})
     assert SIRSAK["claim"] not in none_true.text
+    assert "0 klaim tersimpan stored claims dengan putusan with verdict true" in text_of(none_true.text)
 
 
 def test_claims_add_errors_come_from_the_claims_route(open_console: TestClient) -> None:

@@ -16,6 +16,7 @@ from serving.batcher import BatcherClosed, MicroBatcher
 from serving.lifespan import sighup
 from serving.settings import Settings
 from tests.serving.conftest import ADMIN_KEY, INSULT, NEUTRAL, assert_error, sha
+from tests.serving.test_claims_store import SIRSAK
 
 
 def test_healthz_and_readyz(client, tiny_baseline_dir):
@@ -49,6 +50,40 @@ def test_not_ready_while_the_model_loads(make_client, make_settings):
         assert time.monotonic() < deadline
         time.sleep(0.02)
     assert c.post("/v1/score", json={"items": [{"text": NEUTRAL}]}).status_code == 200
+
+
+@pytest.mark.usefixtures("tiny_baseline_dir")
+def test_the_claim_store_opens_with_the_models_slang_after_a_background_load(make_client, make_settings):
+    """Opened before the model, the claim store would read posts without the model's slang table for the life of
+    the process (its opener takes the scorer's normaliser); so it waits for the model, and a claims route that
+    comes first is told to retry."""
+    from model.claims.index import ClaimIndex
+
+    gate, given = threading.Event(), []
+
+    def slow_loader(path):
+        assert gate.wait(10)
+        return Scorer(path)
+
+    def opener(path):
+        scorer = c.app.state.holder.scorer
+        given.append(scorer.normalizer if scorer else None)
+        return ClaimIndex.open(path, None)
+
+    c = make_client(make_settings(load_in_background=True), loader=slow_loader, claims_opener=opener)
+    try:
+        r = c.post("/v1/claims", json=[SIRSAK])
+        err = assert_error(r, 503, "NOT_READY")
+        assert "once the model has loaded" in err["message"] and r.headers["retry-after"] == "5"
+        assert given == []
+    finally:
+        gate.set()
+    deadline = time.monotonic() + 10
+    while c.app.state.claims is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    assert given == [c.app.state.holder.scorer.normalizer]
+    assert c.post("/v1/claims", json=[SIRSAK]).status_code == 201
 
 
 def test_failed_background_load_keeps_saying_why(make_client, make_settings, tmp_path):

@@ -50,6 +50,10 @@ def test_train_cli_on_analyst_file_writes_ensemble_and_baseline(tmp_path, tiny_e
     assert ModelDir(out).check()["kind"] == "ensemble"
     assert ModelDir(tmp_path / "models" / "baseline").check()["kind"] == "baseline"
     assert Scorer(out).score(["dasar bupati maling"])[0].decision in ("allow", "review", "block")
+    # every kind's card says what its hoax labels rest on, the baseline's too (it once said null)
+    evidence = Scorer(out).card()["hoax_evidence"]
+    assert isinstance(evidence, dict) and evidence
+    assert Scorer(tmp_path / "models" / "baseline").card()["hoax_evidence"] == evidence
     # idempotent: a second run with --if-missing trains nothing
     again = CliRunner().invoke(app, ["--recipe", "tiny", "--data", str(data), "--out", str(out), "--if-missing"])
     assert again.exit_code == 0 and "already present" in again.output
