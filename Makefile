@@ -4,8 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 MODEL_DIR ?= $(or $(SARING_MODEL_DIR),models/default)
-HOST ?= 127.0.0.1
-PORT ?= 8000
+HOST ?= $(or $(SARING_HOST),127.0.0.1)
+PORT ?= $(or $(SARING_PORT),8000)
 # default (12 layers, the best transfer) or fast (6 layers, 2x the scoring speed): `make run RECIPE=fast`
 RECIPE ?= default
 

@@ -49,6 +49,9 @@ def _load(path: Path) -> Any:
     return Scorer(path)
 
 
+ERRORS_DEFAULT = 20
+
+
 @app.callback(invoke_without_command=True)
 def eval_command(
     out: Annotated[Path, typer.Option("--out", "-o", help="Directory for the report (created if missing).")],
@@ -105,7 +108,9 @@ def eval_command(
     ] = None,
     bootstrap: Annotated[int, typer.Option(help="Bootstrap replicates for the 95% intervals.", min=0)] = 1000,
     seed: Annotated[int, typer.Option(help="Seed of the bootstrap.")] = 0,
-    errors: Annotated[int, typer.Option(help="Worst false positives / negatives listed per risk.", min=0)] = 20,
+    errors: Annotated[
+        int, typer.Option(help="Worst false positives / negatives listed per risk.", min=0)
+    ] = ERRORS_DEFAULT,
     functional: Annotated[bool, typer.Option(help="Run the functional test cases.")] = True,
     suite: Annotated[
         bool,
@@ -157,6 +162,26 @@ def eval_command(
                 "with them. Fix: add --compare, or drop the runs."
             )
         if compare is not None:
+            # options of a single model's report, which a comparison has no use for: refused, not ignored
+            ignored = [
+                name
+                for name, given in (
+                    ("--model", model is not None),
+                    ("--baseline", baseline is not None),
+                    ("--no-baseline", no_baseline),
+                    ("--errors", errors != ERRORS_DEFAULT),
+                    ("--no-functional", not functional),
+                    ("--claims-embedder", claims_embedder),
+                    ("--claims-paraphrases", claims_paraphrases is not None),
+                )
+                if given
+            ]
+            if ignored:
+                raise _fail(
+                    f"{', '.join(ignored)} found with --compare; they set up one model's report, and a comparison "
+                    "scores the two models given to --compare (with their runs) on the data and the suites only. "
+                    "Fix: drop them, or run `saring eval --model DIR` for a report"
+                )
             code = _run_compare(
                 compare[0],
                 compare[1],
@@ -248,7 +273,8 @@ def _run_report(
         if baseline is not None and not baseline.is_dir():
             raise FileNotFoundError(
                 f"baseline directory {baseline} does not exist; pass a model directory "
-                "written by `saring train --recipe baseline`, or --no-baseline"
+                "written by `saring train` as its baseline (--baseline-out, default <out>/../baseline), or "
+                "--no-baseline"
             )
         if bdir is not None:
             models.append(("baseline", _load(bdir)))

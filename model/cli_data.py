@@ -39,6 +39,7 @@ app = typer.Typer(
 
 CATALOGUE = "catalogue"
 DEFAULT_ENCODING = "utf-8"
+SHOW_BAD = 20  # bad rows `saring data` lists unless told otherwise
 
 DataOpt = Annotated[
     list[str] | None,
@@ -148,16 +149,17 @@ def data(
     encoding: Annotated[str, typer.Option("--encoding", help=ENCODING_HELP)] = DEFAULT_ENCODING,
     as_json: Annotated[bool, typer.Option("--json", help="print the manifest and bad rows as JSON.")] = False,
     seed: Annotated[int, typer.Option("--seed", help=SEED_HELP)] = SPLIT_SEED,
-    show_bad: Annotated[int, typer.Option("--show-bad", help="how many bad rows to list.")] = 20,
+    show_bad: Annotated[int, typer.Option("--show-bad", help="how many bad rows to list.")] = SHOW_BAD,
 ) -> None:
     """Examples per source, label and split; then the bad rows and the duplicates found."""
     setup_logging(stderr=True)  # when run on its own (not under `saring`): warnings and info on stderr
     inputs = _Inputs(data or [], column or [], encoding, seed)
     if ctx.invoked_subcommand is not None:
-        if as_json:
+        report_only = [name for name, given in (("--json", as_json), ("--show-bad", show_bad != SHOW_BAD)) if given]
+        if report_only:
             raise _fail(
-                f"--json prints the report of `saring data`; expected no --json before "
-                f"'{ctx.invoked_subcommand}', found it. Fix: drop --json"
+                f"{' and '.join(report_only)} shape the report of `saring data`; expected neither before "
+                f"'{ctx.invoked_subcommand}', found {' and '.join(report_only)}. Fix: drop {' and '.join(report_only)}"
             )
         ctx.obj = inputs  # the subcommand loads and splits with these (and its own) options
         return

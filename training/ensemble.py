@@ -66,15 +66,17 @@ def build_ensemble(
     block_precision: float = 0.9,
     beta: Mapping[str, float] | None = None,
     flag_resampling: str = "texts",
+    device: str | None = None,
 ) -> dict[str, Any]:
     """Write an ensemble model directory at `out` from a trained transformer and baseline directory.
-    `flag_resampling`: "clusters" resamples validation's groups whole for the flags' plateau."""
+    `flag_resampling`: "clusters" resamples validation's groups whole for the flags' plateau. `device`: where the
+    members are scored to fit the mix and the flags (TrainConfig.device; None: model.network.pick_device's choice)."""
     with staging_dir(out) as stage:
         # Copied, not moved: if anything below fails, the trained transformer is still where training left it
         # (the error says so) and only the ensemble step needs rerunning. It is removed once `out` is complete.
         shutil.copytree(transformer_dir, stage / MEMBERS[0])
         shutil.copytree(baseline_dir, stage / MEMBERS[1])
-        members = [Scorer(stage / m) for m in MEMBERS]
+        members = [Scorer(stage / m, device=device) for m in MEMBERS]
         labels = list(members[0].labels)
         backend = EnsembleBackend(members, {n: [0.5, 0.5] for n in labels}, labels)
 

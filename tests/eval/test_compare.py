@@ -437,6 +437,11 @@ def test_cli_compare_with_runs(tiny_baseline_dir, tmp_path) -> None:
     assert twice.exit_code == 2 and "more than once" in twice.output
     alone = runner.invoke(app, ["--model", str(tiny_baseline_dir), "--new-run", str(run), "--out", str(tmp_path / "e")])
     assert alone.exit_code == 2 and "expected --compare OLD_DIR NEW_DIR" in alone.output
+    # a report's options with --compare are refused, not silently ignored
+    pair = ["--compare", str(tiny_baseline_dir), str(run), "--out", str(tmp_path / "f"), *base]
+    mixed = runner.invoke(app, [*pair, "--model", str(new), "--errors", "5", "--no-functional"])
+    assert mixed.exit_code == 2 and "--model, --errors, --no-functional found with --compare" in mixed.output
+    assert not (tmp_path / "f").exists()
 
 
 def test_runs_without_bootstrap_and_bad_scores_are_reported_not_crashed() -> None:

@@ -136,6 +136,9 @@ def test_export_rejects_json_before_the_subcommand(tmp_path: Path, monkeypatch: 
     result = runner.invoke(app, ["--json", "export", "--out", str(tmp_path / "export")])
     assert result.exit_code == 2 and "drop --json" in result.output
     assert not (tmp_path / "export").exists()
+    result = runner.invoke(app, ["--show-bad", "5", "export", "--out", str(tmp_path / "export")])
+    assert result.exit_code == 2 and "drop --show-bad" in result.output  # it lists nothing there: refused
+    assert not (tmp_path / "export").exists()
 
 
 def test_export_keeps_an_empty_split_and_only_json_safe_metadata(tmp_path: Path) -> None:

@@ -115,6 +115,22 @@ def test_cli_prints_published_numbers_and_writes_json(monkeypatch, tmp_path) -> 
     assert bad.exit_code == 2
 
 
+def test_every_kind_takes_the_recipes_flag_settings_as_saring_train_does(tmp_path, tiny_encoder_dir) -> None:
+    """--set reaches the baseline and the ensemble's flags too: a benchmarked model is flagged as a trained one."""
+    from model.modeldir import TRAINING_CONFIG_JSON, ModelDir
+    from model.scorer import Scorer
+    from tests.fixture_texts import fixture_splits
+
+    sets = ['flag_beta={"slander": 2}', "block_precision=0.95", f"base_model={tiny_encoder_dir}", "epochs=1"]
+    normalizer = Normalizer({"gk": "tidak"})
+    B.train_fold("baseline", fixture_splits(), normalizer, tmp_path / "b", {}, "tiny", sets)
+    B.train_fold("ensemble", fixture_splits(), normalizer, tmp_path / "e", {}, "tiny", sets)
+    for out in (tmp_path / "b", tmp_path / "e"):
+        th = Scorer(out, device="cpu").thresholds
+        assert th["slander"].beta == 2.0 and th["hoax"].beta == 0.5, out.name  # hoax's beta kept by the merge
+    assert ModelDir(tmp_path / "b").read_json(TRAINING_CONFIG_JSON)["block_precision"] == 0.95
+
+
 def test_ensemble_kind_cross_validates_the_served_kind(tmp_path, tiny_encoder_dir) -> None:
     """--kind ensemble trains both members on each fold and mixes them as `saring train` serves them."""
     examples = fixture_examples()

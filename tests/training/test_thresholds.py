@@ -59,7 +59,22 @@ def test_beta_applies_to_the_named_risk_only() -> None:
 
 def test_flag_beta_from_the_command_line() -> None:
     config = TrainConfig.from_recipe("default").with_overrides(['flag_beta={"incitement": 2, "slander": 1.2}'])
-    assert config.flag_beta == {"incitement": 2.0, "slander": 1.2}
+    # merged into the recipe's mapping: hoax keeps the beta the recipe chose for it
+    assert config.flag_beta == {"hoax": 0.5, "incitement": 2.0, "slander": 1.2}
+    assert TrainConfig.from_recipe("default").with_overrides(['flag_beta={"hoax": null}']).flag_beta == {}
+    oversample = TrainConfig.from_recipe("default").oversample
+    more = TrainConfig.from_recipe("default").with_overrides(['oversample={"saring_register_posts": 2}']).oversample
+    assert more == {**oversample, "saring_register_posts": 2} and len(more) == len(oversample) > 1
+    with pytest.raises(ValueError, match="chosen with --recipe NAME"):
+        TrainConfig.from_recipe("fast").with_overrides(["recipe=full"])
+    # an override that would do nothing is refused: the top layers' training keeps the embeddings frozen
+    with pytest.raises(ValueError, match="train_top_layers=none to train every layer"):
+        TrainConfig.from_recipe("default").with_overrides(["freeze_embeddings=false"])
+    assert (
+        not TrainConfig.from_recipe("default")
+        .with_overrides(["freeze_embeddings=false", "train_top_layers=none"])
+        .freeze_embeddings
+    )
     with pytest.raises(ValueError, match="flag_beta maps risks"):
         TrainConfig.from_recipe("default").with_overrides(['flag_beta={"fitnah": 2}'])
 

@@ -428,8 +428,9 @@ def test_oversample_repeats_only_the_named_sources_and_is_settable():
     out = oversample(train, {src: 3, "no_such_source": 2})
     assert len(out) == len(train) + 2 * sum(e.source == src for e in train)
     assert oversample(train, {}) == train
+    recipe = TrainConfig.from_recipe("default").oversample
     cfg = TrainConfig.from_recipe("default").with_overrides(['oversample={"saring_register_posts": 2}'])
-    assert cfg.oversample == {"saring_register_posts": 2}
+    assert cfg.oversample == {**recipe, "saring_register_posts": 2}  # merged: the other sets keep their repeats
     with pytest.raises(ValueError, match="not valid JSON"):
         cfg.with_overrides(["oversample={nope"])
 
