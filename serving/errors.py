@@ -69,15 +69,28 @@ def error_response(
     return JSONResponse(error_body(code, message, item), status_code=status, headers=headers)
 
 
+# A body that may take several shapes (POST /v1/claims: one record, a list, or {"claims": [...]}) is validated as
+# the shape it has (a pydantic Discriminator); its tags start with this and are not part of the field's path.
+SHAPE_TAG = "$"
+
+
 def _loc_str(loc: tuple[Any, ...] | list[Any]) -> str:
-    parts = [str(p) for p in loc if p != "body"]
+    parts = [str(p) for p in loc if p != "body" and not str(p).startswith(SHAPE_TAG)]
     return ".".join(parts) or "body"
 
 
 def _item_index(loc: tuple[Any, ...] | list[Any]) -> int | None:
-    loc = list(loc)
-    if len(loc) >= 3 and loc[0] == "body" and loc[1] == "items" and isinstance(loc[2], int):
-        return loc[2]
+    """The item (or record) an error is in, counted from 0: items.N, claims.N, N of a list body, 0 for a body of
+    one record; None for an error in the request as a whole."""
+    parts = [p for p in loc if p != "body"]
+    tags = [p for p in parts if isinstance(p, str) and p.startswith(SHAPE_TAG)]
+    parts = [p for p in parts if not (isinstance(p, str) and p.startswith(SHAPE_TAG))]
+    if len(parts) >= 2 and parts[0] in ("items", "claims") and isinstance(parts[1], int):
+        return parts[1]
+    if parts and isinstance(parts[0], int):
+        return parts[0]
+    if tags == [f"{SHAPE_TAG}one"] and parts:
+        return 0
     return None
 
 

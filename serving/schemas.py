@@ -30,9 +30,14 @@ def bad_character(s: str, allow_newlines: bool) -> str | None:
 
 
 # What the OpenAPI schema says about text fields, so that a schema-valid request is an accepted one:
-# a text holds at least one character that is neither white space nor a control character (the route answers
-# TEXT_EMPTY otherwise); labels (ids, channels, versions) hold no control characters at all.
-NON_BLANK_TEXT = r"[^\s\x00-\x1f\x7f-\x9f\ufeff]"
+# a text holds at least one character that is neither white space, a control character nor an invisible format
+# character (zero-width spaces and joiners, direction marks, the soft hyphen, BOM: a text of only those shows
+# nothing to a reader, and the route answers TEXT_EMPTY); labels (ids, channels, versions) hold no control
+# characters at all.
+NON_BLANK_TEXT = (
+    r"[^\s\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff"
+    r"\ufff9-\ufffb]"
+)
 NO_CONTROLS = r"^[^\x00-\x1f\x7f-\x9f]*$"
 NO_CONTROLS_BUT_NEWLINES = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
 _NON_BLANK_RE = re.compile(NON_BLANK_TEXT)
@@ -40,7 +45,8 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def is_blank(s: str) -> bool:
-    """True when `s` holds nothing but white space and control characters (what NON_BLANK_TEXT forbids)."""
+    """True when `s` holds nothing but white space, control characters and invisible format characters (what
+    NON_BLANK_TEXT forbids)."""
     return _NON_BLANK_RE.search(s) is None
 
 
@@ -255,6 +261,11 @@ class FeedbackResponse(BaseModel):
     id: int
     stored: bool = True
     claim_id: str | None = Field(None, description="set when confirmed hoax feedback was added to the claim store")
+    warnings: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="CLAIM_NOT_ADDED when confirmed hoax feedback was stored but could not become a claim (why, and "
+        "the fix); the feedback itself is stored either way.",
+    )
 
 
 class ErrorDetail(BaseModel):

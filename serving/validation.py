@@ -20,12 +20,12 @@ def check_text(value: str, item: int | None, field: str, max_chars: int) -> list
 
     Control characters (other than tab, newline and carriage return) are what real posts copied from apps
     carry: the text is scored as audits score it (the normaliser drops them) and the returned warning says
-    so. A text of nothing but white space and control characters is TEXT_EMPTY."""
+    so. A text of nothing but white space, control characters and invisible format characters is TEXT_EMPTY."""
     where = f"items[{item}].{field}" if item is not None else field
     if is_blank(value):
         raise ApiError(
             "TEXT_EMPTY",
-            f"{where} is empty or only whitespace (or control characters); send the text "
+            f"{where} is empty or only whitespace (or control or invisible characters); send the text "
             "to score, or leave the item out",
             item=item,
         )

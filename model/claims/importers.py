@@ -51,6 +51,19 @@ class _RecordError(Exception):
         self.fix = fix
 
 
+def _bad_character(s: str) -> str | None:
+    """The first character a stored claim cannot hold: an unpaired surrogate (not Unicode; the JSON escaped it) or
+    a control character that is not white space (NUL and the like; the API's claims route refuses both; white
+    space such as a tab or a form feed is collapsed to a space)."""
+    for i, ch in enumerate(s):
+        cat = unicodedata.category(ch)
+        if cat == "Cs":
+            return f"an unpaired surrogate U+{ord(ch):04X} at position {i} (not valid Unicode)"
+        if cat == "Cc" and not ch.isspace():
+            return f"the control character U+{ord(ch):04X} at position {i}"
+    return None
+
+
 def _text(value: Any) -> str | None:
     """A plain string from a JSON value (a string, a number, or a schema.org object's name)."""
     if value is None:
@@ -115,6 +128,15 @@ def _build_claim(flat: dict[str, Any], names: dict[str, str], defaults: ImportDe
     def name(f: str) -> str:
         return names.get(f, f)
 
+    for f, value in flat.items():
+        bad = _bad_character(value) if isinstance(value, str) else None
+        if bad:
+            raise _RecordError(
+                name(f),
+                value,
+                f"the field holds {bad}",
+                "remove it from the file (text copied from apps can carry one); the store keeps only text",
+            )
     raw_claim = flat.get("claim")
     claim = _text(raw_claim)
     if not claim:

@@ -7,7 +7,10 @@ is what lets an interrupted audit skip the chunks it already saved.
 Reading is binary-safe: CSV and JSON lines are decoded with ``errors="surrogateescape"``, so a cell with bytes
 that are not valid in the given encoding does not stop the run; the scoring step (``serving.audit.score``)
 turns such a row into a reject that names the column. Rows that cannot be parsed at all (a CSV record with
-the wrong number of fields, a line that is not a JSON object) are rejects of the chunk that holds them.
+the wrong number of fields or bad quoting within one line, a line that is not a JSON object) are rejects of the
+chunk that holds them. What cannot be read on reliably raises DataError naming the file, the line or last row
+read and the fix: a CSV quote that is never closed (the lines after it would run into one cell), a damaged or
+truncated gzip or Parquet file, and a JSON array where JSON lines are expected.
 
 Row numbers: CSV and Parquet rows are numbered 1, 2, ... after the header (blank lines are not rows); JSON
 lines rows are numbered by their line in the file.
@@ -24,15 +27,19 @@ import json
 import logging
 import math
 import os
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from model.examples import DataError
 from model.readers import SUPPORTED  # one table of suffixes for every reader (model.readers.SUFFIXES)
 from model.readers import format_of as _format_of
+
+if TYPE_CHECKING:
+    import _csv
 
 logger = logging.getLogger(__name__)
 
@@ -319,10 +326,51 @@ def _text_encoding(encoding: str) -> str:
     return "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
 
 
-def _csv_reader(f: InputFile, src: _Source, encoding: str) -> Iterator[list[str]]:
+def _csv_reader(f: InputFile, src: _Source, encoding: str) -> _csv.Reader:
     text = io.TextIOWrapper(src.stream, encoding=_text_encoding(encoding), errors="surrogateescape", newline="")
     csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_LIMIT))
-    return csv.reader(text, delimiter="\t" if f.format == "tsv" else ",")
+    # strict: a quote that is never closed, or text after a closing quote, is an error instead of cells (and
+    # later rows) silently run together; the cells of a quoted field may still hold separators and line breaks
+    return csv.reader(text, delimiter="\t" if f.format == "tsv" else ",", strict=True)
+
+
+def _csv_records(f: InputFile, src: _Source, encoding: str) -> Iterator[tuple[int, list[str] | csv.Error]]:
+    """(line the record starts on, its cells) for each record, blank lines included as []. A record that is not
+    valid CSV on its own line comes as (line, the csv.Error): the reader goes on reliably at the next line. One
+    that runs over several lines (a quote opened and never closed) raises DataError: where it really ends cannot
+    be known, and the lines it swallowed must not be lost silently."""
+    reader = _csv_reader(f, src, encoding)
+    last = 0  # the line the previous record ended on
+    while True:
+        start = last + 1
+        try:
+            rec = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            last = reader.line_num
+            if last > start:
+                raise _unclosed_quote(f, start, last, e) from e
+            yield start, e
+            continue
+        last = reader.line_num
+        yield start, rec
+
+
+def _unclosed_quote(f: InputFile, start: int, end: int, e: csv.Error) -> DataError:
+    if "field limit" in str(e):
+        found = f"the cell grew past {CSV_FIELD_LIMIT:,} characters by line {end}"
+    elif "end of data" in str(e):
+        found = f"the file ends (line {end}) inside the quoted cell"
+    else:
+        found = f"lines {start}-{end} ran together into one cell, and the reader stopped at line {end} ({e})"
+    return DataError(
+        f"a quote opened at line {start} is never closed: expected each quoted cell to end with a quote right "
+        f"before a separator or the end of its line, found that {found}",
+        file=f.path,
+        fix=f'fix the quoting at line {start} (a quote inside a cell is doubled: ""), or export the file again; '
+        "rows saved before the error stay saved",
+    )
 
 
 def _bad_chars(s: str) -> bool:
@@ -344,8 +392,8 @@ def _csv_header(f: InputFile, encoding: str) -> list[str]:
             return rec
     except csv.Error as e:
         raise DataError(f"the header is not valid CSV ({e})", file=f.path) from e
-    except (OSError, EOFError) as e:
-        raise DataError(f"cannot read the file ({e})", file=f.path) from e
+    except _TEXT_READ_ERRORS as e:
+        raise _unreadable(f, 0, e) from e
     finally:
         src.close()
     raise DataError(
@@ -366,17 +414,48 @@ def _jsonl_fields(f: InputFile, encoding: str) -> list[str]:
             n += 1
             if n > JSONL_SAMPLE_LINES:
                 break
+            if n == 1 and line.removeprefix(codecs.BOM_UTF8).lstrip().startswith(b"["):
+                name = f.path.name
+                stem = name.removesuffix(".gz").rsplit(".", 1)[0]
+                reader = f"gunzip -c {name} | jq -c '.[]'" if f.gzip else f"jq -c '.[]' {name}"
+                raise DataError(
+                    "expected JSON lines (one object per line), found a JSON array (the file starts with '[')",
+                    file=f.path,
+                    fix=f"convert it to JSON lines, e.g. {reader} > {stem}.jsonl, and audit that file",
+                )
             try:
-                obj = json.loads(line.decode(encoding, errors="surrogateescape"))
+                obj = json.loads(line.decode(_text_encoding(encoding), errors="surrogateescape"))
             except json.JSONDecodeError:
                 continue
             if isinstance(obj, dict):
                 fields.update(dict.fromkeys(str(k) for k in obj))
-    except (OSError, EOFError) as e:
-        raise DataError(f"cannot read the file ({e})", file=f.path) from e
+    except _TEXT_READ_ERRORS as e:
+        raise _unreadable(f, 0, e) from e
     finally:
         src.close()
     return list(fields)
+
+
+# What reading a damaged file raises: a truncated gzip stream (EOFError), bad gzip data (zlib.error,
+# gzip.BadGzipFile, an OSError), a disk error (OSError); Parquet adds pyarrow.ArrowException (_parquet_chunks).
+_TEXT_READ_ERRORS: tuple[type[BaseException], ...] = (OSError, EOFError, zlib.error)
+
+
+def _unreadable(f: InputFile, last_row: int, e: BaseException) -> DataError:
+    """The error for a file that cannot be read on (damaged or cut short), after `last_row` rows were read."""
+    if f.gzip:
+        what, check = "gzip file is damaged or cut short", f" (check it with `gzip -t {f.path.name}`)"
+    elif f.format == "parquet":
+        what, check = "Parquet file is damaged or cut short", ""
+    else:
+        what, check = "file cannot be read", ""
+    after = f"after row {last_row}" if last_row else "before its first row"
+    return DataError(
+        f"expected a readable file, found that the {what}: reading stopped {after} ({type(e).__name__}: {e}){check}",
+        file=f.path,
+        fix="copy or export the file again. The rows saved so far stay saved, but a resume checks that each input "
+        "is the file it started on, so audit the replaced file with --restart or into a new --out",
+    )
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -536,53 +615,61 @@ def iter_chunks(
 
 def _csv_chunks(f: InputFile, b: _ChunkBuilder, encoding: str) -> Iterator[RawChunk]:
     src = _Source(f)
+    row = 0
     try:
-        reader = _csv_reader(f, src, encoding)
         header: list[str] | None = None
         pos: dict[str, int] = {}
-        row = 0
-        try:
-            for rec in reader:
-                if not rec:
-                    continue  # a blank line is not a row
-                if header is None:
-                    header = rec
-                    pos = {n: header.index(n) for n in b.names}
-                    continue
-                row += 1
-                if b.skipping:
-                    b.add(row)
-                elif len(rec) != len(header):
-                    b.add(
-                        row,
-                        reject=(
-                            "MALFORMED_ROW",
-                            f"expected {len(header)} fields like the header, found "
-                            f"{len(rec)}; a quote or separator inside a cell may be "
-                            "unescaped",
-                        ),
-                    )
-                else:
-                    b.add(row, {n: rec[i] for n, i in pos.items()})
-                if b.full():
-                    chunk = b.flush(src.position())
-                    if chunk is not None:
-                        yield chunk
-        except csv.Error as e:
-            raise DataError(
-                f"the CSV cannot be parsed after data row {row} ({e})",
-                file=f.path,
-                fix="check quoting near that row; rows already saved are kept",
-            ) from e
+        for line, rec in _csv_records(f, src, encoding):
+            if not rec:
+                continue  # a blank line is not a row
+            if header is None:
+                if isinstance(rec, csv.Error):
+                    raise DataError(f"the header (line {line}) is not valid CSV ({rec})", file=f.path)
+                header = rec
+                pos = {n: header.index(n) for n in b.names}
+                continue
+            row += 1
+            if b.skipping:
+                b.add(row)
+            elif isinstance(rec, csv.Error):
+                b.add(
+                    row,
+                    reject=(
+                        "MALFORMED_ROW",
+                        f"line {line} is not valid CSV ({rec}): expected a quoted cell to end with a quote right "
+                        'before a separator or the end of the line, with each quote inside it doubled (""); '
+                        "fix the quoting, or export the file again",
+                    ),
+                )
+            elif len(rec) != len(header):
+                b.add(
+                    row,
+                    reject=(
+                        "MALFORMED_ROW",
+                        f"expected {len(header)} fields like the header, found "
+                        f"{len(rec)}; a quote or separator inside a cell may be "
+                        "unescaped",
+                    ),
+                )
+            else:
+                b.add(row, {n: rec[i] for n, i in pos.items()})
+            if b.full():
+                chunk = b.flush(src.position())
+                if chunk is not None:
+                    yield chunk
         chunk = b.flush(src.position())
         if chunk is not None:
             yield chunk
+    except _TEXT_READ_ERRORS as e:
+        raise _unreadable(f, row, e) from e
     finally:
         src.close()
 
 
 def _jsonl_chunks(f: InputFile, b: _ChunkBuilder, encoding: str) -> Iterator[RawChunk]:
     src = _Source(f)
+    text_encoding = _text_encoding(encoding)  # a UTF-8 byte-order mark is no part of the first record
+    lineno = 0
     try:
         for lineno, line in enumerate(src.stream, start=1):
             if not line.strip():
@@ -591,7 +678,7 @@ def _jsonl_chunks(f: InputFile, b: _ChunkBuilder, encoding: str) -> Iterator[Raw
                 b.add(lineno)
             else:
                 try:
-                    obj = json.loads(line.decode(encoding, errors="surrogateescape"))
+                    obj = json.loads(line.decode(text_encoding, errors="surrogateescape"))
                 except json.JSONDecodeError as e:
                     obj = e
                 if isinstance(obj, json.JSONDecodeError):
@@ -607,6 +694,8 @@ def _jsonl_chunks(f: InputFile, b: _ChunkBuilder, encoding: str) -> Iterator[Raw
         chunk = b.flush(src.position())
         if chunk is not None:
             yield chunk
+    except _TEXT_READ_ERRORS as e:
+        raise _unreadable(f, lineno, e) from e
     finally:
         src.close()
 
@@ -615,7 +704,6 @@ def _parquet_chunks(f: InputFile, b: _ChunkBuilder) -> Iterator[RawChunk]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    pf = pq.ParquetFile(f.path)
     buffered: list[pa.RecordBatch] = []
     n_buffered = 0
     row = 0
@@ -632,19 +720,23 @@ def _parquet_chunks(f: InputFile, b: _ChunkBuilder) -> Iterator[RawChunk]:
             row += n
         return b.flush(row) if b.full() else None
 
-    batch_size = max(1, min(b.chunk_rows, 65_536))
-    for batch in pf.iter_batches(batch_size=batch_size, columns=b.names):
-        buffered.append(batch)
-        n_buffered += batch.num_rows
-        while n_buffered >= b.chunk_rows - b.count and n_buffered > 0:
-            table = pa.Table.from_batches(buffered)
-            need = b.chunk_rows - b.count
-            chunk = emit(table.slice(0, need))
-            rest = table.slice(need)
-            buffered = rest.to_batches() if rest.num_rows else []
-            n_buffered = rest.num_rows
-            if chunk is not None:
-                yield chunk
+    try:
+        pf = pq.ParquetFile(f.path)
+        batch_size = max(1, min(b.chunk_rows, 65_536))
+        for batch in pf.iter_batches(batch_size=batch_size, columns=b.names):
+            buffered.append(batch)
+            n_buffered += batch.num_rows
+            while n_buffered >= b.chunk_rows - b.count and n_buffered > 0:
+                table = pa.Table.from_batches(buffered)
+                need = b.chunk_rows - b.count
+                chunk = emit(table.slice(0, need))
+                rest = table.slice(need)
+                buffered = rest.to_batches() if rest.num_rows else []
+                n_buffered = rest.num_rows
+                if chunk is not None:
+                    yield chunk
+    except (OSError, EOFError, pa.ArrowException) as e:  # a damaged page: pyarrow raises OSError or ArrowInvalid
+        raise _unreadable(f, row + n_buffered, e) from e
     if buffered:
         emit(pa.Table.from_batches(buffered))
     chunk = b.flush(row)

@@ -31,12 +31,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from model.examples import DataError
 from model.labels import DECISIONS, RISKS
-from model.modeldir import ModelDir, write_json_atomic
+from model.modeldir import (
+    CALIBRATION_JSON,
+    ENSEMBLE_JSON,
+    NORMALIZER_JSON,
+    THRESHOLDS_JSON,
+    ModelDir,
+    file_sha256,
+    write_json_atomic,
+)
 from serving.audit.engagement import parse_bad_value
 from serving.audit.inputs import AuditColumns, InputFile, RawChunk, iter_chunks, open_inputs, parse_column_specs
 from serving.audit.inputs import resolve_columns as _resolve_columns
-from serving.audit.ledger import AuditError, Ledger, fingerprint, fsync_dir
+from serving.audit.ledger import AuditError, Ledger, content_sha256, covers_whole_file, fingerprint, fsync_dir
 from serving.audit.runners import DaskRunner, InProcessRunner
 from serving.audit.score import (
     RESERVED_COLUMNS,
@@ -58,6 +67,9 @@ LOCK_FILE = ".audit.lock"
 OUTPUT_SCHEMA_VERSION = 2  # 2: engagement columns (author_type, interaction, likes, comments, shares, bad_values)
 DEFAULT_CHUNK_ROWS = 10_000
 DEFAULT_BYTES_PER_ROW = 150  # a first guess for CSV/JSON lines totals, until the first chunk is read
+# The files of a model directory that turn the weights' outputs into scores and flags (an ensemble's members hold
+# their own): the model version is a digest of the weights only, so a resume compares these too.
+DECISION_FILES = (CALIBRATION_JSON, THRESHOLDS_JSON, NORMALIZER_JSON, ENSEMBLE_JSON)
 
 
 @dataclass
@@ -170,6 +182,12 @@ def _model_identity(model_dir: Path) -> tuple[str, str, str]:
     return str(info.get("name", md.path.name)), str(info["version"]), str(info.get("kind", ""))
 
 
+def _decision_digests(model_dir: Path) -> dict[str, str]:
+    """{path in the model directory: sha256} of its DECISION_FILES, members' included."""
+    found = {p for name in DECISION_FILES for p in model_dir.rglob(name) if p.is_file()}
+    return {str(p.relative_to(model_dir)): file_sha256(p) for p in sorted(found)}
+
+
 def audit_precision(requested: str | None, scheduler: str | None) -> tuple[bool, str]:
     """(whether a precision was asked for, the precision to score in): `requested` (--precision), else
     $SARING_PRECISION, else the batch default of this machine (model.network.batch_precision: bf16 where the CPU
@@ -201,6 +219,14 @@ def _describe_changes(old: dict[str, Any], new: dict[str, Any]) -> tuple[list[st
             f"model: the saved results were scored by {om.get('name')} version {om.get('version')}; "
             f"--model now gives {nm['name']} version {nm['version']}"
         )
+    elif om.get("decision_sha256") is not None and om["decision_sha256"] != nm["decision_sha256"]:
+        od, nd = om["decision_sha256"], nm["decision_sha256"]
+        changed = sorted(k for k in od.keys() | nd.keys() if od.get(k) != nd.get(k))
+        bad.append(
+            f"model: {', '.join(changed)} of {nm['name']} version {nm['version']} changed since the saved results "
+            "were scored (the version covers the weights only), so one audit would mix two calibrations or flag "
+            "settings; audit with this model into a new --out, or restore the model's files to resume"
+        )
     elif om.get("precision") is None:
         soft.append(
             f"the saved run does not record its precision (an earlier saring started it); the rest is "
@@ -211,6 +237,11 @@ def _describe_changes(old: dict[str, Any], new: dict[str, Any]) -> tuple[list[st
             f"precision: the saved results were scored in {om['precision']}; this command scores in "
             f"{nm['precision']} (--precision, else $SARING_PRECISION); pass --precision {om['precision']} "
             "to resume, or leave both unset to resume in the saved precision"
+        )
+    if (om.get("name"), om.get("version")) == (nm["name"], nm["version"]) and om.get("decision_sha256") is None:
+        soft.append(
+            "the saved run does not record digests of the model's calibration, thresholds and normaliser (an "
+            "earlier saring started it), so it cannot be checked that they are unchanged"
         )
     old_in = {i["path"]: i for i in old.get("inputs", [])}
     new_in = {i["path"]: i for i in new["inputs"]}
@@ -231,13 +262,56 @@ def _describe_changes(old: dict[str, Any], new: dict[str, Any]) -> tuple[list[st
             bad.append(f"input {p} changed: size {o.get('size')} -> {n['size']} bytes")
         elif (o.get("head_sha256"), o.get("tail_sha256")) != (n["head_sha256"], n["tail_sha256"]):
             bad.append(f"input {p} changed: its content differs")
-        elif o.get("mtime_ns") != n["mtime_ns"]:
-            soft.append(f"input {p} has a new modification time but the same size and content")
+        elif o.get("mtime_ns") == n["mtime_ns"]:
+            continue
+        elif covers_whole_file(n["size"]):
+            soft.append(f"input {p} has a new modification time but the same content (compared in full)")
+        elif o.get("sha256") is None:
+            soft.append(
+                f"input {p} has a new modification time; its size and first and last MiB are unchanged, but the "
+                "saved run (started by an earlier saring) records no hash of the whole file, so the rest of it "
+                "could not be compared"
+            )
+        elif o["sha256"] != n.get("sha256"):
+            bad.append(
+                f"input {p} changed: its content differs (same size and the same first and last MiB, but it has a "
+                "new modification time and its whole-file sha256 differs)"
+            )
+        else:
+            soft.append(f"input {p} has a new modification time but the same content (the whole file was hashed)")
     os_, ns = old.get("settings", {}), new["settings"]
     for k in ns:
         if os_.get(k) != ns[k]:
             bad.append(f"setting {k}: {os_.get(k)!r} in the saved run, {ns[k]!r} now")
     return bad, soft
+
+
+def _hash_inputs(header: dict[str, Any], ledger: Ledger) -> None:
+    """Add the whole-file sha256 to the header's inputs that the fingerprint does not read in full: every one when
+    the header will start a new ledger (no chunk saved yet), else those with a new modification time whose saved
+    run recorded one, for `_describe_changes` to compare."""
+    saved = {i.get("path"): i for i in (ledger.header or {}).get("inputs", [])}
+    todo = [
+        i
+        for i in header["inputs"]
+        if not covers_whole_file(i["size"])
+        and (
+            not ledger.chunks
+            or (
+                i["path"] in saved
+                and saved[i["path"]].get("sha256")
+                and saved[i["path"]].get("mtime_ns") != i["mtime_ns"]
+            )
+        )
+    ]
+    if todo:
+        logger.info(
+            "hashing %d input file(s) in full (%d bytes) to recognise them on a resume",
+            len(todo),
+            sum(i["size"] for i in todo),
+        )
+    for i in todo:
+        i["sha256"] = content_sha256(Path(i["path"]))
 
 
 def _part_files(folder: Path) -> list[Path]:
@@ -596,6 +670,7 @@ def run_audit(config: AuditConfig, on_event: Callable[[AuditEvent], None] | None
                 "version": version,
                 "dir": str(model_dir),
                 "precision": _expected_precision(kind, precision),
+                "decision_sha256": _decision_digests(model_dir),
             },
             "inputs": [
                 {"path": str(f.path), "display": f.display, "format": f.format, **fingerprint(f.path)} for f in files
@@ -613,6 +688,7 @@ def run_audit(config: AuditConfig, on_event: Callable[[AuditEvent], None] | None
             _clear_outputs(out)
         ledger = Ledger(out)
         ledger.load()
+        _hash_inputs(header, ledger)
         saved = str((ledger.header or {}).get("model", {}).get("precision") or "")
         if not asked and ledger.chunks and saved in PRECISIONS and saved != header["model"]["precision"]:
             # No precision asked for: a resume goes on in the one the saved results were scored in, whatever
@@ -691,13 +767,23 @@ def run_audit(config: AuditConfig, on_event: Callable[[AuditEvent], None] | None
                         total = max(rows_done, _estimate_total(files, seen) - rows_before)
                         emit(AuditEvent("chunk", rows_done, total, rows_before, chunks_done, rec))
 
+                    def saving_before_failure(chunks: Iterator[RawChunk]) -> Iterator[RawChunk]:
+                        # a file that cannot be read on (DataError): the chunks read before it are saved first
+                        try:
+                            yield from chunks
+                        except DataError:
+                            while in_flight:
+                                drain_one()
+                            raise
+
                     done: dict[int, set[int]] = {}
                     for fi, c in ledger.chunks:
                         done.setdefault(fi, set()).add(c)
                     for f in files:
                         done_here = done.get(f.index, set())
                         st = seen[f.index] = _FileProgress()
-                        for raw in iter_chunks(f, columns, config.chunk_rows, config.encoding, skip=done_here):
+                        chunks = iter_chunks(f, columns, config.chunk_rows, config.encoding, skip=done_here)
+                        for raw in saving_before_failure(chunks):
                             st.rows += raw.rows
                             st.position = raw.position
                             if raw.skipped:

@@ -196,19 +196,31 @@ def _spread(ok: list[int], values: list[Any], n: int) -> list[Any]:
     return out
 
 
+# Lone surrogates that stand for no undecodable byte (surrogateescape gives U+DC80-U+DCFF only): JSON lets a file
+# escape half of a surrogate pair, e.g. "\ud83d" without its "\ude00"
+_NOT_A_BYTE = re.compile("[\ud800-\udc7f\udd00-\udfff]")
+
+
 def _bad_bytes_reason(col: str, s: str, i: int) -> str:
     code = ord(s[i])
-    byte = f"0x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"U+{code:04X}"
+    if not 0xDC80 <= code <= 0xDCFF:
+        return (
+            f"column '{col}' holds a lone surrogate \\u{code:04x} at character {i}: expected valid Unicode, found "
+            "half of a surrogate pair (the JSON escapes one without its other half); fix the producer of the file "
+            "to write whole characters"
+        )
     return (
-        f"column '{col}' holds bytes that are not valid in the file's encoding (first: {byte} at character "
-        f"{i}); pass the file's encoding, e.g. --encoding cp1252 for files saved by Excel on Windows"
+        f"column '{col}' holds bytes that are not valid in the file's encoding (first: 0x{code - 0xDC00:02x} at "
+        f"character {i}); pass the file's encoding, e.g. --encoding cp1252 for files saved by Excel on Windows"
     )
 
 
 def safe_str(s: str | None) -> str | None:
-    """A string that can be written as UTF-8: undecodable bytes shown as \\xNN."""
+    """A string that can be written as UTF-8: undecodable bytes shown as \\xNN, other lone surrogates as
+    \\uXXXX."""
     if s is None or _undecodable(s) is None:
         return s
+    s = _NOT_A_BYTE.sub(lambda m: f"\\u{ord(m.group()):04x}", s)
     return s.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="backslashreplace")
 
 

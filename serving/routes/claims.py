@@ -13,12 +13,12 @@ import logging
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Query
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator
 
 from model.claims import MAX_CLAIM_CHARS, VERDICTS, ClaimImportError
 from model.examples import DataError
 from serving.deps import ClaimsDep
-from serving.errors import ApiError
+from serving.errors import SHAPE_TAG, ApiError
 from serving.schemas import NON_BLANK_TEXT, ErrorResponse, is_blank
 
 logger = logging.getLogger(__name__)
@@ -105,6 +105,18 @@ class ClaimIn(BaseModel):
         "A record with the id of a stored claim replaces it.",
     )
 
+    @field_validator("id")
+    @classmethod
+    def _fetchable_id(cls, v: str | None) -> str | None:
+        # GET /v1/claims/{id} must be able to return the claim: these names are a route or what a client's URL
+        # handling removes
+        if v is not None and v.strip() in ("search", ".", ".."):
+            raise ValueError(
+                f"the id {v!r} cannot be fetched back (GET /v1/claims/{v.strip()} is another route or no path at "
+                "all); give another id, or none to have one derived from the URL and the claim"
+            )
+        return v
+
     @field_validator("date")
     @classmethod
     def _real_date(cls, v: str | None) -> str | None:
@@ -145,7 +157,23 @@ _EXAMPLE = {
     ]
 }
 
-ClaimsBody = ClaimsIn | ClaimList | ClaimIn
+
+def _body_shape(value: Any) -> str:
+    """Which of the three shapes a body has, so that a bad record is reported in its own terms (a plain union would
+    list every shape's complaints: "claims: field required; claim: unknown field ...")."""
+    if isinstance(value, list):
+        return f"{SHAPE_TAG}list"
+    if isinstance(value, dict) and "claims" in value:
+        return f"{SHAPE_TAG}wrapped"
+    return f"{SHAPE_TAG}one"
+
+
+ClaimsBody = Annotated[
+    Annotated[ClaimsIn, Tag(f"{SHAPE_TAG}wrapped")]
+    | Annotated[ClaimList, Tag(f"{SHAPE_TAG}list")]
+    | Annotated[ClaimIn, Tag(f"{SHAPE_TAG}one")],
+    Discriminator(_body_shape),
+]
 assert set(ClaimIn.model_fields["verdict"].annotation.__args__) == set(VERDICTS)  # type: ignore[union-attr]
 
 
@@ -260,7 +288,8 @@ def list_claims(
     return {"total": claims.count(verdict), "claims": [c.to_dict() for c in claims.list_claims(limit, offset, verdict)]}
 
 
-@router.get("/{claim_id}", summary="One stored claim", responses={404: _err("NOT_FOUND: no claim with this id")})
+# `:path`: ids imported from ClaimReview feeds are often URLs (their @id), slashes and all
+@router.get("/{claim_id:path}", summary="One stored claim", responses={404: _err("NOT_FOUND: no claim with this id")})
 def get_claim(claim_id: str, claims: ClaimsDep) -> dict[str, Any]:
     found = claims.get(claim_id)
     if found is None:

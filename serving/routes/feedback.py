@@ -71,24 +71,39 @@ async def feedback(
             "the feedback store is unavailable; nothing was stored. Retry shortly",
             headers={"Retry-After": "30"},
         ) from e
-    claim_id = None
+    claim_id, warnings = None, []
     if body.risk == "hoax" and int(body.label) == 1:
-        claim_id = await hoax_to_claim(request, text, body.note, version, new_id)
-    return {"id": new_id, "stored": True, "claim_id": claim_id}
+        claim_id, why = await hoax_to_claim(request, text, body.note, version, new_id)
+        if claim_id is None:
+            warnings.append(
+                {
+                    "code": "CLAIM_NOT_ADDED",
+                    "message": f"the feedback is stored, but the hoax was not added to the claim memory: {why}. "
+                    "Fix: add the claim as it circulated with POST /v1/claims (or the console's Klaim page), so "
+                    "that its rewordings are recognised",
+                }
+            )
+    return {"id": new_id, "stored": True, "claim_id": claim_id, "warnings": warnings}
 
 
 async def hoax_to_claim(
     request: Request, text: str, note: str | None, version: str | None, feedback_id: int
-) -> str | None:
+) -> tuple[str | None, str]:
     """A hoax confirmed once becomes a claim, so its later rewordings are recognised too. The feedback itself
-    is stored already: a failure here is logged (the claim can be added by hand) and gives None."""
+    is stored already: a failure here is logged (the claim can be added by hand) and gives (None, why)."""
     try:
         claims = await asyncio.to_thread(claim_store, request.app, create=True)
         if claims is None or not hasattr(claims, "add"):
             raise RuntimeError("no writable claim store")
         claim = claim_from_feedback(text, note, version)
         await asyncio.to_thread(claims.add, [claim])
-        return claim.id
+        return claim.id, ""
+    except ValueError as e:  # the text cannot be a claim (e.g. fewer than two words): say which rule
+        logger.warning("hoax feedback %s was not added as a claim: %s", feedback_id, type(e).__name__)
+        return None, str(e)
+    except ApiError as e:  # the claim store cannot be opened or created
+        logger.error("turning hoax feedback %s into a claim failed: %s", feedback_id, e.code)
+        return None, e.message
     except Exception as e:
         logger.error("turning hoax feedback %s into a claim failed: %s", feedback_id, type(e).__name__)
-        return None
+        return None, f"the claim store failed ({type(e).__name__}; logged)"

@@ -211,7 +211,13 @@ class OpenAIErrorRoute(APIRoute):
             except StarletteHTTPException as e:
                 code = "INVALID_REQUEST" if e.status_code < 500 else "INTERNAL"
                 headers = dict(e.headers) if e.headers else None
-                return openai_error(code, str(e.detail), e.status_code, None, headers)
+                message = str(e.detail)
+                if e.status_code == 400:  # the body could not be read (e.g. not UTF-8): say what is expected
+                    message = (
+                        "the body could not be parsed; expected a JSON object such as "
+                        '{"input": ["..."]}, encoded as UTF-8, with Content-Type: application/json'
+                    )
+                return openai_error(code, message, e.status_code, None, headers)
             except Exception:
                 logger.exception("unhandled error on %s %s", request.method, request.url.path)
                 return openai_error("INTERNAL", "internal error; it has been logged. Retry later or report it.", 500)

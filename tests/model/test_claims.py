@@ -245,6 +245,8 @@ def test_malformed_records_are_reported_and_nothing_is_imported(tmp_path: Path) 
         {**TELUR, "url": "turnbackhoax.id/x"},  # not a URL
         {**BERAS_TRUE, "publisher": None},  # no publisher
         "just a string",  # not an object
+        {**SIRSAK, "claim": "Air rebusan \ud800 sirsak menyembuhkan kanker"},  # a lone surrogate: not text
+        {**TELUR, "publisher": "Kominfo\x00"},  # a NUL the API's claims route refuses too
     ]
     f = tmp_path / "feed.json"
     f.write_text(json.dumps(records), encoding="utf-8")
@@ -252,7 +254,9 @@ def test_malformed_records_are_reported_and_nothing_is_imported(tmp_path: Path) 
     with pytest.raises(ClaimImportError) as info:
         idx.import_file(f)
     bad = {b.index: b for b in info.value.bad}
-    assert sorted(bad) == [2, 3, 4, 5, 6, 7, 8]
+    assert sorted(bad) == [2, 3, 4, 5, 6, 7, 8, 9, 10]
+    assert bad[9].field == "claim" and "unpaired surrogate U+D800" in bad[9].reason
+    assert bad[10].field == "publisher" and "control character U+0000" in bad[10].reason
     assert bad[2].field == "claimReviewed" and "missing or empty" in bad[2].reason
     assert bad[3].field == "reviewRating.alternateName" and "only a number" in bad[3].reason
     assert bad[4].field == "rating" and "--rating" in bad[4].fix and "AGAK LAIN" in bad[4].found

@@ -79,6 +79,11 @@ def test_a_bad_record_rejects_the_request_in_the_error_shape(client: TestClient,
     assert res.status_code == 422
     err = res.json()["error"]
     assert err["code"] == "INVALID_REQUEST" and "verdict" in err["message"]
+    assert err["item"] == 1 and "ClaimsIn" not in err["message"]  # the bad record, in the body's own shape
+    one = client.post("/v1/claims", json={**API_TELUR, "verdict": "hoaks"}).json()["error"]
+    assert one["message"].startswith("verdict: Input should be") and one["item"] == 0
+    wrapped = client.post("/v1/claims", json={"claims": [API_SIRSAK, {**API_TELUR, "verdict": "x"}]}).json()["error"]
+    assert wrapped["message"].startswith("claims.1.verdict") and wrapped["item"] == 1
     assert len(index) == 0
     # Rating texts without a verdict are for `saring claims import`, which maps them.
     res = client.post("/v1/claims", json=[SIRSAK])
@@ -89,6 +94,21 @@ def test_two_records_with_one_id_and_different_content_conflict(client: TestClie
     res = client.post("/v1/claims", json=[{**API_SIRSAK, "id": "k-1"}, {**API_TELUR, "id": "k-1"}])
     assert res.status_code == 409, res.text
     assert res.json()["error"]["item"] == 1 and len(index) == 0
+
+
+def test_every_stored_id_can_be_fetched_back(client: TestClient, index: ClaimIndex) -> None:
+    """Ids imported from ClaimReview feeds are often URLs: GET /v1/claims/{id} returns them, slashes and all; ids
+    that name another route (or that URL handling removes) are refused when stored."""
+    url_id = "https://cekfakta.com/review/123"
+    assert client.post("/v1/claims", json=[{**API_SIRSAK, "id": url_id}]).status_code == 201
+    got = client.get(f"/v1/claims/{url_id}")
+    assert got.status_code == 200 and got.json()["id"] == url_id
+    assert client.get("/v1/claims/https%3A%2F%2Fcekfakta.com%2Freview%2F123").json()["id"] == url_id
+    assert client.get("/v1/claims/search", params={"q": "daun sirsak kanker"}).status_code == 200  # still the search
+    for bad in ("search", "..", "."):
+        res = client.post("/v1/claims", json=[{**API_TELUR, "id": bad}])
+        assert res.status_code == 422 and "cannot be fetched back" in res.json()["error"]["message"], bad
+    assert len(index) == 1
 
 
 def test_405_lists_every_method_of_the_path(client: TestClient) -> None:
@@ -143,4 +163,9 @@ def test_confirmed_hoax_feedback_becomes_a_claim(make_client, index: ClaimIndex)
     assert top["publisher"] == "saring feedback" and top["match"] is True, found.json()
     # a correction that is not a confirmed hoax adds no claim
     res = client.post("/v1/feedback", json={"text": "jalan rusak di depan pasar", "risk": "slander", "label": 0})
-    assert res.status_code == 201 and res.json()["claim_id"] is None
+    assert res.status_code == 201 and res.json()["claim_id"] is None and res.json()["warnings"] == []
+    # a confirmed hoax that cannot be a claim: stored, and the caller is told why it is not in the claim memory
+    one = client.post("/v1/feedback", json={"text": "vaksin", "risk": "hoax", "label": 1})
+    assert one.status_code == 201 and one.json()["stored"] is True and one.json()["claim_id"] is None
+    (w,) = one.json()["warnings"]
+    assert w["code"] == "CLAIM_NOT_ADDED" and "at least two words" in w["message"] and "POST /v1/claims" in w["message"]

@@ -237,8 +237,9 @@ def test_check_a_draft_reply_shows_its_parent_and_the_repeat_warning(open_consol
     assert PARENT in html.unescape(r.text) and "draf balasan" in r.text
     alone = check(open_console, QUOTING_REPLY, kind="reply")
     assert "REPLY_WITHOUT_PARENT" in alone.text
+    # a parent pasted while the kind is still "post" (the default) is not used, and the page says so
     post = check(open_console, QUOTING_REPLY, kind="post", parent_text=PARENT)
-    assert "REPEATS_RISKY_PARENT" not in post.text and "PARENT_TEXT_IGNORED" not in post.text
+    assert "REPEATS_RISKY_PARENT" not in post.text and "PARENT_TEXT_IGNORED" in post.text
 
 
 def test_check_errors_are_the_api_errors(open_console: TestClient) -> None:
@@ -432,6 +433,9 @@ def test_feedback_errors(queued: TestClient) -> None:
     token = csrf_of(queued)
     missing = queued.post("/console/antrean/999/feedback", data={"csrf": token, "action": "hoax:confirm"})
     assert missing.status_code == 404
+    for beyond in ("99999999999999999999999", "-1", "0"):  # no item, not a 500 from an overflowing query
+        huge = queued.post(f"/console/antrean/{beyond}/feedback", data={"csrf": token, "action": "hoax:confirm"})
+        assert huge.status_code == 404, beyond
     assert queued.post("/console/antrean/1/feedback", data={"csrf": token, "action": "fitnah:ya"}).status_code == 422
     r = queued.post(
         "/console/antrean/1/feedback", data={"csrf": token, "action": "hoax:confirm", "back": "//example.org/x"}

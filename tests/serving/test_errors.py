@@ -101,9 +101,18 @@ def test_a_64_item_batch_with_one_control_character_gets_64_results(client):
     assert warned == [17]
 
 
-@pytest.mark.parametrize("text", ["\x00\x10", " \x07 \n"])
-def test_only_control_characters_is_text_empty(client, text):
+@pytest.mark.parametrize("text", ["\x00\x10", " \x07 \n", "\u200b\u200b\u202e", "\ufeff \u2060\u00ad"])
+def test_only_control_or_invisible_characters_is_text_empty(client, text):
+    """Zero-width spaces, direction marks and the like show a reader nothing: such a text is empty, not scored
+    (it was flagged for review), stored, or taken as feedback."""
     assert_error(client.post("/v1/score", json={"items": [{"text": text}]}), 400, "TEXT_EMPTY", item=0)
+    assert_error(client.post("/v1/feedback", json={"text": text, "risk": "hoax", "label": 1}), 400, "TEXT_EMPTY")
+
+
+def test_invisible_characters_inside_a_text_are_scored_as_it() -> None:
+    from serving.schemas import is_blank
+
+    assert not is_blank("bupati\u200b maling") and not is_blank("\U0001f468\u200d\U0001f469")  # an emoji ZWJ sequence
 
 
 def test_feedback_with_control_characters_is_stored_without_them(client):

@@ -190,8 +190,11 @@ def test_schema_errors_in_openai_shape(client: Any) -> None:
         assert set(err) == {"message", "type", "param", "code"}
         assert err["code"] == "INVALID_REQUEST" and err["type"] == "invalid_request_error", err
         assert err["param"] == param, (body, err)
-    bad_json = client.post("/v1/moderations", content=b'{"input": [', headers={"content-type": "application/json"})
+    json_type = {"content-type": "application/json"}
+    bad_json = client.post("/v1/moderations", content=b'{"input": [', headers=json_type)
     assert bad_json.status_code == 400 and bad_json.json()["error"]["type"] == "invalid_request_error"
+    latin1 = client.post("/v1/moderations", content='{"input": "café"}'.encode("latin-1"), headers=json_type)
+    assert latin1.status_code == 400 and "encoded as UTF-8" in latin1.json()["error"]["message"]
 
 
 def test_text_parts_and_the_score_route_keep_their_own_shape(client: Any) -> None:

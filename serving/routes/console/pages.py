@@ -146,7 +146,7 @@ async def check(request: Request, form: Annotated[CheckForm, Form()]) -> Respons
     if not check_csrf(session, form.csrf):
         return await csrf_failed(request, session)
     item: dict[str, Any] = {"text": form.text, "kind": form.kind}
-    if form.kind == "reply" and form.parent_text.strip():
+    if form.parent_text.strip():  # with kind post too: the API then says the parent was not used (PARENT_TEXT_IGNORED)
         item["parent_text"] = form.parent_text
     if form.channel:
         item["channel"] = form.channel
@@ -226,7 +226,9 @@ async def queue_feedback(request: Request, item: int, form: Annotated[FeedbackFo
     if not check_csrf(session, form.csrf):
         return await csrf_failed(request, session)
     back = form.back if not form.back.startswith(("/", "\\")) and "//" not in form.back else ""
-    row = await asyncio.to_thread(scored_item, request.app.state.store, item)
+    # ids beyond the store's 64-bit integers name no item (and would overflow the query): the same page as a missing one
+    in_range = 0 < item < 2**63
+    row = await asyncio.to_thread(scored_item, request.app.state.store, item) if in_range else None
     if row is None:
         return await render(
             request,
