@@ -36,7 +36,7 @@ import io
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 
 NORMALIZER_VERSION = "2"
@@ -66,6 +66,19 @@ _LEET = str.maketrans({"4": "a", "3": "e", "1": "i", "0": "o", "5": "s", "7": "t
 _MASKS = {"URL", "USER"}
 _MAX_CACHED_WORDS = 200_000
 _MAX_KNOWN_WORDS = 100_000
+
+
+def bad_character(s: str, allowed: Collection[str] = ()) -> str | None:
+    """The first character that no stored text may hold, described: an unpaired surrogate (not valid Unicode: a
+    JSON escape can carry one) or a control character not in `allowed` (NUL and the like; some databases refuse
+    them). None when there is none. The API's schemas and the claim importers both check with it."""
+    for i, ch in enumerate(s):
+        cat = unicodedata.category(ch)
+        if cat == "Cs":
+            return f"an unpaired surrogate U+{ord(ch):04X} at position {i} (not valid Unicode)"
+        if cat == "Cc" and ch not in allowed:
+            return f"the control character U+{ord(ch):04X} at position {i}"
+    return None
 
 
 def _is_leet(token: str) -> bool:

@@ -13,20 +13,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from model.normalize import bad_character
+
 Decision = Literal["allow", "review", "block"]  # model.labels.DECISIONS
 
 ALLOWED_CONTROLS = {"\t", "\n", "\r"}
-
-
-def bad_character(s: str, allow_newlines: bool) -> str | None:
-    """Describe the first character that a text field may not hold (controls, NUL, lone surrogates)."""
-    for i, ch in enumerate(s):
-        cat = unicodedata.category(ch)
-        if cat == "Cs":
-            return f"an unpaired surrogate U+{ord(ch):04X} at position {i} (not valid Unicode)"
-        if cat == "Cc" and not (allow_newlines and ch in ALLOWED_CONTROLS):
-            return f"the control character U+{ord(ch):04X} at position {i}"
-    return None
 
 
 # What the OpenAPI schema says about text fields, so that a schema-valid request is an accepted one:
@@ -71,7 +62,7 @@ def unpaired_surrogate(s: str) -> str | None:
 def _check_label(v: str | None) -> str | None:
     if v is None:
         return v
-    bad = bad_character(v, allow_newlines=False)
+    bad = bad_character(v)
     if bad:
         raise ValueError(f"contains {bad}; expected printable characters only")
     return v
@@ -238,7 +229,7 @@ class FeedbackRequest(StrictModel):
     @field_validator("note")
     @classmethod
     def _note(cls, v: str | None) -> str | None:
-        if v is not None and (bad := bad_character(v, allow_newlines=True)):
+        if v is not None and (bad := bad_character(v, ALLOWED_CONTROLS)):
             raise ValueError(f"contains {bad}; expected plain text")
         return v
 

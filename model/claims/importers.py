@@ -17,6 +17,7 @@ from typing import Any
 
 from model.claims.records import CLAIM_FIELDS, MAX_CLAIM_CHARS, BadClaim, Claim
 from model.claims.verdicts import VERDICTS, normalise_verdict
+from model.normalize import bad_character
 from model.readers import SUPPORTED, DataError, format_of, json_document, read_text
 
 FORMATS: tuple[str, ...] = ("json", "jsonl", "csv", "parquet")
@@ -51,17 +52,8 @@ class _RecordError(Exception):
         self.fix = fix
 
 
-def _bad_character(s: str) -> str | None:
-    """The first character a stored claim cannot hold: an unpaired surrogate (not Unicode; the JSON escaped it) or
-    a control character that is not white space (NUL and the like; the API's claims route refuses both; white
-    space such as a tab or a form feed is collapsed to a space)."""
-    for i, ch in enumerate(s):
-        cat = unicodedata.category(ch)
-        if cat == "Cs":
-            return f"an unpaired surrogate U+{ord(ch):04X} at position {i} (not valid Unicode)"
-        if cat == "Cc" and not ch.isspace():
-            return f"the control character U+{ord(ch):04X} at position {i}"
-    return None
+# Control characters that are white space (tab, form feed, ...): a claim's spaces are collapsed, so they are kept.
+_SPACE_CONTROLS = frozenset(c for c in map(chr, range(0xA0)) if unicodedata.category(c) == "Cc" and c.isspace())
 
 
 def _text(value: Any) -> str | None:
@@ -129,7 +121,7 @@ def _build_claim(flat: dict[str, Any], names: dict[str, str], defaults: ImportDe
         return names.get(f, f)
 
     for f, value in flat.items():
-        bad = _bad_character(value) if isinstance(value, str) else None
+        bad = bad_character(value, _SPACE_CONTROLS) if isinstance(value, str) else None
         if bad:
             raise _RecordError(
                 name(f),
