@@ -126,3 +126,21 @@ def test_without_texts_the_copies_section_says_why(tiny_baseline_dir: Path, tmp_
     paths = write_report(out, rep)
     assert "--drop-text" in paths["md"].read_text(encoding="utf-8")
     assert "--drop-text" in paths["html"].read_text(encoding="utf-8")
+
+
+def test_ids_repeated_across_inputs_are_counted_and_said(
+    tiny_baseline_dir: Path, tmp_path: Path, audited: Path
+) -> None:
+    """A file exported twice (or two overlapping exports) counts its posts twice in every total: the report says
+    how many ids repeat, instead of nothing."""
+    assert (build_report(audited)["rows"]["repeated_ids"], build_report(audited)["rows"]["repeated_id_rows"]) == (0, 0)
+    rows = make_rows(30)
+    a, b = write_csv(tmp_path / "a.csv", rows), write_csv(tmp_path / "b.csv", rows[:12])  # b repeats 12 of a's posts
+    out = tmp_path / "out"
+    run_audit(config([a, b], tiny_baseline_dir, out, columns={"text": "isi", "id": "post_id"}, keep=[]))
+    rep = build_report(out)
+    assert rep["rows"]["scored"] == 42
+    assert (rep["rows"]["repeated_ids"], rep["rows"]["repeated_id_rows"]) == (12, 12)
+    paths = write_report(out, rep)
+    assert "12 id(s) occur more than once" in paths["md"].read_text(encoding="utf-8")
+    assert "12 id(s) occur more than once" in paths["html"].read_text(encoding="utf-8")
