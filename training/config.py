@@ -50,6 +50,13 @@ class TrainConfig(BaseModel):
         description="repeat the training examples of these sources, e.g. "
         '{"saring_register_posts": 3} (the transformer only; the TF-IDF baseline sees each example once)',
     )
+    style_augment: float = Field(
+        0.0,
+        ge=0.0,
+        le=1.0,
+        description="restyle this share of the transformer's training examples, whatever their labels, as a "
+        "broadcast, a shout or a chat message (training/augment.py), so that style alone does not tell a label",
+    )
     baseline_weak_labels: bool = Field(False, description="train the TF-IDF baseline on the cards' weak labels too")
     # Distillation (training/distill.py): the loss mixes the labels with a trained teacher's probabilities for every
     # training text, e.g. a `fast` student of the `default` model for audits that need the speed.

@@ -57,6 +57,7 @@ from training.artifacts import (
     selection_metric,
     split_metrics,
 )
+from training.augment import style_augmented
 from training.config import TrainConfig
 from training.distill import TeacherTargets, check_teacher_splits, teacher_dir, teacher_targets, transfer_texts
 from training.dropout import use_fast_dropout
@@ -406,6 +407,10 @@ def train_transformer(
     if not train or not val:
         raise ValueError(f"training needs train and validation examples; found {len(train)} and {len(val)}")
     train = oversample(train, config.oversample)
+    if config.style_augment > 0:
+        # after oversampling, so that the repeats of a team-written post are restyled independently
+        train, restyled = style_augmented(train, config.style_augment, config.seed)
+        logger.info("%d of %d training examples restyled (training/augment.py)", restyled, len(train))
     labels = choose_labels(train)
     if config.teacher is not None and config.distill_transfer > 0:
         extra = transfer_texts(train, config.distill_transfer, config.seed)
