@@ -25,12 +25,18 @@ from model.scorer import Scorer
 from serving.batcher import MicroBatcher
 from serving.deps import authorized_caller, claim_store, claims_path, open_claims
 from serving.engine import BatchRunner, ModelHolder, PolicyBook
-from serving.errors import BodyLimitMiddleware, CatchAllMiddleware, StartupErrorMiddleware, install_error_handlers
+from serving.errors import (
+    CatchAllMiddleware,
+    HeadAsGetMiddleware,
+    StartupErrorMiddleware,
+    install_error_handlers,
+)
 from serving.lifespan import lifespan
 from serving.metrics import Metrics, MetricsMiddleware
 from serving.routes import claims as claim_routes
 from serving.routes import console, feedback, moderations, operations, score
 from serving.routes import model as model_routes
+from serving.routes.console.limits import ConsoleAwareBodyLimit
 from serving.security import RateLimiter
 from serving.settings import Settings
 from serving.store import Store
@@ -93,9 +99,10 @@ def create_app(
     )
 
     install_error_handlers(app)
-    # Outermost last: metrics -> CORS -> body limit -> catch-all -> FastAPI's own exception handling.
+    # Outermost last: metrics -> HEAD as GET -> CORS -> body limit -> catch-all -> FastAPI's exception handling.
     app.add_middleware(CatchAllMiddleware)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    # serving.errors.BodyLimitMiddleware (JSON 413) for the API; the console's HTML page for /console forms
+    app.add_middleware(ConsoleAwareBodyLimit, max_bytes=settings.max_body_bytes)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -104,6 +111,8 @@ def create_app(
             allow_headers=["Authorization", "X-API-Key", "Content-Type", "X-Request-ID"],
             expose_headers=["Retry-After", "X-Request-ID"],
         )
+    # HEAD wherever GET is, in one place for every route; inside the metrics, which count it as HEAD
+    app.add_middleware(HeadAsGetMiddleware, routes=lambda: app.router.routes)
     app.add_middleware(MetricsMiddleware, metrics=state.metrics)
     app.add_middleware(StartupErrorMiddleware, state=state, debug=settings.log_level == "DEBUG")
 

@@ -12,12 +12,14 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 logger = logging.getLogger(__name__)
@@ -112,8 +114,157 @@ def _found(err: dict[str, Any]) -> str:
     return ""
 
 
-def validation_message(errors: list[dict[str, Any]]) -> tuple[str, int | None]:
-    """Turn pydantic errors into one readable message, and the item index of the first error."""
+# Where a parameter that is not in the body sits, as its error names it.
+_PARAMETER_PLACES = {"query": "query parameter", "path": "path parameter", "header": "header", "cookie": "cookie"}
+# The longest parameter value an error quotes back (a query string is the caller's URL, not a post's text).
+MAX_QUOTED_CHARS = 40
+# The parameters of one operation: (place, name) -> the parameter as /openapi.json documents it (its `schema`,
+# whether it is `required`).
+Parameters = dict[tuple[str, str], dict[str, Any]]
+
+
+def _quoted(value: str) -> str:
+    """The value, quoted; cut to MAX_QUOTED_CHARS characters when longer (saying so)."""
+    if len(value) <= MAX_QUOTED_CHARS:
+        return json.dumps(value, ensure_ascii=False)
+    return f"{json.dumps(value[:MAX_QUOTED_CHARS], ensure_ascii=False)}... ({len(value)} characters)"
+
+
+def _number(x: Any) -> str:
+    return str(int(x)) if isinstance(x, float) and x.is_integer() else str(x)
+
+
+def _expected(schema: dict[str, Any], err: dict[str, Any]) -> tuple[str, str]:
+    """(what the parameter takes, its type's JSON schema name): from the parameter's schema when known, else
+    from the pydantic error (its type and context)."""
+    options = [a for a in schema.get("anyOf", []) if a.get("type") != "null"]
+    if options:
+        schema = {**schema, **options[0]}
+    ctx = err.get("ctx") or {}
+    kind = schema.get("type") or {
+        "int_parsing": "integer",
+        "int_type": "integer",
+        "int_from_float": "integer",
+        "float_parsing": "number",
+        "float_type": "number",
+        "bool_parsing": "boolean",
+        "bool_type": "boolean",
+    }.get(str(err.get("type")), "")
+    if "enum" in schema:
+        return "one of " + ", ".join(json.dumps(v, ensure_ascii=False) for v in schema["enum"]), "enum"
+    if kind == "boolean":
+        return "true or false", kind
+    if err.get("type") == "literal_error" and "expected" in ctx:
+        return f"one of {ctx['expected']}", "enum"
+    if kind == "string":
+        shortest, longest = schema.get("minLength"), schema.get("maxLength")
+        if shortest is not None and longest is not None:
+            return f"a text of {shortest} to {longest} characters", kind
+        if longest is not None:
+            return f"a text of at most {longest} characters", kind
+        return "a text", kind
+    if kind not in ("integer", "number"):
+        return "a value as /docs describes it", kind or "unknown"
+    low = schema.get("minimum", ctx.get("ge"))
+    high = schema.get("maximum", ctx.get("le"))
+    above = schema.get("exclusiveMinimum", ctx.get("gt"))
+    below = schema.get("exclusiveMaximum", ctx.get("lt"))
+    bounds = []
+    if low is not None and high is not None:
+        bounds.append(f"from {_number(low)} to {_number(high)}")
+    elif low is not None:
+        bounds.append(f"of at least {_number(low)}")
+    elif high is not None:
+        bounds.append(f"of at most {_number(high)}")
+    if above is not None:
+        bounds.append(f"greater than {_number(above)}")
+    if below is not None:
+        bounds.append(f"less than {_number(below)}")
+    noun = "an integer (a whole number)" if kind == "integer" else "a number"
+    return " ".join([noun, " and ".join(bounds)]).strip(), kind
+
+
+def _example(schema: dict[str, Any], kind: str) -> str | None:
+    """A value the parameter takes, for the message's fix."""
+    options = [a for a in schema.get("anyOf", []) if a.get("type") != "null"]
+    if options:
+        schema = {**schema, **options[0]}
+    if schema.get("default") is not None:
+        value = schema["default"]
+    elif schema.get("enum"):
+        value = schema["enum"][0]
+    elif kind in ("integer", "number"):
+        value = schema.get("minimum", schema.get("maximum", 1))
+    elif kind == "boolean":
+        value = True
+    elif kind == "string":
+        return "..."
+    else:
+        return None
+    if isinstance(value, bool):
+        return str(value).lower()
+    return _number(value) if isinstance(value, int | float) else str(value)
+
+
+def _parameter_message(err: dict[str, Any], parameters: Parameters) -> str | None:
+    """The message for an error in a query, path, header or cookie parameter (None for one in the body): what the
+    parameter takes (its type and bounds, from the schema in /openapi.json), the value found, quoted, and how to
+    fix the URL. Parameter values are the caller's URL, never a post's text; a text parameter's value is not
+    quoted all the same."""
+    loc = tuple(err.get("loc", ()))
+    if len(loc) < 2 or loc[0] not in _PARAMETER_PLACES:
+        return None
+    place, name = str(loc[0]), str(loc[1])
+    parameter = parameters.get((place, name), {})
+    schema = dict(parameter.get("schema") or {})
+    expected, kind = _expected(schema, err)
+    where = f"the {_PARAMETER_PLACES[place]} {name}"
+    example = _example(schema, kind)
+    usage = {
+        "query": ("the URL", f"?{name}={example}"),
+        "header": ("the header", f"{name}: {example}"),
+        "cookie": ("the cookie", f"{name}={example}"),
+    }
+    if example is None or place not in usage:
+        fix = f"Fix {where} as /docs describes it"
+    else:
+        what, sample = usage[place]
+        fix = f"Fix {what}, e.g. {sample}"
+    default = schema.get("default")
+    if place != "path" and default is not None:
+        shown_default = str(default).lower() if isinstance(default, bool) else str(default)
+        fix += f", or leave {name} out for its default ({shown_default})"
+    elif place != "path" and parameter and not parameter.get("required"):
+        fix += f", or leave {name} out"
+    if err.get("type") == "missing":
+        return f"{where} is missing; expected {expected}. {fix}"
+    value = err.get("input")
+    if isinstance(value, str) and (kind != "string" or "enum" in schema):
+        found = f"found {_quoted(value)}"
+    else:
+        found = _found(err).removeprefix("; ") or "found an invalid value"
+    return f"{where} must be {expected}; {found}. {fix}"
+
+
+def parameters_of(request: Request) -> Parameters:
+    """The parameters of the operation that answered `request`, as /openapi.json documents them; empty for a
+    route outside the schema."""
+    route = request.scope.get("route")
+    path = getattr(route, "path", None)
+    if not path:
+        return {}
+    try:
+        operation = request.app.openapi().get("paths", {}).get(path, {}).get(request.method.lower(), {})
+    except Exception:  # a schema that cannot be built still leaves the pydantic error to describe
+        logger.debug("no OpenAPI schema for %s %s", request.method, path, exc_info=True)
+        return {}
+    return {(str(p.get("in")), str(p.get("name"))): p for p in operation.get("parameters", [])}
+
+
+def validation_message(errors: list[dict[str, Any]], parameters: Parameters | None = None) -> tuple[str, int | None]:
+    """Turn pydantic errors into one readable message, and the item index of the first error. `parameters`: the
+    operation's parameters as its schema documents them (parameters_of), which name a bad parameter's type and
+    bounds."""
     if not errors:
         return "the request does not match the schema; see /docs", None
     first = errors[0]
@@ -133,7 +284,10 @@ def validation_message(errors: list[dict[str, Any]]) -> tuple[str, int | None]:
     for err in errors[:5]:
         where = _loc_str(err.get("loc", ()))
         msg = err.get("msg", "invalid value")
-        if err.get("type") == "missing":
+        parameter = _parameter_message(err, parameters or {})
+        if parameter is not None:
+            msgs.append(parameter)
+        elif err.get("type") == "missing":
             msgs.append(f"{where}: this field is required")
         elif err.get("type") == "extra_forbidden":
             msgs.append(f"{where}: unknown field; check its spelling against /docs")
@@ -168,9 +322,9 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(exc.code, exc.message, exc.status, exc.item, exc.headers)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = list(exc.errors())
-        message, item = validation_message(errors)
+        message, item = validation_message(errors, parameters_of(request))
         json_error = bool(errors) and errors[0].get("type") == "json_invalid"
         return error_response("INVALID_REQUEST", message, 400 if json_error else 422, item)
 
@@ -243,6 +397,43 @@ class CatchAllMiddleware:
                 }
             )
             await send({"type": "http.response.body", "body": body})
+
+
+class HeadAsGetMiddleware:
+    """HEAD wherever GET is (what `allowed_methods` and the Allow header of a 405 promise): a HEAD request to a
+    path that a GET route answers is answered by that route as a GET, with the same status and headers
+    (Content-Length included) and an empty body. Monitoring tools and load balancers probe with HEAD.
+
+    FastAPI's routes take only the methods they are declared with (a GET route answers HEAD with 405), and
+    declaring HEAD on each would add an operation per route to the OpenAPI schema; this does it once, for
+    every route. A HEAD to a path without a GET route goes on unchanged (405 or 404, naming HEAD). The routes
+    see a GET; the middlewares outside this one see the HEAD (the metrics count it as HEAD) and the route that
+    answered."""
+
+    def __init__(self, app: ASGIApp, routes: Callable[[], list[BaseRoute]]) -> None:
+        self.app = app
+        self.routes = routes  # read at each request: routers are included after the middleware is added
+
+    def _answered_by_get(self, scope: Scope) -> bool:
+        probe = {**scope, "method": "GET"}
+        return any(route.matches(probe)[0] == Match.FULL for route in self.routes())
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("method") != "HEAD" or not self._answered_by_get(scope):
+            await self.app(scope, receive, send)
+            return
+        inner = {**scope, "method": "GET"}
+
+        async def _send(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        try:
+            await self.app(inner, receive, _send)
+        finally:
+            # what routing added (the route, the endpoint, path parameters), for the metrics outside
+            scope.update({k: v for k, v in inner.items() if k != "method"})
 
 
 class BodyLimitMiddleware:

@@ -45,6 +45,7 @@ async def reload_model(app: FastAPI, model_dir: Path) -> dict[str, Any]:
         holder.error = None
         state.metrics.set_model(new.name, new.version, new.kind)
         state.metrics.reloads.labels(outcome="success").inc()
+        await _claims_follow(app, new)
         seconds = time.perf_counter() - start
         logger.info("now serving %s (%s) from %s, loaded in %.1f s", new.name, new.version, model_dir, seconds)
         return {
@@ -53,6 +54,23 @@ async def reload_model(app: FastAPI, model_dir: Path) -> dict[str, Any]:
             "model_dir": str(model_dir),
             "seconds": round(seconds, 3),
         }
+
+
+async def _claims_follow(app: FastAPI, scorer: Scorer) -> None:
+    """Let an open claim store read slang as the model just swapped in does (it was opened with the slang
+    table of the model serving then: serving.deps.open_claims). A failure is logged; matching goes on with the
+    store's previous reading."""
+    claims = getattr(app.state, "claims", None)
+    if claims is None or not hasattr(claims, "use_normalizer"):
+        return
+    try:
+        await asyncio.to_thread(claims.use_normalizer, scorer.normalizer)
+    except Exception as e:
+        logger.error(
+            "the claim store could not take the new model's slang table (%s: %s); it keeps reading posts as before",
+            type(e).__name__,
+            e,
+        )
 
 
 async def sighup(app: FastAPI) -> None:

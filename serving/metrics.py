@@ -1,6 +1,7 @@
 """Prometheus metrics, one registry per app (so several apps in one process, as in tests, never collide).
 
-saring_requests_total{route,method,status}      requests by route template and status
+saring_requests_total{route,method,status}      requests by route template ("unmatched" for unknown paths),
+                                                method (the standard ones; any other is "OTHER") and status
 saring_request_duration_seconds{route}          latency histogram
 saring_batch_size                               texts per forward pass (micro-batching at work)
 saring_score{risk}                              score distribution per risk (drift shows up here)
@@ -23,6 +24,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 LATENCY_BUCKETS = (0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 BATCH_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128, 256)
 SCORE_BUCKETS = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99)
+# The `method` label: the methods of RFC 9110 and PATCH as themselves, any other as OTHER. A client picks the
+# method (any token, in any case); labelled as sent, each new one would start a time series for good.
+STANDARD_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"})
+OTHER_METHOD = "OTHER"
+UNMATCHED_ROUTE = "unmatched"
 
 
 class Metrics:
@@ -88,8 +94,15 @@ class Metrics:
         return generate_latest(self.registry), CONTENT_TYPE_LATEST
 
 
+def method_label(method: str) -> str:
+    """The `method` label of a request: a standard method as itself (methods are case-sensitive: `get` is not GET),
+    anything else as OTHER."""
+    return method if method in STANDARD_METHODS else OTHER_METHOD
+
+
 class MetricsMiddleware:
-    """Counts every HTTP request by route template (never the raw path, which would explode cardinality)."""
+    """Counts every HTTP request by route template (never the raw path, which would explode cardinality) and
+    by method, bounded the same way (method_label)."""
 
     def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
         self.app = app
@@ -112,6 +125,7 @@ class MetricsMiddleware:
             await self.app(scope, receive, _send)
         finally:
             route: Any = scope.get("route")
-            template = getattr(route, "path", None) or "unmatched"
-            self.metrics.requests.labels(route=template, method=scope.get("method", ""), status=str(status)).inc()
+            template = getattr(route, "path", None) or UNMATCHED_ROUTE
+            method = method_label(str(scope.get("method", "")))
+            self.metrics.requests.labels(route=template, method=method, status=str(status)).inc()
             self.metrics.latency.labels(route=template).observe(time.perf_counter() - start)

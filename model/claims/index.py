@@ -32,6 +32,7 @@ class _Snapshot:
     dense: np.ndarray | None  # (n, d) float32
     bm25: BM25
     params: MatchParams
+    enc: ClaimEncoder  # what read the claims into `bm25` and `dense`: posts are read the same way
 
 
 class ClaimIndex:
@@ -137,6 +138,23 @@ class ClaimIndex:
         self.store.set_meta("match_params", params.to_json())
         self._refresh(force=True)
 
+    def use_normalizer(self, normalizer: Normalizer) -> bool:
+        """Read posts and claims with `normalizer`'s slang table from now on (the API calls it when it swaps in
+        another model, so that matching reads slang as the model serving does). Returns whether anything changed.
+
+        The lexical index is rebuilt at once; stored claim vectors are kept (their key names the claim text
+        version, not the slang table: re-embedding on every swap between two models would cost more than the
+        few formal claim words a slang table changes), and a matching call already running finishes with the
+        reading it started with."""
+        enc = ClaimEncoder(self.embedder, normalizer)
+        if enc.normalizer.slang == self.enc.normalizer.slang:
+            return False
+        with self._lock:
+            self.enc = enc
+            self._refresh(force=True)
+        logger.info("claim index: posts and claims now read with the serving model's slang table")
+        return True
+
     def embed_key(self, params: MatchParams) -> str | None:
         if self.embedder is None:
             return None
@@ -158,6 +176,7 @@ class ClaimIndex:
             if not force and self._snap is not None and self._snap.generation == gen:
                 return
             params = self._resolve_params()
+            enc = self.enc
             gen = self.store.generation()
             claims, blobs, keys = self.store.all_rows()
             key = self.embed_key(params)
@@ -171,13 +190,13 @@ class ClaimIndex:
                 stale = [i for i in range(len(blobs)) if i not in stored]
                 if stale:
                     logger.info("embedding %d stored claim(s) for %s", len(stale), key)
-                    new = self.enc.embed([claims[i].claim for i in stale], params.claim_prefix)
+                    new = enc.embed([claims[i].claim for i in stale], params.claim_prefix)
                     self.store.set_embeddings([claims[i].id for i in stale], new, key or "")
                     stored.update((i, new[j]) for j, i in enumerate(stale))
                 vecs = [stored[i] for i in range(len(blobs))]
                 dense = np.stack(vecs).astype(np.float32) if vecs else np.zeros((0, 0), np.float32)
-            bm25 = BM25([self.enc.tokens(c.claim) for c in claims])
-            self._snap = _Snapshot(gen, claims, dense, bm25, params)
+            bm25 = BM25([enc.tokens(c.claim) for c in claims])
+            self._snap = _Snapshot(gen, claims, dense, bm25, params, enc)
             logger.info("claim index: %d claim(s), generation %d", len(claims), gen)
 
     def __len__(self) -> int:
@@ -277,7 +296,7 @@ class ClaimIndex:
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(similarity, cosine, coverage), each (n_texts, n_claims)."""
         snap = snap or self._snapshot()
-        return self.enc.similarities(texts, snap.bm25, snap.dense, snap.params.dense_weight, snap.params.query_prefix)
+        return snap.enc.similarities(texts, snap.bm25, snap.dense, snap.params.dense_weight, snap.params.query_prefix)
 
     def search(self, query: str, top: int = 5) -> list[dict[str, Any]]:
         """The `top` nearest claims whatever their similarity, best first; `match` says whether each is above
@@ -287,7 +306,7 @@ class ClaimIndex:
             return []
         sim, cos, lex = self.similarities([query], snap)
         order = np.argsort(-sim[0], kind="stable")[:top]
-        stance = claim_stance(query, self.normalizer)
+        stance = claim_stance(query, snap.enc.normalizer)
         return [self._result(snap, int(j), float(sim[0, j]), float(cos[0, j]), float(lex[0, j]), stance) for j in order]
 
     def match(self, texts: Sequence[str], top: int = 5, threshold: float | None = None) -> list[list[dict[str, Any]]]:
@@ -305,7 +324,7 @@ class ClaimIndex:
                 out.append([])
                 continue
             hits = hits[np.argsort(-sim[i, hits], kind="stable")][:top]
-            stance = claim_stance(text, self.normalizer)
+            stance = claim_stance(text, snap.enc.normalizer)
             out.append(
                 [self._result(snap, int(j), float(sim[i, j]), float(cos[i, j]), float(lex[i, j]), stance) for j in hits]
             )

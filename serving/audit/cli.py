@@ -27,7 +27,8 @@ EPILOG = (
     "  saring audit posts/*.csv --model models/default --out audit-2024 --column text=isi --column id=post_id\n\n"
     "  saring audit data/ --out audit --workers 2            (a local Dask cluster of 2 processes)\n\n"
     "  saring audit s3-mirror/*.parquet --out audit --scheduler tcp://10.0.0.5:8786\n\n"
-    "Run the same command again after an interruption: saved chunks are skipped."
+    "Run the same command again after an interruption: saved chunks are skipped. After fixing an input the "
+    "audit could not read, run it again too (add --replaced FILE when the error says so)."
 )
 
 
@@ -162,6 +163,16 @@ def audit(
     csv: Annotated[bool, typer.Option("--csv", help="also write results.csv")] = False,
     drop_text: Annotated[bool, typer.Option("--drop-text", help="leave texts out of the results")] = False,
     restart: Annotated[bool, typer.Option("--restart", help="discard saved results in --out and start over")] = False,
+    replaced: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--replaced",
+            metavar="FILE",
+            help="an input fixed or exported again since some of its rows were saved: discard only its saved rows "
+            "and score it again from its start; the rows saved from the other inputs are kept (repeatable; no "
+            "effect on a file unchanged since its rows were saved)",
+        ),
+    ] = None,
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address, e.g. tcp://HOST:8786")] = None,
     workers: Annotated[
         int, typer.Option(help="start a local Dask cluster of N single-thread processes (0: score in this process)")
@@ -200,6 +211,7 @@ def audit(
             write_csv=csv,
             drop_text=drop_text,
             restart=restart,
+            replaced=list(replaced or []),
             scheduler=scheduler,
             workers=workers,
             precision=precision,

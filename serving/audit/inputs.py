@@ -10,7 +10,9 @@ turns such a row into a reject that names the column. Rows that cannot be parsed
 the wrong number of fields or bad quoting within one line, a line that is not a JSON object) are rejects of the
 chunk that holds them. What cannot be read on reliably raises DataError naming the file, the line or last row
 read and the fix: a CSV quote that is never closed (the lines after it would run into one cell), a damaged or
-truncated gzip or Parquet file, and a JSON array where JSON lines are expected.
+truncated gzip or Parquet file (these two, a header that is not valid CSV and a CSV file without a header are
+`UnreadableInput`: the auditor fixes the file and resumes, and ``serving.audit.run`` adds how to resume to the
+fix), and a JSON array where JSON lines are expected.
 
 Row numbers: CSV and Parquet rows are numbered 1, 2, ... after the header (blank lines are not rows); JSON
 lines rows are numbered by their line in the file.
@@ -73,6 +75,11 @@ INTERNAL_COLUMNS = (SOURCE_COLUMN, ROW_COLUMN)
 
 JSONL_SAMPLE_LINES = 1000  # lines read to learn the fields of a JSON lines file
 CSV_FIELD_LIMIT = 16 * 1024 * 1024  # characters; a runaway quote must not swallow the whole file
+
+
+class UnreadableInput(DataError):
+    """A file the audit cannot read on (damaged, cut short, an unclosed quote): the fix is to repair or export
+    the file again and rerun, and `serving.audit.run` appends to `fix` how the rerun goes on from the rows saved."""
 
 
 @dataclass(frozen=True)
@@ -229,7 +236,11 @@ def open_inputs(patterns: Iterable[str | Path], encoding: str = "utf-8") -> list
             try:
                 pf = pq.ParquetFile(p)
             except Exception as e:
-                raise DataError(f"not a readable Parquet file ({e})", file=p) from e
+                raise UnreadableInput(
+                    f"expected a readable Parquet file, found that its footer or schema cannot be read ({e})",
+                    file=p,
+                    fix="copy or export the file again",
+                ) from e
             f.columns = list(pf.schema_arrow.names)
             f.num_rows = pf.metadata.num_rows
         elif fmt == "jsonl":
@@ -357,19 +368,18 @@ def _csv_records(f: InputFile, src: _Source, encoding: str) -> Iterator[tuple[in
         yield start, rec
 
 
-def _unclosed_quote(f: InputFile, start: int, end: int, e: csv.Error) -> DataError:
+def _unclosed_quote(f: InputFile, start: int, end: int, e: csv.Error) -> UnreadableInput:
     if "field limit" in str(e):
         found = f"the cell grew past {CSV_FIELD_LIMIT:,} characters by line {end}"
     elif "end of data" in str(e):
         found = f"the file ends (line {end}) inside the quoted cell"
     else:
         found = f"lines {start}-{end} ran together into one cell, and the reader stopped at line {end} ({e})"
-    return DataError(
+    return UnreadableInput(
         f"a quote opened at line {start} is never closed: expected each quoted cell to end with a quote right "
         f"before a separator or the end of its line, found that {found}",
         file=f.path,
-        fix=f'fix the quoting at line {start} (a quote inside a cell is doubled: ""), or export the file again; '
-        "rows saved before the error stay saved",
+        fix=f'fix the quoting at line {start} (a quote inside a cell is doubled: ""), or export the file again',
     )
 
 
@@ -391,12 +401,16 @@ def _csv_header(f: InputFile, encoding: str) -> list[str]:
                 )
             return rec
     except csv.Error as e:
-        raise DataError(f"the header is not valid CSV ({e})", file=f.path) from e
+        raise UnreadableInput(
+            f"expected a header row of valid CSV naming the columns, found that it is not valid CSV ({e})",
+            file=f.path,
+            fix="fix the header row, or export the file again",
+        ) from e
     except _TEXT_READ_ERRORS as e:
         raise _unreadable(f, 0, e) from e
     finally:
         src.close()
-    raise DataError(
+    raise UnreadableInput(
         "the file is empty; expected a header row naming the columns, then one row per post",
         file=f.path,
         fix="export the file again with a header row",
@@ -441,7 +455,7 @@ def _jsonl_fields(f: InputFile, encoding: str) -> list[str]:
 _TEXT_READ_ERRORS: tuple[type[BaseException], ...] = (OSError, EOFError, zlib.error)
 
 
-def _unreadable(f: InputFile, last_row: int, e: BaseException) -> DataError:
+def _unreadable(f: InputFile, last_row: int, e: BaseException) -> UnreadableInput:
     """The error for a file that cannot be read on (damaged or cut short), after `last_row` rows were read."""
     if f.gzip:
         what, check = "gzip file is damaged or cut short", f" (check it with `gzip -t {f.path.name}`)"
@@ -450,11 +464,10 @@ def _unreadable(f: InputFile, last_row: int, e: BaseException) -> DataError:
     else:
         what, check = "file cannot be read", ""
     after = f"after row {last_row}" if last_row else "before its first row"
-    return DataError(
+    return UnreadableInput(
         f"expected a readable file, found that the {what}: reading stopped {after} ({type(e).__name__}: {e}){check}",
         file=f.path,
-        fix="copy or export the file again. The rows saved so far stay saved, but a resume checks that each input "
-        "is the file it started on, so audit the replaced file with --restart or into a new --out",
+        fix="copy or export the file again",
     )
 
 
@@ -624,7 +637,12 @@ def _csv_chunks(f: InputFile, b: _ChunkBuilder, encoding: str) -> Iterator[RawCh
                 continue  # a blank line is not a row
             if header is None:
                 if isinstance(rec, csv.Error):
-                    raise DataError(f"the header (line {line}) is not valid CSV ({rec})", file=f.path)
+                    raise UnreadableInput(
+                        f"expected a header row of valid CSV naming the columns, found that line {line} is not "
+                        f"valid CSV ({rec})",
+                        file=f.path,
+                        fix="fix the header row, or export the file again",
+                    )
                 header = rec
                 pos = {n: header.index(n) for n in b.names}
                 continue

@@ -11,6 +11,12 @@ one chunk whose part files are already complete on disk. The protocol for one ch
 A crash between 1 and 2 leaves a part file without a ledger line: at the next start such files are deleted
 and the chunk is scored again, under the same name. A crash during 2 leaves a partial last line, which is
 cut off. So every row is saved by exactly one ledger line, and the folder holds exactly those part files.
+
+The ledger is only ever appended to, except when a run re-identifies an input (`Ledger.rewrite`): a file none of
+whose rows were saved changed (the auditor fixed a file the audit could not read), or the auditor declared a file
+replaced (``--replaced``). The whole ledger is then written under a temporary name with the new header and the
+chunk lines it keeps, fsynced and renamed into place: a crash leaves either the old ledger or the new one, and the
+part files of the chunks it dropped are deleted at the next start like any part file no ledger line vouches for.
 """
 
 from __future__ import annotations
@@ -127,16 +133,31 @@ class Ledger:
 
     def start(self, header: dict[str, Any]) -> None:
         """Begin a new ledger (replacing any old one atomically)."""
+        self.rewrite(header, {})
+
+    def rewrite(self, header: dict[str, Any], chunks: dict[tuple[int, int], dict[str, Any]]) -> None:
+        """Replace the ledger atomically by `header` and the lines of `chunks`, without a completion line (the
+        chunks dropped are no longer saved: their part files are orphans for the caller to delete)."""
         self.close()
+        header = {
+            "type": "run",
+            "format": LEDGER_FORMAT,
+            **{k: v for k, v in header.items() if k not in ("type", "format")},
+        }
         tmp = self.path.with_name(f".{self.path.name}.tmp")
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(json.dumps({"type": "run", "format": LEDGER_FORMAT, **header}, ensure_ascii=False) + "\n")
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, self.path)
+        try:
+            with open(tmp, "w", encoding="utf-8") as f:
+                f.write(json.dumps(header, ensure_ascii=False) + "\n")
+                for key in sorted(chunks):
+                    f.write(json.dumps(chunks[key], ensure_ascii=False) + "\n")
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
         fsync_dir(self.path.parent)
-        self.header = {"type": "run", "format": LEDGER_FORMAT, **header}
-        self.chunks, self.complete = {}, None
+        self.header, self.chunks, self.complete = header, dict(chunks), None
 
     def append(self, record: dict[str, Any]) -> None:
         if self._fh is None:

@@ -21,6 +21,7 @@ import fcntl
 import logging
 import os
 import re
+import shlex
 import shutil
 import time
 from collections import Counter
@@ -43,7 +44,15 @@ from model.modeldir import (
     write_json_atomic,
 )
 from serving.audit.engagement import parse_bad_value
-from serving.audit.inputs import AuditColumns, InputFile, RawChunk, iter_chunks, open_inputs, parse_column_specs
+from serving.audit.inputs import (
+    AuditColumns,
+    InputFile,
+    RawChunk,
+    UnreadableInput,
+    iter_chunks,
+    open_inputs,
+    parse_column_specs,
+)
 from serving.audit.inputs import resolve_columns as _resolve_columns
 from serving.audit.ledger import AuditError, Ledger, content_sha256, covers_whole_file, fingerprint, fsync_dir
 from serving.audit.runners import DaskRunner, InProcessRunner
@@ -84,6 +93,9 @@ class AuditConfig:
     write_csv: bool = False
     drop_text: bool = False  # leave the texts out of the results
     restart: bool = False  # discard a previous run's results in out_dir
+    # inputs replaced (fixed, exported again) since some of their rows were saved: those rows are discarded and the
+    # file is scored again from its start, the other files' saved rows are kept (a file unchanged since: no effect)
+    replaced: list[str] = field(default_factory=list)
     scheduler: str | None = None  # tcp://HOST:8786: a Dask distributed cluster
     workers: int = 0  # >0 without a scheduler: a LocalCluster with this many single-thread processes
     precision: str | None = None  # int8, bf16 or fp32 (None: $SARING_PRECISION, else audit_precision's default)
@@ -209,10 +221,13 @@ def _expected_precision(kind: str, requested: str) -> str:
     return requested if kind in ("transformer", "ensemble") else "fp32"
 
 
-def _describe_changes(old: dict[str, Any], new: dict[str, Any]) -> tuple[list[str], list[str]]:
-    """(differences that forbid resuming, harmless ones) between a saved run header and this command."""
+def _describe_changes(old: dict[str, Any], new: dict[str, Any]) -> tuple[list[str], list[str], dict[str, str]]:
+    """(differences that forbid resuming, harmless ones, {input path: what changed} for the inputs whose content
+    changed) between a saved run header and this command. Whether a changed input forbids resuming depends on
+    whether rows of it were saved (`_judge_changed_inputs`)."""
     bad: list[str] = []
     soft: list[str] = []
+    changed_inputs: dict[str, str] = {}
     om, nm = old.get("model", {}), new["model"]
     if (om.get("name"), om.get("version")) != (nm["name"], nm["version"]):
         bad.append(
@@ -259,9 +274,9 @@ def _describe_changes(old: dict[str, Any], new: dict[str, Any]) -> tuple[list[st
         if o is None:
             continue
         if o.get("size") != n["size"]:
-            bad.append(f"input {p} changed: size {o.get('size')} -> {n['size']} bytes")
+            changed_inputs[p] = f"size {o.get('size')} -> {n['size']} bytes"
         elif (o.get("head_sha256"), o.get("tail_sha256")) != (n["head_sha256"], n["tail_sha256"]):
-            bad.append(f"input {p} changed: its content differs")
+            changed_inputs[p] = "its content differs"
         elif o.get("mtime_ns") == n["mtime_ns"]:
             continue
         elif covers_whole_file(n["size"]):
@@ -273,9 +288,9 @@ def _describe_changes(old: dict[str, Any], new: dict[str, Any]) -> tuple[list[st
                 "could not be compared"
             )
         elif o["sha256"] != n.get("sha256"):
-            bad.append(
-                f"input {p} changed: its content differs (same size and the same first and last MiB, but it has a "
-                "new modification time and its whole-file sha256 differs)"
+            changed_inputs[p] = (
+                "its content differs (same size and the same first and last MiB, but it has a new modification "
+                "time and its whole-file sha256 differs)"
             )
         else:
             soft.append(f"input {p} has a new modification time but the same content (the whole file was hashed)")
@@ -283,7 +298,136 @@ def _describe_changes(old: dict[str, Any], new: dict[str, Any]) -> tuple[list[st
     for k in ns:
         if os_.get(k) != ns[k]:
             bad.append(f"setting {k}: {os_.get(k)!r} in the saved run, {ns[k]!r} now")
-    return bad, soft
+    return bad, soft, changed_inputs
+
+
+def _saved_rows(ledger: Ledger, file_index: int | None) -> tuple[int, str]:
+    """(rows saved from one input, which: "rows 1-20000", or "15000 rows between rows 1 and 40000" when chunks
+    were saved out of order)."""
+    recs = [r for (fi, _), r in sorted(ledger.chunks.items()) if fi == file_index]
+    if not recs:
+        return 0, "no rows"
+    n = sum(int(r["rows"]) for r in recs)
+    lo, hi = int(recs[0]["first_row"]), int(recs[-1]["last_row"])
+    if [int(r["chunk"]) for r in recs] == list(range(len(recs))):
+        return n, f"rows {lo}-{hi}"
+    return n, f"{n} rows between rows {lo} and {hi}"
+
+
+def _replaced_inputs(names: list[str], files: list[InputFile]) -> set[str]:
+    """The paths (as the ledger records them) of the inputs named by --replaced; AuditError for a name that is
+    not one of the inputs."""
+    paths = {str(f.path) for f in files}
+    out: set[str] = set()
+    for name in names:
+        p = str(Path(name).expanduser().resolve())
+        if p not in paths:
+            shown = [str(f.path) for f in files[:5]] + (["..."] if len(files) > 5 else [])
+            raise AuditError(
+                f"--replaced {name}: expected one of the input files, found that {p} is not one of the inputs "
+                f"({', '.join(shown)}). Fix: name the replaced file as one of the inputs, e.g. --replaced "
+                f"{shlex.quote(str(files[0].path))}"
+            )
+        out.add(p)
+    return out
+
+
+def _judge_changed_inputs(
+    ledger: Ledger, changed: dict[str, str], replaced: set[str]
+) -> tuple[list[str], dict[int, str]]:
+    """(refusals, {file index: why its new version is recorded}) for the inputs whose content changed since the
+    saved run. A changed file none of whose rows were saved (one the audit could not read, fixed since; one it
+    had not reached) is recorded anew: nothing of its old version is in the output. One with saved rows is
+    recorded anew only when --replaced names it, and its saved rows are then discarded, so the output never
+    mixes the rows of two versions; otherwise resuming is refused. So is any change to an input of a finished
+    audit that --replaced does not name."""
+    # the saved run's numbering (the same as this command's unless the list of inputs changed, which is refused)
+    index = {i.get("path"): k for k, i in enumerate((ledger.header or {}).get("inputs", []))}
+    bad: list[str] = []
+    renew: dict[int, str] = {}
+    for path, what in changed.items():
+        k = index[path]
+        n, which = _saved_rows(ledger, k)
+        if path in replaced:
+            renew[k] = (
+                f"input {path} was replaced ({what}): "
+                + (
+                    f"the {n} row(s) saved from its earlier version ({which}) are discarded and "
+                    if n
+                    else "none of its rows were saved, and "
+                )
+                + "the new version is scored from its start; the rows saved from the other inputs are kept"
+            )
+        elif not n and ledger.complete is None:
+            renew[k] = (
+                f"input {path} changed since the saved run ({what}); none of its rows were saved, so the audit "
+                "scores it as it is now"
+            )
+        else:
+            saved = (
+                f"{which} of it were saved from the earlier version" if n else "the finished audit read it as it was"
+            )
+            bad.append(
+                f"input {path} changed: {what}; {saved} (to score the new version in its place: "
+                f"--replaced {shlex.quote(path)})"
+            )
+    return bad, renew
+
+
+def _renew_inputs(ledger: Ledger, header: dict[str, Any], renew: dict[int, str]) -> None:
+    """Record the current fingerprints of the inputs in `renew` and drop their saved chunks, in one atomic
+    rewrite of the ledger (their part files are then orphans, which `_clean_orphans` deletes)."""
+    for k, why in sorted(renew.items()):
+        logger.warning("%s", why)
+        entry = header["inputs"][k]
+        if not covers_whole_file(entry["size"]) and not entry.get("sha256"):
+            entry["sha256"] = content_sha256(Path(entry["path"]))
+    saved = dict(ledger.header or {})
+    saved["inputs"] = [header["inputs"][k] if k in renew else i for k, i in enumerate(saved.get("inputs", []))]
+    ledger.rewrite(saved, {key: rec for key, rec in ledger.chunks.items() if key[0] not in renew})
+
+
+def _after_fixing(ledger: Ledger, file_index: int | None, path: Path, restarted: bool) -> str:
+    """How the audit goes on once the input at `path` (#`file_index` in the ledger) that could not be read is
+    fixed: true advice, given the rows already saved from it and from the other inputs."""
+    n, which = _saved_rows(ledger, file_index)
+    others = sum(int(r["rows"]) for (fi, _), r in ledger.chunks.items() if fi != file_index)
+    command = "run the command again without --restart" if restarted else "run the same command again"
+    kept = f"; the {others} row(s) saved from the other input file(s) stay saved" if others else ""
+    if not n and ledger.complete is None:
+        return f"{command}: the audit goes on and reads the fixed file from its start{kept}"
+    if not n:  # a finished audit read the file (no rows) as it was: only --replaced lets it read the new version
+        return f"{command} with --replaced {shlex.quote(str(path))}: the fixed file is scored and added{kept}"
+    return (
+        f"{command} with --replaced {shlex.quote(str(path))}: the {n} row(s) saved from this file ({which}) are "
+        f"discarded and the fixed file is scored from its start, so no row of the damaged version mixes with the "
+        f"fixed one{kept}"
+    )
+
+
+def _add_fix(e: DataError, advice: str) -> None:
+    """Append `advice` (what to do once the file is fixed) to a DataError's fix, in place."""
+    text = str(e)
+    if e.fix and text.endswith(f". Fix: {e.fix}"):
+        text = text[: -len(f". Fix: {e.fix}")]
+    e.fix = f"{e.fix or 'repair the file or export it again'}; then {advice}"
+    e.args = (f"{text}. Fix: {e.fix}",)
+
+
+def _advise_unopened(e: UnreadableInput, out: Path, restart: bool) -> None:
+    """Add how to go on to an error raised while opening the inputs (before the ledger is otherwise read)."""
+    if restart:
+        _add_fix(e, "run the same command again")
+        return
+    ledger = Ledger(out)
+    try:
+        ledger.load()
+    except AuditError:
+        _add_fix(e, "run the same command again")
+        return
+    paths = [i.get("path") for i in (ledger.header or {}).get("inputs", [])]
+    index = paths.index(e.file) if e.file in paths else None
+    _add_fix(e, _after_fixing(ledger, index, Path(e.file or ""), restarted=False))
 
 
 def _hash_inputs(header: dict[str, Any], ledger: Ledger) -> None:
@@ -295,6 +439,7 @@ def _hash_inputs(header: dict[str, Any], ledger: Ledger) -> None:
         i
         for i in header["inputs"]
         if not covers_whole_file(i["size"])
+        and not i.get("sha256")
         and (
             not ledger.chunks
             or (
@@ -339,7 +484,11 @@ def _clean_orphans(out: Path, ledger: Ledger) -> None:
                 p.unlink()
                 removed += 1
     if removed:
-        logger.info("removed %d unfinished or unrecorded file(s) left by an interrupted run", removed)
+        logger.info(
+            "removed %d file(s) that no ledger line names: unfinished or unrecorded ones left by an interrupted run, "
+            "or the parts of discarded chunks",
+            removed,
+        )
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -649,7 +798,12 @@ def run_audit(config: AuditConfig, on_event: Callable[[AuditEvent], None] | None
     out.mkdir(parents=True, exist_ok=True)
     model_dir = Path(config.model_dir).expanduser().resolve()
     with _exclusive(out):
-        files = open_inputs(config.inputs, config.encoding)
+        try:
+            files = open_inputs(config.inputs, config.encoding)
+        except UnreadableInput as e:
+            _advise_unopened(e, out, config.restart)
+            raise
+        replaced = _replaced_inputs(config.replaced, files)
         inside = [str(f.path) for f in files if out in f.path.parents]
         if inside:
             raise AuditError(
@@ -697,16 +851,34 @@ def run_audit(config: AuditConfig, on_event: Callable[[AuditEvent], None] | None
             precision = saved
             header["model"]["precision"] = _expected_precision(kind, saved)
         if ledger.header is not None:
-            bad, soft = _describe_changes(ledger.header, header)
-            if bad:
+            bad, soft, changed = _describe_changes(ledger.header, header)
+            bad_inputs, renew = _judge_changed_inputs(ledger, changed, replaced)
+            if bad or bad_inputs:
+                fixes = []
+                if bad_inputs:
+                    fixes.append(
+                        "restore the changed input(s) to resume; or, to score the new version of a changed input "
+                        "in place of the old, add --replaced with its path to the command, as shown above (only "
+                        "that file's saved rows are discarded, the other files' are kept)"
+                    )
+                if bad:
+                    fixes.append("rerun the original command to resume")
+                fixes.append("pass --restart to discard all the saved results and start again, or choose another --out")
                 raise AuditError(
                     f"{out} holds {'a finished' if ledger.complete else 'an unfinished'} audit that differs from "
-                    "this command:\n  - " + "\n  - ".join(bad) + "\nResuming would mix two audits. Fix: rerun the "
-                    "original command to resume, pass --restart to discard the saved results and start again, or "
-                    "choose another --out"
+                    "this command:\n  - "
+                    + "\n  - ".join(bad + bad_inputs)
+                    + "\nResuming would mix two audits. Fix: "
+                    + "; or ".join(fixes)
                 )
             for s in soft:
                 logger.warning("%s; resuming", s)
+            for path in sorted(replaced - set(changed)):
+                logger.info("--replaced %s: the file is the version its saved rows came from; they are kept", path)
+            if renew:
+                _renew_inputs(ledger, header, renew)
+                if not ledger.chunks:
+                    _hash_inputs(header, ledger)  # the ledger starts afresh: record every input's whole-file hash
             rows_before = sum(int(r["rows"]) for r in ledger.chunks.values())
             if ledger.chunks:
                 logger.info(
@@ -767,13 +939,16 @@ def run_audit(config: AuditConfig, on_event: Callable[[AuditEvent], None] | None
                         total = max(rows_done, _estimate_total(files, seen) - rows_before)
                         emit(AuditEvent("chunk", rows_done, total, rows_before, chunks_done, rec))
 
-                    def saving_before_failure(chunks: Iterator[RawChunk]) -> Iterator[RawChunk]:
-                        # a file that cannot be read on (DataError): the chunks read before it are saved first
+                    def saving_before_failure(f: InputFile, chunks: Iterator[RawChunk]) -> Iterator[RawChunk]:
+                        # a file that cannot be read on (DataError): the chunks read before it are saved first, and
+                        # the error says how the audit goes on once the file is fixed, given what is saved now
                         try:
                             yield from chunks
-                        except DataError:
+                        except DataError as e:
                             while in_flight:
                                 drain_one()
+                            if isinstance(e, UnreadableInput):
+                                _add_fix(e, _after_fixing(ledger, f.index, f.path, config.restart))
                             raise
 
                     done: dict[int, set[int]] = {}
@@ -783,7 +958,7 @@ def run_audit(config: AuditConfig, on_event: Callable[[AuditEvent], None] | None
                         done_here = done.get(f.index, set())
                         st = seen[f.index] = _FileProgress()
                         chunks = iter_chunks(f, columns, config.chunk_rows, config.encoding, skip=done_here)
-                        for raw in saving_before_failure(chunks):
+                        for raw in saving_before_failure(f, chunks):
                             st.rows += raw.rows
                             st.position = raw.position
                             if raw.skipped:

@@ -42,7 +42,15 @@ async def model_card(scorer: ScorerDep, settings: SettingsDep, policies: Policie
     "/admin/reload",
     tags=["operations"],
     summary="Swap in a model directory without downtime",
-    responses={**ERROR_RESPONSES, 403: {"model": ErrorResponse}, 422: {"model": ErrorResponse}},
+    responses={
+        **ERROR_RESPONSES,
+        403: {"model": ErrorResponse, "description": "FORBIDDEN: no admin keys are configured"},
+        422: {
+            "model": ErrorResponse,
+            "description": "RELOAD_FAILED: the directory could not be loaded (the old model keeps serving); "
+            "INVALID_REQUEST: the body does not match the schema, or model_dir is empty or blank",
+        },
+    },
     dependencies=[Depends(admin_caller)],
 )
 async def admin_reload(
@@ -52,8 +60,17 @@ async def admin_reload(
     body: Annotated[ReloadRequest | None, Body()] = None,
 ) -> JSONResponse:
     """Load `model_dir` (default: the configured one) in the background, check it answers, swap it in.
-    On failure the old model keeps serving and the answer says why (422 RELOAD_FAILED)."""
-    target = Path(body.model_dir) if body and body.model_dir else settings.model_dir
+    On failure the old model keeps serving and the answer says why (422 RELOAD_FAILED). An empty or blank
+    `model_dir` is refused (422 INVALID_REQUEST): leave the field out to reload the configured directory."""
+    if body is not None and body.model_dir is not None and not body.model_dir.strip():
+        raise ApiError(
+            "INVALID_REQUEST",
+            f"model_dir is {'an empty string' if not body.model_dir else 'only whitespace'}; expected the path "
+            "of a model directory on the server. To reload the configured directory (SARING_MODEL_DIR), leave "
+            "model_dir out (or send no body). Nothing was reloaded",
+            status=422,
+        )
+    target = Path(body.model_dir) if body is not None and body.model_dir is not None else settings.model_dir
     try:
         info = await reload_model(request.app, target)
     except Exception as e:

@@ -695,3 +695,17 @@ def test_store_written_before_sqlalchemy_still_opens(tmp_path: Path) -> None:
             "INSERT INTO claims (id, claim, rating, verdict, publisher, added_at, updated_at) "
             "VALUES ('x', 'a b', 'r', 'maybe', 'p', 't', 't')"
         )
+
+
+def test_use_normalizer_reads_posts_and_claims_with_the_new_slang_table(tmp_path: Path) -> None:
+    from model.normalize import Normalizer
+
+    idx = ClaimIndex.open(tmp_path / "c.sqlite", None)
+    idx.import_records([SIRSAK])
+    post = "air rbsn dn sirsk nyembuhin kankr"
+    assert idx.match([post]) == [[]]
+    same = Normalizer(dict(idx.normalizer.slang))
+    assert idx.use_normalizer(same) is False  # nothing to rebuild
+    slang = {"sirsk": "sirsak", "kankr": "kanker", "rbsn": "rebusan", "dn": "daun", "nyembuhin": "menyembuhkan"}
+    assert idx.use_normalizer(Normalizer(slang)) is True
+    assert [m["claim_id"] for m in idx.match([post])[0]] == [idx.list_claims()[0].id]

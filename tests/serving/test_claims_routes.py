@@ -129,6 +129,57 @@ def test_input_errors(client: TestClient) -> None:
     assert res.status_code == 422 and res.json()["error"]["code"] == "INVALID_REQUEST"
 
 
+@pytest.mark.parametrize(
+    ("path", "params", "expected", "found", "fix"),
+    [
+        ("/v1/claims", {"limit": "abc"}, "an integer (a whole number) from 1 to 500", '"abc"', "?limit=50"),
+        ("/v1/claims", {"limit": "0"}, "an integer (a whole number) from 1 to 500", '"0"', "?limit=50"),
+        ("/v1/claims", {"limit": "2.5"}, "an integer (a whole number) from 1 to 500", '"2.5"', "?limit=50"),
+        ("/v1/claims", {"offset": "-1"}, "an integer (a whole number) from 0 to 2147483647", '"-1"', "?offset=0"),
+        (
+            "/v1/claims",
+            {"verdict": "maybe"},
+            'one of "false", "misleading", "true", "unproven"',
+            '"maybe"',
+            "?verdict=",
+        ),
+        (
+            "/v1/claims/search",
+            {"q": "a", "top": "lima"},
+            "an integer (a whole number) from 1 to 50",
+            '"lima"',
+            "?top=5",
+        ),
+    ],
+)
+def test_a_bad_query_parameter_says_what_was_expected_found_and_the_fix(
+    client: TestClient, path: str, params: dict[str, str], expected: str, found: str, fix: str
+) -> None:
+    (name,) = [k for k in params if k != "q"]
+    err = client.get(path, params=params).json()["error"]
+    assert err["code"] == "INVALID_REQUEST" and err["item"] is None
+    message = err["message"]
+    assert f"the query parameter {name} must be {expected}; found {found}." in message, message
+    assert fix in message and f"leave {name} out" in message
+    assert "found a string" not in message and "Input should be" not in message
+
+
+def test_a_long_bad_query_value_is_quoted_cut_short(client: TestClient) -> None:
+    res = client.get("/v1/claims", params={"limit": "9" * 20 + "x" * 280})
+    assert res.status_code == 422
+    message = res.json()["error"]["message"]
+    assert 'found "' + "9" * 20 + "x" * 20 + '"... (300 characters)' in message
+    assert "x" * 21 not in message
+
+
+def test_a_missing_query_parameter_says_what_it_takes(client: TestClient) -> None:
+    err = client.get("/v1/claims/search").json()["error"]
+    assert err["code"] == "INVALID_REQUEST"
+    assert err["message"].startswith(
+        "the query parameter q is missing; expected a text of 1 to 10000 characters. Fix the URL, e.g. ?q=..."
+    )
+
+
 def test_matches_appear_in_score_results(make_client, index: ClaimIndex) -> None:
     """The API attaches the store as app.state.claims; /v1/score then carries each text's matches."""
     index.import_records([VAKSIN, SIRSAK, TELUR])

@@ -131,3 +131,27 @@ def test_claims_routes_document_their_errors(client):
             assert {"401", "429", "503"} <= documented, (method, path, documented)
     assert {"400", "422"} <= set(spec["paths"]["/v1/claims"]["post"]["responses"])
     assert "404" in spec["paths"]["/v1/claims/{claim_id}"]["get"]["responses"]
+
+
+def test_claim_store_follows_the_slang_table_of_a_reloaded_model(make_client, make_settings, tmp_path):
+    """The store reads posts with the serving model's slang table; a model swapped in with another table is
+    read by the store from the swap on, not only after a restart."""
+    from model.normalize import Normalizer
+    from tests.fixture_texts import fixture_splits
+    from tests.serving.conftest import ADMIN_KEY, sha
+    from training.baseline import train_baseline
+
+    slang = {"sirsk": "sirsak", "kankr": "kanker", "rbsn": "rebusan", "dn": "daun", "nyembuhin": "menyembuhkan"}
+    new_dir = tmp_path / "slangy"
+    train_baseline(new_dir, fixture_splits(), Normalizer(slang), {"sources": {"fixture": {"licence": "test texts"}}})
+    c = make_client(make_settings(admin_key_hashes=[sha(ADMIN_KEY)]))
+    assert c.post("/v1/claims", json=[SIRSAK]).status_code == 201
+    post = "air rbsn dn sirsk nyembuhin kankr dlm 2 minggu, sebarkan"
+    before = c.post("/v1/score", json={"items": [{"text": post}]}).json()["results"][0]["matches"]
+    assert before == []  # the first model's table does not know these spellings
+
+    r = c.post("/admin/reload", json={"model_dir": str(new_dir)}, headers={"X-API-Key": ADMIN_KEY})
+    assert r.status_code == 200, r.text
+    assert c.app.state.claims.normalizer.slang["sirsk"] == "sirsak"
+    after = c.post("/v1/score", json={"items": [{"text": post}]}).json()["results"][0]["matches"]
+    assert [m["claim"] for m in after] == [SIRSAK["claim"]]

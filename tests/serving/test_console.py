@@ -9,11 +9,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from fastapi.testclient import TestClient
 
 from serving.routes.console import COOKIE, highlight, upload_name
+from serving.routes.console.encoding import form_problem
+from serving.routes.console.limits import size_text
 from serving.store import Store, scored_items_table
 from tests.model.test_claims import SIRSAK, VAKSIN
 from tests.serving.conftest import API_KEY, INCITE, INSULT, NEUTRAL, sha
@@ -165,6 +168,7 @@ def test_a_revoked_key_ends_the_session(
 ) -> None:
     login(keyed)
     cookie = keyed.cookies.get(COOKIE)
+    assert cookie is not None
     other = console(make_settings(api_key_hashes=[sha("kunci-lain")], require_api_key=True))
     other.cookies.set(COOKIE, cookie, domain="testserver", path="/console")
     assert other.get("/console/periksa").status_code == 303
@@ -554,7 +558,11 @@ def test_claims_import_a_claimreview_file(open_console: TestClient, name: str, c
     [
         ("cek.json", b"{bukan json", "not valid JSON"),
         ("cek.jsonl", json.dumps(SIRSAK).encode() + b"\n{oops", "line 2"),
-        ("cek.json", b"\xff\xfe", "not valid utf-8"),
+        (
+            "cek.json",
+            b"[\xff\xfe]",
+            "Expected UTF-8 text; found a byte that is not UTF-8 (0xFF) in the file cek.json at byte offset 1",
+        ),
         ("cek.json", json.dumps([VAKSIN, {"claim": "x"}]).encode(), "nothing was imported"),
     ],
 )
@@ -566,6 +574,179 @@ def test_claims_import_errors(open_console: TestClient, name: str, content: byte
     assert r.status_code == 422 and expect in html.unescape(r.text), html.unescape(r.text)
     assert "/tmp" not in html.unescape(r.text) and "saring-console-" not in r.text, "no server paths"
     assert open_console.get("/v1/claims").json()["total"] == 0
+
+
+# -- the body limit: one number, stated in the form and in the error, an HTML page for the console ------------
+
+LIMIT = 4096  # SARING_MAX_BODY_BYTES in these tests (small, so that the files are small)
+
+
+@pytest.fixture
+def small_limit(console: Callable[..., TestClient], make_settings: Callable[..., Any]) -> TestClient:
+    return console(make_settings(max_body_bytes=LIMIT))
+
+
+def claims_file(size: int) -> bytes:
+    """A valid claims file (two records) padded with spaces to exactly `size` bytes."""
+    data = json.dumps({"claims": [VAKSIN, SIRSAK]}).encode()
+    assert len(data) <= size
+    return data + b" " * (size - len(data))
+
+
+def import_file(c: TestClient, content: bytes, name: str = "cek.json") -> Any:
+    token = csrf_of(c, "/console/klaim")
+    return c.post("/console/klaim/impor", data={"csrf": token}, files={"file": (name, content, "application/json")})
+
+
+def test_the_import_form_states_the_server_body_limit(
+    open_console: TestClient, small_limit: TestClient, console: Callable[..., TestClient], make_settings: Any
+) -> None:
+    assert "maks. 2 MiB (2,097,152 bytes)" in text_of(open_console.get("/console/klaim").text)  # the default
+    assert "maks. 4 KiB (4,096 bytes)" in text_of(small_limit.get("/console/klaim").text)
+    big = console(make_settings(max_body_bytes=5 * 1024 * 1024 // 2))
+    assert "maks. 2.5 MiB (2,621,440 bytes)" in text_of(big.get("/console/klaim").text)
+
+
+def test_a_file_of_exactly_the_limit_is_imported(small_limit: TestClient) -> None:
+    r = import_file(small_limit, claims_file(LIMIT))  # the form around it makes the request larger than LIMIT
+    assert r.status_code == 303, r.text
+    assert small_limit.get("/v1/claims").json()["total"] == 2
+
+
+@pytest.mark.parametrize(
+    "size, found",
+    [
+        (LIMIT + 1, "the file cek.json is 4 KiB (4,097 bytes), 1 byte over"),  # checked by the import route
+        (LIMIT + 40_000, "the file cek.json is 43.06 KiB (44,096 bytes), 40,000 bytes over"),
+        (LIMIT * 100, "the upload (the file with the form around it) is 400."),  # refused before any parsing
+    ],
+)
+def test_a_file_over_the_limit_gets_the_console_page(small_limit: TestClient, size: int, found: str) -> None:
+    r = import_file(small_limit, claims_file(size))
+    assert r.status_code == 413 and r.headers["content-type"].startswith("text/html"), r.text
+    assert "default-src 'self'" in r.headers["content-security-policy"]
+    shown = text_of(r.text)
+    assert "Expected a claims file of at most 4 KiB (4,096 bytes), the server's request limit" in shown
+    assert found in shown
+    assert "split the file into parts under 4 KiB" in shown and "saring claims import FILE" in shown
+    assert 'href="/console/klaim"' in r.text, "links back to the import form"
+    assert small_limit.get("/v1/claims").json()["total"] == 0
+
+
+def test_a_chunked_upload_over_the_limit_gets_the_console_page(small_limit: TestClient) -> None:
+    token = csrf_of(small_limit, "/console/klaim")
+    head = (
+        f'--b\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n{token}\r\n'
+        '--b\r\nContent-Disposition: form-data; name="file"; filename="cek.json"\r\n\r\n'
+    ).encode()
+
+    def chunks() -> Any:  # no Content-Length: counted while reading
+        yield head
+        for _ in range(100):
+            yield b" " * 1000
+        yield b"\r\n--b--\r\n"
+
+    r = small_limit.post(
+        "/console/klaim/impor", content=chunks(), headers={"content-type": "multipart/form-data; boundary=b"}
+    )
+    assert r.status_code == 413 and r.headers["content-type"].startswith("text/html")
+    assert "the upload (the file with the form around it) is more than 68 KiB (69,632 bytes)" in text_of(r.text)
+
+
+def test_a_console_form_over_the_limit_gets_the_console_page(small_limit: TestClient) -> None:
+    r = check(small_limit, "kata " * 20_000, store="true")
+    assert r.status_code == 413 and r.headers["content-type"].startswith("text/html")
+    shown = text_of(r.text)
+    assert "Expected a form of at most 4 KiB (4,096 bytes)" in shown and "the form is 97." in shown
+    assert "shorten the text" in shown
+    assert stored_rows(small_limit) == []
+
+
+def test_over_the_limit_without_login_asks_for_the_login_first(
+    console: Callable[..., TestClient], make_settings: Callable[..., Any]
+) -> None:
+    c = console(make_settings(max_body_bytes=LIMIT, api_key_hashes=[sha(API_KEY)], require_api_key=True))
+    r = c.post("/console/klaim/impor", files={"file": ("cek.json", claims_file(LIMIT * 100), "application/json")})
+    assert r.status_code == 303 and r.headers["location"] == "/console/login?next=%2Fconsole%2Fklaim"
+
+
+def test_the_api_keeps_its_json_413(small_limit: TestClient) -> None:
+    big = {"items": [{"text": "kata " * 2000}]}
+    for path in ("/v1/score", "/v1/claims", "/v1/moderations"):
+        r = small_limit.post(path, json=big)
+        assert r.status_code == 413 and r.headers["content-type"] == "application/json", path
+        error = r.json()["error"]
+        assert error["code"] == "INVALID_REQUEST" and "4096" in error["message"] and error["item"] is None
+
+
+# -- forms and files must be UTF-8: never scored or stored changed --------------------------------------------
+
+
+def post_form(c: TestClient, path: str, body: bytes) -> Any:
+    return c.post(path, content=body, headers={"content-type": "application/x-www-form-urlencoded"})
+
+
+@pytest.mark.parametrize(
+    "text, expect",
+    [
+        (b"halo+%FF%FE+dunia", "found a byte that is not UTF-8 (0xFF) in the field `text` at byte offset 5"),
+        (b"caf%C3", "found a byte that is not UTF-8 (0xC3) in the field `text` at byte offset 3"),  # cut short
+        (b"Pak+%E9l%E8ve+goblok", "(0xE9) in the field `text` at byte offset 4"),  # Latin-1, not UTF-8
+        (b"caf\xc3\xa9", "found the raw byte 0xC3 in the field `text` at byte offset"),  # not URL-encoded
+    ],
+)
+def test_a_check_form_that_is_not_utf8_is_refused(open_console: TestClient, text: bytes, expect: str) -> None:
+    token = csrf_of(open_console)
+    r = post_form(open_console, "/console/periksa", b"csrf=" + token.encode() + b"&kind=post&store=true&text=" + text)
+    assert r.status_code == 400 and r.headers["content-type"].startswith("text/html"), r.text
+    shown = text_of(r.text)
+    assert "Expected" in shown and expect in shown and "Fix:" in shown and "\ufffd" not in shown
+    assert stored_rows(open_console) == [], "nothing scored or stored"
+
+
+def test_a_multipart_field_that_is_not_utf8_is_refused(open_console: TestClient) -> None:
+    token = csrf_of(open_console)
+    data = {"csrf": token, "kind": "post", "store": "true"}
+    r = open_console.post("/console/periksa", data=data, files={"text": (None, b"dasar \xffgoblok")})
+    assert r.status_code == 400, r.text
+    assert "(0xFF) in the field `text` at byte offset 6" in text_of(r.text)
+    assert stored_rows(open_console) == []
+
+
+def test_utf8_forms_are_stored_exactly(open_console: TestClient) -> None:
+    text = "Pak Andi—walikota “goblok” 😡 café"
+    token = csrf_of(open_console)
+    r = open_console.post("/console/periksa", data={"csrf": token, "kind": "post", "store": "true", "text": text})
+    assert r.status_code == 200, r.text
+    r = open_console.post(
+        "/console/periksa", data={"csrf": token, "kind": "post", "store": "true"}, files={"text": (None, text.encode())}
+    )
+    assert r.status_code == 200, r.text
+    assert [row["text"] for row in stored_rows(open_console)] == [text, text]
+
+
+def test_a_claim_form_that_is_not_utf8_adds_nothing(open_console: TestClient) -> None:
+    token = csrf_of(open_console, "/console/klaim")
+    r = post_form(
+        open_console, "/console/klaim/tambah", b"csrf=" + token.encode() + b"&claim=Bumi+datar&publisher=cek%FFfakta"
+    )
+    assert r.status_code == 400 and "in the field `publisher` at byte offset 3" in text_of(r.text)
+    assert 'href="/console/klaim"' in r.text
+    assert open_console.get("/v1/claims").json()["total"] == 0
+
+
+def test_sizes_and_utf8_positions() -> None:
+    assert size_text(2 * 1024 * 1024) == "2 MiB (2,097,152 bytes)" and size_text(512) == "512 bytes"
+    assert size_text(1536) == "1.5 KiB (1,536 bytes)"
+    urlencoded = "application/x-www-form-urlencoded"
+    assert form_problem(urlencoded, b"csrf=ab&text=caf%C3%A9+%F0%9F%98%A1") is None
+    bad = form_problem(urlencoded, b"csrf=ab&text=ok&parent_text=x%E9y")
+    assert bad and (bad.where, bad.offset, bad.byte, bad.raw) == ("the field `parent_text`", 1, 0xE9, False)
+    raw = form_problem(urlencoded + "; charset=utf-8", b"csrf=ab&text=\xc3\xa9")
+    assert raw and (raw.offset, raw.raw) == (13, True)
+    assert form_problem("application/json", b"\xff") is None  # the API's business, not the console's
+    multipart = b'--b\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\n\xff\r\n--b--\r\n'
+    assert form_problem("multipart/form-data; boundary=b", multipart) is None  # files: the import checks them
 
 
 def test_upload_names() -> None:
@@ -648,3 +829,22 @@ def test_the_console_is_documented_with_its_screenshots() -> None:
     for name in shots:
         size = (root / "docs" / "console" / name).stat().st_size
         assert 0 < size < 300_000, name
+
+
+@pytest.mark.parametrize(
+    ("path", "page"),
+    [
+        ("/console/klaim/impor", "/console/klaim"),
+        ("/console/klaim/tambah", "/console/klaim"),
+        ("/console/antrean/1/feedback", "/console/antrean"),
+        ("/console/periksa", "/console/periksa"),
+    ],
+)
+def test_a_form_sent_before_login_returns_to_its_page_after_login(keyed: TestClient, path: str, page: str) -> None:
+    """A form's own path answers POST only: login sends the moderator back to the page the form is on, not to a
+    405."""
+    files = {"file": ("klaim.json", b"[]", "application/json")} if path.endswith("/impor") else None
+    r = keyed.post(path, data={"text": "jalan rusak", "action": "hoax:confirm"}, files=files)
+    assert r.status_code == 303
+    assert r.headers["location"] == "/console/login?" + urlencode({"next": page})
+    assert keyed.get(page).status_code == 303  # a GET of the page itself keeps its own path as next

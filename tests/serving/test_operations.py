@@ -14,6 +14,7 @@ import pytest
 from model.scorer import Scorer
 from serving.batcher import BatcherClosed, MicroBatcher
 from serving.lifespan import sighup
+from serving.metrics import method_label
 from serving.settings import Settings
 from tests.serving.conftest import ADMIN_KEY, INSULT, NEUTRAL, assert_error, sha
 from tests.serving.test_claims_store import SIRSAK
@@ -132,6 +133,117 @@ def test_unknown_paths_do_not_explode_metric_labels(client):
     assert "/acak/" not in client.get("/metrics").text
 
 
+def test_arbitrary_methods_do_not_explode_metric_labels(client):
+    """A client picks the method; only the standard ones are labels of their own, the rest are OTHER."""
+    for method in ("FOO", "BREW", "PROPFIND", "X-GET-ME"):
+        assert_error(client.request(method, "/v1/model"), 405, "METHOD_NOT_ALLOWED")
+        assert_error(client.request(method, f"/acak/{method}"), 404, "NOT_FOUND")
+    client.delete("/v1/model")
+    text = client.get("/metrics").text
+    assert 'saring_requests_total{method="OTHER",route="/v1/model",status="405"} 4.0' in text
+    assert 'saring_requests_total{method="OTHER",route="unmatched",status="404"} 4.0' in text
+    assert 'saring_requests_total{method="DELETE",route="/v1/model",status="405"} 1.0' in text
+    for method in ("FOO", "BREW", "PROPFIND", "X-GET-ME"):
+        assert f'method="{method}"' not in text and f"/acak/{method}" not in text
+
+
+def test_method_label_keeps_the_standard_methods_only():
+    for method in ("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"):
+        assert method_label(method) == method
+    for method in ("get", "Post", "FOO", "", "QUERY", "M" * 1000):
+        assert method_label(method) == "OTHER"
+
+
+# -- HEAD wherever GET is -----------------------------------------------------------------------------------
+
+GET_PATHS = ["/healthz", "/readyz", "/metrics", "/v1/model", "/v1/claims", "/v1/claims/search?q=daun+sirsak"]
+
+
+@pytest.mark.parametrize("path", GET_PATHS)
+def test_head_answers_like_get_without_a_body(client, path):
+    get = client.get(path)
+    head = client.head(path)
+    assert (head.status_code, get.status_code) == (200, 200), head.text
+    assert head.content == b""
+    assert head.headers["content-type"] == get.headers["content-type"]
+    if path != "/metrics":  # the metrics grow between the two requests
+        assert head.headers["content-length"] == get.headers["content-length"] == str(len(get.content))
+
+
+def test_head_keeps_the_status_and_headers_of_gets_errors(make_client, make_settings):
+    c = make_client(make_settings(api_key_hashes=[sha("kunci-uji-kepala")], require_api_key=True))
+    get, head = c.get("/v1/model"), c.head("/v1/model")
+    assert get.status_code == head.status_code == 401 and head.content == b""
+    assert head.headers["content-length"] == get.headers["content-length"]
+    ok = c.head("/v1/model", headers={"X-API-Key": "kunci-uji-kepala"})
+    assert ok.status_code == 200 and ok.content == b""
+    get, head = (
+        c.get("/v1/claims/tidak-ada", headers={"X-API-Key": "kunci-uji-kepala"}),
+        c.head("/v1/claims/tidak-ada", headers={"X-API-Key": "kunci-uji-kepala"}),
+    )
+    assert get.status_code == head.status_code == 404 and head.content == b""
+
+
+def test_head_where_there_is_no_get_is_still_refused(client):
+    r = client.head("/v1/score")
+    assert r.status_code == 405 and r.headers["allow"] == "POST"
+    assert client.head("/v2/tidak-ada").status_code == 404
+    # the 405 of a GET route names HEAD among the allowed methods, and HEAD is indeed answered
+    allow = client.delete("/healthz").headers["allow"].split(", ")
+    assert "HEAD" in allow and client.head("/healthz").status_code == 200
+
+
+def test_head_sends_no_body_bytes_at_the_asgi_level(client):
+    """The TestClient drops a HEAD response's body itself; the server must not send one either."""
+    messages: list[dict] = []
+
+    async def call() -> None:
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "HEAD",
+            "scheme": "http",
+            "path": "/healthz",
+            "raw_path": b"/healthz",
+            "root_path": "",
+            "query_string": b"",
+            "headers": [(b"host", b"testserver")],
+            "client": ("127.0.0.1", 1234),
+            "server": ("testserver", 80),
+        }
+
+        async def receive() -> dict:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message: dict) -> None:
+            messages.append(message)
+
+        await client.app(scope, receive, send)
+        assert scope["method"] == "HEAD"  # the server's own scope still says HEAD
+
+    asyncio.run(call())
+    start, *bodies = messages
+    assert start["status"] == 200
+    assert dict(start["headers"])[b"content-length"] == str(len(client.get("/healthz").content)).encode()
+    assert bodies and all(m["body"] == b"" for m in bodies)
+
+
+def test_head_is_counted_as_head_under_its_route(client):
+    for _ in range(2):
+        client.head("/v1/model")
+    client.head("/v1/score")
+    text = client.get("/metrics").text
+    assert 'saring_requests_total{method="HEAD",route="/v1/model",status="200"} 2.0' in text
+    assert 'saring_requests_total{method="HEAD",route="/v1/score",status="405"} 1.0' in text
+
+
+def test_head_is_not_an_operation_of_the_schema(client):
+    """HEAD is answered by the middleware, so the schema keeps one operation per route (no duplicates)."""
+    paths = client.get("/openapi.json").json()["paths"]
+    assert all("head" not in ops for ops in paths.values())
+
+
 def test_concurrent_requests_are_micro_batched(make_client, make_settings):
     c = make_client(make_settings(batch_max_wait_ms=200, batch_max_size=64))
     n = 8
@@ -203,6 +315,23 @@ def test_reload_swaps_the_model(admin, tiny_baseline_dir, tmp_path):
     # a reload without a body reloads the configured directory
     r = admin.post("/admin/reload", headers={"Authorization": f"Bearer {ADMIN_KEY}"})
     assert r.status_code == 200 and r.json()["model"]["version"] == old_version
+
+
+@pytest.mark.parametrize(("model_dir", "found"), [("", "an empty string"), ("   ", "only whitespace")])
+def test_an_empty_model_dir_is_refused_not_read_as_the_default(admin, tiny_baseline_dir, tmp_path, model_dir, found):
+    """Only leaving model_dir out reloads the configured directory; "" is a mistake (an unset variable in a
+    script), and reloading the default instead would silently swap back a model the operator replaced."""
+    new_dir = _copy_with_version(tiny_baseline_dir, tmp_path / "baru", "saring-baseline-baru")
+    assert admin.post("/admin/reload", json={"model_dir": str(new_dir)}, headers={"X-API-Key": ADMIN_KEY}).is_success
+    r = admin.post("/admin/reload", json={"model_dir": model_dir}, headers={"X-API-Key": ADMIN_KEY})
+    err = assert_error(r, 422, "INVALID_REQUEST")
+    assert found in err["message"] and "leave model_dir out" in err["message"] and "SARING_MODEL_DIR" in err["message"]
+    assert "expected the path of a model directory" in err["message"]
+    assert admin.get("/v1/model").json()["version"] == "saring-baseline-baru"
+    assert 'saring_model_reloads_total{outcome="success"} 2.0' in admin.get("/metrics").text  # start-up + baru
+    # leaving it out (or null) is what reloads the configured directory
+    r = admin.post("/admin/reload", json={"model_dir": None}, headers={"X-API-Key": ADMIN_KEY})
+    assert r.status_code == 200 and r.json()["model"]["version"] != "saring-baseline-baru"
 
 
 def test_failed_reload_keeps_the_old_model(admin, tmp_path, tiny_baseline_dir):

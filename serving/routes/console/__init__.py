@@ -24,6 +24,8 @@ The package, one module per concern:
     forms.py         the input schemas: forms and list filters
     api.py           call_api: the API's own routes, called in process
     render.py        templates, security headers, redirects, highlighting
+    limits.py        the body limit: the API's JSON 413, or the console's page for its forms and imports
+    encoding.py      forms (and imported files) must be UTF-8: checked on the raw bytes, before parsing
     review_queue.py  the review queue's reads of the store
     pages.py         /console, /static, /login, /logout, /periksa, /antrean, /model
     claims_page.py   /klaim (search, browse, add, import)

@@ -19,14 +19,16 @@ from model.examples import DataError
 from serving.deps import get_claims
 from serving.errors import ApiError
 from serving.routes.console.api import call_api
+from serving.routes.console.encoding import FILE_FIX, NotUtf8, Utf8FormRoute, first_bad_byte
 from serving.routes.console.forms import ClaimForm, ClaimsFilter
+from serving.routes.console.limits import import_limit, size_text, too_large
 from serving.routes.console.render import csrf_failed, login_redirect, redirect, render
 from serving.routes.console.session import Session, check_csrf, needs_login, read_session
-from serving.routes.console.settings import MAX_IMPORT_BYTES, PAGE_SIZE
+from serving.routes.console.settings import PAGE_SIZE
 
 logger = logging.getLogger(__name__)
 
-router = APIRouter(prefix="/console", include_in_schema=False)
+router = APIRouter(prefix="/console", include_in_schema=False, route_class=Utf8FormRoute)
 
 
 async def _claims_view(
@@ -75,7 +77,7 @@ async def _claims_view(
         notice=notice,
         error=error,
         form=form or ClaimForm(),
-        max_import_bytes=MAX_IMPORT_BYTES,
+        max_import=size_text(import_limit(request)),
     )
 
 
@@ -145,13 +147,20 @@ async def import_claims(
     if not check_csrf(session, csrf):
         return await csrf_failed(request, session)
     name = upload_name(file.filename)
-    data = await file.read(MAX_IMPORT_BYTES + 1)
+    data = await file.read()  # at most the body limit and a little more (limits.ConsoleAwareBodyLimit)
+    limit = import_limit(request)
+    if len(data) > limit:
+        over = len(data) - limit
+        found = f"the file {name} is {size_text(len(data))}, {over:,} byte{'s' * (over > 1)} over"
+        return await too_large(request, found)
+    bad = first_bad_byte(data)
+    if bad is not None:
+        problem = NotUtf8(f"the file {name}", *bad, fix=FILE_FIX)
+        logger.info("console: refused a claims file that is not UTF-8 (%s)", problem.where)
+        return await _claims_view(
+            request, session, status=422, error={"code": "INVALID_REQUEST", "message": problem.message}
+        )
     try:
-        if len(data) > MAX_IMPORT_BYTES:
-            raise ApiError(
-                "INVALID_REQUEST",
-                f"the file is larger than {MAX_IMPORT_BYTES} bytes; import it with `saring claims import FILE`",
-            )
         client = request.client.host if request.client else "unknown"
         request.app.state.limiter.check(session.caller or f"addr:{client}")  # the API's limits
         index = await asyncio.to_thread(get_claims, request)  # the claims routes' store

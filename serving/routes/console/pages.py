@@ -15,6 +15,7 @@ from fastapi.responses import FileResponse, Response
 from pydantic import ValidationError
 
 from serving.routes.console.api import call_api
+from serving.routes.console.encoding import Utf8FormRoute
 from serving.routes.console.forms import CheckForm, FeedbackForm, LoginForm, QueueFilter, non_blank
 from serving.routes.console.render import (
     csrf_failed,
@@ -39,7 +40,7 @@ from serving.settings import is_loopback
 
 logger = logging.getLogger(__name__)
 
-router = APIRouter(prefix="/console", include_in_schema=False)
+router = APIRouter(prefix="/console", include_in_schema=False, route_class=Utf8FormRoute)
 
 
 @router.get("")

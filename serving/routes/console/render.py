@@ -107,8 +107,21 @@ def redirect(session: Session, target: str) -> Response:
     return finish(RedirectResponse(target, status_code=303), session)
 
 
+def back_link(path: str) -> str:
+    """The console page a form at `path` belongs to (where its error page links back to)."""
+    for page in ("/console/klaim", "/console/antrean", "/console/model"):
+        if path == page or path.startswith(page + "/"):
+            return page
+    return "/console/periksa"
+
+
 def login_redirect(request: Request, session: Session) -> Response:
-    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    """To the login page, and back afterwards: to the same page for a GET, to the page a form was sent from for a
+    POST (the form's own path answers POST only, so returning there would be a 405)."""
+    if request.method == "GET":
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    else:
+        target = back_link(request.url.path)
     return redirect(session, "/console/login?" + urlencode({"next": target}))
 
 

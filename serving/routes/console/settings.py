@@ -19,7 +19,10 @@ STATIC_FILES = {"console.css": "text/css; charset=utf-8", "console.js": "text/ja
 COOKIE = "saring_console"
 COOKIE_PATH = "/console"
 PAGE_SIZE = 25
-MAX_IMPORT_BYTES = 2 * 1024 * 1024
+IMPORT_PATH = "/console/klaim/impor"
+# The largest claims file the import takes is the server's body limit, SARING_MAX_BODY_BYTES (limits.py); a
+# console POST may be this much larger, for the multipart headers and the form's other fields around it.
+FORM_ROOM_BYTES = 64 * 1024
 
 RISK_NAMES = {"hoax": ("Hoaks", "hoax"), "slander": ("Fitnah", "slander"), "incitement": ("Hasutan", "incitement")}
 DECISION_NAMES = {"allow": ("Izinkan", "allow"), "review": ("Tinjau", "review"), "block": ("Blokir", "block")}

@@ -117,6 +117,8 @@ def test_a_damaged_gzip_or_parquet_file_is_a_data_error(tiny_baseline_dir: Path,
     assert "Aborted" not in r.output
     saved = saved_rows(out)
     assert saved and saved == [(1 + 50 * k, 50 * (k + 1)) for k in range(len(saved))]  # saved, in order
+    advice = f"then run the same command again with --replaced {src}: the {saved[-1][1]} row(s) saved from this file"
+    assert advice in r.output.replace("\n", " ")  # what to do once the file is fixed (tests/.../test_fixed_inputs)
     last_read = int(re.search(r"after row (\d+)", r.output.replace("\n", " ")).group(1))  # type: ignore[union-attr]
     assert saved[-1][1] <= last_read < saved[-1][1] + 50  # every whole chunk read before the damage is saved
 

@@ -370,8 +370,11 @@ def test_refuses_to_resume_after_changes_unless_restart(tiny_baseline_dir: Path,
     run_audit(config([src], tiny_baseline_dir, out))
     with open(src, "a", encoding="utf-8") as f:
         f.write("p9999,harga cabai naik lagi,,post,x,akun1,2024-05-01,u\n")
-    with pytest.raises(AuditError, match=r"(?s)posts.csv changed: size.*--restart"):
+    with pytest.raises(AuditError, match=r"(?s)posts.csv changed: size.*of it were saved.*--replaced .*--restart"):
         run_audit(config([src], tiny_baseline_dir, out))
+    summary = run_audit(config([src], tiny_baseline_dir, out, replaced=[str(src)]))  # this file's rows scored anew
+    assert summary.rows_read == 81 and summary.rows_before == 0 and summary.rows_this_run == 81
+    assert_exactly_once(out, [r["post_id"] for r in make_rows(80)] + ["p9999"])
     summary = run_audit(config([src], tiny_baseline_dir, out, restart=True))
     assert summary.rows_read == 81 and summary.rows_before == 0
 
