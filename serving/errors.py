@@ -438,13 +438,22 @@ class HeadAsGetMiddleware:
 
 class BodyLimitMiddleware:
     """Rejects bodies above `max_bytes` before anything parses them: by Content-Length when present, and by
-    counting the bytes of chunked bodies. Accepted bodies are buffered and replayed to the app."""
+    counting the bytes of chunked bodies. Accepted bodies are buffered and replayed to the app.
+
+    A subclass may give some requests another limit (`limit_for`) and another refusal (`reject`): the console's
+    forms get an HTML page (serving.routes.console.limits); the reading stays here."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
         self.max_bytes = max_bytes
 
-    async def _reject(self, send: Send, found: str) -> None:
+    def limit_for(self, scope: Scope) -> int:  # noqa: ARG002 (a hook: subclasses read the request)
+        """The largest body this request may send."""
+        return self.max_bytes
+
+    async def reject(self, scope: Scope, receive: Receive, send: Send, size: int, complete: bool) -> None:  # noqa: ARG002
+        """Answer a body over the limit: `size` is its declared length (`complete`) or the bytes received so far."""
+        found = f"Content-Length {size} bytes" if complete else f"more than {self.max_bytes} bytes received"
         body = json.dumps(
             error_body(
                 "INVALID_REQUEST",
@@ -469,6 +478,7 @@ class BodyLimitMiddleware:
         if scope["type"] != "http" or scope.get("method") in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
+        limit = self.limit_for(scope)
         for name, value in scope.get("headers", []):
             if name == b"content-length":
                 try:
@@ -488,8 +498,8 @@ class BodyLimitMiddleware:
                     )
                     await send({"type": "http.response.body", "body": body})
                     return
-                if declared > self.max_bytes:
-                    await self._reject(send, f"Content-Length {declared} bytes")
+                if declared > limit:
+                    await self.reject(scope, receive, send, declared, complete=True)
                     return
         chunks: list[bytes] = []
         size = 0
@@ -499,8 +509,8 @@ class BodyLimitMiddleware:
                 return
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_bytes:
-                await self._reject(send, f"more than {self.max_bytes} bytes received")
+            if size > limit:
+                await self.reject(scope, receive, send, size, complete=False)
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):

@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
 from serving.errors import BodyLimitMiddleware
 from serving.routes.console.render import back_link, redirect, render
@@ -79,63 +79,22 @@ async def too_large(request: Request, found: str) -> Response:
     return await refuse(request, session, 413, "Terlalu besar (too large)", message)
 
 
-class ConsoleAwareBodyLimit:
+class ConsoleAwareBodyLimit(BodyLimitMiddleware):
     """The app's body limit (see the module's docstring): JSON 413 for the API, an HTML page for the console."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app = app
-        self.api = BodyLimitMiddleware(app, max_bytes=max_bytes)
-        self.max_bytes = max_bytes
-        self.console_max = max_bytes + FORM_ROOM_BYTES
+    @staticmethod
+    def _console_form(scope: Scope) -> bool:
+        return scope.get("method") == "POST" and is_console(scope.get("path", ""))
 
-    async def _reject(self, scope: Scope, receive: Receive, send: Send, found: str) -> None:
-        response = await too_large(Request(scope, receive), found)
+    def limit_for(self, scope: Scope) -> int:
+        return self.max_bytes + FORM_ROOM_BYTES if self._console_form(scope) else self.max_bytes
+
+    async def reject(self, scope: Scope, receive: Receive, send: Send, size: int, complete: bool) -> None:
+        if not self._console_form(scope):
+            await super().reject(scope, receive, send, size, complete)
+            return
+        shown = size_text(size) if complete else f"more than {size_text(self.limit_for(scope))}"
+        what = "the upload (the file with the form around it)" if scope["path"] == IMPORT_PATH else "the form"
+        response = await too_large(Request(scope, receive), f"{what} is {shown}")
         response.headers["Connection"] = "close"  # the rest of the body is not read
         await response(scope, receive, send)
-
-    def _found(self, scope: Scope, size: str) -> str:
-        what = "the upload (the file with the form around it)" if scope["path"] == IMPORT_PATH else "the form"
-        return f"{what} is {size}"
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope.get("method") != "POST" or not is_console(scope.get("path", "")):
-            await self.api(scope, receive, send)
-            return
-        declared: int | None = None
-        for name, value in scope.get("headers", []):
-            if name == b"content-length":
-                try:
-                    declared = int(value)
-                except ValueError:
-                    declared = -1
-        if declared is not None and declared < 0:
-            await self.api(scope, receive, send)  # its 400 for a malformed Content-Length
-            return
-        if declared is not None and declared > self.console_max:
-            await self._reject(scope, receive, send, self._found(scope, size_text(declared)))
-            return
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.console_max:
-                await self._reject(scope, receive, send, self._found(scope, f"more than {size_text(self.console_max)}"))
-                return
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
-        body = b"".join(chunks)
-        sent = False
-
-        async def replay() -> Message:
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        await self.app(scope, replay, send)
