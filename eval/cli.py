@@ -11,6 +11,7 @@ out-of-distribution suite; 2 bad input.
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -43,13 +44,67 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(EXIT_BAD_INPUT)
 
 
-def _load(path: Path) -> Any:
-    from model.scorer import Scorer
+def _load(path: Path, option: str = "--model") -> Any:
+    from eval.modelcheck import load_model
 
-    return Scorer(path)
+    return load_model(path, option)
 
 
 ERRORS_DEFAULT = 20
+# Fewer replicates than this make a "95% interval" out of one or two resamples (with one, an interval that need
+# not even hold the estimate); 0 turns intervals off, which a comparison cannot do without, since its verdicts
+# and the gate are the intervals. Checked here, not in eval.compare, whose callers may want point figures alone.
+MIN_REPLICATES = 20
+
+
+def _same_dir(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
+def check_out(out: Path, model_dirs: list[Path]) -> None:
+    """Refuse an --out the report cannot be written to, before any model is loaded: a file, a path through a
+    file, a folder that cannot be written, or a model directory (the report, whose error lists quote the
+    evaluated texts, would be deployed with the model)."""
+    if out.exists() and not out.is_dir():
+        raise ValueError(
+            f"--out {out}: expected a directory for the report, found a file. Fix: pass a new or existing "
+            "folder, e.g. --out reports/NAME"
+        )
+    for d in model_dirs:
+        if _same_dir(out, d) or any(_same_dir(p, d) for p in out.resolve().parents):
+            raise ValueError(
+                f"--out {out}: expected a folder outside the model directories, found one inside {d}; the report "
+                "(its error lists quote evaluated texts) would travel with the model. Fix: pass another folder, "
+                "e.g. --out reports/NAME"
+            )
+    if (out / "saring_model.json").exists():
+        raise ValueError(
+            f"--out {out}: expected a folder for the report, found a model directory (it holds saring_model.json). "
+            "Fix: pass another folder, e.g. --out reports/NAME"
+        )
+    existing = out.absolute()
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        raise ValueError(
+            f"--out {out}: expected a directory path, found the file {existing} on the way. Fix: pass a folder "
+            "that is not under a file"
+        )
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise ValueError(
+            f"--out {out}: the folder {existing} cannot be written by this user. Fix: pass a folder you can write "
+            "to, or change its permissions"
+        )
+
+
+def _write_failed(out: Path, e: OSError) -> ValueError:
+    return ValueError(
+        f"--out {out}: the report could not be written ({e.strerror or e}); no file of it was replaced. "
+        "Fix: free space or fix the folder's permissions, or pass another --out, and run again"
+    )
 
 
 @app.callback(invoke_without_command=True)
@@ -106,8 +161,15 @@ def eval_command(
         list[Path] | None,
         typer.Option("--new-run", help="With --compare: another training of NEW's recipe; repeatable (see --old-run)."),
     ] = None,
-    bootstrap: Annotated[int, typer.Option(help="Bootstrap replicates for the 95% intervals.", min=0)] = 1000,
-    seed: Annotated[int, typer.Option(help="Seed of the bootstrap.")] = 0,
+    bootstrap: Annotated[
+        int,
+        typer.Option(
+            help="Bootstrap replicates for the 95% intervals: 20 or more, or 0 for none (not with --compare, whose "
+            "verdicts are the intervals).",
+            min=0,
+        ),
+    ] = 1000,
+    seed: Annotated[int, typer.Option(help="Seed of the bootstrap.", min=0)] = 0,
     errors: Annotated[
         int, typer.Option(help="Worst false positives / negatives listed per risk.", min=0)
     ] = ERRORS_DEFAULT,
@@ -151,15 +213,37 @@ def eval_command(
 
     try:
         if precision is not None:
-            import os
-
             from model.network import resolve_precision
+
+            if not precision.strip():
+                raise _fail(
+                    "--precision found empty; expected int8, bf16 or fp32. Fix: name one, or leave the option out "
+                    "for the default ($SARING_PRECISION, else int8)"
+                )
 
             os.environ["SARING_PRECISION"] = resolve_precision(precision)  # every model loaded below
         if compare is None and (old_run or new_run):
             raise _fail(
                 "--old-run / --new-run name more trainings of the models compared; expected --compare OLD_DIR NEW_DIR "
                 "with them. Fix: add --compare, or drop the runs."
+            )
+        files = [d for d in data or [] if d != "catalogue"]
+        if not files and (column or encoding != "utf-8"):
+            given = ", ".join(n for n, g in (("--column", column), ("--encoding", encoding != "utf-8")) if g)
+            raise _fail(
+                f"{given} found with no labelled file; --column and --encoding describe the files given with "
+                "--data FILE, and the catalogue's test split has its own columns. Fix: add --data FILE, or drop them"
+            )
+        if 0 < bootstrap < MIN_REPLICATES:
+            raise _fail(
+                f"--bootstrap {bootstrap}: a 95% interval needs at least {MIN_REPLICATES} replicates (1000 by "
+                f"default); found {bootstrap}. Fix: pass --bootstrap {MIN_REPLICATES} or more, or 0 for no intervals"
+            )
+        if compare is not None and bootstrap == 0:
+            raise _fail(
+                "--bootstrap 0 found with --compare; a comparison's verdicts and its gate are bootstrap intervals, "
+                f"and without them every difference would read 'no significant difference' and the gate would pass. "
+                f"Fix: pass --bootstrap {MIN_REPLICATES} or more (1000 by default)"
             )
         if compare is not None:
             # options of a single model's report, which a comparison has no use for: refused, not ignored
@@ -182,6 +266,7 @@ def eval_command(
                     "scores the two models given to --compare (with their runs) on the data and the suites only. "
                     "Fix: drop them, or run `saring eval --model DIR` for a report"
                 )
+            check_out(out, [compare[0], compare[1], *(old_run or []), *(new_run or [])])
             code = _run_compare(
                 compare[0],
                 compare[1],
@@ -196,8 +281,22 @@ def eval_command(
                 new_runs=new_run or [],
             )
             raise typer.Exit(code)
+        if baseline is not None and no_baseline:
+            raise _fail(
+                "--baseline and --no-baseline found together; expected one of them. Fix: drop --no-baseline to "
+                "evaluate the baseline alongside, or drop --baseline to evaluate the model alone"
+            )
+        from model.paths import default_model_dir
+
+        model_dir = model or default_model_dir()
+        if baseline is not None and _same_dir(baseline, model_dir):
+            raise _fail(
+                f"--baseline {baseline} is the model evaluated (--model {model_dir}); expected another model to "
+                "compare it with. Fix: pass the baseline directory `saring train` wrote, or --no-baseline"
+            )
+        check_out(out, [p for p in (model_dir, baseline or default_baseline(model_dir)) if p is not None])
         _run_report(
-            model,
+            model_dir,
             baseline,
             no_baseline,
             data or [],
@@ -214,6 +313,11 @@ def eval_command(
         )
     except (DataError, ModelDirError, ValueError, FileNotFoundError) as e:
         raise _fail(str(e)) from e
+    except OSError as e:  # a file that could not be read (permissions, a folder where a file was expected)
+        where = f" ({e.filename})" if getattr(e, "filename", None) else ""
+        raise _fail(
+            f"could not read or write a file{where}: {e.strerror or e}. Fix: check the path and its permissions"
+        ) from e
 
 
 def _claims_evidence(paraphrases: Path | None, use_embedder: bool, normalizer: Any) -> dict[str, Any]:
@@ -222,6 +326,11 @@ def _claims_evidence(paraphrases: Path | None, use_embedder: bool, normalizer: A
     from model.claims import default_embedder, default_paraphrase_path
 
     path = paraphrases or default_paraphrase_path()
+    if paraphrases is not None and path.is_dir():
+        raise FileNotFoundError(
+            f"--claims-paraphrases {path}: expected a JSON-lines file, found a folder. Fix: pass a file like "
+            "datasets/claims_paraphrases.jsonl"
+        )
     if not path.is_file():
         if paraphrases is not None:
             raise FileNotFoundError(
@@ -263,21 +372,24 @@ def _run_report(
 
     from eval.data import load_eval_data, split_seed_of
     from eval.report import build_report, write_report
+    from model.modelcheck import check_model_path
     from model.paths import default_model_dir
 
     model_dir = model or default_model_dir()
-    main = _load(model_dir)
-    models: list[tuple[str, Any]] = [("model", main)]
-    if not no_baseline:
-        bdir = baseline or default_baseline(model_dir)
-        if baseline is not None and not baseline.is_dir():
+    if baseline is not None and not no_baseline:
+        check_model_path(baseline, "--baseline")  # before the model loads: a typo should not cost a load
+        if not baseline.is_dir():
             raise FileNotFoundError(
                 f"baseline directory {baseline} does not exist; pass a model directory "
                 "written by `saring train` as its baseline (--baseline-out, default <out>/../baseline), or "
                 "--no-baseline"
             )
+    main = _load(model_dir)
+    models: list[tuple[str, Any]] = [("model", main)]
+    if not no_baseline:
+        bdir = baseline or default_baseline(model_dir)
         if bdir is not None:
-            models.append(("baseline", _load(bdir)))
+            models.append(("baseline", _load(bdir, "--baseline")))
         elif main.kind != "baseline":
             logger.warning(
                 "no baseline directory at %s; evaluating the model alone (pass --baseline DIR)",
@@ -302,7 +414,10 @@ def _run_report(
         claims=claims,
         suites=suites,
     )
-    paths = write_report(report, out)
+    try:
+        paths = write_report(report, out)
+    except OSError as err:
+        raise _write_failed(out, err) from err
 
     console = Console()
     table = Table(title=f"{ed.description}: {len(ed.examples)} texts")
@@ -393,11 +508,18 @@ def _run_compare(
     from eval.compare import compare_models, comparison_html, comparison_markdown
     from eval.data import load_eval_data, split_seed_of
     from eval.ood import load_suites
-    from model.modeldir import write_json_atomic as write_json
-    from model.modeldir import write_text_atomic
+    from eval.report import json_text, write_files
+    from model.modelcheck import check_model_path
 
-    old, new = _load(old_dir), _load(new_dir)
-    more_old, more_new = [_load(d) for d in old_runs or []], [_load(d) for d in new_runs or []]
+    for d, option in (
+        [(old_dir, "--compare OLD_DIR"), (new_dir, "--compare NEW_DIR")]
+        + [(d, "--old-run") for d in old_runs or []]
+        + [(d, "--new-run") for d in new_runs or []]
+    ):
+        check_model_path(d, option)  # every path before the first load
+    old, new = _load(old_dir, "--compare OLD_DIR"), _load(new_dir, "--compare NEW_DIR")
+    more_old = [_load(d, "--old-run") for d in old_runs or []]
+    more_new = [_load(d, "--new-run") for d in new_runs or []]
     ed = load_eval_data(data, new.normalizer, column, encoding, split_seed_of(new))
     suites = load_suites() if suite else []
     if suite and not suites:
@@ -413,11 +535,16 @@ def _run_compare(
         new_runs=more_new,
     )
     result["data"] = ed.summary()
-    out.mkdir(parents=True, exist_ok=True)
-    write_json(out / "comparison.json", result)
-    md = comparison_markdown(result)
-    write_text_atomic(out / "comparison.md", md)
-    write_text_atomic(out / "comparison.html", comparison_html(result))
+    # rendered before anything is written, and written together: a failure leaves the previous comparison whole
+    texts = {
+        "comparison.json": json_text(result),
+        "comparison.md": comparison_markdown(result),
+        "comparison.html": comparison_html(result),
+    }
+    try:
+        write_files(out, texts)
+    except OSError as err:
+        raise _write_failed(out, err) from err
     p = result["primary"]
     console = Console()
     k_old, k_new = len(result["runs"]["old"]), len(result["runs"]["new"])

@@ -57,6 +57,7 @@ from eval.bootstrap import (
     bootstrap_models,
     interval,
 )
+from eval.data import one_class_notes
 from eval.evaluator import flag_beta, flag_block, flatten, model_identity, point_metrics, predict
 from eval.ood import MEAN_FUNCTION, Suite, cases_right, function_groups
 from model.examples import Example, label_matrix
@@ -526,6 +527,25 @@ def beta_notes(olds: Sequence[Any], news: Sequence[Any]) -> list[str]:
     return out
 
 
+def model_notes(olds: Sequence[Any], news: Sequence[Any]) -> list[str]:
+    """A sentence when OLD and NEW are one training (a check of the comparison itself, or a path given twice by
+    mistake), and for each training that was not trained on some risk (eval.modelcheck.untrained_note)."""
+    from eval.modelcheck import untrained_note
+
+    out = []
+    if len(olds) == len(news) == 1 and training_key(olds[0]) == training_key(news[0]):
+        out.append(
+            f"OLD and NEW are the same training ({_label(news[0])}, the same weights): every difference is zero and "
+            "the gate passes by construction. Fix: if a new model was meant, pass its directory as NEW_DIR"
+        )
+    for role, side in (("OLD", olds), ("NEW", news)):
+        for i, m in enumerate(side, start=1):
+            note = untrained_note(role if len(side) == 1 else f"{role}'s training {i}", m)
+            if note:
+                out.append(note)
+    return out
+
+
 def compare_models(
     old: Any,
     new: Any,
@@ -574,7 +594,14 @@ def compare_models(
     more = {k: o for k, o in more.items() if o.get("checked") and (o["train"] or o["validation"])}
     # flag notes read one training's flags; with several trainings per side the spread speaks instead
     flags = flag_notes(result, old, new) if len(olds) == len(news) == 1 else []
-    result["warnings"] = overlap_warnings(result["overlap"]) + overlap_warnings(more) + run_notes + flags
+    result["warnings"] = (
+        overlap_warnings(result["overlap"])
+        + overlap_warnings(more)
+        + run_notes
+        + flags
+        + model_notes(olds, news)
+        + one_class_notes(examples)
+    )
     for w in result["warnings"]:
         logger.warning("%s", w)
     result["suites"] = [compare_suite(olds, news, s, replicates, seed, level) for s in suites]

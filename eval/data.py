@@ -57,6 +57,23 @@ class EvalData:
         }
 
 
+def one_class_notes(examples: Sequence[Example]) -> list[str]:
+    """A sentence for each risk the data labels with one class only: its F1, recall and PR-AUC say nothing
+    there (F1 and recall read 0 without positives) but still count in the macro average."""
+    out = []
+    for r in RISKS:
+        vals = [v for e in examples if (v := e.labels.get(r)) is not None]
+        pos = int(sum(vals))
+        if vals and pos in (0, len(vals)):
+            cls, other = ("negatives", "positive") if pos == 0 else ("positives", "negative")
+            out.append(
+                f"{r}: the data labels {len(vals)} texts, all {cls}; with no {other} its F1, recall and PR-AUC are "
+                "undefined (shown as 0 or nan) and still count in macro F1. Fix: add labelled "
+                f"{other}s for {r}, or leave its column empty where a text was not judged for it"
+            )
+    return out
+
+
 def fingerprint(examples: Sequence[Example]) -> str:
     """sha256 over the examples' ids, texts and risk labels, in order."""
     h = hashlib.sha256()
@@ -129,11 +146,26 @@ def load_eval_data(
     specs = list(specs) or [CATALOGUE]
     cmap = ColumnMap.parse(columns)
     parts: list[EvalData] = []
+    seen: dict[str, str] = {}  # resolved path or "catalogue" -> the spec that named it
     for spec in specs:
+        key = CATALOGUE if spec == CATALOGUE else str(Path(spec).resolve())
+        if key in seen:
+            raise DataError(
+                f"--data {spec} found twice (as {seen[key]!r} and {spec!r}); every text would be counted twice and "
+                "the intervals would be too narrow",
+                fix="give each file once",
+            )
+        seen[key] = spec
         if spec == CATALOGUE:
             parts.append(load_catalogue_test(normalizer, split_seed))
             continue
         path = Path(spec)
+        if not path.exists() and spec.strip().lower() == CATALOGUE:
+            raise DataError(
+                f"no file {spec!r}; expected a labelled file or the word '{CATALOGUE}' (lower case) for the "
+                "catalogue's test split",
+                fix=f"pass --data {CATALOGUE}",
+            )
         res = read_labelled_file(path, cmap, encoding=encoding)
         if res.bad_rows:
             for b in res.bad_rows[:5]:

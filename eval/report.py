@@ -12,8 +12,11 @@ and errors are shown for each, side by side.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import math
+import os
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -22,20 +25,20 @@ import numpy as np
 
 from eval import figures
 from eval.bootstrap import RESAMPLING
-from eval.data import EvalData
-from eval.errors import worst_errors, write_errors
+from eval.data import EvalData, one_class_notes
+from eval.errors import errors_csv, errors_markdown, worst_errors
 from eval.evaluator import RiskEvaluator, flag_block, predict
 from eval.functional import CAPABILITIES, run_functional
 from eval.hoax import hoax_evidence
 from eval.html import Cell, Table, render
 from eval.html import num as _f
+from eval.modelcheck import untrained_note
 from eval.ood import Suite, evaluate_suite, suite_context
 from eval.shortcut import style_shortcut
 from eval.slices import DIMENSION_TITLES, DIMENSIONS, compute_slices, slice_values
 from model.examples import label_matrix
 from model.labels import RISK_DESCRIPTIONS, RISKS
-from model.modeldir import write_json_atomic as write_json
-from model.modeldir import write_text_atomic
+from model.modeldir import strict_json
 from model.normalize import Normalizer
 from model.resample import clusters_of, resampled_units
 from model.splits import SPLIT_KEYS, split_settings
@@ -103,11 +106,14 @@ def build_report(
         f"Intervals: {int(evaluator.level * 100)}% percentile bootstrap, {bootstrap} replicates, seed {seed}; "
         f"{resampled_units(len(examples), clusters_of(examples))} {RESAMPLING}.",
     ]
-    for entry in entries:
-        warning = split_check(data.manifest, entry["evaluation"]["model"])
-        if warning:
-            logger.warning("%s: %s", entry["role"], warning)
-            notes.append(f"WARNING ({entry['role']}): {warning}")
+    for note in one_class_notes(examples):
+        logger.warning("%s", note)
+        notes.append(f"WARNING: {note}")
+    for entry, (role, model) in zip(entries, models, strict=True):
+        for warning in (split_check(data.manifest, entry["evaluation"]["model"]), untrained_note(role, model)):
+            if warning:
+                logger.warning("%s: %s", role, warning)
+                notes.append(f"WARNING ({role}): {warning}")
     return {
         "report_version": REPORT_VERSION,
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -153,18 +159,60 @@ def _label(role: str, ident: dict[str, Any]) -> str:
     return f"{role}: {ident.get('name')}"
 
 
-def write_report(report: dict[str, Any], out: str | Path) -> dict[str, Path]:
-    """Write report.json, report.md, report.html, errors.md and errors.csv into `out`; return the paths."""
+def json_text(data: Any) -> str:
+    """`data` as the strict, indented JSON the report files hold (NaN and infinity as null)."""
+    return json.dumps(strict_json(data), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_files(out: str | Path, texts: dict[str, str]) -> dict[str, Path]:
+    """Write the files {name: text} into `out` as one set: each to a temporary file beside its place first, then
+    all renamed into place. A failure before the renames (a full disk, a permission) replaces none of them, so
+    `out` never holds a new report.json beside an old report.html; the temporary files are removed."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    paths = {"json": out / "report.json", "md": out / "report.md", "html": out / "report.html"}
-    write_json(paths["json"], report)
+    staged: list[tuple[str, Path]] = []
+    try:
+        for name, text in texts.items():
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", dir=out)
+            staged.append((name, Path(tmp_name)))
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+                f.write(text)
+            os.chmod(tmp_name, 0o666 & ~_umask())  # mkstemp creates 0600; reports are read by others
+        for name, tmp in staged:
+            os.replace(tmp, out / name)
+    except BaseException:
+        for _, tmp in staged:
+            tmp.unlink(missing_ok=True)
+        raise
+    return {name: out / name for name in texts}
+
+
+def write_report(report: dict[str, Any], out: str | Path) -> dict[str, Path]:
+    """Write report.json, report.md, report.html, errors.md and errors.csv into `out`; return the paths. Every
+    file is rendered before any is written, and they are written as one set (write_files)."""
     context = report_context(report, with_figures=True)
-    write_text_atomic(paths["md"], render("report.md.j2", context))
-    write_text_atomic(paths["html"], render("report.html.j2", context))
-    paths["errors_md"], paths["errors_csv"] = write_errors(out, report["errors"])
+    texts = {
+        "report.json": json_text(report),
+        "report.md": render("report.md.j2", context),
+        "report.html": render("report.html.j2", context),
+        "errors.md": errors_markdown(report["errors"]),
+        "errors.csv": errors_csv(report["errors"]),
+    }
+    written = write_files(out, texts)
     logger.info("report written to %s", out)
-    return paths
+    return {
+        "json": written["report.json"],
+        "md": written["report.md"],
+        "html": written["report.html"],
+        "errors_md": written["errors.md"],
+        "errors_csv": written["errors.csv"],
+    }
 
 
 HOAX_HEADERS = [

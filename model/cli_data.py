@@ -26,6 +26,7 @@ from model.examples import BadRow, ColumnMap, DataError, Example, read_labelled_
 from model.export import check_destination, export_prepared
 from model.logs import setup_logging
 from model.normalize import Normalizer
+from model.readers import check_encoding
 from model.splits import SPLIT_SEED, PreparedData, manifest_table, prepare
 
 logger = logging.getLogger(__name__)
@@ -79,6 +80,7 @@ def _load(
     examples: list[Example] = []
     bad: list[BadRow] = []
     column_map = ColumnMap.parse(columns) if columns else None
+    check_encoding(encoding)  # a typo fails before the catalogue is read
     cards = None
     for spec in data:
         if spec == CATALOGUE or spec.startswith(CATALOGUE + ":"):
@@ -128,7 +130,8 @@ def _prepare(inputs: _Inputs, cards_read: dict[str, Card] | None = None) -> tupl
     except (DataError, ValueError) as e:
         raise _fail(e) from e
     if not examples:
-        raise _fail("no examples were read; check --data")
+        found = f"{len(bad)} bad row(s), e.g. {bad[0]}" if bad else "nothing"
+        raise _fail(f"expected labelled examples, found {found}. Fix: check --data (and --column), or correct the rows")
     try:
         normalizer = load_slang()
     except DataError as e:

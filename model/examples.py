@@ -2,11 +2,19 @@
 
 A label is 1, 0 or missing (None). A source that did not annotate a risk says nothing about it: the label
 stays None and the loss and the metrics skip it; it is never read as 0.
+
+An analyst's file names its columns after the fields and labels (case and spaces around a name do not matter) or
+maps them (--column). A column that looks like a label but is not one by name ('hoaks', 'slandr') is an error
+that says how to map it, as is a column used twice; other columns are not read (logged at INFO). A file with no
+good row is an error; otherwise each bad row is reported (BadRow), never dropped unsaid.
 """
 
 from __future__ import annotations
 
+import difflib
 import logging
+import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,10 +22,10 @@ from typing import Any
 
 from model.labels import ALL_LABELS, RISKS
 from model.modeldir import file_sha256
+from model.readers import BAD_ROW_KEY, LINE_KEY, format_of, read_rows
 
 # DataError lives in model.readers; re-exported here for the many callers that import it from here
 from model.readers import DataError as DataError
-from model.readers import read_rows
 
 logger = logging.getLogger(__name__)
 
@@ -101,7 +109,11 @@ def parse_label(value: Any) -> LabelValue:
     raise ValueError(f"found {value!r}")
 
 
-LABEL_HELP = "labels must be one of 1, 0, true, false, yes, no, or empty for 'not annotated'"
+LABEL_HELP = "labels must be one of 1, 0, true, false, yes, no, ya, tidak, or empty for 'not annotated'"
+META_FIELDS = ("text", "parent_text", "id", "platform", "group")
+# Column names an analyst may give a label in Indonesian: read_labelled_file says how to map them, never skips them
+LABEL_ALIASES = {"hoaks": "hoax", "fitnah": "slander", "hasutan": "incitement"}
+_INVISIBLE = {"Zs", "Zl", "Zp", "Cc", "Cf"}  # spaces, controls and format marks (zero-width space, joiners)
 
 
 @dataclass
@@ -119,24 +131,95 @@ class ColumnMap:
     group: str | None = "group"
     labels: dict[str, str] = field(default_factory=dict)
 
+    # the fields given explicitly (parse): a column mapped by hand must be in the file, a default need not be
+    explicit: set[str] = field(default_factory=set)
+
     @classmethod
     def parse(cls, specs: Iterable[str]) -> ColumnMap:
-        """Build from 'field=column' strings, e.g. ['text=isi', 'slander=fitnah']."""
+        """Build from 'field=column' strings, e.g. ['text=isi', 'slander=fitnah']. A malformed spec, an unknown
+        field, an empty column or a field mapped twice raises DataError (a ValueError)."""
         cm = cls()
         for spec in specs:
             if "=" not in spec:
-                raise ValueError(f"column mapping {spec!r} is not of the form field=column, e.g. text=isi")
-            key, col = (s.strip() for s in spec.split("=", 1))
-            if key in ("text", "parent_text", "id", "platform", "group"):
-                setattr(cm, key, col)
-            elif key in ALL_LABELS:
-                cm.labels[key] = col
-            else:
-                raise ValueError(
-                    f"column mapping {spec!r}: unknown field {key!r}; expected text, parent_text, id, "
-                    f"platform, group or a label name {list(ALL_LABELS)}"
+                raise DataError(
+                    f"column mapping {spec!r} is not of the form field=column",
+                    fix="write it as field=column, e.g. --column text=isi or --column slander=fitnah",
                 )
+            key, col = (s.strip() for s in spec.split("=", 1))
+            if key not in META_FIELDS and key not in ALL_LABELS:
+                alias = LABEL_ALIASES.get(key.lower())
+                raise DataError(
+                    f"column mapping {spec!r}: unknown field {key!r}; expected text, parent_text, id, "
+                    f"platform, group or a label name {list(ALL_LABELS)}",
+                    fix=f"use {alias}={col}" if alias else "put the field (the label's name) left of '='",
+                )
+            if not col:
+                raise DataError(
+                    f"column mapping {spec!r}: expected a column name after '=', found none",
+                    fix=f"name the file's column, e.g. --column {key}=<your column>",
+                )
+            if key in cm.explicit and col != (getattr(cm, key) if key in META_FIELDS else cm.labels.get(key)):
+                raise DataError(
+                    f"column mapping {spec!r}: the field {key!r} is mapped to two different columns",
+                    fix=f"give one --column {key}=... only",
+                )
+            cm.explicit.add(key)
+            if key in META_FIELDS:
+                setattr(cm, key, col)
+            else:
+                cm.labels[key] = col
         return cm
+
+
+def is_blank(text: str) -> bool:
+    """True when a text has no visible character: only spaces, line breaks, controls or invisible format marks
+    (a zero-width space). Emoji are visible."""
+    return all(ch.isspace() or unicodedata.category(ch) in _INVISIBLE for ch in text)
+
+
+def _resolve(name: str, found: list[str]) -> str | None:
+    """The file's column for `name`: the one named exactly so, else the only one equal to it but for case and
+    spaces around it (' Slander' for 'slander'); None when there is none. Two such columns raise DataError."""
+    if name in found:
+        return name
+    loose = [c for c in dict.fromkeys(found) if c.strip().casefold() == name.strip().casefold()]
+    if len(loose) > 1:
+        raise DataError(
+            f"expected one column named {name!r}, found {len(loose)} that differ only in case or spaces: {loose}",
+            fix="rename or delete all but one",
+        )
+    return loose[0] if loose else None
+
+
+def _label_like(column: str) -> str | None:
+    """The label a column not read was probably meant to be (a misspelling, or its Indonesian name), or None."""
+    key = column.strip().casefold().replace(" ", "_").replace("-", "_")
+    if key in LABEL_ALIASES:
+        return LABEL_ALIASES[key]
+    close = difflib.get_close_matches(key, ALL_LABELS, n=1, cutoff=0.85)
+    return close[0] if close else None
+
+
+def _text_column_fix(found: list[str], cm: ColumnMap, fmt: str) -> str:
+    """How to fix a file without its text column: its header split on the wrong separator, a missing header row,
+    or a mapping."""
+    if len(found) == 1:
+        for sep, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "'|'"), (",", "commas")):
+            if sep in found[0]:
+                expected = "tabs" if fmt == "tsv" else "commas"
+                if name != expected:
+                    return (
+                        f"the header is one column holding {name}: the file is separated by {name}, expected "
+                        f"{expected}; save it again separated by {expected}"
+                        + (" (or name a tab-separated file .tsv)" if sep == "\t" else "")
+                    )
+    looks_like_labels = [c for c in found if c.strip().lower() in TRUE_VALUES | FALSE_VALUES]
+    if looks_like_labels:
+        return (
+            f"the first row looks like data, not a header (it holds {looks_like_labels[0]!r}); add a header row "
+            "such as text,slander"
+        )
+    return f"rename the column to '{cm.text}' or map it, e.g. --column text=<your column>"
 
 
 def _iter_rows(path: Path, encoding: str) -> tuple[list[str], Iterator[dict[str, Any]]]:
@@ -162,25 +245,78 @@ def read_labelled_file(
     cm = columns or ColumnMap()
     if not path.exists():
         raise DataError("file not found", file=path, fix="check the path")
+    if path.is_dir():
+        raise DataError("expected a file, found a folder", file=path, fix="pass each labelled file with its own --data")
     if path.stat().st_size == 0:
         raise DataError("the file is empty; expected a header row and labelled rows", file=path)
-    found, rows = _iter_rows(path, encoding)
-    if cm.text not in found:
+    found, row_iter = _iter_rows(path, encoding)
+    fmt = (format_of(path) or ("", False))[0]  # known: _iter_rows raised otherwise
+    rows = list(row_iter)
+    if not rows:
+        what = "JSON objects" if fmt == "jsonl" else "rows"
+        raise DataError(
+            f"the file has a header but no {what}" if found else f"the file holds no {what}",
+            file=path,
+            fix="add labelled rows",
+        )
+    text_col = _resolve(cm.text, found)
+    if text_col is None:
         raise DataError(
             f"expected a text column '{cm.text}', found columns {found}",
             file=path,
-            fix="rename the column or map it, e.g. --column text=<your column>",
+            fix=_text_column_fix(found, cm, fmt),
         )
-    label_cols = dict(cm.labels)
-    for name in ALL_LABELS:
-        if name not in label_cols and name in found:
-            label_cols[name] = name
-    missing_mapped = {k: v for k, v in label_cols.items() if v not in found}
+    label_cols: dict[str, str] = {}
+    missing_mapped: dict[str, str] = {}
+    for name, col in cm.labels.items():
+        actual = _resolve(col, found)
+        if actual is None:
+            missing_mapped[name] = col
+        else:
+            label_cols[name] = actual
     if missing_mapped:
         raise DataError(
             f"mapped label columns {missing_mapped} are not in the file; found columns {found}",
             file=path,
             fix="correct the --column mapping",
+        )
+    for name in ALL_LABELS:
+        if name not in label_cols:
+            actual = _resolve(name, found)
+            if actual is not None and actual not in label_cols.values() and actual != text_col:
+                label_cols[name] = actual
+    meta_cols: dict[str, str] = {}
+    for key in META_FIELDS[1:]:
+        wanted = getattr(cm, key)
+        actual = _resolve(wanted, found) if wanted else None
+        if actual is not None:
+            meta_cols[key] = actual
+        elif key in cm.explicit:
+            raise DataError(
+                f"expected a {key} column '{wanted}' (mapped with --column {key}={wanted}), found columns {found}",
+                file=path,
+                fix="correct the --column mapping",
+            )
+    used = {text_col, *label_cols.values(), *meta_cols.values()}
+    counts = Counter(found)
+    repeated = sorted(c for c in used if counts[c] > 1)
+    if repeated:
+        raise DataError(
+            f"expected each column once, found {', '.join(f'{c!r} {counts[c]} times' for c in repeated)} in the "
+            "header: which one holds the data is not clear",
+            file=path,
+            fix="rename or delete the extra column(s)",
+        )
+    unused = [c for c in dict.fromkeys(found) if c not in used and c.strip()]
+    near = {c: label for c in unused if (label := _label_like(c)) is not None and label not in label_cols}
+    if near:
+        maps = " ".join(f"--column {label}={c}" for c, label in near.items())
+        raise DataError(
+            "expected label columns named exactly after the labels; found "
+            + ", ".join(f"{c!r} (like '{label}')" for c, label in near.items())
+            + ", which would not be read",
+            file=path,
+            fix=f"map them ({maps}) or rename them; rename a column that is not a label",
         )
     if not label_cols:
         raise DataError(
@@ -189,25 +325,33 @@ def read_labelled_file(
             file=path,
             fix="add a column named after a risk, e.g. 'slander', or map one: --column slander=<column>",
         )
+    if unused:
+        logger.info("%s: %d column(s) not read (not the text, a label or a known field): %s", path, len(unused), unused)
     src = source or f"file:{path.name}"
     # every example names its file and the file's sha256: a data manifest lists them as its inputs
     # (model.splits.build_manifest), which is what says two splits were made from the same data
     digest = file_sha256(path)
     examples: list[Example] = []
     bad: list[BadRow] = []
-    n = 0
     for i, row in enumerate(rows, start=1):
-        n += 1
-        rownum = int(row.pop("__line__", i))
-        text = row.get(cm.text)
+        rownum = int(row.pop(LINE_KEY, i))
+        if BAD_ROW_KEY in row:
+            bad.append(BadRow(str(path), rownum, str(row[BAD_ROW_KEY])))
+            continue
+        text = row.get(text_col)
         if text is None or (isinstance(text, float) and text != text):
-            bad.append(BadRow(str(path), rownum, "text is missing", cm.text))
+            bad.append(BadRow(str(path), rownum, "text is missing", text_col))
             continue
         if not isinstance(text, str):
-            bad.append(BadRow(str(path), rownum, f"text must be a string, found {type(text).__name__}", cm.text))
+            bad.append(BadRow(str(path), rownum, f"text must be a string, found {type(text).__name__}", text_col))
             continue
         if not text.strip():
-            bad.append(BadRow(str(path), rownum, "text is empty", cm.text))
+            bad.append(BadRow(str(path), rownum, "text is empty", text_col))
+            continue
+        if is_blank(text):
+            bad.append(
+                BadRow(str(path), rownum, "text is empty: only spaces or invisible marks (zero-width)", text_col)
+            )
             continue
         labels: dict[str, LabelValue] = {}
         row_ok = True
@@ -224,7 +368,8 @@ def read_labelled_file(
             bad.append(BadRow(str(path), rownum, "every label is empty: the row says nothing to learn from"))
             continue
 
-        def opt(col: str | None, row: Mapping[str, Any] = row) -> str | None:
+        def opt(key: str, row: Mapping[str, Any] = row) -> str | None:
+            col = meta_cols.get(key)
             if col is None or col not in row:
                 return None
             v = row.get(col)
@@ -237,15 +382,21 @@ def read_labelled_file(
                 text=text,
                 labels=labels,
                 source=src,
-                id=opt(cm.id) or f"{path.name}:{rownum}",
-                parent_text=opt(cm.parent_text),
-                platform=opt(cm.platform),
-                group=opt(cm.group),
+                id=opt("id") or f"{path.name}:{rownum}",
+                parent_text=opt("parent_text"),
+                platform=opt("platform"),
+                group=opt("group"),
                 meta={"file": str(path), "sha256": digest},
             )
         )
-    if n == 0:
-        raise DataError("the file has a header but no rows", file=path, fix="add labelled rows")
+    if not examples:
+        shown = "; ".join(f"row {b.row}{f' column {b.column!r}' if b.column else ''}: {b.reason}" for b in bad[:3])
+        raise DataError(
+            f"no row could be read: all {len(bad)} row(s) are bad, e.g. {shown}",
+            file=path,
+            fix="give each row a text and at least one label (1, 0, yes/no, ya/tidak, true/false; an empty "
+            "cell means 'not annotated')",
+        )
     if bad:
         logger.warning("%s: %d bad row(s) reported, %d examples read", path, len(bad), len(examples))
     return ReadResult(examples, bad)

@@ -129,7 +129,14 @@ class ModelDir:
         write_json_atomic(self.path / name, data)
 
     def info(self) -> dict[str, Any]:
-        return self.read_json(MODEL_JSON)
+        info = self.read_json(MODEL_JSON)
+        if not isinstance(info, dict):
+            raise ModelDirError(
+                f"{self.model_json}: expected a JSON object (the model's kind, name and version), found a JSON "
+                f"{'null' if info is None else type(info).__name__}; the model directory is corrupt. Fix: retrain "
+                "(`saring train --out DIR`) or restore the model directory from a backup."
+            )
+        return info
 
     def check(self) -> dict[str, Any]:
         """Validate that this is a loadable saring model directory; return its info."""

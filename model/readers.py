@@ -16,6 +16,11 @@ suffix                      format    holds
 ``<any of the above>.gz``   (same)    gzip-compressed (not Parquet, which compresses itself)
 ==========================  ========  ==================================================================
 
+CSV/TSV follow RFC 4180 quoting (a text holding the separator, a quote or a line break is in double quotes, a
+quote inside it doubled); broken quoting is an error naming the line, and a row with more or fewer fields than
+the header is marked bad (:data:`BAD_ROW_KEY`), never padded or cut. A file whose first bytes say it is not text
+(gzip without ``.gz``, an Excel workbook, Parquet, UTF-16 read as another encoding) is an error saying so.
+
 The audit streams its inputs in chunks and so reads the JSON formats line by line (one-document ``.json``
 files are read whole everywhere else). Dataset cards name their files' format explicitly (``csv``,
 ``xlsx``, ``jsonl``, ``text``); their ``jsonl`` files are read by :func:`read_json_values` too.
@@ -23,8 +28,13 @@ files are read whole everywhere else). Dataset cards name their files' format ex
 
 from __future__ import annotations
 
+import codecs
+import csv
 import gzip
+import io
 import json
+import sys
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -40,6 +50,21 @@ SUFFIXES: dict[str, str] = {
     ".pq": "parquet",
 }
 GZIP_SUFFIX = ".gz"
+# the key under which read_rows marks a row it could not split into the header's columns (a ragged CSV row)
+BAD_ROW_KEY = "__bad__"
+LINE_KEY = "__line__"
+ENCODING_FIX = "pass the file's encoding, e.g. --encoding cp1252 (common for files saved by Excel), or save it as UTF-8"
+# What a file holds when its first bytes say it is not text: (magic bytes, what it is, how to fix)
+_BINARY_MAGIC: tuple[tuple[bytes, str, str], ...] = (
+    (b"\x1f\x8b", "gzip-compressed data", "add .gz to the file name (e.g. labels.csv.gz), or decompress it"),
+    (
+        b"PK\x03\x04",
+        "a ZIP archive (an Excel .xlsx workbook is one)",
+        "save the sheet as 'CSV UTF-8 (Comma delimited)' from Excel, or unzip the archive",
+    ),
+    (b"PAR1", "an Apache Parquet table", "name the file .parquet"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel .xls workbook", "save the sheet as 'CSV UTF-8 (Comma delimited)' from Excel"),
+)
 SUPPORTED = (
     ".csv, .tsv, .jsonl, .ndjson, .json, .jsonld (JSON lines, or one JSON document), .parquet, .pq; "
     "and .gz after any of them but Parquet"
@@ -105,24 +130,49 @@ def require_format(
     return found
 
 
+def check_encoding(encoding: str) -> str:
+    """The codec's canonical name (e.g. 'cp1252'); an encoding Python does not know raises DataError."""
+    try:
+        return codecs.lookup(encoding).name
+    except LookupError as e:
+        raise DataError(
+            f"unknown encoding {encoding!r}; expected a codec name such as utf-8, cp1252, latin-1 or utf-16",
+            fix="pass one of those with --encoding",
+        ) from e
+
+
 def read_text(path: str | Path, encoding: str = "utf-8", *, fix: str | None = None) -> str:
-    """The text of a file (gunzipped when its name ends in .gz), without a byte-order mark. Unreadable files
-    and bytes that are not `encoding` raise DataError."""
+    """The text of a file (gunzipped when its name ends in .gz), without a byte-order mark. Unreadable files,
+    files whose first bytes say they are not text (gzip without .gz, an Excel workbook, Parquet, UTF-16 read as
+    another encoding) and bytes that are not `encoding` raise DataError."""
     path = Path(path)
+    codec = check_encoding(encoding)
     try:
         raw = path.read_bytes()
         if path.suffix.lower() == GZIP_SUFFIX:
             raw = gzip.decompress(raw)
-    except (OSError, EOFError) as e:
+    except (OSError, EOFError, zlib.error) as e:
         reason = getattr(e, "strerror", None) or str(e)
         raise DataError(
             f"cannot read the file ({reason})", file=path, fix="check the path (and that a .gz file is complete gzip)"
         ) from e
+    for magic, what, magic_fix in _BINARY_MAGIC:
+        if raw.startswith(magic):
+            raise DataError(f"expected text, found {what} (its first bytes are {magic!r})", file=path, fix=magic_fix)
+    if raw[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) and not codec.startswith(("utf-16", "utf-32")):
+        raise DataError(
+            f"expected {encoding} text, found UTF-16 (the file starts with its byte-order mark)",
+            file=path,
+            fix="pass --encoding utf-16, or save the file as UTF-8 ('CSV UTF-8' in Excel)",
+        )
+    if raw.startswith(codecs.BOM_UTF8) and not codec.startswith(("utf-16", "utf-32")):
+        raw = raw[len(codecs.BOM_UTF8) :]  # a UTF-8 byte-order mark is never part of the first column's name
     try:
         return raw.decode(encoding).lstrip("\ufeff")
     except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
         raise DataError(
-            f"bytes at position {e.start} are not valid {encoding}",
+            f"bytes at position {e.start} (line {line}) are not valid {encoding}: found {raw[e.start : e.end]!r}",
             file=path,
             fix=fix or "save the file as UTF-8, or pass its encoding (--encoding cp1252)",
         ) from e
@@ -160,6 +210,19 @@ def read_json_values(text: str, path: str | Path, fix: str) -> list[tuple[int, d
     or one object) or JSON lines (numbered by line). Anything but objects raises DataError with `fix`."""
     is_doc, doc = json_document(text)
     if not is_doc:
+        stripped = text.lstrip()
+        if stripped.startswith("["):  # meant as one JSON array: its own error says where, line by line cannot
+            try:
+                json.loads(stripped)
+            except json.JSONDecodeError as e:
+                line = e.lineno + text[: len(text) - len(stripped)].count("\n")
+                raise DataError(
+                    f"the file starts with '[' (one JSON array) but is not valid JSON: {e.msg} at line {line}, "
+                    f"column {e.colno}",
+                    file=path,
+                    fix="correct the JSON there (a comma after the last element is not allowed), or write one "
+                    "object per line",
+                ) from e
         return list(iter_jsonl(text, path, fix))
     values = list(enumerate(doc, start=1)) if isinstance(doc, list) else [(1, doc)]
     for i, obj in values:
@@ -168,41 +231,104 @@ def read_json_values(text: str, path: str | Path, fix: str) -> list[tuple[int, d
     return values
 
 
+def _read_delimited(path: Path, fmt: str, encoding: str) -> tuple[list[str], Iterator[dict[str, Any]]]:
+    """The header and rows of a CSV/TSV file. Rows are numbered from 1 after the header (blank lines skipped)
+    under LINE_KEY; a row with more or fewer fields than the header holds only LINE_KEY and BAD_ROW_KEY (the
+    reason). Broken quoting raises DataError naming the line."""
+    sep = "\t" if fmt == "tsv" else ","
+    text = read_text(path, encoding, fix=ENCODING_FIX)
+    if not text.strip():
+        raise DataError("the file is empty; expected a header row and at least one row", file=path)
+    # a text may be long (a whole article): the csv module's default limit (131,072 characters) is not ours
+    csv.field_size_limit(max(csv.field_size_limit(), min(sys.maxsize, 2**31 - 1)))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
+    header: list[str] | None = None
+    rows: list[dict[str, Any]] = []
+    n = 0
+    start = 1  # the line the record being read starts on
+    quoting_fix = (
+        'put a text that holds quotes, the separator or a line break in double quotes, and double each " inside '
+        'it: "dia bilang ""hoaks"", katanya"'
+    )
+    try:
+        for fields in reader:
+            record_start, start = start, reader.line_num + 1
+            if not any(f.strip() for f in fields) and len(fields) <= 1:
+                continue  # a blank line
+            if header is None:
+                header = list(fields)
+                while header and not header[-1].strip():
+                    header.pop()  # trailing unnamed columns (a spreadsheet's empty cells)
+                continue
+            n += 1
+            found = len(fields)
+            while found > len(header) and not fields[found - 1].strip():
+                found -= 1  # empty cells after the last column (trailing separators) hold nothing
+            if found != len(header):
+                hint = (
+                    f"a text that contains {'a tab' if fmt == 'tsv' else 'a comma'} must be in double quotes"
+                    if found > len(header)
+                    else "add the missing separators (an empty cell is fine: it means 'not annotated')"
+                )
+                rows.append(
+                    {
+                        LINE_KEY: n,
+                        BAD_ROW_KEY: f"expected {len(header)} fields (one per column of the header), found "
+                        f"{found} (the row starts on line {record_start}); {hint}",
+                    }
+                )
+                continue
+            row: dict[str, Any] = {}
+            for name, value in zip(header, fields, strict=False):
+                row.setdefault(name, value)  # a duplicated column name: its first column (read_labelled_file says)
+            row[LINE_KEY] = n
+            rows.append(row)
+    except csv.Error as e:
+        raise DataError(
+            f"malformed {fmt.upper()} in the record that starts on line {start} ({e})",
+            file=path,
+            row=n + 1,
+            fix=quoting_fix,
+        ) from e
+    return header or [], iter(rows)
+
+
 def read_rows(
     path: str | Path, encoding: str = "utf-8", *, json_fix: str = "each line must hold one JSON object"
 ) -> tuple[list[str], Iterator[dict[str, Any]]]:
     """The columns of a table file and an iterator over its rows (dicts), for any format of the table.
 
-    JSON rows carry their number (line, or element of a one-document file) under the key ``__line__``;
-    the columns of a JSON file are its objects' keys in order of first appearance."""
+    Every row carries its number under the key ``__line__`` (:data:`LINE_KEY`): for CSV/TSV and Parquet the
+    row's number after the header (from 1), for JSON its line (or element of a one-document file). The columns
+    of a CSV/TSV or Parquet file are its header, duplicates kept (a row holds a duplicated name's first
+    column); those of a JSON file are its objects' keys in order of first appearance. A CSV/TSV row that does
+    not have the header's number of fields holds only its number and, under :data:`BAD_ROW_KEY`, why."""
     path = Path(path)
     fmt, _ = require_format(path, fix=f"use a file whose suffix is one of {SUPPORTED}")
     if fmt in ("csv", "tsv"):
-        import pandas as pd
-
-        try:
-            df = pd.read_csv(
-                path, sep="\t" if fmt == "tsv" else ",", dtype=str, keep_default_na=False, encoding=encoding
-            )
-        except UnicodeDecodeError as e:
-            raise DataError(
-                f"bytes at position {e.start} are not valid {encoding}",
-                file=path,
-                fix="pass the file's encoding, e.g. --encoding cp1252 (common for files saved by Excel)",
-            ) from e
-        except pd.errors.EmptyDataError as e:
-            raise DataError("the file is empty; expected a header row and at least one row", file=path) from e
-        return list(df.columns), (r for r in df.to_dict("records"))
+        return _read_delimited(path, fmt, encoding)
     if fmt == "jsonl":
         text = read_text(path, encoding, fix="JSON must be UTF-8; re-save the file as UTF-8 or pass --encoding")
         rows: list[dict[str, Any]] = []
         columns: dict[str, None] = {}
         for i, obj in read_json_values(text, path, fix=json_fix):
-            obj["__line__"] = i
+            obj[LINE_KEY] = i
             rows.append(obj)
-            columns.update(dict.fromkeys(k for k in obj if k != "__line__"))
+            columns.update(dict.fromkeys(k for k in obj if k != LINE_KEY))
         return list(columns), iter(rows)
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    table = pq.read_table(path)
-    return list(table.column_names), iter(table.to_pylist())
+    try:
+        table = pq.read_table(path)
+    except (pa.ArrowException, OSError) as e:
+        raise DataError(
+            f"expected an Apache Parquet table, found a file Parquet cannot read ({e})",
+            file=path,
+            fix="write the file again with a Parquet writer (pandas' to_parquet), or name it after its format "
+            "(.csv, .jsonl)",
+        ) from e
+    records = table.to_pylist()
+    for i, rec in enumerate(records, start=1):
+        rec[LINE_KEY] = i
+    return list(table.column_names), iter(records)

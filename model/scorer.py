@@ -26,6 +26,7 @@ from model.calibration import (
     word_counts,
 )
 from model.labels import DECISIONS, RISK_SCORE_MEANING, RISKS
+from model.modelcheck import check_model_files
 from model.modeldir import CALIBRATION_JSON, MANIFEST_JSON, METRICS_JSON, THRESHOLDS_JSON, ModelDir, ModelDirError
 from model.normalize import Normalizer
 
@@ -168,6 +169,7 @@ class Scorer:
         self.requested_precision = resolve_precision(precision)
         self.dir = ModelDir(path)
         self.info: dict[str, Any] = self.dir.check()
+        check_model_files(self.dir.path)  # the small JSON files' shapes, before anything trusts them
         self.kind: str = self.info["kind"]
         self.name: str = self.info.get("name", self.dir.path.name)
         self.version: str = self.info["version"]

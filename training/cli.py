@@ -26,8 +26,13 @@ def load_training_data(data: list[str], columns: list[str], encoding: str, seed:
     """
     from model.catalogue import load_catalogue
     from model.examples import ColumnMap, read_labelled_file
+    from model.readers import check_encoding
     from model.splits import prepare
 
+    # what can be checked without reading any data is checked first: a typo fails now, not after the catalogue
+    cmap = ColumnMap.parse(columns)
+    check_encoding(encoding)
+    check_data_specs(data)
     examples, bad = [], []
     use_catalogue = "catalogue" in data
     normalizer = _slang_or_empty()
@@ -35,7 +40,6 @@ def load_training_data(data: list[str], columns: list[str], encoding: str, seed:
         res = load_catalogue()
         examples += res.examples
         bad += res.bad_rows
-    cmap = ColumnMap.parse(columns)
     for item in data:
         if item == "catalogue":
             continue
@@ -52,6 +56,32 @@ def load_training_data(data: list[str], columns: list[str], encoding: str, seed:
     prepared.manifest.setdefault("bad_rows", [str(b) for b in bad[:200]])
     prepared.manifest["bad_row_count"] = len(bad)
     return normalizer, prepared, bad
+
+
+def check_data_specs(data: list[str]) -> None:
+    """Each --data of `saring train` is 'catalogue' or an existing file of a format model.readers reads; anything
+    else raises DataError before any data is loaded."""
+    from model.examples import DataError
+    from model.readers import require_format
+
+    for item in data:
+        if item == "catalogue":
+            continue
+        if item.startswith("catalogue:"):
+            raise DataError(
+                f"expected --data catalogue (every training set) or a labelled file, found {item!r}: "
+                "`saring train` does not take a part of the catalogue",
+                fix="pass --data catalogue for the whole catalogue (`saring data --data catalogue:NAME` shows "
+                "one set's counts)",
+            )
+        path = Path(item)
+        if not path.exists():
+            raise DataError("file not found", file=path, fix="check the path")
+        if path.is_dir():
+            raise DataError(
+                "expected a file, found a folder", file=path, fix="pass each labelled file with its own --data"
+            )
+        require_format(path)
 
 
 def training_sources(splits: dict[str, list[Any]]) -> list[dict[str, Any]]:

@@ -35,6 +35,14 @@ class TrainConfig(BaseModel):
     batch_size: int = Field(32, ge=1)
     lr: float = Field(5e-5, gt=0)
     head_lr: float = Field(1e-3, gt=0, description="the freshly initialised head learns faster than the encoder")
+    layer_lr_decay: float = Field(
+        1.0,
+        gt=0,
+        le=1,
+        description="layer-wise learning-rate decay: the top encoder layer learns at lr, each layer below at "
+        "this factor times the one above (1.0: every layer at lr; 0.85 with lr 1.2e-4 measured and not adopted: "
+        "README, 'Learning rates by layer')",
+    )
     weight_decay: float = Field(0.01, ge=0)
     warmup_ratio: float = Field(0.06, ge=0, lt=1)
     grad_clip: float = Field(1.0, gt=0)

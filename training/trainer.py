@@ -22,6 +22,7 @@ import logging
 import math
 import os
 import random
+import re
 import shutil
 import time
 import uuid
@@ -64,6 +65,7 @@ from training.dropout import use_fast_dropout
 from training.frozen import FrozenFeatures, text_keys
 
 logger = logging.getLogger(__name__)
+_LAYER_INDEX = re.compile(r"(?:^|\.)layer\.(\d+)\.")  # encoder.layer.<i>.… in Hugging Face BERT naming
 
 MIN_AUX_EXAMPLES = 20  # an auxiliary label needs this many positives and negatives in train to get an output
 
@@ -206,6 +208,21 @@ def oversample(train: list[Example], factors: dict[str, int]) -> list[Example]:
     if len(out) != len(train):
         logger.info("oversampled %s: %d training examples -> %d", factors, len(train), len(out))
     return out
+
+
+def layer_learning_rates(
+    named_params: list[tuple[str, torch.nn.Parameter]], n_layers: int, lr: float, decay: float
+) -> dict[str, float]:
+    """Each encoder parameter's learning rate under layer-wise decay: layer i (0-based, of n_layers) learns at
+    lr * decay ** (n_layers - 1 - i), so the top layer gets lr and the layers nearer the embeddings, which hold
+    the more general features, move less. Parameters outside the layers (embeddings, a final norm) take the
+    rate of the layer below the lowest (decay ** n_layers). decay = 1.0 gives every parameter lr."""
+    rates: dict[str, float] = {}
+    for name, _ in named_params:
+        match = _LAYER_INDEX.search(name)
+        depth = n_layers - 1 - int(match.group(1)) if match else n_layers
+        rates[name] = lr * decay**depth
+    return rates
 
 
 def choose_labels(train: list[Example]) -> list[str]:
@@ -473,14 +490,23 @@ def train_transformer(
     no_pos_weight = torch.ones(len(labels), device=device)
     no_decay = ("bias", "LayerNorm.weight", "layer_norm", "ln")
     enc_params = [(n, p) for n, p in net.encoder.named_parameters() if p.requires_grad]
+    layer_lrs = layer_learning_rates(enc_params, len(encoder.encoder.layer), config.lr, config.layer_lr_decay)
     groups = [
         {
-            "params": [p for n, p in enc_params if not any(k in n for k in no_decay)],
+            "params": [p for n, p in enc_params if layer_lrs[n] == lr and not any(k in n for k in no_decay)],
             "weight_decay": config.weight_decay,
-        },
-        {"params": [p for n, p in enc_params if any(k in n for k in no_decay)], "weight_decay": 0.0},
-        {"params": list(net.head.parameters()), "weight_decay": 0.0, "lr": config.head_lr},
+            "lr": lr,
+        }
+        for lr in sorted(set(layer_lrs.values()), reverse=True)
+    ] + [
+        {
+            "params": [p for n, p in enc_params if layer_lrs[n] == lr and any(k in n for k in no_decay)],
+            "weight_decay": 0.0,
+            "lr": lr,
+        }
+        for lr in sorted(set(layer_lrs.values()), reverse=True)
     ]
+    groups.append({"params": list(net.head.parameters()), "weight_decay": 0.0, "lr": config.head_lr})
     fused = config.fused_optimizer and device.type in ("cpu", "cuda")
     opt = torch.optim.AdamW([g for g in groups if g["params"]], lr=config.lr, fused=fused)
     base_lrs = [g["lr"] for g in opt.param_groups]  # before a resumed optimiser state brings its decayed rates back

@@ -1,7 +1,8 @@
 """`saring claims`: the memory of fact-checked claims (import, search, list, add, remove, calibrate).
 
 Every command works on one SQLite claim store: `--db PATH`, else `$SARING_CLAIMS_DB`, else
-`$SARING_DATA_DIR/claims.sqlite` (default `~/.local/share/saring/claims.sqlite`). Commands that embed (import, add,
+`claims.sqlite` in the data directory (`$SARING_DATA_DIR`, else `$XDG_DATA_HOME/saring`, else
+`~/.local/share/saring`: `model.paths.data_dir`). Commands that embed (import, add,
 search, calibrate) load the e5 encoder (converted and cached on first use); `--lexical` skips it and matches
 with BM25 only.
 """
@@ -52,8 +53,8 @@ DbOpt = Annotated[
     Path | None,
     typer.Option(
         "--db",
-        help="Claim store (SQLite); default $SARING_CLAIMS_DB or "
-        "~/.local/share/saring/claims.sqlite ($SARING_DATA_DIR).",
+        help="Claim store (SQLite); default $SARING_CLAIMS_DB, else claims.sqlite in $SARING_DATA_DIR, "
+        "$XDG_DATA_HOME/saring or ~/.local/share/saring (the first set).",
     ),
 ]
 LexicalOpt = Annotated[bool, typer.Option("--lexical", help="Do not load the e5 encoder: BM25 matching only.")]

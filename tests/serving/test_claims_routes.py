@@ -122,7 +122,9 @@ def test_input_errors(client: TestClient) -> None:
     assert client.get("/v1/claims/search", params={"q": "x" * 10_001}).json()["error"]["code"] == "TEXT_TOO_LONG"
     assert client.get("/v1/claims/search", params={"q": "a", "top": 0}).status_code == 422
     assert client.get("/v1/claims/nope").json()["error"]["code"] == "NOT_FOUND"
-    assert client.get("/v1/claims", params={"verdict": "maybe"}).json()["error"]["code"] == "INVALID_REQUEST"
+    refused = client.get("/v1/claims", params={"verdict": "maybe"})
+    assert refused.status_code == 422 and refused.json()["error"]["code"] == "INVALID_REQUEST"
+    assert "400" not in client.get("/openapi.json").json()["paths"]["/v1/claims"]["get"]["responses"]  # never sent
     too_many = [API_SIRSAK] * (MAX_CLAIMS_PER_REQUEST + 1)
     assert client.post("/v1/claims", json=too_many).json()["error"]["code"] == "TOO_MANY_ITEMS"
     res = client.post("/v1/claims", json={"nothing": "here"})

@@ -17,6 +17,7 @@ from training import trainer
 from training.config import TrainConfig
 from training.trainer import (
     TrainingInterrupted,
+    layer_learning_rates,
     length_grouped_batches,
     load_checkpoint,
     masked_bce,
@@ -563,3 +564,46 @@ def test_clustered_flags_reach_the_transformer_s_thresholds(tmp_path, tiny_encod
         out = tmp_path / resampling
         train_transformer(cfg, splits, Normalizer(), {}, out)
         assert {Scorer(out).thresholds[r].resampled_units for r in RISKS} == {units}, resampling
+
+
+def test_layer_wise_decay_gives_the_top_layer_lr_and_each_layer_below_less():
+    """`--set layer_lr_decay=D`: the top layer learns at lr, the one below at D x lr, and so on; anything outside
+    the layers (embeddings) below the lowest; D = 1 (the recipes' default) gives every parameter lr."""
+    names = [
+        "embeddings.word_embeddings.weight",
+        "encoder.layer.0.attention.self.query.weight",
+        "encoder.layer.2.output.dense.bias",
+        "encoder.layer.10.output.LayerNorm.weight",
+    ]
+    params = [(n, torch.nn.Parameter(torch.zeros(1))) for n in names]
+    rates = layer_learning_rates(params, 11, 1e-4, 0.5)
+    assert rates["encoder.layer.10.output.LayerNorm.weight"] == pytest.approx(1e-4)  # layer 10 of 11: the top
+    assert rates["encoder.layer.2.output.dense.bias"] == pytest.approx(1e-4 * 0.5**8)
+    assert rates["encoder.layer.0.attention.self.query.weight"] == pytest.approx(1e-4 * 0.5**10)
+    assert rates["embeddings.word_embeddings.weight"] == pytest.approx(1e-4 * 0.5**11)
+    assert set(layer_learning_rates(params, 11, 1e-4, 1.0).values()) == {1e-4}
+    with pytest.raises(ValueError, match="layer_lr_decay"):
+        TrainConfig.from_recipe("tiny", layer_lr_decay=1.5)
+
+
+def test_layer_wise_decay_trains_each_layer_at_its_own_rate(tmp_path, tiny_encoder_dir, monkeypatch):
+    """The optimiser's groups carry the decayed rates (the top layer's group at lr, the lowest layer's at
+    lr x D ** (layers - 1), the head at head_lr), and the decay is recorded with the model."""
+    seen: list[list[dict]] = []
+
+    class RecordingAdamW(torch.optim.AdamW):
+        def __init__(self, groups, **kw):
+            super().__init__(groups, **kw)
+            seen.append([{"lr": g["lr"], "n": len(g["params"])} for g in self.param_groups])
+
+    monkeypatch.setattr(torch.optim, "AdamW", RecordingAdamW)
+    cfg = TrainConfig.from_recipe("tiny", base_model=str(tiny_encoder_dir), max_steps=2, layer_lr_decay=0.5)
+    out = tmp_path / "decayed"
+    train_transformer(cfg, fixture_splits(), Normalizer(), {}, out)
+    rates = sorted({g["lr"] for g in seen[0]})
+    n_layers = len(rates) - 2  # the layers, the embeddings below them, and the head's own rate
+    assert rates[-1] == pytest.approx(cfg.head_lr)
+    assert rates[-2] == pytest.approx(cfg.lr)  # the top layer
+    assert rates[0] == pytest.approx(cfg.lr * 0.5**n_layers)  # the embeddings (trained in the tiny recipe)
+    assert n_layers >= 2
+    assert json.loads((out / TRAINING_CONFIG_JSON).read_text())["layer_lr_decay"] == 0.5
