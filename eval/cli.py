@@ -18,6 +18,7 @@ from typing import Annotated, Any
 import typer
 
 from model.labels import RISKS
+from model.modeldir import MODEL_JSON
 
 logger = logging.getLogger(__name__)
 
@@ -80,9 +81,9 @@ def check_out(out: Path, model_dirs: list[Path]) -> None:
                 "(its error lists quote evaluated texts) would travel with the model. Fix: pass another folder, "
                 "e.g. --out reports/NAME"
             )
-    if (out / "saring_model.json").exists():
+    if (out / MODEL_JSON).exists():
         raise ValueError(
-            f"--out {out}: expected a folder for the report, found a model directory (it holds saring_model.json). "
+            f"--out {out}: expected a folder for the report, found a model directory (it holds {MODEL_JSON}). "
             "Fix: pass another folder, e.g. --out reports/NAME"
         )
     existing = out.absolute()
