@@ -232,11 +232,18 @@ def read_json_values(text: str, path: str | Path, fix: str) -> list[tuple[int, d
 
 
 def _read_delimited(path: Path, fmt: str, encoding: str) -> tuple[list[str], Iterator[dict[str, Any]]]:
-    """The header and rows of a CSV/TSV file. Rows are numbered from 1 after the header (blank lines skipped)
-    under LINE_KEY; a row with more or fewer fields than the header holds only LINE_KEY and BAD_ROW_KEY (the
-    reason). Broken quoting raises DataError naming the line."""
+    """The header and rows of a CSV/TSV file (delimited_rows of its text)."""
+    header, rows = delimited_rows(read_text(path, encoding, fix=ENCODING_FIX), fmt, path)
+    return header, iter(rows)
+
+
+def delimited_rows(text: str, fmt: str, path: str | Path) -> tuple[list[str], list[dict[str, Any]]]:
+    """The header and rows of CSV/TSV text (`fmt` "csv" or "tsv"; `path` names the file in errors). Rows are
+    numbered from 1 after the header (blank lines skipped) under LINE_KEY; a row with more or fewer fields than
+    the header holds only LINE_KEY and BAD_ROW_KEY (the reason). Broken quoting, a quote never closed among
+    them, raises DataError naming the line where the record starts."""
     sep = "\t" if fmt == "tsv" else ","
-    text = read_text(path, encoding, fix=ENCODING_FIX)
+    path = Path(path)
     if not text.strip():
         raise DataError("the file is empty; expected a header row and at least one row", file=path)
     # a text may be long (a whole article): the csv module's default limit (131,072 characters) is not ours
@@ -290,7 +297,7 @@ def _read_delimited(path: Path, fmt: str, encoding: str) -> tuple[list[str], Ite
             row=n + 1,
             fix=quoting_fix,
         ) from e
-    return header or [], iter(rows)
+    return header or [], rows
 
 
 def read_rows(

@@ -62,7 +62,8 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a t
 
 
 def _fail(message: str) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}", highlight=False, markup=True)
+    # The message quotes the file's values (e.g. '[HOAKS]', keys '[@context, @graph]'): never read them as markup.
+    err.print(f"[red]error:[/red] {escape(message)}", highlight=False, markup=True)
     return typer.Exit(1)
 
 
@@ -154,14 +155,15 @@ def import_(
         console.print_json(json.dumps(report.to_dict(), ensure_ascii=False))
         return
     console.print(
-        f"{file}: {report.total} record(s): {report.added} added, {report.updated} updated, "
+        f"{escape(str(file))}: {report.total} record(s): {report.added} added, {report.updated} updated, "
         f"{report.unchanged} unchanged, {report.duplicates} duplicate(s) in the file"
         + (f", {report.skipped} non-ClaimReview node(s) skipped" if report.skipped else "")
-        + f". The store ({index.path}) holds {len(index)} claim(s).",
+        + (f", {len(report.bad)} bad record(s) not imported (listed below)" if report.bad else "")
+        + f". The store ({escape(str(index.path))}) holds {len(index)} claim(s).",
         highlight=False,
     )
     for b in report.bad:
-        err.print(f"[yellow]not imported:[/yellow] {b}", highlight=False)
+        err.print(f"[yellow]not imported:[/yellow] {escape(str(b))}", highlight=False)
 
 
 def _table(rows: list[dict[str, Any]], title: str) -> Table:
@@ -172,11 +174,11 @@ def _table(rows: list[dict[str, Any]], title: str) -> Table:
         t.add_row(
             f"{r['similarity']:.3f}" + (" *" if r.get("match") else ""),
             r["verdict"],
-            r["rating"],
-            r["publisher"],
+            escape(r["rating"]),
+            escape(r["publisher"]),
             r.get("date") or "",
-            r["claim"],
-            r["claim_id"],
+            escape(r["claim"]),
+            escape(r["claim_id"]),
         )
     return t
 
@@ -226,7 +228,7 @@ def list_(
     for col in ("id", "verdict", "rating", "publisher", "date", "claim"):
         t.add_column(col, overflow="fold")
     for c in claims:
-        t.add_row(c.id, c.verdict, c.rating, c.publisher, c.date or "", c.claim)
+        t.add_row(escape(c.id), c.verdict, escape(c.rating), escape(c.publisher), c.date or "", escape(c.claim))
     console.print(t)
 
 

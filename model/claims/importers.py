@@ -3,10 +3,8 @@ with every bad record reported (position, field, what was found, the fix)."""
 
 from __future__ import annotations
 
-import csv
 import datetime as _dt
 import hashlib
-import io
 import json
 import re
 import unicodedata
@@ -18,7 +16,16 @@ from typing import Any
 from model.claims.records import CLAIM_FIELDS, MAX_CLAIM_CHARS, BadClaim, Claim
 from model.claims.verdicts import VERDICTS, normalise_verdict
 from model.normalize import bad_character
-from model.readers import SUPPORTED, DataError, format_of, json_document, read_text
+from model.readers import (
+    BAD_ROW_KEY,
+    LINE_KEY,
+    SUPPORTED,
+    DataError,
+    delimited_rows,
+    format_of,
+    json_document,
+    read_text,
+)
 
 FORMATS: tuple[str, ...] = ("json", "jsonl", "csv", "parquet")
 _SPACES = re.compile(r"\s+")
@@ -378,7 +385,7 @@ def _walk(obj: Any, out: list[tuple[dict[str, Any], dict[str, str]] | _RecordErr
         )
         return
     types = _types(obj)
-    if "@graph" in obj and isinstance(obj["@graph"], list):
+    if "@graph" in obj and isinstance(obj["@graph"], list | dict):  # JSON-LD allows one node for @graph
         _walk(obj["@graph"], out, skipped)
         return
     if "ClaimReview" in types:
@@ -467,9 +474,12 @@ def parse_records(
             continue
         flat, names = rec
         try:
-            claims.append(_build_claim(flat, names, defaults))
+            claim = _build_claim(flat, names, defaults)
         except _RecordError as e:
             bad.append(BadClaim(i, e.field, e.found, e.reason, e.fix, unit))
+            continue
+        claim.origin = (unit, i)
+        claims.append(claim)
     return claims, bad, len(skipped)
 
 
@@ -565,6 +575,8 @@ def _parse_lines(text: str, defaults: ImportDefaults) -> tuple[list[Claim], list
         c, b, s = parse_records(obj, defaults, unit="line", start=lineno)
         for x in b:
             x.index = lineno
+        for y in c:
+            y.origin = ("line", lineno)
         claims += c
         bad += b
         skipped += s
@@ -591,9 +603,10 @@ def _parse_csv(
     path: Path, text: str, columns: Mapping[str, str], defaults: ImportDefaults
 ) -> tuple[list[Claim], list[BadClaim], int]:
     found = format_of(path)
-    sep = "\t" if found is not None and found[0] == "tsv" else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=sep)
-    return _parse_table(path, list(reader.fieldnames or []), reader, columns, defaults)
+    fmt = "tsv" if found is not None and found[0] == "tsv" else "csv"
+    # the project's one CSV reader: broken quoting (a quote never closed) names its line, a ragged row is marked
+    header, rows = delimited_rows(text, fmt, path)
+    return _parse_table(path, header, rows, columns, defaults, sep="\t" if fmt == "tsv" else ",")
 
 
 def _parse_table(
@@ -602,8 +615,12 @@ def _parse_table(
     reader: Iterable[Mapping[str, Any]],
     columns: Mapping[str, str],
     defaults: ImportDefaults,
+    *,
+    sep: str | None = None,
 ) -> tuple[list[Claim], list[BadClaim], int]:
-    """Claims from the rows of a table (CSV, TSV, Parquet) with a column mapping; bad rows are bad records."""
+    """Claims from the rows of a table (CSV, TSV, Parquet) with a column mapping; bad rows are bad records.
+
+    `sep` is the CSV separator (None for Parquet)."""
     unknown = [f for f in columns if f not in CLAIM_FIELDS]
     if unknown:
         raise DataError(
@@ -621,6 +638,15 @@ def _parse_table(
             file=path,
             fix="map each field to one of the file's columns (--column claim=COLUMN)",
         )
+    other = [c for c in (";", "\t", ",", "|") if c != sep and len(header) == 1 and c in header[0]]
+    if sep is not None and other:
+        raise DataError(
+            f"expected values separated by {'a tab' if sep == chr(9) else repr(sep)}, found one column "
+            f"{header[0]!r} that holds {other[0]!r}: the file uses another separator",
+            file=path,
+            fix=f"save the file {'tab' if sep == chr(9) else 'comma'}-separated (Excel: 'CSV UTF-8 (comma "
+            "delimited)'), or name it .tsv if it is tab-separated",
+        )
     if mapping["claim"] not in header:
         raise DataError(
             f"no claim column: expected a column 'claim' or a mapping, found columns {header}",
@@ -636,15 +662,31 @@ def _parse_table(
     claims: list[Claim] = []
     bad: list[BadClaim] = []
     for rownum, row in enumerate(reader, start=1):
+        if BAD_ROW_KEY in row:  # a row with more or fewer values than the header (model.readers)
+            bad.append(
+                BadClaim(
+                    int(row.get(LINE_KEY, rownum)),
+                    "(row)",
+                    "another number of values than the header's columns",
+                    str(row[BAD_ROW_KEY]),
+                    'quote a value that contains the separator ("Vaksin, katanya, ..."), or give the row one value '
+                    "per column of the header",
+                    "row",
+                )
+            )
+            continue
         flat = {f: row.get(c) for f, c in mapping.items() if c in header}
         appearance = flat.get("appearance")
         if isinstance(appearance, str):
             flat["appearance"] = [u for u in re.split(r"[\s;|]+", appearance) if u]
         names = {f: c for f, c in mapping.items()}
         try:
-            claims.append(_build_claim(flat, names, defaults))
+            claim = _build_claim(flat, names, defaults)
         except _RecordError as e:
             bad.append(BadClaim(rownum, e.field, e.found, e.reason, e.fix, "row"))
+            continue
+        claim.origin = ("row", rownum)
+        claims.append(claim)
     return claims, bad, 0
 
 
@@ -660,14 +702,16 @@ def _dedupe(claims: list[Claim]) -> tuple[list[Claim], list[BadClaim], int]:
             if prev.content() == c.content():
                 dup += 1
                 continue
+            unit, index = c.origin or ("claim", i)
+            first_unit, first_index = prev.origin or ("claim", first)
             bad.append(
                 BadClaim(
-                    i,
+                    index,
                     "id",
                     repr(c.id),
-                    f"another record with this id (claim {first} of this input) has different content",
+                    f"{first_unit} {first_index} of this input has the same id and different content",
                     "give each claim its own id, or merge the two records",
-                    "claim",
+                    unit,
                 )
             )
             continue

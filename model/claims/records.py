@@ -38,9 +38,13 @@ class Claim:
     language: str | None = "id"
     source: str = ""  # where the record came from: "import:<file>", "api", "feedback"
     meta: dict[str, Any] = field(default_factory=dict)  # claimant, appearance URLs, note, ...
+    # Where an import read it: (unit, 1-based position), e.g. ("row", 3); for messages only, never stored.
+    origin: tuple[str, int] | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        d = asdict(self)
+        d.pop("origin", None)
+        return d
 
     def content(self) -> tuple[Any, ...]:
         """Everything that identifies the record's content (for 'unchanged' on re-import)."""
