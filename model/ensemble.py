@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from model.calibration import word_counts
+from model.modelcheck import check_ensemble
 from model.modeldir import ModelDir
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ class EnsembleBackend:
         from model.scorer import Scorer
 
         spec: dict[str, Any] = md.read_json(md.ensemble.name)
+        check_ensemble(md.ensemble, spec)  # before the members load: their names, labels and weights
         members = [Scorer(md.path / name, device=device, precision=precision) for name in spec["members"]]
         return cls(members, spec["weights"], list(spec["labels"]))
 

@@ -1,18 +1,18 @@
-"""The shape of a model directory's small JSON files, checked before anything loads.
+"""The shape of a model directory's small JSON files, checked on the data their loaders read.
 
 ModelDir.check says that a directory is complete and its weights are the ones recorded; these checks vet the
-small JSON files beside them (calibration, thresholds, normaliser, ensemble spec, metrics, manifest). Unchecked,
-a damaged or hand-edited file fails deep inside the loader with a bare `AttributeError`, or worse, loads: a risk
-missing from thresholds.json is flagged at a made-up 0.5, a flag of 1.7 flags nothing, and the API, an audit or
-a report serves numbers of a model that was never trained that way. model.scorer.Scorer runs check_model_files
-on every load (the API's start-up and `/admin/reload`, audits, `saring eval`), so each such file is refused with
-its path, what was expected, what was found and how to fix it.
+small JSON files beside them. Unchecked, a damaged or hand-edited file fails deep inside the loader with a bare
+`AttributeError`, or worse, loads: a risk missing from thresholds.json is flagged at a made-up 0.5, a flag of 1.7
+flags nothing, and the API, an audit or a report serves numbers of a model that was never trained that way.
+model.scorer.Scorer checks calibration, thresholds, metrics and manifest as it reads them, and
+model.ensemble checks the ensemble spec (each file read once); normalizer.json is checked by its own reader,
+Normalizer.from_json. Each such file is refused with its path, what was expected, what was found and how to fix
+it, wherever the model loads: the API's start-up and `/admin/reload`, audits, `saring eval`.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
 import math
 from pathlib import Path
@@ -20,16 +20,7 @@ from typing import Any
 
 from model.calibration import Platt, Threshold
 from model.labels import RISKS
-from model.modeldir import (
-    CALIBRATION_JSON,
-    ENSEMBLE_JSON,
-    MANIFEST_JSON,
-    METRICS_JSON,
-    MODEL_JSON,
-    NORMALIZER_JSON,
-    THRESHOLDS_JSON,
-    ModelDirError,
-)
+from model.modeldir import MODEL_JSON, ModelDirError
 
 logger = logging.getLogger(__name__)
 
@@ -44,23 +35,12 @@ def _kind(x: Any) -> str:
     return "null" if x is None else type(x).__name__
 
 
-def _read(path: Path) -> Any:
-    """A JSON file of the directory; None when it is missing (Scorer says what a missing required file means)."""
-    if not path.exists():
-        return None
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise ModelDirError(f"{path}: not valid JSON ({e}); the model directory is corrupt. {FIX}") from None
-    except OSError as e:
-        raise ModelDirError(f"{path}: cannot be read ({e.strerror or e}). Fix: check its permissions.") from None
-
-
 def _bad(path: Path, expected: str, found: Any) -> ModelDirError:
     return ModelDirError(f"{path}: expected {expected}, found {found}; the model directory is corrupt. {FIX}")
 
 
-def _object(path: Path, data: Any, what: str) -> dict[str, Any]:
+def expect_object(path: Path, data: Any, what: str) -> dict[str, Any]:
+    """`data` read from `path` when it is a JSON object; ModelDirError saying what it should hold otherwise."""
     if not isinstance(data, dict):
         raise _bad(path, f"a JSON object ({what})", f"a JSON {_kind(data)}")
     return data
@@ -86,8 +66,9 @@ def _known_fields(path: Path, where: str, entry: dict[str, Any], cls: type) -> N
         raise _bad(path, f"'{where}' with the fields {sorted(known)}", f"also {unknown}")
 
 
-def check_calibration(path: Path) -> None:
-    data = _object(path, _read(path), "the calibration of each label")
+def check_calibration(path: Path, data: Any) -> None:
+    """calibration.json's parsed `data` (read from `path`): Platt parameters for every risk."""
+    data = expect_object(path, data, "the calibration of each label")
     for name, p in _per_risk(path, data, "labels", "the Platt parameters a and b").items():
         _known_fields(path, f"labels.{name}", p, Platt)
         for field in ("a", "b", "c"):
@@ -98,8 +79,9 @@ def check_calibration(path: Path) -> None:
                 raise _bad(path, f"'labels.{name}.{field}': a finite number", "none")
 
 
-def check_thresholds(path: Path) -> None:
-    data = _object(path, _read(path), "the flag and block thresholds of each risk")
+def check_thresholds(path: Path, data: Any) -> None:
+    """thresholds.json's parsed `data`: a flag and a block between 0 and 1, flag <= block, for every risk."""
+    data = expect_object(path, data, "the flag and block thresholds of each risk")
     for name, t in _per_risk(path, data, "risks", "the thresholds flag and block").items():
         _known_fields(path, f"risks.{name}", t, Threshold)
         for field in ("flag", "block"):
@@ -110,19 +92,9 @@ def check_thresholds(path: Path) -> None:
             raise _bad(path, f"'risks.{name}': flag <= block", f"flag {t['flag']!r} above block {t['block']!r}")
 
 
-def check_normalizer(path: Path) -> None:
-    data = _object(path, _read(path), "the normaliser's version and slang table")
-    slang = data.get("slang", {})
-    if not isinstance(slang, dict):
-        raise _bad(path, "'slang': an object {slang word: formal word}", _kind(slang))
-    bad = next(((k, v) for k, v in slang.items() if not isinstance(v, str)), None)
-    if bad is not None:
-        raise _bad(path, "'slang': text for every word", f"{_kind(bad[1])} for one of its {len(slang)} words")
-
-
-def check_ensemble(path: Path) -> list[str]:
-    """The members the ensemble spec names."""
-    data = _object(path, _read(path), "the ensemble's members, labels and weights")
+def check_ensemble(path: Path, data: Any) -> None:
+    """ensemble.json's parsed `data`: members, labels naming every risk, and one weight per member and label."""
+    data = expect_object(path, data, "the ensemble's members, labels and weights")
     members, labels, weights = data.get("members"), data.get("labels"), data.get("weights")
     if not isinstance(members, list) or not members or not all(isinstance(m, str) and m for m in members):
         raise _bad(path, "'members': a list of member directory names", repr(members))
@@ -137,31 +109,6 @@ def check_ensemble(path: Path) -> list[str]:
         w = weights.get(name)
         if not isinstance(w, list) or len(w) != len(members) or not all(_number(x) for x in w):
             raise _bad(path, f"'weights.{name}': {len(members)} numbers (one per member)", repr(w))
-    return list(members)
-
-
-def check_model_files(path: Path) -> None:
-    """Refuse a model directory whose small JSON files have the wrong shape (see the module docstring). Files
-    that are missing are left to Scorer, which says which a directory of its kind needs."""
-    info = _read(path / MODEL_JSON)
-    if info is None:
-        return
-    info = _object(path / MODEL_JSON, info, "the model's kind, name and version")
-    for name, check in (
-        (CALIBRATION_JSON, check_calibration),
-        (THRESHOLDS_JSON, check_thresholds),
-        (NORMALIZER_JSON, check_normalizer),
-    ):
-        if (path / name).exists():
-            check(path / name)
-    for name, what in ((METRICS_JSON, "the training metrics"), (MANIFEST_JSON, "the data manifest")):
-        data = _read(path / name)
-        if data is not None:
-            _object(path / name, data, what)
-    if info.get("kind") == "ensemble" and (path / ENSEMBLE_JSON).exists():
-        for member in check_ensemble(path / ENSEMBLE_JSON):
-            if (path / member).is_dir():
-                check_model_files(path / member)
 
 
 def check_model_path(path: Path, option: str) -> None:

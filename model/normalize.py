@@ -127,7 +127,16 @@ class Normalizer:
     def from_json(cls, path: str | Path) -> Normalizer:
         import json
 
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        fix = "Fix: retrain the model, or restore normalizer.json from the model that wrote it"
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as e:
+            raise ValueError(f"{path}: not valid JSON ({e}). {fix}") from None
+        if not isinstance(data, dict):
+            raise ValueError(
+                f"{path}: expected a JSON object (the normaliser's version and slang table), found a JSON "
+                f"{type(data).__name__}. {fix}"
+            )
         version = data.get("version")
         if version not in SUPPORTED_VERSIONS:
             raise ValueError(
@@ -140,7 +149,13 @@ class Normalizer:
                 f"{path}: 'words' should be a list of strings (the training texts' known words), found "
                 f"{type(words).__name__}; retrain the model or restore normalizer.json from the model that wrote it"
             )
-        return cls(data.get("slang", {}), version=version, words=words)
+        slang = data.get("slang", {})
+        if not isinstance(slang, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in slang.items()):
+            raise ValueError(
+                f"{path}: expected 'slang' to be an object of strings (slang word -> formal word), found a JSON "
+                f"{type(slang).__name__}{' holding other values' if isinstance(slang, dict) else ''}. {fix}"
+            )
+        return cls(slang, version=version, words=words)
 
     def to_json(self, path: str | Path) -> None:
         import json

@@ -26,7 +26,7 @@ from model.calibration import (
     word_counts,
 )
 from model.labels import DECISIONS, RISK_SCORE_MEANING, RISKS
-from model.modelcheck import check_model_files
+from model.modelcheck import check_calibration, check_thresholds, expect_object
 from model.modeldir import CALIBRATION_JSON, MANIFEST_JSON, METRICS_JSON, THRESHOLDS_JSON, ModelDir, ModelDirError
 from model.normalize import Normalizer
 
@@ -169,7 +169,6 @@ class Scorer:
         self.requested_precision = resolve_precision(precision)
         self.dir = ModelDir(path)
         self.info: dict[str, Any] = self.dir.check()
-        check_model_files(self.dir.path)  # the small JSON files' shapes, before anything trusts them
         self.kind: str = self.info["kind"]
         self.name: str = self.info.get("name", self.dir.path.name)
         self.version: str = self.info["version"]
@@ -190,12 +189,21 @@ class Scorer:
         missing = [r for r in RISKS if r not in self.labels]
         if missing:
             raise ValueError(f"{self.dir.path}: the model has no output for risks {missing}; retrain it")
-        self.calibration: dict[str, Platt] = calibration_from_json(self.dir.read_json(CALIBRATION_JSON))
-        self.thresholds: dict[str, Threshold] = thresholds_from_json(self.dir.read_json(THRESHOLDS_JSON))
-        self.metrics: dict[str, Any] = self.dir.read_json(METRICS_JSON, default={})
+        # the small JSON files' shapes are checked on the data read (model.modelcheck), before anything trusts them
+        calibration = self.dir.read_json(CALIBRATION_JSON)
+        check_calibration(self.dir.path / CALIBRATION_JSON, calibration)
+        self.calibration: dict[str, Platt] = calibration_from_json(calibration)
+        thresholds = self.dir.read_json(THRESHOLDS_JSON)
+        check_thresholds(self.dir.path / THRESHOLDS_JSON, thresholds)
+        self.thresholds: dict[str, Threshold] = thresholds_from_json(thresholds)
+        self.metrics: dict[str, Any] = expect_object(
+            self.dir.path / METRICS_JSON, self.dir.read_json(METRICS_JSON, default={}), "the training metrics"
+        )
         # Read once here: the model card is served on every GET /v1/model. The text fingerprints (hundreds of
         # kilobytes, only `saring eval --compare` needs them) are not kept: see text_fingerprints().
-        manifest = self.dir.read_json(MANIFEST_JSON, default={})
+        manifest = expect_object(
+            self.dir.path / MANIFEST_JSON, self.dir.read_json(MANIFEST_JSON, default={}), "the data manifest"
+        )
         self.manifest: dict[str, Any] = {k: v for k, v in manifest.items() if k != "text_hashes"}
         self.max_length = self.backend.max_length
         # The logits of the last `cache_size` distinct texts scored (LogitCache); 0: none kept between calls.

@@ -119,8 +119,9 @@ def test_a_truncated_normalizer_names_its_file(tiny_baseline_dir: Path, tmp_path
 
 
 def test_a_damaged_ensemble_spec_is_refused(tiny_baseline_dir: Path, tmp_path: Path, data: Path) -> None:
-    from model.modelcheck import check_model_files
+    from model.modelcheck import check_ensemble
     from model.modeldir import ModelDirError
+    from model.scorer import Scorer
 
     ens = tmp_path / "ens"
     _copy(tiny_baseline_dir, ens / "lexical")
@@ -131,11 +132,11 @@ def test_a_damaged_ensemble_spec_is_refused(tiny_baseline_dir: Path, tmp_path: P
     (ens / "ensemble.json").write_text(json.dumps(spec))
     # before: a KeyError traceback from the first text scored
     with pytest.raises(ModelDirError, match=r"'weights.slander': 1 numbers \(one per member\), found None"):
-        check_model_files(ens)
+        check_ensemble(ens / "ensemble.json", json.loads((ens / "ensemble.json").read_text()))
     _edit(ens / "ensemble.json", lambda d: d | {"weights": {r: [1.0] for r in d["labels"]}})
     _edit(ens / "lexical" / "thresholds.json", lambda d: {**d, "risks": {**d["risks"], "hoax": {"flag": -1}}})
     with pytest.raises(ModelDirError, match="lexical/thresholds.json: expected 'risks.hoax.flag'"):
-        check_model_files(ens)  # members are checked too
+        Scorer(ens / "lexical")  # each member is checked as it loads
 
 
 def test_a_loader_failure_names_the_directory(
