@@ -371,7 +371,7 @@ def _run_report(
     from rich.console import Console
     from rich.table import Table
 
-    from eval.data import load_eval_data, split_seed_of
+    from eval.data import assemble_eval_data, read_eval_files, split_seed_of
     from eval.report import build_report, write_report
     from model.modelcheck import check_model_path
     from model.paths import default_model_dir
@@ -385,6 +385,7 @@ def _run_report(
                 "written by `saring train` as its baseline (--baseline-out, default <out>/../baseline), or "
                 "--no-baseline"
             )
+    files = read_eval_files(data, column, encoding)  # before the model loads: a misspelt column should not cost a load
     main = _load(model_dir)
     models: list[tuple[str, Any]] = [("model", main)]
     if not no_baseline:
@@ -396,7 +397,7 @@ def _run_report(
                 "no baseline directory at %s; evaluating the model alone (pass --baseline DIR)",
                 model_dir.parent / "baseline",
             )
-    ed = load_eval_data(data, main.normalizer, column, encoding, split_seed_of(main))
+    ed = assemble_eval_data(files, data, main.normalizer, split_seed_of(main))
     claims = _claims_evidence(claims_paraphrases, claims_embedder, main.normalizer)
     suites = None
     if suite:
@@ -507,7 +508,7 @@ def _run_compare(
     from rich.table import Table
 
     from eval.compare import compare_models, comparison_html, comparison_markdown
-    from eval.data import load_eval_data, split_seed_of
+    from eval.data import assemble_eval_data, read_eval_files, split_seed_of
     from eval.ood import load_suites
     from eval.report import json_text, write_files
     from model.modelcheck import check_model_path
@@ -518,10 +519,11 @@ def _run_compare(
         + [(d, "--new-run") for d in new_runs or []]
     ):
         check_model_path(d, option)  # every path before the first load
+    files = read_eval_files(data, column, encoding)  # and the analysts' files
     old, new = _load(old_dir, "--compare OLD_DIR"), _load(new_dir, "--compare NEW_DIR")
     more_old = [_load(d, "--old-run") for d in old_runs or []]
     more_new = [_load(d, "--new-run") for d in new_runs or []]
-    ed = load_eval_data(data, new.normalizer, column, encoding, split_seed_of(new))
+    ed = assemble_eval_data(files, data, new.normalizer, split_seed_of(new))
     suites = load_suites() if suite else []
     if suite and not suites:
         logger.warning("no out-of-distribution suite card in the catalogue; the models are compared on the data only")

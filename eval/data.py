@@ -133,19 +133,16 @@ def load_catalogue_test(normalizer: Normalizer, seed: int = SPLIT_SEED) -> EvalD
     )
 
 
-def load_eval_data(
-    specs: Sequence[str],
-    normalizer: Normalizer,
-    columns: Sequence[str] = (),
-    encoding: str = "utf-8",
-    split_seed: int = SPLIT_SEED,
-) -> EvalData:
-    """`specs`: 'catalogue' and/or paths of labelled files (CSV, TSV, JSONL, Parquet). The catalogue's test split
-    is made with `split_seed`: the evaluated model's (split_seed_of), so that it is the split the model was tested
-    on in training."""
+def read_eval_files(
+    specs: Sequence[str], columns: Sequence[str] = (), encoding: str = "utf-8"
+) -> list[EvalData | None]:
+    """Read the analysts' files among `specs` ('catalogue' and/or paths of labelled files: CSV, TSV, JSONL, Parquet)
+    before any model is loaded: a misspelt column or a missing file is refused in a second, not after a model load.
+    Returns one part per spec in order, None where the catalogue's test split goes (assemble_eval_data makes it:
+    it needs the evaluated model's normaliser and split seed)."""
     specs = list(specs) or [CATALOGUE]
     cmap = ColumnMap.parse(columns)
-    parts: list[EvalData] = []
+    parts: list[EvalData | None] = []
     seen: dict[str, str] = {}  # resolved path or "catalogue" -> the spec that named it
     for spec in specs:
         key = CATALOGUE if spec == CATALOGUE else str(Path(spec).resolve())
@@ -157,7 +154,7 @@ def load_eval_data(
             )
         seen[key] = spec
         if spec == CATALOGUE:
-            parts.append(load_catalogue_test(normalizer, split_seed))
+            parts.append(None)
             continue
         path = Path(spec)
         if not path.exists() and spec.strip().lower() == CATALOGUE:
@@ -186,10 +183,51 @@ def load_eval_data(
                 bad_rows=res.bad_rows,
             )
         )
-    examples = [e for p in parts for e in p.examples]
+    if CATALOGUE not in seen:  # files alone: everything an evaluation needs is known now
+        _check_labelled([e for p in parts if p is not None for e in p.examples], specs)
+    return parts
+
+
+def assemble_eval_data(
+    parts: Sequence[EvalData | None],
+    specs: Sequence[str],
+    normalizer: Normalizer,
+    split_seed: int = SPLIT_SEED,
+) -> EvalData:
+    """The evaluation data from read_eval_files' parts, with the catalogue's test split made where a part is None
+    (with `split_seed`: the evaluated model's (split_seed_of), so that it is the split the model was tested on in
+    training)."""
+    filled = [p if p is not None else load_catalogue_test(normalizer, split_seed) for p in parts]
+    examples = [e for p in filled for e in p.examples]
+    _check_labelled(examples, list(specs) or [CATALOGUE])
+    manifests = [p.manifest for p in filled if p.manifest is not None]
+    return EvalData(
+        examples,
+        " + ".join(p.description for p in filled),
+        [f for p in filled for f in p.files],
+        manifests[0] if len(manifests) == 1 else (manifests or None),  # type: ignore[arg-type]
+        [b for p in filled for b in p.bad_rows],
+        train=next((p.train for p in filled if p.train is not None), None),
+    )
+
+
+def load_eval_data(
+    specs: Sequence[str],
+    normalizer: Normalizer,
+    columns: Sequence[str] = (),
+    encoding: str = "utf-8",
+    split_seed: int = SPLIT_SEED,
+) -> EvalData:
+    """`specs`: 'catalogue' and/or paths of labelled files (CSV, TSV, JSONL, Parquet), read and assembled in one
+    call (the CLI reads the files before it loads a model, then assembles)."""
+    return assemble_eval_data(read_eval_files(specs, columns, encoding), specs, normalizer, split_seed)
+
+
+def _check_labelled(examples: Sequence[Example], specs: Sequence[str]) -> None:
+    """Refuse data with no examples, or none labelled for any risk: nothing could be measured."""
     if not examples:
         raise DataError(
-            f"no usable labelled examples in {specs}",
+            f"no usable labelled examples in {list(specs)}",
             fix="check the files' label columns (1/0/empty) or map them with --column",
         )
     if not any(e.labels.get(r) is not None for e in examples for r in RISKS):
@@ -197,12 +235,3 @@ def load_eval_data(
             f"none of the {len(examples)} examples has a label for the risks {list(RISKS)}",
             fix="add a column named after a risk (hoax, slander, incitement) or map one, e.g. --column slander=fitnah",
         )
-    manifests = [p.manifest for p in parts if p.manifest is not None]
-    return EvalData(
-        examples,
-        " + ".join(p.description for p in parts),
-        [f for p in parts for f in p.files],
-        manifests[0] if len(manifests) == 1 else (manifests or None),  # type: ignore[arg-type]
-        [b for p in parts for b in p.bad_rows],
-        train=next((p.train for p in parts if p.train is not None), None),
-    )

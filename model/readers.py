@@ -178,6 +178,41 @@ def read_text(path: str | Path, encoding: str = "utf-8", *, fix: str | None = No
         ) from e
 
 
+class DuplicateKeyError(ValueError):
+    """A JSON object that names one key twice: Python's json keeps the last value and drops the first silently, so
+    a row {"text": ..., "hoax": 1, "hoax": 0} would be read as hoax 0 with no word said."""
+
+    def __init__(self, key: str, first: Any, second: Any) -> None:
+        self.key, self.first, self.second = key, first, second
+        super().__init__(
+            f"the key {key!r} appears twice in one object (first {_short(first)}, then {_short(second)}); JSON "
+            "readers keep only the last value"
+        )
+
+
+DUPLICATE_KEY_FIX = "keep one of the two values (or rename one key) so that nothing is dropped"
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in obj:
+            raise DuplicateKeyError(key, obj[key], value)
+        obj[key] = value
+    return obj
+
+
+def loads(text: str | bytes) -> Any:
+    """json.loads for the files people give saring, refusing an object that names a key twice (DuplicateKeyError)
+    instead of keeping its last value silently; otherwise the same result and the same JSONDecodeError."""
+    return json.loads(text, object_pairs_hook=_no_duplicate_keys)
+
+
 def iter_jsonl(text: str, path: str | Path, fix: str) -> Iterator[tuple[int, dict[str, Any]]]:
     """The objects of a JSON-lines text with their line numbers; blank lines skipped. A line that is not
     a JSON object raises DataError naming the line and `fix`."""
@@ -185,9 +220,11 @@ def iter_jsonl(text: str, path: str | Path, fix: str) -> Iterator[tuple[int, dic
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
+            obj = loads(line)
         except json.JSONDecodeError as e:
             raise DataError(f"not valid JSON ({e.msg} at column {e.colno})", file=path, row=i, fix=fix) from e
+        except DuplicateKeyError as e:
+            raise DataError(str(e), file=path, row=i, fix=DUPLICATE_KEY_FIX) from e
         if not isinstance(obj, dict):
             raise DataError(f"expected a JSON object, found {type(obj).__name__}", file=path, row=i, fix=fix)
         yield i, obj
@@ -195,12 +232,13 @@ def iter_jsonl(text: str, path: str | Path, fix: str) -> Iterator[tuple[int, dic
 
 def json_document(text: str) -> tuple[bool, Any]:
     """(True, the document) when the whole text is one JSON document, else (False, None): then it is JSON
-    lines (or not JSON at all, which reading it line by line reports line by line)."""
+    lines (or not JSON at all, which reading it line by line reports line by line). A document with an object that
+    names a key twice raises DuplicateKeyError."""
     stripped = text.strip()
     if not stripped:
         return False, None
     try:
-        return True, json.loads(stripped)
+        return True, loads(stripped)
     except json.JSONDecodeError:
         return False, None
 
@@ -208,7 +246,10 @@ def json_document(text: str) -> tuple[bool, Any]:
 def read_json_values(text: str, path: str | Path, fix: str) -> list[tuple[int, dict[str, Any]]]:
     """The objects of a JSON file in the table's sense: one document (an array's elements numbered from 1,
     or one object) or JSON lines (numbered by line). Anything but objects raises DataError with `fix`."""
-    is_doc, doc = json_document(text)
+    try:
+        is_doc, doc = json_document(text)
+    except DuplicateKeyError as e:
+        raise DataError(str(e), file=path, fix=DUPLICATE_KEY_FIX) from e
     if not is_doc:
         stripped = text.lstrip()
         if stripped.startswith("["):  # meant as one JSON array: its own error says where, line by line cannot

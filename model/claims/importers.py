@@ -18,12 +18,15 @@ from model.claims.verdicts import VERDICTS, normalise_verdict
 from model.normalize import bad_character
 from model.readers import (
     BAD_ROW_KEY,
+    DUPLICATE_KEY_FIX,
     LINE_KEY,
     SUPPORTED,
     DataError,
+    DuplicateKeyError,
     delimited_rows,
     format_of,
     json_document,
+    loads,
     read_text,
 )
 
@@ -526,13 +529,16 @@ def parse_claim_file(
         return _parse_table(path, *_parquet_table(path), columns or {}, defaults)
     text = read_text(path, encoding)
     if fmt == "json":
-        is_doc, data = json_document(text)
+        try:
+            is_doc, data = json_document(text)
+        except DuplicateKeyError as e:  # one document: a key named twice would drop a value silently
+            raise DataError(str(e), file=path, fix=DUPLICATE_KEY_FIX) from e
         if is_doc:
             return parse_records(data, defaults)
         if auto:
             return _parse_lines(text, defaults)
         try:
-            data = json.loads(text)
+            data = loads(text)
         except json.JSONDecodeError as e:
             hint = (
                 " The file holds several JSON documents: it looks like JSON lines; pass --format jsonl."
@@ -559,7 +565,7 @@ def _parse_lines(text: str, defaults: ImportDefaults) -> tuple[list[Claim], list
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
+            obj = loads(line)
         except json.JSONDecodeError as e:
             bad.append(
                 BadClaim(
@@ -571,6 +577,9 @@ def _parse_lines(text: str, defaults: ImportDefaults) -> tuple[list[Claim], list
                     "line",
                 )
             )
+            continue
+        except DuplicateKeyError as e:
+            bad.append(BadClaim(lineno, e.key, _describe(line), str(e), DUPLICATE_KEY_FIX, "line"))
             continue
         c, b, s = parse_records(obj, defaults, unit="line", start=lineno)
         for x in b:
@@ -687,6 +696,12 @@ def _parse_table(
             continue
         claim.origin = ("row", rownum)
         claims.append(claim)
+    if not claims and not bad:  # a header alone: say so, not the generic "no claims found" (worded for JSON)
+        raise DataError(
+            f"a header row {header} and no rows under it; expected one fact-checked claim per row",
+            file=path,
+            fix="add the claims under the header, or check that the export was saved whole",
+        )
     return claims, bad, 0
 
 

@@ -37,7 +37,11 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from model.examples import DataError
-from model.readers import SUPPORTED  # one table of suffixes for every reader (model.readers.SUFFIXES)
+from model.readers import (
+    SUPPORTED,  # one table of suffixes for every reader (model.readers.SUFFIXES)
+    DuplicateKeyError,
+    loads,
+)
 from model.readers import format_of as _format_of
 
 if TYPE_CHECKING:
@@ -438,8 +442,8 @@ def _jsonl_fields(f: InputFile, encoding: str) -> list[str]:
                     fix=f"convert it to JSON lines, e.g. {reader} > {stem}.jsonl, and audit that file",
                 )
             try:
-                obj = json.loads(line.decode(_text_encoding(encoding), errors="surrogateescape"))
-            except json.JSONDecodeError:
+                obj = loads(line.decode(_text_encoding(encoding), errors="surrogateescape"))
+            except (json.JSONDecodeError, DuplicateKeyError):  # the row itself is rejected when it is read
                 continue
             if isinstance(obj, dict):
                 fields.update(dict.fromkeys(str(k) for k in obj))
@@ -696,11 +700,13 @@ def _jsonl_chunks(f: InputFile, b: _ChunkBuilder, encoding: str) -> Iterator[Raw
                 b.add(lineno)
             else:
                 try:
-                    obj = json.loads(line.decode(text_encoding, errors="surrogateescape"))
-                except json.JSONDecodeError as e:
+                    obj = loads(line.decode(text_encoding, errors="surrogateescape"))
+                except (json.JSONDecodeError, DuplicateKeyError) as e:
                     obj = e
                 if isinstance(obj, json.JSONDecodeError):
                     b.add(lineno, reject=("NOT_JSON", f"the line is not valid JSON ({obj.msg} at column {obj.colno})"))
+                elif isinstance(obj, DuplicateKeyError):  # json would keep the last value: which text was meant?
+                    b.add(lineno, reject=("DUPLICATE_KEY", str(obj)))
                 elif not isinstance(obj, dict):
                     b.add(lineno, reject=("NOT_OBJECT", f"expected a JSON object per line, found {type(obj).__name__}"))
                 else:

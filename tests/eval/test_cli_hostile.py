@@ -27,6 +27,22 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_jsonl(tmp_path_factory.mktemp("data") / "data.jsonl", fixture_examples())
 
 
+@pytest.fixture
+def loads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The model directories loaded while a test runs (every Scorer made), to show an error came before any."""
+    import model.scorer
+
+    loaded: list[Path] = []
+    real = model.scorer.Scorer
+
+    def counted(p: Path, *a: Any, **k: Any) -> Any:
+        loaded.append(p)
+        return real(p, *a, **k)
+
+    monkeypatch.setattr(model.scorer, "Scorer", counted)
+    return loaded
+
+
 def _run(*args: str) -> Result:
     return CliRunner().invoke(app, list(args))
 
@@ -156,18 +172,8 @@ def test_a_loader_failure_names_the_directory(
 # --out
 # ------------------------------------------------------------------------------------------------------------
 def test_an_out_that_is_a_file_or_under_one_is_refused_before_anything_loads(
-    tiny_baseline_dir: Path, tmp_path: Path, data: Path, monkeypatch: pytest.MonkeyPatch
+    tiny_baseline_dir: Path, tmp_path: Path, data: Path, loads: list[Path]
 ) -> None:
-    import model.scorer
-
-    loads: list[Path] = []
-    real = model.scorer.Scorer
-
-    def counted(p: Path, *a: Any, **k: Any) -> Any:
-        loads.append(p)
-        return real(p, *a, **k)
-
-    monkeypatch.setattr(model.scorer, "Scorer", counted)
     a_file = tmp_path / "report.txt"
     a_file.write_text("keep me")
     # before: FileExistsError / NotADirectoryError tracebacks after the whole evaluation
@@ -181,6 +187,23 @@ def test_an_out_that_is_a_file_or_under_one_is_refused_before_anything_loads(
         "found a file",
     )
     assert a_file.read_text() == "keep me" and not loads
+
+
+def test_a_bad_data_file_is_refused_before_anything_loads(
+    tiny_baseline_dir: Path, tmp_path: Path, loads: list[Path]
+) -> None:
+    # an analyst's file with its labels under Indonesian names, not mapped with --column
+    unmapped = tmp_path / "fitnah.jsonl"
+    unmapped.write_text("".join(json.dumps({"text": f"teks ke-{i}", "fitnah": i % 2}) + "\n" for i in range(6)))
+    out = tmp_path / "r"
+    # before: refused only after the model (and, for --compare, both models) had loaded
+    for args in (
+        ["--model", str(tiny_baseline_dir), *FAST],
+        ["--compare", str(tiny_baseline_dir), str(tiny_baseline_dir)],
+    ):
+        _refused(_run(*args, "--data", str(unmapped), "--out", str(out)), "fitnah", "--column slander=fitnah")
+        _refused(_run(*args, "--data", str(tmp_path / "missing.csv"), "--out", str(out)), "missing.csv")
+    assert not loads and not out.exists()
 
 
 def test_an_out_inside_a_model_directory_is_refused(tiny_baseline_dir: Path, tmp_path: Path, data: Path) -> None:

@@ -128,6 +128,30 @@ def test_csv_blank_lines_before_the_header_are_skipped(tmp_path: Path) -> None:
     assert not bad and [c.claim for c in claims] == ["Vaksin mengandung chip"]
 
 
+def test_csv_with_a_header_alone_says_so(tmp_path: Path) -> None:
+    # before: "no claims found. Fix: expected ClaimReview objects (claimReviewed, reviewRating...) ...", worded for JSON
+    f = tmp_path / "header.csv"
+    f.write_text("claim,rating,publisher\n\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"a header row \['claim', 'rating', 'publisher'\] and no rows under it"):
+        parse_claim_file(f)
+
+
+def test_a_key_named_twice_is_a_bad_record_in_lines_and_an_error_in_a_document(tmp_path: Path) -> None:
+    # before: the last claimReviewed won silently
+    twice = '{"@type": "ClaimReview", "claimReviewed": "Vaksin mengandung chip", "claimReviewed": "Vaksin aman", ' + (
+        '"reviewRating": {"alternateName": "SALAH"}, "author": {"name": "cekfakta.com"}}'
+    )
+    lines = tmp_path / "c.jsonl"
+    lines.write_text(json.dumps(_review("Air kelapa menyembuhkan covid")) + "\n" + twice + "\n", encoding="utf-8")
+    claims, bad, _ = parse_claim_file(lines)
+    assert [c.claim for c in claims] == ["Air kelapa menyembuhkan covid"]
+    assert [(b.index, b.field) for b in bad] == [(2, "claimReviewed")] and "appears twice" in bad[0].reason
+    doc = tmp_path / "c.json"
+    doc.write_text("[" + twice + "]", encoding="utf-8")
+    with pytest.raises(DataError, match="the key 'claimReviewed' appears twice"):
+        parse_claim_file(doc)
+
+
 def test_csv_with_another_separator_says_so(tmp_path: Path) -> None:
     f = tmp_path / "semi.csv"
     f.write_text("judul;label;sumber\nVaksin mengandung chip;SALAH;A\n", encoding="utf-8")

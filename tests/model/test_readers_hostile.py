@@ -261,6 +261,19 @@ def test_json_array_errors_name_their_line_and_an_empty_array_says_so(tmp_path: 
         read_labelled_file(empty)
 
 
+def test_a_key_named_twice_in_a_json_object_is_an_error_not_a_silent_last_value(tmp_path: Path) -> None:
+    # before: {"hoax": 1, "hoax": 0} was read as hoax 0, the first value dropped with no word said
+    lines = tmp_path / "rows.jsonl"
+    lines.write_text('{"text": "satu", "hoax": 0}\n{"text": "dua", "hoax": 1, "hoax": 0}\n', encoding="utf-8")
+    with pytest.raises(DataError, match="the key 'hoax' appears twice in one object \\(first 1, then 0\\)") as err:
+        read_labelled_file(lines)
+    assert "row 2" in str(err.value) and "keep one of the two values" in str(err.value)
+    doc = tmp_path / "rows.json"  # one document: the same refusal
+    doc.write_text('[\n {"text": "satu", "text": "dua", "slander": 1}\n]\n', encoding="utf-8")
+    with pytest.raises(DataError, match="the key 'text' appears twice"):
+        read_labelled_file(doc)
+
+
 # -- parquet -------------------------------------------------------------------------------------------
 def test_parquet_rows_are_numbered_and_label_types_read(tmp_path: Path) -> None:
     import pyarrow as pa

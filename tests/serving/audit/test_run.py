@@ -226,13 +226,14 @@ def test_rejects_carry_their_reasons(tiny_baseline_dir: Path, tmp_path: Path) ->
         f.write(b"q3,terlalu,banyak,kolom,di,baris,ini,sekali,lagi\n")  # 9 fields for 8
     jl = tmp_path / "more.jsonl"
     jl.write_text(
-        '{"post_id": "j1", "isi": "jadwal vaksinasi besok pagi"}\n{not json\n\n[1, 2]\n{"post_id": "j5"}\n',
+        '{"post_id": "j1", "isi": "jadwal vaksinasi besok pagi"}\n{not json\n\n[1, 2]\n{"post_id": "j5"}\n'
+        '{"post_id": "j6", "isi": "satu", "isi": "dua"}\n',
         encoding="utf-8",
     )
     out = tmp_path / "out"
     cols = {"text": "isi", "id": "post_id"}
     summary = run_audit(config([src, jl], tiny_baseline_dir, out, columns=cols, keep=[]))
-    assert summary.rejected == 6 and summary.rows_read == 60 + 3 + 4
+    assert summary.rejected == 7 and summary.rows_read == 60 + 3 + 5
     rej = read_rejects(out).set_index("id")
     assert rej.loc["q1", "code"] == "EMPTY_TEXT" and rej.loc["q1", "column"] == "isi"
     assert rej.loc["q2", "code"] == "UNDECODABLE" and "0xe9" in rej.loc["q2", "reason"]
@@ -240,6 +241,11 @@ def test_rejects_carry_their_reasons(tiny_baseline_dir: Path, tmp_path: Path) ->
     assert rej.loc["more.jsonl:2", "code"] == "NOT_JSON" and rej.loc["more.jsonl:2", "row"] == 2
     assert rej.loc["more.jsonl:4", "code"] == "NOT_OBJECT"  # the blank line 3 is not a row
     assert rej.loc["j5", "code"] == "MISSING_TEXT"
+    # before: scored as "dua", the text "satu" dropped silently
+    assert (
+        rej.loc["more.jsonl:6", "code"] == "DUPLICATE_KEY"
+        and "'isi' appears twice" in rej.loc["more.jsonl:6", "reason"]
+    )
     assert summary.rejects_by_code == {
         "EMPTY_TEXT": 1,
         "UNDECODABLE": 1,
@@ -247,6 +253,7 @@ def test_rejects_carry_their_reasons(tiny_baseline_dir: Path, tmp_path: Path) ->
         "NOT_JSON": 1,
         "NOT_OBJECT": 1,
         "MISSING_TEXT": 1,
+        "DUPLICATE_KEY": 1,
     }
     # with the right encoding the cp1252 row is scored, not rejected
     again = run_audit(config([src], tiny_baseline_dir, out, columns=cols, keep=[], encoding="cp1252", restart=True))
