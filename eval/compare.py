@@ -312,8 +312,31 @@ def _mean_count(rights: Sequence[np.ndarray]) -> int | float:
 RUN_SETTINGS = frozenset(
     {"seed", "threads", "device", "eval_batch_size", "name", "checkpoint_every_steps", "checkpoint_every_seconds"}
 )
-# Configuration keys added after models were trained, with the value those models ran with.
-ADDED_SETTINGS: dict[str, Any] = {"mixed_precision": "off"}
+# Configuration keys added after the first models recorded their training configuration, with the value those
+# models ran with (what training did before the option existed), so that a model written before an option is not
+# said to differ from one that records the option at that value. A key added to training/config.py's TrainConfig
+# goes here too (tests/eval/test_compare_settings.py checks that none is missing and that each value is one the
+# option accepts).
+ADDED_SETTINGS: dict[str, Any] = {
+    "ensemble": False,  # the transformer served alone
+    "train_top_layers": None,  # every layer kept was trained
+    "weak_labels": False,
+    "baseline_weak_labels": False,
+    "oversample": {},
+    "flag_beta": {},  # every risk's flag by F1 (threshold_objective "best_f1")
+    "mixed_precision": "off",
+    "fast_dropout": False,  # torch's dropout masks
+    "frozen_cache_gb": 0.0,  # the frozen layers recomputed at every step
+    "fused_optimizer": False,
+    "teacher": None,
+    "distill_weight": 0.7,  # unused without a teacher; the option's default, so that it never differs alone
+    "distill_transfer": 0.0,
+    "max_steps": None,
+    "flag_resampling": "texts",
+    "step_budget_minutes": None,
+    "style_augment": 0.0,
+    "layer_lr_decay": 1.0,  # every trained layer at `lr` (the forty-fifth session's option)
+}
 
 
 def _read(d: Any, name: str) -> dict[str, Any]:
