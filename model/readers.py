@@ -241,6 +241,12 @@ def json_document(text: str) -> tuple[bool, Any]:
         return True, loads(stripped)
     except json.JSONDecodeError:
         return False, None
+    except DuplicateKeyError:
+        try:  # JSON lines whose first object names a key twice: read line by line, which names the line
+            json.loads(stripped)
+        except json.JSONDecodeError:
+            return False, None
+        raise
 
 
 def read_json_values(text: str, path: str | Path, fix: str) -> list[tuple[int, dict[str, Any]]]:

@@ -146,6 +146,10 @@ def test_a_key_named_twice_is_a_bad_record_in_lines_and_an_error_in_a_document(t
     claims, bad, _ = parse_claim_file(lines)
     assert [c.claim for c in claims] == ["Air kelapa menyembuhkan covid"]
     assert [(b.index, b.field) for b in bad] == [(2, "claimReviewed")] and "appears twice" in bad[0].reason
+    first = tmp_path / "first.json"  # JSON lines in a .json file, the first line the bad one: still a bad record
+    first.write_text(twice + "\n" + json.dumps(_review("Air kelapa menyembuhkan covid")) + "\n", encoding="utf-8")
+    claims, bad, _ = parse_claim_file(first)
+    assert len(claims) == 1 and [(b.index, b.field) for b in bad] == [(1, "claimReviewed")]
     doc = tmp_path / "c.json"
     doc.write_text("[" + twice + "]", encoding="utf-8")
     with pytest.raises(DataError, match="the key 'claimReviewed' appears twice"):

@@ -268,6 +268,9 @@ def test_a_key_named_twice_in_a_json_object_is_an_error_not_a_silent_last_value(
     with pytest.raises(DataError, match="the key 'hoax' appears twice in one object \\(first 1, then 0\\)") as err:
         read_labelled_file(lines)
     assert "row 2" in str(err.value) and "keep one of the two values" in str(err.value)
+    lines.write_text('{"text": "satu", "hoax": 1, "hoax": 0}\n{"text": "dua", "hoax": 0}\n', encoding="utf-8")
+    with pytest.raises(DataError, match="row 1"):  # on the first line too, where the file could be one document
+        read_labelled_file(lines)
     doc = tmp_path / "rows.json"  # one document: the same refusal
     doc.write_text('[\n {"text": "satu", "text": "dua", "slander": 1}\n]\n', encoding="utf-8")
     with pytest.raises(DataError, match="the key 'text' appears twice"):
