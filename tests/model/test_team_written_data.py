@@ -494,22 +494,28 @@ def test_negated_hate_posts_pair_each_hateful_post_with_its_negation() -> None:
     _each_author_wrote_every_kind(rows, ("nhp-a-", "nhp-b-"))
 
 
-COUNTER_SPEECH_HATE_KINDS = {"conditional_hate", "hate_behind_denial", "hate_endorsed"}
+COUNTER_SPEECH_HATE_KINDS = {"conditional_hate", "hate_behind_denial", "hate_endorsed", "consequence_threat"}
+CONSEQUENCE_KINDS = {"consequence_threat", "consequence_rebuke"}
 
 
 def test_counter_speech_posts_put_hate_in_the_same_words_beside_its_rebuke() -> None:
     """A candidate (measured in the forty-sixth session, not adopted). Each family of the counter-speech set is one
     group in one register: exactly one hateful post beside one or two that repeat its words to rebuke, deny or report
     it, so that "kalo", "bukan benci" or "ada yang bilang" cannot decide; the hate is never in quotation marks (quoted
-    hate is already read right), incitement follows the kind, nothing else is labelled, and each author wrote every
-    kind."""
+    hate is already read right), incitement follows the kind, nothing else is labelled; authors A and B each wrote
+    every kind but the two consequence kinds, author C those two alone, one of each per family."""
     rows = _family_rows_matching_their_card("saring_counter_speech_posts", CANDIDATES)
     families = _one_positive_per_family(rows, "incitement", lambda kind: kind in COUNTER_SPEECH_HATE_KINDS)
     assert all(len({p["target"] for p in posts}) == 1 for posts in families.values())
     for r in rows:
         assert r["target"].split(":")[0] in {"suku", "agama", "ras", "golongan"}, r["id"]
         assert not re.search(r"[\"\u201c\u201d]", r["text"]), r["id"]
-    _each_author_wrote_every_kind(rows, ("csp-a-", "csp-b-"))
+    _each_author_wrote_every_kind([r for r in rows if not r["id"].startswith("csp-c-")], ("csp-a-", "csp-b-"))
+    by_c = [r for r in rows if r["id"].startswith("csp-c-")]
+    assert {r["kind"] for r in by_c} == CONSEQUENCE_KINDS and not any(
+        r["kind"] in CONSEQUENCE_KINDS for r in rows[:400]
+    )
+    assert all(sorted(p["kind"] for p in families[r["family"]]) == sorted(CONSEQUENCE_KINDS) for r in by_c)
 
 
 def _one_positive_per_family(rows: list[dict], label: str, positive: Callable[[str], bool]) -> dict[str, list[dict]]:
