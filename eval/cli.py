@@ -129,7 +129,7 @@ def eval_command(
         typer.Option(
             "--data",
             "-d",
-            help="'catalogue' (its test split, the default) or a labelled CSV/TSV/JSONL/Parquet file; "
+            help="'catalogue' (its test split, the default) or a labelled CSV/TSV/JSONL/Parquet/XLSX file; "
             "repeat for several.",
         ),
     ] = None,

@@ -48,7 +48,7 @@ DataOpt = Annotated[
         "--data",
         "-d",
         help="'catalogue' (every dataset card; the default), 'catalogue:NAME[,NAME]', or a labelled "
-        "CSV/TSV/JSONL/Parquet file; repeat to combine.",
+        "CSV/TSV/JSONL/Parquet/XLSX file; repeat to combine.",
     ),
 ]
 ColumnOpt = Annotated[

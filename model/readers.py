@@ -13,8 +13,13 @@ suffix                      format    holds
                                       objects, or one object spanning lines, e.g. JSON-LD) is read as
                                       that document: an array gives its elements, an object itself
 ``.parquet``, ``.pq``       parquet   an Apache Parquet table
-``<any of the above>.gz``   (same)    gzip-compressed (not Parquet, which compresses itself)
+``.xlsx``                   xlsx      an Excel workbook: its first sheet, a header row first (not audits)
+``<any of the above>.gz``   (same)    gzip-compressed (not Parquet or .xlsx, which compress themselves)
 ==========================  ========  ==================================================================
+
+A workbook's cells are read as the text a CSV export would hold (numbers without a trailing ".0", dates as
+YYYY-MM-DD, formulas as the values the workbook last saved); its rows follow the CSV rules below, and other sheets
+that hold anything are an error, never skipped unsaid. Audits stream their files in chunks and refuse workbooks.
 
 CSV/TSV follow RFC 4180 quoting (a text holding the separator, a quote or a line break is in double quotes, a
 quote inside it doubled); broken quoting is an error naming the line, and a row with more or fewer fields than
@@ -30,6 +35,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime as _dt
 import gzip
 import io
 import json
@@ -48,7 +54,10 @@ SUFFIXES: dict[str, str] = {
     ".jsonld": "jsonl",
     ".parquet": "parquet",
     ".pq": "parquet",
+    ".xlsx": "xlsx",
 }
+# Formats that are not gzipped by name: they compress themselves
+SELF_COMPRESSED = frozenset({"parquet", "xlsx"})
 GZIP_SUFFIX = ".gz"
 # the key under which read_rows marks a row it could not split into the header's columns (a ragged CSV row)
 BAD_ROW_KEY = "__bad__"
@@ -60,12 +69,22 @@ _BINARY_MAGIC: tuple[tuple[bytes, str, str], ...] = (
     (
         b"PK\x03\x04",
         "a ZIP archive (an Excel .xlsx workbook is one)",
-        "save the sheet as 'CSV UTF-8 (Comma delimited)' from Excel, or unzip the archive",
+        "name an Excel workbook .xlsx, save the sheet as 'CSV UTF-8 (Comma delimited)' from Excel, or unzip the "
+        "archive",
     ),
     (b"PAR1", "an Apache Parquet table", "name the file .parquet"),
-    (b"\xd0\xcf\x11\xe0", "an old Excel .xls workbook", "save the sheet as 'CSV UTF-8 (Comma delimited)' from Excel"),
+    (
+        b"\xd0\xcf\x11\xe0",
+        "an old Excel .xls workbook (or a workbook with a password)",
+        "save it as .xlsx (Excel Workbook) without a password, or the sheet as 'CSV UTF-8 (Comma delimited)'",
+    ),
 )
 SUPPORTED = (
+    ".csv, .tsv, .jsonl, .ndjson, .json, .jsonld (JSON lines, or one JSON document), .parquet, .pq, .xlsx (an Excel "
+    "workbook's first sheet); and .gz after any of them but Parquet and .xlsx"
+)
+# What audits read: they stream files in chunks and resume from where they stopped, which a workbook does not allow
+STREAMED_SUPPORTED = (
     ".csv, .tsv, .jsonl, .ndjson, .json, .jsonld (JSON lines, or one JSON document), .parquet, .pq; "
     "and .gz after any of them but Parquet"
 )
@@ -102,7 +121,7 @@ class DataError(ValueError):
 
 def format_of(path: str | Path) -> tuple[str, bool] | None:
     """(format, gzipped) of a file from its suffixes (:data:`SUFFIXES`), or None when the table does not
-    know them (or for a gzipped Parquet file)."""
+    know them (or for a gzipped Parquet file or workbook)."""
     suffixes = [s.lower() for s in Path(path).suffixes]
     gz = bool(suffixes) and suffixes[-1] == GZIP_SUFFIX
     if gz:
@@ -110,7 +129,7 @@ def format_of(path: str | Path) -> tuple[str, bool] | None:
     if not suffixes or suffixes[-1] not in SUFFIXES:
         return None
     fmt = SUFFIXES[suffixes[-1]]
-    if gz and fmt == "parquet":
+    if gz and fmt in SELF_COMPRESSED:
         return None
     return fmt, gz
 
@@ -347,20 +366,125 @@ def delimited_rows(text: str, fmt: str, path: str | Path) -> tuple[list[str], li
     return header or [], rows
 
 
+def _cell_text(value: Any) -> str:
+    """A workbook cell as the text a CSV export of it would hold: '' for an empty cell, 1 for the number 1 (not
+    1.0), dates as YYYY-MM-DD (with the time when it is not midnight), TRUE/FALSE as true/false."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, _dt.datetime):
+        return value.date().isoformat() if value.time() == _dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, _dt.date | _dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def _column_letter(index: int) -> str:
+    """A workbook column's letter (0 -> A, 26 -> AA), as the spreadsheet shows it."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def read_xlsx(path: str | Path) -> tuple[list[str], list[dict[str, Any]]]:
+    """The header and rows of an Excel workbook's first sheet, under the CSV rules of :func:`delimited_rows`:
+    cells as text (:func:`_cell_text`), the first row that holds anything is the header (trailing unnamed columns
+    dropped), empty rows skipped, rows numbered from 1 after the header under LINE_KEY, and a row with a value
+    right of the last named column marked bad (BAD_ROW_KEY) rather than cut. Another sheet that holds anything is
+    an error: which sheet was meant cannot be known, and its rows must not be lost unsaid."""
+    import zipfile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    path = Path(path)
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as e:
+        raise DataError(
+            f"expected an Excel .xlsx workbook, found a file that cannot be read as one ({type(e).__name__}: {e})",
+            file=path,
+            fix="name the file after what it holds (.csv for comma-separated text), or save it again from Excel as "
+            "'Excel Workbook (.xlsx)' without a password",
+        ) from e
+    try:
+        sheets = book.worksheets
+        if not sheets:
+            raise DataError("the workbook has no sheet", file=path, fix="put the rows on a sheet")
+        others = [
+            ws.title
+            for ws in sheets[1:]
+            if any(v is not None and str(v).strip() for row in ws.iter_rows(values_only=True) for v in row)
+        ]
+        if others:
+            raise DataError(
+                f"expected the rows on one sheet, found values on sheet(s) {others} beside the first sheet "
+                f"{sheets[0].title!r}",
+                file=path,
+                fix="keep the rows on the first sheet and delete the other sheets (or move them to another workbook), "
+                "or save the sheet to read as 'CSV UTF-8 (Comma delimited)'",
+            )
+        header: list[str] | None = None
+        rows: list[dict[str, Any]] = []
+        n = 0
+        for excel_row, values in enumerate(sheets[0].iter_rows(values_only=True), start=1):
+            cells = [_cell_text(v) for v in values]
+            if not any(c.strip() for c in cells):
+                continue  # an empty row
+            if header is None:
+                header = cells
+                while header and not header[-1].strip():
+                    header.pop()  # the sheet's empty cells right of the last named column
+                continue
+            n += 1
+            extra = [i for i in range(len(header), len(cells)) if cells[i].strip()]
+            if extra:
+                col = _column_letter(extra[0])
+                rows.append(
+                    {
+                        LINE_KEY: n,
+                        BAD_ROW_KEY: f"expected values only under the header's {len(header)} columns, found one in "
+                        f"column {col} (sheet row {excel_row}), which has no name; name the column in the header "
+                        "row or clear the cell",
+                    }
+                )
+                continue
+            row: dict[str, Any] = {}
+            for i, name in enumerate(header):
+                row.setdefault(name, cells[i] if i < len(cells) else "")  # a repeated name: its first column
+            row[LINE_KEY] = n
+            rows.append(row)
+    finally:
+        book.close()
+    if header is None:
+        raise DataError("the workbook's first sheet is empty; expected a header row and rows", file=path)
+    return header, rows
+
+
 def read_rows(
     path: str | Path, encoding: str = "utf-8", *, json_fix: str = "each line must hold one JSON object"
 ) -> tuple[list[str], Iterator[dict[str, Any]]]:
     """The columns of a table file and an iterator over its rows (dicts), for any format of the table.
 
-    Every row carries its number under the key ``__line__`` (:data:`LINE_KEY`): for CSV/TSV and Parquet the
-    row's number after the header (from 1), for JSON its line (or element of a one-document file). The columns
-    of a CSV/TSV or Parquet file are its header, duplicates kept (a row holds a duplicated name's first
-    column); those of a JSON file are its objects' keys in order of first appearance. A CSV/TSV row that does
-    not have the header's number of fields holds only its number and, under :data:`BAD_ROW_KEY`, why."""
+    Every row carries its number under the key ``__line__`` (:data:`LINE_KEY`): for CSV/TSV, a workbook's sheet
+    and Parquet the row's number after the header (from 1), for JSON its line (or element of a one-document
+    file). The columns of a CSV/TSV, workbook or Parquet file are its header, duplicates kept (a row holds a
+    duplicated name's first column); those of a JSON file are its objects' keys in order of first appearance. A
+    CSV/TSV row that does not have the header's number of fields, and a workbook row with a value under no
+    column name, hold only their number and, under :data:`BAD_ROW_KEY`, why."""
     path = Path(path)
     fmt, _ = require_format(path, fix=f"use a file whose suffix is one of {SUPPORTED}")
     if fmt in ("csv", "tsv"):
         return _read_delimited(path, fmt, encoding)
+    if fmt == "xlsx":
+        header, sheet_rows = read_xlsx(path)
+        return header, iter(sheet_rows)
     if fmt == "jsonl":
         text = read_text(path, encoding, fix="JSON must be UTF-8; re-save the file as UTF-8 or pass --encoding")
         rows: list[dict[str, Any]] = []

@@ -197,7 +197,9 @@ def train(
             "speed, less transfer) | full (128 tokens, 4 epochs: hours on 2 cores, minutes on a GPU) | tiny"
         ),
     ] = "default",
-    data: Annotated[list[str], typer.Option(help="'catalogue' and/or labelled CSV/JSONL/Parquet files")] = None,  # type: ignore[assignment]
+    data: Annotated[
+        list[str], typer.Option(help="'catalogue' and/or labelled CSV/TSV/JSONL/Parquet/XLSX files")
+    ] = None,  # type: ignore[assignment]
     column: Annotated[
         list[str], typer.Option(help="column mapping for your files, e.g. text=isi slander=fitnah")
     ] = None,  # type: ignore[assignment]

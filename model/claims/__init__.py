@@ -65,6 +65,7 @@ from model.claims.effect import (
 )
 from model.claims.importers import (
     FORMATS,
+    DateError,
     ImportDefaults,
     claim_id,
     parse_claim_file,
@@ -134,6 +135,7 @@ __all__ = [
     "ClaimEncoder",
     "ClaimImportError",
     "ClaimIndex",
+    "DateError",
     "ClaimStore",
     "DEFAULT_PARAMS",
     "EmbedderLike",

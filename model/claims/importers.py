@@ -28,9 +28,10 @@ from model.readers import (
     json_document,
     loads,
     read_text,
+    read_xlsx,
 )
 
-FORMATS: tuple[str, ...] = ("json", "jsonl", "csv", "parquet")
+FORMATS: tuple[str, ...] = ("json", "jsonl", "csv", "parquet", "xlsx")
 _SPACES = re.compile(r"\s+")
 
 
@@ -91,18 +92,71 @@ def _first(obj: Mapping[str, Any], *keys: str) -> tuple[str | None, Any]:
     return None, None
 
 
+# Month names as fact-checkers' spreadsheets and pages write them, Indonesian and English, full and abbreviated
+# ("4 Desember 2026", "Kamis, 3 Des 2026 10.30 WIB", "December 4, 2026"): a month written as a word is never ambiguous,
+# so these are read; "04/12/2026" is not read, since nothing in it says whether 04 is the day or the month.
+_MONTHS = {
+    **dict.fromkeys(("januari", "january", "jan"), 1),
+    **dict.fromkeys(("februari", "pebruari", "february", "feb", "peb"), 2),
+    **dict.fromkeys(("maret", "march", "mar"), 3),
+    **dict.fromkeys(("april", "apr"), 4),
+    **dict.fromkeys(("mei", "may"), 5),
+    **dict.fromkeys(("juni", "june", "jun"), 6),
+    **dict.fromkeys(("juli", "july", "jul"), 7),
+    **dict.fromkeys(("agustus", "august", "agu", "agt", "ags", "aug"), 8),
+    **dict.fromkeys(("september", "sept", "sep"), 9),
+    **dict.fromkeys(("oktober", "october", "okt", "oct"), 10),
+    **dict.fromkeys(("november", "nopember", "nov", "nop"), 11),
+    **dict.fromkeys(("desember", "december", "des", "dec"), 12),
+}
+_WEEKDAYS = (
+    "senin selasa rabu kamis jumat jum'at sabtu minggu ahad "
+    "monday tuesday wednesday thursday friday saturday sunday mon tue wed thu fri sat sun"
+)
+_WEEKDAY = "(?:" + "|".join(_WEEKDAYS.split()) + ")"
+_MONTH = r"(?P<month>[a-z]+)\.?"
+_TIME = r"(?:\s*[,|]?\s*(?:pukul\s*|jam\s*|at\s*)?\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\s*(?:wib|wita|wit|am|pm)?)?"
+_WORD_DATES = (
+    re.compile(rf"(?:{_WEEKDAY},?\s*)?(?P<day>\d{{1,2}})\s+{_MONTH}\s+(?P<year>\d{{4}}){_TIME}"),
+    re.compile(rf"(?:{_WEEKDAY},?\s*)?{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}}){_TIME}"),
+)
+_NUMERIC_DAY_FIRST_OR_MONTH_FIRST = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}(?:\s.*)?")
+
+
+class DateError(ValueError):
+    """A review date that cannot be read; its message says why and how to write it."""
+
+
 def parse_date(value: Any) -> str | None:
-    """ISO 8601 date or date-time -> 'YYYY-MM-DD' ('YYYY' and 'YYYY-MM' are kept); None for nothing.
-    Raise ValueError for anything else."""
+    """A review date -> 'YYYY-MM-DD' ('YYYY' and 'YYYY-MM' are kept); None for nothing.
+
+    Read: ISO 8601 dates and date-times, 'YYYY/MM/DD', and dates with the month written as a word in Indonesian or
+    English ('4 Desember 2026', 'Kamis, 3 Des 2026 10.30 WIB', 'December 4, 2026'). Raise DateError for anything
+    else, among them '04/12/2026', whose day and month cannot be told apart."""
     if value is None or not str(value).strip():
         return None
-    s = str(value).strip()
-    if re.fullmatch(r"\d{4}", s):
-        return s
-    if re.fullmatch(r"\d{4}-\d{2}", s):
-        _dt.date.fromisoformat(s + "-01")
-        return s
-    return _dt.datetime.fromisoformat(s.replace("Z", "+00:00")).date().isoformat()
+    s = " ".join(str(value).split())
+    try:
+        if re.fullmatch(r"\d{4}", s):
+            return s
+        if re.fullmatch(r"\d{4}-\d{2}", s):
+            _dt.date.fromisoformat(s + "-01")
+            return s
+        if m := re.fullmatch(r"(\d{4})/(\d{1,2})/(\d{1,2})", s):
+            return _dt.date(int(m[1]), int(m[2]), int(m[3])).isoformat()
+        for pattern in _WORD_DATES:
+            if (m := pattern.fullmatch(s.lower())) and m["month"] in _MONTHS:
+                return _dt.date(int(m["year"]), _MONTHS[m["month"]], int(m["day"])).isoformat()
+        if _NUMERIC_DAY_FIRST_OR_MONTH_FIRST.fullmatch(s):
+            raise DateError(
+                "a date in numbers alone, whose order of day and month cannot be known (04/12/2026 is 4 December "
+                "or 12 April)"
+            )
+        return _dt.datetime.fromisoformat(s.replace("Z", "+00:00")).date().isoformat()
+    except DateError:
+        raise
+    except ValueError as e:  # a day or month out of range (2021-02-30, 31 April), or no date format at all
+        raise DateError("not a date that exists, or not a date format saring reads") from e
 
 
 def claim_id(claim: str, url: str | None, publisher: str) -> str:
@@ -222,12 +276,13 @@ def _build_claim(flat: dict[str, Any], names: dict[str, str], defaults: ImportDe
         )
     try:
         date = parse_date(_text(flat.get("date")))
-    except ValueError as e:
+    except DateError as e:
         raise _RecordError(
             name("date"),
             flat.get("date"),
-            "the date is not an ISO 8601 date",
-            "write the date as YYYY-MM-DD (or a full ISO date-time), or leave it empty",
+            f"the date cannot be read: {e}",
+            "write the date as YYYY-MM-DD (or a full ISO date-time, or with the month as a word: 4 Desember 2026), "
+            "or leave it empty",
         ) from e
     language = _text(flat.get("language")) or defaults.language or None
     if language is not None:
@@ -488,7 +543,7 @@ def parse_records(
 
 def _detect_format(path: Path) -> str:
     """The claims format of a file from model.readers' suffix table: csv (also .tsv), json (the JSON
-    suffixes: one document or JSON lines, told apart by the content) or parquet."""
+    suffixes: one document or JSON lines, told apart by the content), parquet or xlsx (a workbook's first sheet)."""
     found = format_of(path)
     if found is None:
         raise DataError(
@@ -497,7 +552,7 @@ def _detect_format(path: Path) -> str:
             file=path,
             fix=f"pass --format with one of {list(FORMATS)}",
         )
-    return {"csv": "csv", "tsv": "csv", "jsonl": "json", "parquet": "parquet"}[found[0]]
+    return {"csv": "csv", "tsv": "csv", "jsonl": "json", "parquet": "parquet", "xlsx": "xlsx"}[found[0]]
 
 
 def parse_claim_file(
@@ -514,7 +569,7 @@ def parse_claim_file(
     Without `fmt` the format comes from model.readers' suffix table (gzipped files too): a JSON file is one
     document (ClaimReview, JSON-LD ``@graph``, Fact Check API response, or an array of records) or JSON
     lines, whatever its JSON suffix. `fmt` "json" insists on one document, "jsonl" on JSON lines.
-    `columns` (CSV and Parquet) maps claim fields (:data:`CLAIM_FIELDS`) to column names; a field without a
+    `columns` (CSV, Parquet and workbooks) maps claim fields (:data:`CLAIM_FIELDS`) to column names; a field without a
     mapping is read from the column of the same name when there is one.
     """
     path = Path(path)
@@ -527,6 +582,8 @@ def parse_claim_file(
         defaults = ImportDefaults(defaults.publisher, defaults.language, defaults.rating_map, f"import:{path.name}")
     if fmt == "parquet":
         return _parse_table(path, *_parquet_table(path), columns or {}, defaults)
+    if fmt == "xlsx":  # the first sheet, its cells as a CSV export holds them (model.readers.read_xlsx)
+        return _parse_table(path, *read_xlsx(path), columns or {}, defaults)
     text = read_text(path, encoding)
     if fmt == "json":
         try:
@@ -627,9 +684,10 @@ def _parse_table(
     *,
     sep: str | None = None,
 ) -> tuple[list[Claim], list[BadClaim], int]:
-    """Claims from the rows of a table (CSV, TSV, Parquet) with a column mapping; bad rows are bad records.
+    """Claims from the rows of a table (CSV, TSV, Parquet, a workbook's sheet) with a column mapping; bad rows are
+    bad records.
 
-    `sep` is the CSV separator (None for Parquet)."""
+    `sep` is the CSV separator (None for Parquet and workbooks)."""
     unknown = [f for f in columns if f not in CLAIM_FIELDS]
     if unknown:
         raise DataError(
@@ -672,17 +730,16 @@ def _parse_table(
     bad: list[BadClaim] = []
     for rownum, row in enumerate(reader, start=1):
         if BAD_ROW_KEY in row:  # a row with more or fewer values than the header (model.readers)
-            bad.append(
-                BadClaim(
-                    int(row.get(LINE_KEY, rownum)),
-                    "(row)",
+            found, fix = (
+                (
                     "another number of values than the header's columns",
-                    str(row[BAD_ROW_KEY]),
                     'quote a value that contains the separator ("Vaksin, katanya, ..."), or give the row one value '
                     "per column of the header",
-                    "row",
                 )
+                if sep is not None
+                else ("a value in a column with no name", "name the column in the header row, or clear the cell")
             )
+            bad.append(BadClaim(int(row.get(LINE_KEY, rownum)), "(row)", found, str(row[BAD_ROW_KEY]), fix, "row"))
             continue
         flat = {f: row.get(c) for f, c in mapping.items() if c in header}
         appearance = flat.get("appearance")

@@ -38,11 +38,13 @@ from typing import IO, TYPE_CHECKING, Any
 
 from model.examples import DataError
 from model.readers import (
-    SUPPORTED,  # one table of suffixes for every reader (model.readers.SUFFIXES)
+    STREAMED_SUPPORTED as SUPPORTED,  # one table of suffixes for every reader (model.readers.SUFFIXES)
+)
+from model.readers import (
     DuplicateKeyError,
+    format_of,
     loads,
 )
-from model.readers import format_of as _format_of
 
 if TYPE_CHECKING:
     import _csv
@@ -171,6 +173,28 @@ class InputFile:
         return self.format != "parquet"
 
 
+# A workbook is read whole (model.readers.read_xlsx), never in chunks from where an audit stopped
+WORKBOOK_FIX = (
+    "save the sheet as 'CSV UTF-8 (Comma delimited)' from Excel (or as Parquet) and audit that file: audits read "
+    "their files in chunks and resume where they stopped, which a workbook does not allow"
+)
+
+
+def _format_of(path: Path) -> tuple[str, bool] | None:
+    """model.readers.format_of, but None for the formats audits do not stream (a workbook)."""
+    found = format_of(path)
+    return None if found is not None and found[0] == "xlsx" else found
+
+
+def _refuse_workbooks(files: Iterable[Path]) -> None:
+    workbooks = [str(f) for f in files if (format_of(f) or ("",))[0] == "xlsx"]
+    if workbooks:
+        raise DataError(
+            f"expected files an audit can stream ({SUPPORTED}), found an Excel workbook {workbooks[:5]}",
+            fix=WORKBOOK_FIX,
+        )
+
+
 def _hidden(path: Path, root: Path) -> bool:
     return any(part.startswith((".", "_")) for part in path.relative_to(root).parts)
 
@@ -185,13 +209,24 @@ def expand_inputs(patterns: Iterable[str | Path]) -> list[Path]:
     for pat in patterns:
         p = Path(pat).expanduser()
         if p.is_dir():
-            files = sorted(f for f in p.rglob("*") if f.is_file() and not _hidden(f, p) and _format_of(f))
+            found = sorted(f for f in p.rglob("*") if f.is_file() and not _hidden(f, p))
+            files = [f for f in found if _format_of(f)]
+            workbooks = [f.name for f in found if (format_of(f) or ("",))[0] == "xlsx"]
+            if workbooks:  # not read, and said so: their rows are not in the audit
+                logger.warning(
+                    "%s: %d Excel workbook(s) in the folder not audited (%s); %s",
+                    p,
+                    len(workbooks),
+                    ", ".join(workbooks[:5]),
+                    WORKBOOK_FIX,
+                )
             if not files:
                 raise DataError(f"the folder holds no supported file; expected {SUPPORTED}", file=p)
         elif glob.has_magic(str(pat)):
             files = sorted(Path(f) for f in glob.glob(str(p), recursive=True) if Path(f).is_file())
             if not files:
                 raise DataError(f"no file matches the pattern {str(pat)!r}", fix="check the pattern and the folder")
+            _refuse_workbooks(files)
             bad = [str(f) for f in files if not _format_of(f)]
             if bad:
                 raise DataError(
@@ -199,6 +234,7 @@ def expand_inputs(patterns: Iterable[str | Path]) -> list[Path]:
                     fix="narrow the pattern, e.g. *.csv",
                 )
         elif p.is_file():
+            _refuse_workbooks([p])
             if not _format_of(p):
                 raise DataError(
                     f"unsupported file type; expected {SUPPORTED}",

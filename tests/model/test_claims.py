@@ -18,6 +18,7 @@ from model.claims import (
     ClaimImportError,
     ClaimIndex,
     ClaimStore,
+    DateError,
     ImportDefaults,
     MatchParams,
     ParaphraseGroup,
@@ -30,6 +31,7 @@ from model.claims import (
     matching_pr,
     normalise_verdict,
     parse_claim_file,
+    parse_date,
     read_paraphrases,
     refutation_cues,
 )
@@ -233,6 +235,56 @@ def test_jsonl_and_csv_with_column_mapping(tmp_path: Path) -> None:
     assert bad == [] and claims[0].publisher == "Mafindo" and claims[0].verdict == "false"
     with pytest.raises(DataError, match="the columns are"):
         parse_claim_file(csv_file, columns={"claim": "isi"})
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("2021-05-01", "2021-05-01"),
+        ("2021-05-01T10:00:00+07:00", "2021-05-01"),
+        ("2021", "2021"),
+        ("2021-05", "2021-05"),
+        ("2021/5/1", "2021-05-01"),
+        ("4 Desember 2026", "2026-12-04"),
+        ("Kamis, 3 Des 2026 10.30 WIB", "2026-12-03"),
+        ("Sabtu, 04 Agustus 2018 | 14:05 WIB", "2018-08-04"),
+        ("Jum'at, 1 Nopember 2019", "2019-11-01"),
+        ("4 Desember 2026 pukul 10:30", "2026-12-04"),
+        ("December 4, 2026", "2026-12-04"),
+        ("Dec. 4th, 2026", "2026-12-04"),
+        ("  ", None),
+    ],
+)
+def test_review_dates_as_fact_checkers_write_them(written: str, read: str | None) -> None:
+    assert parse_date(written) == read
+
+
+@pytest.mark.parametrize(
+    ("written", "why"),
+    [
+        ("04/12/2026", "order of day and month cannot be known"),
+        ("12-04-2026", "order of day and month cannot be known"),
+        ("31 April 2026", "not a date that exists"),
+        ("2021-02-30", "not a date that exists"),
+        ("4 Foo 2026", "not a date format saring reads"),
+    ],
+)
+def test_review_dates_that_cannot_be_read_say_why(written: str, why: str) -> None:
+    with pytest.raises(DateError, match=why):
+        parse_date(written)
+
+
+def test_an_ambiguous_date_in_an_import_names_the_record_and_the_fix(tmp_path: Path) -> None:
+    f = tmp_path / "feed.json"
+    f.write_text(json.dumps([{**TELUR, "date": "04/12/2026"}, {**SIRSAK, "date": "4 Desember 2026"}]), encoding="utf-8")
+    idx = ClaimIndex.open(tmp_path / "c.sqlite", NgramEmbedder(), params=TEST_PARAMS)
+    with pytest.raises(ClaimImportError) as info:
+        idx.import_file(f)
+    (bad,) = info.value.bad
+    assert (bad.index, bad.field) == (1, "date") and "04/12/2026" in bad.found
+    assert "cannot be known" in bad.reason and "4 Desember 2026" in bad.fix
+    report = idx.import_file(f, partial=True)
+    assert report.added == 1 and [c.date for c in idx.store.list_claims()] == ["2026-12-04"]
 
 
 def test_malformed_records_are_reported_and_nothing_is_imported(tmp_path: Path) -> None:

@@ -120,7 +120,8 @@ def test_suffix_table_is_the_same_for_every_reader(tmp_path: Path) -> None:
     assert format_of("a.json") == format_of("a.jsonl") == format_of("a.ndjson") == ("jsonl", False)
     assert format_of("a.jsonl.gz") == format_of("a.json.gz") == ("jsonl", True)
     assert format_of("a.csv.gz") == ("csv", True) and format_of("a.parquet.gz") is None
-    assert format_of("a.xml") is None and set(SUFFIXES.values()) == {"csv", "tsv", "jsonl", "parquet"}
+    assert format_of("a.xlsx") == ("xlsx", False) and format_of("a.xlsx.gz") is None
+    assert format_of("a.xml") is None and set(SUFFIXES.values()) == {"csv", "tsv", "jsonl", "parquet", "xlsx"}
 
     rows = [{"text": "bupati itu maling", "slander": 1}, {"text": "selamat pagi", "slander": 0}]
     lines = "".join(json.dumps(r) + "\n" for r in rows)

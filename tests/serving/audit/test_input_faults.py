@@ -18,6 +18,7 @@ import pytest
 
 from model.examples import DataError
 from serving.audit import AuditConfig, AuditError, AuditEvent, read_rejects, read_results, run_audit
+from serving.audit.inputs import expand_inputs
 from serving.audit.ledger import PROGRESS_FILE, Ledger
 
 
@@ -193,3 +194,22 @@ def test_resume_hashes_an_input_with_a_new_modification_time(
     src.write_text(src.read_text().replace("nomor 3", "nomor 8"))  # same size, first and last bytes
     with pytest.raises(AuditError, match=r"posts.csv changed: its content differs \(same size"):
         run_audit(cfg([src], tiny_baseline_dir, out))
+
+
+def test_audits_refuse_a_workbook_and_say_how_to_convert_it(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["text"])
+    book.active.append(["Selamat pagi warga"])
+    f = tmp_path / "posts.xlsx"
+    book.save(f)
+    with pytest.raises(DataError, match="found an Excel workbook") as info:
+        expand_inputs([f])
+    assert "CSV UTF-8" in str(info.value.fix)
+    with pytest.raises(DataError, match="found an Excel workbook"):
+        expand_inputs([str(tmp_path / "*.xlsx")])
+    (tmp_path / "posts.csv").write_text("text\nSelamat pagi warga\n", encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="serving.audit.inputs"):
+        assert expand_inputs([tmp_path]) == [(tmp_path / "posts.csv").resolve()]
+    assert "posts.xlsx" in caplog.text and "not audited" in caplog.text
