@@ -564,6 +564,10 @@ def test_claims_import_a_claimreview_file(open_console: TestClient, name: str, c
             "Expected UTF-8 text; found a byte that is not UTF-8 (0xFF) in the file cek.json at byte offset 1",
         ),
         ("cek.json", json.dumps([VAKSIN, {"claim": "x"}]).encode(), "nothing was imported"),
+        # a workbook is not unpacked from an upload: the fix names the CSV export and the server-side import
+        ("cek fakta.xlsx", b"PK\x03\x04" + b"\0" * 40, "found an Excel workbook (cek_fakta.xlsx)"),
+        ("cek.xlsx", b"PK\x03\x04", "saring claims import cek.xlsx"),
+        ("cek.csv", b"PK\x03\x04" + b"\0" * 40, "CSV UTF-8 (Comma delimited)"),  # a workbook named .csv
     ],
 )
 def test_claims_import_errors(open_console: TestClient, name: str, content: bytes, expect: str) -> None:

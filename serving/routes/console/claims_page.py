@@ -112,6 +112,7 @@ async def add_claim(request: Request, form: Annotated[ClaimForm, Form()]) -> Res
 
 
 IMPORT_SUFFIXES = (".json", ".jsonld", ".jsonl", ".ndjson", ".csv", ".tsv")
+WORKBOOK_SUFFIXES = (".xlsx", ".xls", ".xlsm", ".ods")
 
 
 def upload_name(filename: str | None) -> str:
@@ -153,6 +154,17 @@ async def import_claims(
         over = len(data) - limit
         found = f"the file {name} is {size_text(len(data))}, {over:,} byte{'s' * (over > 1)} over"
         return await too_large(request, found)
+    if Path(file.filename or "").suffix.lower() in WORKBOOK_SUFFIXES or data.startswith(b"PK\x03\x04"):
+        # A workbook is unpacked and parsed by openpyxl, which the console does not do with uploaded bytes: XML and
+        # ZIP archives can expand far beyond the body limit. On the server, `saring claims import` reads them.
+        shown = re.sub(r"[^A-Za-z0-9_.-]+", "_", Path(file.filename or "").name)[:80] or "FILE.xlsx"
+        message = (
+            f"Expected UTF-8 text (ClaimReview JSON, JSON lines, CSV or TSV); found an Excel workbook ({shown}). "
+            "Fix: save the sheet as 'CSV UTF-8 (Comma delimited)' and import that, or import the workbook on the "
+            f"server with `saring claims import {shown}`."
+        )
+        logger.info("console: refused a claims file that is a workbook")
+        return await _claims_view(request, session, status=422, error={"code": "INVALID_REQUEST", "message": message})
     bad = first_bad_byte(data)
     if bad is not None:
         problem = NotUtf8(f"the file {name}", *bad, fix=FILE_FIX)
