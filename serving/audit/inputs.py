@@ -180,14 +180,17 @@ WORKBOOK_FIX = (
 )
 
 
+def _is_workbook(path: Path) -> bool:
+    return (format_of(path) or ("",))[0] == "xlsx"
+
+
 def _format_of(path: Path) -> tuple[str, bool] | None:
     """model.readers.format_of, but None for the formats audits do not stream (a workbook)."""
-    found = format_of(path)
-    return None if found is not None and found[0] == "xlsx" else found
+    return None if _is_workbook(path) else format_of(path)
 
 
 def _refuse_workbooks(files: Iterable[Path]) -> None:
-    workbooks = [str(f) for f in files if (format_of(f) or ("",))[0] == "xlsx"]
+    workbooks = [str(f) for f in files if _is_workbook(f)]
     if workbooks:
         raise DataError(
             f"expected files an audit can stream ({SUPPORTED}), found an Excel workbook {workbooks[:5]}",
@@ -211,7 +214,7 @@ def expand_inputs(patterns: Iterable[str | Path]) -> list[Path]:
         if p.is_dir():
             found = sorted(f for f in p.rglob("*") if f.is_file() and not _hidden(f, p))
             files = [f for f in found if _format_of(f)]
-            workbooks = [f.name for f in found if (format_of(f) or ("",))[0] == "xlsx"]
+            workbooks = [f.name for f in found if _is_workbook(f)]
             if workbooks:  # not read, and said so: their rows are not in the audit
                 logger.warning(
                     "%s: %d Excel workbook(s) in the folder not audited (%s); %s",
