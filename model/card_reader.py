@@ -24,7 +24,7 @@ from model.cards import (
     cell_text,
 )
 from model.examples import BadRow, DataError, Example, LabelValue, ReadResult
-from model.readers import read_json_values, read_text
+from model.readers import BAD_ROW_KEY, LINE_KEY, delimited_rows, read_json_values, read_text, read_xlsx
 from model.spans import parse_spans, span_windows
 
 logger = logging.getLogger(__name__)
@@ -61,45 +61,32 @@ def repair_text(text: str, repairs: Iterable[str]) -> str:
 
 
 def _read_table(path: Path, file: CardFile) -> tuple[list[str], Iterator[dict[str, Any]]]:
-    import pandas as pd
-
+    """A card's CSV or workbook through the project's one reader (model.readers) with the card's separator,
+    quoting, header and sheet. Rows carry their number under LINE_KEY, and a row the reader could not split
+    into the header's columns carries BAD_ROW_KEY (read_examples_file reports it)."""
     if file.format == "csv":
-        try:
-            df = pd.read_csv(
-                path,
-                sep=file.separator,
-                quotechar=file.quotechar,
-                header=0 if file.header else None,
-                dtype=str,
-                keep_default_na=False,
-                encoding=file.encoding or "utf-8",
-            )
-        except UnicodeDecodeError as e:
+        text = read_text(path, file.encoding or "utf-8", fix="correct the card's encoding for this file")
+        header = None if file.header else (list(file.columns) or None)
+        if header is None and not file.header:
             raise DataError(
-                f"bytes at position {e.start} are not valid {file.encoding}",
+                "the card says the file has no header row but names no columns",
                 file=path,
-                fix="correct the card's encoding for this file",
-            ) from e
-        except pd.errors.EmptyDataError as e:
-            raise DataError("the file is empty; expected a header row and rows", file=path) from e
-    elif file.format == "xlsx":
-        try:
-            df = pd.read_excel(path, sheet_name=file.sheet, dtype=str, keep_default_na=False, engine="openpyxl")
-        except ValueError as e:  # unknown sheet
-            raise DataError(
-                f"cannot read sheet {file.sheet!r}: {e}", file=path, fix="correct format.sheet in the card"
-            ) from e
-    elif file.format == "jsonl":
-        return _read_jsonl(path, file)
-    else:
-        raise DataError(
-            f"cannot read examples from format {file.format!r}",
-            file=path,
-            fix=f"examples files must be one of {list(EXAMPLE_FORMATS)}",
+                fix="list the file's columns as format.columns in the card",
+            )
+        columns, rows = delimited_rows(
+            text, "csv", path, separator=file.separator, quotechar=file.quotechar, header=header
         )
-    columns = [str(c) for c in df.columns]
-    df.columns = columns
-    return columns, iter(df.to_dict("records"))
+        return columns, iter(rows)
+    if file.format == "xlsx":
+        columns, rows = read_xlsx(path, sheet=file.sheet)
+        return columns, iter(rows)
+    if file.format == "jsonl":
+        return _read_jsonl(path, file)
+    raise DataError(
+        f"cannot read examples from format {file.format!r}",
+        file=path,
+        fix=f"examples files must be one of {list(EXAMPLE_FORMATS)}",
+    )
 
 
 def _read_jsonl(path: Path, file: CardFile) -> tuple[list[str], Iterator[dict[str, Any]]]:
@@ -212,6 +199,10 @@ def read_examples_file(card: Card, file: CardFile, path: Path) -> ReadResult:
     seen_ids: dict[str, int] = {}
     for rownum, row in enumerate(rows, start=1):
         n += 1
+        row.pop(LINE_KEY, None)
+        if BAD_ROW_KEY in row:  # more or fewer fields than the header: reported, never padded or cut
+            bad.append(BadRow(str(path), rownum, str(row[BAD_ROW_KEY])))
+            continue
         raw = row.get(file.text_column) if file.text_column else None  # set for every examples file
         text = "" if raw is None or (isinstance(raw, float) and raw != raw) else str(raw)
         if file.text_repairs:

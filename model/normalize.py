@@ -30,14 +30,14 @@ as they did.
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
+
+from model.readers import BAD_ROW_KEY, LINE_KEY, DataError, delimited_rows, read_text
 
 NORMALIZER_VERSION = "2"
 SUPPORTED_VERSIONS = ("1", "2")
@@ -119,9 +119,22 @@ class Normalizer:
     # -- construction ------------------------------------------------------------------------------
     @classmethod
     def from_csv(cls, path: str | Path, encoding: str = "cp1252") -> Normalizer:
-        """Read a two-column slang,formal CSV without a header (the new_kamusalay.csv layout)."""
-        raw = Path(path).read_bytes().decode(encoding)
-        return cls(dict(_read_pairs(raw)))
+        """Read a two-column slang,formal CSV without a header (the new_kamusalay.csv layout) through the
+        project's one CSV reader. A row that is not two fields is an error naming it (a pair must not be lost
+        unsaid); a pair with an empty side means nothing to replace and is left out."""
+        text = read_text(path, encoding, fix="correct the encoding of the slang resource in its card")
+        _, rows = delimited_rows(text, "csv", path, header=["slang", "formal"])
+        for row in rows:
+            if BAD_ROW_KEY in row:
+                raise DataError(
+                    str(row[BAD_ROW_KEY]),
+                    file=path,
+                    row=row[LINE_KEY],
+                    fix="a slang table holds one slang,formal pair per line",
+                )
+        return cls(
+            {r["slang"].strip(): r["formal"].strip() for r in rows if r["slang"].strip() and r["formal"].strip()}
+        )
 
     @classmethod
     def from_json(cls, path: str | Path) -> Normalizer:
@@ -252,9 +265,3 @@ class Normalizer:
 
     def __call__(self, texts: Iterable[str]) -> list[str]:
         return [self.normalize(t) for t in texts]
-
-
-def _read_pairs(raw: str) -> Iterable[tuple[str, str]]:
-    for row in csv.reader(io.StringIO(raw)):
-        if len(row) >= 2 and row[0].strip() and row[1].strip():
-            yield row[0].strip(), row[1].strip()

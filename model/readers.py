@@ -28,7 +28,8 @@ the header is marked bad (:data:`BAD_ROW_KEY`), never padded or cut. A file whos
 
 The audit streams its inputs in chunks and so reads the JSON formats line by line (one-document ``.json``
 files are read whole everywhere else). Dataset cards name their files' format explicitly (``csv``,
-``xlsx``, ``jsonl``, ``text``); their ``jsonl`` files are read by :func:`read_json_values` too.
+``xlsx``, ``jsonl``, ``text``) and are read here too: CSV by :func:`delimited_rows` with the card's separator,
+quoting and header, a workbook by :func:`read_xlsx` with the card's sheet, JSON by :func:`read_json_values`.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ import io
 import json
 import sys
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,7 @@ GZIP_SUFFIX = ".gz"
 BAD_ROW_KEY = "__bad__"
 LINE_KEY = "__line__"
 ENCODING_FIX = "pass the file's encoding, e.g. --encoding cp1252 (common for files saved by Excel), or save it as UTF-8"
+_SEPARATOR_NAMES = {"\t": "a tab", ",": "a comma", ";": "a semicolon"}
 # What a file holds when its first bytes say it is not text: (magic bytes, what it is, how to fix)
 _BINARY_MAGIC: tuple[tuple[bytes, str, str], ...] = (
     (b"\x1f\x8b", "gzip-compressed data", "add .gz to the file name (e.g. labels.csv.gz), or decompress it"),
@@ -303,19 +305,30 @@ def _read_delimited(path: Path, fmt: str, encoding: str) -> tuple[list[str], Ite
     return header, iter(rows)
 
 
-def delimited_rows(text: str, fmt: str, path: str | Path) -> tuple[list[str], list[dict[str, Any]]]:
+def delimited_rows(
+    text: str,
+    fmt: str,
+    path: str | Path,
+    *,
+    separator: str | None = None,
+    quotechar: str = '"',
+    header: Sequence[str] | None = None,
+) -> tuple[list[str], list[dict[str, Any]]]:
     """The header and rows of CSV/TSV text (`fmt` "csv" or "tsv"; `path` names the file in errors). Rows are
     numbered from 1 after the header (blank lines skipped) under LINE_KEY; a row with more or fewer fields than
     the header holds only LINE_KEY and BAD_ROW_KEY (the reason). Broken quoting, a quote never closed among
-    them, raises DataError naming the line where the record starts."""
-    sep = "\t" if fmt == "tsv" else ","
+    them, raises DataError naming the line where the record starts.
+
+    A dataset card may name another `separator` (";") or `quotechar`, and give the column names as `header` for
+    a file that has no header row (every line is then a row)."""
+    sep = separator if separator is not None else ("\t" if fmt == "tsv" else ",")
     path = Path(path)
     if not text.strip():
         raise DataError("the file is empty; expected a header row and at least one row", file=path)
     # a text may be long (a whole article): the csv module's default limit (131,072 characters) is not ours
     csv.field_size_limit(max(csv.field_size_limit(), min(sys.maxsize, 2**31 - 1)))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
-    header: list[str] | None = None
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, quotechar=quotechar, strict=True)
+    header = list(header) if header is not None else None
     rows: list[dict[str, Any]] = []
     n = 0
     start = 1  # the line the record being read starts on
@@ -323,6 +336,8 @@ def delimited_rows(text: str, fmt: str, path: str | Path) -> tuple[list[str], li
         'put a text that holds quotes, the separator or a line break in double quotes, and double each " inside '
         'it: "dia bilang ""hoaks"", katanya"'
     )
+    if quotechar != '"':
+        quoting_fix = f"the file does not quote its texts with {quotechar!r}: check the card's quotechar"
     try:
         for fields in reader:
             record_start, start = start, reader.line_num + 1
@@ -339,7 +354,7 @@ def delimited_rows(text: str, fmt: str, path: str | Path) -> tuple[list[str], li
                 found -= 1  # empty cells after the last column (trailing separators) hold nothing
             if found != len(header):
                 hint = (
-                    f"a text that contains {'a tab' if fmt == 'tsv' else 'a comma'} must be in double quotes"
+                    f"a text that contains {_SEPARATOR_NAMES.get(sep, repr(sep))} must be in double quotes"
                     if found > len(header)
                     else "add the missing separators (an empty cell is fine: it means 'not annotated')"
                 )
@@ -366,9 +381,10 @@ def delimited_rows(text: str, fmt: str, path: str | Path) -> tuple[list[str], li
     return header or [], rows
 
 
-def _cell_text(value: Any) -> str:
-    """A workbook cell as the text a CSV export of it would hold: '' for an empty cell, 1 for the number 1 (not
-    1.0), dates as YYYY-MM-DD (with the time when it is not midnight), TRUE/FALSE as true/false."""
+def cell_as_csv_text(value: Any) -> str:
+    """A workbook cell (or a Parquet value) as the text a CSV export of it would hold: '' for an empty cell, 1 for
+    the number 1 (not 1.0), dates as YYYY-MM-DD (with the time when it is not midnight), TRUE/FALSE as
+    true/false."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -392,12 +408,15 @@ def _column_letter(index: int) -> str:
     return letters
 
 
-def read_xlsx(path: str | Path) -> tuple[list[str], list[dict[str, Any]]]:
+def read_xlsx(path: str | Path, *, sheet: str | int | None = None) -> tuple[list[str], list[dict[str, Any]]]:
     """The header and rows of an Excel workbook's first sheet, under the CSV rules of :func:`delimited_rows`:
-    cells as text (:func:`_cell_text`), the first row that holds anything is the header (trailing unnamed columns
+    cells as text (:func:`cell_as_csv_text`), the first row that holds anything is the header (trailing unnamed columns
     dropped), empty rows skipped, rows numbered from 1 after the header under LINE_KEY, and a row with a value
     right of the last named column marked bad (BAD_ROW_KEY) rather than cut. Another sheet that holds anything is
-    an error: which sheet was meant cannot be known, and its rows must not be lost unsaid."""
+    an error: which sheet was meant cannot be known, and its rows must not be lost unsaid.
+
+    A dataset card names its sheet (`sheet`, a name or a 0-based index): that sheet is read and the others are
+    the card's business; a sheet the workbook does not have is an error naming the ones it has."""
     import zipfile
 
     from openpyxl import load_workbook
@@ -417,6 +436,15 @@ def read_xlsx(path: str | Path) -> tuple[list[str], list[dict[str, Any]]]:
         sheets = book.worksheets
         if not sheets:
             raise DataError("the workbook has no sheet", file=path, fix="put the rows on a sheet")
+        if sheet is not None:
+            titles = [ws.title for ws in sheets]
+            if sheet not in titles and not (isinstance(sheet, int) and 0 <= sheet < len(sheets)):
+                raise DataError(
+                    f"expected a sheet {sheet!r}, found the sheets {titles}",
+                    file=path,
+                    fix="name one of them (or its 0-based index) as the card's format.sheet",
+                )
+            sheets = [sheets[titles.index(sheet)] if isinstance(sheet, str) else sheets[sheet]]
         others = [
             ws.title
             for ws in sheets[1:]
@@ -434,7 +462,7 @@ def read_xlsx(path: str | Path) -> tuple[list[str], list[dict[str, Any]]]:
         rows: list[dict[str, Any]] = []
         n = 0
         for excel_row, values in enumerate(sheets[0].iter_rows(values_only=True), start=1):
-            cells = [_cell_text(v) for v in values]
+            cells = [cell_as_csv_text(v) for v in values]
             if not any(c.strip() for c in cells):
                 continue  # an empty row
             if header is None:
@@ -494,6 +522,14 @@ def read_rows(
             rows.append(obj)
             columns.update(dict.fromkeys(k for k in obj if k != LINE_KEY))
         return list(columns), iter(rows)
+    header, records = read_parquet(path)
+    return header, iter(records)
+
+
+def read_parquet(path: str | Path) -> tuple[list[str], list[dict[str, Any]]]:
+    """The columns and rows of an Apache Parquet table, read whole, each row numbered from 1 under LINE_KEY, its
+    values as Parquet holds them (numbers, strings, None for a null). A file Parquet cannot read raises DataError.
+    (Audits stream Parquet in row groups instead: serving/audit/inputs.py.)"""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -509,4 +545,4 @@ def read_rows(
     records = table.to_pylist()
     for i, rec in enumerate(records, start=1):
         rec[LINE_KEY] = i
-    return list(table.column_names), iter(records)
+    return list(table.column_names), records

@@ -23,10 +23,12 @@ from model.readers import (
     SUPPORTED,
     DataError,
     DuplicateKeyError,
+    cell_as_csv_text,
     delimited_rows,
     format_of,
     json_document,
     loads,
+    read_parquet,
     read_text,
     read_xlsx,
 )
@@ -650,18 +652,19 @@ def _parse_lines(text: str, defaults: ImportDefaults) -> tuple[list[Claim], list
 
 
 def _parquet_table(path: Path) -> tuple[list[str], list[dict[str, Any]]]:
-    import pyarrow.parquet as pq
-
-    try:
-        table = pq.read_table(path)
-    except Exception as e:
-        raise DataError(
-            f"not a readable Parquet file ({e})",
-            file=path,
-            fix="write the table with pandas.DataFrame.to_parquet or pyarrow",
-        ) from e
-    return list(table.column_names), [
-        {k: (None if v is None else str(v)) for k, v in r.items()} for r in table.to_pylist()
+    """A Parquet table's rows (model.readers.read_parquet) with each value as the text a CSV export holds (a
+    timestamp as its date, 4.0 as 4), None for a null; a list of values (appearance URLs) stays a list."""
+    header, rows = read_parquet(path)
+    return header, [
+        {
+            k: v
+            if k == LINE_KEY or v is None
+            else [cell_as_csv_text(x) for x in v]
+            if isinstance(v, list)
+            else cell_as_csv_text(v)
+            for k, v in r.items()
+        }
+        for r in rows
     ]
 
 

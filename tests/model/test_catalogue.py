@@ -228,3 +228,104 @@ def test_assign_topics_keywords_fallback_and_unassigned() -> None:
     g2 = Grouping(method="keywords", min_score=1, dominance=2.0, fallback=None, topics=topics)
     found, how = assign_topics(texts[1:2], g2)
     assert found == [None] and how == ["unassigned"]
+
+
+def test_ragged_csv_rows_of_a_card_are_reported_not_padded_or_cut(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the card's files go through model.readers like every other table: a row with a field too many (an unquoted
+    # comma) or too few becomes a bad row naming the count, and the rows around it are read
+    data = (
+        b"tweet,hs,ind,grp,src\n"
+        b"dasar bupati maling uang rakyat,1,1,0,twitter\n"
+        b"komentar berkoma, tanpa tanda kutip,0,0,0,twitter\n"
+        b"baris kurang kolom,1,1\n"
+        b'"komentar berkoma, dengan tanda kutip",0,0,0,twitter\n'
+    )
+    make_catalogue(tmp_path, monkeypatch, tweets=data, rows=4)
+    res = load_dataset("tweets")
+    assert [e.text for e in res.examples] == [
+        "dasar bupati maling uang rakyat",
+        "komentar berkoma, dengan tanda kutip",
+    ]
+    reasons = {b.row: b.reason for b in res.bad_rows}
+    assert set(reasons) == {2, 3}
+    assert "expected 5 fields" in reasons[2] and "found 6" in reasons[2] and "double quotes" in reasons[2]
+    assert "expected 5 fields" in reasons[3] and "found 3" in reasons[3]
+
+
+def test_card_separator_and_quotechar_are_the_cards(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    make_catalogue(tmp_path, monkeypatch)
+    data = b"berita;tagging\n'Waspada; pesan berantai palsu';1\nPengumuman jadwal posyandu;0\n"
+    (tmp_path / "mirror" / "news").mkdir()
+    (tmp_path / "mirror" / "news" / "n.csv").write_bytes(data)
+    f = {
+        "path": "n.csv",
+        "sha256": sha(data),
+        "role": "examples",
+        "encoding": "utf-8",
+        "text_column": "berita",
+        "rows": 2,
+        "format": {"type": "csv", "separator": ";", "quotechar": "'"},
+    }
+    mapping = '[mapping.hoax]\ncolumns = ["tagging"]\nreason = "t"\n'
+    (tmp_path / "cards" / "news.toml").write_text(card_toml("news", [f], mapping), encoding="utf-8")
+    res = load_dataset("news")
+    assert {e.text: e.labels["hoax"] for e in res.examples} == {
+        "Waspada; pesan berantai palsu": 1,
+        "Pengumuman jadwal posyandu": 0,
+    }
+    assert not res.bad_rows
+
+
+def test_card_sheet_by_name_reads_that_sheet_and_an_unknown_one_names_the_sheets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import openpyxl  # a pinned dependency: never skipped
+
+    make_catalogue(tmp_path, monkeypatch)
+    wb = openpyxl.Workbook()
+    notes = wb.active
+    notes.title = "Catatan"
+    notes.append(["dibaca oleh card lain"])
+    data_sheet = wb.create_sheet("Data")
+    data_sheet.append(["Kalimat", "label"])
+    data_sheet.append(["komentar biasa saja", 1])
+    data_sheet.append(["KPAI bodoh", 3])
+    xlsx = tmp_path / "c.xlsx"
+    wb.save(xlsx)
+    data = xlsx.read_bytes()
+    (tmp_path / "mirror" / "comments").mkdir()
+    (tmp_path / "mirror" / "comments" / "c.xlsx").write_bytes(data)
+    mapping = '[mapping.slander]\ncolumns = ["label"]\npositive = ["3"]\nnegative = ["1"]\nreason = "t"\n'
+
+    def write(sheet: str) -> None:
+        f = {
+            "path": "c.xlsx",
+            "sha256": sha(data),
+            "role": "examples",
+            "text_column": "Kalimat",
+            "format": {"type": "xlsx", "sheet": sheet},
+        }
+        (tmp_path / "cards" / "comments.toml").write_text(card_toml("comments", [f], mapping), encoding="utf-8")
+
+    write("Data")  # the other sheet holds values: with a sheet named, that is the card's business, not an error
+    res = load_dataset("comments")
+    assert {e.text: e.labels["slander"] for e in res.examples} == {"komentar biasa saja": 0, "KPAI bodoh": 1}
+    write("Lembar1")
+    with pytest.raises(DataError) as err:
+        load_dataset("comments")
+    assert "expected a sheet 'Lembar1'" in str(err.value) and "['Catatan', 'Data']" in str(err.value)
+    assert "format.sheet" in str(err.value)
+
+
+def test_slang_table_with_a_broken_row_is_an_error_naming_it(tmp_path: Path) -> None:
+    from model.normalize import Normalizer
+
+    path = tmp_path / "slang.csv"
+    path.write_text("gk,tidak\nbgt,banget,sekali\nyg,\n", encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        Normalizer.from_csv(path, encoding="utf-8")
+    assert "row 2" in str(err.value) and "expected 2 fields" in str(err.value)
+    path.write_text("gk,tidak\nyg,\n", encoding="utf-8")  # an empty side replaces nothing
+    assert Normalizer.from_csv(path, encoding="utf-8").slang == {"gk": "tidak"}

@@ -761,3 +761,35 @@ def test_use_normalizer_reads_posts_and_claims_with_the_new_slang_table(tmp_path
     slang = {"sirsk": "sirsak", "kankr": "kanker", "rbsn": "rebusan", "dn": "daun", "nyembuhin": "menyembuhkan"}
     assert idx.use_normalizer(Normalizer(slang)) is True
     assert [m["claim_id"] for m in idx.match([post])[0]] == [idx.list_claims()[0].id]
+
+
+def test_parquet_claims_read_as_their_csv_export(tmp_path: Path) -> None:
+    # Parquet keeps types a CSV flattens: a review date as a timestamp, a number as a float, URLs as a list.
+    # model.readers reads the table (the project's one Parquet reader); each value is the text a CSV export holds.
+    import datetime as dt
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table(
+        {
+            "judul": ["Telur palsu berbahan plastik beredar di pasar", "Air rebusan daun sirsak sembuhkan kanker"],
+            "label": ["SALAH", "HOAKS"],
+            "publisher": ["Mafindo", "Mafindo"],
+            "url": ["https://turnbackhoax.id/t", "https://turnbackhoax.id/s"],
+            "tanggal": [dt.datetime(2019, 1, 10), None],
+            "skor": [1.0, 2.0],
+            "appearance": [["https://contoh.id/a", "https://contoh.id/b"], None],
+        }
+    )
+    path = tmp_path / "claims.parquet"
+    pq.write_table(table, path)
+    claims, bad, _ = parse_claim_file(path, columns={"claim": "judul", "rating": "label", "date": "tanggal"})
+    assert bad == [] and len(claims) == 2
+    assert claims[0].date == "2019-01-10" and claims[1].date is None
+    assert claims[0].meta["appearance"] == ["https://contoh.id/a", "https://contoh.id/b"]
+    assert claims[0].origin == ("row", 1) and claims[0].verdict == "false"
+    broken = tmp_path / "broken.parquet"
+    broken.write_bytes(b"PAR1 not really")
+    with pytest.raises(DataError, match="expected an Apache Parquet table"):
+        parse_claim_file(broken)
