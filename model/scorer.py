@@ -26,6 +26,7 @@ from model.calibration import (
     word_counts,
 )
 from model.labels import DECISIONS, RISK_SCORE_MEANING, RISKS
+from model.language import guess_languages
 from model.modelcheck import check_calibration, check_thresholds, expect_object
 from model.modeldir import CALIBRATION_JSON, MANIFEST_JSON, METRICS_JSON, THRESHOLDS_JSON, ModelDir, ModelDirError
 from model.normalize import Normalizer
@@ -107,6 +108,7 @@ class ScoreWarning:
     message: str
     risk: str | None = None
     words: list[str] | None = None
+    language: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"code": self.code, "message": self.message}
@@ -114,6 +116,8 @@ class ScoreWarning:
             d["risk"] = self.risk
         if self.words is not None:
             d["words"] = self.words
+        if self.language is not None:
+            d["language"] = self.language
         return d
 
 
@@ -328,6 +332,10 @@ class Scorer:
         normed = self.normalize(all_texts)  # once: the model and the short-text check share it
         logits, windows = self.distinct_logits(normed)
         probs = self.calibrate(logits, word_counts(normed))
+        # Posts long enough to judge are checked for their language: one in a language saring never learnt is
+        # scored all the same, with a warning that its scores mean little (model.language)
+        judged = [i for i in range(len(texts)) if len(normed[i].split()) >= MIN_WORDS]
+        languages = dict(zip(judged, guess_languages([texts[i] for i in judged]), strict=True))
         results: list[ScoredText] = []
         for i in range(len(texts)):
             row = probs[i]
@@ -342,6 +350,18 @@ class Scorer:
                         "TEXT_TOO_SHORT",
                         f"only {n_words} word(s): too little to judge; scores "
                         "are unreliable and should not drive a decision on their own",
+                    )
+                )
+            guess = languages.get(i)
+            if guess is not None and guess.foreign:
+                warns.append(
+                    ScoreWarning(
+                        "LANGUAGE_NOT_SUPPORTED",
+                        f"written in {guess.name}, not in Indonesian or a language of Indonesia (language "
+                        f"identification {guess.probability:.2f}): the model learnt from Indonesian posts, so its "
+                        "scores for other languages are unreliable and should not drive a decision on their own; "
+                        "have someone who reads the language review it",
+                        language=guess.code,
                     )
                 )
             if windows[i] > 1:

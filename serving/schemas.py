@@ -189,8 +189,8 @@ class ItemResult(BaseModel):
     policy: str = Field(description="The policy whose thresholds decided: 'default' or a channel name.")
     spans: list[Span] = Field(description="With explain=true: the words behind each flagged risk.")
     warnings: list[dict[str, Any]] = Field(
-        description="{code, message, ...}: e.g. TEXT_TOO_SHORT, "
-        "REPEATS_RISKY_PARENT (with `words`), REPLY_WITHOUT_PARENT."
+        description="{code, message, ...}: e.g. TEXT_TOO_SHORT, LANGUAGE_NOT_SUPPORTED (with `language`, an ISO "
+        "639 code), REPEATS_RISKY_PARENT (with `words`), REPLY_WITHOUT_PARENT."
     )
     matches: list[dict[str, Any]] = Field(
         description="Known fact-checked claims the text matches (when the server has a claim store); empty otherwise."

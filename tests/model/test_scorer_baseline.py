@@ -124,3 +124,20 @@ def test_text_fingerprints_are_read_on_demand_not_kept_for_serving(tiny_baseline
     s = Scorer(md)
     assert s.text_fingerprints() == {"train": ["00ff00ff00ff00ff"], "validation": []}
     assert "text_hashes" not in s.manifest and "text_hashes" not in json.dumps(s.card())
+
+
+def test_post_in_another_language_is_scored_with_a_warning_naming_it(tiny_baseline_dir):
+    scorer = Scorer(tiny_baseline_dir)
+    english, indonesian, short = scorer.score(
+        [
+            "The mayor is a thief who steals from the poor, everyone knows it.",
+            "dasar walikota maling uang rakyat, semua orang tahu itu",
+            "ok thanks",
+        ]
+    )
+    assert set(english.scores) == set(RISKS)  # scored all the same: a warning, never a failure
+    w = [w for w in english.warnings if w.code == "LANGUAGE_NOT_SUPPORTED"]
+    assert len(w) == 1 and w[0].language == "en" and "English" in w[0].message
+    assert w[0].to_dict()["language"] == "en"
+    assert "LANGUAGE_NOT_SUPPORTED" not in [w.code for w in indonesian.warnings]
+    assert [w.code for w in short.warnings] == ["TEXT_TOO_SHORT"]  # too short to judge its language either

@@ -346,3 +346,12 @@ def test_every_model_kind_serves_the_same_contract(request, make_client, make_se
         for s in res["spans"]:
             assert text[s["begin"] : s["end"]] == s["word"]
     assert c.get("/readyz").json()["model"]["kind"] == scorer.kind
+
+
+def test_language_warning_passes_through_with_the_language(client):
+    res = client.post(
+        "/v1/score", json={"items": [{"text": "Watch out, kidnappers are driving a white van around the school!"}]}
+    )
+    assert res.status_code == 200
+    (w,) = [w for w in res.json()["results"][0]["warnings"] if w["code"] == "LANGUAGE_NOT_SUPPORTED"]
+    assert w["language"] == "en" and "review" in w["message"]

@@ -115,10 +115,14 @@ IMPORT_SUFFIXES = (".json", ".jsonld", ".jsonl", ".ndjson", ".csv", ".tsv")
 WORKBOOK_SUFFIXES = (".xlsx", ".xls", ".xlsm", ".ods")
 
 
+# what an uploaded file's name may keep when it is written to disk or shown back in a message
+_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
 def upload_name(filename: str | None) -> str:
     """A safe file name for an uploaded claims file, keeping its extension (it tells the format)."""
     base = Path(filename or "").name
-    stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", Path(base).stem).strip("._")[:80] or "claims"
+    stem = _UNSAFE_NAME.sub("_", Path(base).stem).strip("._")[:80] or "claims"
     suffix = Path(base).suffix.lower()
     return stem + (suffix if suffix in IMPORT_SUFFIXES else ".json")
 
@@ -157,7 +161,7 @@ async def import_claims(
     if Path(file.filename or "").suffix.lower() in WORKBOOK_SUFFIXES or data.startswith(b"PK\x03\x04"):
         # A workbook is unpacked and parsed by openpyxl, which the console does not do with uploaded bytes: XML and
         # ZIP archives can expand far beyond the body limit. On the server, `saring claims import` reads them.
-        shown = re.sub(r"[^A-Za-z0-9_.-]+", "_", Path(file.filename or "").name)[:80] or "FILE.xlsx"
+        shown = _UNSAFE_NAME.sub("_", Path(file.filename or "").name)[:80] or "FILE.xlsx"
         message = (
             f"Expected UTF-8 text (ClaimReview JSON, JSON lines, CSV or TSV); found an Excel workbook ({shown}). "
             "Fix: save the sheet as 'CSV UTF-8 (Comma delimited)' and import that, or import the workbook on the "
