@@ -73,6 +73,15 @@ class LanguageGuess:
         return LANGUAGE_NAMES.get(self.code, self.code)
 
 
+def language_card() -> dict[str, Any]:
+    """What the model card (`GET /v1/model`) says of languages: which are read, and what happens to the others."""
+    return {
+        "read": sorted(INDONESIAN_LANGUAGES),
+        "others": "scored all the same, with the warning LANGUAGE_NOT_SUPPORTED naming the language (ISO 639): the "
+        "model learnt from Indonesian posts, so their scores should not drive a decision on their own",
+    }
+
+
 @functools.cache
 def _identifier() -> Any:
     """py3langid's identifier with probabilities, loaded once a process (0.6 s: its arrays are LZMA-compressed)."""

@@ -324,7 +324,8 @@ def delimited_rows(
     sep = separator if separator is not None else ("\t" if fmt == "tsv" else ",")
     path = Path(path)
     if not text.strip():
-        raise DataError("the file is empty; expected a header row and at least one row", file=path)
+        expected = "a header row and at least one row" if header is None else "at least one row"
+        raise DataError(f"the file is empty; expected {expected}", file=path)
     # a text may be long (a whole article): the csv module's default limit (131,072 characters) is not ours
     csv.field_size_limit(max(csv.field_size_limit(), min(sys.maxsize, 2**31 - 1)))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, quotechar=quotechar, strict=True)
@@ -336,8 +337,10 @@ def delimited_rows(
         'put a text that holds quotes, the separator or a line break in double quotes, and double each " inside '
         'it: "dia bilang ""hoaks"", katanya"'
     )
-    if quotechar != '"':
-        quoting_fix = f"the file does not quote its texts with {quotechar!r}: check the card's quotechar"
+    quoted = "double quotes"
+    if quotechar != '"':  # a card's own quoting: the file or the card is wrong, not the analyst's typing
+        quoted = f"quotes {quotechar!r}"
+        quoting_fix = f"check the card's quotechar and separator against the file (texts quoted with {quotechar!r})"
     try:
         for fields in reader:
             record_start, start = start, reader.line_num + 1
@@ -354,7 +357,7 @@ def delimited_rows(
                 found -= 1  # empty cells after the last column (trailing separators) hold nothing
             if found != len(header):
                 hint = (
-                    f"a text that contains {_SEPARATOR_NAMES.get(sep, repr(sep))} must be in double quotes"
+                    f"a text that contains {_SEPARATOR_NAMES.get(sep, repr(sep))} must be in {quoted}"
                     if found > len(header)
                     else "add the missing separators (an empty cell is fine: it means 'not annotated')"
                 )

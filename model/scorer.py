@@ -26,7 +26,7 @@ from model.calibration import (
     word_counts,
 )
 from model.labels import DECISIONS, RISK_SCORE_MEANING, RISKS
-from model.language import guess_languages
+from model.language import guess_languages, language_card
 from model.modelcheck import check_calibration, check_thresholds, expect_object
 from model.modeldir import CALIBRATION_JSON, MANIFEST_JSON, METRICS_JSON, THRESHOLDS_JSON, ModelDir, ModelDirError
 from model.normalize import Normalizer
@@ -402,6 +402,7 @@ class Scorer:
             "labels": self.labels,
             "max_length": self.max_length,
             "normalizer_version": self.normalizer.version,
+            "languages": language_card(),
             "thresholds": {r: vars(t) for r, t in self.thresholds.items() if r in RISKS},
             "metrics": self.metrics,
             "sources": manifest.get("sources") if isinstance(manifest.get("sources"), list) else [],

@@ -256,7 +256,7 @@ def test_ragged_csv_rows_of_a_card_are_reported_not_padded_or_cut(
 
 def test_card_separator_and_quotechar_are_the_cards(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     make_catalogue(tmp_path, monkeypatch)
-    data = b"berita;tagging\n'Waspada; pesan berantai palsu';1\nPengumuman jadwal posyandu;0\n"
+    data = b"berita;tagging\n'Waspada; pesan berantai palsu';1\nPengumuman jadwal posyandu;0\nTanpa kutip; rusak;1\n"
     (tmp_path / "mirror" / "news").mkdir()
     (tmp_path / "mirror" / "news" / "n.csv").write_bytes(data)
     f = {
@@ -265,7 +265,7 @@ def test_card_separator_and_quotechar_are_the_cards(tmp_path: Path, monkeypatch:
         "role": "examples",
         "encoding": "utf-8",
         "text_column": "berita",
-        "rows": 2,
+        "rows": 3,
         "format": {"type": "csv", "separator": ";", "quotechar": "'"},
     }
     mapping = '[mapping.hoax]\ncolumns = ["tagging"]\nreason = "t"\n'
@@ -275,7 +275,8 @@ def test_card_separator_and_quotechar_are_the_cards(tmp_path: Path, monkeypatch:
         "Waspada; pesan berantai palsu": 1,
         "Pengumuman jadwal posyandu": 0,
     }
-    assert not res.bad_rows
+    (bad,) = res.bad_rows
+    assert bad.row == 3 and 'a semicolon must be in quotes "\'"' in bad.reason
 
 
 def test_card_sheet_by_name_reads_that_sheet_and_an_unknown_one_names_the_sheets(

@@ -355,3 +355,6 @@ def test_language_warning_passes_through_with_the_language(client):
     assert res.status_code == 200
     (w,) = [w for w in res.json()["results"][0]["warnings"] if w["code"] == "LANGUAGE_NOT_SUPPORTED"]
     assert w["language"] == "en" and "review" in w["message"]
+    languages = client.get("/v1/model").json()["languages"]  # the model card says which languages are read
+    assert "id" in languages["read"] and "en" not in languages["read"]
+    assert "LANGUAGE_NOT_SUPPORTED" in languages["others"]
