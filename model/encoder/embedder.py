@@ -39,7 +39,17 @@ class Embedder:
         self.model_dir = str(model_dir)
         self.device = torch.device(device or _default_device())
         self.tokenizer = AutoTokenizer.from_pretrained(self.model_dir, local_files_only=True)
-        self.model = AutoModel.from_pretrained(self.model_dir, local_files_only=True).to(self.device).eval()
+        # transformers draws a "Loading weights" bar for a load that takes a hundredth of a second: in a server's
+        # or an audit's log it is only noise, so it is off while the encoder loads (and restored after)
+        from transformers.utils import logging as hf_logging
+
+        bars = hf_logging.is_progress_bar_enabled()
+        hf_logging.disable_progress_bar()
+        try:
+            self.model = AutoModel.from_pretrained(self.model_dir, local_files_only=True).to(self.device).eval()
+        finally:
+            if bars:
+                hf_logging.enable_progress_bar()
         config = self.model.config
         self.dim: int = int(config.hidden_size)
         limit = int(config.max_position_embeddings)

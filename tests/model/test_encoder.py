@@ -449,3 +449,14 @@ def test_main_prepares_the_encoder_and_prints_its_figures(monkeypatch, tmp_path,
             "convert_seconds": 1.5,
             "verify": {"dim": 384},
         }
+
+
+def test_embedder_loads_without_a_progress_bar_in_the_log(tiny_dir, capfd):
+    # a server or an audit loads the encoder for claim matching: transformers' "Loading weights" bar is noise in
+    # their logs; the load hides it and leaves transformers' setting as it found it
+    from transformers.utils import logging as hf_logging
+
+    assert hf_logging.is_progress_bar_enabled()
+    Embedder(tiny_dir, device="cpu", max_length=64)
+    assert "Loading weights" not in capfd.readouterr().err
+    assert hf_logging.is_progress_bar_enabled()
