@@ -331,10 +331,11 @@ class Scorer:
         all_texts = list(texts) + parent_texts
         normed = self.normalize(all_texts)  # once: the model and the short-text check share it
         logits, windows = self.distinct_logits(normed)
-        probs = self.calibrate(logits, word_counts(normed))
+        n_words = word_counts(normed)  # the calibration's length term, the short-text and the language checks
+        probs = self.calibrate(logits, n_words)
         # Posts long enough to judge are checked for their language: one in a language saring never learnt is
         # scored all the same, with a warning that its scores mean little (model.language)
-        judged = [i for i in range(len(texts)) if len(normed[i].split()) >= MIN_WORDS]
+        judged = [i for i in range(len(texts)) if n_words[i] >= MIN_WORDS]
         languages = dict(zip(judged, guess_languages([texts[i] for i in judged]), strict=True))
         results: list[ScoredText] = []
         for i in range(len(texts)):
@@ -343,12 +344,11 @@ class Scorer:
             aux = {n: float(row[j]) for j, n in enumerate(self.labels) if n not in RISKS}
             flags, decisions, overall = decide(scores, th)
             warns: list[ScoreWarning] = []
-            n_words = len(normed[i].split())
-            if n_words < MIN_WORDS:
+            if n_words[i] < MIN_WORDS:
                 warns.append(
                     ScoreWarning(
                         "TEXT_TOO_SHORT",
-                        f"only {n_words} word(s): too little to judge; scores "
+                        f"only {int(n_words[i])} word(s): too little to judge; scores "
                         "are unreliable and should not drive a decision on their own",
                     )
                 )

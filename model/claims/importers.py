@@ -655,17 +655,15 @@ def _parquet_table(path: Path) -> tuple[list[str], list[dict[str, Any]]]:
     """A Parquet table's rows (model.readers.read_parquet) with each value as the text a CSV export holds (a
     timestamp as its date, 4.0 as 4), None for a null; a list of values (appearance URLs) stays a list."""
     header, rows = read_parquet(path)
-    return header, [
-        {
-            k: v
-            if k == LINE_KEY or v is None
-            else [cell_as_csv_text(x) for x in v]
-            if isinstance(v, list)
-            else cell_as_csv_text(v)
-            for k, v in r.items()
-        }
-        for r in rows
-    ]
+    return header, [{k: v if k == LINE_KEY else _parquet_value(v) for k, v in r.items()} for r in rows]
+
+
+def _parquet_value(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return [cell_as_csv_text(x) for x in value]
+    return cell_as_csv_text(value)
 
 
 def _parse_csv(

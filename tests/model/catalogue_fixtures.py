@@ -124,3 +124,13 @@ def make_catalogue(
     monkeypatch.setenv("SARING_CACHE_DIR", str(tmp / "cache"))
     monkeypatch.setenv("SARING_OFFLINE", "1")
     return cat, mirror
+
+
+def add_card(tmp: Path, name: str, filename: str, data: bytes, mapping: str, **file: object) -> None:
+    """Add to a catalogue made by make_catalogue a card `name` whose one examples file `filename` holds `data`
+    (written into the mirror; its sha256 pinned in the card); `file` gives the card's other [[files]] keys."""
+    folder = tmp / "mirror" / name
+    folder.mkdir(exist_ok=True)
+    (folder / filename).write_bytes(data)
+    entry: dict[str, object] = {"path": filename, "sha256": sha(data), "role": "examples", **file}
+    (tmp / "cards" / f"{name}.toml").write_text(card_toml(name, [entry], mapping), encoding="utf-8")

@@ -10,7 +10,7 @@ from model.card_reader import assign_topics, repair_text
 from model.cards import Grouping, Topic, load_cards, parse_card
 from model.catalogue import fetch_file, load_catalogue, load_dataset, load_slang
 from model.examples import DataError
-from tests.model.catalogue_fixtures import TWEETS_CSV, card_toml, make_catalogue, sha
+from tests.model.catalogue_fixtures import TWEETS_CSV, add_card, card_toml, make_catalogue, sha
 
 
 def test_cards_load_and_map_labels(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -172,24 +172,22 @@ def test_xlsx_reader_with_value_mapping_and_mojibake_repair(tmp_path: Path, monk
     ws.append(["label di luar skala", 7])
     xlsx = tmp_path / "c.xlsx"
     wb.save(xlsx)
-    data = xlsx.read_bytes()
-    (tmp_path / "mirror" / "comments").mkdir()
-    (tmp_path / "mirror" / "comments" / "c.xlsx").write_bytes(data)
-    f = {
-        "path": "c.xlsx",
-        "sha256": sha(data),
-        "role": "examples",
-        "text_column": "Kalimat",
-        "rows": 4,
-        "text_repairs": ["utf8_read_as_mac_roman"],
-        "format": {"type": "xlsx", "sheet": 0},
-    }
     mapping = (
         '[mapping.abusive]\ncolumns = ["label"]\npositive = ["2", "3"]\nnegative = ["1"]\nreason = "t"\n'
         '[mapping.slander]\ncolumns = ["label"]\npositive = ["3"]\nnegative = ["1"]\nmissing = ["2"]\n'
         'reason = "t"\n'
     )
-    (tmp_path / "cards" / "comments.toml").write_text(card_toml("comments", [f], mapping), encoding="utf-8")
+    add_card(
+        tmp_path,
+        "comments",
+        "c.xlsx",
+        xlsx.read_bytes(),
+        mapping,
+        text_column="Kalimat",
+        rows=4,
+        text_repairs=["utf8_read_as_mac_roman"],
+        format={"type": "xlsx", "sheet": 0},
+    )
     res = load_dataset("comments")
     texts = {e.text: e.labels for e in res.examples}
     assert texts["KPAI bodoh 😡"] == {"abusive": 1, "slander": 1}
@@ -257,19 +255,17 @@ def test_ragged_csv_rows_of_a_card_are_reported_not_padded_or_cut(
 def test_card_separator_and_quotechar_are_the_cards(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     make_catalogue(tmp_path, monkeypatch)
     data = b"berita;tagging\n'Waspada; pesan berantai palsu';1\nPengumuman jadwal posyandu;0\nTanpa kutip; rusak;1\n"
-    (tmp_path / "mirror" / "news").mkdir()
-    (tmp_path / "mirror" / "news" / "n.csv").write_bytes(data)
-    f = {
-        "path": "n.csv",
-        "sha256": sha(data),
-        "role": "examples",
-        "encoding": "utf-8",
-        "text_column": "berita",
-        "rows": 3,
-        "format": {"type": "csv", "separator": ";", "quotechar": "'"},
-    }
-    mapping = '[mapping.hoax]\ncolumns = ["tagging"]\nreason = "t"\n'
-    (tmp_path / "cards" / "news.toml").write_text(card_toml("news", [f], mapping), encoding="utf-8")
+    add_card(
+        tmp_path,
+        "news",
+        "n.csv",
+        data,
+        '[mapping.hoax]\ncolumns = ["tagging"]\nreason = "t"\n',
+        encoding="utf-8",
+        text_column="berita",
+        rows=3,
+        format={"type": "csv", "separator": ";", "quotechar": "'"},
+    )
     res = load_dataset("news")
     assert {e.text: e.labels["hoax"] for e in res.examples} == {
         "Waspada; pesan berantai palsu": 1,
@@ -295,20 +291,11 @@ def test_card_sheet_by_name_reads_that_sheet_and_an_unknown_one_names_the_sheets
     data_sheet.append(["KPAI bodoh", 3])
     xlsx = tmp_path / "c.xlsx"
     wb.save(xlsx)
-    data = xlsx.read_bytes()
-    (tmp_path / "mirror" / "comments").mkdir()
-    (tmp_path / "mirror" / "comments" / "c.xlsx").write_bytes(data)
     mapping = '[mapping.slander]\ncolumns = ["label"]\npositive = ["3"]\nnegative = ["1"]\nreason = "t"\n'
 
     def write(sheet: str) -> None:
-        f = {
-            "path": "c.xlsx",
-            "sha256": sha(data),
-            "role": "examples",
-            "text_column": "Kalimat",
-            "format": {"type": "xlsx", "sheet": sheet},
-        }
-        (tmp_path / "cards" / "comments.toml").write_text(card_toml("comments", [f], mapping), encoding="utf-8")
+        fmt = {"type": "xlsx", "sheet": sheet}
+        add_card(tmp_path, "comments", "c.xlsx", xlsx.read_bytes(), mapping, text_column="Kalimat", format=fmt)
 
     write("Data")  # the other sheet holds values: with a sheet named, that is the card's business, not an error
     res = load_dataset("comments")
