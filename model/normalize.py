@@ -64,6 +64,12 @@ _KNOWN_WORD_RE = re.compile(r"\b[a-z]{3,24}\b")
 _REDUP_RE = re.compile(r"^([a-z]{2,})2$")
 _LEET = str.maketrans({"4": "a", "3": "e", "1": "i", "0": "o", "5": "s", "7": "t", "8": "b", "9": "g", "6": "g"})
 _MASKS = {"URL", "USER"}
+# Scripts written without spaces between words: Thai, Lao, Myanmar, Khmer, Buginese, Balinese, Sundanese, Javanese,
+# kana, CJK ideographs (content_word_counts)
+_UNSPACED_RE = re.compile(
+    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u1a00-\u1a1f\u1b00-\u1bbf\ua980-\ua9df"
+    "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+)
 _MAX_CACHED_WORDS = 200_000
 _MAX_KNOWN_WORDS = 100_000
 
@@ -89,6 +95,27 @@ def _is_leet(token: str) -> bool:
         return False
     letters = sum(c.isalpha() for c in token)
     return letters >= 2 and not re.fullmatch(r"\d+(?:am|pm|an|km|kg|gb|mb|rb|jt|k|m|th|st|nd|rd|x)", token)
+
+
+def content_word_counts(texts: list[str]) -> list[int]:
+    """Words of each normalised text that carry meaning: tokens with a letter or digit, not the URL / USER masks.
+
+    Emoji, punctuation, links and mentions are tokens of the normalised text (the calibration's length term counts
+    them, model.calibration.word_counts) but say nothing by themselves: "😡😡😡", "!!!!" or three links are
+    posts with no words at all, as short to judge as "ok". Scripts written without spaces (Chinese, Japanese,
+    Thai, Javanese and Balinese script...) count a word per two characters, so that a sentence in them is not one
+    word.
+    """
+    return [sum(_token_words(t) for t in text.split()) for text in texts]
+
+
+def _token_words(token: str) -> int:
+    if token in _MASKS or not any(c.isalnum() for c in token):
+        return 0
+    if token.isascii():
+        return 1
+    unspaced = len(_UNSPACED_RE.findall(token))
+    return max(1, (unspaced + 1) // 2)
 
 
 class Normalizer:

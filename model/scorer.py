@@ -28,8 +28,15 @@ from model.calibration import (
 from model.labels import DECISIONS, RISK_SCORE_MEANING, RISKS
 from model.language import guess_languages, language_card
 from model.modelcheck import check_calibration, check_thresholds, expect_object
-from model.modeldir import CALIBRATION_JSON, MANIFEST_JSON, METRICS_JSON, THRESHOLDS_JSON, ModelDir, ModelDirError
-from model.normalize import Normalizer
+from model.modeldir import (
+    CALIBRATION_JSON,
+    MANIFEST_JSON,
+    METRICS_JSON,
+    THRESHOLDS_JSON,
+    ModelDir,
+    ModelDirError,
+)
+from model.normalize import Normalizer, content_word_counts
 
 logger = logging.getLogger(__name__)
 
@@ -331,10 +338,12 @@ class Scorer:
         all_texts = list(texts) + parent_texts
         normed = self.normalize(all_texts)  # once: the model and the short-text check share it
         logits, windows = self.distinct_logits(normed)
-        n_words = word_counts(normed)  # the calibration's length term, the short-text and the language checks
-        probs = self.calibrate(logits, n_words)
-        # Posts long enough to judge are checked for their language: one in a language saring never learnt is
-        # scored all the same, with a warning that its scores mean little (model.language)
+        probs = self.calibrate(logits, word_counts(normed))  # the length term counts every token
+        # The short-text and language checks count words that carry meaning: emoji, punctuation, links and
+        # mentions alone are no words. Posts long enough to judge are checked for their language: one in a
+        # language saring never learnt is scored all the same, with a warning that its scores mean little
+        # (model.language)
+        n_words = content_word_counts(normed[: len(texts)])
         judged = [i for i in range(len(texts)) if n_words[i] >= MIN_WORDS]
         languages = dict(zip(judged, guess_languages([texts[i] for i in judged]), strict=True))
         results: list[ScoredText] = []
@@ -345,10 +354,11 @@ class Scorer:
             flags, decisions, overall = decide(scores, th)
             warns: list[ScoreWarning] = []
             if n_words[i] < MIN_WORDS:
+                found = f"only {n_words[i]} word(s)" if n_words[i] else "no words (only emoji, symbols, links)"
                 warns.append(
                     ScoreWarning(
                         "TEXT_TOO_SHORT",
-                        f"only {int(n_words[i])} word(s): too little to judge; scores "
+                        f"{found}: too little to judge (at least {MIN_WORDS} words are needed); scores "
                         "are unreliable and should not drive a decision on their own",
                     )
                 )

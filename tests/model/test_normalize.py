@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 import model.normalize as normalize_module
-from model.normalize import Normalizer
+from model.normalize import Normalizer, content_word_counts
 from tests.fixture_texts import fixture_examples
 
 SLANG = {"gk": "tidak", "bgt": "banget", "yg": "yang", "sayang": "sayang"}
@@ -75,3 +75,18 @@ def test_version_1_is_kept_for_models_written_before_version_2(tmp_path: Path) -
     path.write_text('{"version": "9", "slang": {}}', encoding="utf-8")
     with pytest.raises(ValueError, match="version '9' found, this saring knows 1, 2"):
         Normalizer.from_json(path)
+
+
+def test_content_words_leave_out_emoji_symbols_links_and_mentions() -> None:
+    n = Normalizer(SLANG)
+    texts = ["😡😡😡", "!!!! ...", "@a @b https://x.co/1", "ok 👍👍👍", "mulutmu sampah!!!", "gk bgt 2019 #banjir"]
+    normed = n(texts)
+    assert normed[0] == "😡 😡 😡"  # three tokens the length term counts, and no word among them
+    assert content_word_counts(normed) == [0, 0, 0, 1, 2, 4]
+
+
+def test_content_words_of_scripts_written_without_spaces() -> None:
+    # a sentence in Chinese is one token between its commas, but many words: a word per two characters
+    normed = Normalizer(SLANG)(["这个疫苗里面有芯片，大家快转发", "好"])
+    assert normed[0] == "这个疫苗里面有芯片 , 大家快转发"
+    assert content_word_counts(normed) == [5 + 3, 1]

@@ -36,6 +36,17 @@ def test_baseline_dir_loads_and_scores_in_order(tiny_baseline_dir):
 def test_short_text_warns(tiny_baseline_dir):
     r = Scorer(tiny_baseline_dir).score(["ok"])[0]
     assert [w.code for w in r.warnings] == ["TEXT_TOO_SHORT"]
+    assert "only 1 word(s)" in r.warnings[0].message
+
+
+def test_emoji_symbols_and_links_are_no_words(tiny_baseline_dir):
+    # users' complaint 10: "an emoji" gets confident nonsense scores; these are tokens, not words
+    texts = ["😡😡😡", "!!!! ???", "@budi @ani https://x.co/a", "mulutmu sampah!!!", "jalan di depan rumah rusak 😡"]
+    out = Scorer(tiny_baseline_dir).score(texts)
+    assert [[w.code for w in r.warnings] for r in out] == [["TEXT_TOO_SHORT"]] * 4 + [[]]
+    assert "no words" in out[0].warnings[0].message and "at least 3 words" in out[0].warnings[0].message
+    assert "only 2 word(s)" in out[3].warnings[0].message
+    assert all(set(r.scores) == set(RISKS) for r in out)  # scored all the same: a warning, never a failure
 
 
 def test_reply_repeating_risky_parent_warns(tiny_baseline_dir):
@@ -135,6 +146,8 @@ def test_post_in_another_language_is_scored_with_a_warning_naming_it(tiny_baseli
             "ok thanks",
         ]
     )
+    (chinese,) = scorer.score(["这个疫苗里面有芯片，大家快转发"])  # one token, but a sentence: judged
+    assert [w.code for w in chinese.warnings] == ["LANGUAGE_NOT_SUPPORTED"] and chinese.warnings[0].language == "zh"
     assert set(english.scores) == set(RISKS)  # scored all the same: a warning, never a failure
     w = [w for w in english.warnings if w.code == "LANGUAGE_NOT_SUPPORTED"]
     assert len(w) == 1 and w[0].language == "en" and "English" in w[0].message

@@ -124,8 +124,8 @@ def test_reply_without_parent_and_post_with_parent_get_warnings(client):
 
 
 def test_short_text_warning_passes_through(client):
-    res = client.post("/v1/score", json={"items": [{"text": "ok"}]}).json()["results"][0]
-    assert [w["code"] for w in res["warnings"]] == ["TEXT_TOO_SHORT"]
+    res = client.post("/v1/score", json={"items": [{"text": "ok"}, {"text": "👍👍👍 !!!"}]}).json()["results"]
+    assert [[w["code"] for w in r["warnings"]] for r in res] == [["TEXT_TOO_SHORT"]] * 2
 
 
 def test_explain_spans_point_into_the_original_text(client):
