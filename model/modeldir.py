@@ -11,6 +11,9 @@ This module is the only place that knows the file names. A model directory holds
                             term for texts longer than a post where validation supports one)
     thresholds.json         per-risk decision thresholds: flag (review) and block, with the objective
     metrics.json            validation and test metrics
+    operating_points.json   per risk, precision, recall and the share flagged at each threshold of one grid, on
+                            validation and test (threshold queries: model.operating); absent in models trained
+                            before 2026-12-04
     data_manifest.json      the cards, file hashes and split counts the model was trained on
     training_config.json    the full training configuration
     normalizer.json         the normaliser's version and resources (slang table; since version 2 the training
@@ -43,6 +46,7 @@ MODEL_JSON = "saring_model.json"
 CALIBRATION_JSON = "calibration.json"
 THRESHOLDS_JSON = "thresholds.json"
 METRICS_JSON = "metrics.json"
+OPERATING_POINTS_JSON = "operating_points.json"
 MANIFEST_JSON = "data_manifest.json"
 TRAINING_CONFIG_JSON = "training_config.json"
 NORMALIZER_JSON = "normalizer.json"

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
+from pydantic import ValidationError
 
 from model.calibration import (
     Platt,
@@ -32,11 +33,13 @@ from model.modeldir import (
     CALIBRATION_JSON,
     MANIFEST_JSON,
     METRICS_JSON,
+    OPERATING_POINTS_JSON,
     THRESHOLDS_JSON,
     ModelDir,
     ModelDirError,
 )
 from model.normalize import Normalizer, content_word_counts
+from model.operating import OperatingPoints
 
 logger = logging.getLogger(__name__)
 
@@ -147,6 +150,22 @@ def decide(scores: dict[str, float], thresholds: dict[str, Threshold]) -> tuple[
     return flags, decisions, overall
 
 
+def _read_operating_points(md: ModelDir) -> OperatingPoints | None:
+    """The model's operating points (model.operating), or None for a model trained before they were recorded."""
+    raw = md.read_json(OPERATING_POINTS_JSON, default={})
+    if not raw:
+        return None
+    try:
+        return OperatingPoints.model_validate(raw)
+    except ValidationError as e:
+        problems = "; ".join(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in e.errors()[:3])
+        raise ModelDirError(
+            f"{md.path / OPERATING_POINTS_JSON}: expected every risk's precision, recall and flagged share on one "
+            f"threshold grid, found {len(e.errors())} problem(s) ({problems}); the model directory is corrupt. "
+            "Fix: retrain, or copy the directory again from where it was trained"
+        ) from None
+
+
 def _load_backend(md: ModelDir, kind: str, device: str | None, precision: str | None = None) -> Backend:
     if kind == "transformer":
         from model.network import TransformerBackend
@@ -210,6 +229,7 @@ class Scorer:
         self.metrics: dict[str, Any] = expect_object(
             self.dir.path / METRICS_JSON, self.dir.read_json(METRICS_JSON, default={}), "the training metrics"
         )
+        self.operating_points = _read_operating_points(self.dir)
         # Read once here: the model card is served on every GET /v1/model. The text fingerprints (hundreds of
         # kilobytes, only `saring eval --compare` needs them) are not kept: see text_fingerprints().
         manifest = expect_object(

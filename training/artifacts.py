@@ -32,6 +32,7 @@ from model.modeldir import (
     MANIFEST_JSON,
     METRICS_JSON,
     MODEL_JSON,
+    OPERATING_POINTS_JSON,
     THRESHOLDS_JSON,
     TRAINING_CONFIG_JSON,
     ModelDir,
@@ -40,6 +41,7 @@ from model.modeldir import (
     library_versions,
 )
 from model.normalize import Normalizer
+from model.operating import operating_points
 
 logger = logging.getLogger(__name__)
 
@@ -159,13 +161,16 @@ def finalize_model_dir(
     val_probs = apply_calibration(labels, platts, val_logits, val_words)
     th = fit_thresholds(labels, val_probs, val_y, objective, min_precision, block_precision, beta, val_clusters)
     metrics: dict[str, Any] = {"validation": split_metrics(labels, val_probs, val_y, th)}
+    measured = {"validation": (val_probs, val_y, labels)}
     if test is not None and len(test[0]):
         test_probs = apply_calibration(labels, platts, test[0], test_words)
         metrics["test"] = split_metrics(labels, test_probs, test[1], th)
+        measured["test"] = (test_probs, test[1], labels)
     normalizer.to_json(md.normalizer)
     md.write_json(CALIBRATION_JSON, calibration_to_json(platts))
     md.write_json(THRESHOLDS_JSON, thresholds_to_json(th))
     md.write_json(METRICS_JSON, metrics)
+    md.write_json(OPERATING_POINTS_JSON, operating_points(measured).model_dump())
     md.write_json(MANIFEST_JSON, manifest)
     md.write_json(TRAINING_CONFIG_JSON, training_config)
     now = dt.datetime.now(dt.UTC)

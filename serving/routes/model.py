@@ -1,13 +1,16 @@
-"""GET /v1/model (the model card) and POST /admin/reload (swap in a model directory without downtime)."""
+"""GET /v1/model (the model card), GET /v1/model/thresholds (threshold queries answered from the model's measured
+operating points) and POST /admin/reload (swap in a model directory without downtime)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Depends, Request
+from fastapi import APIRouter, Body, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
+from model.labels import RISKS
+from model.operating import ThresholdUnreachable, query
 from serving.deps import HolderDep, PoliciesDep, ScorerDep, SettingsDep, admin_caller, authorized_caller
 from serving.errors import ApiError
 from serving.lifespan import reload_model
@@ -36,6 +39,77 @@ async def model_card(scorer: ScorerDep, settings: SettingsDep, policies: Policie
         "rate_limit_per_minute": settings.rate_limit_per_minute,
     }
     return card
+
+
+MEASURED_ON = (
+    "validation split (where thresholds are chosen) and test split of the model's training data, scored as in "
+    "training: what a threshold does on posts like the training corpora; posts unlike them may differ"
+)
+
+
+@router.get(
+    "/v1/model/thresholds",
+    tags=["model"],
+    summary="Threshold queries: the threshold for a precision or recall you need",
+    responses={
+        **ERROR_RESPONSES,
+        404: {
+            "model": ErrorResponse,
+            "description": "NOT_FOUND: the model was trained before saring recorded its operating points",
+        },
+    },
+    dependencies=[Depends(authorized_caller)],
+)
+async def model_thresholds(
+    scorer: ScorerDep,
+    risk: Annotated[
+        Literal["hoax", "slander", "incitement"] | None, Query(description="One risk; leave out for all three.")
+    ] = None,
+    min_precision: Annotated[
+        float | None,
+        Query(gt=0, le=1, description="The threshold with the highest recall whose precision is at least this."),
+    ] = None,
+    min_recall: Annotated[
+        float | None,
+        Query(gt=0, le=1, description="The threshold with the highest precision whose recall is at least this."),
+    ] = None,
+) -> dict[str, Any]:
+    """Ask for a threshold by what it must achieve, as Wikimedia ORES answers "maximum recall @ precision >= 0.9":
+    the threshold is chosen on the validation split, and `test` says what the untouched test split measured at
+    it; with both targets, the highest recall among thresholds that meet both. Each result carries `policy`,
+    ready for SARING_CHANNEL_POLICIES. A target no threshold reaches gives `threshold: null` and the reason.
+    Without a target, each risk's whole table (precision, recall and the share flagged at every threshold of the
+    grid) for plotting or for choosing by hand."""
+    points = scorer.operating_points
+    if points is None:
+        raise ApiError(
+            "NOT_FOUND",
+            f"model {scorer.version} was trained before saring recorded operating points (operating_points.json); "
+            "retrain it with `saring train` to answer threshold queries, or read the threshold tables of its "
+            "`saring eval` report",
+        )
+    risks = [risk] if risk is not None else list(RISKS)
+    results: list[dict[str, Any]] = []
+    for r in risks:
+        current = vars(scorer.thresholds[r])
+        model_threshold = {"flag": current["flag"], "block": current["block"]}
+        if min_precision is None and min_recall is None:
+            tables = {split: t[r].model_dump(exclude={"threshold"}) for split, t in points.splits.items()}
+            results.append({"risk": r, "model_threshold": model_threshold, "tables": tables})
+            continue
+        try:
+            answer = query(points, r, min_precision=min_precision, min_recall=min_recall)
+        except ThresholdUnreachable as e:
+            results.append({"risk": r, "threshold": None, "reason": str(e)})
+            continue
+        answer["model_threshold"] = model_threshold
+        answer["policy"] = {r: {"flag": answer["threshold"]}}
+        results.append(answer)
+    out: dict[str, Any] = {"model": {"name": scorer.name, "version": scorer.version}, "measured_on": MEASURED_ON}
+    if min_precision is None and min_recall is None:
+        out["grid"] = points.grid
+    out["results"] = results
+    return out
 
 
 @router.post(

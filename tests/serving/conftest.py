@@ -1,14 +1,19 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
 from model.claims import ClaimIndex
+from model.labels import RISKS
+from model.modeldir import OPERATING_POINTS_JSON
+from model.operating import operating_points
 from serving.app import create_app
 from serving.settings import Settings
 
@@ -27,6 +32,23 @@ def sha(key: str) -> str:
 def lexical_claims(path: Path) -> ClaimIndex:
     """The claim store the app creates on first use, BM25 only: tests never load the e5 encoder."""
     return ClaimIndex.open(path, None)
+
+
+@pytest.fixture(scope="session")
+def measured_model_dir(tiny_baseline_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny model with operating points measured on 400 synthetic validation and test texts: its own 13
+    validation texts are too few for a precision to be promised (model.operating.MIN_FLAGGED)."""
+    rng = np.random.default_rng(7)
+
+    def split() -> tuple[np.ndarray, np.ndarray, list[str]]:
+        y = (rng.random((400, len(RISKS))) < 0.3).astype(np.float64)
+        return np.clip(0.3 * y + 0.7 * rng.random(y.shape), 0, 1), y, list(RISKS)
+
+    out = tmp_path_factory.mktemp("measured") / "baseline"
+    shutil.copytree(tiny_baseline_dir, out)
+    points = operating_points({"validation": split(), "test": split()})
+    (out / OPERATING_POINTS_JSON).write_text(points.model_dump_json(), encoding="utf-8")
+    return out
 
 
 @pytest.fixture

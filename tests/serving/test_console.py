@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import shutil
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,6 +15,7 @@ from urllib.parse import urlencode
 import pytest
 from fastapi.testclient import TestClient
 
+from model.modeldir import OPERATING_POINTS_JSON
 from serving.routes.console import COOKIE, highlight, upload_name
 from serving.routes.console.encoding import form_problem
 from serving.routes.console.limits import size_text
@@ -771,8 +773,11 @@ def test_claims_without_a_store(console: Callable[..., TestClient]) -> None:
 # -- Model ---------------------------------------------------------------------------------------------------
 
 
-def test_model_card_page(console: Callable[..., TestClient], make_settings: Callable[..., Any]) -> None:
-    c = console(make_settings(channel_policies={"pengaduan": {"slander": {"flag": 0.8, "block": 0.97}}}))
+def test_model_card_page(
+    console: Callable[..., TestClient], make_settings: Callable[..., Any], measured_model_dir: Path
+) -> None:
+    policies = {"pengaduan": {"slander": {"flag": 0.8, "block": 0.97}}}
+    c = console(make_settings(model_dir=measured_model_dir, channel_policies=policies))
     card = c.get("/v1/model").json()
     r = c.get("/console/model")
     assert r.status_code == 200
@@ -783,6 +788,23 @@ def test_model_card_page(console: Callable[..., TestClient], make_settings: Call
     flag = card["thresholds"]["hoax"]["flag"]
     assert f"{flag * 100:.1f}%" in text
     assert "SARING_EVAL_REPORT" in text  # how to get a report, as none is configured
+    # the usual precision targets, answered by the threshold-query route
+    asked = c.get("/v1/model/thresholds", params={"min_precision": 0.8}).json()["results"]
+    assert 'id="by-precision"' in r.text and "Thresholds by precision" in text
+    assert all(answer["threshold"] is not None for answer in asked)
+    for answer in asked:
+        assert f"{answer['threshold'] * 100:.1f}% · {answer['validation']['recall'] * 100:.1f}%" in text
+
+
+def test_model_page_of_a_model_without_operating_points(
+    console: Callable[..., TestClient], make_settings: Callable[..., Any], tiny_baseline_dir: Path, tmp_path: Path
+) -> None:
+    old = tmp_path / "old"
+    shutil.copytree(tiny_baseline_dir, old)
+    (old / OPERATING_POINTS_JSON).unlink()
+    r = console(make_settings(model_dir=old)).get("/console/model")
+    assert r.status_code == 200 and 'id="by-precision"' not in r.text
+    assert "trained before saring recorded operating points" in text_of(r.text)
 
 
 def test_model_page_embeds_the_configured_report(

@@ -38,6 +38,8 @@ from serving.routes.console.settings import (
 from serving.security import matches_any
 from serving.settings import is_loopback
 
+PRECISION_TARGETS = (0.8, 0.9, 0.95)  # the model page's threshold queries
+
 logger = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/console", include_in_schema=False, route_class=Utf8FormRoute)
@@ -295,6 +297,18 @@ async def model_page(request: Request) -> Response:
     if needs_login(request, session):
         return login_redirect(request, session)
     answer = await call_api(request, session, "GET", "/v1/model")
+    # The usual precision targets, answered by the threshold-query route (a model trained before operating points
+    # were recorded answers 404: the page says so instead of the table)
+    by_precision: dict[str, Any] = {}
+    points_note = None
+    if answer.ok:
+        for target in PRECISION_TARGETS:
+            found = await call_api(request, session, "GET", "/v1/model/thresholds", params={"min_precision": target})
+            if not found.ok:
+                points_note = found.error.get("message")
+                by_precision = {}
+                break
+            by_precision[f"{target:g}"] = {r["risk"]: r for r in found.body["results"]}
     configured = console_settings(request).eval_report
     report = report_file(request)
     return await render(
@@ -304,6 +318,8 @@ async def model_page(request: Request) -> Response:
         status=200 if answer.ok else answer.status,
         card=answer.body if answer.ok else None,
         error=None if answer.ok else answer.error,
+        by_precision=by_precision,
+        points_note=points_note,
         report_configured=configured is not None,
         report=report,
         report_time=datetime.fromtimestamp(report.stat().st_mtime, UTC) if report else None,
