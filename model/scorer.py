@@ -119,9 +119,10 @@ class ScoreWarning:
     risk: str | None = None
     words: list[str] | None = None
     language: str | None = None
+    details: dict[str, Any] | None = None  # more named fields of this code (e.g. TERM_LIST_MATCH's list and term)
 
     def to_dict(self) -> dict[str, Any]:
-        d: dict[str, Any] = {"code": self.code, "message": self.message}
+        d: dict[str, Any] = {"code": self.code, "message": self.message, **(self.details or {})}
         if self.risk is not None:
             d["risk"] = self.risk
         if self.words is not None:

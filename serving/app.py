@@ -22,6 +22,7 @@ from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from model.scorer import Scorer
+from model.terms import TermLists
 from serving.batcher import MicroBatcher
 from serving.deps import authorized_caller, claim_store, claims_path, open_claims
 from serving.engine import BatchRunner, ModelHolder, PolicyBook
@@ -82,6 +83,8 @@ def create_app(
     )
     state.holder = ModelHolder()
     state.policies = PolicyBook(settings.channel_policies)
+    # read here, so that a bad file stops the start with its rows named (DataError), as a bad policy does
+    state.terms = TermLists.from_file(settings.term_lists) if settings.term_lists is not None else None
     state.metrics = Metrics()
     state.metrics.watch_cache(lambda: state.holder.scorer)
     state.limiter = RateLimiter(settings.rate_limit_per_minute, settings.burst)
@@ -92,7 +95,11 @@ def create_app(
     state.claims_lock = threading.Lock()
     state.claims_failed = None  # (size, mtime) of the store file when opening it last failed
     runner = BatchRunner(
-        state.holder, state.policies, settings.explain_max_words, claims=lambda: claim_store(app, create=False)
+        state.holder,
+        state.policies,
+        settings.explain_max_words,
+        claims=lambda: claim_store(app, create=False),
+        terms=lambda: state.terms,
     )
     state.batcher = MicroBatcher(
         runner, settings.batch_max_size, settings.batch_max_wait_ms / 1000.0, on_batch=state.metrics.batch_size.observe

@@ -72,6 +72,8 @@ def serve(
     import uvicorn
 
     from model.modeldir import ModelDir, ModelDirError
+    from model.readers import DataError
+    from model.terms import TermLists
     from serving.settings import Settings
 
     overrides: dict[str, object] = {}
@@ -104,6 +106,11 @@ def serve(
             e,
             debug,
         )
+    if settings.term_lists is not None:
+        try:
+            TermLists.from_file(settings.term_lists)  # the app reads it again; here a bad file is one clear line
+        except (DataError, OSError) as e:
+            _fail(f"SARING_TERM_LISTS: {e}", e, debug)
     # `python -m serving`: timestamped lines on stderr; under `saring` logging is already set up (a no-op)
     setup_logging(settings.log_level, fmt=TIMESTAMPED)
     # The workers build their settings from the environment: pass the overrides on.

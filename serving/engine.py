@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -18,6 +19,7 @@ from model.calibration import Threshold
 from model.claims import apply_claim_matches
 from model.labels import RISKS
 from model.scorer import ScoredText, Scorer
+from model.terms import TermLists, with_matches
 from serving import explain as occlusion
 from serving.settings import DEFAULT_POLICY
 
@@ -105,12 +107,18 @@ class BatchRunner:
     """
 
     def __init__(
-        self, holder: ModelHolder, policies: PolicyBook, explain_max_words: int = 256, claims: Any = None
+        self,
+        holder: ModelHolder,
+        policies: PolicyBook,
+        explain_max_words: int = 256,
+        claims: Any = None,
+        terms: Callable[[], TermLists | None] | None = None,
     ) -> None:
         self.holder = holder
         self.policies = policies
         self.explain_max_words = explain_max_words
         self.claims = claims or (lambda: None)
+        self.terms = terms or (lambda: None)
 
     def __call__(self, items: list[WorkItem]) -> tuple[list[Outcome], Scorer]:
         scorer = self.holder.scorer
@@ -131,6 +139,11 @@ class BatchRunner:
         done = [o for o in outcomes if o is not None]
         assert len(done) == len(items)
         self._match_claims(scorer, items, done)
+        terms = self.terms()
+        if terms is not None:  # after the claims, so that a term raises the decision they leave
+            texts = [it.text for it in items]
+            for out, found in zip(done, terms.match(texts, scorer.normalizer), strict=True):
+                out.scored = with_matches(out.scored, found)
         self._explain(scorer, items, done)
         return done, scorer
 

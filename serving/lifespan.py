@@ -15,7 +15,9 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from model.readers import DataError
 from model.scorer import Scorer
+from model.terms import TermLists
 from serving.deps import claim_store, create_claims
 from serving.engine import ModelHolder
 
@@ -74,10 +76,19 @@ async def _claims_follow(app: FastAPI, scorer: Scorer) -> None:
 
 
 async def sighup(app: FastAPI) -> None:
-    """SIGHUP: reload the configured model directory; a failure is logged and the old model keeps serving."""
+    """SIGHUP: reload the configured model directory and the term lists; a failure is logged and the old model
+    (or lists) keep serving."""
     logger.info("SIGHUP: reloading the model from %s", app.state.settings.model_dir)
     with contextlib.suppress(Exception):  # logged by reload_model; the old model keeps serving
         await reload_model(app, app.state.settings.model_dir)
+    path = app.state.settings.term_lists
+    if path is not None:
+        try:
+            app.state.terms = await asyncio.to_thread(TermLists.from_file, path)
+        except (DataError, OSError) as e:
+            logger.error("SIGHUP: the term lists in %s were not re-read, the old ones stay: %s", path, e)
+        else:
+            logger.info("SIGHUP: %d terms re-read from %s", len(app.state.terms.entries), path)
 
 
 def _attach_claims(app: FastAPI) -> None:
@@ -143,9 +154,10 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         loop.add_signal_handler(signal.SIGHUP, lambda: asyncio.ensure_future(sighup(app)))
         on_sighup = True
     logger.info(
-        "saring API ready to accept requests (keys %s, %d channel policies)",
+        "saring API ready to accept requests (keys %s, %d channel policies, %d listed terms)",
         "required" if settings.keys_required else "optional",
         len(settings.channel_policies),
+        len(state.terms.entries) if state.terms is not None else 0,
     )
     try:
         yield

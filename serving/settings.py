@@ -177,6 +177,13 @@ class Settings(BaseSettings):
         '"block": 0.97}}}. Risks not named keep the model\'s thresholds.',
     )
 
+    term_lists: Path | None = Field(
+        None,
+        description="A term-list file (CSV, TSV, XLSX, JSON lines or Parquet; columns term, risk and optionally "
+        "decision, list, note): words and phrases whose risk is at least review (or block) whatever the score, "
+        "reported as TERM_LIST_MATCH warnings. Read at start and on SIGHUP.",
+    )
+
     # -- storage -----------------------------------------------------------------------------------
     data_dir: Path = Field(default_factory=default_data_dir)
     feedback_db_url: str | None = Field(None, description="SQLAlchemy URL; default sqlite:///DATA_DIR/saring.db")

@@ -26,12 +26,16 @@ router = APIRouter()
     responses=ERROR_RESPONSES,
     dependencies=[Depends(authorized_caller)],
 )
-async def model_card(scorer: ScorerDep, settings: SettingsDep, policies: PoliciesDep) -> dict[str, Any]:
+async def model_card(
+    request: Request, scorer: ScorerDep, settings: SettingsDep, policies: PoliciesDep
+) -> dict[str, Any]:
     """Name, version, labels, thresholds, test metrics, training data and their licences, and the
-    server's limits and channel policies."""
+    server's limits, channel policies and term lists (how many terms per list and risk, not the terms)."""
     card = scorer.card()
     card["data_licences"] = licences(card.get("data"))
     card["policies"] = {p: policies.describe(scorer, p) for p in policies.names}
+    terms = request.app.state.terms
+    card["term_lists"] = terms.describe() if terms is not None else {}
     card["limits"] = {
         "max_items": settings.max_items,
         "max_text_chars": settings.max_text_chars,
