@@ -184,17 +184,3 @@ def _precise(points: OperatingPoints, val: PointTable, target: float, where: str
     best = max(enough or measured.values(), default=None)
     reach = "nothing is ever flagged" if best is None else f"the highest precision on its grid is {best:.3f}"
     raise ThresholdUnreachable(f"no threshold reaches precision {target:g} {where}: {reach}. Ask for a lower precision")
-
-
-def summary(points: OperatingPoints, precisions: tuple[float, ...] = (0.8, 0.9, 0.95)) -> dict[str, dict[str, Any]]:
-    """{risk: {"0.9": answer or None}}: the usual precision targets at a glance (console, CLI)."""
-    out: dict[str, dict[str, Any]] = {}
-    for risk in RISKS:
-        row: dict[str, Any] = {}
-        for p in precisions:
-            try:
-                row[f"{p:g}"] = query(points, risk, min_precision=p)
-            except ThresholdUnreachable:
-                row[f"{p:g}"] = None
-        out[risk] = row
-    return out

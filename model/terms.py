@@ -143,7 +143,8 @@ class TermLists:
     def __init__(self, entries: Iterable[TermEntry], source: str = "") -> None:
         self.entries = list(entries)
         self.source = source
-        self._compiled: tuple[int, dict[str, list[tuple[tuple[str, ...], TermEntry]]]] | None = None
+        # (the normaliser, its index): the normaliser is held, so that no other one can be taken for it
+        self._compiled: tuple[Normalizer, dict[str, list[tuple[tuple[str, ...], TermEntry]]]] | None = None
 
     @classmethod
     def from_file(cls, path: str | Path, encoding: str = "utf-8") -> TermLists:
@@ -159,7 +160,7 @@ class TermLists:
         return out
 
     def _index(self, normalizer: Normalizer) -> dict[str, list[tuple[tuple[str, ...], TermEntry]]]:
-        if self._compiled is not None and self._compiled[0] == id(normalizer):
+        if self._compiled is not None and self._compiled[0] is normalizer:
             return self._compiled[1]
         index: dict[str, list[tuple[tuple[str, ...], TermEntry]]] = {}
         unusable = []
@@ -171,7 +172,7 @@ class TermLists:
             index.setdefault(words[0], []).append((tuple(words), e))
         if unusable:
             logger.warning("%d term(s) of %s are no words once normalised: never matched", len(unusable), self.source)
-        self._compiled = (id(normalizer), index)
+        self._compiled = (normalizer, index)
         return index
 
     def match(self, texts: list[str], normalizer: Normalizer) -> list[list[TermMatch]]:

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from model.labels import RISKS
-from model.operating import GRID, ThresholdUnreachable, operating_points, point_table, query, summary
+from model.operating import GRID, ThresholdUnreachable, operating_points, point_table, query
 
 
 def _split(seed: int, n: int = 400) -> tuple[np.ndarray, np.ndarray, list[str]]:
@@ -58,4 +58,3 @@ def test_unreachable_targets_say_the_best_there_is() -> None:
         query(points, "hoax", min_precision=0.6, min_recall=1.0)
     with pytest.raises(ValueError, match="unknown risk 'spam'"):
         query(points, "spam", min_precision=0.5)
-    assert set(summary(points)) == set(RISKS)

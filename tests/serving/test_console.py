@@ -796,6 +796,17 @@ def test_model_card_page(
         assert f"{answer['threshold'] * 100:.1f}% · {answer['validation']['recall'] * 100:.1f}%" in text
 
 
+def test_model_page_lists_the_term_lists(
+    console: Callable[..., TestClient], make_settings: Callable[..., Any], tmp_path: Path
+) -> None:
+    terms = tmp_path / "istilah.csv"
+    terms.write_text("term,risk,list\nkadrun,incitement,julukan\nantek asing,slander,julukan\n", encoding="utf-8")
+    page = console(make_settings(term_lists=terms)).get("/console/model")
+    assert page.status_code == 200 and 'id="term-lists"' in page.text and "<code>julukan</code>" in page.text
+    assert "kadrun" not in page.text  # counts, never the terms
+    assert 'id="term-lists"' not in console().get("/console/model").text
+
+
 def test_model_page_of_a_model_without_operating_points(
     console: Callable[..., TestClient], make_settings: Callable[..., Any], tiny_baseline_dir: Path, tmp_path: Path
 ) -> None:
