@@ -21,6 +21,8 @@ model's calibrated probabilities.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 import logging
 import re
 from collections.abc import Iterable
@@ -135,6 +137,12 @@ def _problem(err: Any) -> str:
         return f"{where}: empty; expected a value"
     said = str(err["msg"]).removeprefix("Value error, ")
     return said if err["type"] == "value_error" and "found" in said else f"{where}: {said}, found {err['input']!r}"
+
+
+def entries_sha256(entries: Iterable[TermEntry]) -> str:
+    """A digest of term-list rows' content (not of the file they came from), e.g. for an audit's resume check."""
+    rows = [e.model_dump() for e in entries]
+    return hashlib.sha256(json.dumps(rows, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
 class TermLists:

@@ -6,6 +6,7 @@ saring_request_duration_seconds{route}          latency histogram
 saring_batch_size                               texts per forward pass (micro-batching at work)
 saring_score{risk}                              score distribution per risk (drift shows up here)
 saring_decisions_total{risk,decision,policy}    decisions per risk and policy
+saring_term_matches_total{list,risk}            terms of the term lists found in scored texts (TERM_LIST_MATCH)
 saring_model_info{name,version,kind}            1 for the model serving now
 saring_model_reloads_total{outcome}             hot swaps: success / failure
 saring_score_cache_{entries,hits,misses}         the serving model's logit cache since it loaded (distinct texts
@@ -16,10 +17,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+if TYPE_CHECKING:
+    from model.scorer import ScoredText
 
 LATENCY_BUCKETS = (0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 BATCH_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128, 256)
@@ -51,6 +55,9 @@ class Metrics:
         )
         self.decisions = Counter(
             "saring_decisions", "Decisions per risk and policy", ["risk", "decision", "policy"], registry=r
+        )
+        self.term_matches = Counter(
+            "saring_term_matches", "Terms of the term lists found in scored texts", ["list", "risk"], registry=r
         )
         self.model_info = Gauge(
             "saring_model_info", "The model serving now (value 1)", ["name", "version", "kind"], registry=r
@@ -84,11 +91,14 @@ class Metrics:
         self.model_info.clear()
         self.model_info.labels(name=name, version=version, kind=kind).set(1)
 
-    def observe_result(self, scores: dict[str, float], decisions: dict[str, str], policy: str) -> None:
-        for risk, s in scores.items():
+    def observe_result(self, scored: ScoredText, policy: str) -> None:
+        for risk, s in scored.scores.items():
             self.scores.labels(risk=risk).observe(s)
-        for risk, d in decisions.items():
+        for risk, d in scored.decisions.items():
             self.decisions.labels(risk=risk, decision=d, policy=policy).inc()
+        for w in scored.warnings:
+            if w.code == "TERM_LIST_MATCH" and w.details is not None:
+                self.term_matches.labels(list=w.details["list"], risk=w.risk).inc()
 
     def render(self) -> tuple[bytes, str]:
         return generate_latest(self.registry), CONTENT_TYPE_LATEST

@@ -188,6 +188,14 @@ def audit(
             "it too"
         ),
     ] = None,
+    term_list: Annotated[
+        Path | None,
+        typer.Option(
+            "--term-list",
+            help="a term-list file (columns term, risk, decision, list, note; as SARING_TERM_LISTS for the API): "
+            "rows holding a listed term get at least its decision, and TERM_LIST_MATCH in warnings",
+        ),
+    ] = None,
     report: Annotated[bool, typer.Option("--report/--no-report", help="write report.json/.md/.html")] = True,
     top: Annotated[int, typer.Option(help="highest-scoring posts per risk in the report")] = 20,
 ) -> None:
@@ -217,6 +225,7 @@ def audit(
             precision=precision,
             report=report,
             top=top,
+            term_lists=term_list,
         )
         summary = run_audit(config, on_event=progress)
     except (DataError, AuditError, ModelDirError) as e:

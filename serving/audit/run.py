@@ -43,6 +43,7 @@ from model.modeldir import (
     file_sha256,
     write_json_atomic,
 )
+from model.terms import entries_sha256, read_term_list
 from serving.audit.engagement import parse_bad_value
 from serving.audit.inputs import (
     AuditColumns,
@@ -101,6 +102,7 @@ class AuditConfig:
     precision: str | None = None  # int8, bf16 or fp32 (None: $SARING_PRECISION, else audit_precision's default)
     report: bool = True
     top: int = 20  # highest-scoring posts per risk in the report
+    term_lists: Path | None = None  # a term-list file (model.terms): listed terms raise decisions, as the API does
 
 
 @dataclass
@@ -295,9 +297,9 @@ def _describe_changes(old: dict[str, Any], new: dict[str, Any]) -> tuple[list[st
         else:
             soft.append(f"input {p} has a new modification time but the same content (the whole file was hashed)")
     os_, ns = old.get("settings", {}), new["settings"]
-    for k in ns:
-        if os_.get(k) != ns[k]:
-            bad.append(f"setting {k}: {os_.get(k)!r} in the saved run, {ns[k]!r} now")
+    for k in [*ns, *(k for k in ("term_lists",) if k in os_ and k not in ns)]:  # lists left out are a change too
+        if os_.get(k) != ns.get(k):
+            bad.append(f"setting {k}: {os_.get(k)!r} in the saved run, {ns.get(k)!r} now")
     return bad, soft, changed_inputs
 
 
@@ -818,6 +820,7 @@ def run_audit(config: AuditConfig, on_event: Callable[[AuditEvent], None] | None
         )
         name, version, kind = _model_identity(model_dir)
         identity = (name, version)
+        terms = read_term_list(config.term_lists) if config.term_lists is not None else None
         header: dict[str, Any] = {
             "model": {
                 "name": name,
@@ -835,6 +838,8 @@ def run_audit(config: AuditConfig, on_event: Callable[[AuditEvent], None] | None
                 "chunk_rows": config.chunk_rows,
                 "drop_text": config.drop_text,
                 "output_schema": OUTPUT_SCHEMA_VERSION,
+                # only with term lists, so that a run saved before they existed resumes unchanged without them
+                **({"term_lists": {"terms": len(terms), "sha256": entries_sha256(terms)}} if terms else {}),
             },
             "started": datetime.now(UTC).isoformat(timespec="seconds"),
         }
@@ -906,10 +911,17 @@ def run_audit(config: AuditConfig, on_event: Callable[[AuditEvent], None] | None
                 runner: InProcessRunner | DaskRunner
                 if config.scheduler or config.workers:
                     runner = DaskRunner(
-                        model_dir, columns, config.drop_text, identity, config.scheduler, config.workers, precision
+                        model_dir,
+                        columns,
+                        config.drop_text,
+                        identity,
+                        config.scheduler,
+                        config.workers,
+                        precision,
+                        terms=terms,
                     )
                 else:
-                    runner = InProcessRunner(model_dir, columns, config.drop_text, precision)
+                    runner = InProcessRunner(model_dir, columns, config.drop_text, precision, terms=terms)
                     if (runner.scorer.name, runner.scorer.version) != identity:
                         raise AuditError(f"{model_dir} changed while loading; run the audit again")
                 mode = runner.mode

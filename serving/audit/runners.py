@@ -12,11 +12,14 @@ import socket
 import sys
 from collections import deque
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from serving.audit.inputs import AuditColumns, RawChunk
 from serving.audit.ledger import AuditError
 from serving.audit.score import get_scorer, score_frame
+
+if TYPE_CHECKING:
+    from model.terms import TermEntry
 
 logger = logging.getLogger(__name__)
 
@@ -127,8 +130,16 @@ class InProcessRunner:
 
     capacity = 1
 
-    def __init__(self, model_dir: Path, columns: AuditColumns, drop_text: bool, precision: str | None = None) -> None:
+    def __init__(
+        self,
+        model_dir: Path,
+        columns: AuditColumns,
+        drop_text: bool,
+        precision: str | None = None,
+        terms: list[TermEntry] | None = None,
+    ) -> None:
         self.scorer = get_scorer(model_dir, precision)
+        self.terms = terms
         self.precision = self.scorer.precision
         self.int8_copy = self.scorer.int8_copy
         self.runtime = self.scorer.runtime
@@ -139,7 +150,9 @@ class InProcessRunner:
 
     def submit(self, raw: RawChunk) -> None:
         frame, raw.frame = raw.frame, None
-        self.done.append((raw, score_frame(frame, self.scorer, self.columns, drop_text=self.drop_text)))
+        self.done.append(
+            (raw, score_frame(frame, self.scorer, self.columns, drop_text=self.drop_text, terms=self.terms))
+        )
 
     def next_done(self) -> tuple[RawChunk, Any]:
         return self.done.popleft()
@@ -162,6 +175,7 @@ class DaskRunner:
         scheduler: str | None,
         workers: int,
         precision: str | None = None,
+        terms: list[TermEntry] | None = None,
     ) -> None:
         from distributed import Client, LocalCluster, as_completed
         from distributed.comm import get_address_host
@@ -194,6 +208,7 @@ class DaskRunner:
         self.model_dir = str(Path(model_dir).resolve())
         self.columns = columns
         self.drop_text = drop_text
+        self.terms = terms
         nthreads = self.client.nthreads()
         on_host: dict[str, int] = {}
         for addr, k in nthreads.items():
@@ -282,6 +297,7 @@ class DaskRunner:
             self.columns,
             drop_text=self.drop_text,
             precision=self.requested_precision,
+            terms=self.terms,
             pure=False,
         )
         self.pending[fut.key] = (raw, fut)

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
     from model.scorer import Scorer
+    from model.terms import TermEntry, TermLists
 
 logger = logging.getLogger(__name__)
 
@@ -103,6 +104,22 @@ _SCORERS_LOCK = threading.Lock()
 # recirculates through the files (forwards, retweets in later chunks) is run once per process and every copy
 # that process scores gets the same numbers. Copies inside one chunk are run once with or without it.
 AUDIT_CACHE_SIZE = 100_000
+
+
+_TERM_LISTS: dict[str, TermLists] = {}
+
+
+def term_lists(entries: list[TermEntry]) -> TermLists:
+    """The compiled term lists of `entries`, built once per process (each Dask worker) and kept."""
+    from model.terms import TermLists, entries_sha256
+
+    key = entries_sha256(entries)
+    with _SCORERS_LOCK:
+        lists = _TERM_LISTS.get(key)
+        if lists is None:
+            _TERM_LISTS.clear()  # one audit's lists at a time
+            lists = _TERM_LISTS[key] = TermLists(entries, source="the audit's term lists")
+    return lists
 
 
 def get_scorer(model_dir: str | Path, precision: str | None = None) -> Scorer:
@@ -231,6 +248,7 @@ def score_frame(
     *,
     drop_text: bool = False,
     precision: str | None = None,
+    terms: list[TermEntry] | None = None,
 ) -> pd.DataFrame:
     """Score a DataFrame of posts. `columns` says which column holds the text (required) and optionally the
     id, parent text, kind, platform, account, timestamp, plus columns to keep; e.g. {"text": "isi",
@@ -320,6 +338,11 @@ def score_frame(
     scored = scorer.score(
         ok_texts, parents=(parents if all_ok else [parents[i] for i in ok]) if cols.parent_text else None
     )
+    if terms:  # listed terms raise decisions as the API's do (model.terms); scores stay the model's
+        from model.terms import with_matches
+
+        listed = term_lists(terms).match(ok_texts, scorer.normalizer)
+        scored = [with_matches(s, m) for s, m in zip(scored, listed, strict=True)]
 
     def scored_only(vals: list[Any]) -> list[Any]:  # the values of scored rows, None for rejected ones
         return vals if all_ok or vals is nones else [v if reject[i] is None else None for i, v in enumerate(vals)]

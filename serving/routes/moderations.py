@@ -318,7 +318,7 @@ async def moderations(
     out: Outcome
     for out in outcomes:
         s = out.scored
-        metrics.observe_result(s.scores, s.decisions, DEFAULT_POLICY)
+        metrics.observe_result(s, DEFAULT_POLICY)
         flags = {r: bool(s.flags[r]) for r in RISKS}
         results.append(
             {

@@ -195,7 +195,7 @@ async def score(
     response.headers["X-Request-ID"] = request_id
     results = []
     for i, (it, prep, out) in enumerate(zip(body.items, prepared, outcomes, strict=True)):
-        metrics.observe_result(out.scored.scores, out.scored.decisions, prep.work.policy)
+        metrics.observe_result(out.scored, prep.work.policy)
         results.append(build_result(i, it, prep, out))
     used = sorted({p.work.policy for p in prepared})
     payload: dict[str, Any] = {

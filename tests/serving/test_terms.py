@@ -40,6 +40,8 @@ def test_a_listed_term_raises_its_risk_and_says_why(
     assert res[1] == plain[1]  # a post without a listed term is untouched
     moderation = listed.post("/v1/moderations", json={"input": POST}).json()["results"][0]
     assert moderation["flagged"] and moderation["categories"]["incitement"]
+    exported = listed.get("/metrics").text
+    assert 'saring_term_matches_total{list="julukan",risk="incitement"} 2.0' in exported  # /v1/score, /v1/moderations
     card = listed.get("/v1/model").json()
     assert card["term_lists"] == {"julukan": {"terms": 2, "by_risk": {"incitement": 1, "slander": 1}}}
     assert client.get("/v1/model").json()["term_lists"] == {}

@@ -73,3 +73,18 @@ def test_local_cluster_of_processes(tiny_baseline_dir: Path, tmp_path: Path) -> 
     summary = run_audit(config([src], tiny_baseline_dir, tmp_path / "out", workers=2))
     assert summary.mode.startswith("local Dask cluster, 2")
     assert_exactly_once(tmp_path / "out", [r["post_id"] for r in rows])
+
+
+def test_dask_workers_apply_the_term_lists(tiny_baseline_dir: Path, tmp_path: Path, cluster) -> None:
+    rows = make_rows(60)
+    rows[5]["isi"], rows[5]["induk"], rows[5]["jenis"] = "dasar KAMPRET semua", None, "post"
+    src = write_parquet(tmp_path / "posts.parquet", rows)
+    terms = tmp_path / "istilah.csv"
+    terms.write_text("term,risk,decision\nkampret,incitement,block\n", encoding="utf-8")
+    run_audit(config([src], tiny_baseline_dir, tmp_path / "local", term_lists=terms))
+    run_audit(
+        config([src], tiny_baseline_dir, tmp_path / "dask", term_lists=terms, scheduler=cluster.scheduler_address)
+    )
+    a, b = by_id(read_results(tmp_path / "local")), by_id(read_results(tmp_path / "dask"))
+    pd.testing.assert_frame_equal(a, b)
+    assert a.set_index("id").loc["p0005", "decision_incitement"] == "block"
