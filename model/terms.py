@@ -34,7 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from model.labels import DECISIONS, RISKS
 from model.normalize import Normalizer
-from model.readers import BAD_ROW_KEY, LINE_KEY, DataError, read_rows
+from model.readers import BAD_ROW_KEY, LINE_KEY, DataError, cell_as_csv_text, read_rows
 from model.scorer import ScoredText, ScoreWarning
 
 logger = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_LIST = "terms"
 COLUMNS = ("term", "risk", "decision", "list", "note")
 _CHUNK_RE = re.compile(r"\S+")
-_REPEAT_RE = re.compile(r"(.)\1+")
+_REPEAT_RE = re.compile(r"([^\W\d_])\1+")  # a letter repeated (never digits: 411 is not 41)
 _LIST_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
@@ -111,7 +111,9 @@ def read_term_list(path: str | Path, encoding: str = "utf-8") -> list[TermEntry]
         if BAD_ROW_KEY in row:
             problems.append(f"row {line}: {row[BAD_ROW_KEY]}")
             continue
-        values = {c: row.get(c) for c in COLUMNS if row.get(c) not in (None, "")}
+        # a workbook's or Parquet file's numbers and dates as a CSV export holds them (a term "212" typed as a number)
+        cells = {c: v if isinstance(v := row.get(c), str) else cell_as_csv_text(v) for c in COLUMNS}
+        values = {c: v for c, v in cells.items() if v != ""}
         try:
             entries.append(TermEntry.model_validate(values))
         except ValidationError as e:
@@ -209,7 +211,7 @@ class TermLists:
 
 def _words(tokens: list[str]) -> list[str]:
     """The match keys of normalised tokens: words only (punctuation and emoji left out), hyphenated words split
-    ("antek-asing" is "antek asing"), and letters repeated in a row written once ("kadruun" is "kadrun": the
+    ("antek-asing" is "antek asing"), and a letter repeated in a row written once ("kadruun" is "kadrun": the
     normaliser shortens runs of three to two but keeps two unless the slang table knows the word). Terms and texts
     go through the same keys, so "maaf" still matches "maaf"."""
     return [_REPEAT_RE.sub(r"\1", part) for t in tokens for part in t.split("-") if any(c.isalnum() for c in part)]

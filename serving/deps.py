@@ -17,6 +17,7 @@ from fastapi import Depends, FastAPI, Request
 
 from model.claims import ClaimIndex, load_claim_store
 from model.scorer import Scorer
+from model.terms import TermLists
 from serving.batcher import MicroBatcher
 from serving.engine import ModelHolder, Outcome, PolicyBook, WorkItem
 from serving.errors import ApiError
@@ -53,6 +54,12 @@ async def get_policies(request: Request) -> PolicyBook:
     return request.app.state.policies
 
 
+async def get_terms(request: Request) -> TermLists | None:
+    """The term lists read from SARING_TERM_LISTS (re-read on SIGHUP), or None without them."""
+    terms: TermLists | None = request.app.state.terms
+    return terms
+
+
 async def get_metrics(request: Request) -> Metrics:
     return request.app.state.metrics
 
@@ -65,6 +72,7 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 HolderDep = Annotated[ModelHolder, Depends(get_holder)]
 BatcherDep = Annotated[MicroBatcher[WorkItem, Outcome], Depends(get_batcher)]
 PoliciesDep = Annotated[PolicyBook, Depends(get_policies)]
+TermsDep = Annotated[TermLists | None, Depends(get_terms)]
 MetricsDep = Annotated[Metrics, Depends(get_metrics)]
 StoreDep = Annotated[Store, Depends(get_store)]
 

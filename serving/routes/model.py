@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 
 from model.labels import RISKS
 from model.operating import ThresholdUnreachable, query
-from serving.deps import HolderDep, PoliciesDep, ScorerDep, SettingsDep, admin_caller, authorized_caller
+from serving.deps import HolderDep, PoliciesDep, ScorerDep, SettingsDep, TermsDep, admin_caller, authorized_caller
 from serving.errors import ApiError
 from serving.lifespan import reload_model
 from serving.schemas import ERROR_RESPONSES, ErrorResponse, ReloadRequest
@@ -27,14 +27,13 @@ router = APIRouter()
     dependencies=[Depends(authorized_caller)],
 )
 async def model_card(
-    request: Request, scorer: ScorerDep, settings: SettingsDep, policies: PoliciesDep
+    scorer: ScorerDep, settings: SettingsDep, policies: PoliciesDep, terms: TermsDep
 ) -> dict[str, Any]:
     """Name, version, labels, thresholds, test metrics, training data and their licences, and the
     server's limits, channel policies and term lists (how many terms per list and risk, not the terms)."""
     card = scorer.card()
     card["data_licences"] = licences(card.get("data"))
     card["policies"] = {p: policies.describe(scorer, p) for p in policies.names}
-    terms = request.app.state.terms
     card["term_lists"] = terms.describe() if terms is not None else {}
     card["limits"] = {
         "max_items": settings.max_items,

@@ -35,10 +35,16 @@ def test_rows_read_with_their_defaults(tmp_path: Path) -> None:
         "julukan": {"terms": 2, "by_risk": {"incitement": 1, "slander": 1}},
         "terms": {"terms": 1, "by_risk": {"hoax": 1}},
     }
-    rows = [{"term": "kadrun", "risk": "incitement"}, {"term": "cebong", "risk": "incitement", "decision": "block"}]
+    rows = [
+        {"term": "kadrun", "risk": "incitement"},
+        {"term": "cebong", "risk": "incitement", "decision": "block"},
+        {"term": 411, "risk": "incitement"},  # a number typed as one, as a workbook holds it
+    ]
     jsonl = tmp_path / "terms.jsonl"
     jsonl.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
-    assert [e.term for e in read_term_list(jsonl)] == ["kadrun", "cebong"]
+    assert [e.term for e in read_term_list(jsonl)] == ["kadrun", "cebong", "411"]
+    numbers = TermLists(read_term_list(jsonl)).match(["aksi 411 besok", "nomor 41 dan 4112"], NORMALIZER)
+    assert [[m.entry.term for m in found] for found in numbers] == [["411"], []]  # digits are never shortened
 
 
 def test_every_bad_row_is_named_and_nothing_is_used(tmp_path: Path) -> None:
