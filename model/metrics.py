@@ -44,15 +44,17 @@ def _mask(probs: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray
 
 
 def precision_recall_f1(pred: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
-    """Precision, recall and F1 of the positive class for 0/1 predictions (0.0 where undefined)."""
-    from sklearn.metrics import precision_recall_fscore_support
-
+    """Precision, recall and F1 of the positive class for 0/1 predictions (0.0 where undefined), counted directly:
+    scikit-learn's precision_recall_fscore_support (zero_division=0) gives the same numbers at a millisecond a call
+    of input checks, which a table of a hundred thresholds per risk (model.operating) paid a second for."""
     pred, y = np.asarray(pred, dtype=np.int64), np.asarray(y, dtype=np.int64)
-    if not len(y):
-        return 0.0, 0.0, 0.0
-    precision, recall, f1, _ = precision_recall_fscore_support(
-        y, pred, average="binary", pos_label=1, labels=[0, 1], zero_division=0.0
-    )
+    if pred.shape != y.shape:
+        raise ValueError(f"predictions {pred.shape} and labels {y.shape} differ in shape")
+    tp = int(np.count_nonzero((pred == 1) & (y == 1)))
+    flagged, positives = int(np.count_nonzero(pred == 1)), int(np.count_nonzero(y == 1))
+    precision = tp / flagged if flagged else 0.0
+    recall = tp / positives if positives else 0.0
+    f1 = 2 * tp / (flagged + positives) if flagged + positives else 0.0
     return float(precision), float(recall), float(f1)
 
 

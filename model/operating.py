@@ -19,6 +19,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from model.labels import RISKS
+from model.metrics import masked, threshold_table
 
 # Thresholds every table is measured at: hundredths, and finer near 1 where precision-targeted flags of
 # well-separated risks sit. One grid for every split, so that a validation threshold has its test row.
@@ -88,21 +89,20 @@ class ThresholdUnreachable(ValueError):
 
 
 def point_table(probs: np.ndarray, y: np.ndarray, grid: tuple[float, ...] = GRID) -> PointTable:
-    """Precision, recall and flagged share of scores `probs` against 0/1 labels `y` (NaN: unknown, left out)."""
-    p = np.asarray(probs, dtype=np.float64)
-    lab = np.asarray(y, dtype=np.float64)
-    known = ~np.isnan(lab)
-    p, pos = p[known], lab[known] == 1
-    n, positives = int(len(p)), int(pos.sum())
-    out: dict[str, list[Any]] = {"precision": [], "recall": [], "flagged": [], "flagged_n": []}
-    for t in grid:
-        flagged = p >= t
-        k, tp = int(flagged.sum()), int((flagged & pos).sum())
-        out["precision"].append(round(tp / k, 6) if k else None)
-        out["recall"].append(round(tp / positives, 6) if positives else None)
-        out["flagged"].append(round(k / n, 6) if n else None)
-        out["flagged_n"].append(k)
-    return PointTable(n=n, positives=positives, threshold=list(grid), **out)
+    """Precision, recall and flagged share of scores `probs` against 0/1 labels `y` (NaN: unknown, left out), from
+    model.metrics' threshold table; precision is None where nothing is flagged, recall where nothing is positive."""
+    p, lab = masked(probs, y)
+    rows = threshold_table(p, lab, list(grid))
+    positives = int(lab.sum())
+    return PointTable(
+        n=len(lab),
+        positives=positives,
+        threshold=list(grid),
+        precision=[round(r["precision"], 6) if r["flagged_n"] else None for r in rows],
+        recall=[round(r["recall"], 6) if positives else None for r in rows],
+        flagged=[round(r["flagged"], 6) if len(lab) else None for r in rows],
+        flagged_n=[r["flagged_n"] for r in rows],
+    )
 
 
 def operating_points(splits: dict[str, tuple[np.ndarray, np.ndarray, list[str]]]) -> OperatingPoints:
