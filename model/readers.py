@@ -104,6 +104,7 @@ class DataError(ValueError):
         column: str | None = None,
         fix: str | None = None,
     ) -> None:
+        self.message = message
         self.file = str(file) if file is not None else None
         self.row = row
         self.column = column
@@ -119,6 +120,10 @@ class DataError(ValueError):
         if fix:
             text += f". Fix: {fix}"
         super().__init__(text)
+
+    def with_fix(self, fix: str) -> DataError:
+        """The same problem with another fix, from a caller that knows better what its user can do."""
+        return DataError(self.message, file=self.file, row=self.row, column=self.column, fix=fix)
 
 
 def format_of(path: str | Path) -> tuple[str, bool] | None:

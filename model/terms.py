@@ -90,10 +90,16 @@ class TermMatch:
         )
 
 
-def read_term_list(path: str | Path, encoding: str = "utf-8") -> list[TermEntry]:
-    """Every row of a term-list file, validated; raises DataError listing every bad row (up to 20) at once."""
+def read_term_list(path: str | Path) -> list[TermEntry]:
+    """Every row of a term-list file (text files in UTF-8), validated; raises DataError listing every bad row (up to
+    20) at once."""
     fix = "one row per term with the columns term and risk (and optionally decision, list, note); see docs/api.md"
-    header, rows = read_rows(path, encoding)
+    try:
+        header, rows = read_rows(path)
+    except DataError as e:
+        if e.fix and "--encoding" in e.fix:  # term lists have no --encoding option: advise what the user can do
+            raise e.with_fix("save the term list as UTF-8 ('CSV UTF-8' in Excel), or give the workbook (.xlsx)") from e
+        raise
     missing = [c for c in ("term", "risk") if c not in header]
     unknown = [c for c in header if c not in COLUMNS]
     if missing or unknown:
@@ -157,8 +163,8 @@ class TermLists:
         self._compiled: tuple[Normalizer, dict[str, list[tuple[tuple[str, ...], TermEntry]]]] | None = None
 
     @classmethod
-    def from_file(cls, path: str | Path, encoding: str = "utf-8") -> TermLists:
-        return cls(read_term_list(path, encoding), source=str(path))
+    def from_file(cls, path: str | Path) -> TermLists:
+        return cls(read_term_list(path), source=str(path))
 
     def describe(self) -> dict[str, dict[str, Any]]:
         """{list: {terms, by_risk}} for the model card: counts, never the terms themselves."""

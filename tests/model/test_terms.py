@@ -68,6 +68,11 @@ def test_every_bad_row_is_named_and_nothing_is_used(tmp_path: Path) -> None:
         _lists(tmp_path, "term,kata\nkadrun,x\n", "cols.csv")
     with pytest.raises(DataError, match="the term list has no rows"):
         _lists(tmp_path, "term,risk\n", "empty.csv")
+    excel = tmp_path / "excel.csv"
+    excel.write_bytes("term,risk\nkaf\u00e9,incitement\n".encode("cp1252"))
+    with pytest.raises(DataError, match=r"not valid utf-8.*Fix: save the term list as UTF-8") as e:
+        read_term_list(excel)
+    assert "--encoding" not in str(e.value)  # no such option for term lists
 
 
 def test_terms_match_whole_words_as_the_normaliser_reads_them(tmp_path: Path) -> None:
