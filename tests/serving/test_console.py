@@ -296,9 +296,22 @@ def test_highlight_segments() -> None:
         ],
     )
     assert "".join(s["text"] for s in segs) == text
-    assert segs[0] == {"text": "usir", "risks": ["slander", "incitement"], "weight": 0.3}
+    assert segs[0] == {"text": "usir", "risks": ["slander", "incitement"], "weight": 0.3, "term_lists": []}
     assert all(not s["risks"] for s in segs[1:])
     assert highlight("", []) == []
+
+
+def test_a_listed_term_is_highlighted_in_the_check(
+    console: Callable[..., TestClient], make_settings: Callable[..., Any], tmp_path: Path
+) -> None:
+    terms = tmp_path / "istilah.csv"
+    terms.write_text("term,risk,list\nkadrun,incitement,julukan\n", encoding="utf-8")
+    c = console(make_settings(term_lists=terms))
+    page = check(c, "jadwal posyandu besok, jangan ajak si Kadrun ya")
+    assert page.status_code == 200 and "TERM_LIST_MATCH" in page.text
+    marked = re.search(r'<mark class="hl[^"]* hl-incitement hl-term" title="([^"]*)">Kadrun</mark>', page.text)
+    assert marked is not None, re.findall(r"<mark[^>]*>[^<]*</mark>", page.text)
+    assert "term list) julukan" in marked.group(1)
 
 
 # -- Antrean tinjauan -------------------------------------------------------------------------------------

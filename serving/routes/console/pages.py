@@ -24,6 +24,7 @@ from serving.routes.console.render import (
     redirect,
     render,
     security_headers,
+    term_spans,
 )
 from serving.routes.console.review_queue import queue_page, scored_item
 from serving.routes.console.session import check_csrf, needs_login, new_session, read_session, safe_next
@@ -176,7 +177,7 @@ async def check(request: Request, form: Annotated[CheckForm, Form()]) -> Respons
         "request_id": payload["request_id"],
         "result": result,
         "thresholds": thresholds,
-        "segments": highlight(form.text, result.get("spans", [])),
+        "segments": highlight(form.text, result.get("spans", []) + term_spans(result.get("warnings", []))),
         "parent": item.get("parent_text"),
         "stored": form.store and not payload.get("warnings"),
         "request_warnings": payload.get("warnings", []),

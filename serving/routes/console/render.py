@@ -138,19 +138,37 @@ async def csrf_failed(request: Request, session: Session) -> Response:
 
 
 def highlight(text: str, spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Cut `text` into segments, each with the risks whose explanation spans cover it and the largest weight."""
-    cover: list[tuple[int, int, str, float]] = []
+    """Cut `text` into segments, each with the risks whose explanation spans cover it and the largest weight, and
+    the term lists whose matches (spans with a `term_list`) cover it."""
+    cover: list[tuple[int, int, str, float, str | None]] = []
     for s in spans or []:
         try:
             b, e, r, w = int(s["begin"]), int(s["end"]), str(s["risk"]), float(s.get("weight", 0.0))
         except (KeyError, TypeError, ValueError):
             continue
         if 0 <= b < e <= len(text) and r in RISKS:
-            cover.append((b, e, r, w))
+            listed = s.get("term_list")
+            cover.append((b, e, r, w, str(listed) if listed is not None else None))
     cuts = sorted({0, len(text), *(c[0] for c in cover), *(c[1] for c in cover)})
     segments: list[dict[str, Any]] = []
     for b, e in zip(cuts, cuts[1:], strict=False):
         on = [c for c in cover if c[0] <= b and e <= c[1]]
         risks = sorted({c[2] for c in on}, key=RISKS.index)
-        segments.append({"text": text[b:e], "risks": risks, "weight": max((c[3] for c in on), default=0.0)})
+        segments.append(
+            {
+                "text": text[b:e],
+                "risks": risks,
+                "weight": max((c[3] for c in on), default=0.0),
+                "term_lists": sorted({c[4] for c in on if c[4] is not None}),
+            }
+        )
     return segments
+
+
+def term_spans(warnings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The TERM_LIST_MATCH warnings that carry offsets, as spans for `highlight`."""
+    return [
+        {"begin": w["begin"], "end": w["end"], "risk": w.get("risk"), "term_list": w.get("list")}
+        for w in warnings
+        if w.get("code") == "TERM_LIST_MATCH" and w.get("begin") is not None
+    ]
