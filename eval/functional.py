@@ -29,6 +29,7 @@ import numpy as np
 from pydantic import AfterValidator, BaseModel, ConfigDict, StrictStr, ValidationError, model_validator
 
 from model.labels import RISKS
+from model.problems import field_problem
 
 logger = logging.getLogger(__name__)
 
@@ -143,31 +144,12 @@ class CaseSpec(BaseModel):
         )
 
 
-def _problem(err: Any) -> str:
-    """One pydantic error as "'key': what was expected, what was found"."""
-    loc = ".".join(str(p) for p in err["loc"] if p != "[key]")
-    kind = err["type"]
-    if kind == "value_error":
-        msg = str(err["ctx"]["error"])
-    elif kind == "extra_forbidden":
-        return f"unknown keys [{loc!r}]; expected some of {sorted(CASE_KEYS)}"
-    elif kind == "missing":
-        msg = "is missing"
-    elif kind == "literal_error":
-        msg = f"is {err['input']!r}; expected one of {err['ctx']['expected']}"
-    elif kind == "model_type" and not loc:
-        return f"expected a JSON object, found {type(err['input']).__name__}"
-    else:
-        msg = f"{err['msg'].lower()}, found {err['input']!r}"
-    return f"'{loc}' {msg}" if loc else msg
-
-
 def parse_case(obj: Any, where: str) -> Case:
     """Validate one case; raise CaseError naming `where` (file:line) and every problem of the case."""
     try:
         return CaseSpec.model_validate(obj).case()
     except ValidationError as e:
-        problems = [_problem(err) for err in e.errors()]
+        problems = [field_problem(err, CASE_KEYS) for err in e.errors()]
         raise CaseError(f"{where}: " + "; ".join(problems)) from None
 
 

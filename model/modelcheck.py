@@ -4,7 +4,7 @@ ModelDir.check says that a directory is complete and its weights are the ones re
 small JSON files beside them. Unchecked, a damaged or hand-edited file fails deep inside the loader with a bare
 `AttributeError`, or worse, loads: a risk missing from thresholds.json is flagged at a made-up 0.5, a flag of 1.7
 flags nothing, and the API, an audit or a report serves numbers of a model that was never trained that way.
-model.scorer.Scorer checks calibration, thresholds, metrics and manifest as it reads them, and
+model.scorer.Scorer checks calibration, thresholds, metrics, manifest and operating points as it reads them, and
 model.ensemble checks the ensemble spec (each file read once); normalizer.json is checked by its own reader,
 Normalizer.from_json. Each such file is refused with its path, what was expected, what was found and how to fix
 it, wherever the model loads: the API's start-up and `/admin/reload`, audits, `saring eval`.
@@ -18,9 +18,13 @@ import math
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from model.calibration import Platt, Threshold
 from model.labels import RISKS
 from model.modeldir import MODEL_JSON, ModelDirError
+from model.operating import OperatingPoints
+from model.problems import field_problem
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +68,16 @@ def _known_fields(path: Path, where: str, entry: dict[str, Any], cls: type) -> N
     unknown = sorted(set(entry) - known)
     if unknown:
         raise _bad(path, f"'{where}' with the fields {sorted(known)}", f"also {unknown}")
+
+
+def check_operating_points(path: Path, data: Any) -> OperatingPoints:
+    """operating_points.json's parsed `data`: every risk's precision, recall and flagged share on one grid."""
+    expect_object(path, data, "the operating points")
+    try:
+        return OperatingPoints.model_validate(data)
+    except ValidationError as e:
+        found = f"{len(e.errors())} problem(s): " + "; ".join(field_problem(err) for err in e.errors()[:3])
+        raise _bad(path, "every risk's precision, recall and flagged share on one threshold grid", found) from None
 
 
 def check_calibration(path: Path, data: Any) -> None:

@@ -73,7 +73,7 @@ class OperatingPoints(BaseModel):
     @model_validator(mode="after")
     def _complete(self) -> OperatingPoints:
         if "validation" not in self.splits:
-            raise ValueError(f"no validation tables; found splits {sorted(self.splits)}")
+            raise ValueError(f"no validation split (the splits present: {sorted(self.splits)})")
         for split, tables in self.splits.items():
             missing = [r for r in RISKS if r not in tables]
             if missing:

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
-from pydantic import ValidationError
 
 from model.calibration import (
     Platt,
@@ -28,7 +27,7 @@ from model.calibration import (
 )
 from model.labels import DECISIONS, RISK_SCORE_MEANING, RISKS
 from model.language import guess_languages, language_card
-from model.modelcheck import check_calibration, check_thresholds, expect_object
+from model.modelcheck import check_calibration, check_operating_points, check_thresholds, expect_object
 from model.modeldir import (
     CALIBRATION_JSON,
     MANIFEST_JSON,
@@ -151,22 +150,6 @@ def decide(scores: dict[str, float], thresholds: dict[str, Threshold]) -> tuple[
     return flags, decisions, overall
 
 
-def _read_operating_points(md: ModelDir) -> OperatingPoints | None:
-    """The model's operating points (model.operating), or None for a model trained before they were recorded."""
-    raw = md.read_json(OPERATING_POINTS_JSON, default={})
-    if not raw:
-        return None
-    try:
-        return OperatingPoints.model_validate(raw)
-    except ValidationError as e:
-        problems = "; ".join(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in e.errors()[:3])
-        raise ModelDirError(
-            f"{md.path / OPERATING_POINTS_JSON}: expected every risk's precision, recall and flagged share on one "
-            f"threshold grid, found {len(e.errors())} problem(s) ({problems}); the model directory is corrupt. "
-            "Fix: retrain, or copy the directory again from where it was trained"
-        ) from None
-
-
 def _load_backend(md: ModelDir, kind: str, device: str | None, precision: str | None = None) -> Backend:
     if kind == "transformer":
         from model.network import TransformerBackend
@@ -230,7 +213,13 @@ class Scorer:
         self.metrics: dict[str, Any] = expect_object(
             self.dir.path / METRICS_JSON, self.dir.read_json(METRICS_JSON, default={}), "the training metrics"
         )
-        self.operating_points = _read_operating_points(self.dir)
+        # a model trained before they were recorded has none: threshold queries then say to retrain it
+        points_path = self.dir.path / OPERATING_POINTS_JSON
+        self.operating_points: OperatingPoints | None = (
+            check_operating_points(points_path, self.dir.read_json(OPERATING_POINTS_JSON))
+            if points_path.exists()
+            else None
+        )
         # Read once here: the model card is served on every GET /v1/model. The text fingerprints (hundreds of
         # kilobytes, only `saring eval --compare` needs them) are not kept: see text_fingerprints().
         manifest = expect_object(

@@ -34,6 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from model.labels import DECISIONS, RISKS
 from model.normalize import Normalizer
+from model.problems import field_problem
 from model.readers import BAD_ROW_KEY, LINE_KEY, DataError, cell_as_csv_text, read_rows
 from model.scorer import ScoredText, ScoreWarning
 
@@ -123,7 +124,7 @@ def read_term_list(path: str | Path) -> list[TermEntry]:
         try:
             entries.append(TermEntry.model_validate(values))
         except ValidationError as e:
-            problems.append(f"row {line}: " + "; ".join(_problem(err) for err in e.errors()))
+            problems.append(f"row {line}: " + "; ".join(field_problem(err, COLUMNS) for err in e.errors()))
     if problems:
         shown = "\n  - ".join(problems[:20])
         more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
@@ -136,15 +137,6 @@ def read_term_list(path: str | Path) -> list[TermEntry]:
     if not entries:
         raise DataError("the term list has no rows", file=path, fix=fix)
     return entries
-
-
-def _problem(err: Any) -> str:
-    """One pydantic error of a row as 'column: what was expected, found what'."""
-    where = ".".join(str(p) for p in err["loc"]) or "row"
-    if err["type"] == "missing":
-        return f"{where}: empty; expected a value"
-    said = str(err["msg"]).removeprefix("Value error, ")
-    return said if err["type"] == "value_error" and "found" in said else f"{where}: {said}, found {err['input']!r}"
 
 
 def entries_sha256(entries: Iterable[TermEntry]) -> str:

@@ -62,7 +62,7 @@ def test_every_bad_row_is_named_and_nothing_is_used(tmp_path: Path) -> None:
     assert "4 bad row(s)" in message and "Nothing of the file was used" in message
     for row in ("row 2:", "row 3:", "row 4:", "row 5:"):
         assert row in message
-    assert "needs a letter or digit" in message and "found 'hate'" in message and "'delete'" in message
+    assert "needs a letter or digit" in message and "'risk' is 'hate'" in message and "'delete'" in message
     columns = r"expected the columns \['term', 'risk'\].*\['risk'\] missing.*\['kata'\] unknown"
     with pytest.raises(DataError, match=columns):
         _lists(tmp_path, "term,kata\nkadrun,x\n", "cols.csv")

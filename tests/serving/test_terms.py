@@ -51,13 +51,13 @@ def test_a_bad_term_list_stops_the_start_with_its_rows_named(
     tmp_path: Path, make_settings: Callable[..., Settings], tiny_baseline_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     bad = _terms(tmp_path, "term,risk\nkadrun,hate\n")
-    with pytest.raises(DataError, match=r"row 1: risk: .* found 'hate'"):
+    with pytest.raises(DataError, match=r"row 1: 'risk' is 'hate'"):
         create_app(make_settings(term_lists=bad))
     started: list[object] = []
     monkeypatch.setattr("uvicorn.run", lambda *a, **k: started.append((a, k)))
     monkeypatch.setenv("SARING_TERM_LISTS", str(bad))
     res = CliRunner().invoke(cli.serve_app, ["--model", str(tiny_baseline_dir)])
-    assert res.exit_code == 2 and "SARING_TERM_LISTS" in res.output and "found 'hate'" in res.output
+    assert res.exit_code == 2 and "SARING_TERM_LISTS" in res.output and "'risk' is 'hate'" in res.output
     assert started == []
 
 

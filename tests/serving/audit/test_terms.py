@@ -57,5 +57,5 @@ def test_the_cli_names_a_bad_term_list(tiny_baseline_dir: Path, tmp_path: Path) 
     terms.write_text("term,risk\nkampret,hate\n", encoding="utf-8")
     args = [str(src), "--out", str(tmp_path / "out"), "--model", str(tiny_baseline_dir), "--term-list", str(terms)]
     res = CliRunner().invoke(audit_cli, [*args, "--column", "text=isi", "--column", "id=post_id"])
-    assert res.exit_code == 2 and "found 'hate'" in res.output
+    assert res.exit_code == 2 and "'risk' is 'hate'" in res.output
     assert not (tmp_path / "out" / "results").exists()
