@@ -26,15 +26,28 @@ logger = logging.getLogger(__name__)
 CANARY_TEXT = "cek kesiapan layanan saring: jalan di depan kantor kelurahan sudah diperbaiki"
 
 
-async def reload_model(app: FastAPI, model_dir: Path) -> dict[str, Any]:
+async def reload_model(app: FastAPI, model_dir: Path, *, with_terms: bool = False) -> dict[str, Any]:
     """Load `model_dir` in a thread, check it answers, then swap it in. On failure the old model keeps
-    serving and the error is raised."""
+    serving and the error is raised.
+
+    `with_terms` (POST /admin/reload) re-reads the configured term lists (SARING_TERM_LISTS) first: a list that
+    cannot be read stops the reload before the model loads, so nothing is swapped and the caller is told why;
+    read, the new lists are swapped in with the model."""
     state = app.state
     async with state.reload_lock:
         holder: ModelHolder = state.holder
         old = holder.scorer
         start = time.perf_counter()
+        terms: TermLists | None = None
+        terms_path: Path | None = state.settings.term_lists if with_terms else None
         try:
+            if terms_path is not None:
+                try:
+                    terms = await asyncio.to_thread(TermLists.from_file, terms_path)
+                except (DataError, OSError) as e:
+                    raise TermListsUnreadable(
+                        f"the term lists (SARING_TERM_LISTS) could not be read, so nothing was reloaded: {e}"
+                    ) from e
             new: Scorer = await asyncio.to_thread(state.loader, model_dir)
             await asyncio.to_thread(new.score, [CANARY_TEXT])
         except Exception as e:
@@ -45,6 +58,9 @@ async def reload_model(app: FastAPI, model_dir: Path) -> dict[str, Any]:
         holder.scorer = new  # the swap: batches started before it finish with the old model
         holder.model_dir = str(model_dir)
         holder.error = None
+        if terms is not None:
+            state.terms = terms
+            logger.info("%d terms re-read from %s", len(terms.entries), terms_path)
         state.metrics.set_model(new.name, new.version, new.kind)
         state.metrics.reloads.labels(outcome="success").inc()
         await _claims_follow(app, new)
@@ -54,8 +70,15 @@ async def reload_model(app: FastAPI, model_dir: Path) -> dict[str, Any]:
             "model": {"name": new.name, "version": new.version, "kind": new.kind},
             "previous": {"name": old.name, "version": old.version} if old else None,
             "model_dir": str(model_dir),
+            "term_lists": (
+                {"file": str(terms_path), "lists": terms.describe()} if terms is not None and terms_path else None
+            ),
             "seconds": round(seconds, 3),
         }
+
+
+class TermListsUnreadable(ValueError):
+    """A reload stopped because the term lists could not be read (nothing was swapped)."""
 
 
 async def _claims_follow(app: FastAPI, scorer: Scorer) -> None:

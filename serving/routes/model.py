@@ -13,7 +13,7 @@ from model.labels import RISKS
 from model.operating import ThresholdUnreachable, query
 from serving.deps import HolderDep, PoliciesDep, ScorerDep, SettingsDep, TermsDep, admin_caller, authorized_caller
 from serving.errors import ApiError
-from serving.lifespan import reload_model
+from serving.lifespan import TermListsUnreadable, reload_model
 from serving.schemas import ERROR_RESPONSES, ErrorResponse, ReloadRequest
 
 router = APIRouter()
@@ -124,7 +124,8 @@ async def model_thresholds(
         403: {"model": ErrorResponse, "description": "FORBIDDEN: no admin keys are configured"},
         422: {
             "model": ErrorResponse,
-            "description": "RELOAD_FAILED: the directory could not be loaded (the old model keeps serving); "
+            "description": "RELOAD_FAILED: the directory or the term lists could not be loaded (the old model and "
+            "term lists keep serving); "
             "INVALID_REQUEST: the body does not match the schema, or model_dir is empty or blank",
         },
     },
@@ -136,8 +137,9 @@ async def admin_reload(
     holder: HolderDep,
     body: Annotated[ReloadRequest | None, Body()] = None,
 ) -> JSONResponse:
-    """Load `model_dir` (default: the configured one) in the background, check it answers, swap it in.
-    On failure the old model keeps serving and the answer says why (422 RELOAD_FAILED). An empty or blank
+    """Load `model_dir` (default: the configured one) in the background, check it answers, swap it in, with the
+    term lists (SARING_TERM_LISTS) read again. On failure the old model and lists keep serving and the answer
+    says why (422 RELOAD_FAILED). An empty or blank
     `model_dir` is refused (422 INVALID_REQUEST): leave the field out to reload the configured directory."""
     if body is not None and body.model_dir is not None and not body.model_dir.strip():
         raise ApiError(
@@ -149,7 +151,14 @@ async def admin_reload(
         )
     target = Path(body.model_dir) if body is not None and body.model_dir is not None else settings.model_dir
     try:
-        info = await reload_model(request.app, target)
+        info = await reload_model(request.app, target, with_terms=True)
+    except TermListsUnreadable as e:
+        keep = (
+            f"model {holder.scorer.version} and the term lists read before keep serving"
+            if holder.scorer
+            else "no model is serving; the term lists read before stay"
+        )
+        raise ApiError("RELOAD_FAILED", f"{e}. {keep}", status=422) from e
     except Exception as e:
         keep = f"model {holder.scorer.version} keeps serving" if holder.scorer else "no model is serving"
         raise ApiError("RELOAD_FAILED", f"could not load {target}: {e}. {keep}", status=422) from e

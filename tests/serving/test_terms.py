@@ -14,7 +14,7 @@ from serving import cli
 from serving.app import create_app
 from serving.lifespan import sighup
 from serving.settings import Settings
-from tests.serving.conftest import NEUTRAL
+from tests.serving.conftest import ADMIN_KEY, NEUTRAL, assert_error, sha
 
 TERMS = "term,risk,decision,list\nkadrun,incitement,review,julukan\nantek asing,slander,block,julukan\n"
 POST = "dasar K4DRUN semua, pulang sana"
@@ -78,3 +78,46 @@ def test_sighup_rereads_the_term_lists_and_keeps_them_when_the_file_breaks(
     path.write_text("term,risk\ncebong,\n", encoding="utf-8")  # broken: the lists read last keep serving
     c.portal.call(sighup, c.app)
     assert "TERM_LIST_MATCH" in codes()
+
+
+def test_admin_reload_rereads_the_term_lists_with_the_model_and_swaps_nothing_when_they_break(
+    tmp_path: Path, make_client: Callable[..., TestClient], make_settings: Callable[..., Settings]
+) -> None:
+    path = _terms(tmp_path)
+    c = make_client(make_settings(term_lists=path, admin_key_hashes=[sha(ADMIN_KEY)]))
+    admin = {"X-API-Key": ADMIN_KEY}
+
+    def codes() -> list[str]:
+        (r,) = c.post("/v1/score", json={"items": [{"text": "awas cebong di mana mana"}]}).json()["results"]
+        return [w["code"] for w in r["warnings"]]
+
+    assert "TERM_LIST_MATCH" not in codes()
+    path.write_text(TERMS + "cebong,incitement,review,julukan\n", encoding="utf-8")
+    r = c.post("/admin/reload", headers=admin)
+    assert r.status_code == 200, r.text
+    assert r.json()["term_lists"] == {
+        "file": str(path),
+        "lists": {"julukan": {"terms": 3, "by_risk": {"incitement": 2, "slander": 1}}},
+    }
+    assert "TERM_LIST_MATCH" in codes()
+    assert c.get("/v1/model").json()["term_lists"]["julukan"]["terms"] == 3
+    version = c.get("/v1/model").json()["version"]
+    reloads = c.get("/metrics").text
+    path.write_text("term,risk\ncebong,hate\n", encoding="utf-8")  # broken: nothing is swapped, the caller is told
+    err = assert_error(c.post("/admin/reload", headers=admin), 422, "RELOAD_FAILED")
+    assert "SARING_TERM_LISTS" in err["message"] and "row 1: 'risk' is 'hate'" in err["message"]
+    assert f"model {version} and the term lists read before keep serving" in err["message"]
+    assert "TERM_LIST_MATCH" in codes() and c.get("/v1/model").json()["term_lists"]["julukan"]["terms"] == 3
+    assert 'saring_model_reloads_total{outcome="failure"} 1.0' in c.get("/metrics").text
+    assert 'saring_model_reloads_total{outcome="failure"}' not in reloads
+    path.unlink()  # gone: the same
+    err = assert_error(c.post("/admin/reload", headers=admin), 422, "RELOAD_FAILED")
+    assert "cannot read the file" in err["message"] and "TERM_LIST_MATCH" in codes()
+
+
+def test_admin_reload_without_term_lists_says_none(
+    make_client: Callable[..., TestClient], make_settings: Callable[..., Settings]
+) -> None:
+    c = make_client(make_settings(admin_key_hashes=[sha(ADMIN_KEY)]))
+    r = c.post("/admin/reload", headers={"X-API-Key": ADMIN_KEY})
+    assert r.status_code == 200 and r.json()["term_lists"] is None
