@@ -110,6 +110,43 @@ def test_openvino_row_blocks_keep_order_and_drop_padding(tiny_transformer_dir: P
         assert np.abs(got - ref).max() < 0.05
 
 
+def test_small_batches_run_on_every_thread_close_to_the_streams(
+    tiny_transformer_dir: Path, cache: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import model.network as network
+    import model.openvino_bf16 as ovb
+    from model.modeldir import ModelDir
+    from model.scorer import Scorer
+
+    b = Scorer(tiny_transformer_dir, precision="fp32").backend
+    assert isinstance(b, network.TransformerBackend)
+    one, _ = ovb.load_openvino_bf16(ModelDir(tiny_transformer_dir), b.net, b.tok, 1)
+    two, _ = ovb.load_openvino_bf16(ModelDir(tiny_transformer_dir), b.net, b.tok, 2)
+    ids, mask = b.tok.pad_numpy([w for ws in b.tok.windows(TEXTS) for w in ws])
+    assert len(ids) > ovb.SMALL_BATCH_ROWS
+    batch = two(ids, mask)
+    assert (one.small_state, two.small_state, two.small) == ("one thread", "unused", None)  # not built for batches
+    rows = np.vstack([two(ids[k : k + 1], mask[k : k + 1]) for k in range(len(ids))])
+    assert two.small_state == "on" and two.small.get_compiled_model().get_property("NUM_STREAMS") == 1
+    # one row: the streams' logits (one row is one block); a small batch: within bf16's padding differences
+    streams = np.vstack([two._streams(ids[k : k + 1], mask[k : k + 1]) for k in range(len(ids))])
+    assert np.abs(rows - streams).max() < 1e-3
+    k = ovb.SMALL_BATCH_ROWS
+    assert np.abs(two(ids[:k], mask[:k]) - two._streams(ids[:k], mask[:k])).max() < 0.05
+    assert np.abs(rows - batch).max() < 0.05
+    assert one(ids[:1], mask[:1]).shape == (1, len(b.labels)) and one.small is None  # one thread: nothing to gain
+
+    # a compilation that answers otherwise is dropped, with a warning, and the streams run small batches
+    monkeypatch.setattr(ovb, "SMALL_BATCH_TOLERANCE", -1.0)
+    three, _ = ovb.load_openvino_bf16(ModelDir(tiny_transformer_dir), b.net, b.tok, 2)
+    with caplog.at_level(logging.WARNING, logger="model.openvino_bf16"):
+        first = three(ids[:1], mask[:1])
+    assert three.small_state == "failed" and three.small is None
+    assert "small batches run on the streams" in caplog.text
+    assert np.abs(first - streams[:1]).max() == 0.0
+    assert np.abs(three(ids[1:2], mask[1:2]) - streams[1:2]).max() == 0.0
+
+
 @pytest.mark.usefixtures("cache")
 def test_bf16_without_bf16_units_scores_fp32_and_says_why(
     tiny_transformer_dir: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
