@@ -140,6 +140,10 @@ def eval_command(
         ),
     ] = None,
     encoding: Annotated[str, typer.Option(help="Encoding of CSV files (e.g. cp1252 for Excel exports).")] = "utf-8",
+    sheet: Annotated[
+        str | None,
+        typer.Option(help="The sheet of your Excel workbooks that holds the rows, by name (default: the first)."),
+    ] = None,
     compare: Annotated[
         tuple[Path, Path] | None,
         typer.Option(
@@ -209,7 +213,7 @@ def eval_command(
     """Evaluate a model on the catalogue's test split or on labelled files and write report.json, report.md,
     report.html, errors.md and errors.csv. The baseline (default: <model dir parent>/baseline, if it exists)
     is evaluated alongside."""
-    from model.examples import DataError
+    from model.examples import DataError, check_sheet
     from model.modeldir import ModelDirError
 
     try:
@@ -229,12 +233,21 @@ def eval_command(
                 "with them. Fix: add --compare, or drop the runs."
             )
         files = [d for d in data or [] if d != "catalogue"]
-        if not files and (column or encoding != "utf-8"):
-            given = ", ".join(n for n, g in (("--column", column), ("--encoding", encoding != "utf-8")) if g)
-            raise _fail(
-                f"{given} found with no labelled file; --column and --encoding describe the files given with "
-                "--data FILE, and the catalogue's test split has its own columns. Fix: add --data FILE, or drop them"
+        if not files and (column or encoding != "utf-8" or sheet is not None):
+            given = ", ".join(
+                n
+                for n, g in (("--column", column), ("--encoding", encoding != "utf-8"), ("--sheet", sheet is not None))
+                if g
             )
+            raise _fail(
+                f"{given} found with no labelled file; --column, --encoding and --sheet describe the files given "
+                "with --data FILE, and the catalogue's test split has its own columns. Fix: add --data FILE, or drop "
+                "them"
+            )
+        try:
+            check_sheet(files, sheet)
+        except DataError as e:
+            raise _fail(str(e)) from e
         if 0 < bootstrap < MIN_REPLICATES:
             raise _fail(
                 f"--bootstrap {bootstrap}: a 95% interval needs at least {MIN_REPLICATES} replicates (1000 by "
@@ -274,6 +287,7 @@ def eval_command(
                 data=data or [],
                 column=column or [],
                 encoding=encoding,
+                sheet=sheet,
                 out=out,
                 bootstrap=bootstrap,
                 seed=seed,
@@ -311,6 +325,7 @@ def eval_command(
             claims_embedder,
             claims_paraphrases,
             suite,
+            sheet,
         )
     except (DataError, ModelDirError, ValueError, FileNotFoundError) as e:
         raise _fail(str(e)) from e
@@ -367,6 +382,7 @@ def _run_report(
     claims_embedder: bool = False,
     claims_paraphrases: Path | None = None,
     suite: bool = True,
+    sheet: str | None = None,
 ) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -385,7 +401,7 @@ def _run_report(
                 "written by `saring train` as its baseline (--baseline-out, default <out>/../baseline), or "
                 "--no-baseline"
             )
-    files = read_eval_files(data, column, encoding)  # before the model loads: a misspelt column should not cost a load
+    files = read_eval_files(data, column, encoding, sheet)  # before the model loads: a misspelt column costs no load
     main = _load(model_dir)
     models: list[tuple[str, Any]] = [("model", main)]
     if not no_baseline:
@@ -501,6 +517,7 @@ def _run_compare(
     bootstrap: int,
     seed: int,
     suite: bool = True,
+    sheet: str | None = None,
     old_runs: list[Path] | None = None,
     new_runs: list[Path] | None = None,
 ) -> int:
@@ -519,7 +536,7 @@ def _run_compare(
         + [(d, "--new-run") for d in new_runs or []]
     ):
         check_model_path(d, option)  # every path before the first load
-    files = read_eval_files(data, column, encoding)  # and the analysts' files
+    files = read_eval_files(data, column, encoding, sheet)  # and the analysts' files
     old, new = _load(old_dir, "--compare OLD_DIR"), _load(new_dir, "--compare NEW_DIR")
     more_old = [_load(d, "--old-run") for d in old_runs or []]
     more_new = [_load(d, "--new-run") for d in new_runs or []]

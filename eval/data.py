@@ -134,7 +134,7 @@ def load_catalogue_test(normalizer: Normalizer, seed: int = SPLIT_SEED) -> EvalD
 
 
 def read_eval_files(
-    specs: Sequence[str], columns: Sequence[str] = (), encoding: str = "utf-8"
+    specs: Sequence[str], columns: Sequence[str] = (), encoding: str = "utf-8", sheet: str | None = None
 ) -> list[EvalData | None]:
     """Read the analysts' files among `specs` ('catalogue' and/or paths of labelled files: CSV, TSV, JSONL, Parquet)
     before any model is loaded: a misspelt column or a missing file is refused in a second, not after a model load.
@@ -163,10 +163,11 @@ def read_eval_files(
                 "catalogue's test split",
                 fix=f"pass --data {CATALOGUE}",
             )
-        res = read_labelled_file(path, cmap, encoding=encoding)
+        res = read_labelled_file(path, cmap, encoding=encoding, sheet=sheet)
         if res.bad_rows:
             for b in res.bad_rows[:5]:
                 logger.warning("skipped %s", b)
+        meta = res.examples[0].meta if res.examples else {}
         parts.append(
             EvalData(
                 res.examples,
@@ -175,9 +176,10 @@ def read_eval_files(
                     {
                         "path": str(path),
                         # the reader hashed the file already (each example names it): not read a second time
-                        "sha256": res.examples[0].meta["sha256"] if res.examples else file_sha256(path),
+                        "sha256": meta.get("sha256") or file_sha256(path),
                         "rows": len(res.examples) + len(res.bad_rows),
                         "bad_rows": len(res.bad_rows),
+                        **({"sheet": meta["sheet"]} if "sheet" in meta else {}),  # two sheets share the sha256
                     }
                 ],
                 bad_rows=res.bad_rows,

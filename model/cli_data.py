@@ -22,7 +22,7 @@ from rich.table import Table
 
 from model.cards import Card, load_cards
 from model.catalogue import load_catalogue, load_slang
-from model.examples import BadRow, ColumnMap, DataError, Example, read_labelled_file
+from model.examples import BadRow, ColumnMap, DataError, Example, check_sheet, read_labelled_file
 from model.export import check_destination, export_prepared
 from model.logs import setup_logging
 from model.normalize import Normalizer
@@ -60,6 +60,7 @@ ColumnOpt = Annotated[
     ),
 ]
 ENCODING_HELP = "encoding of --data files, e.g. cp1252."
+SHEET_HELP = "the sheet of the --data Excel workbooks that holds the rows, by name (default: the first)."
 SEED_HELP = "seed of the split assignment."
 
 
@@ -71,16 +72,22 @@ class _Inputs:
     columns: list[str]
     encoding: str = DEFAULT_ENCODING
     seed: int = SPLIT_SEED
+    sheet: str | None = None
 
 
 def _load(
-    data: list[str], columns: list[str], encoding: str, cards_read: dict[str, Card] | None = None
+    data: list[str],
+    columns: list[str],
+    encoding: str,
+    cards_read: dict[str, Card] | None = None,
+    sheet: str | None = None,
 ) -> tuple[list[Example], list[BadRow]]:
     """Read every --data spec; the cards read for 'catalogue' specs are added to `cards_read` when given."""
     examples: list[Example] = []
     bad: list[BadRow] = []
     column_map = ColumnMap.parse(columns) if columns else None
     check_encoding(encoding)  # a typo fails before the catalogue is read
+    check_sheet([d for d in data if d != CATALOGUE and not d.startswith(CATALOGUE + ":")], sheet)
     cards = None
     for spec in data:
         if spec == CATALOGUE or spec.startswith(CATALOGUE + ":"):
@@ -91,7 +98,7 @@ def _load(
             res = load_catalogue(names, cards)
         else:
             path = Path(spec)
-            res = read_labelled_file(path, column_map, encoding=encoding)  # each example names its file and sha256
+            res = read_labelled_file(path, column_map, encoding=encoding, sheet=sheet)  # each names its file, sha256
         examples += res.examples
         bad += res.bad_rows
     return examples, bad
@@ -126,7 +133,7 @@ def _fail(e: Exception | str) -> typer.Exit:
 def _prepare(inputs: _Inputs, cards_read: dict[str, Card] | None = None) -> tuple[PreparedData, list[BadRow]]:
     """Load, merge duplicates and split: the one path behind `saring data` and `saring data export`."""
     try:
-        examples, bad = _load(inputs.data or [CATALOGUE], inputs.columns, inputs.encoding, cards_read)
+        examples, bad = _load(inputs.data or [CATALOGUE], inputs.columns, inputs.encoding, cards_read, inputs.sheet)
     except (DataError, ValueError) as e:
         raise _fail(e) from e
     if not examples:
@@ -150,13 +157,14 @@ def data(
     data: DataOpt = None,
     column: ColumnOpt = None,
     encoding: Annotated[str, typer.Option("--encoding", help=ENCODING_HELP)] = DEFAULT_ENCODING,
+    sheet: Annotated[str | None, typer.Option("--sheet", help=SHEET_HELP)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the manifest and bad rows as JSON.")] = False,
     seed: Annotated[int, typer.Option("--seed", help=SEED_HELP)] = SPLIT_SEED,
     show_bad: Annotated[int, typer.Option("--show-bad", help="how many bad rows to list.")] = SHOW_BAD,
 ) -> None:
     """Examples per source, label and split; then the bad rows and the duplicates found."""
     setup_logging(stderr=True)  # when run on its own (not under `saring`): warnings and info on stderr
-    inputs = _Inputs(data or [], column or [], encoding, seed)
+    inputs = _Inputs(data or [], column or [], encoding, seed, sheet)
     if ctx.invoked_subcommand is not None:
         report_only = [name for name, given in (("--json", as_json), ("--show-bad", show_bad != SHOW_BAD)) if given]
         if report_only:
@@ -216,6 +224,10 @@ def export(
             "--seed", help=SEED_HELP + f" Default: as given before 'export', else {SPLIT_SEED}.", show_default=False
         ),
     ] = None,
+    sheet: Annotated[
+        str | None,
+        typer.Option("--sheet", help=SHEET_HELP + " Default: as given before 'export'.", show_default=False),
+    ] = None,
     overwrite: Annotated[
         bool,
         typer.Option("--overwrite", help="replace an existing non-empty --out (only once the new export is complete)."),
@@ -228,6 +240,7 @@ def export(
         columns=[*parent.columns, *(column or [])],
         encoding=encoding or parent.encoding,
         seed=parent.seed if seed is None else seed,
+        sheet=sheet if sheet is not None else parent.sheet,
     )
     try:
         check_destination(out, overwrite)  # before reading any data
@@ -242,6 +255,8 @@ def export(
         command += ["--column", spec]
     if inputs.encoding != DEFAULT_ENCODING:
         command += ["--encoding", inputs.encoding]
+    if inputs.sheet is not None:
+        command += ["--sheet", inputs.sheet]
     command += ["--seed", str(inputs.seed), "--out", str(out)]
     try:
         result = export_prepared(prepared, out, cards=cards, command=shlex.join(command), overwrite=overwrite)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import logging
+import shlex
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
@@ -22,7 +23,7 @@ from typing import Any
 
 from model.labels import ALL_LABELS, RISKS
 from model.modeldir import file_sha256
-from model.readers import BAD_ROW_KEY, LINE_KEY, format_of, read_rows
+from model.readers import BAD_ROW_KEY, LINE_KEY, SheetsError, format_of, read_rows
 
 # DataError lives in model.readers; re-exported here for the many callers that import it from here
 from model.readers import DataError as DataError
@@ -222,11 +223,41 @@ def _text_column_fix(found: list[str], cm: ColumnMap, fmt: str) -> str:
     return f"rename the column to '{cm.text}' or map it, e.g. --column text=<your column>"
 
 
-def _iter_rows(path: Path, encoding: str) -> tuple[list[str], Iterator[dict[str, Any]]]:
+def _iter_rows(path: Path, encoding: str, sheet: str | None = None) -> tuple[list[str], Iterator[dict[str, Any]]]:
     """Return the columns and an iterator over rows (dicts) of any file model.readers reads."""
-    return read_rows(
-        path, encoding, json_fix='each line must hold one JSON object such as {"text": "...", "slander": 1}'
-    )
+    try:
+        return read_rows(
+            path,
+            encoding,
+            json_fix='each line must hold one JSON object such as {"text": "...", "slander": 1}',
+            sheet=sheet,
+        )
+    except SheetsError as e:  # the analysts' commands can name the sheet: say how
+        named = ", ".join(repr(t) for t in e.sheets)
+        raise e.with_fix(
+            f"name the sheet that holds the rows with --sheet (this workbook has {named}), e.g. --sheet "
+            f"{shlex.quote(e.likely)}; or keep the rows on the first sheet alone, or save that sheet as 'CSV "
+            "UTF-8 (Comma delimited)'"
+        ) from None
+
+
+def check_sheet(specs: Iterable[str], sheet: str | None) -> None:
+    """`--sheet` must name a sheet, and some --data file must be a workbook for it to name a sheet of: checked before
+    anything is read, so that a sheet named for a CSV is not silently ignored."""
+    if sheet is None:
+        return
+    if not sheet.strip():
+        raise DataError(
+            "--sheet is empty; expected the name of a sheet of your Excel workbook, as its tab shows it",
+            fix="name the sheet (e.g. --sheet Data) or leave --sheet out to read the first sheet",
+        )
+    workbooks = [s for s in specs if (format_of(s) or ("", False))[0] == "xlsx"]
+    if not workbooks:
+        raise DataError(
+            f"--sheet {sheet!r} names a sheet of an Excel workbook, but no --data file is one (found "
+            f"{', '.join(specs) or 'none'})",
+            fix="pass the workbook (.xlsx) with --data, or leave --sheet out",
+        )
 
 
 def read_labelled_file(
@@ -235,11 +266,14 @@ def read_labelled_file(
     *,
     source: str | None = None,
     encoding: str = "utf-8",
+    sheet: str | None = None,
 ) -> ReadResult:
     """Read an analyst's labelled file into Examples.
 
     File-level problems (missing file, missing text column, no label column, undecodable bytes, empty
     file) raise DataError. Row-level problems (empty text, bad label value) become BadRow entries.
+    `sheet` names the sheet to read where the file is an Excel workbook (recorded with each example: two sheets
+    of one workbook share its sha256); other formats ignore it.
     """
     path = Path(path)
     cm = columns or ColumnMap()
@@ -249,7 +283,7 @@ def read_labelled_file(
         raise DataError("expected a file, found a folder", file=path, fix="pass each labelled file with its own --data")
     if path.stat().st_size == 0:
         raise DataError("the file is empty; expected a header row and labelled rows", file=path)
-    found, row_iter = _iter_rows(path, encoding)
+    found, row_iter = _iter_rows(path, encoding, sheet)
     fmt = (format_of(path) or ("", False))[0]  # known: _iter_rows raised otherwise
     rows = list(row_iter)
     if not rows:
@@ -331,6 +365,9 @@ def read_labelled_file(
     # every example names its file and the file's sha256: a data manifest lists them as its inputs
     # (model.splits.build_manifest), which is what says two splits were made from the same data
     digest = file_sha256(path)
+    file_meta = {"file": str(path), "sha256": digest}
+    if sheet is not None and fmt == "xlsx":
+        file_meta["sheet"] = sheet
     examples: list[Example] = []
     bad: list[BadRow] = []
     for i, row in enumerate(rows, start=1):
@@ -386,7 +423,7 @@ def read_labelled_file(
                 parent_text=opt("parent_text"),
                 platform=opt("platform"),
                 group=opt("group"),
-                meta={"file": str(path), "sha256": digest},
+                meta=dict(file_meta),  # each its own: the splits write into it
             )
         )
     if not examples:

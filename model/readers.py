@@ -37,6 +37,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as _dt
+import difflib
 import gzip
 import io
 import json
@@ -416,6 +417,16 @@ def _column_letter(index: int) -> str:
     return letters
 
 
+class SheetsError(DataError):
+    """A workbook whose rows could be on more than one sheet (or on none named): the caller that has a way to name
+    the sheet (`--sheet`) says so in the fix."""
+
+    def __init__(self, message: str, *, file: str | Path, fix: str, sheets: list[str], likely: str) -> None:
+        super().__init__(message, file=file, fix=fix)
+        self.sheets = sheets  # every sheet of the workbook, in its order
+        self.likely = likely  # the sheet most likely meant: one beside the first that holds values, a near name
+
+
 def read_xlsx(path: str | Path, *, sheet: str | int | None = None) -> tuple[list[str], list[dict[str, Any]]]:
     """The header and rows of an Excel workbook's first sheet, under the CSV rules of :func:`delimited_rows`:
     cells as text (:func:`cell_as_csv_text`), the first row that holds anything is the header (trailing unnamed columns
@@ -447,10 +458,12 @@ def read_xlsx(path: str | Path, *, sheet: str | int | None = None) -> tuple[list
         if sheet is not None:
             titles = [ws.title for ws in sheets]
             if sheet not in titles and not (isinstance(sheet, int) and 0 <= sheet < len(sheets)):
-                raise DataError(
+                raise SheetsError(
                     f"expected a sheet {sheet!r}, found the sheets {titles}",
                     file=path,
                     fix="name one of them (or its 0-based index) as the card's format.sheet",
+                    sheets=titles,
+                    likely=next(iter(difflib.get_close_matches(str(sheet), titles, n=1, cutoff=0.0)), titles[0]),
                 )
             sheets = [sheets[titles.index(sheet)] if isinstance(sheet, str) else sheets[sheet]]
         others = [
@@ -459,12 +472,14 @@ def read_xlsx(path: str | Path, *, sheet: str | int | None = None) -> tuple[list
             if any(v is not None and str(v).strip() for row in ws.iter_rows(values_only=True) for v in row)
         ]
         if others:
-            raise DataError(
+            raise SheetsError(
                 f"expected the rows on one sheet, found values on sheet(s) {others} beside the first sheet "
                 f"{sheets[0].title!r}",
                 file=path,
                 fix="keep the rows on the first sheet and delete the other sheets (or move them to another workbook), "
                 "or save the sheet to read as 'CSV UTF-8 (Comma delimited)'",
+                sheets=[ws.title for ws in sheets],
+                likely=others[0],
             )
         header: list[str] | None = None
         rows: list[dict[str, Any]] = []
@@ -496,15 +511,21 @@ def read_xlsx(path: str | Path, *, sheet: str | int | None = None) -> tuple[list
                 row.setdefault(name, cells[i] if i < len(cells) else "")  # a repeated name: its first column
             row[LINE_KEY] = n
             rows.append(row)
+        title = sheets[0].title
     finally:
         book.close()
     if header is None:
-        raise DataError("the workbook's first sheet is empty; expected a header row and rows", file=path)
+        which = f"sheet {title!r}" if sheet is not None else f"first sheet {title!r}"
+        raise DataError(f"the workbook's {which} is empty; expected a header row and rows", file=path)
     return header, rows
 
 
 def read_rows(
-    path: str | Path, encoding: str = "utf-8", *, json_fix: str = "each line must hold one JSON object"
+    path: str | Path,
+    encoding: str = "utf-8",
+    *,
+    json_fix: str = "each line must hold one JSON object",
+    sheet: str | None = None,
 ) -> tuple[list[str], Iterator[dict[str, Any]]]:
     """The columns of a table file and an iterator over its rows (dicts), for any format of the table.
 
@@ -513,13 +534,17 @@ def read_rows(
     file). The columns of a CSV/TSV, workbook or Parquet file are its header, duplicates kept (a row holds a
     duplicated name's first column); those of a JSON file are its objects' keys in order of first appearance. A
     CSV/TSV row that does not have the header's number of fields, and a workbook row with a value under no
-    column name, hold only their number and, under :data:`BAD_ROW_KEY`, why."""
+    column name, hold only their number and, under :data:`BAD_ROW_KEY`, why.
+
+    `sheet` names the sheet of a workbook to read (the others are ignored; one it does not have is a SheetsError
+    listing the sheets it has); without it a workbook's first sheet is read and values on another sheet are a
+    SheetsError. Other formats have no sheets and ignore it: the caller says when no file was a workbook."""
     path = Path(path)
     fmt, _ = require_format(path, fix=f"use a file whose suffix is one of {SUPPORTED}")
     if fmt in ("csv", "tsv"):
         return _read_delimited(path, fmt, encoding)
     if fmt == "xlsx":
-        header, sheet_rows = read_xlsx(path)
+        header, sheet_rows = read_xlsx(path, sheet=sheet)
         return header, iter(sheet_rows)
     if fmt == "jsonl":
         text = read_text(path, encoding, fix="JSON must be UTF-8; re-save the file as UTF-8 or pass --encoding")

@@ -310,14 +310,19 @@ def build_manifest(
         examples[split] = dict(sorted(Counter(ex.source for ex in exs).items()))
         groups[split] = sorted({ex.group for ex in exs if ex.group})
     files = sorted(
-        {(ex.source, str(ex.meta.get("file")), str(ex.meta.get("sha256"))) for ex in inputs if ex.meta.get("file")}
+        {
+            (ex.source, str(ex.meta.get("file")), str(ex.meta.get("sha256")), str(ex.meta.get("sheet") or ""))
+            for ex in inputs
+            if ex.meta.get("file")
+        }
     )
     return {
         "seed": seed,
         "fractions": dict(zip(SPLITS, fractions, strict=True)),
         "normalizer_version": normalizer.version,
         "slang_entries": len(normalizer.slang),
-        "inputs": [{"source": s, "file": f, "sha256": h} for s, f, h in files],
+        # a workbook's sheet where one was named: two sheets of one file share its sha256
+        "inputs": [{"source": s, "file": f, "sha256": h, **({"sheet": sh} if sh else {})} for s, f, h, sh in files],
         "examples": examples,
         "counts": counts,
         "groups": groups,

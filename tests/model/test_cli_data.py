@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from model.cli_data import app
 from model.paths import PROJECT_ROOT
@@ -44,6 +44,41 @@ def test_cli_reports_data_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     result = runner.invoke(app, ["--data", str(tmp_path / "absent.csv")])
     assert result.exit_code == 2
     assert "file not found" in result.output
+
+
+def test_cli_reads_the_sheet_named_and_refuses_a_sheet_without_a_workbook(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Petunjuk"
+    book.active.append(["Tulis unggahan di kolom isi dan label 1 atau 0 di kolom fitnah."])
+    data = book.create_sheet("Label Maret")
+    for row in (["isi", "fitnah"], ["bupati itu maling uang rakyat", 1], ["jalan desa rusak parah", 0]):
+        data.append(row)
+    wb = tmp_path / "label.xlsx"
+    book.save(wb)
+    cols = ["--column", "text=isi", "--column", "slander=fitnah"]
+
+    def flat(res: Result) -> str:  # the terminal wraps long errors
+        return " ".join(res.output.split())
+
+    res = runner.invoke(app, ["--data", str(wb), *cols])
+    assert res.exit_code == 2 and "--sheet 'Label Maret'" in flat(res) and "'Petunjuk', 'Label Maret'" in flat(res)
+    res = runner.invoke(app, ["--data", str(wb), *cols, "--sheet", "Label Maret", "--json"])
+    assert res.exit_code == 0, res.output
+    payload = json.loads(res.stdout)
+    assert payload["inputs"][0]["sheet"] == "Label Maret" and sum(payload["examples"]["train"].values()) >= 1
+    assert sum(sum(v.values()) for v in payload["examples"].values()) == 2
+    csv = tmp_path / "label.csv"
+    csv.write_text("isi,fitnah\nbupati itu maling,1\n", encoding="utf-8")
+    res = runner.invoke(app, ["--data", str(csv), *cols, "--sheet", "Label Maret"])
+    assert res.exit_code == 2 and "no --data file is one" in flat(res) and "leave --sheet out" in flat(res)
+    res = runner.invoke(app, ["--data", str(wb), *cols, "--sheet", " "])
+    assert res.exit_code == 2 and "--sheet is empty" in flat(res)
+    out = tmp_path / "export"
+    res = runner.invoke(app, ["--data", str(wb), *cols, "--sheet", "Label Maret", "export", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "--sheet 'Label Maret'" in (out / "README.md").read_text(encoding="utf-8")  # the command that made it
 
 
 def test_import_datasets_is_hugging_face_from_the_project_root() -> None:

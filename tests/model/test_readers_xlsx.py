@@ -106,6 +106,31 @@ def test_rows_on_another_sheet_stop_the_read_with_the_sheets_named(tmp_path: Pat
     with pytest.raises(DataError, match=r"sheet\(s\) \['batch 2'\] beside the first sheet 'batch 1'") as info:
         read_labelled_file(f)
     assert "first sheet" in str(info.value.fix)
+    # the analysts' commands can name the sheet: the fix says how, with the workbook's sheets
+    assert "--sheet" in str(info.value.fix) and "'batch 1', 'kosong', 'batch 2'" in str(info.value.fix)
+    assert "--sheet 'batch 2'" in str(info.value.fix)  # the other sheet with values, quoted for the shell
+
+
+def test_a_named_sheet_is_read_and_the_others_left(tmp_path: Path) -> None:
+    f = workbook(
+        tmp_path / "label.xlsx",
+        ("Petunjuk", [["Isi kolom text dengan unggahan, lalu beri label 1 atau 0."]]),  # instructions, not rows
+        ("Data", [["text", "hoax"], ["Vaksin berisi chip pelacak", 1], ["Jadwal vaksin hari Senin", 0]]),
+        ("Kosong", []),
+    )
+    res = read_labelled_file(f, sheet="Data")
+    assert [(e.text, e.labels) for e in res.examples] == [
+        ("Vaksin berisi chip pelacak", {"hoax": 1}),
+        ("Jadwal vaksin hari Senin", {"hoax": 0}),
+    ]
+    assert res.examples[0].meta["sheet"] == "Data"  # two sheets of one workbook share its sha256
+    with pytest.raises(DataError, match=r"expected a sheet 'data', found the sheets \['Petunjuk', 'Data', 'Kosong'\]"):
+        read_labelled_file(f, sheet="data")  # names as the tabs show them
+    with pytest.raises(DataError, match="sheet 'Kosong' is empty"):
+        read_labelled_file(f, sheet="Kosong")
+    csv = tmp_path / "label.csv"
+    csv.write_text("text,hoax\nVaksin berisi chip pelacak,1\n", encoding="utf-8")
+    assert "sheet" not in read_labelled_file(csv, sheet="Data").examples[0].meta  # a CSV has no sheets
 
 
 @pytest.mark.parametrize(
@@ -125,7 +150,7 @@ def test_a_file_that_is_not_a_workbook_says_so(tmp_path: Path, content: bytes, f
 
 
 def test_an_empty_workbook_and_a_header_alone_are_errors(tmp_path: Path) -> None:
-    with pytest.raises(DataError, match="first sheet is empty"):
+    with pytest.raises(DataError, match="first sheet 's' is empty"):
         read_labelled_file(workbook(tmp_path / "empty.xlsx", ("s", [[None, None]])))
     with pytest.raises(DataError, match="header but no rows"):
         read_labelled_file(workbook(tmp_path / "header.xlsx", ("s", [["text", "hoax"]])))

@@ -86,3 +86,31 @@ def test_train_cli_reports_bad_file_clearly(tmp_path):
     result = CliRunner().invoke(app, ["--recipe", "tiny", "--data", str(bad), "--out", str(tmp_path / "m")])
     assert result.exit_code == 2
     assert "text column" in result.output and "judul" in result.output
+
+
+def test_train_cli_reads_the_named_sheet_of_a_workbook(tmp_path, monkeypatch):
+    from openpyxl import Workbook
+
+    from training.cli import load_training_data
+
+    monkeypatch.setenv("SARING_CATALOGUE_DIR", str(tmp_path / "no-catalogue"))
+    book = Workbook()
+    book.active.title = "Petunjuk"
+    book.active.append(["Isi kolom isi dengan unggahan dan beri label 1 atau 0."])
+    sheet = book.create_sheet("Data")
+    sheet.append(["isi", "hoax", "fitnah", "incitement"])
+    for e in fixture_examples():
+        sheet.append([e.text, e.labels["hoax"], e.labels["slander"], e.labels["incitement"]])
+    wb = tmp_path / "label.xlsx"
+    book.save(wb)
+    # without --sheet the read stops and names the sheet to pass; nothing is trained
+    result = CliRunner().invoke(app, ["--recipe", "tiny", "--data", str(wb), "--out", str(tmp_path / "m")])
+    flat = " ".join(result.output.split())
+    assert result.exit_code == 2 and "--sheet Data" in flat and not (tmp_path / "m").exists()
+    _, prepared, bad = load_training_data([str(wb)], ["text=isi", "slander=fitnah"], "utf-8", sheet="Data")
+    assert not bad and sum(len(exs) for _, exs in prepared.items()) == len(fixture_examples())
+    assert [(i["file"], i["sheet"]) for i in prepared.manifest["inputs"]] == [(str(wb), "Data")]
+    result = CliRunner().invoke(
+        app, ["--recipe", "tiny", "--data", "catalogue", "--sheet", "Data", "--out", str(tmp_path / "m")]
+    )
+    assert result.exit_code == 2 and "no --data file is one" in " ".join(result.output.split())
