@@ -87,9 +87,9 @@ class OpenVinoBf16:
     def _compile(self) -> None:
         import openvino as ov
 
-        self.core = ov.Core()
-        self.compiled = self.core.compile_model(
-            self.core.read_model(str(self.path)),
+        core = ov.Core()
+        self.compiled = core.compile_model(
+            core.read_model(str(self.path)),
             "CPU",
             {
                 "INFERENCE_PRECISION_HINT": "bf16",

@@ -53,7 +53,7 @@ async def reload_model(app: FastAPI, model_dir: Path, *, with_terms: bool = Fals
         except Exception as e:
             state.metrics.reloads.labels(outcome="failure").inc()
             keep = f"model {old.version} keeps serving" if old else "no model is serving"
-            logger.error("loading the model from %s failed (%s); %s", model_dir, e, keep)
+            logger.error("reloading from %s failed (%s); %s", model_dir, e, keep)
             raise
         holder.scorer = new  # the swap: batches started before it finish with the old model
         holder.model_dir = str(model_dir)

@@ -139,8 +139,8 @@ async def admin_reload(
 ) -> JSONResponse:
     """Load `model_dir` (default: the configured one) in the background, check it answers, swap it in, with the
     term lists (SARING_TERM_LISTS) read again. On failure the old model and lists keep serving and the answer
-    says why (422 RELOAD_FAILED). An empty or blank
-    `model_dir` is refused (422 INVALID_REQUEST): leave the field out to reload the configured directory."""
+    says why (422 RELOAD_FAILED). An empty or blank `model_dir` is refused (422 INVALID_REQUEST): leave the field
+    out to reload the configured directory."""
     if body is not None and body.model_dir is not None and not body.model_dir.strip():
         raise ApiError(
             "INVALID_REQUEST",
