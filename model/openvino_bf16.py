@@ -85,16 +85,25 @@ class OpenVinoBf16:
         self._compile()
 
     def _compile(self) -> None:
+        self.compiled = self._compiled("THROUGHPUT", streams=self.threads)
+        self.requests = [self.compiled.create_infer_request() for _ in range(self.threads)]
+        self.small: Any = None  # the LATENCY compilation for small batches, built on first use (_small_batch)
+        self.small_state = "unused" if self.threads > 1 else "one thread"
+        self._pid = os.getpid()
+
+    def _compiled(self, hint: str, streams: int) -> Any:
+        """The ONNX file compiled for the CPU in bf16 with `hint` (THROUGHPUT, LATENCY) and `streams` streams over
+        `threads` threads."""
         import openvino as ov
 
         core = ov.Core()
-        self.compiled = core.compile_model(
+        return core.compile_model(
             core.read_model(str(self.path)),
             "CPU",
             {
                 "INFERENCE_PRECISION_HINT": "bf16",
-                "PERFORMANCE_HINT": "THROUGHPUT",
-                "NUM_STREAMS": self.threads,
+                "PERFORMANCE_HINT": hint,
+                "NUM_STREAMS": streams,
                 "INFERENCE_NUM_THREADS": self.threads,
                 # OpenVINO pins its stream threads to cores by default, each process from the machine's first
                 # core: two one-thread Dask workers on 2 cores then shared one core (audit benchmark, bf16: 52%
@@ -103,10 +112,6 @@ class OpenVinoBf16:
                 "ENABLE_CPU_PINNING": False,
             },
         )
-        self.requests = [self.compiled.create_infer_request() for _ in range(self.threads)]
-        self.small: Any = None  # the LATENCY compilation for small batches, built on first use (_small_batch)
-        self.small_state = "unused" if self.threads > 1 else "one thread"
-        self._pid = os.getpid()
 
     def _small_batch(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray | None:
         """Up to SMALL_BATCH_ROWS rows on every thread at once, or None where that is not available (one thread;
@@ -128,20 +133,7 @@ class OpenVinoBf16:
             return None
         if self.small is None:
             try:
-                import openvino as ov
-
-                core = ov.Core()
-                compiled = core.compile_model(
-                    core.read_model(str(self.path)),
-                    "CPU",
-                    {
-                        "INFERENCE_PRECISION_HINT": "bf16",
-                        "PERFORMANCE_HINT": "LATENCY",
-                        "NUM_STREAMS": 1,
-                        "INFERENCE_NUM_THREADS": self.threads,
-                        "ENABLE_CPU_PINNING": False,
-                    },
-                )
+                compiled = self._compiled("LATENCY", streams=1)
                 request = compiled.create_infer_request()
                 request.infer(self._inputs(ids, mask))
                 got = np.array(request.get_output_tensor(0).data, dtype=np.float32)

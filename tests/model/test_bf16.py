@@ -146,6 +146,22 @@ def test_small_batches_run_on_every_thread_close_to_the_streams(
     assert np.abs(first - streams[:1]).max() == 0.0
     assert np.abs(three(ids[1:2], mask[1:2]) - streams[1:2]).max() == 0.0
 
+    # a CPU plugin that refuses the one-stream compilation: a warning, and the streams run small batches
+    four, _ = ovb.load_openvino_bf16(ModelDir(tiny_transformer_dir), b.net, b.tok, 2)
+    streams_only = four._compiled
+
+    def refuse(hint: str, streams: int) -> object:
+        if hint == "LATENCY":
+            raise RuntimeError("configuration not supported")
+        return streams_only(hint, streams)
+
+    monkeypatch.setattr(four, "_compiled", refuse)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="model.openvino_bf16"):
+        got = four(ids[:1], mask[:1])
+    assert four.small_state == "failed" and "configuration not supported" in caplog.text
+    assert np.abs(got - streams[:1]).max() == 0.0
+
 
 @pytest.mark.usefixtures("cache")
 def test_bf16_without_bf16_units_scores_fp32_and_says_why(
