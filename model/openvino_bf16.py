@@ -117,18 +117,17 @@ class OpenVinoBf16:
         """Up to SMALL_BATCH_ROWS rows on every thread at once, or None where that is not available (one thread;
         the compilation failed).
 
-        A stream runs on one thread, so a post scored alone (the API's single texts, a console check) used half of
-        2 cores, and a long one, cut into windows, ran its 2-3 windows as blocks of one row each. OpenVINO's
-        LATENCY compilation runs them as one block on both threads: `Scorer.score` one raw tweet at a time (400,
-        12% of them over one 64-token window; fiftieth session's default model, 2 idle cores of a Xeon with AMX)
-        p50 7.3-7.8 -> 6.7-6.9 ms and p99 20-26 -> 12-14 ms; network calls alone, per batch size, median of three
-        interleaved rounds: 1.63x at 1 row, 1.18x at 2, 1.07x at 4, 0.94x at 8 (hence 4). It is a second compiled
-        copy of the network (about 240 MB resident), so it is built only when a small batch first comes (the
-        API's start-up canary), never in audits' large batches. One row gives the streams' logits exactly; 2-4
-        rows, padded here to the longest of them where the streams pad each block to its own, within 0.04 (the
-        same order as a text's logits move between batches of the streams). Its first answer is checked against
-        the streams' and the compilation is dropped, with a warning, if they differ by more than
-        SMALL_BATCH_TOLERANCE."""
+        A stream runs on one thread, so a post scored alone (the API's single texts, a console check) used half of 2
+        cores, and a long one, cut into windows, ran its 2-3 windows as blocks of one row each. OpenVINO's LATENCY
+        compilation runs them as one block on both threads: `Scorer.score` one raw tweet at a time (400, 12% of them
+        over one 64-token window; fiftieth session's default model, 2 idle cores of a Xeon with AMX) p50 7.3-7.8 ->
+        6.7-6.9 ms and p99 20-26 -> 12-14 ms; network calls alone, per batch size, median of three interleaved rounds:
+        1.63x at 1 row, 1.18x at 2, 1.07x at 4, 0.94x at 8 (hence 4). It is a second compiled copy of the network (about
+        240 MB resident), so it is built only when a small batch first comes (the API's start-up canary, 1.6 s before
+        the server is ready), never in audits' large batches. One row gives the streams' logits exactly; 2-4 rows,
+        padded here to the longest of them where the streams pad each block to its own, within 0.04 (the same order as a
+        text's logits move between batches of the streams). Its first answer is checked against the streams' and the
+        compilation is dropped, with a warning, if they differ by more than SMALL_BATCH_TOLERANCE."""
         if self.small_state in ("one thread", "failed"):
             return None
         if self.small is None:

@@ -26,6 +26,10 @@ logger = logging.getLogger(__name__)
 CANARY_TEXT = "cek kesiapan layanan saring: jalan di depan kantor kelurahan sudah diperbaiki"
 
 
+class TermListsUnreadable(ValueError):
+    """A reload stopped because the term lists could not be read (nothing was swapped)."""
+
+
 async def reload_model(app: FastAPI, model_dir: Path, *, with_terms: bool = False) -> dict[str, Any]:
     """Load `model_dir` in a thread, check it answers, then swap it in. On failure the old model keeps
     serving and the error is raised.
@@ -75,10 +79,6 @@ async def reload_model(app: FastAPI, model_dir: Path, *, with_terms: bool = Fals
             ),
             "seconds": round(seconds, 3),
         }
-
-
-class TermListsUnreadable(ValueError):
-    """A reload stopped because the term lists could not be read (nothing was swapped)."""
 
 
 async def _claims_follow(app: FastAPI, scorer: Scorer) -> None:
