@@ -23,6 +23,15 @@ table then read as words ("a s e n g" -> "a si e dan", "h*m*" -> "h * sama *"):
     the model), so that a masked name is not read as a commoner word ("M*nang" fits "menang" and "minang":
     left alone). When none or several fit ("b*b*": babi, bibi, bobo) the masked word stays one token.
 
+Version 3 (the fifty-first session) stops reading numbers as letters, which version 2 did in two steps:
+5.  Only letters are squeezed: version 2 squeezed any repeated character, digits too, so "1000000" became "100",
+    "tahun 2000an" the slang table's "200an" ("dua ratusan") and "1000rb" first "100rb", then "10rb" ("sepuluh
+    ribu"), amounts and years changed by orders of magnitude.
+4.  A word whose digits all follow its letters ("covid19", "pemilu2019", "mp3") is a name with a number, read as
+    leetspeak only when the reading is a known word ("bab1" -> "babi"); version 2 read every such word
+    ("covid19" -> "covidig", a word neither the encoder nor the slang table knows). Digits inside a word
+    ("s4y4ng", "4nj1ng") and reduplication ("kata2") are read as before.
+
 The version string changes whenever the output of `normalize` may change; the model directory records it,
 and a model keeps the version it was trained with (`from_json`), so models written before a change score
 as they did.
@@ -39,8 +48,8 @@ from pathlib import Path
 
 from model.readers import BAD_ROW_KEY, LINE_KEY, DataError, delimited_rows, read_text
 
-NORMALIZER_VERSION = "2"
-SUPPORTED_VERSIONS = ("1", "2")
+NORMALIZER_VERSION = "3"
+SUPPORTED_VERSIONS = ("1", "2", "3")
 
 _URL_RE = re.compile(
     r"(?:https?://|www\.)\S+|\b[a-z0-9-]+\.(?:com|id|co\.id|go\.id|net|org|ly|me)(?:/\S*)?", re.IGNORECASE
@@ -52,6 +61,11 @@ _CONTROL_RE = re.compile(r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\
 _SPACE_RE = re.compile(r"\s+")
 _REPEAT3_RE = re.compile(r"(\w)\1{2,}")
 _REPEAT2_RE = re.compile(r"(\w)\1+")
+# Version 3: letters only ("bangeeettt" -> "bangeett"; "1000000" and "2000an" stay numbers)
+_REPEAT3_LETTER_RE = re.compile(r"([^\W\d_])\1{2,}")
+_REPEAT2_LETTER_RE = re.compile(r"([^\W\d_])\1+")
+# Version 3: letters, then digits only ("covid19", "bab1"): leetspeak only when the reading is a known word
+_TRAILING_DIGITS_RE = re.compile(r"[^\W\d_]+\d+")
 _WORD_RE = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*|\S", re.UNICODE)
 # Version 2: a word of letters may carry masking stars between its letters and at its end ("j*j*k",
 # "h*m*"), not after a star: "*PENTING*" is WhatsApp's bold, "5*3" arithmetic, "wkwk*" an emphasis.
@@ -135,6 +149,11 @@ class Normalizer:
         self.version = version
         self.slang: dict[str, str] = {k.lower(): v.lower() for k, v in (slang or {}).items() if k and v}
         self._token_re = _WORD_RE if version == "1" else _WORD_V2_RE
+        numbers_kept = int(version) >= 3
+        self._repeat3 = _REPEAT3_LETTER_RE if numbers_kept else _REPEAT3_RE
+        self._repeat2 = _REPEAT2_LETTER_RE if numbers_kept else _REPEAT2_RE
+        self._numbers_kept = numbers_kept
+        self._formal_words: set[str] | None = None  # the slang table's formal words, built on first need
         self.words: set[str] = {w for w in words if _KNOWN_WORD_RE.fullmatch(w)}
         # Masked words (version 2) are read against the known words (the slang table's and `words`), grouped
         # by length; built on the first masked word, since most texts have none.
@@ -252,19 +271,31 @@ class Normalizer:
             return self._unmask(tok)
         if _is_leet(tok):
             m = _REDUP_RE.match(tok)
-            tok = f"{m.group(1)} {m.group(1)}" if m else tok.translate(_LEET)
+            if m:
+                tok = f"{m.group(1)} {m.group(1)}"
+            else:
+                read = tok.translate(_LEET)
+                if not (self._numbers_kept and _TRAILING_DIGITS_RE.fullmatch(tok)) or self._known(read):
+                    tok = read
             if " " in tok:
                 return " ".join(self._word(t) for t in tok.split())
         if tok in self.slang:
             return self.slang[tok]
-        squeezed = _REPEAT3_RE.sub(r"\1\1", tok)
+        squeezed = self._repeat3.sub(r"\1\1", tok)
         if squeezed in self.slang:
             return self.slang[squeezed]
         if squeezed != tok:
-            once = _REPEAT2_RE.sub(r"\1", squeezed)
+            once = self._repeat2.sub(r"\1", squeezed)
             if once in self.slang:
                 return self.slang[once]
         return squeezed
+
+    def _known(self, word: str) -> bool:
+        """A word of the slang table (either side) or of the training texts (`words`)."""
+        if self._formal_words is None:
+            # Built whole, then published: a scorer thread never sees a half-filled set.
+            self._formal_words = {w for v in self.slang.values() for w in v.split()}
+        return word in self.slang or word in self.words or word in self._formal_words
 
     def _unmask(self, tok: str) -> str:
         """Step 4a: the one formal word that the masked word can be, else the masked word itself."""
@@ -286,7 +317,7 @@ class Normalizer:
         found = []
         for tok in self._token_re.findall(self.clean(text)):
             low = tok.lower()
-            if low in self.slang or _REPEAT3_RE.sub(r"\1\1", low) in self.slang or _is_leet(low):
+            if low in self.slang or self._repeat3.sub(r"\1\1", low) in self.slang or _is_leet(low):
                 found.append(tok)
         return found
 

@@ -110,6 +110,10 @@ def print_summary(s: AuditSummary) -> None:
     for d in DECISIONS:
         n = s.decisions.get(d, 0)
         t.add_row(f"decision {d}", f"{n:,} ({100 * n / s.scored:.1f}%)" if s.scored else "0")
+    if s.term_matches:
+        shown = list(s.term_matches.items())[:5]
+        more = f"; {len(s.term_matches) - 5} more in summary.json" if len(s.term_matches) > 5 else ""
+        t.add_row("listed terms (rows)", ", ".join(f"{k} {v:,}" for k, v in shown) + more)
     if s.rows_before:
         t.add_row("saved by earlier runs", f"{s.rows_before:,}")
     t.add_row("rows this run", f"{s.rows_this_run:,}")
@@ -193,7 +197,8 @@ def audit(
         typer.Option(
             "--term-list",
             help="a term-list file (columns term, risk, decision, list, note; as SARING_TERM_LISTS for the API): "
-            "rows holding a listed term get at least its decision, and TERM_LIST_MATCH in warnings",
+            "rows holding a listed term get at least its decision, TERM_LIST_MATCH in warnings and the terms in "
+            "the column term_matches",
         ),
     ] = None,
     report: Annotated[bool, typer.Option("--report/--no-report", help="write report.json/.md/.html")] = True,

@@ -31,6 +31,7 @@ from model.labels import DECISIONS, RISKS
 from model.modeldir import write_json_atomic
 from serving.audit import copies as audit_copies
 from serving.audit import engagement as audit_engagement
+from serving.audit.score import TERM_MATCHES
 
 logger = logging.getLogger(__name__)
 
@@ -125,6 +126,7 @@ def build_report(out_dir: str | Path, top: int = 20, max_groups: int = 200) -> d
     acc: dict[str, Any] = dict.fromkeys(dims)
     overall = pd.Series(0, index=COUNTERS, dtype="int64")
     warnings: Counter[str] = Counter()
+    terms: Counter[str] | None = None  # with term lists (results with the column term_matches): rows per term
     tops: dict[str, Any] = dict.fromkeys(RISKS)
     show = ["id", "source_file", "row", "platform", "account", "kind", "timestamp", "text", "decision"]
     engagement = audit_engagement.EngagementAccumulator(mapped, top=top)
@@ -142,6 +144,7 @@ def build_report(out_dir: str | Path, top: int = 20, max_groups: int = 200) -> d
                 "parent_text",
                 "month",
                 "warnings",
+                TERM_MATCHES,
                 *[f"score_{r}" for r in RISKS],
                 *[f"flag_{r}" for r in RISKS],
                 *[f"decision_{r}" for r in RISKS],
@@ -166,6 +169,11 @@ def build_report(out_dir: str | Path, top: int = 20, max_groups: int = 200) -> d
         for codes in df["warnings"]:
             if codes is not None:
                 warnings.update(codes)
+        if TERM_MATCHES in df.columns:
+            terms = terms if terms is not None else Counter()
+            for names in df[TERM_MATCHES]:
+                if names is not None:
+                    terms.update(names)
         for d in dims:
             keys = df[d].astype(object).where(df[d].notna(), NONE_KEY)
             g = ind.groupby(keys.to_numpy(), sort=False).sum()
@@ -215,6 +223,8 @@ def build_report(out_dir: str | Path, top: int = 20, max_groups: int = 200) -> d
             "restates runs of the parent's words",
         },
         "warnings": dict(warnings.most_common()),
+        # None: no term lists (or an audit saved before term_matches); else rows per "list/term"
+        "term_matches": dict(terms.most_common()) if terms is not None else None,
         "groups_total": {},
         "top_posts": {r: _records(tops[r]) if tops[r] is not None else [] for r in RISKS},
         "rejects_sample": reject_sample,
@@ -435,6 +445,7 @@ def report_context(report: dict[str, Any], with_charts: bool = False) -> dict[st
         "warnings": _table(["code", "rows"], [[k, v] for k, v in report["warnings"].items()])
         if report["warnings"]
         else None,
+        "term_matches": _term_table(report.get("term_matches")),
         "rejects": _table(
             ["file", "row", "id", "code", "reason"],
             [
@@ -445,6 +456,14 @@ def report_context(report: dict[str, Any], with_charts: bool = False) -> dict[st
         if report["rejects_sample"]
         else None,
     }
+
+
+def _term_table(counts: dict[str, int] | None) -> dict[str, Any] | None:
+    """The listed terms found (rows per term), or None without term lists; an empty table when none was found."""
+    if counts is None:
+        return None
+    rows = [[*(name.split("/", 1) if "/" in name else ["", name]), n] for name, n in counts.items()]
+    return _table(["list", "term", "rows"], rows)
 
 
 def _cell(value: Any) -> str:

@@ -59,6 +59,7 @@ from serving.audit.ledger import AuditError, Ledger, content_sha256, covers_whol
 from serving.audit.runners import DaskRunner, InProcessRunner
 from serving.audit.score import (
     RESERVED_COLUMNS,
+    TERM_MATCHES,
     reject_schema,
     result_schema,
     score_frame,
@@ -74,7 +75,10 @@ REJECTS_DIR = "rejects"
 SUMMARY_JSON = "summary.json"
 RESULTS_CSV = "results.csv"
 LOCK_FILE = ".audit.lock"
-OUTPUT_SCHEMA_VERSION = 2  # 2: engagement columns (author_type, interaction, likes, comments, shares, bad_values)
+# 2: engagement columns (author_type, interaction, likes, comments, shares, bad_values); 3: with term lists, the
+# column term_matches (the listed terms each row holds). A run saved with 2 resumes as 2: without term lists the two
+# are the same columns, and with them its parts go on without term_matches, so the folder stays one dataset.
+OUTPUT_SCHEMA_VERSION = 3
 DEFAULT_CHUNK_ROWS = 10_000
 DEFAULT_BYTES_PER_ROW = 150  # a first guess for CSV/JSON lines totals, until the first chunk is read
 # The files of a model directory that turn the weights' outputs into scores and flags (an ensemble's members hold
@@ -138,6 +142,8 @@ class AuditSummary:
     flagged: dict[str, int] = field(default_factory=dict)
     decisions: dict[str, int] = field(default_factory=dict)
     warnings: dict[str, int] = field(default_factory=dict)
+    # with term lists: scored rows holding each listed term, "list/term" (an audit saved before this counted none)
+    term_matches: dict[str, int] = field(default_factory=dict)
     chunks: int = 0
     rows_before: int = 0  # saved by earlier runs of the same audit
     rows_this_run: int = 0
@@ -529,6 +535,7 @@ class _Totals:
         self.flagged: Counter[str] = Counter()
         self.decisions: Counter[str] = Counter()
         self.warnings: Counter[str] = Counter()
+        self.term_matches: Counter[str] = Counter()
         self.reject_codes: Counter[str] = Counter()
         self.bad_values: Counter[str] = Counter()
         self.runtimes: Counter[str] = Counter()
@@ -544,6 +551,7 @@ class _Totals:
         self.flagged.update(rec.get("flagged", {}))
         self.decisions.update(rec.get("decisions", {}))
         self.warnings.update(rec.get("warnings", {}))
+        self.term_matches.update(rec.get("term_matches", {}))
         self.reject_codes.update(rec.get("reject_codes", {}))
         self.bad_values.update(rec.get("bad_values", {}))
 
@@ -558,9 +566,10 @@ def _commit(
     expected_version: str,
     started: float,
     runtime: str | None,
+    term_matches: bool = False,
 ) -> dict[str, Any]:
     """Save one scored chunk: part files first (atomically), then its ledger line (which records the library
-    that ran the transformer, `runtime`)."""
+    that ran the transformer, `runtime`). `term_matches`: the results hold the column TERM_MATCHES."""
     import pandas as pd
     import pyarrow as pa
 
@@ -569,7 +578,7 @@ def _commit(
             f"{raw.file.display} chunk {raw.index}: {raw.rows} rows read but {len(scored)} scored and "
             f"{len(raw.read_rejects)} rejected; refusing to save an incomplete chunk"
         )
-    results, rejects = split_scored(scored, columns.keep, drop_text)
+    results, rejects = split_scored(scored, columns.keep, drop_text, term_matches)
     versions = set(results["model_version"].dropna().unique()) if len(results) else set()
     if versions - {expected_version}:
         raise AuditError(
@@ -581,7 +590,9 @@ def _commit(
         rejects = rejects.sort_values("row", kind="stable").reset_index(drop=True)
     name = part_name(raw.file, raw.index)
     _write_parquet_atomic(
-        pa.Table.from_pandas(results, schema=result_schema(columns.keep, drop_text), preserve_index=False),
+        pa.Table.from_pandas(
+            results, schema=result_schema(columns.keep, drop_text, term_matches), preserve_index=False
+        ),
         out / RESULTS_DIR / name,
     )
     if len(rejects):
@@ -591,6 +602,10 @@ def _commit(
     warn_counts: Counter[str] = Counter()
     for codes in results["warnings"]:
         warn_counts.update(codes)
+    term_counts: Counter[str] = Counter()
+    if term_matches:
+        for names in results[TERM_MATCHES]:
+            term_counts.update(names)
     bad_counts: Counter[str] = Counter()
     for entries in results["bad_values"]:
         if entries is not None:
@@ -609,6 +624,7 @@ def _commit(
         "flagged": {r: int(results[f"flag_{r}"].sum()) for r in RISKS},
         "decisions": {d: int((results["decision"] == d).sum()) for d in DECISIONS},
         "warnings": dict(warn_counts),
+        **({"term_matches": dict(term_counts)} if term_matches else {}),
         "reject_codes": {str(k): int(v) for k, v in rejects["code"].value_counts().items()} if len(rejects) else {},
         "bad_values": dict(bad_counts),
         "runtime": runtime,
@@ -654,7 +670,8 @@ def _verify(out: Path, ledger: Ledger, rows_per_file: dict[int, int]) -> None:
 
 
 def write_results_csv(out: Path, ledger: Ledger) -> Path:
-    """One CSV of all scored rows (warnings joined with ';'), written atomically from the part files."""
+    """One CSV of all scored rows (warnings and term matches joined with ';'), written atomically from the part
+    files."""
     import pyarrow.parquet as pq
 
     final = out / RESULTS_CSV
@@ -665,6 +682,8 @@ def write_results_csv(out: Path, ledger: Ledger) -> Path:
             for _, rec in sorted(ledger.chunks.items()):
                 df = pq.read_table(out / RESULTS_DIR / rec["results"]).to_pandas()
                 df["warnings"] = [";".join(w) if w is not None else "" for w in df["warnings"]]
+                if TERM_MATCHES in df.columns:
+                    df[TERM_MATCHES] = [";".join(t) if t is not None else "" for t in df[TERM_MATCHES]]
                 df["bad_values"] = ["; ".join(b) if b is not None else "" for b in df["bad_values"]]
                 df.to_csv(fh, header=first, index=False)
                 first = False
@@ -708,6 +727,7 @@ def _summary(
         flagged={r: t.flagged.get(r, 0) for r in RISKS},
         decisions={d: t.decisions.get(d, 0) for d in DECISIONS},
         warnings=dict(t.warnings),
+        term_matches=dict(t.term_matches.most_common()),
         chunks=t.chunks,
         rows_before=rows_before,
         rows_this_run=rows_this_run,
@@ -847,6 +867,9 @@ def run_audit(config: AuditConfig, on_event: Callable[[AuditEvent], None] | None
             _clear_outputs(out)
         ledger = Ledger(out)
         ledger.load()
+        if (ledger.header or {}).get("settings", {}).get("output_schema") == 2:
+            header["settings"]["output_schema"] = 2  # see OUTPUT_SCHEMA_VERSION: it resumes with its own columns
+        term_column = bool(terms) and header["settings"]["output_schema"] >= 3
         _hash_inputs(header, ledger)
         saved = str((ledger.header or {}).get("model", {}).get("precision") or "")
         if not asked and ledger.chunks and saved in PRECISIONS and saved != header["model"]["precision"]:
@@ -944,7 +967,16 @@ def run_audit(config: AuditConfig, on_event: Callable[[AuditEvent], None] | None
                         raw, scored = runner.next_done()
                         in_flight -= 1
                         rec = _commit(
-                            out, ledger, raw, scored, columns, config.drop_text, identity[1], started, runner.runtime
+                            out,
+                            ledger,
+                            raw,
+                            scored,
+                            columns,
+                            config.drop_text,
+                            identity[1],
+                            started,
+                            runner.runtime,
+                            term_column,
                         )
                         rows_done += raw.rows
                         chunks_done += 1

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
 
-    from model.scorer import Scorer
+    from model.scorer import ScoredText, Scorer
     from model.terms import TermEntry, TermLists
 
 logger = logging.getLogger(__name__)
@@ -43,8 +43,13 @@ REJECT_OUTPUT = ["reject_code", "reject_column", "reject_reason"]
 REJECT_COLUMNS = ["id", "source_file", "row", "column", "code", "reason"]
 
 
-def result_columns(drop_text: bool = False) -> list[str]:
-    """The output columns of a scored row, before any kept input columns."""
+# With term lists: the listed terms each row holds, "list/term" (a list's name has no "/"), in the order first found.
+TERM_MATCHES = "term_matches"
+
+
+def result_columns(drop_text: bool = False, term_matches: bool = False) -> list[str]:
+    """The output columns of a scored row, before any kept input columns (`term_matches`: the audit has term
+    lists, and the column TERM_MATCHES follows `warnings`)."""
     return (
         ["id", "source_file", "row"]
         + ([] if drop_text else TEXT_OUTPUT)
@@ -53,27 +58,42 @@ def result_columns(drop_text: bool = False) -> list[str]:
         + SCORE_COLUMNS
         + FLAG_COLUMNS
         + DECISION_COLUMNS
-        + ["decision", "warnings", "model_name", "model_version"]
+        + ["decision", "warnings"]
+        + ([TERM_MATCHES] if term_matches else [])
+        + ["model_name", "model_version"]
     )
 
 
-RESERVED_COLUMNS = frozenset(result_columns() + REJECT_OUTPUT)
+RESERVED_COLUMNS = frozenset(result_columns(term_matches=True) + REJECT_OUTPUT)
 
 
-def result_schema(keep: tuple[str, ...] | list[str] = (), drop_text: bool = False) -> pa.Schema:
+def term_match_names(res: ScoredText) -> list[str]:
+    """The listed terms a scored text holds, "list/term", each once, from its TERM_LIST_MATCH warnings."""
+    names = [
+        f"{w.details['list']}/{w.details['term']}"
+        for w in res.warnings
+        if w.code == "TERM_LIST_MATCH" and w.details is not None
+    ]
+    return list(dict.fromkeys(names))
+
+
+def result_schema(
+    keep: tuple[str, ...] | list[str] = (), drop_text: bool = False, term_matches: bool = False
+) -> pa.Schema:
     """The fixed Arrow schema of every results part file, so the folder reads as one dataset."""
     import pyarrow as pa
 
     types: dict[str, pa.DataType] = {
         "row": pa.int64(),
         "warnings": pa.list_(pa.string()),
+        TERM_MATCHES: pa.list_(pa.string()),
         "bad_values": pa.list_(pa.string()),
     }
     types.update({c: pa.int64() for c in COUNT_ROLES})
     types.update({c: pa.float64() for c in SCORE_COLUMNS})
     types.update({c: pa.bool_() for c in FLAG_COLUMNS})
     return pa.schema(
-        [pa.field(c, types.get(c, pa.string())) for c in result_columns(drop_text)]
+        [pa.field(c, types.get(c, pa.string())) for c in result_columns(drop_text, term_matches)]
         + [pa.field(c, pa.string()) for c in keep]
     )
 
@@ -84,8 +104,9 @@ def reject_schema() -> pa.Schema:
     return pa.schema([pa.field(c, pa.int64() if c == "row" else pa.string()) for c in REJECT_COLUMNS])
 
 
-def output_ddl(keep: tuple[str, ...] | list[str] = (), drop_text: bool = False) -> str:
-    """The columns `score_frame` returns, as a Spark DDL string (for `mapInPandas` / a struct `pandas_udf`)."""
+def output_ddl(keep: tuple[str, ...] | list[str] = (), drop_text: bool = False, term_matches: bool = False) -> str:
+    """The columns `score_frame` returns, as a Spark DDL string (for `mapInPandas` / a struct `pandas_udf`);
+    `term_matches=True` when it is given term lists."""
     import pyarrow as pa
 
     def ddl(t: pa.DataType) -> str:
@@ -93,7 +114,7 @@ def output_ddl(keep: tuple[str, ...] | list[str] = (), drop_text: bool = False) 
             return f"ARRAY<{ddl(t.value_type)}>"
         return {pa.float64(): "DOUBLE", pa.int64(): "BIGINT", pa.bool_(): "BOOLEAN"}.get(t, "STRING")
 
-    fields = list(result_schema(keep, drop_text)) + [pa.field(c, pa.string()) for c in REJECT_OUTPUT]
+    fields = list(result_schema(keep, drop_text, term_matches)) + [pa.field(c, pa.string()) for c in REJECT_OUTPUT]
     return ", ".join(f"`{f.name}` {ddl(f.type)}" for f in fields)
 
 
@@ -255,9 +276,9 @@ def score_frame(
     "id": "post_id", "keep": ["url"]}. `precision` (int8, bf16 or fp32, default $SARING_PRECISION, else int8) is
     the transformer's when a model directory is given (a loaded Scorer keeps its own).
 
-    Returns one row per input row, in order: `result_columns()` + the kept columns + reject_code,
-    reject_column, reject_reason. Scored rows have no reject_code; rejected rows (missing, empty or
-    undecodable text, undecodable mapped cells) have no scores.
+    Returns one row per input row, in order: `result_columns(drop_text, term_matches=bool(terms))` + the kept
+    columns + reject_code, reject_column, reject_reason. Scored rows have no reject_code; rejected rows (missing,
+    empty or undecodable text, undecodable mapped cells) have no scores.
     """
     import numpy as np
     import pandas as pd
@@ -394,6 +415,8 @@ def score_frame(
         out[DECISION_COLUMNS[j]] = _spread(ok, [res.decisions[r] for res in scored], n)
     out["decision"] = _spread(ok, [res.decision for res in scored], n)
     out["warnings"] = _spread(ok, [[w.code for w in res.warnings] for res in scored], n)
+    if terms:
+        out[TERM_MATCHES] = _spread(ok, [term_match_names(res) for res in scored], n)
     out["model_name"] = _spread(ok, [scorer.name] * len(ok), n)
     out["model_version"] = _spread(ok, [scorer.version] * len(ok), n)
     for k, vals in keep_vals.items():
@@ -407,11 +430,11 @@ def score_frame(
 
 
 def split_scored(
-    scored: pd.DataFrame, keep: tuple[str, ...] | list[str] = (), drop_text: bool = False
+    scored: pd.DataFrame, keep: tuple[str, ...] | list[str] = (), drop_text: bool = False, term_matches: bool = False
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(scored rows with the result columns, rejected rows with the reject columns)."""
     bad = scored["reject_code"].notna()
-    results = scored.loc[~bad, result_columns(drop_text) + list(keep)]
+    results = scored.loc[~bad, result_columns(drop_text, term_matches) + list(keep)]
     rejects = scored.loc[bad, ["id", "source_file", "row", "reject_column", "reject_code", "reject_reason"]]
     rejects = rejects.rename(columns={"reject_column": "column", "reject_code": "code", "reject_reason": "reason"})
     return results.reset_index(drop=True), rejects.reset_index(drop=True)

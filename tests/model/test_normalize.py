@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -68,13 +69,43 @@ def test_version_1_is_kept_for_models_written_before_version_2(tmp_path: Path) -
     new = Normalizer(SLANG, words=["minang"])
     new.to_json(path)
     loaded = Normalizer.from_json(path)
-    assert (loaded.version, loaded.words) == ("2", {"minang"})
+    assert (loaded.version, loaded.words) == ("3", {"minang"})
     path.write_text('{"version": "2", "slang": {}, "words": "minang"}', encoding="utf-8")
     with pytest.raises(ValueError, match="'words' should be a list of strings .* found str"):
         Normalizer.from_json(path)
     path.write_text('{"version": "9", "slang": {}}', encoding="utf-8")
-    with pytest.raises(ValueError, match="version '9' found, this saring knows 1, 2"):
+    with pytest.raises(ValueError, match="version '9' found, this saring knows 1, 2, 3"):
         Normalizer.from_json(path)
+
+
+AMOUNT_SLANG = {**SLANG, "10rb": "sepuluh ribu", "200an": "dua ratusan", "babi": "babi", "pemilu2019": "pemilu 2019"}
+
+
+def test_version_3_keeps_numbers_whole() -> None:
+    n = Normalizer(AMOUNT_SLANG)
+    # amounts, years and phone numbers as written (version 2 squeezed repeated digits: 1000000 -> 100)
+    assert n.normalize("dapat Rp 1000000 atau 1000rb per KTP") == "dapat rp 1000000 atau 1000rb per ktp"
+    assert n.normalize("tahun 2000an, hubungi 0811122233") == "tahun 2000an , hubungi 0811122233"
+    assert n.normalize("10rb aja") == "sepuluh ribu aja"  # the slang table's amounts are still read
+    # letters are still squeezed, and a squeezed word still finds its slang form
+    assert n.normalize("bgttt yggg bangeeettt") == "banget yang bangeett"
+    # a name with a number is not leetspeak unless its reading is a known word
+    assert n.normalize("covid19 mp3 pemilu2019") == "covid19 mp3 pemilu 2019"
+    assert n.normalize("bab1 s4y4ng 4nj1ng kata2") == "babi sayang anjing kata kata"
+    assert n.normalize("malin9") == "malin9"  # "maling" is not known yet
+    n.add_words(["maling uang", "dasar maling"])  # a word of the training texts is known as well
+    assert n.normalize("malin9") == "maling"
+    assert n.normalize("4njing") == "anjing"  # a digit before letters is leetspeak as before
+
+
+def test_models_written_with_version_2_keep_its_readings(tmp_path: Path) -> None:
+    """A model keeps the normaliser it was trained with: version 2's squeezed digits and leetspeak included."""
+    path = tmp_path / "normalizer.json"
+    path.write_text(json.dumps({"version": "2", "slang": AMOUNT_SLANG}), encoding="utf-8")
+    old = Normalizer.from_json(path)
+    assert old.version == "2"
+    assert old.normalize("1000000 tahun 2000an covid19") == "100 tahun dua ratusan covidig"
+    assert old.normalize("dapat 1000rb") == "dapat sepuluh ribu"
 
 
 def test_content_words_leave_out_emoji_symbols_links_and_mentions() -> None:
