@@ -27,10 +27,11 @@ Version 3 (the fifty-first session) stops reading numbers as letters, which vers
 5.  Only letters are squeezed: version 2 squeezed any repeated character, digits too, so "1000000" became "100",
     "tahun 2000an" the slang table's "200an" ("dua ratusan") and "1000rb" first "100rb", then "10rb" ("sepuluh
     ribu"), amounts and years changed by orders of magnitude.
-4.  A word whose digits all follow its letters ("covid19", "pemilu2019", "mp3") is a name with a number, read as
-    leetspeak only when the reading is a known word ("bab1" -> "babi"); version 2 read every such word
-    ("covid19" -> "covidig", a word neither the encoder nor the slang table knows). Digits inside a word
-    ("s4y4ng", "4nj1ng") and reduplication ("kata2") are read as before.
+4.  A word that mixes letters and digits is read as leetspeak only when the reading is a known word (the slang
+    table's, either side, or the training texts': "s4y4ng" -> "sayang", "4nj1ng" -> "anjing", "bab1" -> "babi");
+    otherwise it is a name or a date with a number and stays as written ("covid19", "#2019GantiPresiden",
+    "17agustus", "3hari"), where version 2 made words nobody writes of them ("covidig", "2oiggantipresiden",
+    "itagustus", "ehari"). Reduplication ("kata2" -> "kata kata") is read as before.
 
 The version string changes whenever the output of `normalize` may change; the model directory records it,
 and a model keeps the version it was trained with (`from_json`), so models written before a change score
@@ -64,8 +65,6 @@ _REPEAT2_RE = re.compile(r"(\w)\1+")
 # Version 3: letters only ("bangeeettt" -> "bangeett"; "1000000" and "2000an" stay numbers)
 _REPEAT3_LETTER_RE = re.compile(r"([^\W\d_])\1{2,}")
 _REPEAT2_LETTER_RE = re.compile(r"([^\W\d_])\1+")
-# Version 3: letters, then digits only ("covid19", "bab1"): leetspeak only when the reading is a known word
-_TRAILING_DIGITS_RE = re.compile(r"[^\W\d_]+\d+")
 _WORD_RE = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*|\S", re.UNICODE)
 # Version 2: a word of letters may carry masking stars between its letters and at its end ("j*j*k",
 # "h*m*"), not after a star: "*PENTING*" is WhatsApp's bold, "5*3" arithmetic, "wkwk*" an emphasis.
@@ -235,6 +234,14 @@ class Normalizer:
         self._mask_words = None
         self._words.clear()
 
+    def with_words(self, texts: Iterable[str]) -> Normalizer:
+        """A normaliser that reads as this one and also knows the words of `texts`, each from one use: term lists
+        match "K4DRUN" to the term "kadrun" (version 3 reads leetspeak only into known words) and "k*drun" too,
+        without changing how the model's own normaliser reads posts."""
+        other = Normalizer(self.slang, version=self.version, words=self.words)
+        other.add_words(texts, min_count=1)
+        return other
+
     # -- normalisation -----------------------------------------------------------------------------
     def clean(self, text: str) -> str:
         """Steps 1-2 only: safe cleaning that keeps case and words; used for display and span offsets."""
@@ -275,7 +282,7 @@ class Normalizer:
                 tok = f"{m.group(1)} {m.group(1)}"
             else:
                 read = tok.translate(_LEET)
-                if not (self._numbers_kept and _TRAILING_DIGITS_RE.fullmatch(tok)) or self._known(read):
+                if not self._numbers_kept or self._known(read):  # version 3: only a reading that is a word
                     tok = read
             if " " in tok:
                 return " ".join(self._word(t) for t in tok.split())
@@ -291,11 +298,16 @@ class Normalizer:
         return squeezed
 
     def _known(self, word: str) -> bool:
-        """A word of the slang table (either side) or of the training texts (`words`)."""
+        """A word of the slang table (either side) or of the training texts (`words`), as written or with its
+        repeated letters squeezed to two or one."""
         if self._formal_words is None:
             # Built whole, then published: a scorer thread never sees a half-filled set.
             self._formal_words = {w for v in self.slang.values() for w in v.split()}
-        return word in self.slang or word in self.words or word in self._formal_words
+        twice = self._repeat3.sub(r"\1\1", word)  # "k4druuun" reads "kadruuun": known as "kadruun" or "kadrun"
+        return any(
+            w in self.slang or w in self.words or w in self._formal_words
+            for w in (word, twice, self._repeat2.sub(r"\1", twice))
+        )
 
     def _unmask(self, tok: str) -> str:
         """Step 4a: the one formal word that the masked word can be, else the masked word itself."""

@@ -151,8 +151,9 @@ class TermLists:
     def __init__(self, entries: Iterable[TermEntry], source: str = "") -> None:
         self.entries = list(entries)
         self.source = source
-        # (the normaliser, its index): the normaliser is held, so that no other one can be taken for it
-        self._compiled: tuple[Normalizer, dict[str, list[tuple[tuple[str, ...], TermEntry]]]] | None = None
+        # (the model's normaliser, the one that reads for matching, the index): the model's normaliser is held, so
+        # that no other one can be taken for it
+        self._compiled: tuple[Normalizer, Normalizer, dict[str, list[tuple[tuple[str, ...], TermEntry]]]] | None = None
 
     @classmethod
     def from_file(cls, path: str | Path) -> TermLists:
@@ -167,38 +168,41 @@ class TermLists:
             d["by_risk"][e.risk] = d["by_risk"].get(e.risk, 0) + 1
         return out
 
-    def _index(self, normalizer: Normalizer) -> dict[str, list[tuple[tuple[str, ...], TermEntry]]]:
+    def _index(self, normalizer: Normalizer) -> tuple[Normalizer, dict[str, list[tuple[tuple[str, ...], TermEntry]]]]:
+        """(the normaliser that reads texts for matching, the terms by their first word). The model's normaliser,
+        knowing the terms' words as well: it reads leetspeak and masked words only into words it knows."""
         if self._compiled is not None and self._compiled[0] is normalizer:
-            return self._compiled[1]
+            return self._compiled[1], self._compiled[2]
+        reader = normalizer.with_words(e.term for e in self.entries)
         index: dict[str, list[tuple[tuple[str, ...], TermEntry]]] = {}
         unusable = []
         for e in self.entries:
-            words = _words(normalizer.normalize_tokens(e.term))
+            words = _words(reader.normalize_tokens(e.term))
             if not words:
                 unusable.append(e.term)
                 continue
             index.setdefault(words[0], []).append((tuple(words), e))
         if unusable:
             logger.warning("%d term(s) of %s are no words once normalised: never matched", len(unusable), self.source)
-        self._compiled = (normalizer, index)
-        return index
+        self._compiled = (normalizer, reader, index)
+        return reader, index
 
     def match(self, texts: list[str], normalizer: Normalizer) -> list[list[TermMatch]]:
         """The terms found in each text (each list entry once per text, at its first place)."""
-        index = self._index(normalizer)
+        reader, index = self._index(normalizer)
         out: list[list[TermMatch]] = []
         for text in texts:
             # Each whitespace-separated chunk of the original text normalised alone, so that a match has offsets;
             # then the whole text, for what the normaliser joins across chunks ("k a d r u n").
             stream: list[tuple[str, int, int]] = []
             for m in _CHUNK_RE.finditer(text):
-                stream.extend((w, m.start(), m.end()) for w in _words(normalizer.normalize_tokens(m.group())))
+                stream.extend((w, m.start(), m.end()) for w in _words(reader.normalize_tokens(m.group())))
             found: dict[int, TermMatch] = {}
             for k, (word, _, _) in enumerate(stream):
                 for words, entry in index.get(word, ()):
                     if id(entry) not in found and tuple(w for w, _, _ in stream[k : k + len(words)]) == words:
                         found[id(entry)] = TermMatch(entry, stream[k][1], stream[k + len(words) - 1][2])
-            whole = _words(normalizer.normalize_tokens(text))
+            whole = _words(reader.normalize_tokens(text))
             for k, word in enumerate(whole):
                 for words, entry in index.get(word, ()):
                     if id(entry) not in found and tuple(whole[k : k + len(words)]) == words:

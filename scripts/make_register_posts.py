@@ -3022,7 +3022,9 @@ def _plain(text: str) -> str:
 
 def generate(seed: int = SEED) -> tuple[list[dict[str, Any]], list[str]]:
     rng = random.Random(seed)
-    normalizer = Normalizer(BUILTIN_SLANG)
+    # Duplicates are found with the reading the committed file was written with (version 2): a newer normaliser
+    # must not redraw a dataset whose card pins its sha256.
+    normalizer = Normalizer(BUILTIN_SLANG, version="2")
     test = held_out_families(seed)
     seen: set[str] = set()
     records: list[dict[str, Any]] = []

@@ -89,13 +89,16 @@ def test_version_3_keeps_numbers_whole() -> None:
     assert n.normalize("10rb aja") == "sepuluh ribu aja"  # the slang table's amounts are still read
     # letters are still squeezed, and a squeezed word still finds its slang form
     assert n.normalize("bgttt yggg bangeeettt") == "banget yang bangeett"
-    # a name with a number is not leetspeak unless its reading is a known word
+    # a word with digits is leetspeak only when its reading is a known word; names and dates stay as written
     assert n.normalize("covid19 mp3 pemilu2019") == "covid19 mp3 pemilu 2019"
-    assert n.normalize("bab1 s4y4ng 4nj1ng kata2") == "babi sayang anjing kata kata"
+    assert n.normalize("#2019GantiPresiden 17agustus 3hari") == "# 2019gantipresiden 17agustus 3hari"
+    assert n.normalize("bab1 s4y4ng kata2") == "babi sayang kata kata"
+    assert n.normalize("4nj1ng") == "4nj1ng"  # "anjing" is not known to this normaliser yet
     assert n.normalize("malin9") == "malin9"  # "maling" is not known yet
-    n.add_words(["maling uang", "dasar maling"])  # a word of the training texts is known as well
+    n.add_words(["maling uang", "dasar maling", "anjing gila", "anjing liar"])  # the training texts' words
     assert n.normalize("malin9") == "maling"
-    assert n.normalize("4njing") == "anjing"  # a digit before letters is leetspeak as before
+    assert n.normalize("4nj1ng 4njing") == "anjing anjing"
+    assert n.normalize("4nj1nggg") == "anjingg"  # known once squeezed: read, then squeezed as "anjinggg" is
 
 
 def test_models_written_with_version_2_keep_its_readings(tmp_path: Path) -> None:
@@ -106,6 +109,7 @@ def test_models_written_with_version_2_keep_its_readings(tmp_path: Path) -> None
     assert old.version == "2"
     assert old.normalize("1000000 tahun 2000an covid19") == "100 tahun dua ratusan covidig"
     assert old.normalize("dapat 1000rb") == "dapat sepuluh ribu"
+    assert old.normalize("17agustus 4nj1ng") == "itagustus anjing"
 
 
 def test_content_words_leave_out_emoji_symbols_links_and_mentions() -> None:

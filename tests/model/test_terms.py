@@ -120,3 +120,13 @@ def test_a_match_raises_the_decision_and_never_lowers_one() -> None:
     )
     assert with_matches(blocked, [match]).decisions["incitement"] == "block"
     assert with_matches(allow, []) is allow
+
+
+def test_the_terms_words_are_known_when_leetspeak_and_masks_are_read() -> None:
+    """Version 3 of the normaliser reads leetspeak and masked words only into known words: a term is matched in
+    those spellings even where the model's normaliser does not know its word, and that normaliser is not changed."""
+    entry = TermEntry(term="cebong", risk="incitement", list="julukan")
+    assert NORMALIZER.normalize("C3BONG c*bong") == "c3bong c*bong"
+    found = TermLists([entry]).match(["dasar C3BONG", "dasar c*bong", "dasar cebong", "dasar c3b0ngkok"], NORMALIZER)
+    assert [len(f) for f in found] == [1, 1, 1, 0]
+    assert NORMALIZER.normalize("C3BONG c*bong") == "c3bong c*bong"
