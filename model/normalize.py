@@ -223,10 +223,10 @@ class Normalizer:
             payload["words"] = sorted(self.words)
         Path(path).write_text(json.dumps(payload, ensure_ascii=False, indent=0), encoding="utf-8")
 
-    def add_words(self, texts: Iterable[str], min_count: int = 2, max_words: int = _MAX_KNOWN_WORDS) -> None:
+    def add_words(self, texts: Iterable[str], min_count: int = 2, max_words: int | None = _MAX_KNOWN_WORDS) -> None:
         """Learn the known words of step 4a from raw texts (a training set): words used `min_count` times, the
         `max_words` most used of them (so that ten times the data does not make normalizer.json ten times
-        larger; 40k training texts give about 31k words)."""
+        larger; 40k training texts give about 31k words); None: all of them."""
         counts: Counter[str] = Counter()
         for text in texts:
             counts.update(_KNOWN_WORD_RE.findall(text.lower()))
@@ -239,7 +239,9 @@ class Normalizer:
         match "K4DRUN" to the term "kadrun" (version 3 reads leetspeak only into known words) and "k*drun" too,
         without changing how the model's own normaliser reads posts."""
         other = Normalizer(self.slang, version=self.version, words=self.words)
-        other.add_words(texts, min_count=1)
+        # every word of the texts: a term list is not a training set to trim, and a term whose words were dropped
+        # would silently stop matching its leetspeak and masked spellings
+        other.add_words(texts, min_count=1, max_words=None)
         return other
 
     # -- normalisation -----------------------------------------------------------------------------

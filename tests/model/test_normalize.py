@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 import model.normalize as normalize_module
-from model.normalize import Normalizer, content_word_counts
+from model.normalize import _MAX_KNOWN_WORDS, Normalizer, content_word_counts
 from tests.fixture_texts import fixture_examples
 
 SLANG = {"gk": "tidak", "bgt": "banget", "yg": "yang", "sayang": "sayang"}
@@ -55,6 +55,12 @@ def test_version_2_reads_a_masked_word_only_when_one_known_word_fits() -> None:
     capped = Normalizer()
     capped.add_words(["kata kata kata lain lain satu satu"], max_words=2)  # the two most used words
     assert capped.words == {"kata", "lain"}
+    # a term list's words are all kept, however many (here more than a training set's cap of the most used words):
+    # a term whose word was trimmed would silently stop matching its leetspeak and masked spellings
+    letters = str.maketrans("0123456789", "abcdefghij")
+    terms = ["kata" + f"{i:06d}".translate(letters) for i in range(_MAX_KNOWN_WORDS + 5)]
+    listed = capped.with_words(terms)
+    assert listed.words == set(terms) | {"kata", "lain"} and capped.words == {"kata", "lain"}
     # stars that do not mask a vowel inside a word keep version 1's reading
     assert n.normalize("*PENTING* 5*3 wkwk*") == "* penting * 5 * 3 wkwk *"
 

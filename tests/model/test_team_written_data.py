@@ -551,3 +551,24 @@ def test_banter_posts_put_rough_words_at_nobody_beside_the_same_words_at_a_perso
     _one_positive_per_family(rows, "slander", lambda kind: kind == "real_insult")
     assert all(r["target"].strip() for r in rows)
     _each_author_wrote_every_kind(rows, ("bnt-a-", "bnt-b-"))
+
+
+def test_group_place_posts_say_plain_kind_and_hateful_things_in_one_shape() -> None:
+    """Each family places one group somewhere (the shape that the team sets' hate mostly used: "Orang X di kampung
+    ini ...") three times in one register: plainly, kindly and hatefully; only the hateful post is incitement, so the
+    group placed in a place does not decide the label (fifty-third session)."""
+    name = "saring_group_place_posts"
+    rows = _family_rows_matching_their_card(name, CANDIDATES if (CANDIDATES / f"{name}.toml").exists() else DATASETS)
+    families: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        assert r["incitement"] == int(r["kind"] == "hate") and r["hoax"] == 0 and r["slander"] == 0, r["id"]
+        assert r["target"] and r["place"], r["id"]
+        families[r["family"]].append(r)
+    assert len(families) == 100
+    for family, posts in families.items():
+        assert sorted(r["kind"] for r in posts) == ["hate", "kind_mention", "plain_mention"], family
+        assert len({(r["register"], r["variety"], r["target"]) for r in posts}) == 1, family
+    for author in ("a", "b"):  # each author wrote every kind, in families of their own
+        mine = [r for r in rows if r["id"].startswith(f"sgp-{author}-")]
+        assert {r["kind"] for r in mine} == {"plain_mention", "kind_mention", "hate"}, author
+        assert all(r["family"].startswith(f"gp-{author}-") for r in mine) and len(mine) == 150, author
