@@ -341,6 +341,15 @@ TEAM_SETS_SEEN_THREE_TIMES: dict[str, int] = {
     # this set the outsider suite's negated hate went 33-34 -> 40 of 40, the register suite's 51-59 -> 61-63 of 80,
     # and half as many of the outsider suite's non-hateful cases were flagged (README, "Hate beside its negation").
     "saring_negated_hate_posts": 3,
+    # Adopted together (fifty-fourth session; three trainings a side): a group placed somewhere plainly, kindly and
+    # hatefully in one shape, and false rumours beside true posts on their topics. The group-in-place set alone
+    # stopped "{Group} di kampung gue." being read as hate but cost the blind rumour suite (-0.026, significant,
+    # fifty-third session); with the rumour set beside it the rumour suite is level (+0.003 [-0.023, +0.031]), the
+    # outsider group-hate suite better (+0.020 [+0.002, +0.037]) and the probe's frame flagged for 1-3 of 34 groups
+    # (12-34 without). Test macro F1 level; slander PR-AUC -0.009 [-0.018, -0.001] (README, "Rumours and a group in
+    # a place, adopted together").
+    "saring_rumour_posts": 3,
+    "saring_group_place_posts": 3,
 }
 # What `default` and `fast` share: one epoch of 64-token windows on a loop budget (two for `default`), pruned and
 # frozen embeddings.

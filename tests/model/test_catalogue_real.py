@@ -48,6 +48,8 @@ def test_cards_validate_and_every_mirrored_file_matches(cards) -> None:
         "saring_group_question_posts",
         "saring_short_claim_posts",
         "saring_negated_hate_posts",
+        "saring_rumour_posts",
+        "saring_group_place_posts",
         "saring_register_suite",
         "saring_circulated_posts",
         "saring_long_posts",
@@ -90,6 +92,8 @@ def test_real_datasets_load_with_expected_counts(cards) -> None:
         "saring_group_question_posts": 200,
         "saring_short_claim_posts": 320,
         "saring_negated_hate_posts": 400,
+        "saring_rumour_posts": 480,
+        "saring_group_place_posts": 300,
         "saring_long_training_posts": 1895,  # 256 posts read as windows around and between the marked sentences
         "saring_register_suite": 2313,
         "saring_circulated_posts": 400,

@@ -533,10 +533,11 @@ def _one_positive_per_family(rows: list[dict], label: str, positive: Callable[[s
 
 
 def test_rumour_posts_put_one_false_rumour_beside_true_posts_on_its_topic() -> None:
-    """A candidate (measured in the thirty-ninth session, not adopted). Each family of the rumour set is one topic in
-    one register: exactly one false rumour and one or two true posts, so that what the post claims decides, not its
-    topic or style; hoax follows the kind, nothing else is labelled, and each author wrote every kind."""
-    rows = _family_rows_matching_their_card("saring_rumour_posts", CANDIDATES)
+    """A candidate from the thirty-ninth session, adopted in the fifty-fourth with the group-in-place set. Each family
+    of the rumour set is one topic in one register: exactly one false rumour and one or two true posts, so that what
+    the post claims decides, not its topic or style; hoax follows the kind, nothing else is labelled, and each author
+    wrote every kind."""
+    rows = _family_rows_matching_their_card("saring_rumour_posts")
     families = _one_positive_per_family(rows, "hoax", lambda kind: kind.startswith("false_"))
     assert all(len({p["topic"] for p in posts}) == 1 for posts in families.values())
     _each_author_wrote_every_kind(rows, ("rmp-a-", "rmp-b-"))
@@ -556,9 +557,9 @@ def test_banter_posts_put_rough_words_at_nobody_beside_the_same_words_at_a_perso
 def test_group_place_posts_say_plain_kind_and_hateful_things_in_one_shape() -> None:
     """Each family places one group somewhere (the shape that the team sets' hate mostly used: "Orang X di kampung
     ini ...") three times in one register: plainly, kindly and hatefully; only the hateful post is incitement, so the
-    group placed in a place does not decide the label (fifty-third session)."""
-    name = "saring_group_place_posts"
-    rows = _family_rows_matching_their_card(name, CANDIDATES if (CANDIDATES / f"{name}.toml").exists() else DATASETS)
+    group placed in a place does not decide the label (written in the fifty-third session, adopted in the
+    fifty-fourth with the rumour set)."""
+    rows = _family_rows_matching_their_card("saring_group_place_posts")
     families: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
         assert r["incitement"] == int(r["kind"] == "hate") and r["hoax"] == 0 and r["slander"] == 0, r["id"]
