@@ -91,6 +91,12 @@ def _identifier() -> Any:
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
+def load_identifier() -> None:
+    """Load the identifier now rather than on the first post guessed: a scorer calls this when it loads, so that its
+    first call costs what every later one does (the load is once a process)."""
+    _identifier()
+
+
 def guess_languages(texts: list[str]) -> list[LanguageGuess]:
     """Each text's language guess, in input order."""
     identifier = _identifier()

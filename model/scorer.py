@@ -26,7 +26,7 @@ from model.calibration import (
     word_counts,
 )
 from model.labels import DECISIONS, RISK_SCORE_MEANING, RISKS
-from model.language import guess_languages, language_card
+from model.language import guess_languages, language_card, load_identifier
 from model.modelcheck import check_calibration, check_operating_points, check_thresholds, expect_object
 from model.modeldir import (
     CALIBRATION_JSON,
@@ -229,6 +229,9 @@ class Scorer:
         self.max_length = self.backend.max_length
         # The logits of the last `cache_size` distinct texts scored (LogitCache); 0: none kept between calls.
         self.cache: LogitCache | None = LogitCache(cache_size) if cache_size > 0 else None
+        # Every score checks the post's language: its identifier (0.6 s to load, once a process) loads with the
+        # model, not inside the first call, so that a caller's first post is not the slowest
+        load_identifier()
         logger.info(
             "loaded %s model %s (%s) from %s, %s", self.kind, self.name, self.version, self.dir.path, self.precision
         )

@@ -154,3 +154,12 @@ def test_post_in_another_language_is_scored_with_a_warning_naming_it(tiny_baseli
     assert w[0].to_dict()["language"] == "en"
     assert "LANGUAGE_NOT_SUPPORTED" not in [w.code for w in indonesian.warnings]
     assert [w.code for w in short.warnings] == ["TEXT_TOO_SHORT"]  # too short to judge its language either
+
+
+def test_loading_a_scorer_loads_the_language_identifier(tiny_baseline_dir):
+    """The identifier every score consults loads with the model, so a process's first post is not its slowest."""
+    from model import language
+
+    language._identifier.cache_clear()
+    Scorer(tiny_baseline_dir)
+    assert language._identifier.cache_info().currsize == 1

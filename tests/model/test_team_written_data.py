@@ -573,3 +573,16 @@ def test_group_place_posts_say_plain_kind_and_hateful_things_in_one_shape() -> N
         mine = [r for r in rows if r["id"].startswith(f"sgp-{author}-")]
         assert {r["kind"] for r in mine} == {"plain_mention", "kind_mention", "hate"}, author
         assert all(r["family"].startswith(f"gp-{author}-") for r in mine) and len(mine) == 150, author
+
+
+def test_news_share_posts_put_a_false_claim_in_news_dress_beside_two_true_news_posts() -> None:
+    """Written in the fifty-fifth session. Each family of the news-share set is one news topic in one register: a true
+    news item shared as a post, a true update on it, and a false claim on the same topic dressed as the same kind of
+    share, so that what the post claims decides, not the outlet named, the link or the topic; hoax follows the kind,
+    nothing else is labelled, and each of the four authors wrote every kind."""
+    rows = _family_rows_matching_their_card("saring_news_share_posts", CANDIDATES)
+    families = _one_positive_per_family(rows, "hoax", lambda kind: kind == "false_news_share")
+    for family, posts in families.items():
+        assert sorted(p["kind"] for p in posts) == ["false_news_share", "news_share", "news_update"], family
+        assert len({p["topic"] for p in posts}) == 1, family
+    _each_author_wrote_every_kind(rows, ("nsp-a-", "nsp-b-", "nsp-c-", "nsp-d-"))
