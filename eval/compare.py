@@ -329,6 +329,7 @@ ADDED_SETTINGS: dict[str, Any] = {
     "frozen_cache_gb": 0.0,  # the frozen layers recomputed at every step
     "fused_optimizer": False,
     "teacher": None,
+    "lexical_teacher": False,
     "distill_weight": 0.7,  # unused without a teacher; the option's default, so that it never differs alone
     "distill_transfer": 0.0,
     "max_steps": None,

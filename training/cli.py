@@ -264,6 +264,11 @@ def train(
             from training.distill import teacher_dir
 
             teacher_dir(config.teacher)
+        if config.lexical_teacher and not baseline:
+            raise ValueError(
+                "--set lexical_teacher=true found with --no-baseline; expected the TF-IDF baseline this run trains as "
+                "the teacher. Fix: drop --no-baseline, or drop --set lexical_teacher=true"
+            )
     except ValueError as e:
         raise typer.BadParameter(str(e)) from e
     try:
@@ -294,7 +299,13 @@ def train(
     console.print(f"training the transformer, recipe [bold]{config.recipe}[/], loop in {loop} -> {t_out}")
     try:
         results["transformer"] = train_transformer(
-            config, splits, normalizer, prepared.manifest, t_out, step_started=step_started
+            config,
+            splits,
+            normalizer,
+            prepared.manifest,
+            t_out,
+            step_started=step_started,
+            lexical_dir=b_out if config.lexical_teacher else None,
         )
         console.print(f"transformer done in {time.perf_counter() - t0:.0f} s")
         if ensemble:

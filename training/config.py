@@ -71,6 +71,13 @@ class TrainConfig(BaseModel):
     teacher: str | None = Field(
         None, description="a trained transformer (or ensemble) model directory whose outputs the network learns too"
     )
+    # The TF-IDF member trained earlier in the same run as the teacher: what it makes of every training text, for
+    # labels the text's own corpus never annotated too, and (with distill_transfer) of texts no corpus holds. The
+    # lexical model is ahead of the transformer on slurs and words a few posts teach (README, "The TF-IDF member as
+    # a teacher"); the run needs no model trained before it, so a fresh machine's `make run` could use it.
+    lexical_teacher: bool = Field(
+        False, description="the TF-IDF baseline trained in this run is the teacher (no --set teacher needed)"
+    )
     distill_weight: float = Field(
         0.7, ge=0.0, le=1.0, description="share of the loss from the teacher's probabilities (with a teacher)"
     )
@@ -193,11 +200,17 @@ class TrainConfig(BaseModel):
 
     @model_validator(mode="after")
     def _transfer_needs_a_teacher(self) -> TrainConfig:
-        if self.distill_transfer > 0 and self.teacher is None:
+        if self.distill_transfer > 0 and self.teacher is None and not self.lexical_teacher:
             raise ValueError(
                 f"distill_transfer={self.distill_transfer} found without a teacher; expected transfer texts only "
-                "with distillation (they carry no labels). Fix: add --set teacher=models/default, or drop "
-                "distill_transfer"
+                "with distillation (they carry no labels). Fix: add --set teacher=models/default or --set "
+                "lexical_teacher=true, or drop distill_transfer"
+            )
+        if self.teacher is not None and self.lexical_teacher:
+            raise ValueError(
+                f"teacher={self.teacher!r} found with lexical_teacher=true; expected one teacher. Fix: drop --set "
+                "lexical_teacher=true to learn from that model, or drop --set teacher to learn from this run's TF-IDF "
+                "baseline"
             )
         return self
 

@@ -155,3 +155,31 @@ def teacher_targets(
             "labels": shared,
         },
     )
+
+
+def lexical_teacher_targets(path: str | Path, train: list[Example], labels: list[str]) -> TeacherTargets:
+    """The calibrated probabilities of the TF-IDF baseline at `path` (trained earlier in the same run, on the same
+    training split, so no held-out text reaches the student through it) for every training example and every label
+    the two share; NaN for labels it has no output for. Calibrated, not raw: its logistic regressions weigh classes
+    as balanced, so their raw probabilities overstate every rare positive."""
+    from model.scorer import Scorer
+
+    scorer = Scorer(path)
+    if scorer.kind != "baseline":
+        raise ValueError(
+            f"lexical teacher {path} is a {scorer.kind} model; expected the TF-IDF baseline this run trained. Fix: "
+            "train with the baseline (drop --no-baseline), or use --set teacher=DIR for a trained transformer"
+        )
+    scored = scorer.predict_proba([e.text for e in train], remember=False)
+    probs = np.full((len(train), len(labels)), np.nan, dtype=np.float32)
+    shared = [name for name in labels if name in scorer.labels]
+    for name in shared:
+        probs[:, labels.index(name)] = scored[:, scorer.labels.index(name)]
+    missing = [name for name in labels if name not in shared]
+    if missing:
+        logger.warning("the lexical teacher has no output for %s: those labels train on the annotations alone", missing)
+    logger.info("lexical teacher %s (%s) scored %d training texts", path, scorer.version, len(train))
+    return TeacherTargets(
+        probs,
+        {"path": str(path), "name": scorer.name, "version": scorer.version, "precision": "fp32", "labels": shared},
+    )

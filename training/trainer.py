@@ -60,7 +60,14 @@ from training.artifacts import (
 )
 from training.augment import style_augmented
 from training.config import TrainConfig
-from training.distill import TeacherTargets, check_teacher_splits, teacher_dir, teacher_targets, transfer_texts
+from training.distill import (
+    TeacherTargets,
+    check_teacher_splits,
+    lexical_teacher_targets,
+    teacher_dir,
+    teacher_targets,
+    transfer_texts,
+)
 from training.dropout import use_fast_dropout
 from training.frozen import FrozenFeatures, text_keys
 
@@ -391,12 +398,14 @@ def train_transformer(
     checkpoint_dir: str | Path | None = None,
     step_hook: Callable[[int], None] | None = None,
     step_started: float | None = None,
+    lexical_dir: str | Path | None = None,
 ) -> dict[str, Any]:
     """Fine-tune, calibrate and write a model directory at `out`. Returns the metrics.
 
     `step_hook(global_step)` is called after every optimiser step (tests use it to simulate a crash).
     `step_started`: `time.perf_counter()` when the training step began, so that the work before this call (data,
     baseline) counts against the config's `step_budget_minutes`; None: this call's start.
+    `lexical_dir`: the TF-IDF baseline this run trained, the teacher when the config says `lexical_teacher`.
     """
     from tqdm.auto import tqdm
     from transformers import AutoModel, AutoTokenizer
@@ -429,7 +438,13 @@ def train_transformer(
         train, restyled = style_augmented(train, config.style_augment, config.seed)
         logger.info("%d of %d training examples restyled (training/augment.py)", restyled, len(train))
     labels = choose_labels(train)
-    if config.teacher is not None and config.distill_transfer > 0:
+    if config.lexical_teacher and lexical_dir is None:
+        raise ValueError(
+            "lexical_teacher=true found without a trained TF-IDF baseline; expected this run's baseline as the "
+            "teacher. Fix: train with the baseline (drop --no-baseline), or drop --set lexical_teacher=true"
+        )
+    has_teacher = config.teacher is not None or config.lexical_teacher
+    if has_teacher and config.distill_transfer > 0:
         extra = transfer_texts(train, config.distill_transfer, config.seed)
         logger.info("%d unlabelled transfer texts for distillation", len(extra))
         train = train + extra
@@ -444,6 +459,9 @@ def train_transformer(
         teacher_md = teacher_dir(config.teacher)
         check_teacher_splits(teacher_md, splits)
         teacher = teacher_targets(teacher_md, train, labels, config.device)
+    elif config.lexical_teacher:
+        assert lexical_dir is not None  # checked above, before the data
+        teacher = lexical_teacher_targets(lexical_dir, train, labels)
     if (w_train[~np.isnan(y_train)] < 1).any():
         logger.info(
             "weak labels in train: %s",

@@ -13,7 +13,14 @@ from model.splits import text_hash
 from tests.fixture_texts import fixture_splits
 from training import trainer
 from training.config import TrainConfig
-from training.distill import TRANSFER_SOURCE, check_teacher_splits, teacher_dir, teacher_targets, transfer_texts
+from training.distill import (
+    TRANSFER_SOURCE,
+    check_teacher_splits,
+    lexical_teacher_targets,
+    teacher_dir,
+    teacher_targets,
+    transfer_texts,
+)
 from training.trainer import oversample, train_transformer
 
 NORMALIZER = Normalizer({"gk": "tidak"})
@@ -155,3 +162,73 @@ def test_a_student_with_transfer_texts_trains_and_records_them(tmp_path, teacher
     # the epoch held the training texts and as many transfer texts: twice the steps
     assert info["history"][-1]["step"] == -(-2 * n_train // config.batch_size)
     assert json.loads((out / "training_config.json").read_text())["distill_transfer"] == 1.0
+
+
+def test_the_lexical_teacher_gives_the_baselines_calibrated_probabilities(tiny_baseline_dir, teacher):
+    from model.scorer import Scorer
+
+    train = fixture_splits()["train"]
+    labels = ["hoax", "slander", "incitement", "no_such_label"]
+    got = lexical_teacher_targets(tiny_baseline_dir, train, labels)
+    want = Scorer(tiny_baseline_dir).predict_proba([e.text for e in train])
+    lexical = Scorer(tiny_baseline_dir).labels
+    for j, name in enumerate(labels[:3]):
+        np.testing.assert_allclose(got.probs[:, j], want[:, lexical.index(name)], rtol=1e-5)
+    assert np.isnan(got.probs[:, 3]).all()  # a label the baseline lacks trains on the annotations alone
+    assert got.info["version"] == ModelDir(tiny_baseline_dir).info()["version"] and got.info["labels"] == labels[:3]
+    with pytest.raises(ValueError, match="expected the TF-IDF baseline"):
+        lexical_teacher_targets(teacher, train, labels)  # a transformer is not a lexical teacher
+
+
+def test_a_student_of_this_runs_baseline_learns_its_outputs_and_records_it(
+    tmp_path, tiny_baseline_dir, tiny_encoder_dir
+):
+    from model.scorer import Scorer
+
+    splits = fixture_splits()
+    texts = [e.text for e in splits["train"]]
+    lexical = Scorer(tiny_baseline_dir)
+    want = lexical.predict_proba(texts)[:, [lexical.labels.index(r) for r in ("hoax", "slander", "incitement")]]
+    gaps = {}
+    for weight in (0.0, 1.0):
+        config = TrainConfig.from_recipe(
+            "tiny", base_model=str(tiny_encoder_dir), epochs=6, lexical_teacher=True, distill_weight=weight
+        )
+        out = tmp_path / f"student-{weight}"
+        train_transformer(config, splits, NORMALIZER, {}, out, lexical_dir=tiny_baseline_dir)
+        got = 1 / (1 + np.exp(-_first_window_logits(out, texts)))
+        gaps[weight] = float(np.abs(got[:, :3] - want).mean())
+        info = ModelDir(out).check()
+        assert info["teacher"]["version"] == ModelDir(tiny_baseline_dir).info()["version"]
+        assert json.loads((out / "training_config.json").read_text())["lexical_teacher"] is True
+    assert gaps[1.0] < gaps[0.0], gaps
+
+
+def test_a_lexical_teacher_needs_this_runs_baseline_and_is_the_only_teacher(tmp_path, tiny_encoder_dir):
+    from typer.testing import CliRunner
+
+    from training.cli import app
+
+    with pytest.raises(ValueError, match="expected one teacher"):
+        TrainConfig.from_recipe("fast").with_overrides(["teacher=models/default", "lexical_teacher=true"])
+    transfer = TrainConfig.from_recipe("fast").with_overrides(["lexical_teacher=true", "distill_transfer=0.5"])
+    assert transfer.distill_transfer == 0.5  # transfer texts need a teacher, and this one is a teacher
+    config = TrainConfig.from_recipe("tiny", base_model=str(tiny_encoder_dir), lexical_teacher=True)
+    with pytest.raises(ValueError, match="without a trained TF-IDF baseline"):
+        train_transformer(config, fixture_splits(), NORMALIZER, {}, tmp_path / "never")
+    assert not (tmp_path / "never").exists()
+    res = CliRunner().invoke(
+        app,
+        [
+            "--recipe",
+            "tiny",
+            "--data",
+            str(tmp_path / "never-read.csv"),
+            "--no-baseline",
+            "--set",
+            "lexical_teacher=true",
+        ],
+    )
+    assert res.exit_code == 2, res.output
+    flat = " ".join(w for w in res.output.replace("│", " ").split())
+    assert "--no-baseline" in flat and "never-read" not in flat, flat
