@@ -18,6 +18,7 @@ student, so its data manifest is checked first (`check_teacher_splits`).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -179,7 +180,17 @@ def lexical_teacher_targets(path: str | Path, train: list[Example], labels: list
     if missing:
         logger.warning("the lexical teacher has no output for %s: those labels train on the annotations alone", missing)
     logger.info("lexical teacher %s (%s) scored %d training texts", path, scorer.version, len(train))
+    # A run resumed after a crash trains its baseline again, and the new one carries a new version (its time of
+    # writing): the checkpoint's key names what the student learns instead, the targets themselves.
+    targets = hashlib.sha256(np.ascontiguousarray(probs).tobytes()).hexdigest()[:16]
     return TeacherTargets(
         probs,
-        {"path": str(path), "name": scorer.name, "version": scorer.version, "precision": "fp32", "labels": shared},
+        {
+            "path": str(path),
+            "name": scorer.name,
+            "version": scorer.version,
+            "precision": "fp32",
+            "labels": shared,
+            "targets_sha256": targets,
+        },
     )

@@ -535,7 +535,9 @@ def train_transformer(
     eval_points = {round(steps_per_epoch * k / config.evals_per_epoch) for k in range(1, config.evals_per_epoch + 1)}
 
     # --- resume ----------------------------------------------------------------------------------------
-    key = _config_key(config, len(train), labels, teacher.info["version"] if teacher is not None else None)
+    # a lexical teacher is retrained by a resumed run: its targets, not its version, say whether it is the same
+    teacher_key = None if teacher is None else teacher.info.get("targets_sha256", teacher.info["version"])
+    key = _config_key(config, len(train), labels, teacher_key)
     progress: dict[str, Any] = {
         "key": key,
         "epoch": 0,

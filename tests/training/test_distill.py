@@ -232,3 +232,21 @@ def test_a_lexical_teacher_needs_this_runs_baseline_and_is_the_only_teacher(tmp_
     assert res.exit_code == 2, res.output
     flat = " ".join(w for w in res.output.replace("│", " ").split())
     assert "--no-baseline" in flat and "never-read" not in flat, flat
+
+
+def test_a_retrained_lexical_teacher_with_the_same_outputs_resumes_the_same_run(tmp_path, tiny_baseline_dir):
+    import shutil
+
+    train = fixture_splits()["train"]
+    labels = ["hoax", "slander", "incitement"]
+    first = lexical_teacher_targets(tiny_baseline_dir, train, labels)
+    again = tmp_path / "baseline"
+    shutil.copytree(tiny_baseline_dir, again)
+    card = json.loads((again / "saring_model.json").read_text())
+    card["version"] = card["version"] + "-retrained"  # a resumed run writes its baseline again, at a later time
+    (again / "saring_model.json").write_text(json.dumps(card))
+    second = lexical_teacher_targets(again, train, labels)
+    assert first.info["version"] != second.info["version"]
+    assert first.info["targets_sha256"] == second.info["targets_sha256"]
+    other = lexical_teacher_targets(tiny_baseline_dir, train[1:], labels)
+    assert other.info["targets_sha256"] != first.info["targets_sha256"]
