@@ -34,6 +34,7 @@ from model.splits import text_hash
 logger = logging.getLogger(__name__)
 
 
+_LEXICAL_CHUNK = 8192  # training texts a lexical teacher scores per call (lexical_teacher_targets)
 TRANSFER_SOURCE = "distill_transfer"  # the source name of transfer texts (no labels: the teacher's outputs train them)
 
 
@@ -171,7 +172,18 @@ def lexical_teacher_targets(path: str | Path, train: list[Example], labels: list
             f"lexical teacher {path} is a {scorer.kind} model; expected the TF-IDF baseline this run trained. Fix: "
             "train with the baseline (drop --no-baseline), or use --set teacher=DIR for a trained transformer"
         )
-    scored = scorer.predict_proba([e.text for e in train], remember=False)
+    # in chunks: one call builds the TF-IDF matrix of every text at once, gigabytes for ten times the catalogue
+    texts = [e.text for e in train]
+    scored = (
+        np.concatenate(
+            [
+                scorer.predict_proba(texts[i : i + _LEXICAL_CHUNK], remember=False)
+                for i in range(0, len(texts), _LEXICAL_CHUNK)
+            ]
+        )
+        if texts
+        else np.zeros((0, len(scorer.labels)))
+    )
     probs = np.full((len(train), len(labels)), np.nan, dtype=np.float32)
     shared = [name for name in labels if name in scorer.labels]
     for name in shared:

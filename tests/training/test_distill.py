@@ -164,12 +164,16 @@ def test_a_student_with_transfer_texts_trains_and_records_them(tmp_path, teacher
     assert json.loads((out / "training_config.json").read_text())["distill_transfer"] == 1.0
 
 
-def test_the_lexical_teacher_gives_the_baselines_calibrated_probabilities(tiny_baseline_dir, teacher):
+def test_the_lexical_teacher_gives_the_baselines_calibrated_probabilities(tiny_baseline_dir, teacher, monkeypatch):
     from model.scorer import Scorer
 
     train = fixture_splits()["train"]
     labels = ["hoax", "slander", "incitement", "no_such_label"]
     got = lexical_teacher_targets(tiny_baseline_dir, train, labels)
+    import training.distill as distill
+
+    monkeypatch.setattr(distill, "_LEXICAL_CHUNK", 3)  # scored in chunks, the same probabilities in the same order
+    np.testing.assert_allclose(lexical_teacher_targets(tiny_baseline_dir, train, labels).probs, got.probs, rtol=1e-6)
     want = Scorer(tiny_baseline_dir).predict_proba([e.text for e in train])
     lexical = Scorer(tiny_baseline_dir).labels
     for j, name in enumerate(labels[:3]):
