@@ -385,6 +385,9 @@ RECIPES: dict[str, dict[str, Any]] = {
         "recipe": "default",
         "name": "saring-default",
         "num_layers": None,
+        # 4 let the loop see 1.35-1.45x the examples in the same budget and passed the gate, but the transformer alone
+        # gained nothing on outsider group hate or the register suite and read negated hate worse in all three seeds
+        # (fifty-seventh session, README "Four layers trained instead of six")
         "train_top_layers": 6,
         # Two epochs, cut by the 9.5-minute budget: on 2 cores that now run the whole first epoch in 5.8-6.4 minutes
         # the rest of the budget went unused. With epochs=2 the loop saw 1.55-1.68 epochs (twenty-fifth session,
