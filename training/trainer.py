@@ -460,7 +460,7 @@ def train_transformer(
         check_teacher_splits(teacher_md, splits)
         teacher = teacher_targets(teacher_md, train, labels, config.device)
     elif config.lexical_teacher:
-        assert lexical_dir is not None  # checked above, before the data
+        assert lexical_dir is not None  # checked above, before the training data is changed
         teacher = lexical_teacher_targets(lexical_dir, train, labels)
     if (w_train[~np.isnan(y_train)] < 1).any():
         logger.info(
