@@ -89,6 +89,16 @@ class TrainConfig(BaseModel):
         "trained on the teacher's probabilities alone (training/distill.py, transfer_texts)",
     )
 
+    # An exponential moving average of the trained weights (training/averaging.py): validation scores the average,
+    # and the best evaluated average is what the model directory keeps. None: the loop's own weights, as before.
+    ema_decay: float | None = Field(
+        None,
+        gt=0.0,
+        lt=1.0,
+        description="keep a moving average of the trained weights with this decay per step (e.g. 0.998) and "
+        "evaluate and save it instead of the last step's weights; None: no average",
+    )
+
     evals_per_epoch: int = Field(1, ge=1)
     early_stopping_patience: int = Field(2, ge=1, description="evaluations without improvement before stopping")
     time_budget_minutes: float | None = Field(None, gt=0, description="stop training (keeping the best) after this")

@@ -59,6 +59,7 @@ from training.artifacts import (
     split_metrics,
 )
 from training.augment import style_augmented
+from training.averaging import WeightAverage
 from training.config import TrainConfig
 from training.distill import (
     TeacherTargets,
@@ -297,6 +298,7 @@ def save_checkpoint(
     opt: torch.optim.Optimizer,
     progress: dict[str, Any],
     best_state: dict[str, torch.Tensor] | None,
+    average: WeightAverage | None = None,
 ) -> None:
     """Write one checkpoint so that a crash at any instant leaves a whole one on disk.
 
@@ -314,6 +316,8 @@ def save_checkpoint(
     save_file({k: v.detach().cpu().contiguous() for k, v in net.state_dict().items()}, str(tmp / "model.safetensors"))
     if best_state is not None:
         save_file(best_state, str(tmp / "best.safetensors"))
+    if average is not None:
+        save_file(average.state_dict(), str(tmp / "average.safetensors"))
     osd = opt.state_dict()
     flat = {
         f"{i}.{k}": v.detach().cpu().contiguous() if torch.is_tensor(v) else torch.tensor(v)
@@ -333,7 +337,7 @@ def save_checkpoint(
 
 
 def load_checkpoint(
-    ckpt: Path, net: nn.Module, opt: torch.optim.Optimizer, key: str
+    ckpt: Path, net: nn.Module, opt: torch.optim.Optimizer, key: str, average: WeightAverage | None = None
 ) -> tuple[dict[str, Any], dict[str, torch.Tensor] | None] | None:
     from safetensors.torch import load_file
 
@@ -346,7 +350,8 @@ def load_checkpoint(
         return None
     # `tensors` names the folder of this checkpoint; checkpoints written before it kept the files beside it.
     where = ckpt / progress.pop("tensors", ".")
-    missing = [f for f in ("model.safetensors", "optimizer.safetensors") if not (where / f).is_file()]
+    needed = ("model.safetensors", "optimizer.safetensors") + (("average.safetensors",) if average else ())
+    missing = [f for f in needed if not (where / f).is_file()]
     if missing:
         raise FileNotFoundError(
             f"checkpoint {prog_path} names tensors in {where}, missing there: {', '.join(missing)} (deleted or "
@@ -360,6 +365,8 @@ def load_checkpoint(
         state.setdefault(int(i), {})[name] = v
     opt.load_state_dict({"state": state, "param_groups": progress.pop("param_groups")})
     best = load_file(str(where / "best.safetensors")) if (where / "best.safetensors").exists() else None
+    if average is not None:
+        average.load_state_dict(load_file(str(where / "average.safetensors")))
     logger.info("resuming from %s at epoch %d, step %d", ckpt, progress["epoch"], progress["step_in_epoch"])
     return progress, best
 
@@ -549,7 +556,10 @@ def train_transformer(
         "elapsed_s": 0.0,
     }
     best_state: dict[str, torch.Tensor] | None = None
-    resumed = load_checkpoint(ckpt, net, opt, key)
+    # the moving average of the trained weights, when the recipe asks for one: validation scores it and the best
+    # evaluated average is kept (training/averaging.py)
+    average = WeightAverage(net, config.ema_decay) if config.ema_decay is not None else None
+    resumed = load_checkpoint(ckpt, net, opt, key, average)
     if resumed:
         progress, best_state = resumed
         progress["key"] = key
@@ -583,7 +593,9 @@ def train_transformer(
         logits) if best."""
         nonlocal best_state, best_val_logits
         net.eval()
-        logits = score(norm["val"])
+        with average.swapped_in() if average is not None else contextlib.nullcontext():
+            logits = score(norm["val"])
+            state = {k: v.detach().cpu().clone() for k, v in net.state_dict().items()}
         net.train()
         platts = fit_calibration(labels, logits, y_val, val_words)
         probs = apply_calibration(labels, platts, logits, val_words)
@@ -602,7 +614,7 @@ def train_transformer(
         logger.info("epoch %d step %d: validation %s %.4f", epoch + 1, step, measure, metric)
         if metric > progress["best_metric"]:
             progress["best_metric"], progress["bad_evals"] = metric, 0
-            best_state = {k: v.detach().cpu().clone() for k, v in net.state_dict().items()}
+            best_state = state
             best_val_logits = logits
         else:
             progress["bad_evals"] += 1
@@ -689,6 +701,8 @@ def train_transformer(
             loss.backward()
             nn.utils.clip_grad_norm_(net.parameters(), config.grad_clip)  # keeps early steps from wrecking the encoder
             opt.step()
+            if average is not None:
+                average.update()
             progress["global_step"] += 1
             progress["step_in_epoch"] = step + 1
             bar.update(len(idx))
@@ -709,7 +723,7 @@ def train_transformer(
                 or time.perf_counter() - last_checkpoint >= config.checkpoint_every_seconds
             ):
                 progress["elapsed_s"] = elapsed()
-                save_checkpoint(ckpt, net, opt, progress, best_state)
+                save_checkpoint(ckpt, net, opt, progress, best_state, average)
                 last_checkpoint = time.perf_counter()
             if step_hook is not None:
                 step_hook(progress["global_step"])
@@ -800,6 +814,10 @@ def train_transformer(
                 "scoring_precision": "bf16 autocast" if amp is not None else "fp32",
                 "dropout_masks": "16-bit (training/dropout.py)" if fast_dropout else "torch",
                 "optimizer": "AdamW (fused)" if fused else "AdamW",
+                # the saved weights are a moving average of the loop's (training/averaging.py): None when not
+                "weight_average": (
+                    {"decay": average.decay, "updates": average.updates} if average is not None else None
+                ),
                 # the frozen layers' states computed once per text (training/frozen.py): None when off
                 "frozen_states": frozen_record,
                 "hoax_evidence": manifest.get("hoax_evidence"),

@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+import pytest
+import torch
+from safetensors.torch import load_file
+
+from model.modeldir import ModelDir
+from model.normalize import Normalizer
+from tests.fixture_texts import fixture_splits
+from training import trainer
+from training.averaging import WeightAverage
+from training.config import TrainConfig
+from training.trainer import TrainingInterrupted, train_transformer
+
+
+def _net_with_a_frozen_part() -> torch.nn.Sequential:
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Linear(4, 2))
+    for p in net[0].parameters():
+        p.requires_grad = False
+    return net
+
+
+def _step(net: torch.nn.Module, opt: torch.optim.Optimizer) -> None:
+    opt.zero_grad()
+    net(torch.ones(2, 3)).sum().backward()
+    opt.step()
+
+
+def test_the_average_follows_the_warmed_up_decay_and_leaves_frozen_parameters_out():
+    net = _net_with_a_frozen_part()
+    opt = torch.optim.SGD([p for p in net.parameters() if p.requires_grad], lr=0.1)
+    avg = WeightAverage(net, decay=0.9)
+    assert avg.names == ["1.weight", "1.bias"]
+    expected = [p.detach().clone() for p in net[1].parameters()]
+    for n in range(30):
+        _step(net, opt)
+        d = min(0.9, (1 + n) / (10 + n))
+        expected = [d * e + (1 - d) * p.detach() for e, p in zip(expected, net[1].parameters(), strict=True)]
+        avg.update()
+    assert avg.updates == 30
+    for a, e in zip(avg.average, expected, strict=True):
+        assert torch.allclose(a, e, atol=1e-6)
+    assert not torch.allclose(avg.average[0], net[1].weight)  # an average, not the last step's weights
+
+
+def test_the_average_is_swapped_in_and_the_own_weights_come_back_even_after_an_error():
+    net = _net_with_a_frozen_part()
+    opt = torch.optim.SGD([p for p in net.parameters() if p.requires_grad], lr=0.1)
+    avg = WeightAverage(net, decay=0.5)
+    for _ in range(3):
+        _step(net, opt)
+        avg.update()
+    own = net[1].weight.detach().clone()
+    with avg.swapped_in():
+        assert torch.equal(net[1].weight, avg.average[0])
+    assert torch.equal(net[1].weight, own)
+    with pytest.raises(RuntimeError, match="scoring failed"), avg.swapped_in():
+        raise RuntimeError("scoring failed")
+    assert torch.equal(net[1].weight, own)
+
+
+def test_a_decay_outside_zero_and_one_and_a_state_of_other_parameters_are_refused():
+    net = _net_with_a_frozen_part()
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        WeightAverage(net, decay=1.0)
+    with pytest.raises(ValueError, match="decay"):
+        TrainConfig.from_recipe("tiny", ema_decay=1.5)
+    other = WeightAverage(torch.nn.Linear(3, 2), decay=0.9)
+    with pytest.raises(ValueError, match="2 trained parameters was expected.*Fix: resume"):
+        WeightAverage(net, decay=0.9).load_state_dict({**other.state_dict(), "extra": torch.zeros(1)})
+
+
+def test_a_training_with_an_average_saves_the_evaluated_average(tmp_path, tiny_encoder_dir, monkeypatch):
+    """One epoch, evaluated once at its end: the model directory holds the average there, not the last step's
+    weights, and records the decay it was trained with."""
+    made: list[WeightAverage] = []
+
+    class Recorded(WeightAverage):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            made.append(self)
+
+        def update(self) -> None:
+            super().update()
+            self.last = [p.detach().clone() for p in self.params]  # the loop's own weights after this step
+
+    monkeypatch.setattr(trainer, "WeightAverage", Recorded)
+    cfg = TrainConfig.from_recipe("tiny", base_model=str(tiny_encoder_dir), epochs=1, ema_decay=0.8)
+    out = tmp_path / "ema"
+    train_transformer(cfg, fixture_splits(), Normalizer(), {}, out)
+    (avg,) = made
+    assert avg.updates > 0
+    saved = load_file(str(ModelDir(out).weights))
+    for name, a in zip(avg.names, avg.average, strict=True):
+        assert torch.allclose(saved[name], a), name
+    assert any(not torch.allclose(saved[n], p) for n, p in zip(avg.names, avg.last, strict=True))
+    assert ModelDir(out).check()["weight_average"] == {"decay": 0.8, "updates": avg.updates}
+
+
+def test_a_run_with_an_average_that_crashed_resumes_to_the_weights_of_an_unbroken_run(tmp_path, tiny_encoder_dir):
+    cfg = TrainConfig.from_recipe(
+        "tiny", base_model=str(tiny_encoder_dir), epochs=2, checkpoint_every_steps=2, ema_decay=0.8
+    )
+    unbroken = tmp_path / "unbroken"
+    train_transformer(cfg, fixture_splits(), Normalizer(), {}, unbroken)
+
+    def crash(step: int) -> None:
+        if step == 5:
+            raise TrainingInterrupted("simulated crash")
+
+    resumed = tmp_path / "resumed"
+    with pytest.raises(TrainingInterrupted):
+        train_transformer(cfg, fixture_splits(), Normalizer(), {}, resumed, step_hook=crash)
+    assert list((tmp_path / "resumed.checkpoint").glob("step-*/average.safetensors"))
+    train_transformer(cfg, fixture_splits(), Normalizer(), {}, resumed)
+    wa, wb = (load_file(str(ModelDir(d).weights)) for d in (unbroken, resumed))
+    assert wa.keys() == wb.keys()
+    for name in wa:
+        assert torch.allclose(wa[name], wb[name], atol=1e-5), name
