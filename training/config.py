@@ -45,6 +45,12 @@ class TrainConfig(BaseModel):
     )
     weight_decay: float = Field(0.01, ge=0)
     warmup_ratio: float = Field(0.06, ge=0, lt=1)
+    lr_decay: Literal["linear", "none"] = Field(
+        "linear",
+        description="after the warm-up, the learning rate decays linearly to zero at the end of training (the planned "
+        "steps or the time budget), or stays flat ('none', only with ema_decay: the moving average of the weights "
+        "then does what the decay did)",
+    )
     grad_clip: float = Field(1.0, gt=0)
     # Class imbalance: per-label positive weight in the BCE loss, sqrt(negatives/positives) capped at
     # max_pos_weight. The square root boosts rare positives without the over-correction of the full ratio;
@@ -206,6 +212,17 @@ class TrainConfig(BaseModel):
                 f"freeze_embeddings=false found with train_top_layers={self.train_top_layers}; the embeddings "
                 "lie under the frozen lower layers and stay frozen with them. Fix: --set train_top_layers=none to "
                 "train every layer and the embeddings, or drop freeze_embeddings=false"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _a_flat_rate_needs_an_average(self) -> TrainConfig:
+        # At a flat learning rate the last step's weights carry the noise of the last batches at full size; the
+        # moving average is what settles them, as the decay to zero does otherwise.
+        if self.lr_decay == "none" and self.ema_decay is None:
+            raise ValueError(
+                "lr_decay='none' found without ema_decay; a learning rate that never decays is expected only with a "
+                "moving average of the weights. Fix: add --set ema_decay=0.998, or drop lr_decay=none"
             )
         return self
 

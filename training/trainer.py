@@ -109,15 +109,18 @@ def training_progress(step: int, elapsed: float, total_steps: int, budget_s: flo
     return max(done, elapsed / budget_s) if budget_s else done
 
 
-def lr_factor(step: int, elapsed: float, total_steps: int, budget_s: float | None, warmup_ratio: float) -> float:
+def lr_factor(
+    step: int, elapsed: float, total_steps: int, budget_s: float | None, warmup_ratio: float, decay: bool = True
+) -> float:
     """The learning rate's factor before optimiser step `step` (0-based) after `elapsed` seconds of the loop: a linear
     warm-up over the first `warmup_ratio` of the planned steps, then a linear decay to zero at the end of training,
     which is the planned steps or the time budget, whichever runs out first, so that the schedule fits the budget
     whatever the speed of the machine. The warm-up stays counted in planned steps: on a CPU where the `default`
     loop runs a third of them it takes 18% of the run, and a warm-up ended at 6% of the budget instead was measured
-    no better (three trainings a side, thirty-sixth session, README "The default recipe on a CPU without AMX")."""
+    no better (three trainings a side, thirty-sixth session, README "The default recipe on a CPU without AMX").
+    `decay=False`: flat at 1 after the warm-up (with a moving average of the weights, config `lr_decay`)."""
     done = training_progress(step, elapsed, total_steps, budget_s)
-    factor = max(0.0, min(1.0, (1.0 - done) / max(1e-9, 1.0 - warmup_ratio)))
+    factor = max(0.0, min(1.0, (1.0 - done) / max(1e-9, 1.0 - warmup_ratio))) if decay else 1.0
     warmup = int(total_steps * warmup_ratio)
     if step < warmup:
         factor = min(factor, (step + 1) / warmup)
@@ -644,7 +647,7 @@ def train_transformer(
 
     def set_lr(step: int, elapsed: float) -> float:
         """Set the learning rate of the step about to run (lr_factor); returns the factor."""
-        factor = lr_factor(step, elapsed, total_steps, budget_s, config.warmup_ratio)
+        factor = lr_factor(step, elapsed, total_steps, budget_s, config.warmup_ratio, config.lr_decay == "linear")
         for g, lr in zip(opt.param_groups, base_lrs, strict=True):
             g["lr"] = lr * factor
         return factor
