@@ -4,7 +4,7 @@ field can be overridden from the command line (`--set lr=3e-5 --set epochs=2`)."
 from __future__ import annotations
 
 import json
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -45,10 +45,10 @@ class TrainConfig(BaseModel):
     )
     weight_decay: float = Field(0.01, ge=0)
     warmup_ratio: float = Field(0.06, ge=0, lt=1)
-    lr_decay: Literal["linear", "none"] = Field(
+    lr_schedule: Literal["linear", "flat"] = Field(
         "linear",
         description="after the warm-up, the learning rate decays linearly to zero at the end of training (the planned "
-        "steps or the time budget), or stays flat ('none', only with ema_decay: the moving average of the weights "
+        "steps or the time budget), or stays flat ('flat', only with ema_decay: the moving average of the weights "
         "then does what the decay did)",
     )
     grad_clip: float = Field(1.0, gt=0)
@@ -219,10 +219,10 @@ class TrainConfig(BaseModel):
     def _a_flat_rate_needs_an_average(self) -> TrainConfig:
         # At a flat learning rate the last step's weights carry the noise of the last batches at full size; the
         # moving average is what settles them, as the decay to zero does otherwise.
-        if self.lr_decay == "none" and self.ema_decay is None:
+        if self.lr_schedule == "flat" and self.ema_decay is None:
             raise ValueError(
-                "lr_decay='none' found without ema_decay; a learning rate that never decays is expected only with a "
-                "moving average of the weights. Fix: add --set ema_decay=0.998, or drop lr_decay=none"
+                "lr_schedule='flat' found without ema_decay; a learning rate that never decays is expected only with a "
+                "moving average of the weights. Fix: add --set ema_decay=0.998, or drop lr_schedule=flat"
             )
         return self
 
@@ -305,7 +305,9 @@ class TrainConfig(BaseModel):
                     given = {k: v for k, v in merged.items() if v is not None}
                 data[key] = given
             else:
-                data[key] = None if value.lower() in ("none", "null") else value
+                # "none" is no value, unless the field has a choice of that name (pos_weight=none: no weighting)
+                choices = get_args(type(self).model_fields[key].annotation)
+                data[key] = None if value.lower() in ("none", "null") and "none" not in choices else value
         try:
             return TrainConfig(**data)
         except ValidationError as e:

@@ -118,7 +118,7 @@ def lr_factor(
     whatever the speed of the machine. The warm-up stays counted in planned steps: on a CPU where the `default`
     loop runs a third of them it takes 18% of the run, and a warm-up ended at 6% of the budget instead was measured
     no better (three trainings a side, thirty-sixth session, README "The default recipe on a CPU without AMX").
-    `decay=False`: flat at 1 after the warm-up (with a moving average of the weights, config `lr_decay`)."""
+    `decay=False`: flat at 1 after the warm-up (with a moving average of the weights, config `lr_schedule`)."""
     done = training_progress(step, elapsed, total_steps, budget_s)
     factor = max(0.0, min(1.0, (1.0 - done) / max(1e-9, 1.0 - warmup_ratio))) if decay else 1.0
     warmup = int(total_steps * warmup_ratio)
@@ -647,7 +647,7 @@ def train_transformer(
 
     def set_lr(step: int, elapsed: float) -> float:
         """Set the learning rate of the step about to run (lr_factor); returns the factor."""
-        factor = lr_factor(step, elapsed, total_steps, budget_s, config.warmup_ratio, config.lr_decay == "linear")
+        factor = lr_factor(step, elapsed, total_steps, budget_s, config.warmup_ratio, config.lr_schedule == "linear")
         for g, lr in zip(opt.param_groups, base_lrs, strict=True):
             g["lr"] = lr * factor
         return factor

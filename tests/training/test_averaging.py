@@ -126,6 +126,6 @@ def test_a_flat_learning_rate_stays_flat_after_the_warm_up_and_needs_an_average(
     assert lr_factor(29, 0.0, 1000, 600.0, 0.06, decay=False) == pytest.approx(0.5)  # still warming up
     assert lr_factor(500, 590.0, 1000, 600.0, 0.06, decay=False) == 1.0
     assert lr_factor(500, 590.0, 1000, 600.0, 0.06) < 0.02  # the linear decay, for comparison
-    with pytest.raises(ValueError, match="lr_decay='none' found without ema_decay.*Fix: add --set ema_decay"):
-        TrainConfig.from_recipe("tiny", lr_decay="none")
-    assert TrainConfig.from_recipe("tiny", lr_decay="none", ema_decay=0.99).lr_decay == "none"
+    with pytest.raises(ValueError, match="lr_schedule='flat' found without ema_decay.*Fix: add --set ema_decay"):
+        TrainConfig.from_recipe("tiny", lr_schedule="flat")
+    assert TrainConfig.from_recipe("tiny", lr_schedule="flat", ema_decay=0.99).lr_schedule == "flat"

@@ -50,6 +50,8 @@ def test_length_grouped_batches_cover_everything_once_and_are_deterministic():
 
 def test_config_overrides_are_validated():
     cfg = TrainConfig.from_recipe("fast").with_overrides(["epochs=2", "lr=3e-5", "num_layers=none"])
+    # a field with a choice named "none" gets that choice, not no value
+    assert TrainConfig.from_recipe("fast").with_overrides(["pos_weight=none"]).pos_weight == "none"
     assert cfg.epochs == 2 and cfg.lr == 3e-5 and cfg.num_layers is None
     with pytest.raises(ValueError, match="unknown config field"):
         cfg.with_overrides(["nope=1"])
