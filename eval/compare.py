@@ -337,6 +337,8 @@ ADDED_SETTINGS: dict[str, Any] = {
     "step_budget_minutes": None,
     "style_augment": 0.0,
     "layer_lr_decay": 1.0,  # every trained layer at `lr` (the forty-fifth session's option)
+    "ema_decay": None,  # the loop's own weights saved, no moving average (the fifty-eighth session's option)
+    "lr_schedule": "linear",  # the rate decayed linearly to zero after the warm-up
 }
 
 
