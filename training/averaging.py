@@ -58,6 +58,12 @@ class WeightAverage:
                 for p, o in zip(self.params, own, strict=True):
                     p.copy_(o)
 
+    def network_state(self, net: nn.Module) -> dict[str, torch.Tensor]:
+        """A copy of `net`'s state with the averaged weights in place of the trained ones (what the model keeps)."""
+        state = {k: v.detach().cpu().clone() for k, v in net.state_dict().items()}
+        state.update({n: a.detach().cpu().clone() for n, a in zip(self.names, self.average, strict=True)})
+        return state
+
     def state_dict(self) -> dict[str, torch.Tensor]:
         """The averaged tensors by parameter name, and the number of updates (for a checkpoint)."""
         state = {n: a.detach().cpu().contiguous() for n, a in zip(self.names, self.average, strict=True)}

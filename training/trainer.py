@@ -598,7 +598,6 @@ def train_transformer(
         net.eval()
         with average.swapped_in() if average is not None else contextlib.nullcontext():
             logits = score(norm["val"])
-            state = {k: v.detach().cpu().clone() for k, v in net.state_dict().items()}
         net.train()
         platts = fit_calibration(labels, logits, y_val, val_words)
         probs = apply_calibration(labels, platts, logits, val_words)
@@ -617,7 +616,11 @@ def train_transformer(
         logger.info("epoch %d step %d: validation %s %.4f", epoch + 1, step, measure, metric)
         if metric > progress["best_metric"]:
             progress["best_metric"], progress["bad_evals"] = metric, 0
-            best_state = state
+            best_state = (
+                average.network_state(net)
+                if average is not None
+                else {k: v.detach().cpu().clone() for k, v in net.state_dict().items()}
+            )
             best_val_logits = logits
         else:
             progress["bad_evals"] += 1
