@@ -339,6 +339,7 @@ ADDED_SETTINGS: dict[str, Any] = {
     "layer_lr_decay": 1.0,  # every trained layer at `lr` (the forty-fifth session's option)
     "ema_decay": None,  # the loop's own weights saved, no moving average (the fifty-eighth session's option)
     "lr_schedule": "linear",  # the rate decayed linearly to zero after the warm-up
+    "ema_power": 8.0,  # the average's warm-up (1 + n) / (10 + n) before the fifty-ninth session made it an option
 }
 
 

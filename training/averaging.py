@@ -9,10 +9,15 @@ and a learning rate that stays up"): over the linear decay the average changed n
 transformer alone gained on the register suite, group hate's ranking and the long posts in three seeds of three.
 
 What: `WeightAverage` keeps an fp32 copy of every parameter that trains, updated after each optimiser step with
-`decay` (warmed up as `(1 + n) / (10 + n)` for the first steps, so that the pretrained weights and the fresh head's
-initial values do not dominate the average of a short run), and swaps itself into the network while validation
-scores it (`swapped_in`). Frozen parameters are the same in every step and are not copied. Its tensors go into the
-loop's checkpoint, so a resumed run averages as the uninterrupted one would.
+decay `min(decay, (1 + n) / (2 + power + n))` after n updates. The second term is a warm-up, so that the pretrained
+weights and the fresh head's initial values do not dominate the average of a short run: while it is the smaller,
+the average weighs the weights after step k by about k ** power (the power-function average of Karras et al. 2024),
+which covers a fixed share of the run however long it is (power 8: nine tenths of the weight on the last 23% of the
+steps; power 3: on the last 44%). It stays the smaller for about `(1 + power) * decay / (1 - decay)` updates (power 8
+and decay 0.998: about 4,500), longer than a `default` run on 2 cores (1,500-1,700 updates), so there `power` sets
+the window and `decay` does not. `swapped_in` puts the average into the network while validation scores it. Frozen
+parameters are the same in every step and are not copied. Its tensors go into the loop's checkpoint, so a resumed
+run averages as the uninterrupted one would.
 """
 
 from __future__ import annotations
@@ -27,10 +32,15 @@ from torch import nn
 class WeightAverage:
     """The moving average of `net`'s trainable parameters (those with `requires_grad`)."""
 
-    def __init__(self, net: nn.Module, decay: float) -> None:
+    def __init__(self, net: nn.Module, decay: float, power: float = 8.0) -> None:
         if not 0.0 < decay < 1.0:
             raise ValueError(f"a weight average's decay must lie between 0 and 1 (exclusive), found {decay}")
+        if power < 0.0:
+            raise ValueError(
+                f"a weight average's power must be 0 or more (0: the plain mean of every step), found {power}"
+            )
         self.decay = decay
+        self.power = power
         trained = [(n, p) for n, p in net.named_parameters() if p.requires_grad]
         self.names = [n for n, _ in trained]
         self.params = [p for _, p in trained]
@@ -38,8 +48,8 @@ class WeightAverage:
         self.updates = 0
 
     def step_decay(self) -> float:
-        """The decay of the next update: short of `decay` in the first steps (`(1 + n) / (10 + n)`)."""
-        return min(self.decay, (1 + self.updates) / (10 + self.updates))
+        """The decay of the next update: short of `decay` in the first steps (`(1 + n) / (2 + power + n)`)."""
+        return min(self.decay, (1 + self.updates) / (2 + self.power + self.updates))
 
     @torch.no_grad()
     def update(self) -> None:

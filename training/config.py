@@ -104,6 +104,15 @@ class TrainConfig(BaseModel):
         description="keep a moving average of the trained weights with this decay per step (e.g. 0.998) and "
         "evaluate and save it instead of the last step's weights; None: no average",
     )
+    # How far back the average reaches while its warm-up term (1 + n) / (2 + power + n) is below ema_decay, which in a
+    # `default` run on 2 cores is the whole run: the weights after step k count about k ** power.
+    ema_power: float = Field(
+        8.0,
+        ge=0.0,
+        description="the moving average's warm-up: step k's weights count about k ** power until the decay reaches "
+        "ema_decay (8: nine tenths of the weight on the last 23% of the steps; 0: the plain mean of every step's "
+        "weights; used only with ema_decay)",
+    )
 
     evals_per_epoch: int = Field(1, ge=1)
     early_stopping_patience: int = Field(2, ge=1, description="evaluations without improvement before stopping")

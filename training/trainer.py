@@ -561,7 +561,7 @@ def train_transformer(
     best_state: dict[str, torch.Tensor] | None = None
     # the moving average of the trained weights, when the recipe asks for one: validation scores it and the best
     # evaluated average is kept (training/averaging.py)
-    average = WeightAverage(net, config.ema_decay) if config.ema_decay is not None else None
+    average = WeightAverage(net, config.ema_decay, config.ema_power) if config.ema_decay is not None else None
     resumed = load_checkpoint(ckpt, net, opt, key, average)
     if resumed:
         progress, best_state = resumed
@@ -752,6 +752,17 @@ def train_transformer(
         examples_per_second,
         train_seconds / 60,
     )
+    if average is not None and average.step_decay() < average.decay:
+        # the decay never reached ema_decay: the warm-up's power set how far back the average reaches, not the decay
+        logger.info(
+            "the weight average's decay reached %.4f after %d updates, short of ema_decay %g: its warm-up (power %g) "
+            "set the window, nine tenths of the average's weight on the last %.0f%% of the steps",
+            average.step_decay(),
+            average.updates,
+            average.decay,
+            average.power,
+            100 * (1 - 0.1 ** (1 / (1 + average.power))),
+        )
     if budget_s is not None and train_seconds >= budget_s and epochs_seen < 1.0:  # time, not steps, ended it
         logger.warning(
             "the loop's %.1f-minute budget ended it at %.0f%% of one epoch on this machine (%.0f examples a second): "
@@ -822,7 +833,15 @@ def train_transformer(
                 "optimizer": "AdamW (fused)" if fused else "AdamW",
                 # the saved weights are a moving average of the loop's (training/averaging.py): None when not
                 "weight_average": (
-                    {"decay": average.decay, "updates": average.updates} if average is not None else None
+                    {
+                        "decay": average.decay,
+                        "power": average.power,
+                        "updates": average.updates,
+                        # the decay of the last update: below `decay` when the warm-up lasted the whole run
+                        "last_decay": round(average.step_decay(), 5),
+                    }
+                    if average is not None
+                    else None
                 ),
                 # the frozen layers' states computed once per text (training/frozen.py): None when off
                 "frozen_states": frozen_record,

@@ -60,6 +60,35 @@ def test_the_average_is_swapped_in_and_the_own_weights_come_back_even_after_an_e
     assert torch.equal(net[1].weight, own)
 
 
+def test_the_warm_up_power_sets_how_far_back_the_average_reaches_until_the_decay_binds():
+    """Power 8 is the warm-up that models before the option were trained with, (1 + n) / (10 + n); a lower power
+    reaches further back (its decay is higher after the same number of updates), power 0 is the plain mean of the
+    starting weights and every step's."""
+    net = _net_with_a_frozen_part()
+    eight, three, zero = (WeightAverage(net, decay=0.998, power=p) for p in (8.0, 3.0, 0.0))
+    for n in range(1600):
+        assert eight.step_decay() == pytest.approx((1 + n) / (10 + n))
+        assert three.step_decay() == pytest.approx((1 + n) / (5 + n))
+        assert three.step_decay() > eight.step_decay()
+        for avg in (eight, three, zero):
+            avg.updates += 1
+    assert eight.step_decay() < 0.998  # a default run's 1,600 updates never reach the decay asked for
+    eight.updates = 4500
+    assert eight.step_decay() == 0.998
+    opt = torch.optim.SGD([p for p in net.parameters() if p.requires_grad], lr=0.1)
+    mean = WeightAverage(net, decay=0.999, power=0.0)
+    seen = [net[1].weight.detach().clone()]  # the pretrained weights count once, as the first of the steps
+    for _ in range(5):
+        _step(net, opt)
+        mean.update()
+        seen.append(net[1].weight.detach().clone())
+    assert torch.allclose(mean.average[0], torch.stack(seen).mean(0), atol=1e-6)
+    with pytest.raises(ValueError, match="power must be 0 or more"):
+        WeightAverage(net, decay=0.9, power=-1.0)
+    with pytest.raises(ValueError, match="ema_power"):
+        TrainConfig.from_recipe("tiny", ema_decay=0.9, ema_power=-2.0)
+
+
 def test_a_decay_outside_zero_and_one_and_a_state_of_other_parameters_are_refused():
     net = _net_with_a_frozen_part()
     with pytest.raises(ValueError, match="between 0 and 1"):
@@ -95,7 +124,12 @@ def test_a_training_with_an_average_saves_the_evaluated_average(tmp_path, tiny_e
     for name, a in zip(avg.names, avg.average, strict=True):
         assert torch.allclose(saved[name], a), name
     assert any(not torch.allclose(saved[n], p) for n, p in zip(avg.names, avg.last, strict=True))
-    assert ModelDir(out).check()["weight_average"] == {"decay": 0.8, "updates": avg.updates}
+    assert ModelDir(out).check()["weight_average"] == {
+        "decay": 0.8,
+        "power": 8.0,
+        "updates": avg.updates,
+        "last_decay": round(avg.step_decay(), 5),
+    }
 
 
 def test_a_run_with_an_average_that_crashed_resumes_to_the_weights_of_an_unbroken_run(tmp_path, tiny_encoder_dir):
