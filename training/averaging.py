@@ -51,6 +51,11 @@ class WeightAverage:
         """The decay of the next update: short of `decay` in the first steps (`(1 + n) / (2 + power + n)`)."""
         return min(self.decay, (1 + self.updates) / (2 + self.power + self.updates))
 
+    def last_decay(self) -> float | None:
+        """The decay the most recent update used (None before the first): below `decay` while the warm-up lasts."""
+        n = self.updates - 1
+        return None if n < 0 else min(self.decay, (1 + n) / (2 + self.power + n))
+
     @torch.no_grad()
     def update(self) -> None:
         """Move the average towards the parameters as they are after an optimiser step."""

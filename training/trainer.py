@@ -752,12 +752,13 @@ def train_transformer(
         examples_per_second,
         train_seconds / 60,
     )
-    if average is not None and average.step_decay() < average.decay:
+    last_decay = average.last_decay() if average is not None else None
+    if average is not None and last_decay is not None and last_decay < average.decay:
         # the decay never reached ema_decay: the warm-up's power set how far back the average reaches, not the decay
         logger.info(
             "the weight average's decay reached %.4f after %d updates, short of ema_decay %g: its warm-up (power %g) "
             "set the window, nine tenths of the average's weight on the last %.0f%% of the steps",
-            average.step_decay(),
+            last_decay,
             average.updates,
             average.decay,
             average.power,
@@ -838,7 +839,7 @@ def train_transformer(
                         "power": average.power,
                         "updates": average.updates,
                         # the decay of the last update: below `decay` when the warm-up lasted the whole run
-                        "last_decay": round(average.step_decay(), 5),
+                        "last_decay": round(last_decay, 5) if last_decay is not None else None,
                     }
                     if average is not None
                     else None

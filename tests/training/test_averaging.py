@@ -87,6 +87,10 @@ def test_the_warm_up_power_sets_how_far_back_the_average_reaches_until_the_decay
         WeightAverage(net, decay=0.9, power=-1.0)
     with pytest.raises(ValueError, match="ema_power"):
         TrainConfig.from_recipe("tiny", ema_decay=0.9, ema_power=-2.0)
+    with pytest.raises(ValueError, match="ema_power=3 found without ema_decay.*Fix: add --set ema_decay"):
+        TrainConfig.from_recipe("tiny", ema_power=3.0)
+    assert WeightAverage(net, decay=0.9).last_decay() is None  # no update yet
+    assert mean.last_decay() == pytest.approx(5 / 6)  # the fifth update: (1 + 4) / (2 + 0 + 4)
 
 
 def test_a_decay_outside_zero_and_one_and_a_state_of_other_parameters_are_refused():
@@ -128,7 +132,7 @@ def test_a_training_with_an_average_saves_the_evaluated_average(tmp_path, tiny_e
         "decay": 0.8,
         "power": 8.0,
         "updates": avg.updates,
-        "last_decay": round(avg.step_decay(), 5),
+        "last_decay": round(min(0.8, avg.updates / (9 + avg.updates)), 5),  # the last update's, n - 1 = updates - 1
     }
 
 
