@@ -238,7 +238,7 @@ class TrainConfig(BaseModel):
     @model_validator(mode="after")
     def _a_warm_up_power_needs_an_average(self) -> TrainConfig:
         # ema_power shapes the moving average; without one it would be accepted and do nothing
-        if self.ema_power != 8.0 and self.ema_decay is None:
+        if self.ema_power != type(self).model_fields["ema_power"].default and self.ema_decay is None:
             raise ValueError(
                 f"ema_power={self.ema_power:g} found without ema_decay; the power shapes the moving average of the "
                 "weights, and there is none. Fix: add --set ema_decay=0.998, or drop ema_power"

@@ -762,7 +762,7 @@ def train_transformer(
             average.updates,
             average.decay,
             average.power,
-            100 * (1 - 0.1 ** (1 / (1 + average.power))),
+            100 * average.warm_up_window(),
         )
     if budget_s is not None and train_seconds >= budget_s and epochs_seen < 1.0:  # time, not steps, ended it
         logger.warning(

@@ -90,6 +90,9 @@ def test_the_warm_up_power_sets_how_far_back_the_average_reaches_until_the_decay
     with pytest.raises(ValueError, match="ema_power=3 found without ema_decay.*Fix: add --set ema_decay"):
         TrainConfig.from_recipe("tiny", ema_power=3.0)
     assert WeightAverage(net, decay=0.9).last_decay() is None  # no update yet
+    assert eight.warm_up_window() == pytest.approx(0.226, abs=1e-3)  # the last 23% of the steps
+    assert three.warm_up_window() == pytest.approx(0.438, abs=1e-3)  # the last 44%
+    assert zero.warm_up_window() == pytest.approx(0.9)  # the plain mean: nine tenths of the steps
     assert mean.last_decay() == pytest.approx(5 / 6)  # the fifth update: (1 + 4) / (2 + 0 + 4)
 
 
