@@ -340,6 +340,7 @@ ADDED_SETTINGS: dict[str, Any] = {
     "ema_decay": None,  # the loop's own weights saved, no moving average (the fifty-eighth session's option)
     "lr_schedule": "linear",  # the rate decayed linearly to zero after the warm-up
     "ema_power": 8.0,  # the average's warm-up (1 + n) / (10 + n) before the fifty-ninth session made it an option
+    "warmup_by": "steps",  # the warm-up counted in planned steps alone (the sixty-first session's option)
 }
 
 

@@ -51,6 +51,13 @@ INT8_DISABLED_FUSIONS = ("SkipLayerNormFusion",)
 # mean 0.012 throughout): under the old max gate of 0.25 every one-thread process (a Dask worker of a 2-worker
 # audit on 2 cores) refused int8 and ran fp32, at 34% of the in-process audit speed. A broken export moves the
 # mean by tenths; the max gate only catches a copy that flips a text outright.
+# x86 CPUs whose 8-bit dot products accumulate in 32 bits (AVX-512 VNNI, AVX-VNNI, AMX). Elsewhere on x86 (AVX2
+# alone, e.g. AMD EPYC Zen 2/3) ONNX Runtime's uint8 x int8 kernel adds each pair of products in 16 bits with
+# saturation (VPMADDUBSW), which full-range int8 weights can overflow: there the weights are quantised to 7 bits
+# (`reduce_range`, ONNX Runtime's advice for such CPUs). Measured on 2 cores of an AMD EPYC with AVX2 alone (sixty-first
+# session): the test suite's tiny model moved fp32's probabilities by 0.039 on average with 8-bit weights (over the
+# 0.02 gate, so it ran fp32) and passed with 7-bit ones.
+INT8_DOT_FLAGS = frozenset({"avx512_vnni", "avx_vnni", "amx_int8"})
 INT8_MAX_PROB_DIFF = 0.4
 INT8_MEAN_PROB_DIFF = 0.02
 # Above this mean move on the check texts (one thread), the export tries again with the feed-forward output
@@ -300,7 +307,16 @@ def _fp32_matmuls(onnx_path: Path, layers: list[int]) -> list[str]:
     return [n.name for n in graph.node if n.op_type == "MatMul" and any(w in n.name for w in wanted)]
 
 
-def _export_int8(net: RiskClassifier, tok: Tokenized, folder: Path) -> tuple[Path, str, list[str]]:
+def int8_reduce_range() -> bool:
+    """Whether int8 weights are quantised to 7 bits on this CPU: an x86 CPU without 32-bit-accumulating 8-bit dot
+    products (INT8_DOT_FLAGS), where ONNX Runtime's kernel saturates in 16 bits; False on other architectures."""
+    from model.network import cpu_flags  # model.network imports this module: read at call time
+
+    flags = cpu_flags()
+    return "sse2" in flags and not (INT8_DOT_FLAGS & flags)
+
+
+def _export_int8(net: RiskClassifier, tok: Tokenized, folder: Path, reduce_range: bool) -> tuple[Path, str, list[str]]:
     """Export the fp32 network to ONNX (eager attention; the encoder's own attention when that export fails)
     and quantise its MatMuls dynamically (int8 weights per channel), leaving the feed-forward output projection
     with the largest activations (`outlier_projections`) in fp32 where that brings the copy closer to fp32 (see
@@ -317,24 +333,28 @@ def _export_int8(net: RiskClassifier, tok: Tokenized, folder: Path) -> tuple[Pat
         hint = _DropMessage("pre-processing before quantization")  # onnxruntime's advice for static quantisation
         logging.getLogger().addFilter(hint)
         try:
+
+            def quantise(dst: Path, keep: list[str]) -> None:
+                """Every MatMul but `keep` quantised dynamically: int8 weights per channel (7 bits if reduce_range)."""
+                quantize_dynamic(
+                    str(fp32),
+                    str(dst),
+                    weight_type=QuantType.QInt8,
+                    per_channel=True,
+                    op_types_to_quantize=["MatMul"],
+                    nodes_to_exclude=keep,
+                    reduce_range=reduce_range,
+                )
+
             q, keep_fp32 = tmp / "model.int8.onnx", []
-            quantize_dynamic(
-                str(fp32), str(q), weight_type=QuantType.QInt8, per_channel=True, op_types_to_quantize=["MatMul"]
-            )
+            quantise(q, [])
             # Only where every MatMul in int8 moves the check texts noticeably (a deeper network accumulates
             # more error), leave the outlier projection in fp32 (see INT8_REFINE_MEAN_PROB_DIFF).
             mean_move = compare_with_fp32(net, OnnxInt8(q, 1), tok)["mean_prob_diff"]
             keep = _fp32_matmuls(fp32, outlier_projections(net, tok)) if mean_move > INT8_REFINE_MEAN_PROB_DIFF else []
             if keep:
                 q2 = tmp / "model.int8.refined.onnx"
-                quantize_dynamic(
-                    str(fp32),
-                    str(q2),
-                    weight_type=QuantType.QInt8,
-                    per_channel=True,
-                    op_types_to_quantize=["MatMul"],
-                    nodes_to_exclude=keep,
-                )
+                quantise(q2, keep)
                 refined = compare_with_fp32(net, OnnxInt8(q2, 1), tok)["mean_prob_diff"]
                 logger.info(
                     "int8: every MatMul quantised moves the check texts by %.4f on average; with %s in fp32 %.4f",
@@ -392,13 +412,21 @@ def load_int8(md: ModelDir, net: RiskClassifier, tok: Tokenized, threads: int) -
     weights = verified_sha256(md.weights)
     folder = int8_cache_dir(weights)
     record_path = folder / "int8.json"
+    reduce_range = int8_reduce_range()
+    # a copy built on a CPU of the other kind (a shared cache) is rebuilt: its weights' range is the other one
     path, record = cached_copy(
-        record_path, {"format": INT8_FORMAT, "weights_sha256": weights, "onnxruntime": ort.__version__}
+        record_path,
+        {
+            "format": INT8_FORMAT,
+            "weights_sha256": weights,
+            "onnxruntime": ort.__version__,
+            "reduce_range": reduce_range,
+        },
     )
     if path is None:
         t0 = time.perf_counter()
         try:
-            path, attention, keep_fp32 = _export_int8(net, tok, folder)
+            path, attention, keep_fp32 = _export_int8(net, tok, folder, reduce_range)
             record = {
                 "format": INT8_FORMAT,
                 "file": path.name,
@@ -408,7 +436,10 @@ def load_int8(md: ModelDir, net: RiskClassifier, tok: Tokenized, threads: int) -
                 "onnxruntime": ort.__version__,
                 "torch": torch.__version__,
                 "attention": attention,
-                "quantization": "dynamic, MatMul weights int8 per channel, activations uint8",
+                "quantization": "dynamic, MatMul weights int8 per channel"
+                + (" in 7 bits (reduce_range: no VNNI)" if reduce_range else "")
+                + ", activations uint8",
+                "reduce_range": reduce_range,
                 "fp32_matmuls": keep_fp32,  # the outlier feed-forward projection(s) left unquantised
                 "build_seconds": round(time.perf_counter() - t0, 1),
             }

@@ -110,21 +110,41 @@ def training_progress(step: int, elapsed: float, total_steps: int, budget_s: flo
 
 
 def lr_factor(
-    step: int, elapsed: float, total_steps: int, budget_s: float | None, warmup_ratio: float, decay: bool = True
+    step: int,
+    elapsed: float,
+    total_steps: int,
+    budget_s: float | None,
+    warmup_ratio: float,
+    decay: bool = True,
+    warmup_by_budget: bool = False,
 ) -> float:
     """The learning rate's factor before optimiser step `step` (0-based) after `elapsed` seconds of the loop: a linear
     warm-up over the first `warmup_ratio` of the planned steps, then a linear decay to zero at the end of training,
     which is the planned steps or the time budget, whichever runs out first, so that the schedule fits the budget
-    whatever the speed of the machine. The warm-up stays counted in planned steps: on a CPU where the `default`
-    loop runs a third of them it takes 18% of the run, and a warm-up ended at 6% of the budget instead was measured
-    no better (three trainings a side, thirty-sixth session, README "The default recipe on a CPU without AMX").
-    `decay=False`: flat at 1 after the warm-up (with a moving average of the weights, config `lr_schedule`)."""
+    whatever the speed of the machine. `decay=False`: flat at 1 after the warm-up (with a moving average of the
+    weights, config `lr_schedule`).
+    `warmup_by_budget` (config `warmup_by`, the `default` recipe's since the sixty-first session): the warm-up also
+    ends once it has lasted `warmup_ratio` of the time budget, whichever comes first. Counted in planned steps alone,
+    it took 18% of the run on a CPU where the loop runs a third of them (a warm-up by the budget was level there:
+    thirty-sixth session, README "The default recipe on a CPU without AMX") and 41-63% on 2 cores with AVX2 alone,
+    where the loop runs a fifth of them (README "The default recipe on a CPU with AVX2 alone")."""
     done = training_progress(step, elapsed, total_steps, budget_s)
     factor = max(0.0, min(1.0, (1.0 - done) / max(1e-9, 1.0 - warmup_ratio))) if decay else 1.0
+    return min(factor, warmup_ramp(step, elapsed, total_steps, budget_s, warmup_ratio, warmup_by_budget))
+
+
+def warmup_ramp(
+    step: int, elapsed: float, total_steps: int, budget_s: float | None, warmup_ratio: float, by_budget: bool
+) -> float:
+    """The warm-up's cap on the learning rate's factor before step `step` (1.0 once the warm-up is over; see
+    lr_factor)."""
     warmup = int(total_steps * warmup_ratio)
-    if step < warmup:
-        factor = min(factor, (step + 1) / warmup)
-    return factor
+    if step >= warmup:
+        return 1.0
+    ramp = (step + 1) / warmup
+    if by_budget and budget_s:
+        ramp = max(ramp, elapsed / (warmup_ratio * budget_s))
+    return min(ramp, 1.0)
 
 
 def seconds_after_loop(val_pass_s: float, n_val: int, n_test: int, ensemble: bool) -> float:
@@ -650,7 +670,15 @@ def train_transformer(
 
     def set_lr(step: int, elapsed: float) -> float:
         """Set the learning rate of the step about to run (lr_factor); returns the factor."""
-        factor = lr_factor(step, elapsed, total_steps, budget_s, config.warmup_ratio, config.lr_schedule == "linear")
+        factor = lr_factor(
+            step,
+            elapsed,
+            total_steps,
+            budget_s,
+            config.warmup_ratio,
+            config.lr_schedule == "linear",
+            warmup_by_budget=config.warmup_by == "budget",
+        )
         for g, lr in zip(opt.param_groups, base_lrs, strict=True):
             g["lr"] = lr * factor
         return factor
@@ -687,7 +715,20 @@ def train_transformer(
             ids, mask = (t.to(device) for t in tok.pad([train_ids[i] for i in idx]))
             y = torch.from_numpy(y_train[idx]).to(device)
             cw = torch.from_numpy(w_train[idx]).to(device)
-            factor = set_lr(progress["global_step"], elapsed())
+            now = elapsed()
+            factor = set_lr(progress["global_step"], now)
+            if "warmup_updates" not in progress and (
+                warmup_ramp(
+                    progress["global_step"],
+                    now,
+                    total_steps,
+                    budget_s,
+                    config.warmup_ratio,
+                    config.warmup_by == "budget",
+                )
+                >= 1.0
+            ):
+                progress["warmup_updates"] = progress["global_step"]  # the first update at the peak rate
             # Dropout draws from a generator seeded by the step, so a resumed run repeats the uninterrupted one.
             torch.manual_seed(config.seed * 1_000_003 + progress["global_step"])
             with in_loop_precision():
@@ -751,6 +792,14 @@ def train_transformer(
         config.epochs,
         examples_per_second,
         train_seconds / 60,
+    )
+    warmup_updates = progress.get("warmup_updates", progress["global_step"])  # never at the peak: all of them
+    logger.info(
+        "the warm-up (by %s) took %d of the loop's %d updates (%.0f%%)",
+        config.warmup_by,
+        warmup_updates,
+        progress["global_step"],
+        100 * warmup_updates / max(1, progress["global_step"]),
     )
     last_decay = average.last_decay() if average is not None else None
     if average is not None and last_decay is not None and last_decay < average.decay:
@@ -824,6 +873,9 @@ def train_transformer(
                 "epochs_planned": config.epochs,
                 "epochs_seen": round(epochs_seen, 3),
                 "examples_per_second": round(examples_per_second, 1),
+                # how many of the loop's updates the warm-up took (config warmup_by)
+                "warmup_updates": warmup_updates,
+                "updates": progress["global_step"],
                 # the loop's share of the step budget on this machine (None: no step budget)
                 "step_budget": step_budget,
                 "device": str(device),

@@ -114,7 +114,7 @@ def test_the_outlier_projection_stays_fp32_when_int8_moves_too_much(
 
     moves = iter([0.05, 0.01])  # every MatMul int8, then with the outlier in fp32
     monkeypatch.setattr(int8, "compare_with_fp32", lambda *a, **k: {"mean_prob_diff": next(moves)})
-    path, _, kept = int8._export_int8(backend.net, backend.tok, tmp_path / "refined")
+    path, _, kept = int8._export_int8(backend.net, backend.tok, tmp_path / "refined", int8.int8_reduce_range())
     (name,) = kept
     assert f"/layer.{target}/output/dense/" in name
     nodes = graph(path)
@@ -122,14 +122,16 @@ def test_the_outlier_projection_stays_fp32_when_int8_moves_too_much(
     assert sum(op == "MatMulInteger" for op in nodes.values()) >= 1  # the rest is quantised
 
     moves = iter([0.0144, 0.0117])  # a two-epoch default member (twenty-sixth session): 0.81, refined
-    path, _, kept = int8._export_int8(backend.net, backend.tok, tmp_path / "two-epoch")
+    path, _, kept = int8._export_int8(backend.net, backend.tok, tmp_path / "two-epoch", int8.int8_reduce_range())
     assert kept == [name]
 
     moves = iter([0.05, 0.047])  # refining barely helps: keep every MatMul in int8
-    path, _, kept = int8._export_int8(backend.net, backend.tok, tmp_path / "barely")
+    path, _, kept = int8._export_int8(backend.net, backend.tok, tmp_path / "barely", int8.int8_reduce_range())
     assert kept == [] and name not in graph(path)
     monkeypatch.setattr(int8, "compare_with_fp32", lambda *a, **k: {"mean_prob_diff": 0.005})
-    path, _, kept = int8._export_int8(backend.net, backend.tok, tmp_path / "close")  # close enough: not refined
+    path, _, kept = int8._export_int8(
+        backend.net, backend.tok, tmp_path / "close", int8.int8_reduce_range()
+    )  # close enough: not refined
     assert kept == [] and name not in graph(path)
 
 
@@ -345,3 +347,37 @@ def test_outlier_projections_name_nothing_for_an_encoder_that_is_not_bert_like(t
     assert outlier_projections(net, backend.tok) == []
     del net.encoder.encoder  # no encoder.layer at all
     assert outlier_projections(net, backend.tok) == []
+
+
+def test_int8_weights_take_7_bits_on_an_x86_cpu_without_vnni(
+    tiny_transformer_dir: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without 8-bit dot products that accumulate in 32 bits (AVX2 alone), ONNX Runtime's kernel saturates in 16 bits:
+    the weights are quantised to 7 bits there, the record says which, and a copy of the other kind is rebuilt."""
+    from model import int8, network
+    from model.scorer import Scorer
+
+    assert not int8.INT8_DOT_FLAGS & {"avx2", "fma", "sse2"}
+    kinds = {
+        "avx2 alone": ({"sse2", "avx2", "fma"}, True),
+        "avx-512 vnni": ({"sse2", "avx2", "avx512f", "avx512_vnni"}, False),
+        "avx-vnni": ({"sse2", "avx2", "avx_vnni"}, False),
+        "not x86": ({"fp", "asimd", "asimddp"}, False),
+        "unknown": (set(), False),
+    }
+    for name, (flags, expected) in kinds.items():
+        monkeypatch.setattr(network, "cpu_flags", lambda flags=flags: set(flags))
+        assert int8.int8_reduce_range() is expected, name
+
+    built = {}
+    for name in ("avx2 alone", "avx-512 vnni"):
+        flags = kinds[name][0]
+        monkeypatch.setattr(network, "cpu_flags", lambda flags=flags: set(flags))
+        # (8-bit weights on a CPU that really lacks VNNI may fail the check against fp32 and run fp32: the copy and
+        # its record are written either way)
+        Scorer(tiny_transformer_dir)
+        _, meta = _record(cache)
+        assert meta["reduce_range"] is kinds[name][1]
+        assert ("7 bits" in meta["quantization"]) is kinds[name][1]
+        built[name] = meta["sha256"]
+    assert built["avx2 alone"] != built["avx-512 vnni"]  # rebuilt for the other kind, not reused

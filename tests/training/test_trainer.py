@@ -137,6 +137,29 @@ def test_max_steps_stops_there_with_the_schedule_decayed(tmp_path, tiny_encoder_
         TrainConfig.from_recipe("tiny", max_steps=0)
 
 
+def test_the_model_records_how_many_updates_its_warm_up_took(tmp_path, tiny_encoder_dir):
+    """A warm-up counted in planned steps that the budget cuts short never reaches the peak rate; counted by the
+    budget too, it ends at its share of the time; the model records either (`warmup_updates` of `updates`)."""
+    infos = {}
+    for by in ("steps", "budget"):
+        # 20 planned steps, a warm-up of half of them; each step takes at least 150 ms, so the 1.2-second budget
+        # ends the loop before step 10, and its half (0.6 s) ends a warm-up by the budget before that
+        cfg = TrainConfig.from_recipe(
+            "tiny",
+            base_model=str(tiny_encoder_dir),
+            epochs=50,
+            max_steps=20,
+            warmup_ratio=0.5,
+            warmup_by=by,
+            time_budget_minutes=0.02,
+        )
+        train_transformer(cfg, fixture_splits(), Normalizer(), {}, tmp_path / by, step_hook=lambda _: time.sleep(0.15))
+        infos[by] = ModelDir(tmp_path / by).check()
+    steps, budget = infos["steps"], infos["budget"]
+    assert steps["updates"] < 10 and steps["warmup_updates"] == steps["updates"]  # never at the peak
+    assert budget["warmup_updates"] < budget["updates"]  # at the peak before the budget ran out
+
+
 def test_ensemble_combines_members_and_round_trips(tiny_ensemble_dir):
     info = ModelDir(tiny_ensemble_dir).check()
     assert info["kind"] == "ensemble" and set(info["members"]) == {"transformer", "lexical"}
@@ -327,6 +350,30 @@ def test_the_learning_rate_warms_up_by_steps_and_decays_by_steps_or_budget_which
     # a fast machine: the steps are further than the time, and they lead
     assert lr_factor(530, 60.0, 1000, 600.0, 0.06) == pytest.approx(0.5)
     assert lr_factor(0, 0.0, 10, None, 0.0) == 1.0  # no warm-up asked for
+
+
+def test_a_warm_up_by_the_budget_ends_at_its_share_of_the_time_or_of_the_steps_whichever_comes_first():
+    from training.trainer import lr_factor
+
+    # 2 epochs planned, 3,726 steps: a warm-up of 223 steps; a slow CPU's 351-second budget runs about 355 of them
+    by_steps = lr_factor(100, 100.0, 3726, 351.0, 0.06, decay=False)
+    assert by_steps == pytest.approx(101 / 223)  # counted in planned steps, the warm-up is not half over
+    # by the budget: 6% of 351 s is 21 s, so at 100 s the rate is at its peak
+    assert lr_factor(100, 100.0, 3726, 351.0, 0.06, decay=False, warmup_by_budget=True) == 1.0
+    # 10.5 s into the budget the time says half; the steps (10 of 223) say less, and the further one leads
+    assert lr_factor(10, 10.53, 3726, 351.0, 0.06, decay=False, warmup_by_budget=True) == pytest.approx(0.5)
+    # a fast machine whose steps lead the time: the steps end the warm-up, as without the option
+    fast = lr_factor(111, 5.0, 3726, 351.0, 0.06, decay=False, warmup_by_budget=True)
+    assert fast == pytest.approx(112 / 223)
+    # no budget: nothing to count the time against, so the steps alone, and the decay is unchanged
+    assert lr_factor(59, 0.0, 1000, None, 0.06, warmup_by_budget=True) == pytest.approx(1.0)
+    assert lr_factor(165, 318.0, 1000, 600.0, 0.06, warmup_by_budget=True) == pytest.approx(0.5)
+    # the default recipe counts its warm-up by the budget too (a slow CPU's loop runs a fifth of its planned steps);
+    # the planned steps alone stay one setting away, and recipes without a budget are unaffected
+    assert TrainConfig.from_recipe("default").warmup_by == "budget"
+    assert TrainConfig.from_recipe("default").with_overrides(["warmup_by=steps"]).warmup_by == "steps"
+    with pytest.raises(ValueError, match="warmup_by"):
+        TrainConfig.from_recipe("default").with_overrides(["warmup_by=time"])
 
 
 def test_the_model_records_how_much_of_its_epochs_the_budget_let_it_see(tmp_path, tiny_encoder_dir, caplog):
