@@ -475,7 +475,7 @@ RECIPES: dict[str, dict[str, Any]] = {
         "lr_schedule": "flat",
         # The warm-up ends at 6% of the planned steps or of the loop's budget, whichever comes first, since the
         # sixty-first session: on 2 cores of a CPU with AVX2 alone (no bf16 units, the loop in fp32) the budget ends
-        # the loop after 0.19-0.31 of one epoch, 355-573 updates, and a warm-up of 222 planned steps took 41-63% of
+        # the loop after 0.19-0.32 of one epoch, 355-589 updates, and a warm-up of 222 planned steps took 41-63% of
         # them; three trainings a side there (README "The default recipe on a CPU with AVX2 alone").
         "warmup_by": "budget",
     },
