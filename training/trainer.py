@@ -669,7 +669,13 @@ def train_transformer(
         )
 
     def set_lr(step: int, elapsed: float) -> float:
-        """Set the learning rate of the step about to run (lr_factor); returns the factor."""
+        """Set the learning rate of the step about to run (lr_factor); returns the factor. Records the first update
+        past the warm-up (`warmup_updates`, kept in the checkpoint's progress)."""
+        by_budget = config.warmup_by == "budget"
+        if "warmup_updates" not in progress and (
+            warmup_ramp(step, elapsed, total_steps, budget_s, config.warmup_ratio, by_budget) >= 1.0
+        ):
+            progress["warmup_updates"] = step
         factor = lr_factor(
             step,
             elapsed,
@@ -677,7 +683,7 @@ def train_transformer(
             budget_s,
             config.warmup_ratio,
             config.lr_schedule == "linear",
-            warmup_by_budget=config.warmup_by == "budget",
+            warmup_by_budget=by_budget,
         )
         for g, lr in zip(opt.param_groups, base_lrs, strict=True):
             g["lr"] = lr * factor
@@ -715,20 +721,7 @@ def train_transformer(
             ids, mask = (t.to(device) for t in tok.pad([train_ids[i] for i in idx]))
             y = torch.from_numpy(y_train[idx]).to(device)
             cw = torch.from_numpy(w_train[idx]).to(device)
-            now = elapsed()
-            factor = set_lr(progress["global_step"], now)
-            if "warmup_updates" not in progress and (
-                warmup_ramp(
-                    progress["global_step"],
-                    now,
-                    total_steps,
-                    budget_s,
-                    config.warmup_ratio,
-                    config.warmup_by == "budget",
-                )
-                >= 1.0
-            ):
-                progress["warmup_updates"] = progress["global_step"]  # the first update at the peak rate
+            factor = set_lr(progress["global_step"], elapsed())
             # Dropout draws from a generator seeded by the step, so a resumed run repeats the uninterrupted one.
             torch.manual_seed(config.seed * 1_000_003 + progress["global_step"])
             with in_loop_precision():
