@@ -9,6 +9,7 @@ directories in sub-folders, so each can still be evaluated or served alone.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -52,12 +53,20 @@ class EnsembleBackend:
         members = [Scorer(md.path / name, device=device, precision=precision) for name in spec["members"]]
         return cls(members, spec["weights"], list(spec["labels"]))
 
-    def member_logits(self, texts: list[str]) -> tuple[list[np.ndarray], list[int]]:
-        """Calibrated log-odds of each member for every ensemble label (NaN where a member lacks it)."""
+    def member_logits(
+        self, texts: list[str], raw_given: Mapping[int, np.ndarray] | None = None
+    ) -> tuple[list[np.ndarray], list[int]]:
+        """Calibrated log-odds of each member for every ensemble label (NaN where a member lacks it).
+        `raw_given`: raw logits (texts, member labels) of some members by index, already scored by the caller with
+        the member's own backend, used instead of scoring those members again (their texts' windows then count
+        as one)."""
         out, windows = [], [1] * len(texts)
         n_words = word_counts(texts)
-        for m in self.members:
-            raw, w = m.backend.logits(texts)
+        for k, m in enumerate(self.members):
+            if raw_given is not None and k in raw_given:
+                raw, w = raw_given[k], list[int]()
+            else:
+                raw, w = m.backend.logits(texts)
             if len(w) and max(w) > 1:
                 windows = w
             cal = m.calibrated_log_odds(raw, n_words)

@@ -401,8 +401,12 @@ def write_record(record_path: Path, record: dict[str, Any]) -> None:
     os.replace(tmp, record_path)
 
 
-def load_int8(md: ModelDir, net: RiskClassifier, tok: Tokenized, threads: int) -> tuple[OnnxInt8, dict[str, Any]]:
+def load_int8(
+    md: ModelDir, net: RiskClassifier, tok: Tokenized, threads: int, folder: Path | None = None
+) -> tuple[OnnxInt8, dict[str, Any]]:
     """The cached int8 copy of `net` (built on first use), checked by sha256 and against the fp32 logits.
+    `folder`: where the copy is looked for and built, instead of the cache folder of its weights (the training
+    step builds copies of weights it may discard in a scratch folder, and moves the one it keeps into the cache).
 
     Raises Int8Unavailable (with the reason) when ONNX Runtime is missing or the copy disagrees."""
     try:
@@ -410,7 +414,7 @@ def load_int8(md: ModelDir, net: RiskClassifier, tok: Tokenized, threads: int) -
     except ImportError as e:
         raise Int8Unavailable("onnxruntime is not installed (pip install onnxruntime onnx)") from e
     weights = verified_sha256(md.weights)
-    folder = int8_cache_dir(weights)
+    folder = int8_cache_dir(weights) if folder is None else folder
     record_path = folder / "int8.json"
     reduce_range = int8_reduce_range()
     # a copy built on a CPU of the other kind (a shared cache) is rebuilt: its weights' range is the other one

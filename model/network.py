@@ -391,12 +391,18 @@ def pick_device(device: str | None = None) -> torch.device:
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
-def save_network(md: ModelDir, net: RiskClassifier, tokenizer: Any) -> None:
-    """Weights (safetensors), encoder config (JSON) and tokenizer files into the model directory."""
+def save_weights(md: ModelDir, net: RiskClassifier) -> None:
+    """The network's weights (safetensors) into the model directory: the same weights write the same bytes, so the
+    file's sha256 (which names the int8 copy's cache folder) is a function of the weights alone."""
     from safetensors.torch import save_file
 
     state = {k: v.detach().cpu().contiguous() for k, v in net.state_dict().items()}
     save_file(state, str(md.weights))
+
+
+def save_network(md: ModelDir, net: RiskClassifier, tokenizer: Any) -> None:
+    """Weights (safetensors), encoder config (JSON) and tokenizer files into the model directory."""
+    save_weights(md, net)
     md.write_json(md.encoder_config.name, net.encoder.config.to_dict())
     tokenizer.save_pretrained(str(md.tokenizer_dir))
     # transformers may write helper files that are not JSON (e.g. a sentencepiece model); keep JSON only.

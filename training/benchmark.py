@@ -190,11 +190,23 @@ def train_fold(
     # ensemble, the kind `saring train` serves: both members on the fold's splits, mixed per label with weights
     # chosen on the fold's validation split
     from training.ensemble import build_ensemble
+    from training.scoring import StepScores
 
     b_out, t_out = out.with_name(f"{out.name}.baseline"), out.with_name(f"{out.name}.transformer")
     train_baseline(b_out, splits, normalizer, manifest, **config.baseline_options())
-    train_transformer(config, splits, normalizer, manifest, t_out)
-    build_ensemble(out, t_out, b_out, splits, normalizer, manifest, config.model_dump(), **config.ensemble_options())
+    scores = StepScores()  # the member's int8 logits of validation and test, when its step scored them so
+    train_transformer(config, splits, normalizer, manifest, t_out, scores=scores)
+    build_ensemble(
+        out,
+        t_out,
+        b_out,
+        splits,
+        normalizer,
+        manifest,
+        config.model_dump(),
+        transformer_scores=scores,
+        **config.ensemble_options(),
+    )
     shutil.rmtree(b_out, ignore_errors=True)  # copied into `out`; build_ensemble removed the transformer's
 
 

@@ -244,6 +244,7 @@ def train(
     from model.splits import manifest_table
     from training.baseline import train_baseline
     from training.config import TrainConfig
+    from training.scoring import StepScores
     from training.trainer import autocast_dtype, train_transformer
 
     step_started = time.perf_counter()  # the recipe's step budget counts the data and the baseline too
@@ -297,6 +298,9 @@ def train(
     # holds a complete model.
     t_out = out.with_name(f".{out.name}.transformer") if ensemble else out
     console.print(f"training the transformer, recipe [bold]{config.recipe}[/], loop in {loop} -> {t_out}")
+    # the transformer's logits of validation and test when its step scored them with the int8 copy: the ensemble
+    # step takes them instead of scoring that member again (training/scoring.py)
+    scores = StepScores()
     try:
         results["transformer"] = train_transformer(
             config,
@@ -306,6 +310,7 @@ def train(
             t_out,
             step_started=step_started,
             lexical_dir=b_out if config.lexical_teacher else None,
+            scores=scores,
         )
         console.print(f"transformer done in {time.perf_counter() - t0:.0f} s")
         if ensemble:
@@ -320,6 +325,7 @@ def train(
                 normalizer,
                 prepared.manifest,
                 config.model_dump(),
+                transformer_scores=scores,
                 **config.ensemble_options(),
             )
     except (ValueError, ModelDirError) as e:

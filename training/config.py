@@ -152,6 +152,15 @@ class TrainConfig(BaseModel):
     # every proxy; an fp32 run would take about twice as long: README, "The `full` recipe on 2 cores"); `fast`
     # keeps it off (see RECIPES).
     mixed_precision: Literal["auto", "bf16", "off"] = "off"
+    # Validation (every evaluation, calibration, flags) and test scored with the int8 copy the model is served with
+    # (training/scoring.py): on a CPU without bf16 units, 1.8-1.9x the fp32 they were scored in, and the ensemble step
+    # takes those logits instead of scoring the member again; the time saved goes to the loop's budget.
+    scoring_precision: Literal["loop", "int8", "auto"] = Field(
+        "loop",
+        description="how the training step scores validation and test: in the loop's precision ('loop'), with the "
+        "int8 copy the model is served with ('int8', on a CPU; the loop's precision where the copy cannot be built), "
+        "or with the int8 copy on a CPU whose loop runs in fp32 and in the loop's precision elsewhere ('auto')",
+    )
     # Dropout masks on a CPU: torch's own draw one Mersenne-Twister number per element and took a fifth of a
     # `default` training step on 2 cores; training/dropout.py cuts the same inverted dropout's mask from 16 random
     # bits per element (1.20-1.25x the steps a second on the recipe's own batches, medians of three runs of
@@ -478,6 +487,10 @@ RECIPES: dict[str, dict[str, Any]] = {
         # the loop after 0.19-0.32 of one epoch, 355-589 updates, and a warm-up of 222 planned steps took 41-63% of
         # them; three trainings a side there (README "The default recipe on a CPU with AVX2 alone").
         "warmup_by": "budget",
+        # Validation and test scored with the int8 copy on a CPU without bf16 units, since the sixty-second session
+        # (training/scoring.py, README "Validation and test in int8 on a CPU with AVX2 alone"): the loop gets the
+        # time fp32 scoring and the ensemble's second scoring of the member took.
+        "scoring_precision": "auto",
     },
     "fast": {
         **_ONE_EPOCH_ON_A_BUDGET,

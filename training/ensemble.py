@@ -24,6 +24,7 @@ from model.normalize import Normalizer
 from model.resample import clusters_of
 from model.scorer import Scorer
 from training.artifacts import finalize_model_dir
+from training.scoring import StepScores
 
 logger = logging.getLogger(__name__)
 
@@ -67,10 +68,13 @@ def build_ensemble(
     beta: Mapping[str, float] | None = None,
     flag_resampling: str = "texts",
     device: str | None = None,
+    transformer_scores: StepScores | None = None,
 ) -> dict[str, Any]:
     """Write an ensemble model directory at `out` from a trained transformer and baseline directory.
     `flag_resampling`: "clusters" resamples validation's groups whole for the flags' plateau. `device`: where the
-    members are scored to fit the mix and the flags (TrainConfig.device; None: model.network.pick_device's choice)."""
+    members are scored to fit the mix and the flags (TrainConfig.device; None: model.network.pick_device's choice).
+    `transformer_scores`: the transformer's logits of validation and test from its training step, taken instead of
+    scoring that member again when it runs the int8 copy that scored them (training/scoring.py)."""
     with staging_dir(out) as stage:
         # Copied, not moved: if anything below fails, the trained transformer is still where training left it
         # (the error says so) and only the ensemble step needs rerunning. It is removed once `out` is complete.
@@ -82,7 +86,13 @@ def build_ensemble(
 
         def member_logits(split: str) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
             texts = [normalizer.normalize(e.text) for e in splits[split]]
-            per_member, _ = backend.member_logits(texts)
+            given = None
+            if transformer_scores is not None:
+                raw = transformer_scores.for_member(members[0].backend, split, len(texts))
+                if raw is not None:
+                    logger.info("the transformer's %s logits from its training step (the same int8 copy)", split)
+                    given = {0: raw}
+            per_member, _ = backend.member_logits(texts, given)
             return per_member, label_matrix(splits[split], labels), word_counts(texts)
 
         val_members, y_val, val_words = member_logits("validation")

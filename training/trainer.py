@@ -71,6 +71,7 @@ from training.distill import (
 )
 from training.dropout import use_fast_dropout
 from training.frozen import FrozenFeatures, text_keys
+from training.scoring import Int8Copy, Int8Scratch, StepScores, scores_in_int8
 
 logger = logging.getLogger(__name__)
 _LAYER_INDEX = re.compile(r"(?:^|\.)layer\.(\d+)\.")  # encoder.layer.<i>.… in Hugging Face BERT naming
@@ -147,15 +148,25 @@ def warmup_ramp(
     return min(ramp, 1.0)
 
 
-def seconds_after_loop(val_pass_s: float, n_val: int, n_test: int, ensemble: bool) -> float:
+def seconds_after_loop(
+    val_pass_s: float, n_val: int, n_test: int, ensemble: bool, int8_build_s: float | None = None
+) -> float:
     """An estimate of the training step's work after the loop's budget runs out, from the time one validation pass
-    takes in the loop's precision (`val_pass_s`, measured on this machine): the validation pass at the budget's end and
-    the test split in that precision, plus what does not follow it (calibration and flags, writing the weights, and
-    with an ensemble the int8 build, both members' scoring of validation and test in int8 and TF-IDF, and the
-    ensemble's own flags: 80-119 s on 2 cores of an AMD EPYC, 90 s taken; 30 s without an ensemble), and 20% more for
-    safety. Measured there after the budget (thirty-seventh session): bf16 loop, a 44 s pass, 213 s (this says 221);
-    bf16, 48 s, 207 s (231); fp32, 93 s, 279 s (347)."""
+    takes as the step scores it (`val_pass_s`, measured on this machine): the validation pass at the budget's end and
+    the test split, plus what does not follow it, and 20% more for safety.
+
+    Scored in the loop's precision (`int8_build_s` None), what does not follow it is calibration and flags, writing
+    the weights, and with an ensemble the int8 build, both members' scoring of validation and test in int8 and TF-IDF,
+    and the ensemble's own flags: 80-119 s on 2 cores of an AMD EPYC, 90 s taken; 30 s without an ensemble. Measured
+    there after the budget (thirty-seventh session): bf16 loop, a 44 s pass, 213 s (this says 221); bf16, 48 s, 207 s
+    (231); fp32, 93 s, 279 s (347).
+
+    Scored with the int8 copy (training/scoring.py), the validation pass at the budget's end first builds the copy
+    (`int8_build_s`, timed on the weights the loop starts from), and the ensemble step takes this step's logits and
+    cached copy instead of scoring the member again: 30 s for the rest with or without an ensemble."""
     passes = 1.0 + n_test / max(1, n_val)
+    if int8_build_s is not None:
+        return 1.2 * (int8_build_s + passes * val_pass_s + 30.0)
     return 1.2 * (passes * val_pass_s + (90.0 if ensemble else 30.0))
 
 
@@ -191,20 +202,23 @@ def budget_within_step(
     n_test: int,
     started: float,
     elapsed_before: float,
+    int8_build_s: float | None = None,
 ) -> tuple[float, dict[str, float]]:
     """The loop's budget in a step of `step_budget_minutes` that began at `started` (perf_counter), said in the log
-    (with a warning when the step cannot fit), and the record the model keeps of it."""
-    after_s = seconds_after_loop(val_pass_s, n_val, n_test, ensemble)
+    (with a warning when the step cannot fit), and the record the model keeps of it. `int8_build_s`: the int8 copy's
+    build time when validation and test are scored with it (seconds_after_loop)."""
+    after_s = seconds_after_loop(val_pass_s, n_val, n_test, ensemble, int8_build_s)
     spent_s = time.perf_counter() - started
     left_s = step_budget_minutes * 60 - spent_s
     budget_s = step_loop_budget(loop_budget_s, left_s, after_s, elapsed_before)
     logger.info(
         "step budget %.1f min: %.1f min spent before the loop, %.1f min estimated after it (one validation pass "
-        "%.0f s); the loop's budget is %.1f min%s",
+        "%.0f s%s); the loop's budget is %.1f min%s",
         step_budget_minutes,
         spent_s / 60,
         after_s / 60,
         val_pass_s,
+        f" in int8, its copy built in {int8_build_s:.0f} s" if int8_build_s is not None else "",
         budget_s / 60,
         f" (its own {loop_budget_s / 60:.1f})" if budget_s < loop_budget_s else "",
     )
@@ -219,6 +233,7 @@ def budget_within_step(
         )
     record = {
         "val_pass_s": round(val_pass_s, 1),
+        **({"int8_build_s": round(int8_build_s, 1)} if int8_build_s is not None else {}),
         "estimated_after_loop_s": round(after_s, 1),
         "loop_budget_s": round(budget_s, 1),
     }
@@ -429,6 +444,7 @@ def train_transformer(
     step_hook: Callable[[int], None] | None = None,
     step_started: float | None = None,
     lexical_dir: str | Path | None = None,
+    scores: StepScores | None = None,
 ) -> dict[str, Any]:
     """Fine-tune, calibrate and write a model directory at `out`. Returns the metrics.
 
@@ -436,6 +452,8 @@ def train_transformer(
     `step_started`: `time.perf_counter()` when the training step began, so that the work before this call (data,
     baseline) counts against the config's `step_budget_minutes`; None: this call's start.
     `lexical_dir`: the TF-IDF baseline this run trained, the teacher when the config says `lexical_teacher`.
+    `scores`: when given and validation and test were scored with the int8 copy (config `scoring_precision`), filled
+    with their logits and that copy's sha256, for the ensemble step (training/scoring.py).
     """
     from tqdm.auto import tqdm
     from transformers import AutoModel, AutoTokenizer
@@ -593,9 +611,21 @@ def train_transformer(
     def elapsed() -> float:
         return elapsed_before + time.perf_counter() - t_loop
 
-    backend = TransformerBackend(
-        net, tokenizer, labels, config.max_length, config.text_prefix, device, config.eval_batch_size
+    def new_backend() -> TransformerBackend:
+        return TransformerBackend(
+            net, tokenizer, labels, config.max_length, config.text_prefix, device, config.eval_batch_size
+        )
+
+    backend = new_backend()
+    # Validation and test scored with the int8 copy the model is served with, where it is faster than the loop's
+    # precision (config scoring_precision, training/scoring.py): every evaluation builds a copy of the weights it
+    # scores, the best one's copy scores test. None: the loop's precision.
+    int8_scratch = (
+        Int8Scratch(new_backend, torch.get_num_threads())
+        if scores_in_int8(config.scoring_precision, device, amp)
+        else None
     )
+    best_copy: Int8Copy | None = None  # the int8 copy of the best evaluated weights
     y_val = label_matrix(val, labels)
     val_words = word_counts(norm["val"])
     # texts of one template, topic or family drawn together for the flags' plateau, when the recipe asks for it
@@ -614,10 +644,11 @@ def train_transformer(
     def evaluate_and_keep(epoch: int, step: int) -> float:
         """Validation macro F1 of the current weights (selection_metric); keep them (and their validation
         logits) if best."""
-        nonlocal best_state, best_val_logits
+        nonlocal best_state, best_val_logits, best_copy
         net.eval()
         with average.swapped_in() if average is not None else contextlib.nullcontext():
-            logits = score(norm["val"])
+            copy = int8_scratch.copy_of(net) if int8_scratch is not None else None
+            logits = copy.backend.logits(norm["val"])[0] if copy is not None else score(norm["val"])
         net.train()
         platts = fit_calibration(labels, logits, y_val, val_words)
         probs = apply_calibration(labels, platts, logits, val_words)
@@ -642,8 +673,13 @@ def train_transformer(
                 else {k: v.detach().cpu().clone() for k, v in net.state_dict().items()}
             )
             best_val_logits = logits
+            if int8_scratch is not None:
+                int8_scratch.discard(best_copy)
+                best_copy = copy
         else:
             progress["bad_evals"] += 1
+            if int8_scratch is not None:
+                int8_scratch.discard(copy)
         return metric
 
     # --- the loop's time budget and learning-rate schedule -------------------------------------------------
@@ -654,7 +690,14 @@ def train_transformer(
         # step budget on whatever CPU runs it: the work after the loop scales with this machine's scoring speed,
         # timed now on a sample of validation (2x or more between CPUs with and without bf16 units).
         net.eval()
-        val_pass_s = timed_validation_pass(score, norm["val"])
+        # scored with the int8 copy: its build and its pass timed on the weights the loop starts from (a copy that
+        # fails the check here leaves later ones to try; the estimate then takes the loop's precision)
+        timing = int8_scratch.copy_of(net, give_up=False) if int8_scratch is not None else None
+        if int8_scratch is not None and timing is not None:
+            val_pass_s = timed_validation_pass(lambda texts: timing.backend.logits(texts)[0], norm["val"])
+            int8_scratch.discard(timing)
+        else:
+            val_pass_s = timed_validation_pass(score, norm["val"])
         net.train()
         started = step_started if step_started is not None else t_start
         budget_s, step_budget = budget_within_step(
@@ -666,6 +709,7 @@ def train_transformer(
             len(test),
             started,
             elapsed_before,
+            timing.build_seconds if timing is not None else None,
         )
 
     def set_lr(step: int, elapsed: float) -> float:
@@ -829,14 +873,28 @@ def train_transformer(
     if best_state is not None:
         net.load_state_dict(best_state)
     net.eval()
-    val_logits = best_val_logits if best_val_logits is not None else score(norm["val"])
+    if int8_scratch is not None and best_copy is None and best_val_logits is None:
+        # no evaluation ran since a resume: a copy of the weights kept, as an evaluation would have built
+        best_copy = int8_scratch.copy_of(net)
+
+    def final_score(texts: list[str]) -> np.ndarray:
+        """The kept weights' logits: with their int8 copy when the step scores in int8, else as `score`."""
+        return best_copy.backend.logits(texts)[0] if best_copy is not None else score(texts)
+
+    val_logits = best_val_logits if best_val_logits is not None else final_score(norm["val"])
     test_pair = None
     if test:
-        test_logits = score(norm["test"])
+        test_logits = final_score(norm["test"])
         test_pair = (test_logits, label_matrix(test, labels))
     with staging_dir(out) as stage:
         md = ModelDir(stage)
         save_network(md, net.cpu(), tokenizer)
+        if best_copy is not None and int8_scratch is not None:
+            # into the int8 cache, where the ensemble step and serving look for the copy of these weights
+            int8_scratch.keep(best_copy, md.weights)
+            if scores is not None:
+                scores.int8_sha256, scores.threads = str(best_copy.info["sha256"]), int8_scratch.threads
+                scores.logits = {"validation": val_logits, **({"test": test_pair[0]} if test_pair else {})}
         metrics = finalize_model_dir(
             stage,
             kind="transformer",
@@ -874,7 +932,13 @@ def train_transformer(
                 "device": str(device),
                 "training_precision": "bf16 autocast" if autocast_on else "fp32",
                 # validation (calibration, flags) and the closing table's test figures were scored this way
-                "scoring_precision": "bf16 autocast" if amp is not None else "fp32",
+                "scoring_precision": (
+                    "int8 (ONNX Runtime, the copy served)"
+                    if best_copy is not None
+                    else "bf16 autocast"
+                    if amp is not None
+                    else "fp32"
+                ),
                 "dropout_masks": "16-bit (training/dropout.py)" if fast_dropout else "torch",
                 "optimizer": "AdamW (fused)" if fused else "AdamW",
                 # the saved weights are a moving average of the loop's (training/averaging.py): None when not
@@ -897,5 +961,7 @@ def train_transformer(
             },
         )
     shutil.rmtree(ckpt, ignore_errors=True)  # the run finished: its checkpoint is no longer needed
+    if int8_scratch is not None:
+        int8_scratch.close()
     logger.info("model written to %s in %.0f s", out, time.perf_counter() - t_start)
     return metrics
