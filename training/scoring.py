@@ -36,6 +36,22 @@ from model.paths import cache_dir
 
 logger = logging.getLogger(__name__)
 
+# A scratch folder this old belongs to a training that was killed before it could remove it (SIGKILL, power loss):
+# no training step runs a day, and a running one touches its folder at every evaluation.
+STALE_SCRATCH_SECONDS = 24 * 3600
+
+
+def remove_stale_scratch(root: Path) -> None:
+    """Remove the scratch folders under the int8 cache `root` that killed trainings left (STALE_SCRATCH_SECONDS)."""
+    now = time.time()
+    for folder in root.glob(".training-*"):
+        try:
+            if now - folder.stat().st_mtime > STALE_SCRATCH_SECONDS:
+                shutil.rmtree(folder, ignore_errors=True)
+                logger.info("removed %s, left by a training that did not finish", folder)
+        except OSError:  # removed meanwhile by another process
+            continue
+
 
 def scores_in_int8(setting: str, device: torch.device, loop_autocast: torch.dtype | None) -> bool:
     """Whether the training step scores validation and test with the int8 copy (TrainConfig.scoring_precision):
@@ -93,6 +109,7 @@ class Int8Scratch:
         root = cache_dir() / "int8"
         try:
             root.mkdir(parents=True, exist_ok=True)
+            remove_stale_scratch(root)
             self.root = Path(tempfile.mkdtemp(prefix=".training-", dir=root))
         except OSError as e:  # a read-only or misnamed cache ($SARING_CACHE_DIR)
             self.root = root

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import logging
+import math
+import os
+import time
 from types import SimpleNamespace
 
 import numpy as np
@@ -15,8 +18,8 @@ from model.scorer import Scorer
 from tests.fixture_texts import fixture_splits
 from training.config import TrainConfig
 from training.ensemble import build_ensemble
-from training.scoring import StepScores, scores_in_int8
-from training.trainer import seconds_after_loop, train_transformer
+from training.scoring import Int8Scratch, StepScores, scores_in_int8
+from training.trainer import TrainingInterrupted, seconds_after_loop, train_transformer
 
 
 def test_the_step_scores_in_int8_where_the_setting_and_the_hardware_say_so():
@@ -121,3 +124,38 @@ def test_a_cache_that_cannot_hold_the_copies_leaves_the_step_in_the_loop_s_preci
     assert ModelDir(tmp_path / "model").check()["scoring_precision"] == "fp32"
     assert "no scratch folder for int8 copies" in caplog.text and "loop's precision instead" in caplog.text
     assert scores.int8_sha256 is None and not scores.logits  # the ensemble step scores the member itself
+
+
+def test_a_run_resumed_after_its_last_evaluation_scores_with_a_copy_of_the_weights_it_kept(tmp_path, tiny_encoder_dir):
+    splits = fixture_splits()
+    cfg = TrainConfig.from_recipe(
+        "tiny", base_model=str(tiny_encoder_dir), epochs=1, checkpoint_every_steps=1, scoring_precision="int8"
+    )
+    last = math.ceil(len(splits["train"]) / cfg.batch_size)  # evaluated there, then checkpointed
+
+    def crash(step: int) -> None:
+        if step == last:
+            raise TrainingInterrupted("simulated crash after the last evaluation")
+
+    out = tmp_path / "m"
+    with pytest.raises(TrainingInterrupted):
+        train_transformer(cfg, splits, Normalizer(), {}, out, step_hook=crash)
+    scores = StepScores()
+    train_transformer(cfg, splits, Normalizer(), {}, out, scores=scores)  # no step left to run
+    assert ModelDir(out).check()["scoring_precision"].startswith("int8")
+    assert scores.int8_sha256 == Scorer(out, precision="int8").backend.int8_copy  # the copy built, then cached
+
+
+def test_scratch_copies_a_killed_training_left_are_removed_a_day_later(tmp_path, monkeypatch):
+    monkeypatch.setenv("SARING_CACHE_DIR", str(tmp_path / "cache"))
+    root = tmp_path / "cache" / "int8"
+    old, recent = root / ".training-old", root / ".training-recent"
+    for folder in (old, recent):
+        (folder / "copy-1").mkdir(parents=True)
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(old, (two_days_ago, two_days_ago))
+    scratch = Int8Scratch(lambda: None, 1)
+    assert not old.exists() and recent.exists()  # a running training's folder is left alone
+    assert scratch.root.is_dir() and scratch.root.parent == root
+    scratch.close()
+    assert not scratch.root.exists()
