@@ -63,8 +63,9 @@ class EnsembleBackend:
         out, windows = [], [1] * len(texts)
         n_words = word_counts(texts)
         for k, m in enumerate(self.members):
+            w: list[int] = []
             if raw_given is not None and k in raw_given:
-                raw, w = raw_given[k], list[int]()
+                raw = raw_given[k]
             else:
                 raw, w = m.backend.logits(texts)
             if len(w) and max(w) > 1:

@@ -167,6 +167,14 @@ def physical_cores() -> int:
 _THREADS_SET = False
 
 
+def scoring_threads(threads: int | None = None) -> int:
+    """The intra-op thread count a scorer on this CPU runs with (configure_threads sets it): `threads` or
+    $SARING_THREADS when given, else torch's count capped at the physical cores. The int8 copy cuts a batch into this
+    many row blocks, so logits computed elsewhere (the training step's) equal a scorer's only on as many threads."""
+    wanted = threads or int(os.environ.get("SARING_THREADS") or 0)
+    return wanted or min(torch.get_num_threads(), physical_cores())
+
+
 def configure_threads(threads: int | None = None) -> int:
     """One process, no oversubscription: torch intra-op threads at most the physical cores (exactly `threads`
     or $SARING_THREADS when given; a lower count the host process chose is kept), inter-op threads 1, the
@@ -175,8 +183,7 @@ def configure_threads(threads: int | None = None) -> int:
     too."""
     global _THREADS_SET
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    wanted = threads or int(os.environ.get("SARING_THREADS") or 0)
-    n = wanted or min(torch.get_num_threads(), physical_cores())
+    n = scoring_threads(threads)
     if torch.get_num_threads() != n:
         torch.set_num_threads(n)
     if not _THREADS_SET:

@@ -106,16 +106,16 @@ class Int8Scratch:
         self.threads = threads
         self.failed: str | None = None  # why a copy could not be built: the step scores in the loop's precision
         self._n = 0
+        self.root: Path | None = None  # the scratch folder; None when none could be made
+        self._remove: weakref.finalize[Any, Any] | None = None
         root = cache_dir() / "int8"
         try:
             root.mkdir(parents=True, exist_ok=True)
             remove_stale_scratch(root)
             self.root = Path(tempfile.mkdtemp(prefix=".training-", dir=root))
         except OSError as e:  # a read-only or misnamed cache ($SARING_CACHE_DIR)
-            self.root = root
             self.failed = f"no scratch folder for int8 copies in {root} ({e})"
             logger.warning("%s; validation and test are scored in the loop's precision instead", self.failed)
-            self._remove: weakref.finalize[Any, Any] | None = None
             return
         # removed when the training step ends, or fails, or the process exits
         self._remove = weakref.finalize(self, shutil.rmtree, self.root, True)
@@ -123,7 +123,7 @@ class Int8Scratch:
     def copy_of(self, net: RiskClassifier, give_up: bool = True) -> Int8Copy | None:
         """An int8 copy of `net`'s current weights, checked against fp32 like the served one; None (with a warning,
         once, and None from then on unless `give_up` is False) when it cannot be built or fails the check."""
-        if self.failed is not None:
+        if self.failed is not None or self.root is None:
             return None
         self._n += 1
         folder = self.root / f"copy-{self._n}"

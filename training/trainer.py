@@ -46,6 +46,7 @@ from model.network import (
     pick_device,
     prune_vocabulary,
     save_network,
+    scoring_threads,
 )
 from model.network import truncate_layers as _truncate_layers
 from model.normalize import Normalizer
@@ -621,7 +622,7 @@ def train_transformer(
     # precision (config scoring_precision, training/scoring.py): every evaluation builds a copy of the weights it
     # scores, the best one's copy scores test. None: the loop's precision.
     int8_scratch = (
-        Int8Scratch(new_backend, torch.get_num_threads())
+        Int8Scratch(new_backend, scoring_threads())  # as many row blocks as the served member cuts
         if scores_in_int8(config.scoring_precision, device, amp)
         else None
     )

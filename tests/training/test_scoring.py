@@ -156,6 +156,22 @@ def test_scratch_copies_a_killed_training_left_are_removed_a_day_later(tmp_path,
     os.utime(old, (two_days_ago, two_days_ago))
     scratch = Int8Scratch(lambda: None, 1)
     assert not old.exists() and recent.exists()  # a running training's folder is left alone
-    assert scratch.root.is_dir() and scratch.root.parent == root
+    assert scratch.root is not None and scratch.root.is_dir() and scratch.root.parent == root
     scratch.close()
     assert not scratch.root.exists()
+
+
+def test_the_step_scores_on_as_many_threads_as_the_served_member_will(monkeypatch):
+    """The int8 copy cuts a batch into one row block per thread, each quantised on its own: the training step's
+    logits equal the served member's only on the same count, which $SARING_THREADS sets for both."""
+    from model.network import configure_threads, scoring_threads
+
+    before = torch.get_num_threads()
+    try:
+        monkeypatch.setenv("SARING_THREADS", "1")
+        assert scoring_threads() == 1 == configure_threads()
+        monkeypatch.delenv("SARING_THREADS")
+        assert scoring_threads(3) == 3
+        assert scoring_threads() == configure_threads() <= torch.get_num_threads()
+    finally:
+        torch.set_num_threads(before)
