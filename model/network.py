@@ -615,6 +615,15 @@ class TransformerBackend:
             out[idx] = self.forward(ids, mask)
         return out
 
+    def padded_tokens(self, texts: list[str]) -> int:
+        """The token positions, padding included, that scoring `texts` runs through the network in this backend's
+        batches: what a scoring pass costs, up to the machine's speed (a sample of texts pads differently from the
+        whole set, and a set's long texts run as several windows)."""
+        if not texts:
+            return 0
+        rows = [len(w) for ws in self.tok.windows(texts) for w in ws]
+        return sum(len(idx) * max(rows[k] for k in idx) for idx in self.batches(rows))
+
     def first_window_logits(self, texts: list[str]) -> np.ndarray:
         """Logits (texts, labels) of each text's first window only: what a training loop shows a network (a
         distilled student learns these from its teacher, training/distill.py)."""

@@ -150,11 +150,12 @@ def warmup_ramp(
 
 
 def seconds_after_loop(
-    val_pass_s: float, n_val: int, n_test: int, ensemble: bool, int8_build_s: float | None = None
+    val_pass_s: float, val_size: float, test_size: float, ensemble: bool, int8_build_s: float | None = None
 ) -> float:
     """An estimate of the training step's work after the loop's budget runs out, from the time one validation pass
     takes as the step scores it (`val_pass_s`, measured on this machine): the validation pass at the budget's end and
-    the test split, plus what does not follow it, and 20% more for safety.
+    the test split, plus what does not follow it, and 20% more for safety. `val_size` and `test_size` are the two
+    splits' sizes in one unit: their padded tokens (TransformerBackend.padded_tokens) or their counts of texts.
 
     Scored in the loop's precision (`int8_build_s` None), what does not follow it is calibration and flags, writing
     the weights, and with an ensemble the int8 build, both members' scoring of validation and test in int8 and TF-IDF,
@@ -165,22 +166,41 @@ def seconds_after_loop(
     Scored with the int8 copy (training/scoring.py), the validation pass at the budget's end first builds the copy
     (`int8_build_s`, timed on the weights the loop starts from), and the ensemble step takes this step's logits and
     cached copy instead of scoring the member again: 30 s for the rest with or without an ensemble."""
-    passes = 1.0 + n_test / max(1, n_val)
+    passes = 1.0 + test_size / max(1.0, val_size)
     if int8_build_s is not None:
         return 1.2 * (int8_build_s + passes * val_pass_s + 30.0)
     return 1.2 * (passes * val_pass_s + (90.0 if ensemble else 30.0))
 
 
-def timed_validation_pass(score: Callable[[list[str]], np.ndarray], texts: list[str], sample: int = 256) -> float:
+def timed_validation_pass(
+    score: Callable[[list[str]], np.ndarray],
+    texts: list[str],
+    sample: int = 256,
+    cost: Callable[[list[str]], float] | None = None,
+    repeats: int = 3,
+) -> float:
     """Seconds one scoring pass over `texts` takes, timed on an evenly spaced sample of them (after a few texts
-    that warm the kernels up) and scaled to the whole."""
+    that warm the kernels up) and scaled to the whole: by `cost` (the padded tokens each scores through) where given,
+    else by the count of texts. By count, the default recipe's sample read 10% over the whole set's padded tokens,
+    and samples drawn at other offsets of validation up to 70% over (long news articles, several windows each,
+    caught or missed; sixty-third session).
+
+    The fastest of `repeats` timings, as timeit takes it: on a shared 2-core machine one timing of the sample (3 s)
+    read 62 s for an int8 pass whose neighbours read 42, and cost that training 60 s of its loop (sixty-third
+    session); a slow stretch that outlasts the timings is what the estimate's 20% is for."""
     if not texts:
         return 0.0
     picked = texts[:: max(1, len(texts) // sample)]
     score(picked[:8])
-    t0 = time.perf_counter()
-    score(picked)
-    return (time.perf_counter() - t0) * len(texts) / len(picked)
+    timings = []
+    for _ in range(max(1, repeats)):
+        t0 = time.perf_counter()
+        score(picked)
+        timings.append(time.perf_counter() - t0)
+    seconds = min(timings)
+    if cost is not None:
+        return seconds * cost(texts) / max(1.0, cost(picked))
+    return seconds * len(texts) / len(picked)
 
 
 def step_loop_budget(
@@ -199,8 +219,8 @@ def budget_within_step(
     ensemble: bool,
     loop_budget_s: float,
     val_pass_s: float,
-    n_val: int,
-    n_test: int,
+    val_size: float,
+    test_size: float,
     started: float,
     elapsed_before: float,
     int8_build_s: float | None = None,
@@ -208,7 +228,7 @@ def budget_within_step(
     """The loop's budget in a step of `step_budget_minutes` that began at `started` (perf_counter), said in the log
     (with a warning when the step cannot fit), and the record the model keeps of it. `int8_build_s`: the int8 copy's
     build time when validation and test are scored with it (seconds_after_loop)."""
-    after_s = seconds_after_loop(val_pass_s, n_val, n_test, ensemble, int8_build_s)
+    after_s = seconds_after_loop(val_pass_s, val_size, test_size, ensemble, int8_build_s)
     spent_s = time.perf_counter() - started
     left_s = step_budget_minutes * 60 - spent_s
     budget_s = step_loop_budget(loop_budget_s, left_s, after_s, elapsed_before)
@@ -694,11 +714,15 @@ def train_transformer(
         # scored with the int8 copy: its build and its pass timed on the weights the loop starts from (a copy that
         # fails the check here leaves later ones to try; the estimate then takes the loop's precision)
         timing = int8_scratch.copy_of(net, give_up=False) if int8_scratch is not None else None
+        # Scaled by padded tokens, not texts: the sample pads differently from the whole split, and the test split's
+        # cost follows its own tokens. Both precisions run the same batches (new_backend).
         if int8_scratch is not None and timing is not None:
-            val_pass_s = timed_validation_pass(lambda texts: timing.backend.logits(texts)[0], norm["val"])
+            val_pass_s = timed_validation_pass(
+                lambda texts: timing.backend.logits(texts)[0], norm["val"], cost=backend.padded_tokens
+            )
             int8_scratch.discard(timing)
         else:
-            val_pass_s = timed_validation_pass(score, norm["val"])
+            val_pass_s = timed_validation_pass(score, norm["val"], cost=backend.padded_tokens)
         net.train()
         started = step_started if step_started is not None else t_start
         budget_s, step_budget = budget_within_step(
@@ -706,8 +730,8 @@ def train_transformer(
             config.ensemble,
             budget_s,
             val_pass_s,
-            len(val),
-            len(test),
+            backend.padded_tokens(norm["val"]),
+            backend.padded_tokens(norm["test"]),
             started,
             elapsed_before,
             timing.build_seconds if timing is not None else None,

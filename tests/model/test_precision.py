@@ -248,6 +248,31 @@ def test_length_buckets_cap_rows_and_tokens(tiny_transformer_dir: Path) -> None:
     assert [lengths[k] for x in batches for k in x] == sorted(lengths)
 
 
+@pytest.mark.usefixtures("cache")
+def test_padded_tokens_count_what_the_network_runs_through(tiny_transformer_dir: Path) -> None:
+    """padded_tokens, which the training step's time estimate scales by, is the size of every batch the forward pass
+    gets: windows of long texts and the padding of each length bucket included."""
+    from model.network import TransformerBackend
+    from model.scorer import Scorer
+
+    b = Scorer(tiny_transformer_dir, precision="fp32").backend
+    assert isinstance(b, TransformerBackend)
+    b.batch_size = 3
+    texts = [*TEXTS, " ".join(["kata"] * 400), "ya", "ini teks yang agak panjang sedikit dari yang lain"]
+    seen: list[int] = []
+    forward = b.forward
+
+    def recording(ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        seen.append(ids.size)
+        return forward(ids, mask)
+
+    b.forward = recording  # type: ignore[method-assign]
+    _, windows = b.logits(texts)
+    assert max(windows) > 1  # the long text runs as several windows, and they count
+    assert b.padded_tokens(texts) == sum(seen) > sum(len(w) for ws in b.tok.windows(texts) for w in ws)
+    assert b.padded_tokens([]) == 0
+
+
 def test_configure_threads(monkeypatch: pytest.MonkeyPatch) -> None:
     import torch
 

@@ -431,6 +431,43 @@ def test_one_validation_pass_is_timed_on_a_sample_and_scaled_to_the_whole():
     assert timed_validation_pass(score, []) == 0.0
 
 
+def test_a_pass_timed_by_padded_tokens_holds_when_the_sample_catches_the_long_texts():
+    """By count, a sample that happens to hold the split's long texts reads the pass far too slow (its time budget
+    then leaves the loop less than it could have); scaled by what each text costs it reads the whole."""
+    from training.trainer import timed_validation_pass
+
+    texts = [("panjang " * 20 if i % 4 == 0 else "pendek") for i in range(1024)]  # the sample takes every 4th: long
+
+    def cost(batch: list[str]) -> float:
+        return float(sum(len(t.split()) for t in batch))
+
+    def score(batch: list[str]) -> np.ndarray:
+        time.sleep(0.0001 * cost(batch))  # 0.1 ms a token
+        return np.zeros((len(batch), 3))
+
+    whole = 0.0001 * cost(texts)
+    assert timed_validation_pass(score, texts) > 3 * whole
+    assert timed_validation_pass(score, texts, cost=cost) == pytest.approx(whole, rel=0.3)
+
+
+def test_a_pass_is_timed_at_its_fastest_of_three():
+    """One slow stretch during the timing (a neighbour on the machine) does not shorten the loop."""
+    from training.trainer import timed_validation_pass
+
+    calls: list[int] = []
+
+    def score(batch: list[str]) -> np.ndarray:
+        calls.append(len(batch))
+        time.sleep(0.001 * len(batch) * (4 if len(calls) == 2 else 1))  # the first timed pass is 4x slower
+        return np.zeros((len(batch), 3))
+
+    texts = [f"teks {i}" for i in range(1000)]
+    assert timed_validation_pass(score, texts) == pytest.approx(1.0, rel=0.3)
+    assert len(calls) == 1 + 3  # the warm-up, then three timed passes
+    calls.clear()
+    assert timed_validation_pass(score, texts, repeats=1) > 3.0  # one timing alone reads the slow stretch
+
+
 def test_a_step_that_cannot_fit_its_budget_keeps_the_loop_s_minimum_says_so_and_records_it(
     tmp_path, tiny_encoder_dir, caplog
 ):
