@@ -137,6 +137,8 @@ def build_ensemble(
                 "train_seconds": t_info.get("train_seconds"),
                 # how much of its planned epochs the transformer member's loop ran (its budget may end it early)
                 "epochs_seen": t_info.get("epochs_seen"),
+                "texts_seen": t_info.get("texts_seen"),
+                "texts_distinct": t_info.get("texts_distinct"),
             },
         )
     if move_transformer:

@@ -48,6 +48,58 @@ def test_length_grouped_batches_cover_everything_once_and_are_deterministic():
     assert a != length_grouped_batches(lengths, 16, seed=2)
 
 
+def test_rounds_put_each_copy_of_a_text_in_its_own_round_and_the_rest_anywhere():
+    # 40 texts copied three times (the team-written sets), 200 seen once (the corpora), shuffled together
+    keys = [k for k in range(40) for _ in range(3)] + list(range(40, 240))
+    order = np.random.default_rng(3).permutation(len(keys))
+    keys = [keys[i] for i in order]
+    rounds = trainer.repeat_rounds(keys, seed=5, n_rounds=3)
+    assert set(rounds) == {0, 1, 2}
+    for k in range(40):
+        assert sorted(r for key, r in zip(keys, rounds, strict=True) if key == k) == [0, 1, 2]
+    singles = [r for key, r in zip(keys, rounds, strict=True) if key >= 40]
+    assert all(20 <= singles.count(r) <= 120 for r in range(3))  # drawn, not all in one round
+    assert rounds == trainer.repeat_rounds(keys, seed=5, n_rounds=3)
+    assert rounds != trainer.repeat_rounds(keys, seed=6, n_rounds=3)
+    # two examples whose first windows are alike share a key: its six copies fill the three rounds twice, and the
+    # rounds stay three (the first version took the most copied key's count, six, and put a third of the epoch's
+    # repeated texts outside its first third)
+    doubled = trainer.repeat_rounds([0] * 6 + [1, 1, 1, 2], seed=0, n_rounds=3)
+    assert sorted(doubled[:6]) == [0, 0, 1, 1, 2, 2] and sorted(doubled[6:9]) == [0, 1, 2] and doubled[9] in (0, 1, 2)
+    assert trainer.repeat_rounds([0, 1, 2], seed=0, n_rounds=1) == [0, 0, 0]
+    assert trainer.repeat_rounds([], seed=0, n_rounds=3) == []
+    with pytest.raises(ValueError, match="at least 1; found 0"):
+        trainer.repeat_rounds([0], seed=0, n_rounds=0)
+
+
+def test_batches_in_rounds_see_every_repeated_text_once_before_any_twice():
+    keys = [k for k in range(40) for _ in range(3)] + list(range(40, 240))
+    lengths = [int(x) for x in np.random.default_rng(0).integers(3, 60, size=len(keys))]
+    rounds = trainer.repeat_rounds(keys, seed=1, n_rounds=3)
+    batches = length_grouped_batches(lengths, 8, seed=1, rounds=rounds)
+    flat = [i for b in batches for i in b]
+    assert sorted(flat) == list(range(len(keys)))  # every example once, as without rounds
+    assert [rounds[i] for i in flat] == sorted(rounds[i] for i in flat)  # round 0's batches first, then 1, then 2
+    assert all(len({rounds[i] for i in b}) == 1 for b in batches)  # no batch spans two rounds
+    first = flat[: rounds.count(0)]
+    assert {keys[i] for i in first} >= set(range(40))  # a third of the epoch holds every repeated text
+    assert len({keys[i] for i in first}) == len(first)  # and none of them twice
+    # shuffled: the order within rounds is not the examples' own, and depends on the seed
+    assert batches != length_grouped_batches(lengths, 8, seed=2, rounds=rounds)
+    # one round is the epoch as before; a length that does not match is refused
+    assert length_grouped_batches(lengths, 8, seed=1, rounds=[0] * len(keys)) == length_grouped_batches(
+        lengths, 8, seed=1
+    )
+    with pytest.raises(ValueError, match="expected one for each of 320"):
+        length_grouped_batches(lengths, 8, seed=1, rounds=rounds[:-1])
+
+
+def test_spreading_the_repeats_is_an_option_no_recipe_takes():
+    # measured and not adopted (sixty-fourth session); one setting away
+    assert not any(TrainConfig.from_recipe(r).spread_repeats for r in ("default", "fast", "full"))
+    assert TrainConfig.from_recipe("default").with_overrides(["spread_repeats=true"]).spread_repeats
+
+
 def test_config_overrides_are_validated():
     cfg = TrainConfig.from_recipe("fast").with_overrides(["epochs=2", "lr=3e-5", "num_layers=none"])
     # a field with a choice named "none" gets that choice, not no value
@@ -387,12 +439,14 @@ def test_the_model_records_how_much_of_its_epochs_the_budget_let_it_see(tmp_path
         )
     info = ModelDir(tmp_path / "cut").check()
     assert info["epochs_planned"] == 50 and 0 < info["epochs_seen"] < 1 and info["examples_per_second"] > 0
+    assert 0 < info["texts_seen"] < info["texts_distinct"]
     assert "has not seen every training example" in caplog.text and "--set time_budget_minutes=" in caplog.text
     caplog.clear()
     whole = TrainConfig.from_recipe("tiny", base_model=str(tiny_encoder_dir), epochs=2)
     with caplog.at_level(logging.WARNING, logger="training.trainer"):
         train_transformer(whole, fixture_splits(), Normalizer(), {}, tmp_path / "whole")
-    assert ModelDir(tmp_path / "whole").check()["epochs_seen"] == 2.0
+    info = ModelDir(tmp_path / "whole").check()
+    assert info["epochs_seen"] == 2.0 and info["texts_seen"] == info["texts_distinct"] > 0
     assert "has not seen every training example" not in caplog.text
 
 
