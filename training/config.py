@@ -72,7 +72,7 @@ class TrainConfig(BaseModel):
     )
     spread_repeats: bool = Field(
         False,
-        description="order each epoch in rounds, as many as the most repeated text's copies, with one copy of every "
+        description="order each epoch in rounds, as many as the largest oversample factor, with one copy of every "
         "repeated text in each and the other examples spread over them at random, so that a loop its budget ends "
         "early sees each repeated text once before it sees one twice (the mix of sources stays that of the epoch)",
     )
