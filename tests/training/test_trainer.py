@@ -143,7 +143,15 @@ def test_long_text_is_windowed_not_truncated(tiny_transformer_dir):
 
 def test_interrupted_run_resumes(tmp_path, tiny_encoder_dir):
     splits = fixture_splits()
-    cfg = TrainConfig.from_recipe("tiny", base_model=str(tiny_encoder_dir), epochs=2, checkpoint_every_steps=3)
+    # with repeats spread over rounds, so that a resumed run rebuilds the same rounds from the seed
+    cfg = TrainConfig.from_recipe(
+        "tiny",
+        base_model=str(tiny_encoder_dir),
+        epochs=2,
+        checkpoint_every_steps=3,
+        oversample={"fixture": 2},
+        spread_repeats=True,
+    )
     out = tmp_path / "m"
 
     def crash(step: int) -> None:
@@ -158,6 +166,9 @@ def test_interrupted_run_resumes(tmp_path, tiny_encoder_dir):
     seen: list[int] = []
     train_transformer(cfg, splits, Normalizer(), {}, out, step_hook=seen.append)
     assert seen[0] == 7  # continued after the last checkpoint, not from the start
+    # the distinct texts count the batches run before the crash too (from the seeded schedule, not the process)
+    info = ModelDir(out).check()
+    assert info["texts_seen"] == info["texts_distinct"] > 0
     assert Scorer(out).score(["tes satu dua tiga"])[0].decision in ("allow", "review", "block")
     assert not ckpt.exists()
 
