@@ -342,6 +342,7 @@ ADDED_SETTINGS: dict[str, Any] = {
     "ema_power": 8.0,  # the average's warm-up (1 + n) / (10 + n) before the fifty-ninth session made it an option
     "warmup_by": "steps",  # the warm-up counted in planned steps alone (the sixty-first session's option)
     "scoring_precision": "loop",  # validation and test in the loop's precision (the sixty-second session's option)
+    "frozen_precision": "loop",  # the frozen layers' states in the loop's precision (the sixty-fifth session's option)
     "spread_repeats": False,  # the epoch shuffled whole, repeats anywhere (the sixty-fourth session's option)
 }
 

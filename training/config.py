@@ -176,6 +176,18 @@ class TrainConfig(BaseModel):
     # training long: training/frozen.py keeps a text's states while it will come again (oversampled repeats, later
     # epochs) and computes them only once, within this many GiB (a text that does not fit is recomputed). 0: off.
     frozen_cache_gb: float = Field(4.0, ge=0, description="memory for the frozen layers' states (training/frozen.py)")
+    # Those states computed by an int8 copy of the frozen layers (model.int8.build_int8_lower: the served copy's
+    # export and quantisation, checked against fp32 through the same gates) instead of in the loop's precision. On 2
+    # cores with AVX2 alone the frozen part is a quarter of a `default` step in fp32 and the int8 copy runs it about
+    # twice as fast (README, sixty-fifth session). In int8 a text's states move slightly with the texts computed
+    # beside it (activations are quantised per row block), so a resumed run is no longer bit-for-bit the
+    # uninterrupted one. 'auto': int8 where the loop runs in fp32 on a CPU.
+    frozen_precision: Literal["loop", "int8", "auto"] = Field(
+        "loop",
+        description="how the frozen layers' states are computed (frozen_cache_gb > 0): in the loop's precision "
+        "('loop'), by an int8 copy of those layers ('int8', on a CPU; the loop's precision where the copy cannot be "
+        "built), or by the int8 copy on a CPU whose loop runs in fp32 ('auto')",
+    )
     # AdamW as one fused kernel per step (torch's `fused=True`, on a CPU or a GPU) instead of six element-wise
     # operations per parameter tensor: the same update, rounded in another order. Profiled on 2 cores (a `default`
     # step with the frozen states held), the optimiser's CPU time fell from 36.6 to 10.7 ms a step (10% -> 3%); 1.09x

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from model.int8 import Int8Unavailable, int8_cache_dir, load_int8
+from model.int8 import Int8Unavailable, OnnxInt8, build_int8_lower, int8_cache_dir, load_int8
 from model.modeldir import ModelDir, verified_sha256
 from model.network import RiskClassifier, TransformerBackend, save_weights
 from model.paths import cache_dir
@@ -144,6 +144,19 @@ class Int8Scratch:
             return None
         backend.int8, backend.int8_info = runner, info
         return Int8Copy(backend, info, folder, time.perf_counter() - t0)
+
+    def lower_copy(self, net: RiskClassifier, layers: int) -> tuple[OnnxInt8, dict[str, Any]] | None:
+        """An int8 copy of `net`'s embeddings and first `layers` layers (model.int8.build_int8_lower), for the loop's
+        frozen part (TrainConfig.frozen_precision); None, with a warning, when it cannot be built or fails the check
+        (the frozen part then runs in the loop's precision). Leaves `failed` alone: scoring may still build copies."""
+        if self.root is None:
+            logger.warning("%s; the frozen layers run in the loop's precision", self.failed)
+            return None
+        try:
+            return build_int8_lower(net, self.make_backend().tok, layers, self.root / "lower", self.threads)
+        except Int8Unavailable as e:
+            logger.warning("%s; the frozen layers run in the loop's precision", e)
+            return None
 
     def discard(self, copy: Int8Copy | None) -> None:
         if copy is not None:

@@ -71,7 +71,7 @@ from training.distill import (
     transfer_texts,
 )
 from training.dropout import use_fast_dropout
-from training.frozen import FrozenFeatures, text_keys
+from training.frozen import FrozenFeatures, int8_states, text_keys
 from training.scoring import Int8Copy, Int8Scratch, StepScores, scores_in_int8
 
 logger = logging.getLogger(__name__)
@@ -809,6 +809,7 @@ def train_transformer(
         for e in range(config.epochs)
     ]
     frozen: FrozenFeatures | None = None
+    lower_scratch: Int8Scratch | None = None  # holds the frozen layers' int8 copy (config frozen_precision)
     fixed = net.fixed_layers()  # the embeddings and lower layers that nothing trains: their states never change
     if config.frozen_cache_gb > 0 and fixed > 0:
         # Every batch still to run, so that each text's states are kept until its last use and no longer.
@@ -817,8 +818,29 @@ def train_transformer(
             for e in range(progress["epoch"], config.epochs)
             for b in epoch_batches[e][(progress["step_in_epoch"] if e == progress["epoch"] else 0) :]
         ][: max(0, total_steps - progress["global_step"])]
-        frozen = FrozenFeatures(net, fixed, keys, schedule, int(config.frozen_cache_gb * 2**30))
-        logger.info("the frozen embeddings and %d layers run once per text (training/frozen.py)", frozen.layers)
+        # config frozen_precision: the frozen part run by an int8 copy of it, where the loop runs in fp32 on a CPU
+        lower = None
+        if scores_in_int8(config.frozen_precision, device, amp):
+            # validation in the loop's precision: a scratch folder for this copy alone, removed with the step's
+            lower_scratch = int8_scratch or Int8Scratch(new_backend, scoring_threads())
+            net.eval()
+            lower = lower_scratch.lower_copy(net, fixed)
+            net.train()
+        frozen = FrozenFeatures(
+            net,
+            fixed,
+            keys,
+            schedule,
+            int(config.frozen_cache_gb * 2**30),
+            compute=int8_states(lower[0]) if lower is not None else None,
+        )
+        frozen.stats.precision = "int8" if lower is not None else ("bf16 autocast" if amp is not None else "fp32")
+        frozen.stats.int8 = lower[1] if lower is not None else None
+        logger.info(
+            "the frozen embeddings and %d layers run once per text (training/frozen.py), in %s",
+            frozen.layers,
+            frozen.stats.precision,
+        )
     stop = False
     net.train()
     for epoch in range(progress["epoch"], config.epochs):
@@ -947,6 +969,8 @@ def train_transformer(
     if frozen_record is not None:
         logger.info("frozen layers' states: %s", frozen_record)
     frozen = None  # the states it held are not needed after the loop
+    if lower_scratch is not None and lower_scratch is not int8_scratch:
+        lower_scratch.close()  # nor the int8 copy of the frozen layers (a scratch of its own when scoring has none)
 
     # --- calibrate on validation, measure on test, write the model directory ---------------------------
     if best_state is not None:

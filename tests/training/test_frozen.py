@@ -1,17 +1,21 @@
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 from safetensors.torch import load_file
 
+from model import int8
 from model.modeldir import ModelDir
 from model.network import RiskClassifier, Tokenized
 from model.normalize import Normalizer
+from model.paths import cache_dir
 from tests.fixture_texts import fixture_splits
 from training.config import TrainConfig
-from training.frozen import FrozenFeatures, text_keys
+from training.frozen import FrozenFeatures, int8_states, text_keys
 from training.trainer import train_transformer
 
 TEXTS = [
@@ -98,6 +102,7 @@ def test_states_are_computed_once_kept_while_a_text_comes_again_and_then_dropped
     assert cache.store == {} and cache.bytes == 0
     assert cache.stats.as_dict() | {"peak_gb": 0} == {
         "layers": 1,
+        "precision": "loop",
         "computed": 6,  # text 1 twice in the last batch: not held yet when that batch began
         "reused": 1,
         "peak_gb": 0,
@@ -176,3 +181,95 @@ def test_a_run_that_crashed_resumes_with_the_states_recomputed_and_ends_where_an
     record = ModelDir(resumed).check()["frozen_states"]
     assert record["computed"] + record["reused"] == 2 * len(fixture_splits()["train"]) - 4 * 8
     assert record["reused"] > 0  # epoch 2 reuses what the resumed rest of epoch 1 computed
+
+
+# --- the frozen layers in int8 (TrainConfig.frozen_precision) ---------------------------------------------------
+
+
+def _relative_error(got: torch.Tensor, want: torch.Tensor, mask: torch.Tensor) -> float:
+    real = mask.bool()
+    return float((got[real] - want[real]).norm() / want[real].norm())
+
+
+def test_an_int8_copy_of_the_frozen_layers_gives_their_states_within_int8_s_error(tmp_path, tiny_encoder_dir):
+    net, tok = _network(tiny_encoder_dir, frozen_layers=2)
+    net.eval()
+    runner, info = int8.build_int8_lower(net, tok, 2, tmp_path / "lower", threads=2)
+    assert info["layers"] == 2 and info["check"]["mean_prob_diff"] <= int8.INT8_MEAN_PROB_DIFF
+    assert (tmp_path / "lower" / info["file"]).is_file() and info["sha256"]
+    ids, mask = tok.pad(tok.truncated(TEXTS))
+    with torch.no_grad():
+        want = net.hidden_after(ids, mask, 2)
+    got = runner(ids.numpy(), mask.numpy())
+    # two row blocks, each as wide as its own longest row: the whole batch's width, zeros past a block's width
+    assert got.shape == tuple(want.shape) and got.dtype == np.float32
+    short = int(mask.sum(1).argmin())
+    assert got.shape[1] > int(mask[short].sum())  # the batch is wider than its shortest row
+    assert _relative_error(torch.from_numpy(got), want, mask) < 0.1
+    # the row alone (one block, as wide as itself) gets states within the same error
+    n = int(mask[short].sum())
+    alone = runner(ids[short : short + 1, :n].numpy(), mask[short : short + 1, :n].numpy())
+    assert _relative_error(torch.from_numpy(alone), want[short : short + 1, :n], mask[short : short + 1, :n]) < 0.1
+
+
+def test_the_cache_serves_the_int8_copy_s_states(tmp_path, tiny_encoder_dir):
+    net, tok = _network(tiny_encoder_dir)
+    net.eval()
+    runner, _ = int8.build_int8_lower(net, tok, 1, tmp_path / "lower", threads=1)
+    ids = tok.truncated(TEXTS)
+    cache = FrozenFeatures(net, 1, text_keys(ids), [[0, 1, 2], [2, 3, 4]], 2**30, compute=int8_states(runner))
+    for batch in ([0, 1, 2], [2, 3, 4]):
+        x, m = tok.pad([ids[i] for i in batch])
+        got = cache(batch, x, m)
+        with torch.no_grad():
+            want = net.hidden_after(x, m, 1)
+        assert _relative_error(got, want, m) < 0.1
+    assert cache.stats.computed == 5 and cache.stats.reused == 1
+
+
+@pytest.mark.parametrize("setting", ["int8", "auto"])
+def test_training_with_the_frozen_layers_in_int8_records_the_copy_and_removes_it(tmp_path, tiny_encoder_dir, setting):
+    """The tiny recipe's loop runs fp32 on a CPU, so 'auto' means int8 there too. The model records the copy that
+    computed the states; its scratch folder is gone when the step ends; the weights are near those of the loop that
+    computes the states in fp32 (the same steps from states that differ by int8's error)."""
+    runs = {}
+    for precision in ("loop", setting):
+        runs[precision] = tmp_path / precision
+        train_transformer(
+            _frozen_config(tiny_encoder_dir, frozen_precision=precision),
+            fixture_splits(),
+            Normalizer(),
+            {},
+            runs[precision],
+        )
+    record = ModelDir(runs[setting]).check()["frozen_states"]
+    assert record["precision"] == "int8" and record["int8"]["layers"] == 1
+    assert record["int8"]["check"]["mean_prob_diff"] <= int8.INT8_MEAN_PROB_DIFF
+    assert record["computed"] + record["reused"] == 2 * len(fixture_splits()["train"])
+    assert ModelDir(runs["loop"]).check()["frozen_states"]["precision"] == "fp32"
+    assert not list((cache_dir() / "int8").glob(".training-*"))  # the copy's scratch folder went with the step
+    a, b = (load_file(str(ModelDir(runs[k]).weights)) for k in ("loop", setting))
+    moved = max(float((a[n] - b[n]).abs().max()) for n in a if a[n].numel())
+    assert 0 < moved < 0.05
+
+
+def test_a_frozen_copy_that_cannot_be_built_leaves_the_states_in_the_loop_s_precision(
+    tmp_path, tiny_encoder_dir, monkeypatch, caplog
+):
+    def broken(*args, **kwargs):
+        raise int8.Int8Unavailable("the int8 copy of the lower layers disagrees with fp32 (simulated)")
+
+    monkeypatch.setattr("training.scoring.build_int8_lower", broken)
+    out = tmp_path / "m"
+    with caplog.at_level(logging.WARNING):
+        train_transformer(
+            _frozen_config(tiny_encoder_dir, frozen_precision="int8"), fixture_splits(), Normalizer(), {}, out
+        )
+    assert "simulated" in caplog.text and "frozen layers run in the loop's precision" in caplog.text
+    record = ModelDir(out).check()["frozen_states"]
+    assert record["precision"] == "fp32" and "int8" not in record
+
+
+def test_no_recipe_runs_the_frozen_layers_in_int8_until_measured():
+    for recipe in ("default", "full", "fast", "tiny"):
+        assert TrainConfig.from_recipe(recipe).frozen_precision == "loop"
