@@ -279,6 +279,18 @@ class TrainConfig(BaseModel):
         return self
 
     @model_validator(mode="after")
+    def _int8_states_need_frozen_layers(self) -> TrainConfig:
+        # frozen_precision chooses how the frozen layers' cached states are computed; without them it would do nothing
+        if self.frozen_precision != "loop" and (self.frozen_cache_gb == 0 or self.train_top_layers is None):
+            raise ValueError(
+                f"frozen_precision={self.frozen_precision!r} found with frozen_cache_gb={self.frozen_cache_gb:g} and "
+                f"train_top_layers={self.train_top_layers}; expected frozen lower layers whose states the loop "
+                "computes once (frozen_cache_gb > 0 and train_top_layers set). Fix: add --set train_top_layers=6 "
+                "(and frozen_cache_gb=4 if it is 0), or drop frozen_precision"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _transfer_needs_a_teacher(self) -> TrainConfig:
         if self.distill_transfer > 0 and self.teacher is None and not self.lexical_teacher:
             raise ValueError(

@@ -821,7 +821,8 @@ def train_transformer(
         # config frozen_precision: the frozen part run by an int8 copy of it, where the loop runs in fp32 on a CPU
         lower = None
         if scores_in_int8(config.frozen_precision, device, amp):
-            # validation in the loop's precision: a scratch folder for this copy alone, removed with the step's
+            # the scratch folder of validation's int8 copies, or one of its own (closed after the loop) where
+            # validation scores in the loop's precision
             lower_scratch = int8_scratch or Int8Scratch(new_backend, scoring_threads())
             net.eval()
             lower = lower_scratch.lower_copy(net, fixed)

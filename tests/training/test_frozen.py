@@ -273,3 +273,13 @@ def test_a_frozen_copy_that_cannot_be_built_leaves_the_states_in_the_loop_s_prec
 def test_no_recipe_runs_the_frozen_layers_in_int8_until_measured():
     for recipe in ("default", "full", "fast", "tiny"):
         assert TrainConfig.from_recipe(recipe).frozen_precision == "loop"
+
+
+def test_int8_states_without_frozen_layers_to_cache_are_refused():
+    """An override that would do nothing is refused, with the fix: `tiny` and `fast` train every layer, and a cache of
+    0 GiB computes the frozen part inside the network's own forward pass."""
+    with pytest.raises(ValueError, match="frozen_precision='int8' found with .* Fix: add --set train_top_layers=6"):
+        TrainConfig.from_recipe("tiny").with_overrides(["frozen_precision=int8"])
+    with pytest.raises(ValueError, match="frozen_cache_gb=0"):
+        TrainConfig.from_recipe("default").with_overrides(["frozen_precision=auto", "frozen_cache_gb=0"])
+    assert TrainConfig.from_recipe("default").with_overrides(["frozen_precision=int8"]).frozen_precision == "int8"
