@@ -451,6 +451,58 @@ def run_checks(olds: Sequence[Any], news: Sequence[Any]) -> list[str]:
     return out
 
 
+# NEW's loops against OLD's: a mean number of updates further apart than this, where the loops ran under a time
+# budget, is said in a warning. On 2 cores of one machine the hour's speed moved one recipe's loop from 511 to 712
+# updates (README, sixty-sixth session), more than the options the gate was asked about moved it.
+LOOP_GAP = 0.10
+
+
+def loop_record(model: Any) -> dict[str, Any] | None:
+    """How much the transformer's training loop ran, as the model records it: `updates`, `epochs_seen`,
+    `examples_per_second`, and `budget` (whether a time budget could end it, so that the machine's speed decided
+    how much was trained). None for a model that records no loop (a TF-IDF model, a model without a directory, a
+    transformer trained before saring recorded its updates)."""
+    d = getattr(model, "dir", None)
+    if d is None or not hasattr(d, "read_json"):
+        return None
+    info = {**_read(d, "transformer/" + MODEL_JSON), **_read(d, MODEL_JSON)}
+    if not isinstance(info.get("updates"), int):
+        return None
+    config = training_config(model) or {}
+    return {
+        "updates": info["updates"],
+        "epochs_seen": info.get("epochs_seen"),
+        "examples_per_second": info.get("examples_per_second"),
+        "budget": config.get("time_budget_minutes") is not None,
+    }
+
+
+def loop_notes(olds: Sequence[Any], news: Sequence[Any]) -> list[str]:
+    """A sentence when the loops ran under a time budget and NEW's trainings ran a mean number of updates more than
+    LOOP_GAP away from OLD's: part of any difference is then how fast the machine ran, not what NEW changed."""
+    records = {role: [loop_record(m) for m in side] for role, side in (("old", olds), ("new", news))}
+    if any(r is None for side in records.values() for r in side):
+        return []
+    if not any(r["budget"] for side in records.values() for r in side if r is not None):
+        return []  # the steps or the epochs decided: both sides trained what they were told to
+    updates = {role: [r["updates"] for r in side if r is not None] for role, side in records.items()}
+    old, new = (float(np.mean(updates[k])) for k in ("old", "new"))
+    if old <= 0 or abs(new / old - 1.0) <= LOOP_GAP:
+        return []
+
+    def said(role: str) -> str:
+        u = updates[role]
+        return f"{u[0]} updates" if len(u) == 1 else f"{', '.join(map(str, u))} updates (mean {np.mean(u):.0f})"
+
+    return [
+        f"the training loops ran under a time budget, and NEW's ran {said('new')} against OLD's {said('old')}: "
+        f"{abs(new / old - 1.0):.0%} {'more' if new > old else 'fewer'}, so part of any difference is how fast the "
+        "machine ran, not what NEW changed. Fix: train both sides to the same number of updates with the budgets off "
+        "(`--set max_steps=N --set time_budget_minutes=none --set step_budget_minutes=none`), or train OLD's and "
+        "NEW's recipes alternately in the same hour"
+    ]
+
+
 def trained_on(model: Any, examples: Sequence[Example]) -> dict[str, Any]:
     """How many of `examples` the model saw in training or validation, from the text fingerprints of its data
     manifest (model.splits.text_hash with the model's own normaliser). Models whose manifest has none (trained
@@ -597,7 +649,7 @@ def compare_models(
     if not examples:
         raise ValueError("no examples to compare the models on; expected labelled examples")
     olds, news = [old, *old_runs], [new, *new_runs]
-    run_notes = run_checks(olds, news) + beta_notes(olds, news)
+    run_notes = run_checks(olds, news) + loop_notes(olds, news) + beta_notes(olds, news)
     texts = [e.text for e in examples]
     labels = label_matrix(examples, RISKS)
     result = compare_scores(
@@ -615,6 +667,7 @@ def compare_models(
     result["old"] = model_identity(old)
     result["new"] = model_identity(new)
     result["runs"] = {"old": [model_identity(m) for m in olds], "new": [model_identity(m) for m in news]}
+    result["loops"] = {"old": [loop_record(m) for m in olds], "new": [loop_record(m) for m in news]}
     result["n"] = len(examples)
     result["overlap"] = {"old": trained_on(old, examples), "new": trained_on(new, examples)}
     more = {
@@ -684,9 +737,25 @@ def comparison_context(result: dict[str, Any]) -> dict[str, Any]:
         "failed": bool(result["exit_code"]),
         "worse_on": result.get("gate", {}).get("worse_on", []),
         "warnings": result.get("warnings", []),
+        "loops": _loops_line(result.get("loops")),
         "rows": rows,
         "suites": result.get("suites", []),
     }
+
+
+def _loops_line(loops: dict[str, list[Any]] | None) -> str:
+    """'OLD 712, 511 updates (0.38, 0.27 of an epoch); NEW ...' for the reports, or '' when a side records none."""
+    if not loops or any(r is None for side in loops.values() for r in side):
+        return ""
+
+    def side(records: list[dict[str, Any]]) -> str:
+        text = ", ".join(str(r["updates"]) for r in records) + " updates"
+        seen = [r.get("epochs_seen") for r in records]
+        if all(isinstance(x, int | float) for x in seen):
+            text += f" ({', '.join(f'{x:.2f}' for x in seen)} of an epoch)"
+        return text
+
+    return f"OLD {side(loops['old'])}; NEW {side(loops['new'])}"
 
 
 def comparison_markdown(result: dict[str, Any]) -> str:

@@ -469,3 +469,51 @@ def test_runs_without_bootstrap_and_bad_scores_are_reported_not_crashed() -> Non
         compare_scores(bad, good, y, [0.5] * 3, [0.5] * 3, replicates=10)
     with pytest.raises(ValueError, match="at least one training per side"):
         compare_scores([], good, y, [], [0.5] * 3, replicates=10)
+
+
+def test_loops_that_a_time_budget_ended_at_different_lengths_are_said() -> None:
+    from eval.compare import _loops_line, loop_notes, loop_record
+
+    class Dir:
+        def __init__(self, updates: int | None, budget: float | None, seed: int) -> None:
+            info = {"epochs_seen": round((updates or 0) / 1860, 2), "examples_per_second": 30.0}
+            if updates is not None:
+                info["updates"] = updates
+            self.files = {
+                "training_config.json": {"seed": seed, "time_budget_minutes": budget},
+                "transformer/saring_model.json": info,  # an ensemble: the loop is the transformer member's
+                "saring_model.json": {"kind": "ensemble"},
+            }
+
+        def read_json(self, name: str, default: object = None) -> object:
+            return self.files.get(name, default)
+
+    def side(updates: list[int | None], budget: float | None = 10.0) -> list[TableModel]:
+        examples, scores = noisy_data(20, seed=1)
+        out = []
+        for i, u in enumerate(updates):
+            m = TableModel(scores, name=f"m{i}")
+            m.dir = Dir(u, budget, seed=i)  # type: ignore[attr-defined]
+            out.append(m)
+        return out
+
+    assert loop_record(side([511])[0]) == {
+        "updates": 511,
+        "epochs_seen": 0.27,
+        "examples_per_second": 30.0,
+        "budget": True,
+    }
+    # this session's gate: 712 and 511 against 575 and 670, means 2% apart: nothing to say
+    assert loop_notes(side([712, 511]), side([575, 670])) == []
+    (w,) = loop_notes(side([538, 600]), side([700, 720]))
+    assert "NEW's ran 700, 720 updates (mean 710) against OLD's 538, 600 updates (mean 569): 25% more" in w
+    assert "--set max_steps=N --set time_budget_minutes=none --set step_budget_minutes=none" in w
+    (w,) = loop_notes(side([700]), side([600]))
+    assert "NEW's ran 600 updates against OLD's 700 updates: 14% fewer" in w
+    # the steps or the epochs decided (no time budget), or a model records no loop: nothing said
+    assert loop_notes(side([500], budget=None), side([700], budget=None)) == []
+    assert loop_notes(side([500, None]), side([700, 720])) == []
+    assert loop_notes([TableModel(noisy_data(5, seed=1)[1])], side([700])) == []
+    assert _loops_line({"old": [loop_record(m) for m in side([712, 511])], "new": [None]}) == ""
+    line = _loops_line({"old": [loop_record(m) for m in side([712, 511])], "new": [loop_record(side([670])[0])]})
+    assert line == "OLD 712, 511 updates (0.38, 0.27 of an epoch); NEW 670 updates (0.36 of an epoch)"
