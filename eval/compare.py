@@ -362,6 +362,12 @@ def training_config(model: Any) -> dict[str, Any] | None:
     return {**ADDED_SETTINGS, **_read(d, TRAINING_CONFIG_JSON)}
 
 
+def _trained_info(d: Any) -> dict[str, Any]:
+    """What the model records about its training: its own model JSON over its transformer member's (an ensemble's
+    loop is its transformer's)."""
+    return {**_read(d, "transformer/" + MODEL_JSON), **_read(d, MODEL_JSON)}
+
+
 def training_recipe(model: Any, config: dict[str, Any] | None = None) -> dict[str, Any] | None:
     """What must be the same for two trainings to be runs of one recipe: the training configuration but for
     RUN_SETTINGS, the precision the loop actually ran in, the split seed and the sources of the data manifest
@@ -374,7 +380,7 @@ def training_recipe(model: Any, config: dict[str, Any] | None = None) -> dict[st
     manifest = _read(d, MANIFEST_JSON)
     timed = config.get("time_budget_minutes") is not None
     recipe = {k: v for k, v in config.items() if k not in RUN_SETTINGS or (timed and k in ("threads", "device"))}
-    info = {**_read(d, "transformer/" + MODEL_JSON), **_read(d, MODEL_JSON)}
+    info = _trained_info(d)
     recipe["loop precision"] = info.get("training_precision", "fp32")  # models before it was recorded: fp32
     recipe["split seed"] = manifest.get("seed")
     recipe["sources"] = manifest.get("sources")
@@ -465,22 +471,23 @@ def loop_record(model: Any) -> dict[str, Any] | None:
     d = getattr(model, "dir", None)
     if d is None or not hasattr(d, "read_json"):
         return None
-    info = {**_read(d, "transformer/" + MODEL_JSON), **_read(d, MODEL_JSON)}
-    if not isinstance(info.get("updates"), int):
+    info = _trained_info(d)
+    updates = info.get("updates")
+    if not isinstance(updates, int) or isinstance(updates, bool) or updates < 0:
         return None
     config = training_config(model) or {}
     return {
-        "updates": info["updates"],
+        "updates": updates,
         "epochs_seen": info.get("epochs_seen"),
         "examples_per_second": info.get("examples_per_second"),
         "budget": config.get("time_budget_minutes") is not None,
     }
 
 
-def loop_notes(olds: Sequence[Any], news: Sequence[Any]) -> list[str]:
+def loop_notes(records: dict[str, list[dict[str, Any] | None]]) -> list[str]:
     """A sentence when the loops ran under a time budget and NEW's trainings ran a mean number of updates more than
-    LOOP_GAP away from OLD's: part of any difference is then how fast the machine ran, not what NEW changed."""
-    records = {role: [loop_record(m) for m in side] for role, side in (("old", olds), ("new", news))}
+    LOOP_GAP away from OLD's: part of any difference is then how fast the machine ran, not what NEW changed.
+    `records`: each side's loop_record per training ({"old": [...], "new": [...]})."""
     if any(r is None for side in records.values() for r in side):
         return []
     if not any(r["budget"] for side in records.values() for r in side if r is not None):
@@ -649,7 +656,8 @@ def compare_models(
     if not examples:
         raise ValueError("no examples to compare the models on; expected labelled examples")
     olds, news = [old, *old_runs], [new, *new_runs]
-    run_notes = run_checks(olds, news) + loop_notes(olds, news) + beta_notes(olds, news)
+    loops = {"old": [loop_record(m) for m in olds], "new": [loop_record(m) for m in news]}
+    run_notes = run_checks(olds, news) + loop_notes(loops) + beta_notes(olds, news)
     texts = [e.text for e in examples]
     labels = label_matrix(examples, RISKS)
     result = compare_scores(
@@ -667,7 +675,7 @@ def compare_models(
     result["old"] = model_identity(old)
     result["new"] = model_identity(new)
     result["runs"] = {"old": [model_identity(m) for m in olds], "new": [model_identity(m) for m in news]}
-    result["loops"] = {"old": [loop_record(m) for m in olds], "new": [loop_record(m) for m in news]}
+    result["loops"] = loops
     result["n"] = len(examples)
     result["overlap"] = {"old": trained_on(old, examples), "new": trained_on(new, examples)}
     more = {

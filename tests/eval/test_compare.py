@@ -474,6 +474,9 @@ def test_runs_without_bootstrap_and_bad_scores_are_reported_not_crashed() -> Non
 def test_loops_that_a_time_budget_ended_at_different_lengths_are_said() -> None:
     from eval.compare import _loops_line, loop_notes, loop_record
 
+    def notes(olds: list, news: list) -> list[str]:
+        return loop_notes({"old": [loop_record(m) for m in olds], "new": [loop_record(m) for m in news]})
+
     class Dir:
         def __init__(self, updates: int | None, budget: float | None, seed: int) -> None:
             info = {"epochs_seen": round((updates or 0) / 1860, 2), "examples_per_second": 30.0}
@@ -504,16 +507,18 @@ def test_loops_that_a_time_budget_ended_at_different_lengths_are_said() -> None:
         "budget": True,
     }
     # this session's gate: 712 and 511 against 575 and 670, means 2% apart: nothing to say
-    assert loop_notes(side([712, 511]), side([575, 670])) == []
-    (w,) = loop_notes(side([538, 600]), side([700, 720]))
+    assert notes(side([712, 511]), side([575, 670])) == []
+    (w,) = notes(side([538, 600]), side([700, 720]))
     assert "NEW's ran 700, 720 updates (mean 710) against OLD's 538, 600 updates (mean 569): 25% more" in w
     assert "--set max_steps=N --set time_budget_minutes=none --set step_budget_minutes=none" in w
-    (w,) = loop_notes(side([700]), side([600]))
+    (w,) = notes(side([700]), side([600]))
     assert "NEW's ran 600 updates against OLD's 700 updates: 14% fewer" in w
     # the steps or the epochs decided (no time budget), or a model records no loop: nothing said
-    assert loop_notes(side([500], budget=None), side([700], budget=None)) == []
-    assert loop_notes(side([500, None]), side([700, 720])) == []
-    assert loop_notes([TableModel(noisy_data(5, seed=1)[1])], side([700])) == []
+    assert notes(side([500], budget=None), side([700], budget=None)) == []
+    assert notes(side([500, None]), side([700, 720])) == []
+    assert notes([TableModel(noisy_data(5, seed=1)[1])], side([700])) == []
     assert _loops_line({"old": [loop_record(m) for m in side([712, 511])], "new": [None]}) == ""
+    # a damaged record (updates not a count) reads as no loop, not as a crash
+    assert loop_record(side([True])[0]) is None
     line = _loops_line({"old": [loop_record(m) for m in side([712, 511])], "new": [loop_record(side([670])[0])]})
     assert line == "OLD 712, 511 updates (0.38, 0.27 of an epoch); NEW 670 updates (0.36 of an epoch)"
