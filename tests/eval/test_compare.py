@@ -506,7 +506,7 @@ def test_loops_that_a_time_budget_ended_at_different_lengths_are_said() -> None:
         "examples_per_second": 30.0,
         "budget": True,
     }
-    # this session's gate: 712 and 511 against 575 and 670, means 2% apart: nothing to say
+    # the sixty-sixth session's gate: 712 and 511 against 575 and 670, means 2% apart: nothing to say
     assert notes(side([712, 511]), side([575, 670])) == []
     (w,) = notes(side([538, 600]), side([700, 720]))
     assert "NEW's ran 700, 720 updates (mean 710) against OLD's 538, 600 updates (mean 569): 25% more" in w
@@ -522,3 +522,15 @@ def test_loops_that_a_time_budget_ended_at_different_lengths_are_said() -> None:
     assert loop_record(side([True])[0]) is None
     line = _loops_line({"old": [loop_record(m) for m in side([712, 511])], "new": [loop_record(side([670])[0])]})
     assert line == "OLD 712, 511 updates (0.38, 0.27 of an epoch); NEW 670 updates (0.36 of an epoch)"
+    # through the gate itself: comparison.json keeps the records, the report shows the line and the warning
+    examples, scores = noisy_data(60, seed=2)
+    trainings = _trainings(scores, [1.0, 1.1, 0.9, 1.2])  # four distinct trainings
+    for i, (m, u) in enumerate(zip(trainings, [538, 600, 700, 720], strict=True)):
+        m.dir = Dir(u, 10.0, seed=i)  # type: ignore[attr-defined]
+    olds, news = trainings[:2], trainings[2:]
+    result = compare_models(olds[0], news[0], examples, replicates=20, old_runs=olds[1:], new_runs=news[1:])
+    assert [r["updates"] for r in result["loops"]["new"]] == [700, 720]
+    assert any("25% more" in w for w in result["warnings"])
+    md = comparison_markdown(result)
+    assert "- training loops: OLD 538, 600 updates (0.29, 0.32 of an epoch); NEW 700, 720 updates" in md
+    assert json.loads(json.dumps(result))["loops"]["old"][0]["budget"] is True  # what comparison.json writes
