@@ -459,7 +459,7 @@ def run_checks(olds: Sequence[Any], news: Sequence[Any]) -> list[str]:
 
 # NEW's loops against OLD's: a mean number of updates further apart than this, where the loops ran under a time
 # budget, is said in a warning. On 2 cores of one machine the hour's speed moved one recipe's loop from 511 to 712
-# updates (README, sixty-sixth session), more than the options the gate was asked about moved it.
+# updates (docs/quality.md, sixty-sixth session), more than the options the gate was asked about moved it.
 LOOP_GAP = 0.10
 
 

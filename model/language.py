@@ -2,9 +2,9 @@
 
 saring's models learnt from Indonesian posts (with Javanese, Malay and other regional words among them), so a post
 written wholly in another language (English, Arabic, Chinese...) gets scores that mean little: of 19 risky posts in
-other languages written to check this, 17 were allowed (README, "Posts in other languages"). Such a post is scored as
-usual and carries the warning ``LANGUAGE_NOT_SUPPORTED`` naming the language, so that a moderation system can route
-it to a reviewer who reads it instead of trusting the scores (as Perspective's LANGUAGE_NOT_SUPPORTED tells its
+other languages written to check this, 17 were allowed (docs/quality.md, "Posts in other languages"). Such a post is
+scored as usual and carries the warning ``LANGUAGE_NOT_SUPPORTED`` naming the language, so that a moderation system can
+route it to a reviewer who reads it instead of trusting the scores (as Perspective's LANGUAGE_NOT_SUPPORTED tells its
 clients; here a warning, never a failed request).
 
 The language is identified by py3langid (a character n-gram naive Bayes model of 142 languages, shipped inside the
@@ -12,7 +12,7 @@ package as numpy arrays; about 0.1 ms a post on one core). A post is foreign whe
 languages of Indonesia together less than :data:`MAX_INDONESIAN` and its best other language at least
 :data:`MIN_OTHER`: on the team's and the outsiders' Indonesian suites (5,780 posts of every register, alay and
 regional mixes included) no post is called foreign; of 30 posts in 13 other languages written for this check, all
-are (README, "Posts in other languages"; nine of them in tests/model/test_language.py). Code-mixed posts
+are (docs/quality.md, "Posts in other languages"; nine of them in tests/model/test_language.py). Code-mixed posts
 ("meeting hari ini di-cancel ya, sorry banget") stay Indonesian; spaced letters and emoji alone have no language
 and are never called foreign.
 """

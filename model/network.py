@@ -240,7 +240,7 @@ class RiskClassifier(nn.Module):
         so the trained layers learn from the same features they will see when scoring, and the dropout masks
         of frozen layers (the costliest element-wise work on a CPU) are not drawn. Measured on 2 cores, the
         12-layer network with the top 6 trained, bf16 autocast: 1.23-1.35x the steps per second on batches of 32
-        tweets, 1.2x the examples in the `default` recipe's 9-minute loop (README, "The whole epoch, and frozen
+        tweets, 1.2x the examples in the `default` recipe's 9-minute loop (docs/quality.md, "The whole epoch, and frozen
         layers without dropout")."""
         super().train(mode)
         if mode:

@@ -5,8 +5,8 @@ service to do it (Wikimedia ORES answers "maximum recall @ precision >= 0.9" fro
 records, per risk, precision, recall and the share of texts flagged at every threshold of one fixed grid, on the
 validation split (where the model's own thresholds were chosen) and on the test split (never used for a choice).
 A query picks its threshold on validation and reports what the test split measured at that same threshold: the
-honest estimate of what the choice does on posts like the training data. Posts unlike them may differ (see the
-README's "Out of distribution first").
+honest estimate of what the choice does on posts like the training data. Posts unlike them may differ (see
+docs/quality.md, "Out of distribution first").
 
 A text is flagged when its calibrated score is >= the threshold, as `Threshold.decide` flags it.
 """

@@ -8,8 +8,8 @@ quotes. Marking the scope of negation is the classic fix for bag-of-words sentim
 Lee & Vaithyanathan 2002). The marks are extra features beside the plain ones, not a replacement: hate that
 contains a negation word ("tidak benci, cuma jijik") keeps its plain n-grams, and the training data decides what
 each mark weighs. Measured on the TF-IDF baseline alone (the catalogue's splits, incitement head, flag at the best
-validation F1; a one-off ablation, see the README's eighth-session section): the register suite's counter-speech
-quoting hate 0.64 -> 0.95 right, negated hate 0.58 -> 0.69, hateful functions 0.00 to -0.08 (hate as a
+validation F1; a one-off ablation, see the eighth-session section of docs/quality.md): the register suite's
+counter-speech quoting hate 0.64 -> 0.95 right, negated hate 0.58 -> 0.69, hateful functions 0.00 to -0.08 (hate as a
 question the most), suite ROC-AUC 0.936 -> 0.937, validation ROC-AUC 0.932 -> 0.931.
 
 The input is a normalised text (model.normalize: lowercase, slang such as "gak", "nggak", "ga" already mapped

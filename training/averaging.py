@@ -4,8 +4,8 @@ Why: on 2 cores the `default` loop sees under one epoch in its budget, and a lea
 over it learns at half the rate or less for the second half. With the average (Polyak averaging; SWAD, Cha et al.
 2021, and Morales-Brotons et al. 2024 report gains under distribution shift) the rate can stay at its peak
 (`lr_schedule=flat`) and the average settles what the decay settled, at no cost at scoring time: the model directory
-holds one set of weights as before. Measured in the fifty-eighth session (README "A moving average of the weights,
-and a learning rate that stays up"): over the linear decay the average changed nothing; with the flat rate the
+holds one set of weights as before. Measured in the fifty-eighth session (docs/quality.md "A moving average of the
+weights, and a learning rate that stays up"): over the linear decay the average changed nothing; with the flat rate the
 transformer alone gained on the register suite, group hate's ranking and the long posts in three seeds of three.
 
 What: `WeightAverage` keeps an fp32 copy of every parameter that trains, updated after each optimiser step with

@@ -41,7 +41,7 @@ class TrainConfig(BaseModel):
         le=1,
         description="layer-wise learning-rate decay: the top encoder layer learns at lr, each layer below at "
         "this factor times the one above (1.0: every layer at lr; 0.85 with lr 1.2e-4 measured and not adopted: "
-        "README, 'Learning rates by layer')",
+        "docs/quality.md, 'Learning rates by layer')",
     )
     weight_decay: float = Field(0.01, ge=0)
     warmup_ratio: float = Field(0.06, ge=0, lt=1)
@@ -91,9 +91,9 @@ class TrainConfig(BaseModel):
     )
     # The TF-IDF member trained earlier in the same run as the teacher: what it makes of every training text, for
     # labels the text's own corpus never annotated too, and (with distill_transfer) of texts no corpus holds. The
-    # lexical model is ahead of the transformer on slurs and words a few posts teach (README, "The TF-IDF member as
-    # a teacher"); the run needs no model trained before it. Measured in the fifty-sixth session and not adopted: the
-    # transformer alone stayed behind the TF-IDF member out of distribution.
+    # lexical model is ahead of the transformer on slurs and words a few posts teach (docs/quality.md, "The TF-IDF
+    # member as a teacher"); the run needs no model trained before it. Measured in the fifty-sixth session and not
+    # adopted: the transformer alone stayed behind the TF-IDF member out of distribution.
     lexical_teacher: bool = Field(
         False, description="the TF-IDF baseline trained in this run is the teacher (no --set teacher needed)"
     )
@@ -155,7 +155,7 @@ class TrainConfig(BaseModel):
     # Scoring, calibration and the saved weights are fp32 whatever this says. The `default` recipe asks for "auto"
     # (its 12-layer network needs the speed to see as much of the epoch as the 6-layer one did in fp32), and so does
     # `full` since the twentieth session (its four epochs in 1 h 7 min on 2 cores gave the best model measured on
-    # every proxy; an fp32 run would take about twice as long: README, "The `full` recipe on 2 cores"); `fast`
+    # every proxy; an fp32 run would take about twice as long: docs/quality.md, "The `full` recipe on 2 cores"); `fast`
     # keeps it off (see RECIPES).
     mixed_precision: Literal["auto", "bf16", "off"] = "off"
     # Validation (every evaluation, calibration, flags) and test scored with the int8 copy the model is served with
@@ -170,7 +170,8 @@ class TrainConfig(BaseModel):
     # Dropout masks on a CPU: torch's own draw one Mersenne-Twister number per element and took a fifth of a
     # `default` training step on 2 cores; training/dropout.py cuts the same inverted dropout's mask from 16 random
     # bits per element (1.20-1.25x the steps a second on the recipe's own batches, medians of three runs of
-    # interleaved rounds; README, twenty-first session). On a GPU torch's fused kernels are kept whatever this says.
+    # interleaved rounds; docs/quality.md, twenty-first session). On a GPU torch's fused kernels are kept whatever this
+    # says.
     fast_dropout: bool = Field(True, description="on a CPU, dropout masks from 16 random bits (training/dropout.py)")
     # The frozen lower layers (embeddings frozen and `train_top_layers` set) give the same states for a text all
     # training long: training/frozen.py keeps a text's states while it will come again (oversampled repeats, later
@@ -179,8 +180,8 @@ class TrainConfig(BaseModel):
     # Those states computed by an int8 copy of the frozen layers (model.int8.build_int8_lower: the served copy's
     # export and quantisation, checked against fp32 through the same gates) instead of in the loop's precision. On 2
     # cores with AVX2 alone the frozen part is a quarter of a `default` step in fp32 and the int8 copy runs it about
-    # twice as fast (README, sixty-fifth session). In int8 a text's states move slightly with the texts computed
-    # beside it (activations are quantised per row block), so a resumed run is no longer bit-for-bit the
+    # twice as fast (docs/quality.md, sixty-fifth session). In int8 a text's states move slightly with the texts
+    # computed beside it (activations are quantised per row block), so a resumed run is no longer bit-for-bit the
     # uninterrupted one. 'auto': int8 where the loop runs in fp32 on a CPU.
     frozen_precision: Literal["loop", "int8", "auto"] = Field(
         "loop",
@@ -191,7 +192,7 @@ class TrainConfig(BaseModel):
     # AdamW as one fused kernel per step (torch's `fused=True`, on a CPU or a GPU) instead of six element-wise
     # operations per parameter tensor: the same update, rounded in another order. Profiled on 2 cores (a `default`
     # step with the frozen states held), the optimiser's CPU time fell from 36.6 to 10.7 ms a step (10% -> 3%); 1.09x
-    # and 1.22x the steps a second in two runs of interleaved rounds (README, twenty-second session).
+    # and 1.22x the steps a second in two runs of interleaved rounds (docs/quality.md, twenty-second session).
     fused_optimizer: bool = Field(True, description="AdamW as one fused kernel (torch's fused=True)")
     threads: int | None = Field(None, ge=1, description="torch CPU threads (None: all cores)")
     device: str | None = None
@@ -206,8 +207,8 @@ class TrainConfig(BaseModel):
     # the twelve-layer model reaches recall 0.84-0.89 there at plain F1, and at 1.5x the outsider group-hate
     # suite (written by an author who never saw saring's data) had 14.7-18.6% of its non-hateful cases flagged in
     # five of six trainings (mentions of groups: users' first complaint) against 10.2-11.9% at 1, recall at the
-    # flag 0.87-0.89 and test-split F1 unchanged (README, fifteenth session); a channel that wants more recall sets
-    # its own flag (channel policies). `block` keeps its precision target.
+    # flag 0.87-0.89 and test-split F1 unchanged (docs/quality.md, fifteenth session); a channel that wants more recall
+    # sets its own flag (channel policies). `block` keeps its precision target.
     # Hoax weighs precision 2x (beta 0.5): validation holds 20-50% hoaxes per source while real feeds hold far
     # fewer, so the F1 optimum at validation's prevalence over-flags valid posts, and with ~150 validation
     # hoaxes the F1 curve is flat enough that the chosen flag jumps between retrainings. Measured with refitted
@@ -388,24 +389,24 @@ class TrainConfig(BaseModel):
 # lack. The frozen blocks run without dropout while the top 6 train (RiskClassifier.train): in the 9 minutes of the
 # eighteenth session the loop covered 68-75% of the epoch (the code before it: 62% in the same hour), and a whole
 # epoch (measured on a lent GPU) is worth as much out of distribution as the data added in the last four sessions
-# (README, "The whole epoch, and frozen layers without dropout"). Since the twenty-second session the loop computes
-# those frozen layers once per text (`frozen_cache_gb`: the repeats of the team sets reuse them) and runs AdamW fused.
-# Why 12 layers with the top 6 trained (thirteenth session), decided out of distribution: the `fast` recipe
+# (docs/quality.md, "The whole epoch, and frozen layers without dropout"). Since the twenty-second session the loop
+# computes those frozen layers once per text (`frozen_cache_gb`: the repeats of the team sets reuse them) and runs AdamW
+# fused. Why 12 layers with the top 6 trained (thirteenth session), decided out of distribution: the `fast` recipe
 # below (the first 6 layers, all trained) fits the four corpora as well but forgets what the upper layers know;
 # on the same data, three trainings each: the transformer alone (fp32) on the circulated posts, hoax ROC-AUC
 # 0.734-0.782 -> 0.853-0.881 (TF-IDF 0.869), valid posts flagged 22-30% -> 9-13%, functional cases 87-94 -> 94-97
 # of 103; the served ensemble's register suite 0.853-0.861 -> 0.871-0.881 (`saring eval --compare`: better,
-# as on the circulated posts; test macro F1 no different). See the README ("Twelve layers, six trained"). It
+# as on the circulated posts; test macro F1 no different). See docs/quality.md ("Twelve layers, six trained"). It
 # costs twice the inference of `fast`. Nine layers with the top 6 trained (`--set num_layers=9`, fourteenth
 # session, two trainings) kept about half of the register-suite gain (0.865-0.869) for 1.2-1.3x the speed: not
-# adopted (README, "Nine layers").
+# adopted (docs/quality.md, "Nine layers").
 # fast: the default before the thirteenth session, for machines where scoring speed matters more than transfer
 # (2x the texts per second of `default`): the first 6 of 12 layers, all trained, the loop in fp32 by choice
 # ("off": on 6 layers, bf16's larger share of the epoch fitted the four corpora better and transferred no
 # better: eleventh session, test macro F1 0.749 -> 0.757 n.s., valid circulated posts flagged hoax 14-17% ->
 # 17-21%), 10-minute budget. With `--set teacher=models/default` it also learns the default model's outputs
 # (training/distill.py; twenty-ninth session: at or above `fast` on labels alone on most proxies in two seeds, the
-# circulated posts' gap to the teacher not closed; README, "A fast student of the default model").
+# circulated posts' gap to the teacher not closed; docs/quality.md, "A fast student of the default model").
 # full: the best quality we can get: all 12 layers, 128 tokens, up to 4 epochs with early stopping, and only the
 # top 6 layers trained (embeddings and the lower 6 layers keep the pretrained encoder's knowledge). About an hour
 # on 2 cores with AMX (bf16 loop), minutes on a GPU. Decided out of distribution, on one GPU run of each variant
@@ -434,27 +435,28 @@ TEAM_SETS_SEEN_THREE_TIMES: dict[str, int] = {
     # Opinions about things, and the same opinion frames about groups written kindly, neutrally and hatefully
     # (thirtieth session): together they taught the transformer that a mild negative opinion is group hate only
     # when it is aimed at a group; rhetorical questions about things and groups then brought back the hate asked
-    # as a question that they had cost (README, "Opinions about groups beside opinions about things").
+    # as a question that they had cost (docs/quality.md, "Opinions about groups beside opinions about things").
     "saring_opinion_posts": 3,
     "saring_group_opinion_posts": 3,
     "saring_group_question_posts": 3,
     # Short claims, false and true, of one length (thirty-fourth session): a style-only probe told the catalogue's
     # hoax labels apart from length alone (ROC-AUC 0.85) and short hoaxes went unflagged; with this set the
     # circulated posts rose 0.797 -> 0.835 over functions (better, three trainings a side), negated hate in the
-    # outsider group-hate suite fell 37-40 -> 33-34 of 40 (not significant; README, "Short claims").
+    # outsider group-hate suite fell 37-40 -> 33-34 of 40 (not significant; docs/quality.md, "Short claims").
     "saring_short_claim_posts": 3,
     # Hateful statements about groups beside their negations, refusals and corrections in the same words, and hate
     # that holds a negation word (thirty-fifth session): the transformer read negated hate by its hateful words; with
     # this set the outsider suite's negated hate went 33-34 -> 40 of 40, the register suite's 51-59 -> 61-63 of 80,
-    # and half as many of the outsider suite's non-hateful cases were flagged (README, "Hate beside its negation").
+    # and half as many of the outsider suite's non-hateful cases were flagged (docs/quality.md, "Hate beside its
+    # negation").
     "saring_negated_hate_posts": 3,
     # Adopted together (fifty-fourth session; three trainings a side): a group placed somewhere plainly, kindly and
     # hatefully in one shape, and false rumours beside true posts on their topics. The group-in-place set alone
     # stopped "{Group} di kampung gue." being read as hate but cost the blind rumour suite (-0.026, significant,
     # fifty-third session); with the rumour set beside it the rumour suite is level (+0.003 [-0.023, +0.031]), the
     # outsider group-hate suite better (+0.020 [+0.002, +0.037]) and the probe's frame flagged for 1-3 of 34 groups
-    # (12-34 without). Test macro F1 level; slander PR-AUC -0.009 [-0.018, -0.001] (README, "Rumours and a group in
-    # a place, adopted together").
+    # (12-34 without). Test macro F1 level; slander PR-AUC -0.009 [-0.018, -0.001] (docs/quality.md, "Rumours and a
+    # group in a place, adopted together").
     "saring_rumour_posts": 3,
     "saring_group_place_posts": 3,
 }
@@ -467,7 +469,8 @@ _ONE_EPOCH_ON_A_BUDGET: dict[str, Any] = {
     "epochs": 1,
     "batch_size": 32,
     # 1.2e-4, where the loop sees half an epoch, raised test PR-AUC and the transformer alone in three seeds but
-    # cost the served model outsider threats against groups (README, "A higher learning rate, three trainings a side")
+    # cost the served model outsider threats against groups (docs/quality.md, "A higher learning rate, three trainings a
+    # side")
     "lr": 8e-5,
     "evals_per_epoch": 1,
     "oversample": TEAM_SETS_SEEN_THREE_TIMES,
@@ -480,35 +483,35 @@ RECIPES: dict[str, dict[str, Any]] = {
         "num_layers": None,
         # 4 let the loop see 1.35-1.45x the examples in the same budget and passed the gate, but the transformer alone
         # gained nothing on outsider group hate or the register suite and read negated hate worse in all three seeds
-        # (fifty-seventh session, README "Four layers trained instead of six")
+        # (fifty-seventh session, docs/quality.md "Four layers trained instead of six")
         "train_top_layers": 6,
         # Two epochs, cut by the loop's budget (9.5 minutes then): on 2 cores that ran the whole first epoch in 5.8-6.4
         # minutes the rest of the budget went unused. With epochs=2 the loop saw 1.55-1.68 epochs (twenty-fifth session,
         # three trainings against the twenty-fourth's three one-epoch ones): the transformer alone 0.853-0.863 ->
         # 0.877-0.881 on the register suite, 0.853-0.877 -> 0.875-0.893 on outsider group hate, 0.955-0.962 ->
-        # 0.969-0.973 on long posts; served, valid circulated posts flagged 7.4-11.7% -> 4.8-8.7% (README, "Two epochs
-        # in the default's budget"). A slower machine still stops at the budget, as before: an AMD EPYC without AMX saw
-        # 0.59-0.72 of one epoch in 13 min 33 s - 14 min 17 s, served within the whole-epoch trainings' spread on most
-        # suites (thirty-sixth session, README "The default recipe on a CPU without AMX"); the loop warns and the model
-        # records `epochs_seen`.
+        # 0.969-0.973 on long posts; served, valid circulated posts flagged 7.4-11.7% -> 4.8-8.7% (docs/quality.md, "Two
+        # epochs in the default's budget"). A slower machine still stops at the budget, as before: an AMD EPYC without
+        # AMX saw 0.59-0.72 of one epoch in 13 min 33 s - 14 min 17 s, served within the whole-epoch trainings' spread
+        # on most suites (thirty-sixth session, docs/quality.md "The default recipe on a CPU without AMX"); the loop
+        # warns and the model records `epochs_seen`.
         "epochs": 2,
         # 11, above what the step budget below leaves the loop on 2 cores (9-10 minutes), so that the step budget
         # decides, since the sixty-third session: with 9.5 the loop's own budget bound on a CPU with AVX2 alone and
-        # left 62-79 s of the step unused (README, "The whole step's budget to the loop"). 9.5 before, and 9 before
-        # the nineteenth session, when validation and test came to be scored in the loop's bf16.
+        # left 62-79 s of the step unused (docs/quality.md, "The whole step's budget to the loop"). 9.5 before, and 9
+        # before the nineteenth session, when validation and test came to be scored in the loop's bf16.
         "time_budget_minutes": 11.0,
         # The whole step within 15 minutes on 2 cores, not just the loop: the work before and after the loop scales
         # with the CPU (about 2 minutes on a Xeon with AMX; 5.2-5.3 on an AMD EPYC without AMX in a slow hour, where
         # the recipe would have taken 14 min 45 s; 6.5 with the loop in fp32, as on a CPU without bf16 units), so
-        # the loop gets less where the rest takes longer (thirty-seventh session, README "The whole step inside its
-        # budget": 14 min 3 s on that AMD EPYC, 11 min 33 s with the fp32 loop).
+        # the loop gets less where the rest takes longer (thirty-seventh session, docs/quality.md "The whole step inside
+        # its budget": 14 min 3 s on that AMD EPYC, 11 min 33 s with the fp32 loop).
         "step_budget_minutes": 14.5,
         "mixed_precision": "auto",
         # The learning rate stays at its peak after the warm-up, and the model keeps a moving average of the trained
         # weights (training/averaging.py), since the fifty-eighth session: three trainings a side, the transformer alone
         # better on the register suite (+0.014 to +0.022), outsider group hate's ranking and the long posts in all three
-        # seeds, ahead of the TF-IDF member on group hate in one; served, level (README "A moving average of the
-        # weights, and a learning rate that stays up"). The average alone, over the linear decay, changed nothing.
+        # seeds, ahead of the TF-IDF member on group hate in one; served, level (docs/quality.md "A moving average of
+        # the weights, and a learning rate that stays up"). The average alone, over the linear decay, changed nothing.
         # On 2 cores a run makes 1,500-1,700 updates and the decay never reaches 0.998: the warm-up's power (ema_power,
         # 8 by default) sets the window there (training/averaging.py).
         "ema_decay": 0.998,
@@ -516,16 +519,16 @@ RECIPES: dict[str, dict[str, Any]] = {
         # The warm-up ends at 6% of the planned steps or of the loop's budget, whichever comes first, since the
         # sixty-first session: on 2 cores of a CPU with AVX2 alone (no bf16 units, the loop in fp32) the budget ends
         # the loop after 0.19-0.32 of one epoch, 355-589 updates, and a warm-up of 222 planned steps took 41-63% of
-        # them; three trainings a side there (README "The default recipe on a CPU with AVX2 alone").
+        # them; three trainings a side there (docs/quality.md "The default recipe on a CPU with AVX2 alone").
         "warmup_by": "budget",
         # Validation and test scored with the int8 copy on a CPU without bf16 units, since the sixty-second session
-        # (training/scoring.py, README "Validation and test in int8 on a CPU with AVX2 alone"): the loop gets the
-        # time fp32 scoring and the ensemble's second scoring of the member took.
+        # (training/scoring.py, docs/quality.md "Validation and test in int8 on a CPU with AVX2 alone"): the loop gets
+        # the time fp32 scoring and the ensemble's second scoring of the member took.
         "scoring_precision": "auto",
         # spread_repeats (each team-written text once in each third of the epoch) was measured in the sixty-fourth
         # session and not adopted: on 2 cores with AVX2 alone the loop saw all the team-written texts instead of 68-79%,
-        # and in three trainings a side neither the transformer alone nor the served model moved one way (README,
-        # "Every team-written text before any twice, measured and not adopted").
+        # and in three trainings a side neither the transformer alone nor the served model moved one way
+        # (docs/quality.md, "Every team-written text before any twice, measured and not adopted").
     },
     "fast": {
         **_ONE_EPOCH_ON_A_BUDGET,

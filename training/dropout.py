@@ -13,7 +13,7 @@ default generator, which the loop seeds at every step, so a resumed run still re
 trained layers' attention runs as plain matrix products with that mask (`ATTENTION`); blocks that are not
 training (the frozen lower layers, scoring) keep torch's SDPA unchanged.
 
-Measured (the `default` recipe's own batches, rounds interleaved in one process, README "Dropout masks from 16
+Measured (the `default` recipe's own batches, rounds interleaved in one process, docs/quality.md "Dropout masks from 16
 random bits"): 1.20-1.25x the training steps a second (medians of three runs); in the real 9.5-minute loop 1.08x the
 examples of a same-hour control. On a GPU torch's fused kernels already draw their masks cheaply, so the trainer
 uses this on a CPU only (`TrainConfig.fast_dropout`).
@@ -52,7 +52,7 @@ def _apply(x: torch.Tensor, p: float) -> torch.Tensor:
     # One product with a mask that holds 0 or the scale in x's dtype, as torch's own dropout does (in bf16 the
     # scale rounds the same way there). Alone it is 6x cheaper than `torch.where(keep, x, 0.0) * scale` (1.2
     # against 7.6 ms forward and backward on a bf16 batch of tweets); in a whole training step the two were not
-    # told apart (README, "Dropout masks from 16 random bits").
+    # told apart (docs/quality.md, "Dropout masks from 16 random bits").
     return x * keep.to(x.dtype).mul_(scale)
 
 

@@ -163,8 +163,8 @@ def lr_factor(
     `warmup_by_budget` (config `warmup_by`, the `default` recipe's since the sixty-first session): the warm-up also
     ends once it has lasted `warmup_ratio` of the time budget, whichever comes first. Counted in planned steps alone,
     it took 18% of the run on a CPU where the loop runs a third of them (a warm-up by the budget was level there:
-    thirty-sixth session, README "The default recipe on a CPU without AMX") and 41-63% on 2 cores with AVX2 alone,
-    where the loop runs a fifth of them (README "The default recipe on a CPU with AVX2 alone")."""
+    thirty-sixth session, docs/quality.md "The default recipe on a CPU without AMX") and 41-63% on 2 cores with AVX2
+    alone, where the loop runs a fifth of them (docs/quality.md "The default recipe on a CPU with AVX2 alone")."""
     done = training_progress(step, elapsed, total_steps, budget_s)
     factor = max(0.0, min(1.0, (1.0 - done) / max(1e-9, 1.0 - warmup_ratio))) if decay else 1.0
     return min(factor, warmup_ramp(step, elapsed, total_steps, budget_s, warmup_ratio, warmup_by_budget))
@@ -956,10 +956,9 @@ def train_transformer(
         logger.warning(
             "the loop's %.1f-minute budget ended it at %.0f%% of one epoch on this machine (%.0f examples a second): "
             "the model has not seen every training example, and its transformer scores lower than one trained on the "
-            "whole epoch "
-            "(README, 'The default recipe on a CPU without AMX'). Expected at least one epoch; to train on all of it "
-            "here, give the loop about %.0f minutes: --set time_budget_minutes=%.0f --set step_budget_minutes=none "
-            "(the whole training step then takes longer than the budget of `make run`)",
+            "whole epoch (docs/quality.md, 'The default recipe on a CPU without AMX'). Expected at least one epoch; "
+            "to train on all of it here, give the loop about %.0f minutes: --set time_budget_minutes=%.0f "
+            "--set step_budget_minutes=none (the whole training step then takes longer than the budget of `make run`)",
             budget_s / 60,
             100 * epochs_seen,
             examples_per_second,

@@ -118,7 +118,7 @@ def test_finalize_fits_the_length_term_from_the_validation_word_counts(tmp_path)
 
 
 def test_default_recipe_keeps_the_lower_layers_as_pretrained_and_fast_is_six_layers() -> None:
-    # The served model's transfer out of distribution rests on these (README, "Twelve layers, six trained"):
+    # The served model's transfer out of distribution rests on these (docs/quality.md, "Twelve layers, six trained"):
     # all 12 layers kept, only the top 6 trained; `fast` is the 6-layer network for throughput.
     default, fast = TrainConfig.from_recipe("default"), TrainConfig.from_recipe("fast")
     assert default.num_layers is None and default.train_top_layers == 6 and default.mixed_precision == "auto"
