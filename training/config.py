@@ -447,8 +447,8 @@ TEAM_SETS_SEEN_THREE_TIMES: dict[str, int] = {
     # Hateful statements about groups beside their negations, refusals and corrections in the same words, and hate
     # that holds a negation word (thirty-fifth session): the transformer read negated hate by its hateful words; with
     # this set the outsider suite's negated hate went 33-34 -> 40 of 40, the register suite's 51-59 -> 61-63 of 80,
-    # and half as many of the outsider suite's non-hateful cases were flagged (docs/quality.md, "Hate beside its
-    # negation").
+    # and half as many of the outsider suite's non-hateful cases were flagged
+    # (docs/quality.md, "Hate beside its negation").
     "saring_negated_hate_posts": 3,
     # Adopted together (fifty-fourth session; three trainings a side): a group placed somewhere plainly, kindly and
     # hatefully in one shape, and false rumours beside true posts on their topics. The group-in-place set alone
@@ -469,8 +469,8 @@ _ONE_EPOCH_ON_A_BUDGET: dict[str, Any] = {
     "epochs": 1,
     "batch_size": 32,
     # 1.2e-4, where the loop sees half an epoch, raised test PR-AUC and the transformer alone in three seeds but
-    # cost the served model outsider threats against groups (docs/quality.md, "A higher learning rate, three trainings a
-    # side")
+    # cost the served model outsider threats against groups
+    # (docs/quality.md, "A higher learning rate, three trainings a side")
     "lr": 8e-5,
     "evals_per_epoch": 1,
     "oversample": TEAM_SETS_SEEN_THREE_TIMES,
