@@ -24,14 +24,15 @@ CITATION = re.compile(
     r"""(?P<doc>README|docs/quality\.md|docs/speed\.md)(?:,\s+|\s+|'s\s+|\s+\()(?P<q>["'])(?P<title>[A-Z][^"'\n]+)"""
 )
 SESSION = re.compile(r"(?P<doc>docs/quality\.md|docs/speed\.md), (?P<ordinal>[a-z]+(?:-[a-z]+)?) session")
-ANCHOR_LINK = re.compile(r"\]\((?P<path>(?:docs/)?[\w./-]*\.md)#(?P<anchor>[\w-]+)\)")
+ANCHOR_LINK = re.compile(r"\]\((?P<path>(?:[\w./-]*\.md)?)#(?P<anchor>[\w-]+)\)")  # no path: the same file
 
 
-def headings(text: str) -> list[str]:
-    """Markdown headings and the bold lead-ins that open a paragraph (the speed sessions' titles)."""
+def headings(text: str, lead_ins: bool = True) -> list[str]:
+    """Markdown headings and, with `lead_ins`, the bold lead-ins that open a paragraph (the speed sessions' titles,
+    which are cited but have no anchor)."""
     found = []
     for line in text.splitlines():
-        m = re.match(r"^#{1,4} (.+)$", line) or re.match(r"^\*\*([^*]+?)\*\*", line)
+        m = re.match(r"^#{1,4} (.+)$", line) or (re.match(r"^\*\*([^*]+?)\*\*", line) if lead_ins else None)
         if m:
             found.append(plain(m.group(1)))
     return found
@@ -80,11 +81,11 @@ def test_every_anchor_link_resolves():
         if path.suffix != ".md":
             continue
         for m in ANCHOR_LINK.finditer(path.read_text(encoding="utf-8")):
-            target = (path.parent / m.group("path")).resolve()
+            target = (path.parent / m.group("path")).resolve() if m.group("path") else path
             if not target.exists():
                 broken.append(f"{path.relative_to(ROOT)}: {m.group('path')} does not exist")
                 continue
-            anchors = {anchor(h) for h in headings(target.read_text(encoding="utf-8"))}
+            anchors = {anchor(h) for h in headings(target.read_text(encoding="utf-8"), lead_ins=False)}
             if m.group("anchor") not in anchors:
                 broken.append(f"{path.relative_to(ROOT)}: no heading with the anchor #{m.group('anchor')}")
     assert broken == [], "\n".join(broken)
@@ -98,5 +99,6 @@ def test_the_citation_pattern_reads_what_the_code_writes():
     assert SESSION.search("fused (docs/quality.md, twenty-second session)").group("ordinal") == "twenty-second"
     title = "The `full` recipe on today's data (sixtieth session)"
     assert anchor(title) == "the-full-recipe-on-todays-data-sixtieth-session"
+    assert ANCHOR_LINK.search("- [Contents](#contents)").group("path") == ""  # a link within the same file
     found = sum(len(CITATION.findall(p.read_text(encoding="utf-8"))) for p in scanned_files())
     assert found > 50  # the code and the cards cite the measurements dozens of times
