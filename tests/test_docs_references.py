@@ -18,10 +18,10 @@ CITED = ("README.md", "docs/quality.md", "docs/speed.md")
 SCANNED = ("model", "training", "eval", "serving", "datasets", "docs", "tests")
 SUFFIXES = {".py", ".toml", ".md", ".j2"}
 
-# (README|docs/quality.md|docs/speed.md), "Title ... or 's "Title ... or ("Title ... ; the title may run on into the
-# next line of a comment or a card.
+# (README|docs/quality.md|docs/speed.md), "Title ... or 's "Title ... or ("Title ... ; a title that runs on into the
+# next line of a comment or a card is checked by the part on the citing line (its first 30 characters).
 CITATION = re.compile(
-    r"""(?P<doc>README|docs/quality\.md|docs/speed\.md)(?:,\s+|\s+|'s\s+|\s+\()(?P<q>["'])(?P<title>[A-Z][^"'\n]+)"""
+    r"""(?P<doc>README|docs/quality\.md|docs/speed\.md)(?:,\s+|\s+|'s\s+|\s+\()["'](?P<title>[A-Z][^"'\n]+)"""
 )
 SESSION = re.compile(r"(?P<doc>docs/quality\.md|docs/speed\.md), (?P<ordinal>[a-z]+(?:-[a-z]+)?) session")
 ANCHOR_LINK = re.compile(r"\]\((?P<path>(?:[\w./-]*\.md)?)#(?P<anchor>[\w-]+)\)")  # no path: the same file
@@ -56,14 +56,19 @@ def scanned_files() -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def cited() -> dict[str, list[str]]:
-    return {name: headings((ROOT / name).read_text(encoding="utf-8")) for name in CITED}
+def texts() -> dict[Path, str]:
+    """Every scanned file's text, read once for the three tests."""
+    return {path: path.read_text(encoding="utf-8") for path in scanned_files()}
 
 
-def test_every_cited_section_exists(cited):
+@pytest.fixture(scope="module")
+def cited(texts) -> dict[str, list[str]]:
+    return {name: headings(texts[ROOT / name]) for name in CITED}
+
+
+def test_every_cited_section_exists(texts, cited):
     missing = []
-    for path in scanned_files():
-        text = path.read_text(encoding="utf-8")
+    for path, text in texts.items():
         for m in CITATION.finditer(text):
             title = plain(m.group("title"))[:30].rstrip(".,:;)")
             doc = m.group("doc") if m.group("doc") != "README" else "README.md"
@@ -75,12 +80,12 @@ def test_every_cited_section_exists(cited):
     assert missing == [], "citations of sections that are not there (moved? renamed?):\n" + "\n".join(missing)
 
 
-def test_every_anchor_link_resolves():
+def test_every_anchor_link_resolves(texts):
     broken = []
-    for path in scanned_files():
+    for path, text in texts.items():
         if path.suffix != ".md":
             continue
-        for m in ANCHOR_LINK.finditer(path.read_text(encoding="utf-8")):
+        for m in ANCHOR_LINK.finditer(text):
             target = (path.parent / m.group("path")).resolve() if m.group("path") else path
             if not target.exists():
                 broken.append(f"{path.relative_to(ROOT)}: {m.group('path')} does not exist")
@@ -91,7 +96,7 @@ def test_every_anchor_link_resolves():
     assert broken == [], "\n".join(broken)
 
 
-def test_the_citation_pattern_reads_what_the_code_writes():
+def test_the_citation_pattern_reads_what_the_code_writes(texts):
     """The two tests above would pass on a pattern that matches nothing."""
     comment = '# one epoch (docs/quality.md, "The whole epoch, and frozen\n# layers without dropout")'
     m = CITATION.search(comment)
@@ -100,5 +105,5 @@ def test_the_citation_pattern_reads_what_the_code_writes():
     title = "The `full` recipe on today's data (sixtieth session)"
     assert anchor(title) == "the-full-recipe-on-todays-data-sixtieth-session"
     assert ANCHOR_LINK.search("- [Contents](#contents)").group("path") == ""  # a link within the same file
-    found = sum(len(CITATION.findall(p.read_text(encoding="utf-8"))) for p in scanned_files())
+    found = sum(len(CITATION.findall(text)) for text in texts.values())
     assert found > 50  # the code and the cards cite the measurements dozens of times
