@@ -475,6 +475,23 @@ _ONE_EPOCH_ON_A_BUDGET: dict[str, Any] = {
     "evals_per_epoch": 1,
     "oversample": TEAM_SETS_SEEN_THREE_TIMES,
 }
+# The learning-rate schedule of `default` and `fast`, for a loop that a time budget ends part-way through its epochs.
+_FLAT_RATE_WITH_AN_AVERAGE: dict[str, Any] = {
+    # The learning rate stays at its peak after the warm-up, and the model keeps a moving average of the trained
+    # weights (training/averaging.py), since the fifty-eighth session in `default`: three trainings a side, the
+    # transformer alone better on the register suite (+0.014 to +0.022), outsider group hate's ranking and the long
+    # posts in all three seeds, ahead of the TF-IDF member on group hate in one; served, level (docs/quality.md "A
+    # moving average of the weights, and a learning rate that stays up"). The average alone, over the linear decay,
+    # changed nothing. On 2 cores a run makes 500-1,800 updates and the decay never reaches 0.998: the warm-up's power
+    # (ema_power, 8 by default) sets the window there (training/averaging.py).
+    "ema_decay": 0.998,
+    "lr_schedule": "flat",
+    # The warm-up ends at 6% of the planned steps or of the loop's budget, whichever comes first, since the
+    # sixty-first session in `default`: on 2 cores of a CPU with AVX2 alone (no bf16 units, the loop in fp32) the
+    # budget ends the loop after 0.19-0.32 of one epoch, 355-589 updates, and a warm-up of 222 planned steps took
+    # 41-63% of them; three trainings a side there (docs/quality.md "The default recipe on a CPU with AVX2 alone").
+    "warmup_by": "budget",
+}
 RECIPES: dict[str, dict[str, Any]] = {
     "default": {
         **_ONE_EPOCH_ON_A_BUDGET,
@@ -507,20 +524,7 @@ RECIPES: dict[str, dict[str, Any]] = {
         # its budget": 14 min 3 s on that AMD EPYC, 11 min 33 s with the fp32 loop).
         "step_budget_minutes": 14.5,
         "mixed_precision": "auto",
-        # The learning rate stays at its peak after the warm-up, and the model keeps a moving average of the trained
-        # weights (training/averaging.py), since the fifty-eighth session: three trainings a side, the transformer alone
-        # better on the register suite (+0.014 to +0.022), outsider group hate's ranking and the long posts in all three
-        # seeds, ahead of the TF-IDF member on group hate in one; served, level (docs/quality.md "A moving average of
-        # the weights, and a learning rate that stays up"). The average alone, over the linear decay, changed nothing.
-        # On 2 cores a run makes 1,500-1,700 updates and the decay never reaches 0.998: the warm-up's power (ema_power,
-        # 8 by default) sets the window there (training/averaging.py).
-        "ema_decay": 0.998,
-        "lr_schedule": "flat",
-        # The warm-up ends at 6% of the planned steps or of the loop's budget, whichever comes first, since the
-        # sixty-first session: on 2 cores of a CPU with AVX2 alone (no bf16 units, the loop in fp32) the budget ends
-        # the loop after 0.19-0.32 of one epoch, 355-589 updates, and a warm-up of 222 planned steps took 41-63% of
-        # them; three trainings a side there (docs/quality.md "The default recipe on a CPU with AVX2 alone").
-        "warmup_by": "budget",
+        **_FLAT_RATE_WITH_AN_AVERAGE,
         # Validation and test scored with the int8 copy on a CPU without bf16 units, since the sixty-second session
         # (training/scoring.py, docs/quality.md "Validation and test in int8 on a CPU with AVX2 alone"): the loop gets
         # the time fp32 scoring and the ensemble's second scoring of the member took.
@@ -536,6 +540,10 @@ RECIPES: dict[str, dict[str, Any]] = {
         "name": "saring-fast",
         "num_layers": 6,
         "time_budget_minutes": 10.0,
+        # the default's schedule since the sixty-eighth session (a linear decay over the planned epoch, and a warm-up
+        # by steps, before): three trainings a side on 2 cores with AVX2 alone, where the loop's 10 minutes see half
+        # the epoch (docs/quality.md, "The `fast` recipe with the default's schedule")
+        **_FLAT_RATE_WITH_AN_AVERAGE,
     },
     "full": {
         "recipe": "full",

@@ -170,3 +170,14 @@ def test_a_flat_learning_rate_stays_flat_after_the_warm_up_and_needs_an_average(
     with pytest.raises(ValueError, match="lr_schedule='flat' found without ema_decay.*Fix: add --set ema_decay"):
         TrainConfig.from_recipe("tiny", lr_schedule="flat")
     assert TrainConfig.from_recipe("tiny", lr_schedule="flat", ema_decay=0.99).lr_schedule == "flat"
+
+
+def test_the_budgeted_recipes_share_the_flat_rate_and_the_average():
+    """`default` and `fast` both run a loop that a time budget ends part-way through the epoch: both hold the rate
+    at its peak after a warm-up that ends by the budget, and keep a moving average (sixty-eighth session for `fast`);
+    `full` runs whole epochs with early stopping and keeps its linear decay."""
+    for recipe in ("default", "fast"):
+        cfg = TrainConfig.from_recipe(recipe)
+        assert (cfg.lr_schedule, cfg.ema_decay, cfg.warmup_by) == ("flat", 0.998, "budget"), recipe
+    full = TrainConfig.from_recipe("full")
+    assert (full.lr_schedule, full.ema_decay, full.warmup_by) == ("linear", None, "steps")

@@ -34,9 +34,10 @@ def test_the_step_scores_in_int8_where_the_setting_and_the_hardware_say_so():
 
 
 def test_the_work_after_the_loop_scored_in_int8_counts_the_copy_s_build_and_no_second_scoring():
-    # sixty-second session, 2 cores with AVX2 alone: an int8 pass of 42 s, a copy built in 12 s, 4,140 and 4,694 texts
+    # sixty-second session, 2 cores with AVX2 alone: an int8 pass of 42 s, a copy built in 12 s, 4,140 and 4,694 texts;
+    # 15 s for the rest (the ensemble step took 8-9 s in the sixty-eighth session's measurements)
     int8 = seconds_after_loop(42.0, 4140, 4694, True, int8_build_s=12.0)
-    assert int8 == pytest.approx(1.2 * (12 + (1 + 4694 / 4140) * 42 + 30))
+    assert int8 == pytest.approx(1.2 * (12 + (1 + 4694 / 4140) * 42 + 15))
     # fp32 there: a 79 s pass, and the ensemble scoring the member again
     assert seconds_after_loop(79.0, 4140, 4694, True) - int8 > 120
 

@@ -470,6 +470,8 @@ def test_the_work_after_the_loop_is_estimated_from_one_validation_pass():
     assert seconds_after_loop(88.0, 4062, 4616, True) > seconds_after_loop(44.0, 4062, 4616, True)
     assert seconds_after_loop(44.0, 4062, 4616, False) < seconds_after_loop(44.0, 4062, 4616, True)
     assert seconds_after_loop(40.0, 4000, 0, False) == pytest.approx(1.2 * (40 + 30))  # no test split
+    # scored with the int8 copy: its build, the two passes and 15 s for the rest (ensemble step 8-9 s measured)
+    assert seconds_after_loop(50.0, 4000, 4000, True, int8_build_s=12.0) == pytest.approx(1.2 * (12 + 2 * 50 + 15))
 
 
 def test_the_step_budget_shortens_the_loop_only_when_the_rest_of_the_step_needs_it():
@@ -478,11 +480,30 @@ def test_the_step_budget_shortens_the_loop_only_when_the_rest_of_the_step_needs_
     # 14.5 minutes, 96 s spent before the loop, 221 s estimated after it: 553 s fit, less than the loop's own 570
     assert step_loop_budget(570.0, 870.0 - 96.0, 221.0, 0.0) == pytest.approx(553.0)
     assert step_loop_budget(570.0, 900.0, 100.0, 0.0) == 570.0  # the rest is quick: the loop keeps its own budget
-    # a resumed loop already spent 300 s; its budget counts those, as its elapsed time does
+    # a resumed loop's clock already reads 300 s; its budget counts those, as its elapsed time does
     assert step_loop_budget(570.0, 400.0, 200.0, 300.0) == 500.0
     # a step that cannot fit: the loop keeps its minimum (2 minutes, or its own budget if less)
     assert step_loop_budget(570.0, 100.0, 200.0, 0.0) == 120.0
     assert step_loop_budget(60.0, 100.0, 200.0, 0.0) == 60.0
+
+
+def test_the_loop_s_budget_counts_the_set_up_its_clock_has_already_run():
+    """The loop's clock starts before the set-up that times a validation pass (an int8 copy built, four scorings of
+    a sample: 25-30 s on 2 cores with AVX2 alone); the budget is counted on that clock, so it must include what the
+    clock read when the budget was set, or the step ends that much under its budget (sixty-eighth session)."""
+    from training.trainer import budget_within_step
+
+    started = time.perf_counter() - 100.0  # the step began 100 s ago
+    budget_s, record = budget_within_step(
+        14.5, True, 660.0, 50.0, 1000.0, 1000.0, started, lambda: 30.0, int8_build_s=10.0
+    )
+    after_s = 1.2 * (10.0 + 2 * 50.0 + 15.0)
+    # 870 s in all, 100 spent, `after_s` to come: the loop's clock reads 30 now and may run on to 30 + what is left
+    assert budget_s == pytest.approx(30.0 + 770.0 - after_s, abs=0.5)
+    assert record["loop_clock_at_budget_s"] == 30.0 and record["loop_budget_s"] == pytest.approx(budget_s, abs=0.1)
+    # a clock that reads nothing yet gives the loop 30 s less: the same wall-clock end
+    fresh, _ = budget_within_step(14.5, True, 660.0, 50.0, 1000.0, 1000.0, started, lambda: 0.0, int8_build_s=10.0)
+    assert budget_s - fresh == pytest.approx(30.0, abs=0.5)
 
 
 def test_one_validation_pass_is_timed_on_a_sample_and_scaled_to_the_whole():
