@@ -201,7 +201,7 @@ def seconds_after_loop(
     Scored with the int8 copy (training/scoring.py), the validation pass at the budget's end first builds the copy
     (`int8_build_s`, timed on the weights the loop starts from), and the ensemble step takes this step's logits and
     cached copy instead of scoring the member again: 15 s for the rest with or without an ensemble (30 s until the
-    sixty-eighth session; measured then on 2 cores with AVX2 alone in five trainings: the ensemble step 8-9 s, the
+    sixty-eighth session; measured then on 2 cores with AVX2 alone in six trainings: the ensemble step 8-9 s, the
     calibration and writing beside the test pass a few seconds; docs/quality.md "The loop's clock and the step
     budget")."""
     passes = 1.0 + test_size / max(1.0, val_size)

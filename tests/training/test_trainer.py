@@ -489,7 +489,7 @@ def test_the_step_budget_shortens_the_loop_only_when_the_rest_of_the_step_needs_
 
 def test_the_loop_s_budget_counts_the_set_up_its_clock_has_already_run():
     """The loop's clock starts before the set-up that times a validation pass (an int8 copy built, four scorings of
-    a sample: 25-30 s on 2 cores with AVX2 alone); the budget is counted on that clock, so it must include what the
+    a sample: 20-26 s on 2 cores with AVX2 alone); the budget is counted on that clock, so it must include what the
     clock read when the budget was set, or the step ends that much under its budget (sixty-eighth session)."""
     from training.trainer import budget_within_step
 
