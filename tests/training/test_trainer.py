@@ -555,7 +555,7 @@ def test_a_pass_is_timed_at_its_fastest_of_three():
 
 
 def test_a_step_that_cannot_fit_its_budget_keeps_the_loop_s_minimum_says_so_and_records_it(
-    tmp_path, tiny_encoder_dir, caplog
+    tmp_path, tiny_encoder_dir, caplog, monkeypatch
 ):
     """The step budget counts from `step_started` (the CLI passes when the step began): a step whose data and
     baseline already took longer than its budget still trains, for the loop's minimum (here its own 3 s), and the
@@ -568,6 +568,15 @@ def test_a_step_that_cannot_fit_its_budget_keeps_the_loop_s_minimum_says_so_and_
         time_budget_minutes=0.05,
         step_budget_minutes=1.0,
     )  # only the budget may end this run
+    import training.trainer as trainer
+
+    timed = trainer.timed_validation_pass
+
+    def slow_timing(*args, **kwargs):  # a set-up as slow as a real one, relatively: the loop's clock runs through it
+        time.sleep(0.3)
+        return timed(*args, **kwargs)
+
+    monkeypatch.setattr(trainer, "timed_validation_pass", slow_timing)
     with caplog.at_level(logging.INFO, logger="training.trainer"):
         train_transformer(
             cfg, fixture_splits(), Normalizer(), {}, tmp_path / "late", step_started=time.perf_counter() - 1000
@@ -575,6 +584,9 @@ def test_a_step_that_cannot_fit_its_budget_keeps_the_loop_s_minimum_says_so_and_
     info = ModelDir(tmp_path / "late").check()
     assert info["step_budget"]["loop_budget_s"] == 3.0 and info["step_budget"]["val_pass_s"] >= 0
     assert info["step_budget"]["estimated_after_loop_s"] >= 108  # at least the fixed 90 s, and 20% more
+    # the budget read the loop's clock, which had run through the set-up that timed the pass (0.3 s here; a fresh
+    # run's earlier seconds alone would read 0)
+    assert 0.3 <= info["step_budget"]["loop_clock_at_budget_s"] <= info["train_seconds"]
     assert info["train_seconds"] >= 3.0
     assert "cannot fit the training step" in caplog.text and "--set step_budget_minutes=none" in caplog.text
     # without a loop budget (`--set time_budget_minutes=none`: the whole epochs) the step budget does not apply,
