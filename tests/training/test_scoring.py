@@ -30,6 +30,7 @@ def test_the_step_scores_in_int8_where_the_setting_and_the_hardware_say_so():
     assert not scores_in_int8("loop", cpu, None)
     assert not scores_in_int8("int8", gpu, None) and not scores_in_int8("auto", gpu, None)  # int8 is a CPU path
     assert TrainConfig.from_recipe("default").scoring_precision == "auto"
+    assert TrainConfig.from_recipe("fast").scoring_precision == "auto"  # its loop is fp32: int8 on every CPU
     assert TrainConfig.from_recipe("tiny").scoring_precision == "loop"
 
 
