@@ -494,6 +494,19 @@ _FLAT_RATE_WITH_AN_AVERAGE: dict[str, Any] = {
     # 41-63% of them; three trainings a side there (docs/quality.md "The default recipe on a CPU with AVX2 alone").
     "warmup_by": "budget",
 }
+# What `default` and `fast` share about the time around their loop.
+_A_STEP_WITHIN_ITS_BUDGET: dict[str, Any] = {
+    # The whole step within 15 minutes on 2 cores, not just the loop: the work before and after the loop scales
+    # with the CPU (about 2 minutes on a Xeon with AMX; 5.2-5.3 on an AMD EPYC without AMX in a slow hour, where
+    # the recipe would have taken 14 min 45 s; 6.5 with the loop in fp32, as on a CPU without bf16 units), so
+    # the loop gets less where the rest takes longer (thirty-seventh session, docs/quality.md "The whole step inside
+    # its budget": 14 min 3 s on that AMD EPYC, 11 min 33 s with the fp32 loop).
+    "step_budget_minutes": 14.5,
+    # Validation and test scored with the int8 copy on a CPU without bf16 units, since the sixty-second session
+    # (training/scoring.py, docs/quality.md "Validation and test in int8 on a CPU with AVX2 alone"): the loop gets
+    # the time fp32 scoring and the ensemble's second scoring of the member took.
+    "scoring_precision": "auto",
+}
 RECIPES: dict[str, dict[str, Any]] = {
     "default": {
         **_ONE_EPOCH_ON_A_BUDGET,
@@ -514,23 +527,15 @@ RECIPES: dict[str, dict[str, Any]] = {
         # on most suites (thirty-sixth session, docs/quality.md "The default recipe on a CPU without AMX"); the loop
         # warns and the model records `epochs_seen`.
         "epochs": 2,
-        # 11, above what the step budget below leaves the loop on 2 cores (9-10 minutes), so that the step budget
-        # decides, since the sixty-third session: with 9.5 the loop's own budget bound on a CPU with AVX2 alone and
-        # left 62-79 s of the step unused (docs/quality.md, "The whole step's budget to the loop"). 9.5 before, and 9
-        # before the nineteenth session, when validation and test came to be scored in the loop's bf16.
+        # 11, above what the step budget (_A_STEP_WITHIN_ITS_BUDGET) leaves the loop on 2 cores (9-10 minutes), so
+        # that the step budget decides, since the sixty-third session: with 9.5 the loop's own budget bound on a CPU
+        # with AVX2 alone and left 62-79 s of the step unused (docs/quality.md, "The whole step's budget to the
+        # loop"). 9.5 before, and 9 before the nineteenth session, when validation and test came to be scored in the
+        # loop's bf16.
         "time_budget_minutes": 11.0,
-        # The whole step within 15 minutes on 2 cores, not just the loop: the work before and after the loop scales
-        # with the CPU (about 2 minutes on a Xeon with AMX; 5.2-5.3 on an AMD EPYC without AMX in a slow hour, where
-        # the recipe would have taken 14 min 45 s; 6.5 with the loop in fp32, as on a CPU without bf16 units), so
-        # the loop gets less where the rest takes longer (thirty-seventh session, docs/quality.md "The whole step inside
-        # its budget": 14 min 3 s on that AMD EPYC, 11 min 33 s with the fp32 loop).
-        "step_budget_minutes": 14.5,
+        **_A_STEP_WITHIN_ITS_BUDGET,
         "mixed_precision": "auto",
         **_FLAT_RATE_WITH_AN_AVERAGE,
-        # Validation and test scored with the int8 copy on a CPU without bf16 units, since the sixty-second session
-        # (training/scoring.py, docs/quality.md "Validation and test in int8 on a CPU with AVX2 alone"): the loop gets
-        # the time fp32 scoring and the ensemble's second scoring of the member took.
-        "scoring_precision": "auto",
         # spread_repeats (each team-written text once in each third of the epoch) was measured in the sixty-fourth
         # session and not adopted: on 2 cores with AVX2 alone the loop saw all the team-written texts instead of 68-79%,
         # and in three trainings a side neither the transformer alone nor the served model moved one way
@@ -541,14 +546,14 @@ RECIPES: dict[str, dict[str, Any]] = {
         "recipe": "fast",
         "name": "saring-fast",
         "num_layers": 6,
-        # The default's budgets since the sixty-ninth session: the whole step within 14.5 minutes, the loop's own 13
-        # above what that leaves it on 2 cores, so the step budget decides, and validation and test scored with the
-        # int8 copy served (the loop is fp32 in this recipe, so "auto" means int8 on every CPU). Before, a 10-minute
-        # loop and fp32 scoring ended the step at 13 min 52 s - 14 min 12 s on 2 cores with AVX2 alone
-        # (docs/quality.md, "The `fast` recipe on the default's budgets").
+        # The default's step budget and int8 scoring since the sixty-ninth session (the loop is fp32 in this recipe, so
+        # "auto" scores in int8 on every CPU), with the loop's own budget at 13 minutes, above the 11-11.5 that the
+        # step budget leaves it on 2 cores, so that the step budget decides. Before, a fixed 10-minute loop and fp32
+        # scoring took the step to 15 min 8 s - 15 min 10 s on 2 cores with AVX2 alone in a slow hour (13 min 52 s -
+        # 14 min 12 s in a fast one); now 14 min 20 s - 14 min 38 s there, with 9-12% more updates for the same seed in
+        # the same hour (docs/quality.md, "The `fast` recipe on the default's budgets").
         "time_budget_minutes": 13.0,
-        "step_budget_minutes": 14.5,
-        "scoring_precision": "auto",
+        **_A_STEP_WITHIN_ITS_BUDGET,
         # the default's schedule since the sixty-eighth session (a linear decay over the planned epoch, and a warm-up
         # by steps, before): three trainings a side on 2 cores with AVX2 alone, where the loop's 10 minutes see half
         # the epoch (docs/quality.md, "The `fast` recipe with the default's schedule")
