@@ -555,8 +555,8 @@ RECIPES: dict[str, dict[str, Any]] = {
         "time_budget_minutes": 13.0,
         **_A_STEP_WITHIN_ITS_BUDGET,
         # the default's schedule since the sixty-eighth session (a linear decay over the planned epoch, and a warm-up
-        # by steps, before): three trainings a side on 2 cores with AVX2 alone, where the loop's 10 minutes see half
-        # the epoch (docs/quality.md, "The `fast` recipe with the default's schedule")
+        # by steps, before): three trainings a side on 2 cores with AVX2 alone, where the loop's 10 minutes then saw
+        # half the epoch (docs/quality.md, "The `fast` recipe with the default's schedule")
         **_FLAT_RATE_WITH_AN_AVERAGE,
     },
     "full": {
