@@ -154,6 +154,7 @@ def lr_factor(
     warmup_ratio: float,
     decay: bool = True,
     warmup_by_budget: bool = False,
+    started: float = 0.0,
 ) -> float:
     """The learning rate's factor before optimiser step `step` (0-based) after `elapsed` seconds of the loop: a linear
     warm-up over the first `warmup_ratio` of the planned steps, then a linear decay to zero at the end of training,
@@ -164,14 +165,23 @@ def lr_factor(
     ends once it has lasted `warmup_ratio` of the time budget, whichever comes first. Counted in planned steps alone,
     it took 18% of the run on a CPU where the loop runs a third of them (a warm-up by the budget was level there:
     thirty-sixth session, docs/quality.md "The default recipe on a CPU without AMX") and 41-63% on 2 cores with AVX2
-    alone, where the loop runs a fifth of them (docs/quality.md "The default recipe on a CPU with AVX2 alone")."""
+    alone, where the loop runs a fifth of them (docs/quality.md "The default recipe on a CPU with AVX2 alone").
+    `started`: the loop's clock at its first update. The warm-up by the budget counts from there, over what is left of
+    the budget, since the clock also runs through the set-up before it (the int8 copy that times scoring for the step
+    budget: 15-26 s on 2 cores, a third to a half of the warm-up's 6%); the decay still ends with the budget."""
     done = training_progress(step, elapsed, total_steps, budget_s)
     factor = max(0.0, min(1.0, (1.0 - done) / max(1e-9, 1.0 - warmup_ratio))) if decay else 1.0
-    return min(factor, warmup_ramp(step, elapsed, total_steps, budget_s, warmup_ratio, warmup_by_budget))
+    return min(factor, warmup_ramp(step, elapsed, total_steps, budget_s, warmup_ratio, warmup_by_budget, started))
 
 
 def warmup_ramp(
-    step: int, elapsed: float, total_steps: int, budget_s: float | None, warmup_ratio: float, by_budget: bool
+    step: int,
+    elapsed: float,
+    total_steps: int,
+    budget_s: float | None,
+    warmup_ratio: float,
+    by_budget: bool,
+    started: float = 0.0,
 ) -> float:
     """The warm-up's cap on the learning rate's factor before step `step` (1.0 once the warm-up is over; see
     lr_factor)."""
@@ -180,7 +190,7 @@ def warmup_ramp(
         return 1.0
     ramp = (step + 1) / warmup
     if by_budget and budget_s:
-        ramp = max(ramp, elapsed / (warmup_ratio * budget_s))
+        ramp = max(ramp, (elapsed - started) / (warmup_ratio * max(1e-9, budget_s - started)))
     return min(ramp, 1.0)
 
 
@@ -786,8 +796,13 @@ def train_transformer(
         """Set the learning rate of the step about to run (lr_factor); returns the factor. Records the first update
         past the warm-up (`warmup_updates`, kept in the checkpoint's progress)."""
         by_budget = config.warmup_by == "budget"
+        if "first_update_s" not in progress:
+            # the warm-up by the budget counts from here (lr_factor's `started`); a checkpoint written before this
+            # was kept counts from the clock's start, as it did then
+            progress["first_update_s"] = elapsed if step == 0 else 0.0
+        started = float(progress["first_update_s"])
         if "warmup_updates" not in progress and (
-            warmup_ramp(step, elapsed, total_steps, budget_s, config.warmup_ratio, by_budget) >= 1.0
+            warmup_ramp(step, elapsed, total_steps, budget_s, config.warmup_ratio, by_budget, started) >= 1.0
         ):
             progress["warmup_updates"] = step
         factor = lr_factor(
@@ -798,6 +813,7 @@ def train_transformer(
             config.warmup_ratio,
             config.lr_schedule == "linear",
             warmup_by_budget=by_budget,
+            started=started,
         )
         for g, lr in zip(opt.param_groups, base_lrs, strict=True):
             g["lr"] = lr * factor
@@ -943,12 +959,15 @@ def train_transformer(
         texts_distinct,
     )
     warmup_updates = progress.get("warmup_updates", progress["global_step"])  # never at the peak: all of them
+    set_up_seconds = float(progress.get("first_update_s", 0.0))
     logger.info(
-        "the warm-up (by %s) took %d of the loop's %d updates (%.0f%%)",
+        "the warm-up (by %s) took %d of the loop's %d updates (%.0f%%), counted from the first update, %.1f s into "
+        "the loop's clock",
         config.warmup_by,
         warmup_updates,
         progress["global_step"],
         100 * warmup_updates / max(1, progress["global_step"]),
+        set_up_seconds,
     )
     last_decay = average.last_decay() if average is not None else None
     if average is not None and last_decay is not None and last_decay < average.decay:
@@ -1043,6 +1062,9 @@ def train_transformer(
                 # how many of the loop's updates the warm-up took (config warmup_by)
                 "warmup_updates": warmup_updates,
                 "updates": progress["global_step"],
+                # the loop's clock at its first update: the set-up it ran first (int8 copies, frozen layers), which
+                # counts against the loop's budget but not against its warm-up
+                "loop_set_up_seconds": round(set_up_seconds, 1),
                 # the loop's share of the step budget on this machine (None: no step budget)
                 "step_budget": step_budget,
                 "device": str(device),

@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from typing import Any
 
 import numpy as np
 import pytest
@@ -221,6 +222,48 @@ def test_the_model_records_how_many_updates_its_warm_up_took(tmp_path, tiny_enco
     steps, budget = infos["steps"], infos["budget"]
     assert steps["updates"] < 10 and steps["warmup_updates"] == steps["updates"]  # never at the peak
     assert budget["warmup_updates"] < budget["updates"]  # at the peak before the budget ran out
+    assert 0 <= budget["loop_set_up_seconds"] < 1.2  # the loop's clock at its first update, recorded
+
+
+def test_a_warm_up_by_the_budget_counts_from_the_first_update_not_the_set_up_before_it(
+    tmp_path, tiny_encoder_dir, monkeypatch
+):
+    """The loop's clock runs through the set-up before the first update (the int8 copy that times scoring for the
+    step budget: 15-26 s on 2 cores); a warm-up counted from the clock's start lost that much of its share."""
+    batches = trainer.length_grouped_batches
+
+    def slow_set_up(*args: Any, **kwargs: Any) -> Any:  # built after the clock starts, before the first update
+        time.sleep(0.2)
+        return batches(*args, **kwargs)
+
+    factors: list[float] = []
+
+    def lr_factor(*args: Any, **kwargs: Any) -> float:
+        factors.append(trainer_lr_factor(*args, **kwargs))
+        return factors[-1]
+
+    trainer_lr_factor = trainer.lr_factor
+    monkeypatch.setattr(trainer, "length_grouped_batches", slow_set_up)
+    monkeypatch.setattr(trainer, "lr_factor", lr_factor)
+    # 20 planned steps, a warm-up of half of them or half the 1.2-second budget; the 0.6 s of set-up (3 epochs'
+    # batches) would have used up that half before the first update and run it at the peak rate: counted from the
+    # first update, the warm-up starts at the bottom and ends half-way through the time left
+    cfg = TrainConfig.from_recipe(
+        "tiny",
+        base_model=str(tiny_encoder_dir),
+        epochs=3,
+        max_steps=20,
+        warmup_ratio=0.5,
+        warmup_by="budget",
+        time_budget_minutes=0.02,
+    )
+    out = tmp_path / "m"
+    train_transformer(cfg, fixture_splits(), Normalizer(), {}, out, step_hook=lambda _: time.sleep(0.15))
+    info = ModelDir(out).check()
+    assert info["loop_set_up_seconds"] >= 0.6
+    # the first update at the bottom of the ramp (1 / the warm-up's 9 planned steps), not at the peak
+    assert factors[0] < 0.2
+    assert info["warmup_updates"] >= 1
 
 
 def test_ensemble_combines_members_and_round_trips(tiny_ensemble_dir):
@@ -431,6 +474,16 @@ def test_a_warm_up_by_the_budget_ends_at_its_share_of_the_time_or_of_the_steps_w
     # no budget: nothing to count the time against, so the steps alone, and the decay is unchanged
     assert lr_factor(59, 0.0, 1000, None, 0.06, warmup_by_budget=True) == pytest.approx(1.0)
     assert lr_factor(165, 318.0, 1000, 600.0, 0.06, warmup_by_budget=True) == pytest.approx(0.5)
+    # counted from the loop's first update, over what is left of the budget: 60 s of set-up before it leave 600 s,
+    # whose 6% (36 s) end the warm-up 96 s into the clock (half of it 78 s in); counted from the clock's start, the
+    # set-up alone (60 s, more than 6% of 660 s) had ended it before the first update
+    by_budget = {"decay": False, "warmup_by_budget": True}
+    assert lr_factor(0, 60.0, 3726, 660.0, 0.06, **by_budget, started=60.0) == pytest.approx(1 / 223)
+    assert lr_factor(10, 78.0, 3726, 660.0, 0.06, **by_budget, started=60.0) == pytest.approx(0.5)
+    assert lr_factor(30, 96.0, 3726, 660.0, 0.06, **by_budget, started=60.0) == 1.0
+    assert lr_factor(0, 60.0, 3726, 660.0, 0.06, **by_budget) == 1.0
+    # the decay still ends with the budget, set-up or not
+    assert lr_factor(300, 660.0, 3726, 660.0, 0.06, warmup_by_budget=True, started=60.0) == 0.0
     # the default recipe counts its warm-up by the budget too (a slow CPU's loop runs a fifth of its planned steps);
     # the planned steps alone stay one setting away, and recipes without a budget are unaffected
     assert TrainConfig.from_recipe("default").warmup_by == "budget"
