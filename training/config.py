@@ -493,8 +493,9 @@ _FLAT_RATE_WITH_AN_AVERAGE: dict[str, Any] = {
     # sixty-first session in `default`: on 2 cores of a CPU with AVX2 alone (no bf16 units, the loop in fp32) the
     # budget ends the loop after 0.19-0.32 of one epoch, 355-589 updates, and a warm-up of 222 planned steps took
     # 41-63% of them; three trainings a side there (docs/quality.md "The default recipe on a CPU with AVX2 alone").
-    # Counted from the loop's first update since the seventieth session: the set-up before it had taken 15-26 s of
-    # the 6%, and the warm-up 1-3% of the updates (docs/quality.md "The warm-up counted from the first update").
+    # Counted from the loop's first update since the seventieth session: the set-up before it had taken 20-31 s of
+    # the default's 33-38 s, and the warm-up 1-3% of the updates (docs/quality.md "The warm-up counted from the
+    # first update").
     "warmup_by": "budget",
 }
 # What `default` and `fast` share about the time around their loop.

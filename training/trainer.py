@@ -168,7 +168,8 @@ def lr_factor(
     alone, where the loop runs a fifth of them (docs/quality.md "The default recipe on a CPU with AVX2 alone").
     `started`: the loop's clock at its first update. The warm-up by the budget counts from there, over what is left of
     the budget, since the clock also runs through the set-up before it (the int8 copy that times scoring for the step
-    budget: 15-26 s on 2 cores, a third to a half of the warm-up's 6%); the decay still ends with the budget."""
+    budget: 15-31 s on 2 cores with AVX2 alone, of a warm-up share of 33-41 s); the decay still ends with the
+    budget."""
     done = training_progress(step, elapsed, total_steps, budget_s)
     factor = max(0.0, min(1.0, (1.0 - done) / max(1e-9, 1.0 - warmup_ratio))) if decay else 1.0
     return min(factor, warmup_ramp(step, elapsed, total_steps, budget_s, warmup_ratio, warmup_by_budget, started))
@@ -961,8 +962,8 @@ def train_transformer(
     warmup_updates = progress.get("warmup_updates", progress["global_step"])  # never at the peak: all of them
     set_up_seconds = float(progress.get("first_update_s", 0.0))
     logger.info(
-        "the warm-up (by %s) took %d of the loop's %d updates (%.0f%%), counted from the first update, %.1f s into "
-        "the loop's clock",
+        "the warm-up (by %s) took %d of the loop's %d updates (%.0f%%); the first update came %.1f s into the loop's "
+        "clock",
         config.warmup_by,
         warmup_updates,
         progress["global_step"],
