@@ -164,6 +164,7 @@ def test_interrupted_run_resumes(tmp_path, tiny_encoder_dir):
     ckpt = tmp_path / "m.checkpoint"
     progress = json.loads((ckpt / "progress.json").read_text())
     assert progress["global_step"] == 6 and not out.exists()
+    assert progress["first_update_s"] >= 0  # kept, so that the resumed run's warm-up counts from the same update
     seen: list[int] = []
     train_transformer(cfg, splits, Normalizer(), {}, out, step_hook=seen.append)
     assert seen[0] == 7  # continued after the last checkpoint, not from the start
@@ -201,6 +202,19 @@ def test_max_steps_stops_there_with_the_schedule_decayed(tmp_path, tiny_encoder_
         TrainConfig.from_recipe("tiny", max_steps=0)
 
 
+def warm_up_on_a_budget(encoder_dir: Any, warmup_by: str, epochs: int) -> TrainConfig:
+    """At most 20 planned steps, a warm-up of half of them (or of half the 1.2-second budget, by the budget)."""
+    return TrainConfig.from_recipe(
+        "tiny",
+        base_model=str(encoder_dir),
+        epochs=epochs,
+        max_steps=20,
+        warmup_ratio=0.5,
+        warmup_by=warmup_by,
+        time_budget_minutes=0.02,
+    )
+
+
 def test_the_model_records_how_many_updates_its_warm_up_took(tmp_path, tiny_encoder_dir):
     """A warm-up counted in planned steps that the budget cuts short never reaches the peak rate; counted by the
     budget too, it ends at its share of the time; the model records either (`warmup_updates` of `updates`)."""
@@ -208,15 +222,7 @@ def test_the_model_records_how_many_updates_its_warm_up_took(tmp_path, tiny_enco
     for by in ("steps", "budget"):
         # 20 planned steps, a warm-up of half of them; each step takes at least 150 ms, so the 1.2-second budget
         # ends the loop before step 10, and its half (0.6 s) ends a warm-up by the budget before that
-        cfg = TrainConfig.from_recipe(
-            "tiny",
-            base_model=str(tiny_encoder_dir),
-            epochs=50,
-            max_steps=20,
-            warmup_ratio=0.5,
-            warmup_by=by,
-            time_budget_minutes=0.02,
-        )
+        cfg = warm_up_on_a_budget(tiny_encoder_dir, by, epochs=50)
         train_transformer(cfg, fixture_splits(), Normalizer(), {}, tmp_path / by, step_hook=lambda _: time.sleep(0.15))
         infos[by] = ModelDir(tmp_path / by).check()
     steps, budget = infos["steps"], infos["budget"]
@@ -229,7 +235,7 @@ def test_a_warm_up_by_the_budget_counts_from_the_first_update_not_the_set_up_bef
     tmp_path, tiny_encoder_dir, monkeypatch
 ):
     """The loop's clock runs through the set-up before the first update (the int8 copy that times scoring for the
-    step budget: 15-26 s on 2 cores); a warm-up counted from the clock's start lost that much of its share."""
+    step budget: 15-31 s on 2 cores); a warm-up counted from the clock's start lost that much of its share."""
     batches = trainer.length_grouped_batches
 
     def slow_set_up(*args: Any, **kwargs: Any) -> Any:  # built after the clock starts, before the first update
@@ -248,15 +254,7 @@ def test_a_warm_up_by_the_budget_counts_from_the_first_update_not_the_set_up_bef
     # 20 planned steps, a warm-up of half of them or half the 1.2-second budget; the 0.6 s of set-up (3 epochs'
     # batches) would have used up that half before the first update and run it at the peak rate: counted from the
     # first update, the warm-up starts at the bottom and ends half-way through the time left
-    cfg = TrainConfig.from_recipe(
-        "tiny",
-        base_model=str(tiny_encoder_dir),
-        epochs=3,
-        max_steps=20,
-        warmup_ratio=0.5,
-        warmup_by="budget",
-        time_budget_minutes=0.02,
-    )
+    cfg = warm_up_on_a_budget(tiny_encoder_dir, "budget", epochs=3)
     out = tmp_path / "m"
     train_transformer(cfg, fixture_splits(), Normalizer(), {}, out, step_hook=lambda _: time.sleep(0.15))
     info = ModelDir(out).check()
