@@ -794,8 +794,9 @@ def train_transformer(
         )
 
     def set_lr(step: int, elapsed: float) -> float:
-        """Set the learning rate of the step about to run (lr_factor); returns the factor. Records the first update
-        past the warm-up (`warmup_updates`, kept in the checkpoint's progress)."""
+        """Set the learning rate of the step about to run (lr_factor); returns the factor. Records, in the
+        checkpoint's progress, the loop's clock at its first update (`first_update_s`: lr_factor's `started`, the
+        model's `loop_set_up_seconds`) and the first update past the warm-up (`warmup_updates`)."""
         by_budget = config.warmup_by == "budget"
         if "first_update_s" not in progress:
             # the warm-up by the budget counts from here (lr_factor's `started`); a checkpoint written before this
