@@ -11,7 +11,9 @@ On the first N raw texts (default: 400 Ibrohim & Budi 2019 tweets, or one text p
   often the int8 (and bf16) explanation names the same top word as fp32;
 - how much int8 (and bf16) move the scores and decisions on these texts.
 Each throughput is the best of `--repeats` passes (the machine may be shared), and every ratio is to the
-anchor. The machine (CPU model, cores, torch threads) is printed with the numbers.
+anchor. The machine (CPU model, cores, torch threads) is printed with the numbers, and what its cores do on a plain
+fp32 matrix product on one thread and on all of them (`matmul_ceiling`): two "cores" of a virtual machine may not
+double the work of one, and then neither does any path here.
 """
 
 from __future__ import annotations
@@ -151,6 +153,7 @@ def run_speed(
     from model.scorer import Scorer
 
     info = machine()
+    info["fp32_matmul"] = matmul_ceiling(info["torch_threads"])
     s32 = Scorer(model, precision="fp32")
     m32 = transformer_member(s32)
     # The default (int8) where it runs something other than fp32: int8, or the bf16 it falls back to. Where
@@ -290,6 +293,44 @@ def agreement(reference: Any, other: Any, texts: list[str]) -> dict[str, float]:
     }
 
 
+def matmul_ceiling(threads: int, size: int = 1024, seconds: float = 0.25, rounds: int = 3) -> dict[str, Any]:
+    """fp32 GFLOP/s of a dense `size` x `size` matrix product on one thread and on `threads`, each the best of
+    `rounds` alternating rounds of `seconds`, and their ratio: what the cores give before any model runs.
+
+    Why: "2 cores" are not one quantity. On the seventy-first session's 2-vCPU Xeon (AVX-512 VNNI, a KVM guest)
+    this product ran at 96-149 GFLOP/s on one thread and at 1.0-1.96x that on two from one minute to the next,
+    and the naive anchor at 26 texts/s in one run where an earlier session's machine of the same kind gave
+    42-53: figures from two runs, or two machines with the same core count, compare only beside what their
+    cores gave while they ran. The CPU is measured even where the models run on a GPU (the tokeniser and the
+    TF-IDF member run on it)."""
+    import torch
+
+    before = torch.get_num_threads()
+    a, b = torch.randn(size, size), torch.randn(size, size)
+    counts = sorted({1, max(1, threads)})
+    best = dict.fromkeys(counts, 0.0)
+    try:
+        for _ in range(rounds):
+            for n in counts:  # alternating, so that a drifting machine touches both alike
+                torch.set_num_threads(n)
+                torch.mm(a, b)  # the first product of a thread count pays for its pool
+                done, t0 = 0, time.perf_counter()
+                while (elapsed := time.perf_counter() - t0) < seconds:
+                    torch.mm(a, b)
+                    done += 1
+                best[n] = max(best[n], 2 * size**3 * done / elapsed / 1e9)
+    finally:
+        torch.set_num_threads(before)
+    top = counts[-1]
+    return {
+        "size": size,
+        "threads": top,
+        "one_thread_gflops": round(best[1], 1),
+        "all_threads_gflops": round(best[top], 1),
+        "speedup": round(best[top] / best[1], 2),
+    }
+
+
 def print_speed(res: dict[str, Any]) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -304,6 +345,13 @@ def print_speed(res: dict[str, Any]) -> None:
         f"{m['onnxruntime']}; openvino {m.get('openvino')}"
         + (f"; the models run on the GPU ({m['gpu']})" if m.get("gpu") else "")
     )
+    if "fp32_matmul" in m:
+        c = m["fp32_matmul"]
+        console.print(
+            f"the CPU's fp32 matrix product ({c['size']} x {c['size']}, best of alternating rounds): 1 thread "
+            f"{c['one_thread_gflops']:.0f} GFLOP/s, {c['threads']} threads {c['all_threads_gflops']:.0f} GFLOP/s "
+            f"({c['speedup']:.2f}x) while this ran: compare runs and machines beside these, not by core count"
+        )
     console.print(
         f"model: {res['model']} ({res['kind']}); {res['n_texts']} texts from {res.get('source', '?')}; "
         f"the default int8 runs {res['int8_runs']} here; int8 check vs fp32: {res.get('int8_check')}"

@@ -59,6 +59,12 @@ def test_speed_benchmark_on_a_texts_file(
     } <= set(paths)
     assert got["ratios"]["naive HF loop, batch 1, fp32 (anchor)"] == 1.0
     assert got["machine"]["torch_threads"] >= 1
+    # what the CPU's cores do before any model runs, one thread against all of them
+    mm = got["machine"]["fp32_matmul"]
+    assert mm["threads"] == max(1, got["machine"]["torch_threads"])
+    assert mm["one_thread_gflops"] > 0 and mm["all_threads_gflops"] > 0
+    assert mm["speedup"] == pytest.approx(mm["all_threads_gflops"] / mm["one_thread_gflops"], abs=0.02)
+    assert "fp32 matrix product" in res.output and "GFLOP/s" in res.output
     assert got["int8_vs_fp32"]["decision_agreement"] > 0.8
     # the second model, timed beside this one in its precision (here the same model: the same decisions)
     against = got["against"]
@@ -70,6 +76,23 @@ def test_speed_benchmark_on_a_texts_file(
     assert against["this_texts_per_s"] > 0 and against["other_texts_per_s"] > 0
     assert against["other_vs_this"]["decision_agreement"] == 1.0
     assert "against " in res.output and "alternating rounds" in res.output
+
+
+def test_the_matmul_ceiling_times_one_thread_and_all_and_gives_the_threads_back() -> None:
+    import torch
+
+    from training.speed import matmul_ceiling
+
+    before = torch.get_num_threads()
+    got = matmul_ceiling(2, size=96, seconds=0.02, rounds=2)
+    assert torch.get_num_threads() == before
+    assert got["size"] == 96 and got["threads"] == 2
+    assert got["one_thread_gflops"] > 0 and got["all_threads_gflops"] > 0
+    assert got["speedup"] == pytest.approx(got["all_threads_gflops"] / got["one_thread_gflops"], abs=0.02)
+    # one thread asked for: one measurement, its own ratio
+    one = matmul_ceiling(1, size=96, seconds=0.02, rounds=1)
+    assert one["threads"] == 1 and one["speedup"] == 1.0
+    assert one["one_thread_gflops"] == one["all_threads_gflops"]
 
 
 def test_a_model_against_another_reports_both_speeds_and_how_far_apart_they_score(
