@@ -12,8 +12,8 @@ On the first N raw texts (default: 400 Ibrohim & Budi 2019 tweets, or one text p
 - how much int8 (and bf16) move the scores and decisions on these texts.
 Each throughput is the best of `--repeats` passes (the machine may be shared), and every ratio is to the
 anchor. The machine (CPU model, cores, torch threads) is printed with the numbers, and what its cores do on a plain
-fp32 matrix product on one thread and on all of them (`matmul_ceiling`): two "cores" of a virtual machine may not
-double the work of one, and then neither does any path here.
+fp32 matrix product on one thread and on all of them (`matmul_ceiling`): two "cores" of a virtual machine need not
+do twice the work of one, and what they do moves between minutes; every figure of a run moves with it.
 """
 
 from __future__ import annotations
@@ -298,7 +298,7 @@ def matmul_ceiling(threads: int, size: int = 1024, seconds: float = 0.25, rounds
     `rounds` alternating rounds of `seconds`, and their ratio: what the cores give before any model runs.
 
     Why: "2 cores" are not one quantity. On the seventy-first session's 2-vCPU Xeon (AVX-512 VNNI, a KVM guest)
-    this product ran at 96-149 GFLOP/s on one thread and at 1.0-1.96x that on two from one minute to the next,
+    this product ran at 96-149 GFLOP/s on one thread and at 1.0-2.07x that on two from one minute to the next,
     and the naive anchor at 26 texts/s in one run where an earlier session's machine of the same kind gave
     42-53: figures from two runs, or two machines with the same core count, compare only beside what their
     cores gave while they ran. The CPU is measured even where the models run on a GPU (the tokeniser and the
