@@ -11,9 +11,10 @@ On the first N raw texts (default: 400 Ibrohim & Budi 2019 tweets, or one text p
   often the int8 (and bf16) explanation names the same top word as fp32;
 - how much int8 (and bf16) move the scores and decisions on these texts.
 Each throughput is the best of `--repeats` passes (the machine may be shared), and every ratio is to the
-anchor. The machine (CPU model, cores, torch threads) is printed with the numbers, and what its cores do on a plain
-fp32 matrix product on one thread and on all of them (`matmul_ceiling`): two "cores" of a virtual machine need not
-do twice the work of one, and what they do moves between minutes; every figure of a run moves with it.
+anchor. The machine (CPU model, cores, torch threads) is printed with the numbers, and what its cores did on a plain
+fp32 matrix product on one thread and on all of them (`matmul_ceiling`) at the start of the run and at its end: two
+"cores" of a virtual machine need not do twice the work of one, and what they do moves between minutes; every figure
+of a run moves with it.
 """
 
 from __future__ import annotations
@@ -153,7 +154,9 @@ def run_speed(
     from model.scorer import Scorer
 
     info = machine()
-    info["fp32_matmul"] = matmul_ceiling(info["torch_threads"])
+    # what the cores give before the models load, and again after the last path (below): a run takes minutes,
+    # and a shared machine can drift within them
+    ceiling_at_start = matmul_ceiling(info["torch_threads"])
     s32 = Scorer(model, precision="fp32")
     m32 = transformer_member(s32)
     # The default (int8) where it runs something other than fp32: int8, or the bf16 it falls back to. Where
@@ -244,6 +247,7 @@ def run_speed(
         # with AMX tiles, int8 elsewhere (on an AMD EPYC with AVX-512 BF16 alone bf16 was 0.7x int8)
         batch = sbf if batch_precision() == "bf16" and sbf is not None else (s8 or sbf or s32)
         res["against"] = run_against(batch, against, texts, rounds=max(3, 2 * repeats + 1))
+    info["fp32_matmul"] = {"start": ceiling_at_start, "end": matmul_ceiling(info["torch_threads"])}
     return res
 
 
@@ -346,11 +350,12 @@ def print_speed(res: dict[str, Any]) -> None:
         + (f"; the models run on the GPU ({m['gpu']})" if m.get("gpu") else "")
     )
     if "fp32_matmul" in m:
-        c = m["fp32_matmul"]
+        a, z = m["fp32_matmul"]["start"], m["fp32_matmul"]["end"]
         console.print(
-            f"the CPU's fp32 matrix product ({c['size']} x {c['size']}, best of alternating rounds): 1 thread "
-            f"{c['one_thread_gflops']:.0f} GFLOP/s, {c['threads']} threads {c['all_threads_gflops']:.0f} GFLOP/s "
-            f"({c['speedup']:.2f}x) while this ran: compare runs and machines beside these, not by core count"
+            f"the CPU's fp32 matrix product ({a['size']} x {a['size']}, best of alternating rounds), at the start "
+            f"of this run / at its end: 1 thread {a['one_thread_gflops']:.0f} / {z['one_thread_gflops']:.0f} "
+            f"GFLOP/s, {a['threads']} threads {a['all_threads_gflops']:.0f} / {z['all_threads_gflops']:.0f} GFLOP/s "
+            f"({a['speedup']:.2f}x / {z['speedup']:.2f}x): compare runs and machines beside these, not by core count"
         )
     console.print(
         f"model: {res['model']} ({res['kind']}); {res['n_texts']} texts from {res.get('source', '?')}; "

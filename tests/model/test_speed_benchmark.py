@@ -59,12 +59,14 @@ def test_speed_benchmark_on_a_texts_file(
     } <= set(paths)
     assert got["ratios"]["naive HF loop, batch 1, fp32 (anchor)"] == 1.0
     assert got["machine"]["torch_threads"] >= 1
-    # what the CPU's cores do before any model runs, one thread against all of them
-    mm = got["machine"]["fp32_matmul"]
-    assert mm["threads"] == max(1, got["machine"]["torch_threads"])
-    assert mm["one_thread_gflops"] > 0 and mm["all_threads_gflops"] > 0
-    assert mm["speedup"] == pytest.approx(mm["all_threads_gflops"] / mm["one_thread_gflops"], abs=0.02)
-    assert "fp32 matrix product" in res.output and "GFLOP/s" in res.output
+    # what the CPU's cores did before the models loaded and after the last path, one thread against all of them
+    for when in ("start", "end"):
+        mm = got["machine"]["fp32_matmul"][when]
+        assert mm["threads"] == max(1, got["machine"]["torch_threads"])
+        assert mm["one_thread_gflops"] > 0 and mm["all_threads_gflops"] > 0
+        assert mm["speedup"] == pytest.approx(mm["all_threads_gflops"] / mm["one_thread_gflops"], abs=0.02)
+    printed = " ".join(res.output.split())  # rich wraps its lines at the terminal's width
+    assert "fp32 matrix product" in printed and "at its end" in printed and "GFLOP/s" in printed
     assert got["int8_vs_fp32"]["decision_agreement"] > 0.8
     # the second model, timed beside this one in its precision (here the same model: the same decisions)
     against = got["against"]
