@@ -349,14 +349,13 @@ def print_speed(res: dict[str, Any]) -> None:
         f"{m['onnxruntime']}; openvino {m.get('openvino')}"
         + (f"; the models run on the GPU ({m['gpu']})" if m.get("gpu") else "")
     )
-    if "fp32_matmul" in m:
-        a, z = m["fp32_matmul"]["start"], m["fp32_matmul"]["end"]
-        console.print(
-            f"the CPU's fp32 matrix product ({a['size']} x {a['size']}, best of alternating rounds), at the start "
-            f"of this run / at its end: 1 thread {a['one_thread_gflops']:.0f} / {z['one_thread_gflops']:.0f} "
-            f"GFLOP/s, {a['threads']} threads {a['all_threads_gflops']:.0f} / {z['all_threads_gflops']:.0f} GFLOP/s "
-            f"({a['speedup']:.2f}x / {z['speedup']:.2f}x): compare runs and machines beside these, not by core count"
-        )
+    a, z = m["fp32_matmul"]["start"], m["fp32_matmul"]["end"]
+    console.print(
+        f"the CPU's fp32 matrix product ({a['size']} x {a['size']}, best of alternating rounds), at the start "
+        f"of this run / at its end: 1 thread {a['one_thread_gflops']:.0f} / {z['one_thread_gflops']:.0f} "
+        f"GFLOP/s, {a['threads']} threads {a['all_threads_gflops']:.0f} / {z['all_threads_gflops']:.0f} GFLOP/s "
+        f"({a['speedup']:.2f}x / {z['speedup']:.2f}x): compare runs and machines beside these, not by core count"
+    )
     console.print(
         f"model: {res['model']} ({res['kind']}); {res['n_texts']} texts from {res.get('source', '?')}; "
         f"the default int8 runs {res['int8_runs']} here; int8 check vs fp32: {res.get('int8_check')}"
