@@ -236,3 +236,37 @@ def test_int8_falls_back_to_bf16_only_on_a_cpu_with_bf16_units(monkeypatch: pyte
     assert network.precision_instead_of_int8(torch.device("cuda")) == "fp32"
     monkeypatch.setattr(network, "cpu_flags", lambda: {"avx2"})
     assert network.precision_instead_of_int8(torch.device("cpu")) == "fp32"
+
+
+def test_both_compilations_run_without_snippets_and_agree_on_one_row(
+    tiny_transformer_dir: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The attention runs as oneDNN's products on the AMX tiles (OpenVINO's fused attention kernel did not use them:
+    1.16x `Scorer.score` in bf16), in the streams and in the small-batch compilation alike, so that a post scored
+    alone gets the logits it gets as one row of the streams."""
+    import openvino as ov
+
+    import model.network as network
+    import model.openvino_bf16 as ovb
+    from model.modeldir import ModelDir
+    from model.scorer import Scorer
+
+    seen: list[tuple[str, dict[str, object]]] = []
+
+    class Recording(ov.Core):  # type: ignore[misc]
+        def compile_model(self, model: object, device: str, config: dict[str, object]) -> object:  # type: ignore[override]
+            seen.append((str(config["PERFORMANCE_HINT"]), dict(config)))
+            return super().compile_model(model, device, config)
+
+    monkeypatch.setattr(ov, "Core", Recording)
+    b = Scorer(tiny_transformer_dir, precision="fp32").backend
+    assert isinstance(b, network.TransformerBackend)
+    two, _ = ovb.load_openvino_bf16(ModelDir(tiny_transformer_dir), b.net, b.tok, 2)
+    ids, mask = b.tok.pad_numpy([w for ws in b.tok.windows(TEXTS) for w in ws])
+    one_row = two(ids[:1], mask[:1])  # builds the small-batch compilation
+    assert two.small_state == "on"
+    configs = dict(seen)
+    assert set(configs) == {"THROUGHPUT", "LATENCY"}
+    for config in configs.values():
+        assert config["SNIPPETS_MODE"] == "DISABLE" and config["INFERENCE_PRECISION_HINT"] == "bf16"
+    assert np.abs(one_row - two._streams(ids[:1], mask[:1])).max() < 1e-3
