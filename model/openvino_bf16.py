@@ -98,15 +98,15 @@ class OpenVinoBf16:
         Both compile without OpenVINO's "snippets". Those fuse each layer's attention (MatMul, Softmax, MatMul) into
         one kernel, which here ran with AVX-512 bf16 instructions, not on the AMX tiles the other matrix products
         use: 21-32% of the network's time in OpenVINO's own profile. Without them the attention runs as oneDNN's
-        separate products. Measured on 2 cores of a Xeon with AMX (seventy-second session, the default model, raw
-        tweets, interleaved rounds in one process): the network alone 1.22x on the batches `Scorer.score` sends
-        (median per-round ratio of five rounds, 800 tweets); `Scorer.score` in bf16 476 -> 556 and 492 -> 576
-        texts/s (1.16x and 1.18x, medians of seven rounds in two runs, 400 tweets); logits as close to fp32's as
-        before. Level (1.02x) where oneDNN was held to AVX-512 BF16 (ONEDNN_MAX_CPU_ISA), a CPU without tiles. One
-        post at a time the fused kernel was a little faster (p50 7.3-7.7 against 8.1-8.4 ms, p99 12.7-13.9 against
-        13.7-13.9 ms, the same two runs), but a small-batch compilation that keeps it gives a row logits up to 0.09
-        away from the streams' (mean 0.027, 200 tweets), where the same kernels give the streams' logits exactly and
-        SMALL_BATCH_TOLERANCE drops a compilation at 0.1: so both compile alike."""
+        separate products, on the tiles in the same profile. Measured on 2 cores of a Xeon with AMX (seventy-second
+        session, the default model, raw tweets, interleaved rounds in one process): the network alone 1.22x on the
+        batches `Scorer.score` sends (median per-round ratio of five rounds, 800 tweets); `Scorer.score` in bf16 476
+        -> 556 and 492 -> 576 texts/s (1.16x and 1.18x, medians of seven rounds in two runs, 400 tweets); logits as
+        close to fp32's as before. Level (1.02x) where oneDNN was held to AVX-512 BF16 (ONEDNN_MAX_CPU_ISA), a CPU
+        without tiles. One post at a time the fused kernel was a little faster (p50 7.3-7.7 against 8.1-8.4 ms, p99
+        12.7-13.9 against 13.7-13.9 ms, the same two runs), but a small-batch compilation that keeps it gives a row
+        logits up to 0.09 away from the streams' (mean 0.027, 200 tweets), where the same kernels give the streams'
+        logits exactly and SMALL_BATCH_TOLERANCE drops a compilation at 0.1: so both compile alike."""
         import openvino as ov
 
         core = ov.Core()
