@@ -2,16 +2,18 @@
 plugin with bf16 inference precision, run as one row block per thread, and the check against fp32 that every
 load runs.
 
-Why: on a CPU that multiplies bf16 in hardware (AMX-BF16, AVX-512 BF16) OpenVINO fuses the encoder's
-element-wise work (Softmax, Gelu, LayerNorm, Add: 40% of ONNX Runtime's int8 time on this model) into its own
-kernels. Measured on the twenty-sixth session's 12-layer default member (raw Ibrohim tweets, the scorer's length
-buckets, 2 idle cores with AMX, interleaved rounds in one process): the network alone 435 rows/s against torch
-bf16's 351 and ONNX Runtime int8's 333 (medians of seven rounds); the whole `Scorer.score` 1.13x int8 at 32 rows
-a batch and 1.20x at 128 (per-round ratios, medians of nine rounds; single rounds range 0.8-1.75x on this
-drifting machine). It moves probabilities as little as torch bf16 (mean 0.0005 from fp32 on the ensemble's
-scores, decisions 99.5% the same; int8 0.009 and 96%). One short text at a time it is slower than int8 (p50 17.7
-against 9.6 ms; torch bf16 21.5), so the served default stays int8 and this is what `bf16` runs on a CPU.
-OpenVINO's own int8 (NNCF, MIXED preset, with and without SmoothQuant) was no faster than this and moved
+Why: on a CPU that multiplies bf16 in hardware (AMX-BF16, AVX-512 BF16) OpenVINO fuses the encoder's element-wise
+work (Softmax, Gelu, LayerNorm, Add: 40% of ONNX Runtime's int8 time on this model) into its own kernels. Measured
+on the twenty-sixth session's 12-layer default member (raw Ibrohim tweets, the scorer's length buckets, 2 idle cores
+with AMX, interleaved rounds in one process): the network alone 435 rows/s against torch bf16's 351 and ONNX Runtime
+int8's 333 (medians of seven rounds); the whole `Scorer.score` 1.13x int8 at 32 rows a batch and 1.20x at 128
+(per-round ratios, medians of nine rounds; single rounds range 0.8-1.75x on this drifting machine). Since the
+seventy-second session it compiles without OpenVINO's snippets (OpenVinoBf16._compiled): Gelu and LayerNorm still
+run fused, while Softmax and the attention's transposes run as nodes of their own, and the attention's products move
+onto the AMX tiles (1.16-1.18x `Scorer.score`). It moves probabilities as little as torch bf16 (mean 0.0005 from
+fp32 on the ensemble's scores, decisions 99.5% the same; int8 0.009 and 96%). One short text at a time it is slower
+than int8 (p50 17.7 against 9.6 ms; torch bf16 21.5), so the served default stays int8 and this is what `bf16` runs
+on a CPU. OpenVINO's own int8 (NNCF, MIXED preset, with and without SmoothQuant) was no faster than this and moved
 probabilities 0.018-0.046, so it is not used.
 
 Like the int8 copy, the ONNX file is a build output, never part of the model directory: exported on first load
