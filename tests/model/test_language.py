@@ -9,7 +9,7 @@ import pytest
 
 from model.cards import load_cards
 from model.catalogue import load_dataset
-from model.language import guess_languages
+from model.language import BATCH_POSTS, WALK_ROWS, guess_language, guess_languages
 
 FOREIGN = {
     "The vaccine contains a tracking microchip, share before it is deleted!": "en",
@@ -46,6 +46,29 @@ def test_posts_in_other_languages_are_foreign_and_named() -> None:
 def test_indonesian_of_every_register_and_regional_mixes_are_not_foreign() -> None:
     foreign = [t for t, g in zip(INDONESIAN, guess_languages(INDONESIAN), strict=True) if g.foreign]
     assert foreign == []
+
+
+def test_a_batch_gets_the_guesses_that_posts_one_at_a_time_get(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the batched identifier reimplements py3langid's walk and sums: every post of the team's suites (more than one
+    # walk group of WALK_ROWS, long posts finishing alone), the foreign ones and the awkward ones guessed both ways
+    monkeypatch.setenv("SARING_DATA_MIRROR", str(tmp_path))
+    monkeypatch.setenv("SARING_OFFLINE", "1")
+    cards = load_cards()
+    suites = ("saring_register_suite", "saring_group_swap_suite")
+    texts = [e.text for name in suites for e in load_dataset(name, cards).examples]
+    texts += list(FOREIGN) + INDONESIAN
+    texts += ["", "   ", "OK", "SEMUA BERITA INI BOHONG, JANGAN PERCAYA!!!", "broken \ud800 surrogate", "e\u0301 NFD"]
+    texts += ["Pemerintah kota membuka pendaftaran vaksinasi lanjutan. " * 60, "ha" * 3000]
+    assert len(texts) > WALK_ROWS
+    batched = guess_languages(texts)
+    alone = [guess_language(t) for t in texts]
+    assert [g.code for g in batched] == [g.code for g in alone]
+    assert [g.foreign for g in batched] == [g.foreign for g in alone]
+    assert max(abs(b.probability - a.probability) for b, a in zip(batched, alone, strict=True)) < 1e-5
+    assert max(abs(b.indonesian - a.indonesian) for b, a in zip(batched, alone, strict=True)) < 1e-5
+    # the smallest batch identified together and the largest identified one at a time agree on what they share
+    together, one_by_one = guess_languages(texts[-BATCH_POSTS:]), guess_languages(texts[-BATCH_POSTS + 1 :])
+    assert [g.code for g in together[1:]] == [g.code for g in one_by_one] == [g.code for g in alone[-BATCH_POSTS + 1 :]]
 
 
 @pytest.mark.parametrize(

@@ -161,5 +161,8 @@ def test_loading_a_scorer_loads_the_language_identifier(tiny_baseline_dir):
     from model import language
 
     language._identifier.cache_clear()
+    language._batch_identifier.cache_clear()
     Scorer(tiny_baseline_dir)
+    # both the one-post identifier and the batch one built from its arrays
     assert language._identifier.cache_info().currsize == 1
+    assert language._batch_identifier.cache_info().currsize == 1
