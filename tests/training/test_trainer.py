@@ -131,6 +131,25 @@ def test_tiny_transformer_round_trips(tiny_transformer_dir):
     assert set(metrics["test"]["risks"]) == set(RISKS)
 
 
+def test_the_default_recipe_reads_texts_without_the_e5_prefix_and_a_model_keeps_the_prefix_it_learnt(
+    tmp_path, tiny_encoder_dir
+):
+    # the default dropped "query: " (8.8% of a tweet's tokens); a model trained with a prefix, such as one trained
+    # before, is still scored with it: the prefix is part of the model directory, not of the scorer
+    assert TrainConfig.from_recipe("default").text_prefix == ""
+    assert TrainConfig.from_recipe("full").text_prefix == "query: "
+    cfg = TrainConfig.from_recipe("tiny", base_model=str(tiny_encoder_dir), max_steps=2, text_prefix="query: ")
+    train_transformer(cfg, fixture_splits(), Normalizer(), {}, tmp_path / "m")
+    assert ModelDir(tmp_path / "m").check()["text_prefix"] == "query: "
+    scorer = Scorer(tmp_path / "m")
+    backend = scorer.backend
+    assert backend.tok.prefix == "query: "
+    text = "jadwal vaksinasi besok pagi"
+    plain = backend.tok.tokenizer(text, add_special_tokens=False)["input_ids"]
+    assert backend.tok.ids([text])[0] == backend.tok.tokenizer("query: " + text, add_special_tokens=False)["input_ids"]
+    assert len(backend.tok.ids([text])[0]) > len(plain)
+
+
 def test_long_text_is_windowed_not_truncated(tiny_transformer_dir):
     scorer = Scorer(tiny_transformer_dir)
     insult = "dasar walikota goblok maling uang rakyat"
