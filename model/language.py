@@ -171,7 +171,8 @@ class BatchIdentifier:
 
     @staticmethod
     def encode(text: str) -> bytes:
-        """The bytes py3langid reads of a text."""
+        """The bytes py3langid reads of a text. Its own encoder is private (`LanguageIdentifier._encode`), so this
+        repeats its three steps; tests/model/test_language.py holds the two together on every kind of post."""
         if text.isupper():
             text = text.lower()
         return unicodedata.normalize("NFC", text).encode("utf8", errors="surrogatepass")
@@ -243,7 +244,8 @@ class BatchIdentifier:
         return np.concatenate(rows), np.concatenate(grams)
 
     def _walk_one(self, data: bytes, state: int) -> list[int]:
-        """The n-gram ids the automaton emits over `data` from `state` (py3langid's walk, from any state)."""
+        """The n-gram ids the automaton emits over `data` from `state`: py3langid's walk (`visit_counts`, which
+        always starts from state 0) continued from where the walk in step left a post."""
         moves, rowbase, emit = self._next_list, self._rowbase_list, self._emit_list
         found = []
         for byte in data:
