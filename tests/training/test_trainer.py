@@ -134,9 +134,10 @@ def test_tiny_transformer_round_trips(tiny_transformer_dir):
 def test_the_default_recipe_reads_texts_without_the_e5_prefix_and_a_model_keeps_the_prefix_it_learnt(
     tmp_path, tiny_encoder_dir
 ):
-    # the default dropped "query: " (8.8% of a tweet's tokens); a model trained with a prefix, such as one trained
-    # before, is still scored with it: the prefix is part of the model directory, not of the scorer
+    # the default dropped "query: " (8.8% of a tweet's tokens), and fast after it; a model trained with a prefix, such
+    # as one trained before, is still scored with it: the prefix is part of the model directory, not of the scorer
     assert TrainConfig.from_recipe("default").text_prefix == ""
+    assert TrainConfig.from_recipe("fast").text_prefix == ""
     assert TrainConfig.from_recipe("full").text_prefix == "query: "
     cfg = TrainConfig.from_recipe("tiny", base_model=str(tiny_encoder_dir), max_steps=2, text_prefix="query: ")
     train_transformer(cfg, fixture_splits(), Normalizer(), {}, tmp_path / "m")
