@@ -573,11 +573,12 @@ RECIPES: dict[str, dict[str, Any]] = {
         # by steps, before): three trainings a side on 2 cores with AVX2 alone, where the loop's 10 minutes then saw
         # half the epoch (docs/quality.md, "The `fast` recipe with the default's schedule")
         **_FLAT_RATE_WITH_AN_AVERAGE,
-        # No "query: " before each text since the seventy-fourth session, as in the default: two trainings a side on
-        # an AMD EPYC with AVX-512 BF16 (seeds 42 and 7), the gate on each pair no significant difference (test macro
-        # F1 +0.005 and +0.006) and no suite significantly worse in either (the long posts better in one; the group
-        # swaps 0.010 and 0.015 lower, not significant); `Scorer.score` in int8 1.21x on the same weights, every round
-        # faster (docs/quality.md, "The `fast` recipe without the e5 prefix").
+        # No "query: " before each text since the seventy-fourth session, as in the default: three trainings a side on
+        # an AMD EPYC with AVX-512 BF16 (seeds 42, 7, 1), the gate on each pair no significant difference (test macro
+        # F1 +0.005, +0.006, +0.001) and no suite significantly worse in any (the long posts better in one; the group
+        # swaps 0.010-0.015 lower in all three, each inside its interval: where they matter more than speed, serve the
+        # default); `Scorer.score` in int8 1.21x on the same weights, every round faster (docs/quality.md, "The `fast`
+        # recipe without the e5 prefix").
         "text_prefix": "",
     },
     "full": {
