@@ -131,7 +131,7 @@ def test_tiny_transformer_round_trips(tiny_transformer_dir):
     assert set(metrics["test"]["risks"]) == set(RISKS)
 
 
-def test_the_default_recipe_reads_texts_without_the_e5_prefix_and_a_model_keeps_the_prefix_it_learnt(
+def test_the_default_and_fast_recipes_read_texts_without_the_e5_prefix_and_a_model_keeps_the_prefix_it_learnt(
     tmp_path, tiny_encoder_dir
 ):
     # the default dropped "query: " (8.8% of a tweet's tokens), and fast after it; a model trained with a prefix, such
