@@ -21,7 +21,7 @@ class TrainConfig(BaseModel):
     text_prefix: str = Field(
         "query: ",
         description="put before each text (e5's retrieval instruction 'query: '; the default and fast recipes put "
-        "none, which scores within the seeds' spread and runs 6-21% faster); the model records it and is always "
+        "none, which scores within the seeds' spread and runs 5-21% faster); the model records it and is always "
         "scored with it",
     )
     max_length: int = Field(64, ge=16, le=512, description="tokens per window; longer texts are windowed at scoring")
